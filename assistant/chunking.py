@@ -1,0 +1,192 @@
+"""Structure-aware chunking: headings, articles, paragraphs, sentences, with exact character offsets."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .types import Chunk, Document
+
+PATH_SEPARATOR = " › "
+_NUMERAL = "零〇一二三四五六七八九十百千0-9"
+ARTICLE = re.compile(rf"^第[{_NUMERAL}]+条")
+_DIVISION = re.compile(rf"^第[{_NUMERAL}]+[编章节]")
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
+_ZH_END = set("。！？!?;；")
+_EN_END = set(".!?")
+_CLOSERS = set("\"'”’)]）」』")
+_ABBREVIATIONS = {"e.g", "i.e", "etc", "mr", "mrs", "ms", "dr", "no", "vs", "st", "u.s", "inc", "ltd", "co", "jan", "feb",
+                  "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "art", "para", "fig"}
+
+TokenCounter = Callable[[str], int]
+
+
+def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Sentence spans (absolute offsets, whitespace trimmed) within ``text[start:end]``.
+
+    A line break always ends a sentence. 。！？ end one; ! ? ; end one after CJK text (NFKC turns the full-width
+    forms into these); . ! ? end an English one when followed by a space and not part of a known abbreviation.
+    """
+    end = len(text) if end is None else end
+    spans: list[tuple[int, int]] = []
+    begin = start
+    i = start
+    while i < end:
+        ch = text[i]
+        boundary_after = -1
+        if ch == "\n":
+            spans.append((begin, i))
+            begin = i + 1
+        elif ch in _ZH_END and (ch in "。！？；" or _cjk_before(text, i, begin)):
+            boundary_after = i + 1
+        elif ch in _EN_END and _english_boundary(text, i, end, begin):
+            boundary_after = i + 1
+        if boundary_after > 0:
+            while boundary_after < end and text[boundary_after] in _CLOSERS:
+                boundary_after += 1
+            spans.append((begin, boundary_after))
+            begin = boundary_after
+            i = boundary_after
+            continue
+        i += 1
+    spans.append((begin, end))
+    trimmed = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            trimmed.append((s, e))
+    return trimmed
+
+
+def _cjk_before(text: str, i: int, begin: int) -> bool:
+    j = i - 1
+    while j >= begin and text[j] in _CLOSERS:
+        j -= 1
+    return j >= begin and "\u3000" <= text[j] <= "\u9fff"
+
+
+def _english_boundary(text: str, i: int, end: int, begin: int) -> bool:
+    j = i + 1
+    while j < end and text[j] in _CLOSERS:
+        j += 1
+    if j < end and not text[j].isspace():
+        return False
+    if text[i] == ".":
+        word = re.search(r"([\w.]+)$", text[begin:i])
+        if word and (word.group(1).lower() in _ABBREVIATIONS or len(word.group(1)) == 1):
+            return False
+    return True
+
+
+@dataclass
+class _Unit:
+    start: int
+    end: int
+    path: tuple[str, ...]
+
+
+def _blocks(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+
+
+def _is_english_heading(line: str) -> bool:
+    return (
+        len(line.split()) <= 12
+        and not re.search(r"[.!?:;,。！？]$", line)
+        and line[:1].isupper()
+    )
+
+
+def structural_units(doc: Document) -> list[_Unit]:
+    """Articles (Chinese regulations) or paragraphs, each with its heading path."""
+    text = doc.text
+    blocks = _blocks(text)
+    headings: dict[int, str] = {}
+    units: list[_Unit] = []
+    article: _Unit | None = None
+
+    def path() -> tuple[str, ...]:
+        return tuple(headings[level] for level in sorted(headings))
+
+    for index, (start, end) in enumerate(blocks):
+        line = text[start:end]
+        if heading := _MD_HEADING.match(line):
+            level, label = len(heading.group(1)), heading.group(2).strip()
+            article = None
+            if level == 1:
+                continue
+            division = _DIVISION.match(label)
+            headings = {k: v for k, v in headings.items() if k < level}
+            headings[level] = division.group(0) if division else label
+            continue
+        if doc.lang == "en" and index + 1 < len(blocks) and _is_english_heading(line):
+            headings = {2: line}
+            article = None
+            continue
+        if label := ARTICLE.match(line):
+            article = _Unit(start, end, (*path(), label.group(0)))
+            units.append(article)
+        elif article is not None:
+            article.end = end
+        else:
+            units.append(_Unit(start, end, path()))
+    return units
+
+
+def _pack(text: str, unit: _Unit, max_tokens: int, count: TokenCounter) -> list[tuple[int, int]]:
+    if count(text[unit.start : unit.end]) <= max_tokens:
+        return [(unit.start, unit.end)]
+    pieces: list[tuple[int, int]] = []
+    for s, e in split_sentences(text, unit.start, unit.end):
+        pieces.extend(_hard_split(text, s, e, max_tokens, count))
+    packed: list[tuple[int, int]] = []
+    current: tuple[int, int] | None = None
+    tokens = 0
+    for s, e in pieces:
+        n = count(text[s:e])
+        if current is not None and tokens + n <= max_tokens:
+            current = (current[0], e)
+            tokens += n
+        else:
+            if current is not None:
+                packed.append(current)
+            current, tokens = (s, e), n
+    if current is not None:
+        packed.append(current)
+    return packed
+
+
+def _hard_split(text: str, start: int, end: int, max_tokens: int, count: TokenCounter) -> list[tuple[int, int]]:
+    if count(text[start:end]) <= max_tokens:
+        return [(start, end)]
+    middle = (start + end) // 2
+    space = text.rfind(" ", start, middle)
+    cut = space if space > start + (middle - start) // 2 else middle
+    return _hard_split(text, start, cut, max_tokens, count) + _hard_split(text, cut, end, max_tokens, count)
+
+
+def chunk_document(doc: Document, max_tokens: int, count_tokens: TokenCounter, context_prefix: bool) -> list[Chunk]:
+    chunks: list[Chunk] = []
+    for unit in structural_units(doc):
+        heading_path = PATH_SEPARATOR.join(unit.path)
+        for start, end in _pack(doc.text, unit, max_tokens, count_tokens):
+            passage = doc.text[start:end].strip()
+            if not passage:
+                continue
+            prefix = PATH_SEPARATOR.join(p for p in (doc.title, heading_path) if p)
+            chunks.append(
+                Chunk(
+                    chunk_id=f"{doc.doc_id}#{doc.content_hash[:12]}:{len(chunks)}",
+                    doc_id=doc.doc_id,
+                    text=passage,
+                    start=start,
+                    end=start + len(passage),
+                    heading_path=heading_path,
+                    index_text=f"{prefix}\n{passage}" if context_prefix and prefix else passage,
+                )
+            )
+    return chunks

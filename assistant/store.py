@@ -1,0 +1,240 @@
+"""Vector store seam: Chroma embedded (PersistentClient) or a Chroma server (HttpClient), via llama-index."""
+
+from __future__ import annotations
+
+import math
+import os
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .settings import StoreSettings
+from .types import Chunk, Document, RetrievedChunk
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+_PAGE = 5000
+
+
+class StoreError(RuntimeError):
+    """The vector store cannot be reached or opened; the message names it."""
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    doc_id: str
+    title: str
+    content_hash: str
+    date: str
+    doc_type: str
+    lang: str
+    source: str
+    chunks: int
+    expected_chunks: int
+
+    @property
+    def complete(self) -> bool:
+        return self.chunks == self.expected_chunks
+
+
+def chunk_metadata(doc: Document, chunk: Chunk, index: int, total: int) -> dict[str, Any]:
+    return {
+        "doc_id": doc.doc_id,
+        "title": doc.title,
+        "source": doc.source,
+        "doc_hash": doc.content_hash,
+        "lang": doc.lang,
+        "type": doc.doc_type,
+        "date": doc.date,
+        "date_num": int(doc.date.replace("-", "")) if doc.date else 0,
+        "url": doc.url,
+        "heading": chunk.heading_path,
+        "start": chunk.start,
+        "end": chunk.end,
+        "chunk_index": index,
+        "n_chunks": total,
+    }
+
+
+def to_retrieved(chunk_id: str, text: str, metadata: dict[str, Any], score: float) -> RetrievedChunk:
+    return RetrievedChunk(
+        chunk_id=chunk_id,
+        doc_id=str(metadata["doc_id"]),
+        text=text,
+        start=int(metadata["start"]),
+        end=int(metadata["end"]),
+        heading_path=str(metadata.get("heading", "")),
+        metadata=metadata,
+        score=score,
+    )
+
+
+class VectorStore(ABC):
+    description: str
+
+    @abstractmethod
+    def add(self, doc: Document, chunks: list[Chunk], vectors: np.ndarray) -> None: ...
+
+    @abstractmethod
+    def delete_document(self, doc_id: str) -> None: ...
+
+    @abstractmethod
+    def documents(self) -> dict[str, StoredDocument]: ...
+
+    @abstractmethod
+    def query(self, vector: np.ndarray, k: int, ids: list[str] | None = None) -> list[RetrievedChunk]: ...
+
+    @abstractmethod
+    def get(self, ids: list[str]) -> list[RetrievedChunk]: ...
+
+    @abstractmethod
+    def iter_chunks(self) -> Iterator[RetrievedChunk]: ...
+
+    @abstractmethod
+    def count(self) -> int: ...
+
+
+class ChromaStore(VectorStore):
+    """Both Chroma modes: they differ only in the client."""
+
+    def __init__(self, settings: StoreSettings, index_dir: Path, collection_name: str, fingerprint: dict[str, str]):
+        import chromadb
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        client_settings = chromadb.config.Settings(anonymized_telemetry=False)
+        try:
+            if settings.mode == "server":
+                headers = {}
+                if settings.token_env:
+                    headers["Authorization"] = f"Bearer {os.environ.get(settings.token_env, '')}"
+                client = chromadb.HttpClient(
+                    host=settings.host, port=settings.port, ssl=settings.ssl, headers=headers, settings=client_settings
+                )
+                scheme = "https" if settings.ssl else "http"
+                self.description = f"server {scheme}://{settings.host}:{settings.port}"
+            else:
+                index_dir.mkdir(parents=True, exist_ok=True)
+                client = chromadb.PersistentClient(path=str(index_dir / "chroma"), settings=client_settings)
+                self.description = f"embedded {index_dir / 'chroma'}"
+            # embedding_function=None: vectors always come from our Embedder, never Chroma's ONNX download.
+            self._collection = client.get_or_create_collection(
+                collection_name,
+                embedding_function=None,
+                metadata=fingerprint,
+                configuration={
+                    "hnsw": {
+                        "space": "cosine",
+                        "ef_construction": settings.hnsw_ef_construction,
+                        "ef_search": settings.hnsw_ef_search,
+                        "max_neighbors": settings.hnsw_m,
+                    }
+                },
+            )
+        except Exception as exc:  # chromadb raises ValueError, ConnectionError, httpx errors...
+            where = f"{settings.host}:{settings.port}" if settings.mode == "server" else str(index_dir)
+            raise StoreError(f"cannot open the Chroma {settings.mode} store at {where}: {exc}") from exc
+        self._llama = ChromaVectorStore(chroma_collection=self._collection)
+
+    @property
+    def collection(self) -> Any:
+        return self._collection
+
+    def add(self, doc: Document, chunks: list[Chunk], vectors: np.ndarray) -> None:
+        from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
+
+        nodes = [
+            TextNode(
+                id_=chunk.chunk_id,
+                text=chunk.text,
+                metadata=chunk_metadata(doc, chunk, i, len(chunks)),
+                start_char_idx=chunk.start,
+                end_char_idx=chunk.end,
+                embedding=vectors[i].tolist(),
+                relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=doc.doc_id)},
+            )
+            for i, chunk in enumerate(chunks)
+        ]
+        self._llama.add(nodes)
+
+    def delete_document(self, doc_id: str) -> None:
+        self._llama.delete(ref_doc_id=doc_id)
+
+    def _pages(self, include: list[str]) -> Iterator[dict[str, Any]]:
+        offset = 0
+        while True:
+            page = self._collection.get(include=include, limit=_PAGE, offset=offset)
+            if not page["ids"]:
+                return
+            yield page
+            offset += len(page["ids"])
+
+    def documents(self) -> dict[str, StoredDocument]:
+        counts: dict[str, int] = {}
+        first: dict[str, dict[str, Any]] = {}
+        for page in self._pages(["metadatas"]):
+            for meta in page["metadatas"]:
+                key = f"{meta['doc_id']}\0{meta['doc_hash']}"
+                counts[key] = counts.get(key, 0) + 1
+                first.setdefault(key, meta)
+        result: dict[str, StoredDocument] = {}
+        for key, meta in first.items():
+            doc_id = str(meta["doc_id"])
+            stored = StoredDocument(
+                doc_id=doc_id,
+                title=str(meta["title"]),
+                content_hash=str(meta["doc_hash"]),
+                date=str(meta["date"]),
+                doc_type=str(meta["type"]),
+                lang=str(meta["lang"]),
+                source=str(meta["source"]),
+                chunks=counts[key],
+                expected_chunks=int(meta["n_chunks"]),
+            )
+            # Two hashes under one id means an interrupted replace: report it incomplete so it is redone.
+            if doc_id in result:
+                stored = StoredDocument(**{**stored.__dict__, "expected_chunks": -1})
+            result[doc_id] = stored
+        return result
+
+    def query(self, vector: np.ndarray, k: int, ids: list[str] | None = None) -> list[RetrievedChunk]:
+        from llama_index.core.vector_stores.types import VectorStoreQuery
+
+        total = self.count()
+        if total == 0 or (ids is not None and not ids):
+            return []
+        extra: dict[str, Any] = {"ids": ids} if ids is not None else {}
+        result = self._llama.query(
+            VectorStoreQuery(query_embedding=vector.tolist(), similarity_top_k=min(k, total)), **extra
+        )
+        retrieved = []
+        for node, similarity in zip(result.nodes or [], result.similarities or []):
+            # llama-index reports exp(-distance); turn it back into cosine similarity.
+            cosine = 1.0 + math.log(max(similarity, 1e-12))
+            retrieved.append(to_retrieved(node.node_id, node.get_content(), dict(node.metadata), cosine))
+        return retrieved
+
+    def get(self, ids: list[str]) -> list[RetrievedChunk]:
+        if not ids:
+            return []
+        found = self._collection.get(ids=ids, include=["documents", "metadatas"])
+        by_id = {
+            chunk_id: to_retrieved(chunk_id, text, meta, 0.0)
+            for chunk_id, text, meta in zip(found["ids"], found["documents"], found["metadatas"])
+        }
+        return [by_id[i] for i in ids if i in by_id]
+
+    def iter_chunks(self) -> Iterator[RetrievedChunk]:
+        for page in self._pages(["documents", "metadatas"]):
+            for chunk_id, text, meta in zip(page["ids"], page["documents"], page["metadatas"]):
+                yield to_retrieved(chunk_id, text, meta, 0.0)
+
+    def count(self) -> int:
+        return int(self._collection.count())
+
+
+def make_store(settings: StoreSettings, index_dir: Path, collection_name: str, fingerprint: dict[str, str]) -> VectorStore:
+    return ChromaStore(settings, index_dir, collection_name, fingerprint)

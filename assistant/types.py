@@ -1,0 +1,99 @@
+"""The nouns the pipeline stages share."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Document:
+    doc_id: str
+    title: str
+    source: str
+    text: str
+    content_hash: str
+    lang: str
+    doc_type: str
+    date: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Chunk:
+    chunk_id: str
+    doc_id: str
+    text: str
+    start: int
+    end: int
+    heading_path: str
+    index_text: str
+    """What is embedded and indexed: ``text`` behind the title and heading path."""
+
+
+@dataclass(frozen=True)
+class RetrievedChunk:
+    chunk_id: str
+    doc_id: str
+    text: str
+    start: int
+    end: int
+    heading_path: str
+    metadata: dict[str, Any]
+    score: float
+    rank: int = 0
+
+
+@dataclass(frozen=True)
+class Citation:
+    number: int
+    doc_id: str
+    title: str
+    date: str
+    doc_type: str
+    heading_path: str
+    start: int
+    end: int
+    quote: str
+    chunk_id: str
+    score: float
+    source: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class AnswerSentence:
+    text: str
+    citations: tuple[int, ...]
+    supported: bool = True
+
+
+@dataclass
+class Answer:
+    question: str
+    sentences: list[AnswerSentence]
+    citations: list[Citation]
+    retrieved: list[RetrievedChunk]
+    refused: bool
+    refusal_reason: str = ""
+    filters: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        if self.refused:
+            return self.refusal_reason
+        return " ".join(f"{s.text} {''.join(f'[{n}]' for n in s.citations)}".strip() for s in self.sentences)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "refused": self.refused,
+            "filters": self.filters,
+            "sentences": [asdict(s) for s in self.sentences],
+            "citations": [asdict(c) for c in self.citations],
+            "retrieved": [
+                {k: v for k, v in asdict(r).items() if k != "metadata"} | {"title": r.metadata.get("title", "")}
+                for r in self.retrieved
+            ],
+        }
