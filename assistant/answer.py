@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .chunking import split_sentences
@@ -15,12 +16,38 @@ from .types import Answer, AnswerSentence, Citation, RetrievedChunk
 
 REFUSAL = "The indexed documents do not answer this question."
 _ITEM = re.compile(r"^\(?[一二三四五六七八九十]+\)|^\d+[.、)]|^[a-z]\)")
-_QUANTITY_Q = re.compile(r"\bhow (many|much|large|big)\b|\bwhat (percentage|share|amount|proportion)\b|多少|几[个家项年]|金额|比例", re.I)
-_DATE_Q = re.compile(r"\bwhen\b|\bwhat (year|date|month)\b|\bwhich (year|month)\b|何时|什么时候|哪一?年|哪天|日期", re.I)
-_HAS_NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万亿两]+(?:[万亿]?元|年|日|个|倍|%|分之)")
-_HAS_DATE = re.compile(r"\b(1[89]|20)\d{2}\b|\b(January|February|March|April|May|June|July|August|September|October|November|December)\b|\d+年|\d+月|\d+日")
+_QUANTITY_Q = re.compile(
+    r"\bhow (many|much|large|big|long)\b|\bwhat (percentage|share|amount|proportion)\b"
+    r"|多少|多长|多久|几[个家项年天]|比例|多高",
+    re.I,
+)
+_MONEY_Q = re.compile(
+    r"\b(budget|revenue|profit|valuation|price|salary)s?\b|金额|费率|预算|收入|罚款.{0,6}(多少|多高|幅度|上限)|罚多少",
+    re.I,
+)
+_DATE_Q = re.compile(
+    r"\bwhen\b|\bwhat (year|date|month)\b|\bwhich (year|month)\b|何时|什么时候|哪一?年|哪一?天|日期", re.I
+)
+_WHO_Q = re.compile(r"^\s*who\b", re.I)
+_HAS_NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万亿两]+(?:[万亿]?元|年|日|个|倍|%|分之|周岁|工作日)")
+_HAS_MONEY = re.compile(
+    r"\d[\d,.]*\s*(?:%|percent|(?:million|billion|trillion)?\s*(?:yuan|dollars|usd|rmb|euros?))|[$¥€]\s?\d|"
+    r"[\d一二三四五六七八九十百千万亿两]+[万亿]?元|百分之",
+    re.I,
+)
+_NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-zA-Z]+(?:\s+(?:of\s+)?[A-Z][a-zA-Z]+)*")
+# A sentence that leans on the one before it ("It has attracted...", "Two years later, its workforce...").
+_ANAPHOR = re.compile(
+    r"^(?:[^,]{0,40},\s)?(?:it|its|they|their|this|these|those|such|he|she|the (?:aim|project|institute|company|"
+    r"firm|move|plan|programme|program|measures?|centre|center|community|zone|town))\b|\b(?:these|those) \w+",
+    re.I,
+)
+_HAS_DATE = re.compile(
+    r"\b(1[89]|20)\d{2}\b|\b(January|February|March|April|May|June|July|August|September|October|November|December)\b|\d+年|\d+月|\d+日"
+)
 _PROPER = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][A-Za-z0-9+-]*\b")
 _BOOK_TITLE = re.compile(r"《([^》]+)》")
+_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 @dataclass
@@ -38,8 +65,9 @@ class Generator(ABC):
 
 
 def refusal(question: str, retrieval: Retrieval, reason: str = REFUSAL) -> Answer:
-    return Answer(question=question, sentences=[], citations=[], retrieved=retrieval.chunks, refused=True,
-                  refusal_reason=reason)
+    return Answer(
+        question=question, sentences=[], citations=[], retrieved=retrieval.chunks, refused=True, refusal_reason=reason
+    )
 
 
 def evidence_units(chunk: RetrievedChunk) -> list[_Unit]:
@@ -52,6 +80,10 @@ def evidence_units(chunk: RetrievedChunk) -> list[_Unit]:
             units[-1].end = chunk.start + e
             units[-1].text = chunk.text[units[-1].start - chunk.start : e]
             continue
+        if units and units[-1].end - units[-1].start < 400 and _ANAPHOR.search(sentence) and not _CJK.search(sentence):
+            units[-1].end = chunk.start + e
+            units[-1].text = chunk.text[units[-1].start - chunk.start : e]
+            continue
         units.append(_Unit(chunk, chunk.start + s, chunk.start + e, sentence))
         list_open = sentence.endswith(":")
     return units
@@ -60,9 +92,10 @@ def evidence_units(chunk: RetrievedChunk) -> list[_Unit]:
 class ExtractiveGenerator(Generator):
     """Quotes the best evidence sentences verbatim; refuses when the evidence does not answer the question."""
 
-    def __init__(self, settings: AnswerSettings, embedder: Embedder) -> None:
+    def __init__(self, settings: AnswerSettings, embedder: Embedder, idf: Callable[[str], float]) -> None:
         self.settings = settings
         self.embedder = embedder
+        self.idf = idf
 
     def generate(self, question: str, retrieval: Retrieval) -> Answer:
         chunks = retrieval.chunks
@@ -70,33 +103,48 @@ class ExtractiveGenerator(Generator):
             chunks = [c for c in chunks if c.chunk_id in retrieval.named_articles]
         else:
             chunks = chunks[: self.settings.evidence_chunks]
+        if retrieval.missing_article:
+            return refusal(
+                question, retrieval, f"{REFUSAL} {retrieval.missing_article} does not exist in the indexed text."
+            )
         if not chunks:
             return refusal(question, retrieval)
         if reason := unanswerable_reason(question, retrieval):
             return refusal(question, retrieval, reason)
         units = [u for chunk in chunks for u in evidence_units(chunk)]
-        self._score(question, units)
+        self._score(question, units, retrieval.dense_trust)
         if retrieval.named_articles:
             chosen = [u for u in units if u.chunk.chunk_id == retrieval.named_articles[0]][:1]
         else:
             best = max(units, key=lambda u: u.score)
             if best.score < self.settings.min_support:
                 return refusal(question, retrieval)
+            if missing := missing_kind(question, [best]):
+                return refusal(question, retrieval, f"{REFUSAL} They give no {missing} for it.")
             ranked = sorted(units, key=lambda u: -u.score)
-            chosen = [u for u in ranked if u.score >= best.score * self.settings.keep_ratio][: self.settings.max_sentences]
+            chosen = [u for u in ranked if u.score >= best.score * self.settings.keep_ratio][
+                : self.settings.max_sentences
+            ]
         if missing := missing_kind(question, chosen):
             return refusal(question, retrieval, f"{REFUSAL} They give no {missing} for it.")
         return compose(question, retrieval, [(u.text, u) for u in chosen])
 
-    def _score(self, question: str, units: list[_Unit]) -> None:
+    def _score(self, question: str, units: list[_Unit], dense_trust: float) -> None:
+        """Embedding similarity (as far as the model can read the question) plus query-term overlap.
+
+        A sentence lacking what the question asks for (a figure, an amount, a date, a name) is marked down.
+        """
         vectors = self.embedder.embed([question] + [u.text for u in units])
         dense = vectors[1:] @ vectors[0]
-        query_tokens = set(tokenize(question))
+        query_weights = {t: self.idf(t) for t in tokenize(question)}
+        total = sum(query_weights.values()) or 1.0
+        weight = self.settings.dense_share * dense_trust
         for unit, similarity in zip(units, dense):
-            overlap = len(query_tokens & set(tokenize(unit.text))) / max(len(query_tokens), 1)
-            weight = 0.3 if unit.chunk.metadata.get("lang") == "zh" else 0.7
+            overlap = sum(w for t, w in query_weights.items() if t in set(tokenize(unit.text))) / total
             rank_prior = 0.05 / unit.chunk.rank if unit.chunk.rank else 0.0
             unit.score = float(weight * similarity + (1 - weight) * overlap + rank_prior)
+            if missing_kind(question, [unit]):
+                unit.score *= 0.7
 
 
 def unanswerable_reason(question: str, retrieval: Retrieval) -> str:
@@ -114,11 +162,18 @@ def unanswerable_reason(question: str, retrieval: Retrieval) -> str:
 
 
 def missing_kind(question: str, chosen: list[_Unit]) -> str:
+    """What the question asks for that the chosen evidence lacks: a figure, an amount, a date or a name."""
     text = " ".join(u.text for u in chosen)
+    if _MONEY_Q.search(question) and not _HAS_MONEY.search(text):
+        return "amount"
     if _QUANTITY_Q.search(question) and not _HAS_NUMBER.search(text):
         return "figure"
     if _DATE_Q.search(question) and not _HAS_DATE.search(text):
         return "date"
+    if _WHO_Q.search(question):
+        asked = {w.lower() for w in re.findall(r"[A-Za-z]+", question)}
+        if not any(set(n.lower().split()) - asked for n in _NAME.findall(text)):
+            return "name"
     return ""
 
 
@@ -150,10 +205,10 @@ def compose(question: str, retrieval: Retrieval, parts: list[tuple[str, _Unit]])
                 )
             )
         sentences.append(AnswerSentence(text=" ".join(text.split()), citations=(numbers[key],)))
-    return Answer(question=question, sentences=sentences, citations=citations, retrieved=retrieval.chunks,
-                  refused=False)
+    return Answer(
+        question=question, sentences=sentences, citations=citations, retrieved=retrieval.chunks, refused=False
+    )
 
 
-def make_generator(settings: AnswerSettings, embedder: Embedder) -> Generator:
-    return ExtractiveGenerator(settings, embedder)
-
+def make_generator(settings: AnswerSettings, embedder: Embedder, idf: Callable[[str], float]) -> Generator:
+    return ExtractiveGenerator(settings, embedder, idf)

@@ -16,8 +16,37 @@ _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _ZH_END = set("。！？!?;；")
 _EN_END = set(".!?")
 _CLOSERS = set("\"'”’)]）」』")
-_ABBREVIATIONS = {"e.g", "i.e", "etc", "mr", "mrs", "ms", "dr", "no", "vs", "st", "u.s", "inc", "ltd", "co", "jan", "feb",
-                  "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "art", "para", "fig"}
+_ABBREVIATIONS = {
+    "e.g",
+    "i.e",
+    "etc",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "no",
+    "vs",
+    "st",
+    "u.s",
+    "inc",
+    "ltd",
+    "co",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "art",
+    "para",
+    "fig",
+}
 
 TokenCounter = Callable[[str], int]
 
@@ -38,9 +67,9 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
         if ch == "\n":
             spans.append((begin, i))
             begin = i + 1
-        elif ch in _ZH_END and (ch in "。！？；" or _cjk_before(text, i, begin)):
-            boundary_after = i + 1
-        elif ch in _EN_END and _english_boundary(text, i, end, begin):
+        elif (ch in _ZH_END and (ch in "。！？；" or _cjk_before(text, i, begin))) or (
+            ch in _EN_END and _english_boundary(text, i, end, begin)
+        ):
             boundary_after = i + 1
         if boundary_after > 0:
             while boundary_after < end and text[boundary_after] in _CLOSERS:
@@ -94,11 +123,7 @@ def _blocks(text: str) -> list[tuple[int, int]]:
 
 
 def _is_english_heading(line: str) -> bool:
-    return (
-        len(line.split()) <= 12
-        and not re.search(r"[.!?:;,。！？]$", line)
-        and line[:1].isupper()
-    )
+    return len(line.split()) <= 12 and not re.search(r"[.!?:;,。！？]$", line) and line[:1].isupper()
 
 
 def structural_units(doc: Document) -> list[_Unit]:
@@ -174,9 +199,11 @@ def chunk_document(doc: Document, max_tokens: int, count_tokens: TokenCounter, c
     for unit in structural_units(doc):
         heading_path = PATH_SEPARATOR.join(unit.path)
         for start, end in _pack(doc.text, unit, max_tokens, count_tokens):
-            passage = doc.text[start:end].strip()
+            raw = doc.text[start:end]
+            passage = raw.strip()
             if not passage:
                 continue
+            start += len(raw) - len(raw.lstrip())  # a hard split leaves the cut's space at the front
             prefix = PATH_SEPARATOR.join(p for p in (doc.title, heading_path) if p)
             chunks.append(
                 Chunk(

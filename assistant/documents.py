@@ -61,15 +61,33 @@ def decode(data: bytes, path: Path) -> str:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        if encoding == "gb18030" and not _CJK.search(text):
+        if encoding == "gb18030" and not _plausible_chinese(text):
             break
         return text
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
+    matches = from_bytes(data)
+    best = matches.best()
+    # The detector breaks ties alphabetically (cp1250 before cp1252); on a tie prefer the Western code page.
+    western = [m for m in matches if m.encoding in ("cp1252", "latin_1")]
+    if best is not None and western and (western[0].chaos, western[0].coherence) == (best.chaos, best.coherence):
+        best = western[0]
     if best is None or _looks_binary(str(best)):
         raise DocumentError(f"{path}: not text in any known encoding (tried UTF-8, GB18030); convert it to UTF-8")
     return str(best)
+
+
+def _plausible_chinese(text: str) -> bool:
+    """GB18030 decodes most Latin-1 too ('für' -> 'f黵'); real Chinese text is mostly GB2312's common characters."""
+    cjk = _CJK.findall(text)
+    common = 0
+    for ch in cjk:
+        try:
+            ch.encode("gb2312")
+        except UnicodeEncodeError:
+            continue
+        common += 1
+    return bool(cjk) and common * 2 >= len(cjk)
 
 
 def _looks_binary(text: str) -> bool:
@@ -129,10 +147,12 @@ def _read_docx(path: Path) -> str:
     import zipfile
 
     import docx
+    from docx.opc.exceptions import OpcError
+    from lxml.etree import XMLSyntaxError
 
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, KeyError, ValueError, OpcError, XMLSyntaxError) as exc:
         raise DocumentError(f"{path}: not a valid .docx ({exc}); re-save it from Word") from exc
     return "\n\n".join(p.text for p in document.paragraphs)
 

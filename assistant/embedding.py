@@ -35,6 +35,10 @@ class Embedder(ABC):
     @abstractmethod
     def count_tokens(self, text: str) -> int: ...
 
+    @abstractmethod
+    def coverage(self, text: str) -> float:
+        """Share of the text's tokens the model knows (not [UNK]): how far its vector can be trusted."""
+
 
 def resolve_model(model: str) -> str:
     """A local directory for the model: the bundled package's copy, a path, or a name in the offline HF cache."""
@@ -67,6 +71,8 @@ class SentenceTransformerEmbedder(Embedder):
     def model(self) -> SentenceTransformer:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
         from sentence_transformers import SentenceTransformer
 
         try:
@@ -81,11 +87,11 @@ class SentenceTransformerEmbedder(Embedder):
 
     @property
     def dimension(self) -> int:  # type: ignore[override]
-        return int(self.model.get_embedding_dimension())
+        return int(self.model.get_embedding_dimension() or 0)
 
     @property
     def max_tokens(self) -> int:  # type: ignore[override]
-        return int(self.model.max_seq_length)
+        return int(self.model.max_seq_length or 0)
 
     @property
     def batch_size(self) -> int:
@@ -107,6 +113,11 @@ class SentenceTransformerEmbedder(Embedder):
 
     def count_tokens(self, text: str) -> int:
         return len(self.model.tokenizer.tokenize(text))
+
+    def coverage(self, text: str) -> float:
+        tokens = self.model.tokenizer.tokenize(text)
+        unknown = self.model.tokenizer.unk_token
+        return 1.0 - sum(t == unknown for t in tokens) / len(tokens) if tokens else 0.0
 
 
 def make_embedder(settings: EmbeddingSettings) -> Embedder:

@@ -19,8 +19,18 @@ from .retrieve import FilterError, Filters
 from .types import Answer
 
 METRICS = (
-    "citation_precision", "citation_recall", "fact_recall", "refusal_accuracy", "false_refusal_rate",
-    "hit@1", "hit@5", "hit@10", "mrr", "uncited_sentence_rate", "latency_p50_ms", "latency_p95_ms",
+    "citation_precision",
+    "citation_recall",
+    "fact_recall",
+    "refusal_accuracy",
+    "false_refusal_rate",
+    "hit@1",
+    "hit@5",
+    "hit@10",
+    "mrr",
+    "uncited_sentence_rate",
+    "latency_p50_ms",
+    "latency_p95_ms",
 )
 LOWER_IS_BETTER = {"false_refusal_rate", "uncited_sentence_rate", "latency_p50_ms", "latency_p95_ms"}
 _CASE_KEYS = {"id", "question", "answerable", "facts", "evidence", "tags", "filters"}
@@ -128,7 +138,11 @@ def load_dataset(path: Path, corpus: Path) -> list[Case]:
             raise bad("an answerable case needs at least one evidence quote")
         gold = []
         for item in data["evidence"]:
-            if not isinstance(item, dict) or not isinstance(item.get("doc"), str) or not isinstance(item.get("quote"), str):
+            if (
+                not isinstance(item, dict)
+                or not isinstance(item.get("doc"), str)
+                or not isinstance(item.get("quote"), str)
+            ):
                 raise bad("each evidence item needs 'doc' and 'quote' strings")
             doc_id = _resolve_doc(item["doc"], files)
             if doc_id is None:
@@ -146,8 +160,18 @@ def load_dataset(path: Path, corpus: Path) -> list[Case]:
             filters = Filters.from_dict(data.get("filters") or {})
         except FilterError as exc:
             raise bad(str(exc)) from exc
-        cases.append(Case(data["id"], data["question"], data["answerable"], [str(f) for f in data["facts"]], gold,
-                          [str(t) for t in data.get("tags") or []], filters, number))
+        cases.append(
+            Case(
+                data["id"],
+                data["question"],
+                data["answerable"],
+                [str(f) for f in data["facts"]],
+                gold,
+                [str(t) for t in data.get("tags") or []],
+                filters,
+                number,
+            )
+        )
     if not cases:
         raise DatasetError(f"{path}: no cases")
     return cases
@@ -245,19 +269,27 @@ def aggregate(results: list[CaseResult]) -> dict[str, float]:
     latencies = sorted(r.latency_ms for r in results)
     ranks = [r.first_hit_rank for r in answerable]
     return {
-        "citation_precision": _ratio(sum(r.citations_correct for r in answerable), sum(r.citations_total for r in answerable)),
+        "citation_precision": _ratio(
+            sum(r.citations_correct for r in answerable), sum(r.citations_total for r in answerable)
+        ),
         "citation_recall": _ratio(sum(r.gold_matched for r in answerable), sum(len(r.gold) for r in answerable)),
-        "fact_recall": _ratio(sum(len(r.facts_found) for r in answerable),
-                              sum(len(r.facts_found) + len(r.facts_missing) for r in answerable)),
+        "fact_recall": _ratio(
+            sum(len(r.facts_found) for r in answerable),
+            sum(len(r.facts_found) + len(r.facts_missing) for r in answerable),
+        ),
         "refusal_accuracy": _ratio(sum(r.refused for r in unanswerable), len(unanswerable)),
         "false_refusal_rate": round(sum(r.refused for r in answerable) / len(answerable), 4) if answerable else 0.0,
         "hit@1": _ratio(sum(1 for k in ranks if k and k <= 1), len(ranks)),
         "hit@5": _ratio(sum(1 for k in ranks if k and k <= 5), len(ranks)),
         "hit@10": _ratio(sum(1 for k in ranks if k and k <= 10), len(ranks)),
         "mrr": _ratio(sum(1 / k for k in ranks if k), len(ranks)),
-        "uncited_sentence_rate": round(sum(r.uncited_sentences for r in results) / max(sum(r.sentences for r in results), 1), 4),
+        "uncited_sentence_rate": round(
+            sum(r.uncited_sentences for r in results) / max(sum(r.sentences for r in results), 1), 4
+        ),
         "latency_p50_ms": round(statistics.median(latencies), 1) if latencies else 0.0,
-        "latency_p95_ms": round(latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))], 1) if latencies else 0.0,
+        "latency_p95_ms": round(latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))], 1)
+        if latencies
+        else 0.0,
     }
 
 
@@ -269,7 +301,12 @@ class Report:
     cases: list[CaseResult]
 
     def to_json(self) -> dict[str, Any]:
-        return {"dataset": self.dataset, "metrics": self.metrics, "tags": self.tags, "cases": [asdict(c) for c in self.cases]}
+        return {
+            "dataset": self.dataset,
+            "metrics": self.metrics,
+            "tags": self.tags,
+            "cases": [asdict(c) for c in self.cases],
+        }
 
     def table(self) -> str:
         lines = [f"| metric | {Path(self.dataset).name} |", "|---|---|"]
@@ -284,31 +321,49 @@ class Report:
             out += ["## Thresholds", "", *[f"- {v}" for v in verdicts], ""]
         out += [f"## Failing cases ({len(failing)})", ""]
         for c in failing:
-            out += [f"### {c.id} — lost {', '.join(c.lost)}", "", f"- question: {c.question}",
-                    f"- answer{' (refused)' if c.refused else ''}: {c.answer}",
-                    f"- first matching retrieved rank: {c.first_hit_rank}",
-                    f"- missing facts: {c.facts_missing}",
-                    f"- citations: {[(x['doc'], x['start'], x['end']) for x in c.citations]}",
-                    f"- gold: {[(g['doc_id'], g['start'], g['end']) for g in c.gold]}", ""]
+            out += [
+                f"### {c.id} — lost {', '.join(c.lost)}",
+                "",
+                f"- question: {c.question}",
+                f"- answer{' (refused)' if c.refused else ''}: {c.answer}",
+                f"- first matching retrieved rank: {c.first_hit_rank}",
+                f"- missing facts: {c.facts_missing}",
+                f"- citations: {[(x['doc'], x['start'], x['end']) for x in c.citations]}",
+                f"- gold: {[(g['doc_id'], g['start'], g['end']) for g in c.gold]}",
+                "",
+            ]
         out += [f"## Passing cases ({len(passing)})", "", *[f"- {c.id}" for c in passing], ""]
         tag_rows = ["| tag | " + " | ".join(METRICS[:10]) + " |", "|---" * 11 + "|"]
-        tag_rows += [f"| {t} | " + " | ".join(f"{m[k]:.3g}" for k in METRICS[:10]) + " |" for t, m in sorted(self.tags.items())]
+        tag_rows += [
+            f"| {t} | " + " | ".join(f"{m[k]:.3g}" for k in METRICS[:10]) + " |" for t, m in sorted(self.tags.items())
+        ]
         return "\n".join([*out, "## Per tag", "", *tag_rows, ""])
 
     def junit(self, verdicts: list[tuple[str, bool]]) -> str:
         cases = []
         for c in self.cases:
-            failure = f'<failure message={quoteattr("lost " + ", ".join(c.lost))}>{escape(c.answer)}</failure>' if c.lost else ""
-            cases.append(f'<testcase classname="eval.case" name={quoteattr(c.id)} time="{c.latency_ms / 1000:.3f}">{failure}</testcase>')
+            failure = (
+                f"<failure message={quoteattr('lost ' + ', '.join(c.lost))}>{escape(c.answer)}</failure>"
+                if c.lost
+                else ""
+            )
+            seconds = f"{c.latency_ms / 1000:.3f}"
+            cases.append(
+                f'<testcase classname="eval.case" name={quoteattr(c.id)} time="{seconds}">{failure}</testcase>'
+            )
         for text, ok in verdicts:
             failure = "" if ok else f"<failure message={quoteattr(text)}/>"
             cases.append(f'<testcase classname="eval.threshold" name={quoteattr(text)}>{failure}</testcase>')
         failures = sum("<failure" in c for c in cases)
-        return (f'<?xml version="1.0" encoding="utf-8"?>\n<testsuite name={quoteattr(self.dataset)} tests="{len(cases)}" '
-                f'failures="{failures}">\n' + "\n".join(cases) + "\n</testsuite>\n")
+        return (
+            f'<?xml version="1.0" encoding="utf-8"?>\n<testsuite name={quoteattr(self.dataset)} tests="{len(cases)}" '
+            f'failures="{failures}">\n' + "\n".join(cases) + "\n</testsuite>\n"
+        )
 
 
-def run_eval(assistant: Any, cases: list[Case], dataset: str, on_case: Callable[[CaseResult], None] | None = None) -> Report:
+def run_eval(
+    assistant: Any, cases: list[Case], dataset: str, on_case: Callable[[CaseResult], None] | None = None
+) -> Report:
     results = []
     for case in cases:
         started = time.perf_counter()
@@ -318,7 +373,9 @@ def run_eval(assistant: Any, cases: list[Case], dataset: str, on_case: Callable[
         if on_case:
             on_case(result)
     tags = sorted({t for r in results for t in r.tags})
-    return Report(dataset, aggregate(results), {t: aggregate([r for r in results if t in r.tags]) for t in tags}, results)
+    return Report(
+        dataset, aggregate(results), {t: aggregate([r for r in results if t in r.tags]) for t in tags}, results
+    )
 
 
 def parse_threshold(text: str) -> tuple[str, float]:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import re
 import shutil
+from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -18,11 +20,113 @@ from .structure import article_number
 
 _TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+|[a-z]+|\d+(?:[.,]\d+)*%?")
 EN_STOP = frozenset(
-    "a an and are as at be by for from has have how in is it its of on or that the this to was were what when "
-    "which who why will with do does did can could should would may might there their they these those than "
-    "about into over under any all also been being not no but if so such our we you your i".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "how",
+        "in",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "that",
+        "the",
+        "this",
+        "to",
+        "was",
+        "were",
+        "what",
+        "when",
+        "which",
+        "who",
+        "why",
+        "will",
+        "with",
+        "do",
+        "does",
+        "did",
+        "can",
+        "could",
+        "should",
+        "would",
+        "may",
+        "might",
+        "there",
+        "their",
+        "they",
+        "these",
+        "those",
+        "than",
+        "about",
+        "into",
+        "over",
+        "under",
+        "any",
+        "all",
+        "also",
+        "been",
+        "being",
+        "not",
+        "no",
+        "but",
+        "if",
+        "so",
+        "such",
+        "our",
+        "we",
+        "you",
+        "your",
+        "i",
+    ]
 )
-ZH_STOP = frozenset("的 了 和 与 及 或 是 在 对 等 为 由 其 之 并 而 被 把 以 于 中 上 下 哪些 什么 如何 怎么 吗 呢 有 应当 规定".split())
+ZH_STOP = frozenset(
+    [
+        "的",
+        "了",
+        "和",
+        "与",
+        "及",
+        "或",
+        "是",
+        "在",
+        "对",
+        "等",
+        "为",
+        "由",
+        "其",
+        "之",
+        "并",
+        "而",
+        "被",
+        "把",
+        "以",
+        "于",
+        "中",
+        "上",
+        "下",
+        "哪些",
+        "什么",
+        "如何",
+        "怎么",
+        "吗",
+        "呢",
+        "有",
+        "应当",
+        "规定",
+    ]
+)
 
 
 @lru_cache(maxsize=1)
@@ -65,6 +169,7 @@ class LexicalIndex:
         self.ids: list[str] = []
         self.filter_fields: dict[str, np.ndarray] = {}
         self.revision = ""
+        self.document_frequency: dict[str, int] = {}
 
     def build(self, entries: Iterable[tuple[str, str, dict[str, Any]]], revision: str) -> None:
         """Rebuild from (chunk id, index text, metadata) and save atomically (write aside, then swap)."""
@@ -91,8 +196,10 @@ class LexicalIndex:
             "title": [m["title"] for m in metas],
             "article": [article_number(str(m["heading"]).rsplit(PATH_SEPARATOR, 1)[-1]) for m in metas],
         }
+        frequency: Counter[str] = Counter(token for tokens in corpus for token in set(tokens))
         (staging / "chunks.json").write_text(
-            json.dumps({"revision": revision, "ids": ids, "fields": fields}, ensure_ascii=False), encoding="utf-8"
+            json.dumps({"revision": revision, "ids": ids, "fields": fields, "df": frequency}, ensure_ascii=False),
+            encoding="utf-8",
         )
         old = self.folder.with_name(self.folder.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
@@ -100,7 +207,7 @@ class LexicalIndex:
             self.folder.rename(old)
         staging.rename(self.folder)
         shutil.rmtree(old, ignore_errors=True)
-        self._load_from(bm25 if corpus else None, ids, fields, revision)
+        self._load_from(bm25 if corpus else None, ids, fields, revision, dict(frequency))
 
     def load(self) -> bool:
         """Load the saved index; False when there is none."""
@@ -111,14 +218,23 @@ class LexicalIndex:
             return False
         saved = json.loads(meta_path.read_text(encoding="utf-8"))
         bm25 = bm25s.BM25.load(str(self.folder), mmap=False, show_progress=False) if saved["ids"] else None
-        self._load_from(bm25, saved["ids"], saved["fields"], saved["revision"])
+        self._load_from(bm25, saved["ids"], saved["fields"], saved["revision"], saved.get("df", {}))
         return True
 
-    def _load_from(self, bm25: Any, ids: list[str], fields: dict[str, list[Any]], revision: str) -> None:
+    def _load_from(
+        self, bm25: Any, ids: list[str], fields: dict[str, list[Any]], revision: str, frequency: dict[str, int]
+    ) -> None:
         self._bm25 = bm25
+        self.document_frequency = frequency
         self.ids = ids
         self.filter_fields = {k: np.asarray(v) for k, v in fields.items()}
         self.revision = revision
+
+    def idf(self, token: str) -> float:
+        """BM25's inverse document frequency of a token over the indexed chunks."""
+        n = len(self.ids)
+        df = self.document_frequency.get(token, 0)
+        return math.log((n - df + 0.5) / (df + 0.5) + 1.0)
 
     def search(self, query: str, k: int, mask: np.ndarray | None = None) -> list[tuple[str, float]]:
         tokens = tokenize(query)

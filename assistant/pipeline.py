@@ -78,13 +78,15 @@ class Assistant:
         )
         self.lexical = LexicalIndex(self.settings.index_dir / "lexical" / self.collection_name)
         self.retriever = Retriever(self.settings.retrieval, self.store, self.lexical, self.embedder)
-        self.generator: Generator = make_generator(self.settings.answer, self.embedder)
+        self.generator: Generator = make_generator(self.settings.answer, self.embedder, self.lexical.idf)
         self._sync_lexical()
 
     def _sync_lexical(self, force: bool = False) -> None:
         """Keep BM25 in step with the vector store; the store is the source of truth."""
         revision = str(self.store.count())
-        if not force and (self.lexical.revision == revision or (self.lexical.load() and self.lexical.revision == revision)):
+        if not force and (
+            self.lexical.revision == revision or (self.lexical.load() and self.lexical.revision == revision)
+        ):
             return
         context = self.settings.chunking.context_prefix
         self.lexical.build(
@@ -125,7 +127,10 @@ class Assistant:
                 report.unchanged.append(doc_id)
                 continue
             chunks = chunk_document(
-                doc, self.settings.chunking.max_tokens, self.embedder.count_tokens, self.settings.chunking.context_prefix
+                doc,
+                self.settings.chunking.max_tokens,
+                self.embedder.count_tokens,
+                self.settings.chunking.context_prefix,
             )
             if not chunks:
                 report.failed.append(f"{path}: no text to index after cleaning")
@@ -177,9 +182,7 @@ class Assistant:
         if not question.strip():
             raise QuestionError("the question is empty; type a question")
         if len(question) > MAX_QUESTION_CHARS:
-            raise QuestionError(
-                f"the question is {len(question)} characters long; the limit is {MAX_QUESTION_CHARS}"
-            )
+            raise QuestionError(f"the question is {len(question)} characters long; the limit is {MAX_QUESTION_CHARS}")
 
     def documents(self) -> dict[str, StoredDocument]:
         return self.store.documents()

@@ -78,6 +78,10 @@ class Retrieval:
     chunks: list[RetrievedChunk]
     named_articles: list[str] = field(default_factory=list)
     """Chunk ids of articles the question names, when found."""
+    missing_article: str = ""
+    """An article the question names that the named document does not have."""
+    dense_trust: float = 1.0
+    """How much of the question the embedding model could read (its [UNK]-free share, squared)."""
 
 
 class Retriever:
@@ -117,18 +121,22 @@ class Retriever:
         scores: dict[str, float] = {}
         texts: dict[str, RetrievedChunk] = {}
 
-        if settings.mode in ("hybrid", "dense") and settings.dense_weight > 0:
+        # A model that cannot read the question (all-MiniLM maps most Chinese characters to [UNK]) gets
+        # its say in the fusion cut accordingly; a multilingual model keeps full weight.
+        trust = self.embedder.coverage(question) ** 2
+        dense_weight = settings.dense_weight * (trust if settings.mode == "hybrid" else 1.0)
+        if settings.mode in ("hybrid", "dense") and dense_weight > 0:
             if vector is None:
                 vector = self.embedder.embed([question])[0]
             allowed_ids = [self.lexical.ids[i] for i in np.flatnonzero(mask)] if mask is not None else None
             for rank, chunk in enumerate(self.store.query(vector, settings.candidates, ids=allowed_ids)):
-                scores[chunk.chunk_id] = scores.get(chunk.chunk_id, 0.0) + settings.dense_weight / (settings.rrf_k + rank + 1)
+                scores[chunk.chunk_id] = scores.get(chunk.chunk_id, 0.0) + dense_weight / (settings.rrf_k + rank + 1)
                 texts[chunk.chunk_id] = chunk
         if settings.mode in ("hybrid", "lexical") and settings.lexical_weight > 0:
             for rank, (chunk_id, _) in enumerate(self.lexical.search(question, settings.candidates, mask)):
                 scores[chunk_id] = scores.get(chunk_id, 0.0) + settings.lexical_weight / (settings.rrf_k + rank + 1)
 
-        named = self._named_articles(question, mask)
+        named, missing_article = self._named_articles(question, mask)
         top_bonus = 2.0 / settings.rrf_k
         for position, chunk_id in enumerate(named):
             scores[chunk_id] = top_bonus * (1 + 1 / (position + 2)) + scores.get(chunk_id, 0.0)
@@ -143,24 +151,36 @@ class Retriever:
         chunks = [
             replace(texts[cid], score=scores[cid], rank=rank + 1) for rank, cid in enumerate(ranked[: settings.top_k])
         ]
-        return Retrieval(chunks=chunks, named_articles=[c for c in named if c in texts])
+        return Retrieval(
+            chunks=chunks,
+            named_articles=[c for c in named if c in texts],
+            missing_article=missing_article,
+            dense_trust=trust,
+        )
 
-    def _named_articles(self, question: str, mask: np.ndarray | None) -> list[str]:
+    def _named_articles(self, question: str, mask: np.ndarray | None) -> tuple[list[str], str]:
+        """Chunks of the articles the question names, and the name of one it names that does not exist."""
         fields = self.lexical.filter_fields
         if not self.lexical.ids:
-            return []
+            return [], ""
         titles = sorted(set(fields["title"].tolist()))
         parsed = parse_question(question, titles)
         if not parsed.articles:
-            return []
+            return [], ""
         hits = np.isin(fields["article"], list(parsed.articles))
         if parsed.titles:
             hits &= np.isin(fields["title"], list(parsed.titles))
         if mask is not None:
             hits &= mask
-        return [self.lexical.ids[i] for i in np.flatnonzero(hits)]
+        found = [self.lexical.ids[i] for i in np.flatnonzero(hits)]
+        missing = ""
+        if parsed.titles and not found:
+            missing = f"{parsed.titles[0]} 第{parsed.articles[0]}条"
+        return found, missing
 
-    def _prefer_recent(self, ranked: list[str], texts: dict[str, RetrievedChunk], scores: dict[str, float]) -> list[str]:
+    def _prefer_recent(
+        self, ranked: list[str], texts: dict[str, RetrievedChunk], scores: dict[str, float]
+    ) -> list[str]:
         """Among the documents competing near the top, lift the newest one's chunks."""
         head = ranked[:10]
         dated = {texts[c].doc_id: str(texts[c].metadata.get("date", "")) for c in head if texts[c].metadata.get("date")}

@@ -70,21 +70,29 @@ class RetrievalSettings(_Section):
     lexical_weight: float = Field(1.0, ge=0, description="Weight of the BM25 ranking in fusion.")
     per_doc_cap: int = Field(3, ge=1, description="Most chunks one document may hold in the top 5 when others compete.")
     recency_boost: float = Field(
-        0.5, ge=0, description="Fusion bonus (in RRF units of rank 1) for the newest document when a question asks "
-        "about the current state."
+        0.5,
+        ge=0,
+        description="Fusion bonus (in RRF units of rank 1) for the newest document when a question asks "
+        "about the current state.",
     )
     reranker: str = Field("", description="Optional cross-encoder model name or path; empty disables reranking.")
 
 
 class AnswerSettings(_Section):
     generator: Literal["extractive"] = Field("extractive", description="Answer generator.")
-    max_sentences: int = Field(3, ge=1, le=10, description="Most evidence sentences in an extractive answer.")
+    max_sentences: int = Field(1, ge=1, le=10, description="Most evidence sentences in an extractive answer.")
     evidence_chunks: int = Field(5, ge=1, description="Top chunks whose sentences compete to enter the answer.")
+    dense_share: float = Field(
+        0.6, ge=0, le=1, description="Share of embedding similarity (vs. IDF-weighted term overlap) in sentence scores."
+    )
     min_support: float = Field(
-        0.42, description="Refuse when the best evidence sentence scores below this (calibrated on the evals)."
+        0.25, description="Refuse when the best evidence sentence scores below this (calibrated on the evals)."
     )
     keep_ratio: float = Field(
-        0.9, gt=0, le=1, description="A further sentence enters the answer when it scores at least this share of the best."
+        0.95,
+        gt=0,
+        le=1,
+        description="A further sentence enters the answer when it scores at least this share of the best.",
     )
 
 
@@ -105,12 +113,12 @@ class Settings(BaseSettings):
     )
 
     index_dir: Path = Field(Path("index"), description="Where the Chroma index and the lexical index live.")
-    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings, description="Embedding model.")
-    chunking: ChunkingSettings = Field(default_factory=ChunkingSettings, description="Chunking.")
-    store: StoreSettings = Field(default_factory=StoreSettings, description="Vector store.")
-    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="Retrieval.")
-    answer: AnswerSettings = Field(default_factory=AnswerSettings, description="Answering.")
-    ui: UISettings = Field(default_factory=UISettings, description="Chat UI.")
+    embedding: EmbeddingSettings = Field(default_factory=lambda: EmbeddingSettings(), description="Embedding model.")
+    chunking: ChunkingSettings = Field(default_factory=lambda: ChunkingSettings(), description="Chunking.")
+    store: StoreSettings = Field(default_factory=lambda: StoreSettings(), description="Vector store.")
+    retrieval: RetrievalSettings = Field(default_factory=lambda: RetrievalSettings(), description="Retrieval.")
+    answer: AnswerSettings = Field(default_factory=lambda: AnswerSettings(), description="Answering.")
+    ui: UISettings = Field(default_factory=lambda: UISettings(), description="Chat UI.")
 
     @classmethod
     def settings_customise_sources(

@@ -158,12 +158,12 @@ class ChromaStore(VectorStore):
             )
             for i, chunk in enumerate(chunks)
         ]
-        self._llama.add(nodes)
+        self._llama.add(list[Any](nodes))
 
     def delete_document(self, doc_id: str) -> None:
         self._llama.delete(ref_doc_id=doc_id)
 
-    def _pages(self, include: list[str]) -> Iterator[dict[str, Any]]:
+    def _pages(self, include: list[Any]) -> Iterator[Any]:
         offset = 0
         while True:
             page = self._collection.get(include=include, limit=_PAGE, offset=offset)
@@ -220,7 +220,7 @@ class ChromaStore(VectorStore):
     def get(self, ids: list[str]) -> list[RetrievedChunk]:
         if not ids:
             return []
-        found = self._collection.get(ids=ids, include=["documents", "metadatas"])
+        found: Any = self._collection.get(ids=ids, include=["documents", "metadatas"])
         by_id = {
             chunk_id: to_retrieved(chunk_id, text, meta, 0.0)
             for chunk_id, text, meta in zip(found["ids"], found["documents"], found["metadatas"])
@@ -236,5 +236,7 @@ class ChromaStore(VectorStore):
         return int(self._collection.count())
 
 
-def make_store(settings: StoreSettings, index_dir: Path, collection_name: str, fingerprint: dict[str, str]) -> VectorStore:
+def make_store(
+    settings: StoreSettings, index_dir: Path, collection_name: str, fingerprint: dict[str, str]
+) -> VectorStore:
     return ChromaStore(settings, index_dir, collection_name, fingerprint)

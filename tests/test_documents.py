@@ -1,0 +1,378 @@
+"""Reading real files of every supported format into normalised documents."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import unicodedata
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from assistant.documents import DocumentError, load_document
+
+SAMPLE = Path(__file__).resolve().parents[1] / "corpus" / "shanghai-ai-policy-clustering.txt"
+HEADLINE = "How Shanghai is pairing policy and clustering to scale artificial intelligence"
+
+ZH_TEXT = (
+    "第一条 为了规范数据处理活动，保障数据安全，促进数据开发利用，制定本法。\n"
+    "第二条 在中华人民共和国境内开展数据处理活动及其安全监管，适用本法。\n"
+    "第三条 本法所称数据，是指任何以电子或者其他方式对信息的记录。\n"
+)
+# Paragraph-length Western European text whose only non-ASCII letters exist in Latin-1.
+LATIN1_TEXT = (
+    "Die Straße in München führt zum Büro von Jürgen Müller. Größere Äpfel wachsen überall im Süden.\n"
+    "Les élèves de l'école ont visité la cathédrale de Québec. Ça coûte très cher à Noël, où l'on mange des crêpes.\n"
+)
+
+
+def _load(path: Path):  # type: ignore[no-untyped-def]
+    return load_document(path, path.name)
+
+
+# --- encodings ---------------------------------------------------------------------------------------------------
+
+
+def test_utf8_text(tmp_path: Path) -> None:
+    path = tmp_path / "plain.txt"
+    path.write_bytes("Policy text: café, 数据安全.\n".encode())
+    doc = _load(path)
+    assert doc.text == "Policy text: café, 数据安全."
+    assert doc.source == str(path)
+    assert doc.doc_id == "plain.txt"
+
+
+def test_utf8_with_bom_drops_the_bom(tmp_path: Path) -> None:
+    path = tmp_path / "bom.txt"
+    path.write_bytes(b"\xef\xbb\xbf" + "Hello BOM world. 你好。".encode())
+    doc = _load(path)
+    assert doc.text == "Hello BOM world. 你好。"
+    assert "\ufeff" not in doc.text
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030"])
+def test_gbk_family_chinese_is_detected(tmp_path: Path, encoding: str) -> None:
+    text = ZH_TEXT
+    if encoding == "gb18030":
+        # 𠮷 (U+20BB7) exists in GB18030 (four bytes) but not in GBK.
+        text += "第四条 吉野家的“𠮷”字只能用GB18030编码。\n"
+        with pytest.raises(UnicodeEncodeError):
+            text.encode("gbk")
+    data = text.encode(encoding)
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+    path = tmp_path / f"law-{encoding}.txt"
+    path.write_bytes(data)
+    doc = _load(path)
+    assert doc.text == unicodedata.normalize("NFKC", text).strip()
+    assert doc.lang == "zh"
+    assert doc.doc_type == "regulation"  # three or more 第X条 lines
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        LATIN1_TEXT,
+        # Every accented letter is followed by an ASCII letter, so the bytes are also valid GB18030.
+        "Die Straße in München für Müller.\n",
+    ],
+    ids=["paragraph", "valid-gb18030-bytes"],
+)
+def test_latin1_text_is_detected(tmp_path: Path, text: str) -> None:
+    data = text.encode("latin-1")
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+    path = tmp_path / "latin1.txt"
+    path.write_bytes(data)
+    doc = _load(path)
+    assert doc.text == text.strip()
+    assert doc.lang == "en"
+
+
+def test_crlf_nbsp_zero_width_and_nfkc_are_normalised(tmp_path: Path) -> None:
+    raw = (
+        "First\u00a0line  with\ttabs.   \r\n"
+        "The \ufb01le names the ＰＯＬＩＣＹ ① and a zero\u200bwidth space.\r\n"
+        "\r\n\r\n\r\n\r\n"
+        "Old Mac\rline end."
+    )
+    path = tmp_path / "messy.txt"
+    path.write_bytes(raw.encode("utf-8"))
+    doc = _load(path)
+    assert "\r" not in doc.text
+    assert "\u00a0" not in doc.text
+    assert "\u200b" not in doc.text
+    assert doc.text == (
+        "First line with tabs.\nThe file names the POLICY 1 and a zerowidth space.\n\nOld Mac\nline end."
+    )
+
+
+# --- Markdown, dates, sidecars -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("adoption", "expected"),
+    [
+        ("2021年11月25日 上海市第十五届人民代表大会常务委员会第三十七次会议通过", "2021-11-25"),
+        ("2021年8月5日 国家互联网信息办公室2021年第20次室务会议审议通过", "2021-08-05"),
+    ],
+)
+def test_markdown_title_adoption_date_and_info_comment(tmp_path: Path, adoption: str, expected: str) -> None:
+    path = tmp_path / "测试条例.md"
+    path.write_text(
+        f"# 上海市测试条例\n\n{adoption}\n\n<!-- INFO END -->\n\n## 第一章 总则\n\n第一条 为了测试，制定本条例。\n",
+        encoding="utf-8",
+    )
+    doc = _load(path)
+    assert doc.title == "上海市测试条例"
+    assert doc.date == expected
+    assert "<!--" not in doc.text
+    assert "INFO END" not in doc.text
+    assert "第一条 为了测试,制定本条例。" in doc.text  # NFKC turns the full-width comma into ","
+    assert doc.lang == "zh"
+    assert doc.doc_type == "regulation"  # the title ends in 条例
+
+
+def test_date_from_filename(tmp_path: Path) -> None:
+    path = tmp_path / "annual-report_2023-04-05.txt"
+    path.write_text("Some report text about policy.\n", encoding="utf-8")
+    doc = _load(path)
+    assert doc.date == "2023-04-05"
+    assert doc.title == "annual-report"  # the date suffix is not part of the title
+
+
+def test_no_date_anywhere_gives_empty_date(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("Nothing here is dated.\n", encoding="utf-8")
+    assert _load(path).date == ""
+
+
+@pytest.mark.parametrize("sidecar_name", ["memo_2020-01-01.txt.meta.json", "memo_2020-01-01.meta.json"])
+def test_sidecar_gives_date_url_title(tmp_path: Path, sidecar_name: str) -> None:
+    path = tmp_path / "memo_2020-01-01.txt"
+    path.write_text("Body of a memo that has a sidecar.\n", encoding="utf-8")
+    meta = {"date": "2019-05-06", "url": "https://example.org/memo", "title": "Memo on compute vouchers"}
+    (tmp_path / sidecar_name).write_text(json.dumps(meta), encoding="utf-8")
+    doc = _load(path)
+    assert doc.date == "2019-05-06"  # the sidecar wins over the filename date
+    assert doc.url == "https://example.org/memo"
+    assert doc.title == "Memo on compute vouchers"
+
+
+def test_sidecar_with_unknown_key_is_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "memo.txt"
+    path.write_text("Body.\n", encoding="utf-8")
+    sidecar = tmp_path / "memo.txt.meta.json"
+    sidecar.write_text(json.dumps({"date": "2019-05-06", "colour": "red"}), encoding="utf-8")
+    with pytest.raises(DocumentError) as info:
+        _load(path)
+    message = str(info.value)
+    assert str(sidecar) in message
+    assert "colour" in message
+    assert "\n" not in message
+
+
+# --- other formats -----------------------------------------------------------------------------------------------
+
+
+def test_html_drops_script_and_style_keeps_paragraphs(tmp_path: Path) -> None:
+    path = tmp_path / "page.html"
+    path.write_text(
+        "<html><head><title>Compute vouchers</title><style>body { color: red }</style>"
+        "<script>var tracking = 'secret';</script></head><body><nav>Menu stuff</nav>"
+        "<h1>Vouchers announced</h1><p>First paragraph here.</p><p>Second <b>bold</b> paragraph.</p>"
+        "<footer>Copyright footer</footer></body></html>",
+        encoding="utf-8",
+    )
+    doc = _load(path)
+    for dropped in ("tracking", "secret", "color", "Menu stuff", "Copyright footer"):
+        assert dropped not in doc.text
+    assert "First paragraph here.\n\nSecond bold paragraph." in doc.text
+    assert doc.title == "Compute vouchers"
+
+
+def test_docx_paragraphs(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("A paragraph written in Word.")
+    document.add_paragraph("Another paragraph, with 1,000 companies.")
+    path = tmp_path / "memo.docx"
+    document.save(str(path))
+    doc = _load(path)
+    assert doc.text == "A paragraph written in Word.\n\nAnother paragraph, with 1,000 companies."
+    assert doc.lang == "en"
+
+
+def _minimal_pdf(lines: list[str]) -> bytes:
+    """A one-page PDF with a Helvetica text layer, with a correct xref table."""
+    ops = ["BT", "/F1 12 Tf", "72 720 Td", "14 TL"]
+    for line in lines:
+        ops += [f"({line}) Tj", "T*"]
+    ops.append("ET")
+    stream = "\n".join(ops).encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def test_pdf_text_layer_hand_written(tmp_path: Path) -> None:
+    path = tmp_path / "handmade.pdf"
+    path.write_bytes(_minimal_pdf(["Shanghai issued computing vouchers.", "Subsidies offset 30% of costs."]))
+    doc = _load(path)
+    assert "Shanghai issued computing vouchers." in doc.text
+    assert "Subsidies offset 30% of costs." in doc.text
+
+
+def test_pdf_text_layer_reportlab(tmp_path: Path) -> None:
+    pytest.importorskip("reportlab")
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "report.pdf"
+    pdf = canvas.Canvas(str(path))
+    pdf.drawString(72, 720, "Shanghai issued computing vouchers in 2025.")
+    pdf.showPage()
+    pdf.drawString(72, 720, "Page two mentions the Model Power Community.")
+    pdf.save()
+    doc = _load(path)
+    assert "Shanghai issued computing vouchers in 2025." in doc.text
+    assert "Page two mentions the Model Power Community." in doc.text
+    assert doc.text.index("vouchers") < doc.text.index("Page two")
+
+
+# --- unusable files ----------------------------------------------------------------------------------------------
+
+
+def _empty(tmp_path: Path) -> Path:
+    path = tmp_path / "empty.txt"
+    path.write_bytes(b"")
+    return path
+
+
+def _whitespace_only_md(tmp_path: Path) -> Path:
+    path = tmp_path / "blank.md"
+    path.write_text("\n\n   \n<!-- only a comment -->\n", encoding="utf-8")
+    return path
+
+
+def _unsupported(tmp_path: Path) -> Path:
+    path = tmp_path / "slides.pptx"
+    path.write_text("not really slides", encoding="utf-8")
+    return path
+
+
+def _binary_txt(tmp_path: Path) -> Path:
+    path = tmp_path / "random.txt"
+    path.write_bytes(random.Random(1234).randbytes(4096))
+    return path
+
+
+def _junk_zip_docx(tmp_path: Path) -> Path:
+    path = tmp_path / "junk.docx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("junk.bin", b"not a word document " * 20)
+    return path
+
+
+def _junk_content_types_docx(tmp_path: Path) -> Path:
+    path = tmp_path / "broken.docx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", b"junk, not XML")
+    return path
+
+
+def _not_a_zip_docx(tmp_path: Path) -> Path:
+    path = tmp_path / "renamed.docx"
+    path.write_bytes(random.Random(99).randbytes(600))
+    return path
+
+
+def _text_only_pdf_header(tmp_path: Path) -> Path:
+    path = tmp_path / "truncated.pdf"
+    path.write_bytes(b"%PDF-1.4\nnothing else\n")
+    return path
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        _empty,
+        _whitespace_only_md,
+        _unsupported,
+        _binary_txt,
+        _junk_zip_docx,
+        _junk_content_types_docx,
+        _not_a_zip_docx,
+        _text_only_pdf_header,
+    ],
+)
+def test_unusable_file_raises_one_line_document_error(tmp_path: Path, make) -> None:  # type: ignore[no-untyped-def]
+    path = make(tmp_path)
+    with pytest.raises(DocumentError) as info:
+        _load(path)
+    message = str(info.value)
+    assert str(path) in message
+    assert "\n" not in message
+
+
+# --- the bundled sample ------------------------------------------------------------------------------------------
+
+
+def test_sample_furniture_is_stripped() -> None:
+    raw = SAMPLE.read_text(encoding="utf-8")
+    # The capture really has the furniture, so the assertions below are not vacuous.
+    assert raw.count(HEADLINE) == 3
+    for furniture in ("JieMian Logo", "FOLLOW US", "Photo from Jiemian News", "by FAN Yicheng"):
+        assert furniture in raw
+    doc = load_document(SAMPLE, SAMPLE.name)
+    for furniture in ("JieMian Logo", "FOLLOW US", "Photo from Jiemian News", "by FAN Yicheng", HEADLINE):
+        assert furniture not in doc.text
+    assert doc.title == HEADLINE
+    assert doc.lang == "en"
+    assert doc.doc_type == "news"
+    # The body survives: the standfirst opens it and the closing paragraph ends it.
+    assert doc.text.startswith("A coordinated package of regulation, funding, infrastructure and talent policies")
+    assert doc.text.endswith("strengthening Shanghai's appeal as a place to grow.")
+    assert "From incentives to coordination" in doc.text
+
+
+# --- the Chinese regulations -------------------------------------------------------------------------------------
+
+
+def _zh_files(zh_corpus: Path) -> list[Path]:
+    files = sorted(p for p in zh_corpus.iterdir() if p.suffix == ".md")
+    assert files, f"no .md files in {zh_corpus}"
+    return files
+
+
+def test_zh_corpus_documents(zh_corpus: Path) -> None:
+    for path in _zh_files(zh_corpus):
+        match = re.fullmatch(r"(.+)_(\d{4}-\d{2}-\d{2})", path.stem)
+        assert match, path.name
+        law, date = match.groups()
+        doc = load_document(path, path.name)
+        assert doc.lang == "zh", path.name
+        assert doc.doc_type == "regulation", path.name
+        assert doc.date == date, path.name
+        # National laws carry the 中华人民共和国 prefix in their title; the file name drops it.
+        assert doc.title.removeprefix("中华人民共和国").startswith(law), (path.name, doc.title)
+        assert "INFO END" not in doc.text
+        assert "\r" not in doc.text
+        assert "，" not in doc.text  # NFKC applied

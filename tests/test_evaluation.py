@@ -1,0 +1,322 @@
+"""Citation-accuracy scoring with hand-made answers, gold-set loading, and the eval command's dataset errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant.evaluation import (
+    Case,
+    DatasetError,
+    Span,
+    aggregate,
+    load_dataset,
+    locate,
+    normalise_for_match,
+    score_case,
+)
+from assistant.types import Answer, AnswerSentence, Citation, RetrievedChunk
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+EVALS = ROOT / "evals"
+DOC = "policy.txt"
+
+# Three paragraphs; offsets below are computed from the text, never typed in.
+TEXT = (
+    "The city plans to issue 1 billion yuan worth of vouchers.\n\n"
+    "Subsidies offset 30% to 100% of costs.\n\n"
+    "The project aims to attract 1,000 additional companies."
+)
+
+
+def span_of(phrase: str, doc: str = DOC) -> Span:
+    start = TEXT.index(phrase)
+    return Span(doc, start, start + len(phrase))
+
+
+P1 = span_of("The city plans to issue 1 billion yuan worth of vouchers.")
+P2 = span_of("Subsidies offset 30% to 100% of costs.")
+P3 = span_of("The project aims to attract 1,000 additional companies.")
+
+
+def citation(number: int, span: Span) -> Citation:
+    return Citation(
+        number=number,
+        doc_id=span.doc_id,
+        title="Policy",
+        date="",
+        doc_type="news",
+        heading_path="",
+        start=span.start,
+        end=span.end,
+        quote=TEXT[span.start : span.end],
+        chunk_id=f"{span.doc_id}#{span.start}",
+        score=0.9,
+    )
+
+
+def retrieved(spans: list[Span]) -> list[RetrievedChunk]:
+    return [
+        RetrievedChunk(
+            chunk_id=f"{s.doc_id}#{s.start}",
+            doc_id=s.doc_id,
+            text=TEXT[s.start : s.end] if s.doc_id == DOC else "elsewhere",
+            start=s.start,
+            end=s.end,
+            heading_path="",
+            metadata={"title": "Policy"},
+            score=1.0 / rank,
+            rank=rank,
+        )
+        for rank, s in enumerate(spans, 1)
+    ]
+
+
+def answer(
+    sentences: list[tuple[str, tuple[int, ...]]] | None = None,
+    cited: list[Span] | None = None,
+    ranked: list[Span] | None = None,
+    refused: bool = False,
+) -> Answer:
+    return Answer(
+        question="q",
+        sentences=[AnswerSentence(text, numbers) for text, numbers in (sentences or [])],
+        citations=[citation(i, s) for i, s in enumerate(cited or [], 1)],
+        retrieved=retrieved(ranked or []),
+        refused=refused,
+        refusal_reason="The documents do not answer this." if refused else "",
+    )
+
+
+def case(facts: list[str] | None = None, gold: list[Span] | None = None, answerable: bool = True) -> Case:
+    return Case(id="c", question="q", answerable=answerable, facts=facts or [], gold=gold if gold is not None else [P1])
+
+
+# --- Span ------------------------------------------------------------------------------------------------------
+
+
+def test_span_overlap_at_least_half_of_shorter() -> None:
+    gold = Span(DOC, 0, 10)
+    assert gold.matches(Span(DOC, 5, 20))  # overlap 5 of the shorter 10
+    assert Span(DOC, 5, 20).matches(gold)  # symmetric
+    assert not gold.matches(Span(DOC, 6, 20))  # overlap 4 of 10
+    assert Span(DOC, 0, 100).matches(Span(DOC, 40, 50))  # containment
+    assert not gold.matches(Span(DOC, 10, 20))  # touching is not overlapping
+    assert gold.matches(Span(DOC, 0, 10))
+
+
+def test_span_in_another_document_never_matches() -> None:
+    assert not Span(DOC, 0, 10).matches(Span("other.txt", 0, 10))
+    assert not Span(DOC, 0, 100).matches(Span("other.txt", 40, 50))
+
+
+# --- score_case and aggregate ------------------------------------------------------------------------------------
+
+
+def test_wrong_paragraph_citation_lowers_precision() -> None:
+    gold_case = case(facts=["1 billion yuan"], gold=[P1])
+    text = [("The city will issue 1 billion yuan of vouchers.", (1,))]
+    right = score_case(gold_case, answer(text, cited=[P1], ranked=[P1]), 1.0)
+    mixed = score_case(gold_case, answer(text, cited=[P1, P2], ranked=[P1]), 1.0)
+    wrong = score_case(gold_case, answer(text, cited=[P3], ranked=[P1]), 1.0)
+    assert aggregate([right])["citation_precision"] == 1.0
+    assert aggregate([mixed])["citation_precision"] == 0.5
+    assert aggregate([wrong])["citation_precision"] == 0.0
+    assert aggregate([wrong])["citation_recall"] == 0.0
+    assert "citation_precision" not in right.lost
+    assert "citation_precision" in mixed.lost
+    # The right paragraph in the wrong document is wrong too.
+    elsewhere = score_case(gold_case, answer(text, cited=[Span("other.txt", P1.start, P1.end)]), 1.0)
+    assert aggregate([elsewhere])["citation_precision"] == 0.0
+
+
+def test_missing_fact_lowers_fact_recall() -> None:
+    gold_case = case(facts=["1 billion yuan", "30% to 100%"], gold=[P1, P2])
+    both = answer([("It issues 1 billion yuan of vouchers", (1,)), ("covering 30% to 100% of costs.", (2,))], [P1, P2])
+    one = answer([("It issues 1 billion yuan of vouchers.", (1,))], [P1])
+    assert aggregate([score_case(gold_case, both, 1.0)])["fact_recall"] == 1.0
+    result = score_case(gold_case, one, 1.0)
+    assert result.facts_missing == ["30% to 100%"]
+    assert aggregate([result])["fact_recall"] == 0.5
+    assert aggregate([result])["citation_recall"] == 0.5  # P2 was never cited
+    assert "fact_recall" in result.lost
+
+
+@pytest.mark.parametrize(("fact", "said"), [("1000", "1,000"), ("1,000", "1000"), ("1,000", "1,000")])
+def test_thousands_separator_does_not_matter(fact: str, said: str) -> None:
+    result = score_case(case(facts=[fact], gold=[P3]), answer([(f"It aims at {said} companies.", (1,))], [P3]), 1.0)
+    assert result.facts_found == [fact]
+
+
+def test_fact_match_is_case_and_width_insensitive_but_not_loose() -> None:
+    assert normalise_for_match("ＡＩ  Clusters") == normalise_for_match("ai clusters")
+    result = score_case(case(facts=["10,000"], gold=[P1]), answer([("About 1,000 firms.", (1,))], [P1]), 1.0)
+    assert result.facts_found == []
+
+
+def test_answering_an_unanswerable_case_lowers_refusal_accuracy() -> None:
+    unanswerable = case(answerable=False, gold=[])
+    refused = score_case(unanswerable, answer(refused=True), 1.0)
+    answered = score_case(unanswerable, answer([("Something made up.", (1,))], [P1]), 1.0)
+    assert aggregate([refused])["refusal_accuracy"] == 1.0
+    assert aggregate([answered])["refusal_accuracy"] == 0.0
+    assert aggregate([refused, answered])["refusal_accuracy"] == 0.5
+    assert "refusal_accuracy" in answered.lost
+    assert "refusal_accuracy" not in refused.lost
+    # Citations on an unanswerable case do not count towards precision.
+    assert answered.citations_total == 0
+
+
+def test_refusing_an_answerable_case_raises_false_refusal_rate() -> None:
+    answerable = case(facts=["1 billion yuan"], gold=[P1])
+    ok = score_case(answerable, answer([("It issues 1 billion yuan.", (1,))], [P1], ranked=[P1]), 1.0)
+    refused = score_case(answerable, answer(refused=True, ranked=[P1]), 1.0)
+    assert aggregate([ok])["false_refusal_rate"] == 0.0
+    assert aggregate([ok, refused])["false_refusal_rate"] == 0.5
+    assert "false_refusal_rate" in refused.lost
+    # A refusal states no facts.
+    assert refused.facts_found == []
+
+
+def test_hit_at_k_and_mrr_from_retrieved_ranks() -> None:
+    noise = [span_of("Subsidies"), span_of("The project"), Span("other.txt", 0, 50)]
+    gold_case = case(gold=[P1])
+    at_1 = score_case(gold_case, answer(ranked=[P1, *noise]), 1.0)
+    at_3 = score_case(gold_case, answer(ranked=[noise[0], noise[1], P1]), 1.0)
+    at_7 = score_case(gold_case, answer(ranked=[*noise, *noise, P1]), 1.0)
+    never = score_case(gold_case, answer(ranked=noise), 1.0)
+    assert [r.first_hit_rank for r in (at_1, at_3, at_7, never)] == [1, 3, 7, None]
+
+    single = aggregate([at_3])
+    assert (single["hit@1"], single["hit@5"], single["hit@10"]) == (0.0, 1.0, 1.0)
+    assert single["mrr"] == pytest.approx(1 / 3, abs=1e-4)
+
+    overall = aggregate([at_1, at_3, at_7, never])
+    assert overall["hit@1"] == 0.25
+    assert overall["hit@5"] == 0.5
+    assert overall["hit@10"] == 0.75
+    assert overall["mrr"] == pytest.approx((1 + 1 / 3 + 1 / 7) / 4, abs=1e-4)
+    assert "hit@5" in at_7.lost and "hit@10" not in at_7.lost
+
+
+def test_uncited_sentences_are_counted() -> None:
+    result = score_case(case(gold=[P1]), answer([("Cited.", (1,)), ("Not cited.", ())], [P1]), 1.0)
+    assert aggregate([result])["uncited_sentence_rate"] == 0.5
+
+
+# --- locate ------------------------------------------------------------------------------------------------------
+
+
+def test_locate_across_collapsed_whitespace() -> None:
+    text = "alpha  beta\n\ngamma delta"
+    start, end = locate("beta gamma", text)  # type: ignore[misc]
+    assert text[start:end] == "beta\n\ngamma"
+    assert locate("beta \n  gamma", text) == (start, end)
+    assert locate("beta delta", text) is None
+    assert locate("   ", text) is None
+
+
+def test_locate_normalises_the_quote() -> None:
+    text = "第五十五条 有下列情形之一的,个人信息处理者应当事前进行评估:"
+    start, end = locate("有下列情形之一的，个人信息处理者", text)  # type: ignore[misc]  # full-width comma
+    assert text[start:end] == "有下列情形之一的,个人信息处理者"
+
+
+# --- load_dataset ------------------------------------------------------------------------------------------------
+
+
+GOOD = {
+    "id": "vouchers",
+    "question": "What subsidies cover model usage?",
+    "answerable": True,
+    "facts": ["1 billion yuan"],
+    "evidence": [{"doc": DOC, "quote": "The city plans to issue 1 billion yuan worth of vouchers."}],
+    "tags": ["vouchers"],
+}
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / DOC).write_text(TEXT, encoding="utf-8")
+    return folder
+
+
+def write_dataset(path: Path, *lines: str) -> Path:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_load_dataset_resolves_quotes_to_spans(tmp_path: Path, corpus: Path) -> None:
+    unanswerable = {"id": "none", "question": "Who won?", "answerable": False, "facts": [], "evidence": []}
+    dataset = write_dataset(tmp_path / "ok.jsonl", json.dumps(GOOD), "", json.dumps(unanswerable))
+    cases = load_dataset(dataset, corpus)
+    assert [c.id for c in cases] == ["vouchers", "none"]
+    assert cases[0].gold == [P1]
+    assert cases[0].line == 1
+    assert cases[1].line == 3  # blank lines keep the numbering
+    assert cases[1].gold == []
+
+
+def _bad_cases() -> dict[str, tuple[str, str]]:
+    not_there = dict(GOOD, id="x", evidence=[{"doc": DOC, "quote": "The city plans to issue 2 billion yuan"}])
+    missing = {k: v for k, v in GOOD.items() if k != "question"} | {"id": "y"}
+    unknown_doc = dict(GOOD, id="z", evidence=[{"doc": "nowhere.txt", "quote": "The city"}])
+    return {
+        "quote-does-not-occur": (json.dumps(not_there), "does not occur"),
+        "bad-json": ('{"id": "broken", "question": ', "invalid JSON"),
+        "missing-key": (json.dumps(missing), "'question'"),
+        "unknown-doc": (json.dumps(unknown_doc), "nowhere.txt"),
+    }
+
+
+@pytest.mark.parametrize("kind", list(_bad_cases()))
+def test_load_dataset_names_the_bad_line(tmp_path: Path, corpus: Path, kind: str) -> None:
+    line, reason = _bad_cases()[kind]
+    dataset = write_dataset(tmp_path / "bad.jsonl", json.dumps(GOOD), line)
+    with pytest.raises(DatasetError) as info:
+        load_dataset(dataset, corpus)
+    message = str(info.value)
+    assert f"{dataset}:2:" in message
+    assert reason in message
+
+
+def test_every_gold_quote_of_seed_en_occurs() -> None:
+    path = EVALS / "seed_en.jsonl"
+    cases = load_dataset(path, CORPUS)
+    assert len(cases) == sum(1 for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+    assert any(c.answerable for c in cases) and any(not c.answerable for c in cases)
+
+
+def test_every_gold_quote_of_zh_regulations_occurs(zh_corpus: Path) -> None:
+    path = EVALS / "zh_regulations.jsonl"
+    cases = load_dataset(path, zh_corpus)
+    assert len(cases) == sum(1 for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+    assert all(g.end > g.start for c in cases for g in c.gold)
+
+
+# --- the eval command --------------------------------------------------------------------------------------------
+
+
+def test_eval_cli_reports_the_bad_dataset_line_before_loading_the_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+
+    seed = (EVALS / "seed_en.jsonl").read_text(encoding="utf-8").splitlines()[0]
+    bad = dict(json.loads(seed), id="bad", evidence=[{"doc": "shanghai-ai-policy-clustering.txt", "quote": "No such"}])
+    dataset = write_dataset(tmp_path / "bad.jsonl", seed, json.dumps(bad))
+    # A model that cannot load: reaching it would fail with a different message.
+    monkeypatch.setenv("POLICY_ASSISTANT_EMBEDDING__MODEL", str(tmp_path / "no-such-model"))
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(app, ["eval", "--dataset", str(dataset), "--corpus", "corpus"])
+    assert result.exit_code == 2, result.output
+    assert f"{dataset}:2:" in result.output
+    assert "does not occur" in result.output
+    assert not (tmp_path / "home" / ".cache").exists()  # no eval index was created

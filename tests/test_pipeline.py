@@ -1,0 +1,140 @@
+"""End to end over the real model, a real Chroma in tmp_path, and real documents."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from assistant.cli import app
+from assistant.evaluation import locate
+from tests.conftest import CORPUS
+
+VOUCHER_SENTENCE = (
+    "The city plans to issue 1 billion yuan worth of vouchers covering these areas, "
+    "with subsidies offsetting 30% to 100% of costs."
+)
+
+
+def test_voucher_question_is_answered_with_the_voucher_paragraph(make_assistant) -> None:
+    assistant = make_assistant()
+    assistant.ingest([CORPUS])
+    answer = assistant.ask("What subsidies cover model usage?")
+    assert not answer.refused
+    assert "1 billion yuan" in answer.text
+    assert "30% to 100%" in answer.text
+    doc = next(iter(assistant.documents().values()))
+    text = Path(doc.source).read_text(encoding="utf-8")
+    assert VOUCHER_SENTENCE in text
+    cited = answer.citations[0]
+    assert cited.doc_id == "shanghai-ai-policy-clustering.txt"
+    assert VOUCHER_SENTENCE in cited.quote
+    assert cited.heading_path == "Rising costs drive AI clustering"
+    assert answer.sentences[0].citations == (1,)
+
+
+def test_citation_offsets_point_at_the_quote(make_assistant) -> None:
+    from assistant.documents import load_document
+
+    assistant = make_assistant()
+    assistant.ingest([CORPUS])
+    answer = assistant.ask("When did the Model Power Community open?")
+    doc = load_document(CORPUS / "shanghai-ai-policy-clustering.txt", "shanghai-ai-policy-clustering.txt")
+    for citation in answer.citations:
+        assert doc.text[citation.start : citation.end] == citation.quote
+    assert locate("The Model Power Community, which opened in August 2024", doc.text) is not None
+    assert "August 2024" in answer.text
+
+
+def test_pipl_impact_assessment_cites_article_55(make_assistant, zh_corpus: Path) -> None:
+    assistant = make_assistant()
+    assistant.ingest([zh_corpus])
+    answer = assistant.ask("个人信息处理者在哪些情形下应当事前进行个人信息保护影响评估？")
+    assert not answer.refused
+    first = answer.citations[0]
+    assert first.doc_id == "个人信息保护法_2021-08-20.md"
+    assert first.heading_path.endswith("第五十五条")
+    assert "处理敏感个人信息" in answer.text
+
+
+def test_named_article_comes_first(make_assistant, zh_corpus: Path) -> None:
+    assistant = make_assistant()
+    assistant.ingest([zh_corpus])
+    for question in ("《数据安全法》第二十一条规定了什么？", "What does Article 21 of the Data Security Law say?"):
+        retrieval = assistant.retrieve(question)
+        top = retrieval.chunks[0]
+        assert top.doc_id == "数据安全法_2021-06-10.md", question
+        assert top.heading_path.endswith("第二十一条"), question
+
+
+def test_questions_the_corpus_cannot_answer_are_refused(make_assistant) -> None:
+    assistant = make_assistant()
+    assistant.ingest([CORPUS])
+    for question in ("What compute vouchers does Beijing offer?", "How many GPUs does the Model Power Community have?"):
+        answer = assistant.ask(question)
+        assert answer.refused, question
+        assert answer.citations == []
+
+
+def test_ingest_is_incremental_and_prunes(make_assistant, tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(CORPUS / "shanghai-ai-policy-clustering.txt", corpus)
+    (corpus / "notice.md").write_text("# Notice\n\nThe pilot zone opens on 1 March 2026 with 40 firms.\n", encoding="utf-8")
+    assistant = make_assistant()
+    first = assistant.ingest([corpus])
+    assert sorted(first.added) == ["notice.md", "shanghai-ai-policy-clustering.txt"]
+    chunks_before = assistant.store.count()
+
+    again = assistant.ingest([corpus])
+    assert again.chunks_embedded == 0
+    assert sorted(again.unchanged) == ["notice.md", "shanghai-ai-policy-clustering.txt"]
+
+    (corpus / "notice.md").write_text("# Notice\n\nThe pilot zone opens on 2 April 2026 with 55 firms.\n", encoding="utf-8")
+    edited = assistant.ingest([corpus])
+    assert edited.updated == ["notice.md"]
+    assert edited.chunks_embedded == 1
+    assert assistant.store.count() == chunks_before
+    assert "55 firms" in assistant.ask("How many firms will the pilot zone open with?").text
+
+    (corpus / "notice.md").unlink()
+    pruned = assistant.ingest([corpus], prune=True)
+    assert pruned.removed == ["notice.md"]
+    assert set(assistant.documents()) == {"shanghai-ai-policy-clustering.txt"}
+    assert assistant.lexical.ids
+    assert not any(cid.startswith("notice.md") for cid in assistant.lexical.ids)
+
+
+def test_cli_ingest_and_ask_json(tmp_path: Path) -> None:
+    runner = CliRunner()
+    index = str(tmp_path / "cli-index")
+    result = runner.invoke(app, ["ingest", str(CORPUS), "--index-dir", index])
+    assert result.exit_code == 0, result.output
+    assert "1 added" in result.output
+    result = runner.invoke(app, ["ask", "What subsidies cover model usage?", "--json", "--index-dir", index])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["refused"] is False
+    assert payload["citations"][0]["doc_id"] == "shanghai-ai-policy-clustering.txt"
+    assert {"start", "end", "quote", "score"} <= set(payload["citations"][0])
+    assert [r["rank"] for r in payload["retrieved"]] == list(range(1, len(payload["retrieved"]) + 1))
+
+
+def test_cli_rejects_bad_filter_with_choices(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["ask", "anything", "--type", "memo", "--index-dir", str(tmp_path / "i")])
+    assert result.exit_code == 2
+    assert "unknown type 'memo'; valid types: regulation, news, other" in result.output
+
+
+def test_cli_check_reports_index(tmp_path: Path) -> None:
+    index = str(tmp_path / "check-index")
+    result = CliRunner().invoke(app, ["check", "--index-dir", index])
+    assert result.exit_code == 1
+    assert "the index is empty" in result.output
+    CliRunner().invoke(app, ["ingest", str(CORPUS), "--index-dir", index])
+    result = CliRunner().invoke(app, ["check", "--index-dir", index])
+    assert result.exit_code == 0, result.output
+    assert "documents: 1" in result.output
+    assert "all-MiniLM-L6-v2" in result.output

@@ -1,0 +1,73 @@
+"""Chinese numerals and what a question names: articles and known document titles."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.structure import StructureQuery, article_number, chinese_to_int, parse_question
+
+TITLES = [
+    "中华人民共和国数据安全法",
+    "中华人民共和国个人信息保护法",
+    "网络数据安全管理条例",
+    "上海市数据条例",
+    "How Shanghai is pairing policy and clustering to scale artificial intelligence",
+]
+
+
+@pytest.mark.parametrize(
+    ("numeral", "value"),
+    [
+        ("十", 10),
+        ("十五", 15),
+        ("二十一", 21),
+        ("五十五", 55),
+        ("一百", 100),
+        ("一百零三", 103),
+        ("一百二十", 120),
+        ("一千零五", 1005),
+        ("两千零二十", 2020),
+        ("21", 21),
+    ],
+)
+def test_chinese_to_int(numeral: str, value: int) -> None:
+    assert chinese_to_int(numeral) == value
+
+
+def test_chinese_to_int_rejects_other_text() -> None:
+    with pytest.raises(ValueError, match="not a Chinese numeral"):
+        chinese_to_int("二十a")
+
+
+@pytest.mark.parametrize(("label", "value"), [("第五十五条", 55), ("第21条", 21), ("第一章", 0), ("总则", 0)])
+def test_article_number(label: str, value: int) -> None:
+    assert article_number(label) == value
+
+
+def test_book_title_and_chinese_article() -> None:
+    query = parse_question("《数据安全法》第二十一条规定了什么？", TITLES)
+    # 数据安全法 names the national law, not 网络数据安全管理条例 which merely contains 数据安全.
+    assert query == StructureQuery(articles=(21,), titles=("中华人民共和国数据安全法",))
+
+
+def test_arabic_article_without_title() -> None:
+    assert parse_question("第21条讲了什么？", TITLES) == StructureQuery(articles=(21,), titles=())
+
+
+def test_english_article_and_english_law_name() -> None:
+    query = parse_question("What does Article 21 of the Data Security Law require?", TITLES)
+    assert query == StructureQuery(articles=(21,), titles=("中华人民共和国数据安全法",))
+
+
+def test_title_without_book_marks_and_repeated_articles() -> None:
+    query = parse_question("个人信息保护法第五十五条和第55条有什么要求", TITLES)
+    assert query.articles == (55,)  # the same article named twice counts once
+    assert query.titles == ("中华人民共和国个人信息保护法",)
+
+
+def test_question_naming_no_article() -> None:
+    query = parse_question("What does the regulation say about cross-border data transfers?", TITLES)
+    assert query.articles == ()
+    assert query.titles == ()
+    # A number that is not an article is not one.
+    assert parse_question("Output grew over 30% in 2025.", TITLES).articles == ()
