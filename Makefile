@@ -35,7 +35,7 @@ run: index
 	$(PY) ui.py
 
 lint: install
-	$(VENV)/bin/ruff check assistant tests evals bench ui.py
+	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
 unit: install

@@ -82,7 +82,9 @@ def test_ingest_is_incremental_and_prunes(make_assistant, tmp_path: Path) -> Non
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     shutil.copy(CORPUS / "shanghai-ai-policy-clustering.txt", corpus)
-    (corpus / "notice.md").write_text("# Notice\n\nThe pilot zone opens on 1 March 2026 with 40 firms.\n", encoding="utf-8")
+    (corpus / "notice.md").write_text(
+        "# Notice\n\nThe pilot zone opens on 1 March 2026 with 40 firms.\n", encoding="utf-8"
+    )
     assistant = make_assistant()
     first = assistant.ingest([corpus])
     assert sorted(first.added) == ["notice.md", "shanghai-ai-policy-clustering.txt"]
@@ -92,7 +94,9 @@ def test_ingest_is_incremental_and_prunes(make_assistant, tmp_path: Path) -> Non
     assert again.chunks_embedded == 0
     assert sorted(again.unchanged) == ["notice.md", "shanghai-ai-policy-clustering.txt"]
 
-    (corpus / "notice.md").write_text("# Notice\n\nThe pilot zone opens on 2 April 2026 with 55 firms.\n", encoding="utf-8")
+    (corpus / "notice.md").write_text(
+        "# Notice\n\nThe pilot zone opens on 2 April 2026 with 55 firms.\n", encoding="utf-8"
+    )
     edited = assistant.ingest([corpus])
     assert edited.updated == ["notice.md"]
     assert edited.chunks_embedded == 1
