@@ -123,7 +123,7 @@ class Retriever:
 
         # A model that cannot read the question (all-MiniLM maps most Chinese characters to [UNK]) gets
         # its say in the fusion cut accordingly; a multilingual model keeps full weight.
-        trust = self.embedder.coverage(question) ** 2
+        trust = self.embedder.coverage(question) ** settings.coverage_power
         dense_weight = settings.dense_weight * (trust if settings.mode == "hybrid" else 1.0)
         if settings.mode in ("hybrid", "dense") and dense_weight > 0:
             if vector is None:
@@ -137,9 +137,9 @@ class Retriever:
                 scores[chunk_id] = scores.get(chunk_id, 0.0) + settings.lexical_weight / (settings.rrf_k + rank + 1)
 
         named, missing_article = self._named_articles(question, mask)
-        top_bonus = 2.0 / settings.rrf_k
+        # A named article outranks every fused score (each at most 2/rrf_k), its chunks in document order.
         for position, chunk_id in enumerate(named):
-            scores[chunk_id] = top_bonus * (1 + 1 / (position + 2)) + scores.get(chunk_id, 0.0)
+            scores[chunk_id] = 1.0 + 1.0 / (position + 1)
 
         ranked = sorted(scores, key=lambda cid: -scores[cid])[: settings.candidates]
         missing = [cid for cid in ranked if cid not in texts]

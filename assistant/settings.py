@@ -68,6 +68,12 @@ class RetrievalSettings(_Section):
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
     dense_weight: float = Field(1.0, ge=0, description="Weight of the dense ranking in fusion.")
     lexical_weight: float = Field(1.0, ge=0, description="Weight of the BM25 ranking in fusion.")
+    coverage_power: float = Field(
+        4.0,
+        ge=0,
+        description="The dense ranking's fusion weight is scaled by (share of question tokens the embedding model "
+        "knows) to this power, so a model that cannot read the question (MiniLM on Chinese) has little say.",
+    )
     per_doc_cap: int = Field(3, ge=1, description="Most chunks one document may hold in the top 5 when others compete.")
     recency_boost: float = Field(
         0.5,
