@@ -194,6 +194,12 @@ def _hard_split(text: str, start: int, end: int, max_tokens: int, count: TokenCo
     return _hard_split(text, start, cut, max_tokens, count) + _hard_split(text, cut, end, max_tokens, count)
 
 
+def index_text(title: str, heading_path: str, text: str, context_prefix: bool) -> str:
+    """What is embedded and indexed: the passage behind its document title and heading path."""
+    prefix = PATH_SEPARATOR.join(p for p in (title, heading_path) if p)
+    return f"{prefix}\n{text}" if context_prefix and prefix else text
+
+
 def chunk_document(doc: Document, max_tokens: int, count_tokens: TokenCounter, context_prefix: bool) -> list[Chunk]:
     chunks: list[Chunk] = []
     for unit in structural_units(doc):
@@ -204,7 +210,6 @@ def chunk_document(doc: Document, max_tokens: int, count_tokens: TokenCounter, c
             if not passage:
                 continue
             start += len(raw) - len(raw.lstrip())  # a hard split leaves the cut's space at the front
-            prefix = PATH_SEPARATOR.join(p for p in (doc.title, heading_path) if p)
             chunks.append(
                 Chunk(
                     chunk_id=f"{doc.doc_id}#{doc.content_hash[:12]}:{len(chunks)}",
@@ -213,7 +218,7 @@ def chunk_document(doc: Document, max_tokens: int, count_tokens: TokenCounter, c
                     start=start,
                     end=start + len(passage),
                     heading_path=heading_path,
-                    index_text=f"{prefix}\n{passage}" if context_prefix and prefix else passage,
+                    index_text=index_text(doc.title, heading_path, passage, context_prefix),
                 )
             )
     return chunks

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .answer import Generator, make_generator
-from .chunking import PATH_SEPARATOR, chunk_document
+from .chunking import chunk_document, index_text
 from .documents import DocumentError, discover, load_document
 from .embedding import Embedder, make_embedder
 from .lexical import LexicalIndex
@@ -63,11 +63,6 @@ def collection_name(settings: Settings) -> str:
     return f"policy-{digest[:16]}"
 
 
-def lexical_text(title: str, heading_path: str, text: str, context_prefix: bool) -> str:
-    prefix = PATH_SEPARATOR.join(p for p in (title, heading_path) if p)
-    return f"{prefix}\n{text}" if context_prefix and prefix else text
-
-
 class Assistant:
     def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None) -> None:
         self.settings = settings or Settings()
@@ -91,7 +86,7 @@ class Assistant:
         context = self.settings.chunking.context_prefix
         self.lexical.build(
             (
-                (c.chunk_id, lexical_text(str(c.metadata["title"]), c.heading_path, c.text, context), c.metadata)
+                (c.chunk_id, index_text(str(c.metadata["title"]), c.heading_path, c.text, context), c.metadata)
                 for c in self.store.iter_chunks()
             ),
             revision,
@@ -186,10 +181,6 @@ class Assistant:
 
     def documents(self) -> dict[str, StoredDocument]:
         return self.store.documents()
-
-    def remove(self, doc_id: str) -> None:
-        self.store.delete_document(doc_id)
-        self._sync_lexical(force=True)
 
     def status(self) -> dict[str, Any]:
         docs = self.store.documents()
