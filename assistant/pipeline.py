@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,6 +59,34 @@ def index_fingerprint(settings: Settings) -> dict[str, str]:
     }
 
 
+def lexical_folder(settings: Settings, name: str) -> Path:
+    """Where this process keeps its BM25 index: always local, beside (embedded) or apart from (server) the vectors.
+
+    In server mode each machine keeps its own copy under index_dir, keyed by the server, and rebuilds it from the
+    server whenever the collection's published revision changes (see Assistant._sync_lexical)."""
+    base = settings.index_dir / "lexical"
+    if settings.store.mode == "server":
+        base = base / re.sub(r"[^A-Za-z0-9._-]", "_", f"server-{settings.store.host}-{settings.store.port}")
+    return base / name
+
+
+@contextmanager
+def _exclusive(folder: Path) -> Iterator[None]:
+    """An advisory lock beside ``folder``: one process per machine rebuilds it while the others wait, then load."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # no flock (Windows): one process per index_dir there
+        yield
+        return
+    with open(folder.with_name(folder.name + ".lock"), "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def collection_name(settings: Settings) -> str:
     """Named from the model and chunking settings, so a changed model never reuses a stale index."""
     digest = hashlib.sha256(json.dumps(index_fingerprint(settings), sort_keys=True).encode()).hexdigest()
@@ -71,26 +101,43 @@ class Assistant:
         self.store: VectorStore = make_store(
             self.settings.store, self.settings.index_dir, self.collection_name, index_fingerprint(self.settings)
         )
-        self.lexical = LexicalIndex(self.settings.index_dir / "lexical" / self.collection_name)
+        self.lexical = LexicalIndex(lexical_folder(self.settings, self.collection_name))
         self.retriever = Retriever(self.settings.retrieval, self.store, self.lexical, self.embedder)
         self.generator: Generator = make_generator(self.settings.answer, self.embedder, self.lexical.idf)
         self._sync_lexical()
 
-    def _sync_lexical(self, force: bool = False) -> None:
-        """Keep BM25 in step with the vector store; the store is the source of truth."""
-        revision = str(self.store.count())
-        if not force and (
-            self.lexical.revision == revision or (self.lexical.load() and self.lexical.revision == revision)
-        ):
+    def _sync_lexical(self, force: bool = False, full: bool = True) -> None:
+        """Keep BM25 in step with the vector store; the store is the source of truth.
+
+        The BM25 index remembers the store's published revision and chunk count it was built from. ``full`` (at
+        start and after an ingest) compares both, so a writer that stopped before publishing is caught too; before
+        each question only the published revision is read (one small request in server mode), so a long ingest
+        elsewhere does not trigger a rebuild per question, only one when it publishes. With ``force`` this process
+        has just changed the store and publishes a new revision first, so every other process sharing the store
+        (two UIs on one Chroma server) rebuilds its own BM25 before its next answer."""
+        if force:
+            self.store.bump_revision()
+        published = self.store.revision()
+        expected = f"{published}/{self.store.count()}" if full else ""
+
+        def current() -> bool:
+            built = self.lexical.revision
+            return built == expected if full else built.partition("/")[0] == published
+
+        if current():
             return
-        context = self.settings.chunking.context_prefix
-        self.lexical.build(
-            (
-                (c.chunk_id, index_text(str(c.metadata["title"]), c.heading_path, c.text, context), c.metadata)
-                for c in self.store.iter_chunks()
-            ),
-            revision,
-        )
+        with _exclusive(self.lexical.folder):
+            # Another thread, or another process on this machine, may have rebuilt it while we waited.
+            if current() or (self.lexical.load() and current()):
+                return
+            context = self.settings.chunking.context_prefix
+            self.lexical.build(
+                (
+                    (c.chunk_id, index_text(str(c.metadata["title"]), c.heading_path, c.text, context), c.metadata)
+                    for c in self.store.iter_chunks()
+                ),
+                expected or f"{published}/{self.store.count()}",
+            )
 
     def ingest(
         self, paths: Iterable[Path], prune: bool = False, progress: Callable[[int, int, str], None] | None = None
@@ -163,6 +210,7 @@ class Assistant:
 
     def retrieve(self, question: str, filters: Filters | None = None) -> Retrieval:
         self._check_question(question)
+        self._sync_lexical(full=False)  # another process sharing the store may have changed it
         return self.retriever.retrieve(question, filters)
 
     def ask(self, question: str, filters: Filters | None = None) -> Answer:

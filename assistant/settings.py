@@ -53,8 +53,11 @@ class StoreSettings(_Section):
     host: str = Field("127.0.0.1", description="Chroma server host (server mode).")
     port: int = Field(8000, description="Chroma server port (server mode).")
     ssl: bool = Field(False, description="Use HTTPS to reach the Chroma server.")
-    token_env: str = Field(
-        "", description="Name of an env var holding a bearer token for the Chroma server (empty: no auth)."
+    token_env: str = Field("", description="Name of an env var holding a token for the Chroma server (empty: no auth).")
+    token_header: Literal["Authorization", "X-Chroma-Token"] = Field(
+        "Authorization",
+        description="How the token travels: 'Authorization' sends 'Bearer <token>'; 'X-Chroma-Token' sends it bare "
+        "(hosted Chroma).",
     )
     hnsw_ef_construction: int = Field(200, ge=16, description="HNSW ef at build time (set at collection creation).")
     hnsw_ef_search: int = Field(128, ge=10, description="HNSW ef at query time (set at collection creation).")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,6 +19,8 @@ from .types import Chunk, Document, RetrievedChunk
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 _PAGE = 5000
+REVISION_KEY = "revision"
+"""Collection metadata key that every writer bumps after changing the collection (see VectorStore.revision)."""
 
 
 class StoreError(RuntimeError):
@@ -97,6 +100,14 @@ class VectorStore(ABC):
     @abstractmethod
     def count(self) -> int: ...
 
+    @abstractmethod
+    def revision(self) -> str:
+        """The revision the last writer published: one cheap read that changes after any process changes the store."""
+
+    @abstractmethod
+    def bump_revision(self) -> None:
+        """Publish that this process changed the store, so every process sharing it rebuilds what it derives."""
+
 
 class ChromaStore(VectorStore):
     """Both Chroma modes: they differ only in the client."""
@@ -106,13 +117,15 @@ class ChromaStore(VectorStore):
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
         client_settings = chromadb.config.Settings(anonymized_telemetry=False)
+        self._name = collection_name
         try:
             if settings.mode == "server":
-                headers = {}
-                if settings.token_env:
-                    headers["Authorization"] = f"Bearer {os.environ.get(settings.token_env, '')}"
                 client = chromadb.HttpClient(
-                    host=settings.host, port=settings.port, ssl=settings.ssl, headers=headers, settings=client_settings
+                    host=settings.host,
+                    port=settings.port,
+                    ssl=settings.ssl,
+                    headers=auth_headers(settings),
+                    settings=client_settings,
                 )
                 scheme = "https" if settings.ssl else "http"
                 self.description = f"server {scheme}://{settings.host}:{settings.port}"
@@ -137,6 +150,7 @@ class ChromaStore(VectorStore):
         except Exception as exc:  # chromadb raises ValueError, ConnectionError, httpx errors...
             where = f"{settings.host}:{settings.port}" if settings.mode == "server" else str(index_dir)
             raise StoreError(f"cannot open the Chroma {settings.mode} store at {where}: {exc}") from exc
+        self._client = client
         self._llama = ChromaVectorStore(chroma_collection=self._collection)
 
     @property
@@ -234,6 +248,36 @@ class ChromaStore(VectorStore):
 
     def count(self) -> int:
         return int(self._collection.count())
+
+    def _metadata(self) -> dict[str, Any]:
+        # The Collection object caches its metadata; ask the client for the current one (one small request).
+        try:
+            return dict(self._client.get_collection(self._name, embedding_function=None).metadata or {})
+        except Exception as exc:  # the server went away, or someone deleted the collection under us
+            raise StoreError(f"cannot read the Chroma collection {self._name} ({self.description}): {exc}") from exc
+
+    def revision(self) -> str:
+        return str(self._metadata().get(REVISION_KEY, "0"))
+
+    def bump_revision(self) -> None:
+        metadata = self._metadata()
+        counter = str(metadata.get(REVISION_KEY, "0")).split("-", 1)[0]
+        # A random suffix: two writers bumping from the same counter still publish different revisions.
+        number = int(counter) + 1 if counter.isdigit() else 1
+        metadata[REVISION_KEY] = f"{number}-{uuid.uuid4().hex[:8]}"
+        self._collection.modify(metadata=metadata)
+
+
+def auth_headers(settings: StoreSettings) -> dict[str, str]:
+    """The Authorization header for a Chroma server that wants a token; empty when none is configured."""
+    if not settings.token_env:
+        return {}
+    token = os.environ.get(settings.token_env, "")
+    if not token:
+        raise StoreError(f"store.token_env names ${settings.token_env}, but that variable is empty or unset")
+    if settings.token_header == "Authorization":
+        return {"Authorization": f"Bearer {token}"}
+    return {settings.token_header: token}
 
 
 def make_store(

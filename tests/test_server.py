@@ -1,0 +1,227 @@
+"""Server mode against a real `chroma run`: ingest, ask, the seed_en eval, and two processes sharing one server."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .conftest import CORPUS, EVALS, ROOT
+
+pytestmark = pytest.mark.slow
+
+_NEW_DOC = """# Zorblax Compute Quota Notice
+
+The municipal bureau grants each registered laboratory a zorblax compute quota of 4,000 GPU-hours per year.
+Unused zorblax quota expires on 31 December and cannot be carried over.
+"""
+
+
+def chroma_executable() -> str:
+    """The `chroma` CLI that came with the chromadb package: beside this interpreter first (the venv's bin)."""
+    beside = Path(sys.executable).parent / "chroma"
+    if beside.is_file():
+        return str(beside)
+    found = shutil.which("chroma")
+    if not found:
+        pytest.fail(f"the `chroma` CLI (from chromadb) is neither in {beside.parent} nor on PATH")
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def makefile_floors(name: str) -> tuple[list[str], list[str]]:
+    """The --min/--max thresholds of one *_FLOORS variable in the Makefile, so this test gates like `make evals`."""
+    text = (ROOT / "Makefile").read_text(encoding="utf-8")
+    match = re.search(rf"^{name} :=((?:.*\\\n)*.*)$", text, re.M)
+    assert match, f"{name} not found in the Makefile"
+    value = match.group(1).replace("\\\n", " ")
+    return re.findall(r"--min\s+(\S+)", value), re.findall(r"--max\s+(\S+)", value)
+
+
+@pytest.fixture
+def chroma_server(tmp_path: Path) -> Iterator[tuple[str, int]]:
+    """A real Chroma server on a free port over tmp_path, stopped by its PID however the test ends."""
+    port = free_port()
+    log = (tmp_path / "chroma.log").open("wb")
+    env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
+    proc = subprocess.Popen(
+        [
+            chroma_executable(),
+            "run",
+            "--path",
+            str(tmp_path / "chroma-server"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+        cwd=tmp_path,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(
+                    f"chroma run exited with {proc.returncode}: {(tmp_path / 'chroma.log').read_text()[-2000:]}"
+                )
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=2) as response:
+                    if response.status == 200 and "heartbeat" in response.read().decode():
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("chroma run did not answer /api/v2/heartbeat within 60 s")
+            time.sleep(0.2)
+        yield "127.0.0.1", port
+    finally:
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.kill(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=15)
+        log.close()
+
+
+@pytest.fixture
+def server_env(chroma_server: tuple[str, int], monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """Server mode chosen the way a user would: POLICY_ASSISTANT_STORE__* environment variables."""
+    host, port = chroma_server
+    env = {
+        "POLICY_ASSISTANT_STORE__MODE": "server",
+        "POLICY_ASSISTANT_STORE__HOST": host,
+        "POLICY_ASSISTANT_STORE__PORT": str(port),
+    }
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    return env
+
+
+def test_ingest_ask_and_seed_en_eval_through_a_chroma_server(server_env, make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from assistant.evaluation import check_thresholds, load_dataset, run_eval
+
+    assistant = make_assistant(tmp_path / "local-a")
+    assert assistant.settings.store.mode == "server"
+    assert assistant.store.description == f"server http://127.0.0.1:{server_env['POLICY_ASSISTANT_STORE__PORT']}"
+    assert not (tmp_path / "local-a" / "chroma").exists(), "server mode must not open an embedded index"
+
+    report = assistant.ingest([CORPUS])
+    assert report.added and not report.failed, report.summary()
+    assert assistant.ingest([CORPUS]).unchanged == report.added  # re-ingest skips everything
+
+    answer = assistant.ask("What subsidies cover model usage?")
+    assert not answer.refused and answer.citations
+
+    cases = load_dataset(EVALS / "seed_en.jsonl", CORPUS)
+    result = run_eval(assistant, cases, "seed_en")
+    floors, ceilings = makefile_floors("EN_FLOORS")
+    assert floors
+    verdicts = check_thresholds(result.metrics, floors, ceilings)
+    assert all(ok for _, ok in verdicts), [v for v, ok in verdicts if not ok]
+
+
+def test_a_second_process_sees_what_the_first_ingests(server_env, make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # Two UI processes on different machines share one server; each keeps its own BM25 under its own index_dir.
+    first = make_assistant(tmp_path / "machine-a")
+    second = make_assistant(tmp_path / "machine-b")
+    first.ingest([CORPUS])
+    assert second.status()["chunks"] == first.status()["chunks"] > 0
+
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "zorblax-notice.md").write_text(_NEW_DOC, encoding="utf-8")
+    question = "How many GPU-hours is the zorblax compute quota?"
+    first.ingest([CORPUS, extra])
+
+    # The second instance was open all along: its next question notices the new revision and rebuilds BM25.
+    assert not any(cid.startswith("zorblax-notice.md") for cid in second.lexical.ids)
+    answer = second.ask(question)
+    assert any(cid.startswith("zorblax-notice.md") for cid in second.lexical.ids)
+    assert not answer.refused and answer.citations[0].doc_id == "zorblax-notice.md"
+    assert "4,000 GPU-hours" in answer.text
+
+    # A separate OS process (the CLI) with a third local folder gets the same answer from the server.
+    env = {**os.environ, **server_env, "POLICY_ASSISTANT_INDEX_DIR": str(tmp_path / "machine-c")}
+    done = subprocess.run(
+        [sys.executable, "-m", "assistant", "ask", question, "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    payload = json.loads(done.stdout)
+    assert payload["citations"][0]["doc_id"] == "zorblax-notice.md"
+
+    # Removal travels the same way.
+    first.ingest([CORPUS], prune=True)
+    assert "zorblax-notice.md" not in second.documents()
+    second.ask(question)
+    assert not any(cid.startswith("zorblax-notice.md") for cid in second.lexical.ids)
+
+
+def test_two_instances_on_one_machine_share_one_bm25_build(server_env, make_assistant, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from assistant.lexical import LexicalIndex
+
+    first = make_assistant(tmp_path / "shared")
+    first.ingest([CORPUS])
+    builds: list[str] = []
+    original = LexicalIndex.build
+
+    def counting_build(self, entries, revision):  # type: ignore[no-untyped-def]
+        builds.append(revision)
+        return original(self, entries, revision)
+
+    monkeypatch.setattr(LexicalIndex, "build", counting_build)
+    second = make_assistant(tmp_path / "shared")  # same index_dir: loads what the first built
+    assert builds == []
+    assert second.lexical.revision == first.lexical.revision
+    assert second.lexical.ids == first.lexical.ids
+
+
+def test_token_goes_in_the_configured_header(monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant.settings import StoreSettings
+    from assistant.store import StoreError, auth_headers
+
+    assert auth_headers(StoreSettings()) == {}
+    monkeypatch.setenv("CHROMA_TOKEN_FOR_TEST", "s3cret")
+    settings = StoreSettings(mode="server", token_env="CHROMA_TOKEN_FOR_TEST")
+    assert auth_headers(settings) == {"Authorization": "Bearer s3cret"}
+    hosted = StoreSettings(mode="server", token_env="CHROMA_TOKEN_FOR_TEST", token_header="X-Chroma-Token")
+    assert auth_headers(hosted) == {"X-Chroma-Token": "s3cret"}
+    monkeypatch.delenv("CHROMA_TOKEN_FOR_TEST")
+    with pytest.raises(StoreError, match="CHROMA_TOKEN_FOR_TEST"):
+        auth_headers(settings)
+
+
+def test_an_unreachable_server_is_a_clear_error(
+    make_assistant, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from assistant.store import StoreError
+
+    monkeypatch.setenv("POLICY_ASSISTANT_STORE__MODE", "server")
+    monkeypatch.setenv("POLICY_ASSISTANT_STORE__PORT", str(free_port()))
+    with pytest.raises(StoreError, match=r"cannot open the Chroma server store at 127\.0\.0\.1:"):
+        make_assistant(tmp_path / "nowhere")
