@@ -10,13 +10,13 @@ export TRANSFORMERS_VERBOSITY := error
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-# Floors the evals hold in CI. Issue #3's targets are citation_precision>=0.90, citation_recall>=0.85,
-# fact_recall>=0.80, refusal_accuracy>=0.80, false_refusal_rate<=0.10, hit@5>=0.90; each set gates on those it
-# meets today (see docs/evals.md) and the reports show the rest. Raise floors as the pipeline improves.
-EN_FLOORS := --min citation_precision=0.90 --min fact_recall=0.80 --max false_refusal_rate=0.10 --min hit@5=0.95 \
-	--min mrr=0.85 --min citation_recall=0.80 --min refusal_accuracy=0.50
-ZH_FLOORS := --min refusal_accuracy=0.95 --min fact_recall=0.80 --max false_refusal_rate=0.10 --min hit@5=0.95 \
-	--min mrr=0.80 --min citation_precision=0.85 --min citation_recall=0.75
+# Floors the evals hold in CI: issue #3's (citation_precision>=0.90, citation_recall>=0.85, fact_recall>=0.80,
+# refusal_accuracy>=0.80, false_refusal_rate<=0.10, hit@5>=0.90), raised where the pipeline clearly beats them
+# (docs/evals.md has the figures). Raise them as the pipeline improves; never lower them below the issue's.
+EN_FLOORS := --min citation_precision=0.90 --min citation_recall=0.85 --min fact_recall=0.80 \
+	--min refusal_accuracy=0.85 --max false_refusal_rate=0.10 --min hit@5=0.95 --min mrr=0.85
+ZH_FLOORS := --min citation_precision=0.90 --min citation_recall=0.85 --min fact_recall=0.85 \
+	--min refusal_accuracy=0.95 --max false_refusal_rate=0.10 --min hit@5=0.95 --min mrr=0.85
 
 .PHONY: install index run lint test unit evals clean
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .chunking import split_sentences
 from .embedding import Embedder
@@ -21,15 +21,23 @@ _QUANTITY_Q = re.compile(
     r"|多少|多长|多久|几[个家项年天]|比例|多高",
     re.I,
 )
+# An amount is asked for; group 1, when present, names what is measured, which the evidence must name too.
 _MONEY_Q = re.compile(
-    r"\b(budget|revenue|profit|valuation|price|salary)s?\b|金额|费率|预算|收入|罚款.{0,6}(多少|多高|幅度|上限)|罚多少",
+    r"\b(budget|revenue|profit|valuation|price|salary)s?\b|(费率|预算|收入)|金额|罚款.{0,6}(?:多少|多高|幅度|上限)|罚多少",
     re.I,
 )
 _DATE_Q = re.compile(
     r"\bwhen\b|\bwhat (year|date|month)\b|\bwhich (year|month)\b|何时|什么时候|哪一?年|哪一?天|日期", re.I
 )
-_WHO_Q = re.compile(r"^\s*who\b", re.I)
-_HAS_NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万亿两]+(?:[万亿]?元|年|日|个|倍|%|分之|周岁|工作日)")
+# "Who led ...", "Who is the president of ...": the role or act asked about is the word after "who".
+_WHO_Q = re.compile(r"^\s*who\s+(?:(?:is|was|are|were)\s+)?(?:(?:the|a|an)\s+)?([A-Za-z]+)", re.I)
+_HAS_NUMBER = re.compile(
+    r"\d|[一二三四五六七八九十百千万亿两]+(?:[万亿]?元|年|日|个|倍|%|分之|周岁|工作日)|"
+    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?)\b",
+    re.I,
+)
+# A year is a date, not the figure a "how many" question asks for.
+_YEAR = re.compile(r"\b(?:1[89]|20)\d{2}\b(?:年)?")
 _HAS_MONEY = re.compile(
     r"\d[\d,.]*\s*(?:%|percent|(?:million|billion|trillion)?\s*(?:yuan|dollars|usd|rmb|euros?))|[$¥€]\s?\d|"
     r"[\d一二三四五六七八九十百千万亿两]+[万亿]?元|百分之",
@@ -39,9 +47,14 @@ _NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-zA-Z]+(?:\s+(?:of\s+)?[A-Z][a-z
 # A sentence that leans on the one before it ("It has attracted...", "Two years later, its workforce...").
 _ANAPHOR = re.compile(
     r"^(?:[^,]{0,40},\s)?(?:it|its|they|their|this|these|those|such|he|she|the (?:aim|project|institute|company|"
-    r"firm|move|plan|programme|program|measures?|centre|center|community|zone|town))\b|\b(?:these|those) \w+",
+    r"firm|move|plan|programme|program|measures?|centre|center|community|zone|town))\b|\b(?:these|those) \w+"
+    r"|^In (?:January|February|March|April|May|June|July|August|September|October|November|December),"
+    # a definite description opening the sentence ("On the west bank,") points at something named just before
+    r"|^(?:On|In|At|Along|Across) the [a-z]+(?: [a-z]+)?,",
     re.I,
 )
+# A provision that refers back within its article ("本条第一款规定的…", "前款…") is quoted with what it refers to.
+_ZH_BACK_REFERENCE = re.compile(r"^(?:本条第[一二三四五六七八九十]+款|前[一二三]?款|前两款|上述)")
 _HAS_DATE = re.compile(
     r"\b(1[89]|20)\d{2}\b|\b(January|February|March|April|May|June|July|August|September|October|November|December)\b|\d+年|\d+月|\d+日"
 )
@@ -57,6 +70,7 @@ class _Unit:
     end: int
     text: str
     score: float = 0.0
+    sentences: int = 1
 
 
 class Generator(ABC):
@@ -80,9 +94,15 @@ def evidence_units(chunk: RetrievedChunk) -> list[_Unit]:
             units[-1].end = chunk.start + e
             units[-1].text = chunk.text[units[-1].start - chunk.start : e]
             continue
-        if units and units[-1].end - units[-1].start < 400 and _ANAPHOR.search(sentence) and not _CJK.search(sentence):
+        # One sentence of context at most: chains of back-references would quote whole paragraphs.
+        if units and units[-1].sentences == 1 and _ANAPHOR.search(sentence) and not _CJK.search(sentence):
             units[-1].end = chunk.start + e
             units[-1].text = chunk.text[units[-1].start - chunk.start : e]
+            units[-1].sentences = 2
+            continue
+        if units and _ZH_BACK_REFERENCE.match(sentence):
+            units[:] = [_Unit(chunk, units[0].start, chunk.start + e, chunk.text[units[0].start - chunk.start : e])]
+            list_open = False
             continue
         units.append(_Unit(chunk, chunk.start + s, chunk.start + e, sentence))
         list_open = sentence.endswith(":")
@@ -92,10 +112,17 @@ def evidence_units(chunk: RetrievedChunk) -> list[_Unit]:
 class ExtractiveGenerator(Generator):
     """Quotes the best evidence sentences verbatim; refuses when the evidence does not answer the question."""
 
-    def __init__(self, settings: AnswerSettings, embedder: Embedder, idf: Callable[[str], float]) -> None:
+    def __init__(
+        self,
+        settings: AnswerSettings,
+        embedder: Embedder,
+        idf: Callable[[str], float],
+        lookup: Callable[[list[str]], list[RetrievedChunk]],
+    ) -> None:
         self.settings = settings
         self.embedder = embedder
         self.idf = idf
+        self.lookup = lookup
 
     def generate(self, question: str, retrieval: Retrieval) -> Answer:
         chunks = retrieval.chunks
@@ -127,7 +154,44 @@ class ExtractiveGenerator(Generator):
             ]
         if missing := missing_kind(question, chosen):
             return refusal(question, retrieval, f"{REFUSAL} They give no {missing} for it.")
-        return compose(question, retrieval, [(u.text, u) for u in chosen])
+        parts: list[_Unit] = []
+        for unit in chosen:
+            context = self._context(unit)
+            if context is not None and all(context.start != p.start for p in parts):
+                parts.append(context)
+            parts.append(unit)
+        return compose(question, retrieval, [(u.text, u) for u in parts])
+
+    def _context(self, unit: _Unit) -> _Unit | None:
+        """What a quoted unit needs in order to be read alone, when an earlier chunk of its article holds it:
+        the sentence introducing a numbered item ("…有下列情形之一的:"), or the paragraph that "本条第一款" or
+        "前款" points back to."""
+        if _ITEM.match(unit.text):
+            chunk: RetrievedChunk | None = unit.chunk
+            while chunk is not None:
+                for candidate in reversed([u for u in evidence_units(chunk) if u.end <= unit.start]):
+                    first = candidate.text.split("\n", 1)[0]
+                    if first.endswith(":"):
+                        return _Unit(chunk, candidate.start, candidate.start + len(first), first, candidate.score)
+                    if not _ITEM.match(candidate.text):
+                        return None
+                chunk = self._previous_chunk(chunk)
+        elif _ZH_BACK_REFERENCE.match(unit.text) and unit.start == unit.chunk.start:
+            previous = self._previous_chunk(unit.chunk)
+            if previous is not None:
+                units = evidence_units(previous)
+                return units[0] if unit.text.startswith("本条第一款") else units[-1]
+        return None
+
+    def _previous_chunk(self, chunk: RetrievedChunk) -> RetrievedChunk | None:
+        """The chunk before this one when it continues the same article."""
+        index = int(chunk.metadata.get("chunk_index", 0))
+        if index == 0:
+            return None
+        previous = self.lookup([f"{chunk.chunk_id.rsplit(':', 1)[0]}:{index - 1}"])
+        if previous and previous[0].heading_path == chunk.heading_path:
+            return replace(previous[0], rank=chunk.rank)
+        return None
 
     def _score(self, question: str, units: list[_Unit], dense_trust: float) -> None:
         """Embedding similarity (as far as the model can read the question) plus query-term overlap.
@@ -162,17 +226,26 @@ def unanswerable_reason(question: str, retrieval: Retrieval) -> str:
 
 
 def missing_kind(question: str, chosen: list[_Unit]) -> str:
-    """What the question asks for that the chosen evidence lacks: a figure, an amount, a date or a name."""
+    """What the question asks for that the chosen evidence lacks: a figure, an amount, a date or a name.
+
+    The evidence must also name what is measured or done: a question about a budget is not answered by a
+    sentence that gives an output target, nor "who is the president" by a sentence naming founders.
+    """
     text = " ".join(u.text for u in chosen)
-    if _MONEY_Q.search(question) and not _HAS_MONEY.search(text):
-        return "amount"
-    if _QUANTITY_Q.search(question) and not _HAS_NUMBER.search(text):
+    tokens = set(tokenize(text))
+    if money := _MONEY_Q.search(question):
+        focus = money.group(1) or money.group(2) or ""
+        if not _HAS_MONEY.search(text) or not set(tokenize(focus)) <= tokens:
+            return "amount"
+    if _QUANTITY_Q.search(question) and not _HAS_NUMBER.search(_YEAR.sub(" ", text)):
         return "figure"
     if _DATE_Q.search(question) and not _HAS_DATE.search(text):
         return "date"
-    if _WHO_Q.search(question):
+    if who := _WHO_Q.match(question):
         asked = {w.lower() for w in re.findall(r"[A-Za-z]+", question)}
         if not any(set(n.lower().split()) - asked for n in _NAME.findall(text)):
+            return "name"
+        if not set(tokenize(who.group(1))) <= tokens:
             return "name"
     return ""
 
@@ -210,5 +283,10 @@ def compose(question: str, retrieval: Retrieval, parts: list[tuple[str, _Unit]])
     )
 
 
-def make_generator(settings: AnswerSettings, embedder: Embedder, idf: Callable[[str], float]) -> Generator:
-    return ExtractiveGenerator(settings, embedder, idf)
+def make_generator(
+    settings: AnswerSettings,
+    embedder: Embedder,
+    idf: Callable[[str], float],
+    lookup: Callable[[list[str]], list[RetrievedChunk]],
+) -> Generator:
+    return ExtractiveGenerator(settings, embedder, idf, lookup)
