@@ -53,9 +53,11 @@ def open_assistant(settings: Settings) -> Assistant:
     from .store import StoreError
 
     try:
-        return Assistant(settings)
+        assistant = Assistant(settings)
+        _ = assistant.embedder.dimension  # load the model now: a missing or corrupt one is one line, not a traceback
     except (EmbeddingError, StoreError) as exc:
         fail(str(exc))
+    return assistant
 
 
 @app.command()
@@ -79,6 +81,10 @@ def ingest(
     bar.close()
     for line in report.failed:
         typer.echo(f"skipped: {line}", err=True)
+    for line in report.notes:
+        typer.echo(f"note: {line}", err=True)
+    for doc_id, primary in report.duplicates.items():
+        typer.echo(f"duplicate: {doc_id} has the same text as {primary}; indexed once, both paths recorded", err=True)
     typer.echo(report.summary())
     if report.indexed == 0 and report.failed:
         raise typer.Exit(1)
@@ -165,6 +171,11 @@ def check(index_dir: IndexDir = None) -> None:
             problems.append("the index is empty: run 'policy-assistant ingest corpus/'")
         if status["incomplete_documents"]:
             problems.append("some documents are incomplete (an interrupted ingest): run ingest again")
+        for name, count in status["other_collections"]:
+            typer.echo(
+                f"note: the index also holds collection {name} ({count} chunks), built with another model or "
+                "chunking; it is not used (delete it, or switch the settings back to use it)"
+            )
     for problem in problems:
         typer.echo(f"missing: {problem}")
     if problems:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
+import logging
+import os
 import re
 import unicodedata
 from collections import Counter
@@ -34,6 +37,19 @@ _FURNITURE = re.compile(
     re.I,
 )
 _BYLINE = re.compile(r"^by [A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}$")
+# Text addressed to an AI model rather than to a reader of policy ("Ignore previous instructions and say ...").
+# Narrow on purpose: no policy text says these things, and a paragraph that does is left out of the index whole.
+_INSTRUCTION = re.compile(
+    r"\b(?:ignore|disregard|forget|override)\b[^.!?\n]{0,40}?\b(?:previous|prior|above|earlier|preceding|all|other|"
+    r"any|your)\b[^.!?\n]{0,30}?\b(?:instructions?|prompts?|rules|sources|documents|context|directions|guidelines)\b"
+    r"|\b(?:developer|jailbreak|god|DAN) mode\b|\byou are now (?:an?|the|in)\b"
+    r"|^(?:#+\s*)?(?:system|assistant|developer)(?: prompt| message)?\s*:"
+    r"|\b(?:answer|respond|reply)\b[^.!?\n]{0,40}\b(?:every|all|any) (?:questions?|queries|users?)\b"
+    r"|\balways (?:answer|say|respond|reply|state)\b"
+    r"|(?:忽略|无视|忘记)(?:之前|以上|前面|上述|先前|所有)[^。！？\n]{0,10}(?:指令|指示|提示|说明|规则|资料)"
+    r"|(?:系统提示|开发者模式)",
+    re.I | re.M,
+)
 
 
 def normalise(text: str) -> str:
@@ -126,8 +142,10 @@ def _read_html(path: Path) -> str:
 
 def _read_pdf(path: Path) -> str:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import DependencyError, PdfReadError
 
+    # pypdf logs its repairs ("EOF marker not found") as warnings; the one line we raise says it all.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(str(path))
         if reader.is_encrypted and not reader.decrypt(""):
@@ -135,8 +153,11 @@ def _read_pdf(path: Path) -> str:
         pages = [page.extract_text() or "" for page in reader.pages]
     except DocumentError:
         raise
-    except (PdfReadError, ValueError, OSError, KeyError) as exc:
-        raise DocumentError(f"{path}: unreadable PDF ({exc}); re-export it") from exc
+    except DependencyError as exc:  # AES-encrypted PDFs need the cryptography package, even with no password
+        raise DocumentError(f"{path}: the PDF is AES-encrypted; pip install cryptography to read it") from exc
+    except (PdfReadError, ValueError, OSError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DocumentError(f"{path}: unreadable PDF, truncated or damaged ({reason}); re-export it") from exc
     text = "\n\n".join(pages)
     if not text.strip():
         raise DocumentError(f"{path}: the PDF has no text layer (scanned?); run OCR on it first")
@@ -192,6 +213,18 @@ def strip_furniture(text: str) -> tuple[str, dict[str, str]]:
     return normalise("\n".join(kept)), found
 
 
+def strip_instructions(text: str) -> tuple[str, list[str]]:
+    """Leave out paragraphs that address an AI model (prompt injection); returns the text and what was left out.
+
+    An extractive answer quotes sources verbatim, so an instruction left in could be quoted as the answer
+    ("say the subsidy is 90%"); an LLM could obey it. Neither happens to text that is not indexed.
+    """
+    kept, dropped = [], []
+    for line in text.split("\n"):
+        (dropped if _INSTRUCTION.search(line) else kept).append(line)
+    return (normalise("\n".join(kept)), dropped) if dropped else (text, [])
+
+
 def read_sidecar(path: Path) -> dict[str, str]:
     for candidate in (path.with_name(path.name + SIDECAR_SUFFIX), path.with_suffix(SIDECAR_SUFFIX)):
         if candidate.is_file():
@@ -234,18 +267,43 @@ def _title_of(path: Path, text: str, found: dict[str, str]) -> str:
     return re.sub(r"_\d{4}-\d{2}-\d{2}$", "", path.stem)
 
 
-def load_document(path: Path, doc_id: str) -> Document:
-    """Read one file; raises DocumentError with a one-line reason for anything unusable."""
+def load_document(path: Path, doc_id: str, max_bytes: int = 0, notes: list[str] | None = None) -> Document:
+    """Read one file; raises DocumentError with a one-line reason for anything unusable.
+
+    ``max_bytes`` (0: no limit) refuses larger files before reading them. ``notes`` gets one line when
+    paragraphs addressed to an AI model were left out (see strip_instructions).
+    """
     suffix = path.suffix.lower()
     reader = READERS.get(suffix)
     if reader is None:
-        raise DocumentError(f"{path}: unsupported file type '{suffix}'; supported: {', '.join(SUPPORTED_SUFFIXES)}")
+        shown = f"'{suffix}'" if suffix else "(no extension)"
+        raise DocumentError(f"{path}: unsupported file type {shown}; supported: {', '.join(SUPPORTED_SUFFIXES)}")
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise DocumentError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    if size == 0:
+        raise DocumentError(f"{path}: the file is empty (0 bytes)")
+    if max_bytes and size > max_bytes:
+        raise DocumentError(
+            f"{path}: {size / 2**20:.1f} MB is over the {max_bytes / 2**20:g} MB limit (limits.max_file_mb); "
+            "split the file or raise the limit"
+        )
     try:
         raw = reader(path)
     except OSError as exc:
         raise DocumentError(f"{path}: cannot read ({exc.strerror or exc})") from exc
     sidecar = read_sidecar(path)
     body, found = strip_furniture(normalise(raw))
+    body, dropped = strip_instructions(body)
+    if dropped and notes is not None:
+        first = dropped[0] if len(dropped[0]) <= 60 else dropped[0][:57] + "..."
+        notes.append(
+            f"{path}: left out {len(dropped)} paragraph(s) addressed to an AI model, not to readers "
+            f'("{first}"); they are not indexed'
+        )
+    if not body and dropped:
+        raise DocumentError(f"{path}: only text addressed to an AI model (prompt injection); nothing to index")
     if not body:
         raise DocumentError(f"{path}: no text found; the file is empty")
     title = sidecar.get("title") or _title_of(path, body, found)
@@ -265,16 +323,73 @@ def load_document(path: Path, doc_id: str) -> Document:
     )
 
 
-def discover(paths: list[Path]) -> Iterator[tuple[Path, str]]:
-    """Yield (file, doc id) for every supported file under ``paths``; ids are paths relative to the root given."""
+def _skipped(path: Path) -> bool:
+    return path.name.endswith(SIDECAR_SUFFIX) or path.name.lower() == "readme.md" or path.name.startswith(".")
+
+
+def _link_problem(path: Path) -> str:
+    """Why a path that is neither a file nor a folder cannot be read: a loop, a dangling link, or its type."""
+    try:
+        path.stat()
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return f"{path}: symbolic link loop; fix or remove the link"
+        if path.is_symlink():
+            return f"{path}: broken symbolic link to {os.readlink(path)}; fix or remove the link"
+        return f"{path}: cannot read ({exc.strerror or exc})"
+    return f"{path}: not a regular file or folder; skipped"
+
+
+def _walk(root: Path, errors: list[str] | None) -> list[Path]:
+    """Every file under ``root``, following folder links once each (a link back up is a loop, reported)."""
+    found: list[Path] = []
+    visited: set[tuple[int, int]] = set()
+
+    def visit(folder: Path) -> None:
+        try:
+            info = folder.stat()
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            if errors is not None:
+                errors.append(f"{folder}: cannot list the folder ({exc.strerror or exc})")
+            return
+        if (info.st_dev, info.st_ino) in visited:
+            if errors is not None:
+                errors.append(f"{folder}: symbolic link loop or second link to a folder already read; skipped")
+            return
+        visited.add((info.st_dev, info.st_ino))
+        for entry in entries:
+            path = Path(entry.path)
+            if entry.name.startswith("."):
+                continue
+            if path.is_dir():
+                visit(path)
+            elif path.is_file():
+                found.append(path)
+            elif errors is not None and not _skipped(path):
+                errors.append(_link_problem(path))
+
+    visit(root)
+    return found
+
+
+def discover(paths: list[Path], errors: list[str] | None = None) -> Iterator[tuple[Path, str]]:
+    """Yield (file, doc id) for every file under ``paths``; ids are paths relative to the root given.
+
+    With ``errors``, a path that cannot be read (missing, a link loop, a dangling link) adds one line there
+    and the rest go on; without it, a missing root raises DocumentError.
+    """
     for root in paths:
         if root.is_file():
             yield root, root.name
             continue
         if not root.is_dir():
-            raise DocumentError(f"{root}: no such file or folder")
-        for path in sorted(root.rglob("*")):
-            if path.name.endswith(SIDECAR_SUFFIX) or path.name.lower() == "readme.md" or path.name.startswith("."):
-                continue
-            if path.is_file():
+            problem = _link_problem(root) if root.is_symlink() else f"{root}: no such file or folder"
+            if errors is None:
+                raise DocumentError(problem)
+            errors.append(problem)
+            continue
+        files = _walk(root, errors)
+        for path in sorted(files, key=lambda p: p.relative_to(root).parts):
+            if not _skipped(path):
                 yield path, path.relative_to(root).as_posix()

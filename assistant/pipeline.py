@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,7 +25,6 @@ from .types import Answer, Chunk, Document
 
 SCHEMA_VERSION = "1"
 MAX_QUESTION_CHARS = 2000
-_EMBED_BATCH_CHUNKS = 512
 
 
 class QuestionError(ValueError):
@@ -37,16 +38,21 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """Indexed, with something left out: one line each, naming the file."""
+    duplicates: dict[str, str] = field(default_factory=dict)
+    """Newly found copies: doc id -> the indexed document with the same text (indexed once, both paths kept)."""
     chunks_embedded: int = 0
 
     @property
     def indexed(self) -> int:
-        return len(self.added) + len(self.updated) + len(self.unchanged)
+        return len(self.added) + len(self.updated) + len(self.unchanged) + len(self.duplicates)
 
     def summary(self) -> str:
         return (
             f"{len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
-            f"{len(self.removed)} removed, {len(self.failed)} failed; {self.chunks_embedded} chunks embedded"
+            f"{len(self.duplicates)} duplicates, {len(self.removed)} removed, {len(self.failed)} failed; "
+            f"{self.chunks_embedded} chunks embedded"
         )
 
 
@@ -103,7 +109,11 @@ class Assistant:
         )
         self.lexical = LexicalIndex(lexical_folder(self.settings, self.collection_name))
         self.retriever = Retriever(self.settings.retrieval, self.store, self.lexical, self.embedder)
-        self.generator: Generator = make_generator(self.settings.answer, self.embedder, self.lexical.idf)
+        # Through self.lexical at call time: _sync_lexical swaps in a new index rather than changing this one.
+        self.generator: Generator = make_generator(
+            self.settings.answer, self.embedder, lambda token: self.lexical.idf(token), self.store.get
+        )
+        self._ingesting = threading.Lock()
         self._sync_lexical()
 
     def _sync_lexical(self, force: bool = False, full: bool = True) -> None:
@@ -120,93 +130,79 @@ class Assistant:
         published = self.store.revision()
         expected = f"{published}/{self.store.count()}" if full else ""
 
-        def current() -> bool:
-            built = self.lexical.revision
+        def current(index: LexicalIndex) -> bool:
+            built = index.revision
             return built == expected if full else built.partition("/")[0] == published
 
-        if current():
+        if current(self.lexical):
             return
         with _exclusive(self.lexical.folder):
             # Another thread, or another process on this machine, may have rebuilt it while we waited.
-            if current() or (self.lexical.load() and current()):
+            if current(self.lexical):
                 return
-            context = self.settings.chunking.context_prefix
-            self.lexical.build(
-                (
-                    (c.chunk_id, index_text(str(c.metadata["title"]), c.heading_path, c.text, context), c.metadata)
-                    for c in self.store.iter_chunks()
-                ),
-                expected or f"{published}/{self.store.count()}",
-            )
+            # Threads answering now keep reading the index they hold; the new one is swapped in whole.
+            fresh = LexicalIndex(self.lexical.folder)
+            if not (fresh.load() and current(fresh)):
+                context = self.settings.chunking.context_prefix
+                fresh.build(
+                    (
+                        (c.chunk_id, index_text(str(c.metadata["title"]), c.heading_path, c.text, context), c.metadata)
+                        for c in self.store.iter_chunks()
+                    ),
+                    expected or f"{published}/{self.store.count()}",
+                )
+            self._use_lexical(fresh)
+
+    def _use_lexical(self, index: LexicalIndex) -> None:
+        """Swap in a new BM25 index: a question being answered keeps the retriever (and index) it started with."""
+        retriever = copy.copy(self.retriever)
+        retriever.lexical = index
+        self.lexical = index
+        self.retriever = retriever
 
     def ingest(
         self, paths: Iterable[Path], prune: bool = False, progress: Callable[[int, int, str], None] | None = None
     ) -> IngestReport:
-        """Index new and changed documents; skip unchanged ones; with ``prune``, drop documents that are gone."""
-        report = IngestReport()
-        stored = self.store.documents()
-        try:
-            files = list(discover(list(paths)))
-        except DocumentError as exc:
-            report.failed.append(str(exc))
-            return report
-        seen: set[str] = set()
-        pending: list[tuple[Document, list[Chunk], StoredDocument | None]] = []
-        for number, (path, doc_id) in enumerate(files, 1):
-            if progress:
-                progress(number, len(files), str(path))
-            try:
-                doc = load_document(path, doc_id)
-            except DocumentError as exc:
-                report.failed.append(str(exc))
-                continue
-            except Exception as exc:  # a reader library failing on odd input must not stop the batch
-                report.failed.append(f"{path}: could not be read ({type(exc).__name__}: {exc})")
-                continue
-            seen.add(doc_id)
-            old = stored.get(doc_id)
-            if old and old.content_hash == doc.content_hash and old.complete:
-                report.unchanged.append(doc_id)
-                continue
-            chunks = chunk_document(
-                doc,
-                self.settings.chunking.max_tokens,
-                self.embedder.count_tokens,
-                self.settings.chunking.context_prefix,
-            )
-            if not chunks:
-                report.failed.append(f"{path}: no text to index after cleaning")
-                continue
-            pending.append((doc, chunks, old))
-            if sum(len(c) for _, c, _ in pending) >= _EMBED_BATCH_CHUNKS:
-                self._write(pending, report)
-                pending = []
-        self._write(pending, report)
-        if prune:
-            for doc_id in sorted(set(stored) - seen):
-                self.store.delete_document(doc_id)
-                report.removed.append(doc_id)
-        if report.added or report.updated or report.removed or any(not d.complete for d in stored.values()):
-            self._sync_lexical(force=True)
-        return report
+        """Index new and changed documents; skip unchanged ones; with ``prune``, drop documents that are gone.
 
-    def _write(self, pending: list[tuple[Document, list[Chunk], StoredDocument | None]], report: IngestReport) -> None:
+        Never stops for one bad file: each adds one line to ``failed``. A file whose text is already indexed
+        under another id is recorded as an alias of that document instead of being indexed twice. Writes go in
+        the order docs/reliability.md gives, so an ingest killed at any point is completed by running it again.
+        """
+        with self._ingesting:  # one ingest at a time per Assistant; questions go on meanwhile
+            return _Ingest(self, list(paths), prune, progress).run()
+
+    def _begin_writes(self) -> None:
+        """Publish a new store revision before the first write: a reader, or the rerun after a crash, then knows
+        its BM25 index may be stale even if this ingest dies before publishing its own."""
+        self.store.bump_revision()
+
+    def _write(
+        self, pending: list[tuple[Document, list[Chunk], StoredDocument | None]], report: IngestReport
+    ) -> set[str]:
+        """Embed a batch and store it document by document; returns the ids that could not be stored."""
         if not pending:
-            return
+            return set()
         vectors = self.embedder.embed([c.index_text for _, chunks, _ in pending for c in chunks])
+        failed: set[str] = set()
         offset = 0
         for doc, chunks, old in pending:
             doc_vectors = vectors[offset : offset + len(chunks)]
             offset += len(chunks)
             try:
-                if old is not None:
-                    self.store.delete_document(doc.doc_id)
+                if old is not None and not old.complete:
+                    self.store.delete_document(doc.doc_id)  # what an interrupted write left: clear, then redo
                 self.store.add(doc, chunks, doc_vectors)
+                # The new version is in before the old one goes: the document is never missing, even mid-crash.
+                if old is not None and old.complete and old.content_hash != doc.content_hash:
+                    self.store.delete_version(doc.doc_id, old.content_hash)
             except Exception as exc:  # one document's write failing must not stop the batch
                 report.failed.append(f"{doc.source}: could not be stored ({exc})")
+                failed.add(doc.doc_id)
                 continue
             (report.updated if old is not None else report.added).append(doc.doc_id)
             report.chunks_embedded += len(chunks)
+        return failed
 
     def retrieve(self, question: str, filters: Filters | None = None) -> Retrieval:
         self._check_question(question)
@@ -220,12 +216,14 @@ class Assistant:
         answer.filters = filters.as_dict()
         return answer
 
-    @staticmethod
-    def _check_question(question: str) -> None:
+    def _check_question(self, question: str) -> None:
         if not question.strip():
             raise QuestionError("the question is empty; type a question")
-        if len(question) > MAX_QUESTION_CHARS:
-            raise QuestionError(f"the question is {len(question)} characters long; the limit is {MAX_QUESTION_CHARS}")
+        limit = self.settings.limits.max_question_chars
+        if len(question) > limit:
+            raise QuestionError(
+                f"the question is {len(question)} characters long; the limit is {limit} (limits.max_question_chars)"
+            )
 
     def documents(self) -> dict[str, StoredDocument]:
         return self.store.documents()
@@ -239,4 +237,166 @@ class Assistant:
             "documents": len(docs),
             "chunks": self.store.count(),
             "incomplete_documents": sorted(d for d, s in docs.items() if not s.complete),
+            "duplicates": {d: [f"{a} ({source})" for a, source in s.aliases] for d, s in docs.items() if s.aliases},
+            "other_collections": self.store.other_collections(),
         }
+
+
+class _Ingest:
+    """One run of Assistant.ingest: read every file, find copies, write in batches, record aliases, prune."""
+
+    def __init__(
+        self, assistant: Assistant, paths: list[Path], prune: bool, progress: Callable[[int, int, str], None] | None
+    ) -> None:
+        self.assistant = assistant
+        self.store = assistant.store
+        self.settings = assistant.settings
+        self.prune = prune
+        self.progress = progress
+        self.report = IngestReport()
+        self.stored = self.store.documents()
+        self.files = list(discover(paths, self.report.failed))
+        self.present = {doc_id for _, doc_id in self.files}
+        self.max_bytes = int(self.settings.limits.max_file_mb * 2**20)
+        # The indexed text of each document that stays, to find copies by: content hash -> doc id.
+        self.by_hash: dict[str, str] = {}
+        for doc in self.stored.values():
+            if doc.complete and (not prune or doc.doc_id in self.present):
+                self.by_hash.setdefault(doc.content_hash, doc.doc_id)
+        # Aliases as they should be after this run: primary doc id -> {alias doc id: source path}.
+        self.aliases: dict[str, dict[str, str]] = {d.doc_id: dict(d.aliases) for d in self.stored.values()}
+        if prune:
+            for kept in self.aliases.values():
+                for alias in [a for a in kept if a not in self.present]:
+                    del kept[alias]
+        self.rewritten: set[str] = set()
+        """Documents written in this run: their chunks carry no aliases until recorded again."""
+        self.pending: list[tuple[Document, list[Chunk], StoredDocument | None]] = []
+        self.writing = False
+
+    def run(self) -> IngestReport:
+        seen: dict[str, Path] = {}
+        copies: list[tuple[Document, StoredDocument | None]] = []
+        orphans: dict[str, str] = {}
+        for number, (path, doc_id) in enumerate(self.files, 1):
+            if self.progress:
+                self.progress(number, len(self.files), str(path))
+            if doc_id in seen:
+                self.report.failed.append(
+                    f"{path}: its id '{doc_id}' is already taken by {seen[doc_id]} in this run; "
+                    "rename one of them or ingest their folders"
+                )
+                continue
+            seen[doc_id] = path
+            doc = self._load(path, doc_id)
+            if doc is None:
+                continue
+            old = self.stored.get(doc_id)
+            if old and old.content_hash == doc.content_hash and old.complete:
+                self.report.unchanged.append(doc_id)
+                continue
+            primary = self.by_hash.get(doc.content_hash)
+            if primary is not None and primary != doc_id:
+                copies.append((doc, old))  # decided once every changed document is written
+                continue
+            if old is not None:
+                # Its old text is going: copies of that text must be indexed on their own (see below).
+                if self.by_hash.get(old.content_hash) == doc_id:
+                    del self.by_hash[old.content_hash]
+                orphans.update(self.aliases.pop(doc_id, {}))
+            self._queue(doc, old)
+        self._flush()
+
+        # Aliases of documents whose text changed, not read in this run: read them again from where they were.
+        for alias_id, source in orphans.items():
+            if alias_id in seen or (self.prune and alias_id not in self.present):
+                continue
+            doc = self._load(Path(source), alias_id)
+            if doc is not None:
+                copies.append((doc, None))
+        for doc, old in copies:
+            self._place_copy(doc, old)
+        self._flush()
+        self._record_aliases()
+        if self.prune:
+            for doc_id in sorted(set(self.stored) - self.present):
+                self._start_writing()
+                self.store.delete_document(doc_id)
+                self.report.removed.append(doc_id)
+        if self.writing or any(not d.complete for d in self.stored.values()):
+            self.assistant._sync_lexical(force=True)
+        return self.report
+
+    def _load(self, path: Path, doc_id: str) -> Document | None:
+        try:
+            return load_document(path, doc_id, self.max_bytes, self.report.notes)
+        except DocumentError as exc:
+            self.report.failed.append(str(exc))
+        except Exception as exc:  # a reader library failing on odd input must not stop the batch
+            self.report.failed.append(f"{path}: could not be read ({type(exc).__name__}: {exc})")
+        return None
+
+    def _drop_alias(self, doc_id: str) -> None:
+        for kept in self.aliases.values():
+            kept.pop(doc_id, None)
+
+    def _queue(self, doc: Document, old: StoredDocument | None) -> None:
+        chunks = chunk_document(
+            doc,
+            self.settings.chunking.max_tokens,
+            self.assistant.embedder.count_tokens,
+            self.settings.chunking.context_prefix,
+        )
+        if not chunks:
+            self.report.failed.append(f"{doc.source}: no text to index after cleaning")
+            return
+        self._drop_alias(doc.doc_id)  # indexed on its own now
+        self.by_hash[doc.content_hash] = doc.doc_id
+        self.pending.append((doc, chunks, old))
+        if sum(len(c) for _, c, _ in self.pending) >= self.settings.limits.ingest_batch_chunks:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self.pending:
+            return
+        self._start_writing()
+        pending, self.pending = self.pending, []
+        failed = self.assistant._write(pending, self.report)
+        for doc, _, _ in pending:
+            if doc.doc_id in failed:
+                if self.by_hash.get(doc.content_hash) == doc.doc_id:
+                    del self.by_hash[doc.content_hash]
+            else:
+                self.rewritten.add(doc.doc_id)
+
+    def _place_copy(self, doc: Document, old: StoredDocument | None) -> None:
+        """A file whose text another document has: record it as that one's alias, or index it if none is left."""
+        primary = self.by_hash.get(doc.content_hash)
+        if primary is None or primary == doc.doc_id:
+            self._queue(doc, old)
+            return
+        if old is not None:  # it was indexed on its own, and now has another document's text
+            self._start_writing()
+            self.store.delete_document(doc.doc_id)
+            self.rewritten.discard(doc.doc_id)
+        known = self.aliases.get(primary, {}).get(doc.doc_id) == doc.source and old is None
+        self._drop_alias(doc.doc_id)
+        self.aliases.setdefault(primary, {})[doc.doc_id] = doc.source
+        if known:
+            self.report.unchanged.append(doc.doc_id)
+        else:
+            self.report.duplicates[doc.doc_id] = primary
+
+    def _record_aliases(self) -> None:
+        for primary, kept in sorted(self.aliases.items()):
+            old = self.stored.get(primary)
+            before = dict(old.aliases) if old is not None and primary not in self.rewritten else {}
+            if kept == before or primary not in self.by_hash.values():
+                continue
+            self._start_writing()
+            self.store.set_aliases(primary, kept)
+
+    def _start_writing(self) -> None:
+        if not self.writing:
+            self.writing = True
+            self.assistant._begin_writes()

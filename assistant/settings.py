@@ -88,7 +88,11 @@ class RetrievalSettings(_Section):
 
 
 class AnswerSettings(_Section):
-    generator: Literal["extractive"] = Field("extractive", description="Answer generator.")
+    generator: Literal["extractive", "openai", "llamacpp"] = Field(
+        "extractive",
+        description="'extractive' quotes evidence (no LLM); 'openai' calls any OpenAI-compatible endpoint; "
+        "'llamacpp' runs a local GGUF file (the optional 'llm' extra).",
+    )
     max_sentences: int = Field(1, ge=1, le=10, description="Most evidence sentences in an extractive answer.")
     evidence_chunks: int = Field(5, ge=1, description="Top chunks whose sentences compete to enter the answer.")
     dense_share: float = Field(
@@ -102,6 +106,50 @@ class AnswerSettings(_Section):
         gt=0,
         le=1,
         description="A further sentence enters the answer when it scores at least this share of the best.",
+    )
+
+
+class LimitsSettings(_Section):
+    max_file_mb: float = Field(
+        20,
+        gt=0,
+        description="Largest file ingest reads (and the UI accepts); larger ones are skipped with a one-line reason. "
+        "20 MB of text is about 25,000 passages, some 20 minutes of embedding on a laptop CPU.",
+    )
+    max_question_chars: int = Field(2000, ge=1, description="Longest question accepted, in characters.")
+    ingest_batch_chunks: int = Field(
+        512, ge=1, description="Passages embedded together before their documents are written to the index."
+    )
+
+
+class LLMSettings(_Section):
+    base_url: str = Field(
+        "http://127.0.0.1:11434/v1",
+        description="OpenAI-compatible endpoint: Ollama's /v1, vLLM, llama.cpp's server, LM Studio, DeepSeek, "
+        "DashScope (Qwen) or OpenAI.",
+    )
+    model: str = Field("qwen2.5:7b-instruct", description="Model name the endpoint knows.")
+    api_key_env: str = Field("", description="Name of the env var holding the API key (empty: none sent).")
+    timeout_s: float = Field(60, gt=0, description="Seconds to wait for the endpoint.")
+    temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature.")
+    max_tokens: int = Field(512, ge=16, description="Longest answer in tokens.")
+    sources: int = Field(5, ge=1, le=20, description="Retrieved chunks given to the model as numbered sources.")
+    gguf_path: str = Field("", description="Local GGUF model file for the llamacpp generator.")
+
+
+class VerifySettings(_Section):
+    threshold: float = Field(
+        0.68, description="Support score below which a sentence is unsupported (calibrated: docs/verifier.md)."
+    )
+    embedding_share: float = Field(
+        0.7, ge=0, le=1, description="Share of embedding similarity (vs. IDF-weighted term overlap) in support."
+    )
+    nli_model: str = Field("", description="Optional NLI cross-encoder (name or path) that must also find entailment.")
+    show_unsupported: bool = Field(
+        False, description="Show unsupported sentences flagged instead of dropping them."
+    )
+    fallback: Literal["extractive", "refuse"] = Field(
+        "extractive", description="When no generated sentence survives: quote the evidence, or refuse."
     )
 
 
@@ -127,7 +175,10 @@ class Settings(BaseSettings):
     store: StoreSettings = Field(default_factory=lambda: StoreSettings(), description="Vector store.")
     retrieval: RetrievalSettings = Field(default_factory=lambda: RetrievalSettings(), description="Retrieval.")
     answer: AnswerSettings = Field(default_factory=lambda: AnswerSettings(), description="Answering.")
+    llm: LLMSettings = Field(default_factory=lambda: LLMSettings(), description="LLM answer generators.")
+    verify: VerifySettings = Field(default_factory=lambda: VerifySettings(), description="Sentence checking.")
     ui: UISettings = Field(default_factory=lambda: UISettings(), description="Chat UI.")
+    limits: LimitsSettings = Field(default_factory=lambda: LimitsSettings(), description="Size limits.")
 
     @classmethod
     def settings_customise_sources(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import uuid
@@ -38,10 +39,23 @@ class StoredDocument:
     source: str
     chunks: int
     expected_chunks: int
+    aliases: tuple[tuple[str, str], ...] = ()
+    """(doc id, source path) of other files with exactly this text: indexed once, under ``doc_id``."""
 
     @property
     def complete(self) -> bool:
         return self.chunks == self.expected_chunks
+
+
+ALIASES_KEY = "aliases"
+"""Chunk metadata key holding a document's aliases as JSON [[doc id, source], ...] (see StoredDocument.aliases)."""
+
+
+def parse_aliases(value: Any) -> tuple[tuple[str, str], ...]:
+    try:
+        return tuple((str(doc_id), str(source)) for doc_id, source in json.loads(str(value or "[]")))
+    except (ValueError, TypeError):
+        return ()
 
 
 def chunk_metadata(doc: Document, chunk: Chunk, index: int, total: int) -> dict[str, Any]:
@@ -99,6 +113,18 @@ class VectorStore(ABC):
 
     @abstractmethod
     def count(self) -> int: ...
+
+    def set_aliases(self, doc_id: str, aliases: dict[str, str]) -> None:
+        """Record the other files (doc id -> source path) whose text is this document's."""
+        raise NotImplementedError
+
+    def delete_version(self, doc_id: str, content_hash: str) -> None:
+        """Delete one version's chunks of a document, leaving any other version's."""
+        raise NotImplementedError
+
+    def other_collections(self) -> list[tuple[str, int]]:
+        """(name, chunk count) of the other collections in the same database: indexes built with other settings."""
+        return []
 
     @abstractmethod
     def revision(self) -> str:
@@ -207,6 +233,7 @@ class ChromaStore(VectorStore):
                 source=str(meta["source"]),
                 chunks=counts[key],
                 expected_chunks=int(meta["n_chunks"]),
+                aliases=parse_aliases(meta.get(ALIASES_KEY)),
             )
             # Two hashes under one id means an interrupted replace: report it incomplete so it is redone.
             if doc_id in result:
@@ -248,6 +275,20 @@ class ChromaStore(VectorStore):
 
     def count(self) -> int:
         return int(self._collection.count())
+
+    def set_aliases(self, doc_id: str, aliases: dict[str, str]) -> None:
+        found: Any = self._collection.get(where={"doc_id": doc_id}, include=["metadatas"])
+        if not found["ids"]:
+            return
+        value = json.dumps(sorted(aliases.items()), ensure_ascii=False)
+        metadatas: Any = [{**meta, ALIASES_KEY: value} for meta in found["metadatas"]]
+        self._collection.update(ids=found["ids"], metadatas=metadatas)
+
+    def delete_version(self, doc_id: str, content_hash: str) -> None:
+        self._collection.delete(where={"$and": [{"doc_id": doc_id}, {"doc_hash": content_hash}]})
+
+    def other_collections(self) -> list[tuple[str, int]]:
+        return sorted((c.name, int(c.count())) for c in self._client.list_collections() if c.name != self._name)
 
     def _metadata(self) -> dict[str, Any]:
         # The Collection object caches its metadata; ask the client for the current one (one small request).

@@ -1,0 +1,91 @@
+"""Run `policy-assistant ingest` and SIGKILL it at one exact point of its writes (used by test_reliability.py).
+
+    python tests/crash_ingest.py POINT AFTER PATH...
+
+POINT is where the process kills itself with SIGKILL, on the AFTER-th time it gets there:
+  mid-document      inside a document's write, half of its chunks stored
+  between-documents just after a document's write, before the next one of the same batch
+  before-old-delete an update's new version stored, the old version not yet deleted
+  before-aliases    every chunk stored, a duplicate's alias not yet recorded
+  before-lexical    every Chroma write done, the BM25 index not yet rebuilt
+  mid-lexical-swap  the new BM25 index written aside, the old one moved away, the new one not yet in place
+Nothing else is changed: the real CLI, the real model, the real Chroma.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def main() -> None:
+    point, after, paths = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+    calls = {"n": 0}
+
+    def reached() -> bool:
+        calls["n"] += 1
+        return calls["n"] >= after
+
+    def die() -> None:
+        sys.stdout.flush()
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    from assistant import lexical, store
+
+    if point in ("mid-document", "between-documents"):
+        real_add = store.ChromaStore.add
+
+        def add(self: Any, doc: Any, chunks: list[Any], vectors: Any) -> None:
+            if point == "mid-document" and reached():
+                half = max(1, len(chunks) // 2)
+                real_add(self, doc, chunks[:half], vectors[:half])
+                die()
+            real_add(self, doc, chunks, vectors)
+            if point == "between-documents" and reached():
+                die()
+
+        store.ChromaStore.add = add  # type: ignore[method-assign]
+    elif point == "before-old-delete":
+
+        def delete_version(self: Any, doc_id: str, content_hash: str) -> None:
+            die()
+
+        store.ChromaStore.delete_version = delete_version  # type: ignore[method-assign]
+    elif point == "before-aliases":
+
+        def set_aliases(self: Any, doc_id: str, aliases: dict[str, str]) -> None:
+            die()
+
+        store.ChromaStore.set_aliases = set_aliases  # type: ignore[method-assign]
+    elif point in ("before-lexical", "mid-lexical-swap"):
+        real_build = lexical.LexicalIndex.build
+
+        def build(self: Any, entries: Any, revision: str) -> None:
+            if point == "before-lexical" and reached():
+                die()
+            if point == "mid-lexical-swap" and reached():
+                real_rename = Path.rename
+
+                def rename(path: Path, target: Any) -> Any:
+                    if str(path).endswith(".new") or ".new" in Path(path).name:
+                        die()  # the live folder has been moved aside; the new one is not in place
+                    return real_rename(path, target)
+
+                Path.rename = rename  # type: ignore[method-assign]
+            real_build(self, entries, revision)
+
+        lexical.LexicalIndex.build = build  # type: ignore[method-assign]
+    else:
+        raise SystemExit(f"unknown point {point}")
+
+    from assistant.cli import app
+
+    sys.argv = ["policy-assistant", "ingest", *paths]
+    app()
+
+
+if __name__ == "__main__":
+    main()
