@@ -1,22 +1,53 @@
-"""The chat UI: pure rendering on a hand-made Answer, and one real app served over loopback."""
+"""The chat UI without a browser: pure rendering, uploads, feedback, and one real app served over loopback.
+
+tests/test_browser.py drives the same app in headless Chromium.
+"""
 
 from __future__ import annotations
 
+import json
 import socket
 import urllib.request
+from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
-from assistant.app import EXAMPLES, NO_ANSWER, parse_auth, render_answer, render_sources, render_status
-from assistant.types import Answer, AnswerSentence, Citation
+from assistant.app import (
+    EXAMPLES,
+    NO_ANSWER,
+    SOURCES_PLACEHOLDER,
+    FeedbackLog,
+    Turn,
+    cited_passage,
+    describe_filters,
+    document_rows,
+    feedback_record,
+    feedback_verdict,
+    human_size,
+    parse_auth,
+    render_answer,
+    render_document_view,
+    render_sources,
+    render_status,
+    safe_upload_name,
+    save_uploads,
+    upload_report,
+)
+from assistant.documents import SUPPORTED_SUFFIXES
+from assistant.store import StoredDocument
+from assistant.types import Answer, AnswerSentence, Citation, RetrievedChunk
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
+CHUNK_TEXT = f"Intro sentence. Vouchers {SCRIPT} cover {IMG} costs. Subsidies offset 30% to 100% of costs. Tail."
 
 
 def citation(number: int, quote: str, **extra: object) -> Citation:
+    start = CHUNK_TEXT.find(quote)
     fields: dict[str, object] = {
         "number": number,
         "doc_id": f"doc-{number}.txt",
@@ -24,8 +55,8 @@ def citation(number: int, quote: str, **extra: object) -> Citation:
         "date": "2024-07-01",
         "doc_type": "regulation",
         "heading_path": "Chapter 1 › Article 3",
-        "start": 10,
-        "end": 10 + len(quote),
+        "start": 100 + start,
+        "end": 100 + start + len(quote),
         "quote": quote,
         "chunk_id": f"doc-{number}.txt#abc:0",
         "score": 0.5,
@@ -34,22 +65,69 @@ def citation(number: int, quote: str, **extra: object) -> Citation:
     return Citation(**fields)  # type: ignore[arg-type]
 
 
+def chunk(number: int, text: str = CHUNK_TEXT, start: int = 100) -> RetrievedChunk:
+    return RetrievedChunk(
+        chunk_id=f"doc-{number}.txt#abc:0",
+        doc_id=f"doc-{number}.txt",
+        text=text,
+        start=start,
+        end=start + len(text),
+        heading_path="Chapter 1 › Article 3",
+        metadata={"title": f"Title {number}"},
+        score=0.5,
+    )
+
+
+def stored(doc_id: str, title: str = "", **extra: Any) -> StoredDocument:
+    fields: dict[str, Any] = {
+        "doc_id": doc_id,
+        "title": title or doc_id,
+        "content_hash": "h",
+        "date": "2024-07-01",
+        "doc_type": "news",
+        "lang": "en",
+        "source": f"/corpus/{doc_id}",
+        "chunks": 3,
+        "expected_chunks": 3,
+    }
+    fields.update(extra)
+    return StoredDocument(**fields)
+
+
+HOSTILE = f"Vouchers {SCRIPT} cover {IMG} costs."
+SUBSIDY = "Subsidies offset 30% to 100% of costs."
+
+
 @pytest.fixture
 def answer() -> Answer:
-    hostile = f"Vouchers {SCRIPT} cover {IMG} costs."
     return Answer(
         question=f"What about {IMG}?",
         sentences=[
-            AnswerSentence(hostile, (1,)),
+            AnswerSentence(HOSTILE, (1,)),
             AnswerSentence("Subsidies offset 30% to 100% of costs [9](javascript:alert(1)).", (1, 2)),
         ],
         citations=[
-            citation(1, hostile, title=f"Rules {SCRIPT}"),
-            citation(2, "Subsidies offset 30% to 100% of costs.", heading_path=f"Part {IMG}"),
+            citation(1, HOSTILE, title=f"Rules {SCRIPT}"),
+            citation(2, SUBSIDY, heading_path=f"Part {IMG}"),
         ],
-        retrieved=[],
+        retrieved=[chunk(1), chunk(2)],
         refused=False,
     )
+
+
+def refusal(**extra: Any) -> Answer:
+    fields: dict[str, Any] = {
+        "question": "What is the capital of France?",
+        "sentences": [],
+        "citations": [],
+        "retrieved": [],
+        "refused": True,
+        "refusal_reason": "The indexed documents do not answer this question.",
+    }
+    return Answer(**(fields | extra))
+
+
+# --- the sources panel ----------------------------------------------------------------------------------------
 
 
 def test_sources_escape_document_text(answer: Answer) -> None:
@@ -61,17 +139,66 @@ def test_sources_escape_document_text(answer: Answer) -> None:
 
 
 def test_sources_have_anchored_entries_with_details(answer: Answer) -> None:
-    html = render_sources(answer)
+    html = render_sources(answer, turn=3)
     assert html.count('class="source"') == 2
-    assert html.index('id="source-1"') < html.index('id="source-2"')
-    for expected in ("[1]", "[2]", "2024-07-01", "regulation", "Chapter 1 › Article 3", "Subsidies offset 30% to 100%"):
+    assert html.index('id="source-3-1"') < html.index('id="source-3-2"')
+    for expected in ("[1]", "[2]", "2024-07-01", "regulation", "Chapter 1 › Article 3", "Title 2"):
         assert expected in html
+    assert 'class="show-doc" data-doc="doc-1.txt"' in html
+
+
+def test_cited_span_is_highlighted_from_the_stored_offsets(answer: Answer) -> None:
+    first, second = render_sources(answer).split('id="source-1-2"')
+    # the whole chunk is shown; exactly the cited span is marked
+    assert '<div class="passage">Intro sentence. <mark class="cited">Vouchers &lt;script&gt;' in first
+    assert "costs.</mark> Subsidies offset" in first
+    assert '<div class="passage">Intro sentence. Vouchers &lt;script&gt;' in second
+    assert f'<mark class="cited">{SUBSIDY}</mark> Tail.</div>' in second
+    before, span, after = cited_passage(answer.citations[1], chunk(2))
+    assert span == SUBSIDY
+    assert before.endswith("costs. ")
+    assert after == " Tail."
+
+
+def test_cited_span_falls_back_when_offsets_do_not_fit() -> None:
+    moved = citation(1, SUBSIDY, start=5, end=9)
+    assert cited_passage(moved, chunk(1))[1] == SUBSIDY  # found by its text in the chunk
+    assert cited_passage(moved, None) == ("", SUBSIDY, "")  # no chunk: the quote alone
+
+
+def test_sources_list_every_answer_newest_open() -> None:
+    first, second = refusal(), refusal(question="Second?")
+    html = render_sources([Turn(1, 1, first, {}), Turn(2, 3, second, {})])
+    assert html.index('id="turn-2"') < html.index('id="turn-1"')
+    assert '<details class="turn" id="turn-2" open>' in html
+    assert '<details class="turn older" id="turn-1">' in html
+    assert NO_ANSWER in html
+    assert render_sources([]) == SOURCES_PLACEHOLDER
+    assert render_sources(None) == SOURCES_PLACEHOLDER
+
+
+def test_document_view_marks_the_span_and_escapes() -> None:
+    text = f"Head {SCRIPT} middle CITED tail."
+    start = text.index("CITED")
+    html = render_document_view(text, start, start + 5)
+    assert '<mark class="cited">CITED</mark>' in html
+    assert "<script" not in html
+    long = "x" * 100_000 + "CITED" + "y" * 100_000
+    html = render_document_view(long, 100_000, 100_005, window=1000)
+    assert '<mark class="cited">CITED</mark>' in html
+    assert "99,500 characters before" in html
+    assert "characters after" in html
+    assert len(html) < 2000
+    assert "changed or is gone" in render_document_view(None, 0, 1)
+
+
+# --- the chat reply -------------------------------------------------------------------------------------------
 
 
 def test_answer_markers_link_to_source_anchors(answer: Answer) -> None:
-    text = render_answer(answer)
-    assert "[[1]](#source-1)" in text
-    assert "[[1]](#source-1)[[2]](#source-2)" in text
+    text = render_answer(answer, turn=2)
+    assert "[[1]](#source-2-1)" in text
+    assert "[[1]](#source-2-1)[[2]](#source-2-2)" in text
     assert text.count("](#source-") == 3
 
 
@@ -85,24 +212,33 @@ def test_answer_escapes_document_text(answer: Answer) -> None:
     assert r"\[9\]\(javascript:alert\(1\)\)" in text
 
 
-def test_refusal_is_marked_and_lists_indexed_documents() -> None:
-    refused = Answer(
-        question="What is the capital of France?",
-        sentences=[],
-        citations=[],
-        retrieved=[],
-        refused=True,
-        refusal_reason="The indexed documents do not answer this question.",
+def test_answer_shows_active_filters(answer: Answer) -> None:
+    answer.filters = {"types": ("regulation",), "langs": ("zh",), "since": "2021-01-01"}
+    text = render_answer(answer)
+    assert text.startswith('<div class="answer-filters">Filters: type: regulation; language: Chinese; from 2021-01-01')
+    assert describe_filters({}) == ""
+    assert describe_filters({"doc_ids": ("a.txt", "b.txt"), "until": "2024-12-31"}) == (
+        "documents: a.txt, b.txt; until 2024-12-31"
     )
-    text = render_answer(refused, ["Shanghai AI policy", f"Evil {SCRIPT}"])
-    assert text.startswith(f"**{NO_ANSWER}**")
-    assert "The indexed documents do not answer this question." in text
-    assert "Indexed documents (2)" in text
+
+
+def test_refusal_is_marked_and_says_what_the_documents_cover() -> None:
+    docs = [
+        stored("a.txt", "Shanghai AI policy", date="2025-07-01"),
+        stored("b.txt", f"Evil {SCRIPT}", doc_type="regulation", lang="zh", date="2021-06-10"),
+    ]
+    text = render_answer(refusal(), docs)
+    assert text.startswith('<div class="refusal">')
+    assert f"<strong>{NO_ANSWER}</strong> The indexed documents do not answer this question." in text
+    assert "The indexed documents cover 2 documents (1 news, 1 regulation; English, Chinese;" in text
+    assert "dated 2021-06-10 to 2025-07-01" in text
     assert "Shanghai AI policy" in text
     assert "<script" not in text
     assert "#source-" not in text
-    assert "empty" in render_answer(refused, [])
-    sources = render_sources(refused)
+    assert "empty" in render_answer(refusal(), [])
+    filtered = render_answer(refusal(filters={"types": ("regulation",)}), docs)
+    assert "Filters were on (type: regulation): try widening them." in filtered
+    sources = render_sources(refusal())
     assert NO_ANSWER in sources
     assert 'id="source-' not in sources
 
@@ -112,8 +248,13 @@ def test_status_line_and_auth() -> None:
         {"embedding_model": "all-MiniLM-L6-v2", "index": "embedded index/chroma", "documents": 3, "chunks": 42}
     )
     assert "all-MiniLM-L6-v2" in line
+    assert "embedded index/chroma" in line
     assert "3 documents" in line
     assert "42 chunks" in line
+    assert human_size(1536) == "1.5 KB"
+    assert human_size(20 * 2**20) == "20 MB"
+    assert human_size(5_000_000) == "4.8 MB"
+    assert "1 document ·" in render_status({"embedding_model": "m", "index": "i", "documents": 1, "chunks": 1})
     assert "empty" in render_status({"embedding_model": "m", "index": "i", "documents": 0, "chunks": 0})
     assert parse_auth("") is None
     assert parse_auth("alice:s3:cret") == ("alice", "s3:cret")
@@ -121,30 +262,190 @@ def test_status_line_and_auth() -> None:
         parse_auth("alice")
 
 
-def test_example_click_asks_the_example() -> None:
-    from types import SimpleNamespace
+# --- uploads --------------------------------------------------------------------------------------------------
 
+
+@pytest.mark.parametrize(
+    ("name", "safe"),
+    [
+        ("report.PDF", "report.pdf"),
+        ("../../etc/passwd.txt", "passwd.txt"),
+        ("..\\..\\windows\\evil.md", "evil.md"),
+        ("/abs/path/x.docx", "x.docx"),
+        (".hidden.txt", "hidden.txt"),
+        ("..txt", "upload.txt"),
+        ("数据安全法.txt", "数据安全法.txt"),
+        ("a<b>|c?.html", "a_b_c.html"),
+        ("  spaced   out .md", "spaced out.md"),
+        ("noext", "noext"),
+    ],
+)
+def test_upload_names_cannot_leave_the_upload_folder(name: str, safe: str) -> None:
+    assert safe_upload_name(name) == safe
+    assert "/" not in safe_upload_name(name)
+    assert not safe_upload_name(name).startswith(".")
+
+
+def test_save_uploads_names_each_rejected_file(tmp_path: Path) -> None:
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    good = incoming / "good.txt"
+    good.write_text("Some policy text.", encoding="utf-8")
+    big = incoming / "big.md"
+    big.write_text("x" * 2048, encoding="utf-8")
+    (incoming / "tool.exe").write_bytes(b"MZ")
+    (incoming / "empty.md").write_text("", encoding="utf-8")
+    clash = incoming / "shanghai.txt"
+    clash.write_text("Another text.", encoding="utf-8")
+    uploads = tmp_path / "index" / "uploads"
+    existing = {"shanghai.txt": stored("shanghai.txt")}  # ingested from elsewhere: must not be replaced
+    plan = save_uploads(
+        [good, big, incoming / "tool.exe", incoming / "empty.md", clash], uploads, max_bytes=1024, existing=existing
+    )
+    assert set(plan.saved) == {"good.txt", "shanghai.txt"}
+    assert plan.saved["good.txt"] == (uploads / "good.txt").resolve()
+    assert plan.saved["shanghai.txt"].name == "shanghai-2.txt"
+    assert all(path.parent == uploads.resolve() and path.is_file() for path in plan.saved.values())
+    assert plan.rejected == [
+        "big.md: 2 KB is over the upload limit of 1 KB",
+        f"tool.exe: unsupported file type '.exe'; supported: {', '.join(SUPPORTED_SUFFIXES)}",
+        "empty.md: the file is empty",
+    ]
+    # uploading the same name again updates that upload rather than numbering it
+    existing["good.txt"] = stored("good.txt", source=str(uploads / "good.txt"))
+    again = save_uploads([good], uploads, max_bytes=1024, existing=existing)
+    assert again.saved["good.txt"].name == "good.txt"
+
+
+def test_upload_report_names_failures_by_original_name(tmp_path: Path) -> None:
+    from assistant.app import UploadPlan
+    from assistant.pipeline import IngestReport
+
+    saved = tmp_path / "uploads" / "b.txt"
+    plan = UploadPlan({"a.txt": tmp_path / "uploads" / "a.txt", "b (1).txt": saved}, ["c.exe: unsupported"])
+    report = IngestReport(added=["a.txt"], failed=[f"{saved}: no text found; the file is empty"])
+    text = upload_report(plan, report, 1.25)
+    assert text.startswith("**Upload finished in 1.2 s:** 1 indexed, 2 not indexed.")
+    assert "**a.txt**: indexed as `a.txt`" in text
+    assert "b (1).txt: no text found" in text
+    assert str(saved) not in text
+    assert "c.exe: unsupported" in text
+
+
+def test_document_rows(tmp_path: Path) -> None:
+    uploads = tmp_path / "uploads"
+    docs = {
+        "b.txt": stored("b.txt", "Beta", source=str(uploads / "b.txt"), date=""),
+        "a.txt": stored("a.txt", "Alpha", lang="zh"),
+    }
+    assert document_rows(docs, uploads) == [
+        ["Alpha", "a.txt", "news", "Chinese", "2024-07-01", 3, "ingest"],
+        ["Beta", "b.txt", "news", "English", "undated", 3, "upload"],
+    ]
+
+
+# --- feedback -------------------------------------------------------------------------------------------------
+
+
+def test_feedback_is_appended_as_json_lines(answer: Answer, tmp_path: Path) -> None:
+    assert feedback_verdict(True) == "up"
+    assert feedback_verdict(False) == "down"
+    assert feedback_verdict("Wrong citation") == "wrong_citation"
+    log = FeedbackLog(tmp_path / "index" / "feedback.jsonl")
+    when = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
+    log.append(feedback_record(answer, "down", when))
+    log.append(feedback_record(answer, "wrong_citation", when))
+    lines = log.path.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 2
+    record = json.loads(lines[0])
+    assert record["timestamp"] == "2025-01-02T03:04:05+00:00"
+    assert record["verdict"] == "down"
+    assert record["question"] == answer.question
+    assert record["answer"] == answer.text
+    assert [c["doc_id"] for c in record["citations"]] == ["doc-1.txt", "doc-2.txt"]
+    assert record["citations"][1]["quote"] == SUBSIDY
+    assert json.loads(lines[1])["verdict"] == "wrong_citation"
+
+
+# --- handlers over a fake assistant ---------------------------------------------------------------------------
+
+
+def fake_assistant(tmp_path: Path, answers: list[Answer]) -> Any:
+    from assistant.settings import Settings
+
+    asked: list[tuple[str, object]] = []
+
+    def ask_stream(question: str, filters: Any) -> Any:
+        asked.append((question, filters))
+        for answer in answers:
+            answer.filters = filters.as_dict()
+            yield answer
+
+    return SimpleNamespace(
+        settings=Settings(index_dir=tmp_path / "index"),
+        ask_stream=ask_stream,
+        asked=asked,
+        documents=dict,
+        status=lambda: {"embedding_model": "m", "index": "i", "documents": 0, "chunks": 0},
+        store=SimpleNamespace(get=lambda ids: []),
+    )
+
+
+def handler(demo: Any, name: str) -> Any:
+    return next(block.fn for block in demo.fns.values() if block.name == name)
+
+
+def test_example_click_streams_the_answer(tmp_path: Path, answer: Answer) -> None:
     from gradio import SelectData
 
     from assistant.app import build_app
 
-    asked: list[str] = []
+    partial = Answer(answer.question, answer.sentences[:1], answer.citations[:1], answer.retrieved, refused=False)
+    fake = fake_assistant(tmp_path, [partial, answer])
+    demo = build_app(fake)
+    event = SelectData(None, {"index": 1, "value": {"text": EXAMPLES[1]}})
+    steps = list(handler(demo, "run_example")([], [], [], ["regulation"], [], "", "", event))
+    assert fake.asked[0][0] == EXAMPLES[1]
+    assert fake.asked[0][1].types == ("regulation",)
+    contents = [step[1][-1]["content"] for step in steps]
+    assert "Searching the documents" in contents[0]
+    assert contents[1].count("#source-1-") == 1  # the first sentence alone
+    assert contents[2].count("#source-1-") == 3  # then the whole answer
+    assert all("Filters: type: regulation" in c for c in contents)
+    *_, (textbox, history, sources, turns) = steps
+    assert textbox == ""
+    assert [m["role"] for m in history] == ["user", "assistant"]
+    assert 'id="source-1-2"' in sources
+    assert turns[0].message_index == 1
 
-    def ask(question: str, filters: object) -> Answer:
-        asked.append(question)
-        return Answer(question, [], [], [], refused=True, refusal_reason="Not covered.")
 
-    fake = SimpleNamespace(
-        ask=ask,
-        documents=dict,
-        status=lambda: {"embedding_model": "m", "index": "i", "documents": 0, "chunks": 0},
-    )
-    demo = build_app(fake)  # type: ignore[arg-type]
-    handler = next(block.fn for block in demo.fns.values() if block.name == "run_example")
-    _, history, sources = handler([], SelectData(None, {"index": 1, "value": {"text": EXAMPLES[1]}}))
-    assert asked == [EXAMPLES[1]]
-    assert history[-1]["content"].startswith(f"**{NO_ANSWER}**")
-    assert NO_ANSWER in sources
+def test_bad_filter_is_reported_in_the_chat(tmp_path: Path) -> None:
+    from assistant.app import build_app
+
+    demo = build_app(fake_assistant(tmp_path, []))
+    steps = list(handler(demo, "respond")("Anything?", [], [], [], [], [], "2024-13-45", ""))
+    assert "Cannot ask this" in steps[-1][1][-1]["content"]
+    assert "is not a date" in steps[-1][1][-1]["content"]
+
+
+def test_feedback_handler_writes_the_answer(tmp_path: Path, answer: Answer) -> None:
+    from gradio import LikeData
+
+    from assistant.app import build_app
+
+    fake = fake_assistant(tmp_path, [answer])
+    demo = build_app(fake)
+    *_, (_, history, _, turns) = list(handler(demo, "respond")("Question?", [], [], [], [], [], "", ""))
+    note = handler(demo, "on_feedback")(turns, LikeData(None, {"index": 1, "value": history[1], "liked": False}))
+    assert "not helpful" in note
+    record = json.loads((tmp_path / "index" / "feedback.jsonl").read_text(encoding="utf-8"))
+    assert record["verdict"] == "down"
+    assert record["question"] == answer.question
+    user = handler(demo, "on_feedback")(turns, LikeData(None, {"index": 0, "value": history[0], "liked": True}))
+    assert "answers only" in user
+
+
+# --- the real app, served -------------------------------------------------------------------------------------
 
 
 def free_port() -> int:
@@ -153,8 +454,13 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def reply_text(history: list[dict[str, Any]]) -> str:
+    content = history[-1]["content"]
+    return content if isinstance(content, str) else " ".join(str(part.get("text", "")) for part in content)
+
+
 @pytest.mark.slow
-def test_served_app_answers_with_citation(make_assistant) -> None:  # type: ignore[no-untyped-def]
+def test_served_app_answers_with_citation_and_filters(make_assistant) -> None:  # type: ignore[no-untyped-def]
     from gradio_client import Client
 
     from assistant.app import launch
@@ -171,15 +477,84 @@ def test_served_app_answers_with_citation(make_assistant) -> None:  # type: igno
         with urllib.request.urlopen(url, timeout=30) as response:
             assert response.status == 200
         client = Client(url, verbose=False)
-        textbox, history, sources = client.predict(EXAMPLES[0], [], api_name="/ask")
+        textbox, history, sources = client.predict(EXAMPLES[0], [], [], [], [], "", "", api_name="/ask")
         assert textbox == ""
-        reply = history[-1]
-        assert reply["role"] == "assistant"
-        content = reply["content"]
-        text = content if isinstance(content, str) else " ".join(str(part.get("text", "")) for part in content)
+        assert history[-1]["role"] == "assistant"
+        text = reply_text(history)
         assert "1 billion yuan" in text
-        assert "(#source-1)" in text
-        assert 'id="source-1"' in sources
-        assert "1 billion yuan" in sources
+        assert "(#source-1-1)" in text
+        assert 'id="source-1-1"' in sources
+        assert '<mark class="cited">The city plans to issue 1 billion yuan' in sources
+
+        # The corpus holds news only: a regulation filter leaves nothing to answer from, and says so.
+        _, history, _ = client.predict(EXAMPLES[0], [], [], ["regulation"], [], "", "", api_name="/ask")
+        text = reply_text(history)
+        assert "Filters: type: regulation" in text
+        assert NO_ANSWER in text
+    finally:
+        demo.close()
+
+
+@pytest.mark.slow
+def test_remove_and_document_text(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assistant = make_assistant()
+    source = tmp_path / "permits.txt"
+    source.write_text("# Permits\n\nThe harbour office issues permits within 12 working days.\n", encoding="utf-8")
+    assistant.ingest([source])
+    text = assistant.document_text("permits.txt")
+    assert text is not None and "12 working days" in text
+    answer = assistant.ask("How many working days does the harbour office take to issue permits?")
+    cited = answer.citations[0]
+    assert text[cited.start : cited.end] == cited.quote  # citation offsets point into the document text
+    source.write_text("Changed since.", encoding="utf-8")
+    assert assistant.document_text("permits.txt") is None
+    assert assistant.document_text("nothing.txt") is None
+    assert assistant.remove("permits.txt") is True
+    assert assistant.remove("permits.txt") is False
+    assert assistant.documents() == {}
+    assert assistant.ask("How many working days does the harbour office take to issue permits?").refused
+
+
+@pytest.mark.slow
+def test_ask_stream_sends_tokens_then_the_cited_answer(make_assistant) -> None:  # type: ignore[no-untyped-def]
+    assistant = make_assistant()
+    assistant.ingest([CORPUS])
+    # The extractive answer arrives whole: released sentence by sentence, the last item the whole answer.
+    items = list(assistant.ask_stream(EXAMPLES[0]))
+    assert all(isinstance(item, Answer) for item in items)
+    final = items[-1]
+    assert isinstance(final, Answer) and "1 billion yuan" in final.text
+    assert [len(item.sentences) for item in items] == list(range(1, len(final.sentences) + 1))  # type: ignore[union-attr]
+
+    extractive = assistant.generator
+
+    class Streaming:
+        def generate(self, question: str, retrieval: Any, on_token: Any = None) -> Answer:
+            for token in ("The city ", "plans ", "vouchers."):
+                on_token(token)
+            return extractive.generate(question, retrieval)
+
+    assistant.generator = Streaming()
+    items = list(assistant.ask_stream(EXAMPLES[0]))
+    assert items[:3] == ["The city ", "The city plans ", "The city plans vouchers."]
+    assert isinstance(items[-1], Answer) and len(items) == 4
+
+
+@pytest.mark.slow
+def test_binds_loopback_by_default_and_asks_for_a_login(make_assistant) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import urllib.error
+
+    from assistant.app import launch
+
+    port = free_port()
+    assistant = make_assistant(ui={"port": port, "auth": "analyst:change-me"})
+    demo = launch(assistant.settings, assistant=assistant, prevent_thread_lock=True, quiet=True)
+    try:
+        assert demo.server_name == "127.0.0.1"
+        assert os.environ["GRADIO_ANALYTICS_ENABLED"] == "False"
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/config", timeout=30)
+        assert refused.value.code == 401
     finally:
         demo.close()
