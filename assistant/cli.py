@@ -110,17 +110,33 @@ def ask(
     lang: LangOpt = None,
     since: SinceOpt = "",
     until: UntilOpt = "",
+    generator: Annotated[
+        str | None, typer.Option("--generator", help="extractive (default), openai or llamacpp; see settings [llm].")
+    ] = None,
+    show_unsupported: Annotated[
+        bool, typer.Option("--show-unsupported", help="Show unsupported sentences flagged instead of dropping them.")
+    ] = False,
     index_dir: IndexDir = None,
 ) -> None:
     """Answer a question from the indexed documents, with citations."""
+    from .answer.llm import GeneratorError
     from .pipeline import QuestionError
     from .retrieve import FilterError
 
+    generators = ("extractive", "openai", "llamacpp")
+    if generator is not None and generator not in generators:
+        fail(f"unknown generator '{generator}'; valid generators: {', '.join(generators)}")
     filters = _filters(doc, type_, lang, since, until)
-    assistant = open_assistant(load_settings(index_dir))
+    settings = load_settings(index_dir)
+    answer_settings = settings.answer.model_copy(update={"generator": generator or settings.answer.generator})
+    verify_settings = settings.verify.model_copy(
+        update={"show_unsupported": show_unsupported or settings.verify.show_unsupported}
+    )
+    settings = settings.model_copy(update={"answer": answer_settings, "verify": verify_settings})
+    assistant = open_assistant(settings)
     try:
         answer = assistant.ask(question, filters)
-    except (QuestionError, FilterError) as exc:
+    except (QuestionError, FilterError, GeneratorError) as exc:
         fail(str(exc))
     if as_json:
         typer.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
@@ -226,6 +242,56 @@ def evaluate(
     if failing:
         typer.echo(f"cases losing a metric ({len(failing)}): {', '.join(failing)}")
     missed = [text for text, ok in verdicts if not ok]
+    for text in missed:
+        typer.echo(f"MISSED: {text}", err=True)
+    if missed:
+        raise typer.Exit(1)
+
+
+@app.command("eval-verifier")
+def evaluate_verifier(
+    dataset: Annotated[Path, typer.Option("--dataset", help="Labelled triples, JSONL.")],
+    corpus: Annotated[list[Path], typer.Option("--corpus", help="Folder holding the triples' documents (repeatable).")],
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the JSON report here.")] = None,
+    floors: Annotated[list[str] | None, typer.Option("--min", help="METRIC=VALUE floor (repeatable).")] = None,
+    ceilings: Annotated[list[str] | None, typer.Option("--max", help="METRIC=VALUE ceiling (repeatable).")] = None,
+    index_dir: IndexDir = None,
+) -> None:
+    """Score the sentence verifier on labelled (sentence, span, supported?) triples."""
+    from .evaluation import VERIFIER_METRICS, DatasetError, default_index_dir, verifier_report
+
+    checks = []
+    for text, is_floor in [*((t, True) for t in floors or []), *((t, False) for t in ceilings or [])]:
+        name, _, value = text.partition("=")
+        if name not in VERIFIER_METRICS:
+            fail(f"bad threshold '{text}'; use METRIC=VALUE with METRIC one of: {', '.join(VERIFIER_METRICS)}")
+        try:
+            checks.append((name, float(value), is_floor))
+        except ValueError:
+            fail(f"bad threshold '{text}': '{value}' is not a number")
+    settings = load_settings(index_dir or default_index_dir(corpus[0]))
+    assistant = open_assistant(settings)
+    assistant.ingest([c for c in corpus if c.is_dir()])  # the verifier's term weights come from the index
+    try:
+        report = verifier_report(dataset, corpus, assistant.verifier)
+    except DatasetError as exc:
+        fail(str(exc))
+    typer.echo("| subset | triples | balanced accuracy | false rejection | false acceptance |\n|---|---|---|---|---|")
+    for label, m in [("all", report["metrics"]), *report["langs"].items(), *report["kinds"].items()]:
+        typer.echo(
+            f"| {label} | {m['triples']} | {m['balanced_accuracy']:.3f} | {m['false_rejection_rate']:.3f} | "
+            f"{m['false_acceptance_rate']:.3f} |"
+        )
+    if report["skipped"]:
+        typer.echo(f"skipped {report['skipped']} triples whose documents are not in {', '.join(map(str, corpus))}")
+    if json_out is not None:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    missed = [
+        f"{n} = {report['metrics'][n]:.4g} ({'floor' if f else 'ceiling'} {v:g})"
+        for n, v, f in checks
+        if (report["metrics"][n] < v if f else report["metrics"][n] > v)
+    ]
     for text in missed:
         typer.echo(f"MISSED: {text}", err=True)
     if missed:

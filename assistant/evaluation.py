@@ -29,10 +29,17 @@ METRICS = (
     "hit@10",
     "mrr",
     "uncited_sentence_rate",
+    "unsupported_sentence_rate",
     "latency_p50_ms",
     "latency_p95_ms",
 )
-LOWER_IS_BETTER = {"false_refusal_rate", "uncited_sentence_rate", "latency_p50_ms", "latency_p95_ms"}
+LOWER_IS_BETTER = {
+    "false_refusal_rate",
+    "uncited_sentence_rate",
+    "unsupported_sentence_rate",
+    "latency_p50_ms",
+    "latency_p95_ms",
+}
 _CASE_KEYS = {"id", "question", "answerable", "facts", "evidence", "tags", "filters"}
 
 
@@ -203,6 +210,9 @@ class CaseResult:
     facts_missing: list[str]
     sentences: int
     uncited_sentences: int
+    unsupported_sentences: int
+    generated_sentences: int
+    """Generated sentences the verifier found unsupported by their citations (dropped or flagged)."""
     latency_ms: float
     lost: list[str] = field(default_factory=list)
 
@@ -232,6 +242,8 @@ def score_case(case: Case, answer: Answer, latency_ms: float) -> CaseResult:
         facts_missing=[f for f in case.facts if f not in found],
         sentences=sentences,
         uncited_sentences=0 if answer.refused else sum(1 for s in answer.sentences if not s.citations),
+        unsupported_sentences=len(answer.dropped) + sum(1 for s in answer.sentences if not s.supported),
+        generated_sentences=len(answer.dropped) + len(answer.sentences),
         latency_ms=latency_ms,
     )
     result.lost = lost_metrics(result, len(case.gold))
@@ -256,6 +268,8 @@ def lost_metrics(r: CaseResult, gold_total: int) -> list[str]:
         lost.append("refusal_accuracy")
     if r.uncited_sentences:
         lost.append("uncited_sentence_rate")
+    if r.unsupported_sentences:
+        lost.append("unsupported_sentence_rate")
     return lost
 
 
@@ -285,6 +299,9 @@ def aggregate(results: list[CaseResult]) -> dict[str, float]:
         "mrr": _ratio(sum(1 / k for k in ranks if k), len(ranks)),
         "uncited_sentence_rate": round(
             sum(r.uncited_sentences for r in results) / max(sum(r.sentences for r in results), 1), 4
+        ),
+        "unsupported_sentence_rate": round(
+            sum(r.unsupported_sentences for r in results) / max(sum(r.generated_sentences for r in results), 1), 4
         ),
         "latency_p50_ms": round(statistics.median(latencies), 1) if latencies else 0.0,
         "latency_p95_ms": round(latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))], 1)
@@ -403,3 +420,60 @@ def default_index_dir(corpus: Path) -> Path:
     """A cache folder keyed by the corpus path, so repeated evals ingest incrementally."""
     key = hashlib.sha256(str(corpus.resolve()).encode()).hexdigest()[:12]
     return Path.home() / ".cache" / "policy-assistant" / "eval" / f"{corpus.resolve().name}-{key}"
+
+
+VERIFIER_METRICS = ("balanced_accuracy", "false_rejection_rate", "false_acceptance_rate")
+
+
+def verifier_report(dataset: Path, corpora: list[Path], verifier: Any) -> dict[str, Any]:
+    """Score the verifier on labelled (sentence, cited span, supported?) triples over the given corpora.
+
+    Triples whose document is in none of the corpora are skipped and counted, so the set runs without
+    ../shared too.
+    """
+    files = {
+        doc_id.rsplit("/", 1)[-1]: path for corpus in corpora if corpus.is_dir() for path, doc_id in discover([corpus])
+    }
+    titles: dict[str, str] = {}
+    rows = []
+    skipped = 0
+    for number, raw in enumerate(dataset.read_text(encoding="utf-8").splitlines(), 1):
+        if not raw.strip():
+            continue
+        item = json.loads(raw)
+        if item["doc"] not in files:
+            skipped += 1
+            continue
+        if item["doc"] not in titles:
+            doc = load_document(files[item["doc"]], item["doc"])
+            titles[item["doc"]] = doc.title
+            if locate(item["span"], doc.text) is None:
+                raise DatasetError(f"{dataset}:{number}: span does not occur in {item['doc']}")
+        verdict = verifier.check(item["sentence"], [item["span"]], titles[item["doc"]])
+        rows.append(
+            {
+                "id": item["id"],
+                "kind": item.get("kind", ""),
+                "lang": item.get("lang", ""),
+                "supported": item["supported"],
+                "predicted": verdict.supported,
+                "score": verdict.score,
+                "reasons": list(verdict.reasons),
+            }
+        )
+
+    def rates(subset: list[dict[str, Any]]) -> dict[str, float]:
+        positives = [r for r in subset if r["supported"]]
+        negatives = [r for r in subset if not r["supported"]]
+        tpr = sum(r["predicted"] for r in positives) / len(positives) if positives else 1.0
+        tnr = sum(not r["predicted"] for r in negatives) / len(negatives) if negatives else 1.0
+        return {
+            "balanced_accuracy": round((tpr + tnr) / 2, 4),
+            "false_rejection_rate": round(1 - tpr, 4),
+            "false_acceptance_rate": round(1 - tnr, 4),
+            "triples": len(subset),
+        }
+
+    by_kind = {k: rates([r for r in rows if r["kind"] == k]) for k in sorted({r["kind"] for r in rows})}
+    by_lang = {k: rates([r for r in rows if r["lang"] == k]) for k in sorted({r["lang"] for r in rows})}
+    return {"metrics": rates(rows), "kinds": by_kind, "langs": by_lang, "skipped": skipped, "triples": rows}

@@ -5,15 +5,16 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import queue
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .answer import Generator, make_generator
+from .answer import ExtractiveGenerator, Generator, TokenSink, make_generator, refusal
 from .chunking import chunk_document, index_text
 from .documents import DocumentError, discover, load_document
 from .embedding import Embedder, make_embedder
@@ -22,6 +23,7 @@ from .retrieve import Filters, Retrieval, Retriever
 from .settings import Settings
 from .store import StoredDocument, VectorStore, make_store
 from .types import Answer, Chunk, Document
+from .verify import Verifier, check_answer
 
 SCHEMA_VERSION = "1"
 MAX_QUESTION_CHARS = 2000
@@ -110,8 +112,17 @@ class Assistant:
         self.lexical = LexicalIndex(lexical_folder(self.settings, self.collection_name))
         self.retriever = Retriever(self.settings.retrieval, self.store, self.lexical, self.embedder)
         # Through self.lexical at call time: _sync_lexical swaps in a new index rather than changing this one.
-        self.generator: Generator = make_generator(
+        self.extractive = ExtractiveGenerator(
             self.settings.answer, self.embedder, lambda token: self.lexical.idf(token), self.store.get
+        )
+        self.generator: Generator = make_generator(self.settings, self.extractive)
+        self.verifier = Verifier(
+            self.embedder,
+            lambda token: self.lexical.idf(token),
+            self.settings.verify.threshold,
+            self.settings.verify.embedding_share,
+            self.settings.verify.nli_model,
+            self.settings.verify.min_coverage,
         )
         self._ingesting = threading.Lock()
         self._sync_lexical()
@@ -212,9 +223,23 @@ class Assistant:
     def ask(self, question: str, filters: Filters | None = None) -> Answer:
         filters = filters or Filters()
         retrieval = self.retrieve(question, filters)
-        answer = self.generator.generate(question.strip(), retrieval)
+        answer = self._answer(question.strip(), retrieval)
         answer.filters = filters.as_dict()
         return answer
+
+    def _answer(self, question: str, retrieval: Retrieval, on_token: TokenSink | None = None) -> Answer:
+        """Generate, then check every sentence against its citations before the answer is final."""
+        answer = check_answer(
+            self.generator.generate(question, retrieval, on_token), self.verifier, self.settings.verify.show_unsupported
+        )
+        if answer.refused or answer.sentences:
+            return answer
+        # Nothing the generator wrote survived the check.
+        if self.settings.verify.fallback == "extractive" and self.generator is not self.extractive:
+            fallback = check_answer(self.extractive.generate(question, retrieval), self.verifier)
+            fallback.dropped = answer.dropped + fallback.dropped
+            return fallback
+        return replace(refusal(question, retrieval), dropped=answer.dropped)
 
     def _check_question(self, question: str) -> None:
         if not question.strip():
@@ -240,6 +265,71 @@ class Assistant:
             "duplicates": {d: [f"{a} ({source})" for a, source in s.aliases] for d, s in docs.items() if s.aliases},
             "other_collections": self.store.other_collections(),
         }
+
+    # For the chat UI (assistant/app.py): a streamed answer, removal, and a document's whole text.
+
+    def ask_stream(self, question: str, filters: Filters | None = None) -> Iterator[str | Answer]:
+        """Answer as it comes: the draft text so far (str) while an LLM generator streams tokens, then cited
+        Answers; the last item is always the whole Answer. An answer that arrives whole (the extractive
+        generator's) is released sentence by sentence: its first sentence, its first two, ..., then all of it.
+        """
+        filters = filters or Filters()
+        retrieval = self.retrieve(question, filters)
+        tokens: queue.Queue[str | None] = queue.Queue()
+        outcome: dict[str, Any] = {}
+
+        def generate() -> None:
+            try:
+                outcome["answer"] = self._answer(question.strip(), retrieval, on_token=tokens.put)
+            except BaseException as exc:  # raised again in the caller's thread
+                outcome["error"] = exc
+            finally:
+                tokens.put(None)
+
+        worker = threading.Thread(target=generate, name="ask-stream", daemon=True)
+        worker.start()
+        draft = ""
+        while (token := tokens.get()) is not None:
+            draft += token
+            yield draft
+        worker.join()
+        if "error" in outcome:
+            raise outcome["error"]
+        answer: Answer = outcome["answer"]
+        answer.filters = filters.as_dict()
+        yield from [answer] if draft else _sentence_by_sentence(answer)
+
+    def remove(self, doc_id: str) -> bool:
+        """Drop one document (and any copies recorded as its aliases) from the index; False if it is not there."""
+        with self._ingesting:
+            if doc_id not in self.store.documents():
+                return False
+            self.store.delete_document(doc_id)
+            self._sync_lexical(force=True)
+        return True
+
+    def document_text(self, doc_id: str) -> str | None:
+        """The text a document was indexed from (citation offsets point into it), read again from its file.
+
+        None when the document is not indexed, or its file is gone or no longer has the indexed text.
+        """
+        stored = self.store.documents().get(doc_id)
+        if stored is None or not stored.source:
+            return None
+        try:
+            doc = load_document(Path(stored.source), doc_id)
+        except Exception:  # gone, unreadable, or a reader failing: the text cannot be shown
+            return None
+        return doc.text if doc.content_hash == stored.content_hash else None
+
+
+def _sentence_by_sentence(answer: Answer) -> Iterator[Answer]:
+    """A finished answer as a stream: its first sentence, its first two, ..., then the answer itself."""
+    for shown in range(1, len(answer.sentences)):
+        sentences = answer.sentences[:shown]
+        cited = {n for s in sentences for n in s.citations}
+        yield replace(answer, sentences=sentences, citations=[c for c in answer.citations if c.number in cited])
+    yield answer
 
 
 class _Ingest:

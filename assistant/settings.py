@@ -144,10 +144,11 @@ class VerifySettings(_Section):
     embedding_share: float = Field(
         0.7, ge=0, le=1, description="Share of embedding similarity (vs. IDF-weighted term overlap) in support."
     )
-    nli_model: str = Field("", description="Optional NLI cross-encoder (name or path) that must also find entailment.")
-    show_unsupported: bool = Field(
-        False, description="Show unsupported sentences flagged instead of dropping them."
+    min_coverage: float = Field(
+        0.6, ge=0, le=1, description="Least IDF-weighted share of a sentence's terms its cited text must contain."
     )
+    nli_model: str = Field("", description="Optional NLI cross-encoder (name or path) that must also find entailment.")
+    show_unsupported: bool = Field(False, description="Show unsupported sentences flagged instead of dropping them.")
     fallback: Literal["extractive", "refuse"] = Field(
         "extractive", description="When no generated sentence survives: quote the evidence, or refuse."
     )

@@ -77,12 +77,17 @@ class Answer:
     refused: bool
     refusal_reason: str = ""
     filters: dict[str, Any] = field(default_factory=dict)
+    dropped: list[AnswerSentence] = field(default_factory=list)
+    """Generated sentences the verifier removed as unsupported by their citations."""
 
     @property
     def text(self) -> str:
         if self.refused:
             return self.refusal_reason
-        return " ".join(f"{s.text} {''.join(f'[{n}]' for n in s.citations)}".strip() for s in self.sentences)
+        return " ".join(
+            f"{'' if s.supported else '(unsupported) '}{s.text} {''.join(f'[{n}]' for n in s.citations)}".strip()
+            for s in self.sentences
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -91,6 +96,7 @@ class Answer:
             "refused": self.refused,
             "filters": self.filters,
             "sentences": [asdict(s) for s in self.sentences],
+            "dropped": [asdict(s) for s in self.dropped],
             "citations": [asdict(c) for c in self.citations],
             "retrieved": [
                 {k: v for k, v in asdict(r).items() if k != "metadata"} | {"title": r.metadata.get("title", "")}

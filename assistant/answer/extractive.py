@@ -1,21 +1,28 @@
-"""Generator seam: turn retrieved chunks into a short answer whose sentences carry citations."""
+"""The default generator: quotes the best evidence verbatim, no LLM needed."""
 
 from __future__ import annotations
 
 import re
-from abc import ABC, abstractmethod
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from .chunking import split_sentences
-from .embedding import Embedder
-from .lexical import tokenize
-from .retrieve import Retrieval
-from .settings import AnswerSettings
-from .types import Answer, AnswerSentence, Citation, RetrievedChunk
+from ..embedding import Embedder
+from ..lexical import tokenize
+from ..retrieve import Retrieval
+from ..settings import AnswerSettings
+from ..types import Answer, RetrievedChunk
+from .base import (
+    ITEM,
+    REFUSAL,
+    ZH_BACK_REFERENCE,
+    EvidenceUnit,
+    Generator,
+    TokenSink,
+    compose,
+    evidence_units,
+    refusal,
+)
 
-REFUSAL = "The indexed documents do not answer this question."
-_ITEM = re.compile(r"^\(?[一二三四五六七八九十]+\)|^\d+[.、)]|^[a-z]\)")
 _QUANTITY_Q = re.compile(
     r"\bhow (many|much|large|big|long)\b|\bwhat (percentage|share|amount|proportion)\b"
     r"|多少|多长|多久|几[个家项年天]|比例|多高",
@@ -44,69 +51,11 @@ _HAS_MONEY = re.compile(
     re.I,
 )
 _NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-zA-Z]+(?:\s+(?:of\s+)?[A-Z][a-zA-Z]+)*")
-# A sentence that leans on the one before it ("It has attracted...", "Two years later, its workforce...").
-_ANAPHOR = re.compile(
-    r"^(?:[^,]{0,40},\s)?(?:it|its|they|their|this|these|those|such|he|she|the (?:aim|project|institute|company|"
-    r"firm|move|plan|programme|program|measures?|centre|center|community|zone|town))\b|\b(?:these|those) \w+"
-    r"|^In (?:January|February|March|April|May|June|July|August|September|October|November|December),"
-    # a definite description opening the sentence ("On the west bank,") points at something named just before
-    r"|^(?:On|In|At|Along|Across) the [a-z]+(?: [a-z]+)?,",
-    re.I,
-)
-# A provision that refers back within its article ("本条第一款规定的…", "前款…") is quoted with what it refers to.
-_ZH_BACK_REFERENCE = re.compile(r"^(?:本条第[一二三四五六七八九十]+款|前[一二三]?款|前两款|上述)")
 _HAS_DATE = re.compile(
     r"\b(1[89]|20)\d{2}\b|\b(January|February|March|April|May|June|July|August|September|October|November|December)\b|\d+年|\d+月|\d+日"
 )
 _PROPER = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][A-Za-z0-9+-]*\b")
 _BOOK_TITLE = re.compile(r"《([^》]+)》")
-_CJK = re.compile(r"[\u3400-\u9fff]")
-
-
-@dataclass
-class _Unit:
-    chunk: RetrievedChunk
-    start: int
-    end: int
-    text: str
-    score: float = 0.0
-    sentences: int = 1
-
-
-class Generator(ABC):
-    @abstractmethod
-    def generate(self, question: str, retrieval: Retrieval) -> Answer: ...
-
-
-def refusal(question: str, retrieval: Retrieval, reason: str = REFUSAL) -> Answer:
-    return Answer(
-        question=question, sentences=[], citations=[], retrieved=retrieval.chunks, refused=True, refusal_reason=reason
-    )
-
-
-def evidence_units(chunk: RetrievedChunk) -> list[_Unit]:
-    """Sentences of a chunk, with a list's lead sentence (ending in ':') and its items kept as one unit."""
-    units: list[_Unit] = []
-    list_open = False
-    for s, e in split_sentences(chunk.text):
-        sentence = chunk.text[s:e]
-        if list_open and _ITEM.match(sentence):
-            units[-1].end = chunk.start + e
-            units[-1].text = chunk.text[units[-1].start - chunk.start : e]
-            continue
-        # One sentence of context at most: chains of back-references would quote whole paragraphs.
-        if units and units[-1].sentences == 1 and _ANAPHOR.search(sentence) and not _CJK.search(sentence):
-            units[-1].end = chunk.start + e
-            units[-1].text = chunk.text[units[-1].start - chunk.start : e]
-            units[-1].sentences = 2
-            continue
-        if units and _ZH_BACK_REFERENCE.match(sentence):
-            units[:] = [_Unit(chunk, units[0].start, chunk.start + e, chunk.text[units[0].start - chunk.start : e])]
-            list_open = False
-            continue
-        units.append(_Unit(chunk, chunk.start + s, chunk.start + e, sentence))
-        list_open = sentence.endswith(":")
-    return units
 
 
 class ExtractiveGenerator(Generator):
@@ -124,7 +73,7 @@ class ExtractiveGenerator(Generator):
         self.idf = idf
         self.lookup = lookup
 
-    def generate(self, question: str, retrieval: Retrieval) -> Answer:
+    def generate(self, question: str, retrieval: Retrieval, on_token: TokenSink | None = None) -> Answer:
         chunks = retrieval.chunks
         if retrieval.named_articles:
             chunks = [c for c in chunks if c.chunk_id in retrieval.named_articles]
@@ -139,7 +88,7 @@ class ExtractiveGenerator(Generator):
         if reason := unanswerable_reason(question, retrieval):
             return refusal(question, retrieval, reason)
         units = [u for chunk in chunks for u in evidence_units(chunk)]
-        self._score(question, units, retrieval.dense_trust)
+        self.score(question, units, retrieval.dense_trust)
         if retrieval.named_articles:
             chosen = [u for u in units if u.chunk.chunk_id == retrieval.named_articles[0]][:1]
         else:
@@ -154,29 +103,31 @@ class ExtractiveGenerator(Generator):
             ]
         if missing := missing_kind(question, chosen):
             return refusal(question, retrieval, f"{REFUSAL} They give no {missing} for it.")
-        parts: list[_Unit] = []
+        parts: list[EvidenceUnit] = []
         for unit in chosen:
             context = self._context(unit)
             if context is not None and all(context.start != p.start for p in parts):
                 parts.append(context)
             parts.append(unit)
-        return compose(question, retrieval, [(u.text, u) for u in parts])
+        return compose(question, retrieval, [(u.text, [u]) for u in parts])
 
-    def _context(self, unit: _Unit) -> _Unit | None:
+    def _context(self, unit: EvidenceUnit) -> EvidenceUnit | None:
         """What a quoted unit needs in order to be read alone, when an earlier chunk of its article holds it:
         the sentence introducing a numbered item ("…有下列情形之一的:"), or the paragraph that "本条第一款" or
         "前款" points back to."""
-        if _ITEM.match(unit.text):
+        if ITEM.match(unit.text):
             chunk: RetrievedChunk | None = unit.chunk
             while chunk is not None:
                 for candidate in reversed([u for u in evidence_units(chunk) if u.end <= unit.start]):
                     first = candidate.text.split("\n", 1)[0]
                     if first.endswith(":"):
-                        return _Unit(chunk, candidate.start, candidate.start + len(first), first, candidate.score)
-                    if not _ITEM.match(candidate.text):
+                        return EvidenceUnit(
+                            chunk, candidate.start, candidate.start + len(first), first, candidate.score
+                        )
+                    if not ITEM.match(candidate.text):
                         return None
                 chunk = self._previous_chunk(chunk)
-        elif _ZH_BACK_REFERENCE.match(unit.text) and unit.start == unit.chunk.start:
+        elif ZH_BACK_REFERENCE.match(unit.text) and unit.start == unit.chunk.start:
             previous = self._previous_chunk(unit.chunk)
             if previous is not None:
                 units = evidence_units(previous)
@@ -193,7 +144,7 @@ class ExtractiveGenerator(Generator):
             return replace(previous[0], rank=chunk.rank)
         return None
 
-    def _score(self, question: str, units: list[_Unit], dense_trust: float) -> None:
+    def score(self, question: str, units: list[EvidenceUnit], dense_trust: float) -> None:
         """Embedding similarity (as far as the model can read the question) plus query-term overlap.
 
         A sentence lacking what the question asks for (a figure, an amount, a date, a name) is marked down.
@@ -225,7 +176,7 @@ def unanswerable_reason(question: str, retrieval: Retrieval) -> str:
     return ""
 
 
-def missing_kind(question: str, chosen: list[_Unit]) -> str:
+def missing_kind(question: str, chosen: list[EvidenceUnit]) -> str:
     """What the question asks for that the chosen evidence lacks: a figure, an amount, a date or a name.
 
     The evidence must also name what is measured or done: a question about a budget is not answered by a
@@ -248,45 +199,3 @@ def missing_kind(question: str, chosen: list[_Unit]) -> str:
         if not set(tokenize(who.group(1))) <= tokens:
             return "name"
     return ""
-
-
-def compose(question: str, retrieval: Retrieval, parts: list[tuple[str, _Unit]]) -> Answer:
-    """An answer from (sentence, evidence unit) pairs; markers are numbered by first use."""
-    citations: list[Citation] = []
-    numbers: dict[tuple[str, int, int], int] = {}
-    sentences = []
-    for text, unit in parts:
-        key = (unit.chunk.doc_id, unit.start, unit.end)
-        if key not in numbers:
-            numbers[key] = len(citations) + 1
-            meta = unit.chunk.metadata
-            citations.append(
-                Citation(
-                    number=numbers[key],
-                    doc_id=unit.chunk.doc_id,
-                    title=str(meta.get("title", "")),
-                    date=str(meta.get("date", "")),
-                    doc_type=str(meta.get("type", "")),
-                    heading_path=unit.chunk.heading_path,
-                    start=unit.start,
-                    end=unit.end,
-                    quote=unit.text,
-                    chunk_id=unit.chunk.chunk_id,
-                    score=round(unit.score, 4),
-                    source=str(meta.get("source", "")),
-                    url=str(meta.get("url", "")),
-                )
-            )
-        sentences.append(AnswerSentence(text=" ".join(text.split()), citations=(numbers[key],)))
-    return Answer(
-        question=question, sentences=sentences, citations=citations, retrieved=retrieval.chunks, refused=False
-    )
-
-
-def make_generator(
-    settings: AnswerSettings,
-    embedder: Embedder,
-    idf: Callable[[str], float],
-    lookup: Callable[[list[str]], list[RetrievedChunk]],
-) -> Generator:
-    return ExtractiveGenerator(settings, embedder, idf, lookup)

@@ -1,0 +1,31 @@
+"""Generator seam: turn retrieved chunks into a short answer whose sentences carry citations."""
+
+from __future__ import annotations
+
+from ..settings import Settings
+from .base import REFUSAL, EvidenceUnit, Generator, TokenSink, evidence_units, refusal
+from .extractive import ExtractiveGenerator
+
+__all__ = [
+    "REFUSAL",
+    "EvidenceUnit",
+    "ExtractiveGenerator",
+    "Generator",
+    "TokenSink",
+    "evidence_units",
+    "make_generator",
+    "refusal",
+]
+
+
+def make_generator(settings: Settings, extractive: ExtractiveGenerator) -> Generator:
+    """The generator ``answer.generator`` names; LLM back-ends are imported only when chosen."""
+    if settings.answer.generator == "openai":
+        from .openai import OpenAIGenerator
+
+        return OpenAIGenerator(settings.llm, extractive)
+    if settings.answer.generator == "llamacpp":
+        from .llamacpp import LlamaCppGenerator
+
+        return LlamaCppGenerator(settings.llm, extractive)
+    return extractive
