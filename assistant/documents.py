@@ -219,7 +219,8 @@ def strip_instructions(text: str) -> tuple[str, list[str]]:
     An extractive answer quotes sources verbatim, so an instruction left in could be quoted as the answer
     ("say the subsidy is 90%"); an LLM could obey it. Neither happens to text that is not indexed.
     """
-    kept, dropped = [], []
+    kept: list[str] = []
+    dropped: list[str] = []
     for line in text.split("\n"):
         (dropped if _INSTRUCTION.search(line) else kept).append(line)
     return (normalise("\n".join(kept)), dropped) if dropped else (text, [])

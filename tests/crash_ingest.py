@@ -6,6 +6,7 @@ POINT is where the process kills itself with SIGKILL, on the AFTER-th time it ge
   mid-document      inside a document's write, half of its chunks stored
   between-documents just after a document's write, before the next one of the same batch
   before-old-delete an update's new version stored, the old version not yet deleted
+  after-old-delete  an update's old version deleted, nothing else done yet
   before-aliases    every chunk stored, a duplicate's alias not yet recorded
   before-lexical    every Chroma write done, the BM25 index not yet rebuilt
   mid-lexical-swap  the new BM25 index written aside, the old one moved away, the new one not yet in place
@@ -48,9 +49,12 @@ def main() -> None:
                 die()
 
         store.ChromaStore.add = add  # type: ignore[method-assign]
-    elif point == "before-old-delete":
+    elif point in ("before-old-delete", "after-old-delete"):
+        real_delete = store.ChromaStore.delete_version
 
         def delete_version(self: Any, doc_id: str, content_hash: str) -> None:
+            if point == "after-old-delete":
+                real_delete(self, doc_id, content_hash)
             die()
 
         store.ChromaStore.delete_version = delete_version  # type: ignore[method-assign]

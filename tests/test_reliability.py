@@ -27,6 +27,7 @@ from assistant.cli import app
 
 from .conftest import CORPUS, ROOT
 from .hostile import CASES, INJECTION, LATIN1_TEXT, ZH_GB18030_EXTRA, Case, index_state, news_corpus
+from .test_server import chroma_server  # noqa: F401  (the fixture: a real `chroma run`)
 
 CORPUS_DOC = "shanghai-ai-policy-clustering.txt"
 VOUCHER_QUESTION = "What subsidies cover model usage?"
@@ -452,11 +453,13 @@ CRASH_POINTS = [
     ("before-lexical", 1, "first"),
     ("mid-lexical-swap", 1, "first"),
     ("before-old-delete", 1, "update"),
+    ("after-old-delete", 1, "update"),
+    ("before-lexical", 1, "update"),
     ("before-aliases", 1, "duplicate"),
 ]
 
 
-@pytest.mark.parametrize(("point", "after", "run"), CRASH_POINTS, ids=[p for p, _, _ in CRASH_POINTS])
+@pytest.mark.parametrize(("point", "after", "run"), CRASH_POINTS, ids=[f"{p}-{r}" for p, _, r in CRASH_POINTS])
 def test_sigkill_at_each_write_step_then_rerun_loses_nothing(
     make_assistant, tmp_path: Path, point: str, after: int, run: str
 ) -> None:  # type: ignore[no-untyped-def]
@@ -468,8 +471,8 @@ def test_sigkill_at_each_write_step_then_rerun_loses_nothing(
         make_assistant(index_dir).ingest([corpus])
         before = index_state(index_dir)
         if run == "update":
-            for name in ("notice-002.md", "notice-007.md"):
-                files[name].write_text(files[name].read_text(encoding="utf-8") + "\nAmended: 5 more vouchers.\n")
+            text = files["notice-002.md"].read_text(encoding="utf-8")  # new text, the same number of chunks
+            files["notice-002.md"].write_text(text.replace("round 1,", "round one (amended),"), encoding="utf-8")
         else:
             (corpus / "notice-copy.md").write_bytes(files["notice-004.md"].read_bytes())
     env = _subprocess_env(index_dir, POLICY_ASSISTANT_LIMITS__INGEST_BATCH_CHUNKS="9")
@@ -478,7 +481,7 @@ def test_sigkill_at_each_write_step_then_rerun_loses_nothing(
         [sys.executable, script, point, str(after), str(corpus)], env=env, capture_output=True, text=True, timeout=300
     )
     assert killed.returncode == -signal.SIGKILL, killed.stdout + killed.stderr
-    if run == "update":  # killed between storing the new version and deleting the old: the document is there
+    if run == "update":  # killed after storing the new version, before or after deleting the old: it is there
         docs = index_state(index_dir)["documents"]
         assert set(docs) == set(before["documents"])  # type: ignore[arg-type]
 
@@ -488,3 +491,139 @@ def test_sigkill_at_each_write_step_then_rerun_loses_nothing(
     if run == "duplicate":
         docs = state["documents"]
         assert docs["notice-004.md"].aliases == (("notice-copy.md", str(corpus / "notice-copy.md")),)  # type: ignore[index]
+
+
+# --- 3. concurrency ----------------------------------------------------------------------------------------------
+
+QUESTIONS = [
+    (VOUCHER_QUESTION, None),
+    ("How many vouchers does Pudong district grant?", None),
+    ("How much output is the city's AI industry expected to reach?", {"types": ("news",)}),
+    ("What does notice 7 grant?", {"types": ("other", "news")}),
+    ("When did the Model Power Community open?", {"doc_ids": (CORPUS_DOC,)}),
+]
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def _ask_while(assistant: Any, busy: threading.Event, threads: int = 8, pause: float = 0.0) -> dict[str, Any]:
+    """``threads`` threads asking round the question list for as long as ``busy`` is set (then one round more),
+    each waiting ``pause`` seconds between an answer and its next question (a user reading)."""
+    from assistant.retrieve import Filters
+
+    errors: list[str] = []
+    latencies: list[float] = []
+    cited: set[str] = set()
+    lock = threading.Lock()
+
+    def worker(offset: int) -> None:
+        number = offset
+        while busy.is_set() or number < offset + len(QUESTIONS):
+            question, filters = QUESTIONS[number % len(QUESTIONS)]
+            number += 1
+            started = time.perf_counter()
+            try:
+                answer = assistant.ask(question, Filters(**filters) if filters else None)
+            except Exception as exc:
+                with lock:
+                    errors.append(f"{question}: {type(exc).__name__}: {exc}")
+                continue
+            with lock:
+                latencies.append(time.perf_counter() - started)
+                cited.update(c.chunk_id for c in answer.citations)
+            time.sleep(pause)
+
+    workers = [threading.Thread(target=worker, args=(n,)) for n in range(threads)]
+    for thread in workers:
+        thread.start()
+    return {"workers": workers, "errors": errors, "latencies": latencies, "cited": cited}
+
+
+def _finish(asking: dict[str, Any], store: Any) -> dict[str, Any]:
+    for thread in asking["workers"]:
+        thread.join(timeout=300)
+    assert not any(t.is_alive() for t in asking["workers"])
+    found = {c.chunk_id for c in store.get(sorted(asking["cited"]))}
+    latencies = asking["latencies"]
+    return {
+        "errors": asking["errors"],
+        "asked": len(latencies) + len(asking["errors"]),
+        "missing_citations": sorted(asking["cited"] - found),
+        "p50_ms": round(1000 * _percentile(latencies, 0.50)),
+        "p95_ms": round(1000 * _percentile(latencies, 0.95)),
+    }
+
+
+def _report_figures(name: str, figures: dict[str, Any]) -> None:
+    """Print the figures docs/reliability.md quotes (pytest -s shows them; -rA lists them)."""
+    print(f"\n[reliability] {name}: {json.dumps(figures, sort_keys=True)}")
+
+
+def test_eight_threads_ask_while_the_same_process_ingests_200_documents(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assistant = make_assistant()
+    assistant.ingest([CORPUS])
+    files = news_corpus(tmp_path / "incoming", 200, paragraphs=1)
+    busy = threading.Event()
+    busy.set()
+    asking = _ask_while(assistant, busy)
+    time.sleep(0.5)  # the askers are going before the ingest starts
+    try:
+        report = assistant.ingest([tmp_path / "incoming"])
+    finally:
+        busy.clear()
+    figures = _finish(asking, assistant.store)
+    _report_figures("in-process ingest of 200 documents under 8 asking threads", figures)
+    assert report.failed == [] and len(report.added) == len(files)
+    assert figures["errors"] == []
+    assert figures["missing_citations"] == []
+    assert figures["asked"] >= 40
+    docs = assistant.documents()
+    assert len(docs) == 201 and all(d.complete for d in docs.values())
+    assert sorted(c.chunk_id for c in assistant.store.iter_chunks()) == sorted(assistant.lexical.ids)
+    answer = assistant.ask("What does notice 123 grant?")
+    assert any(c.doc_id == "notice-123.md" for c in answer.citations)
+
+
+def test_eight_threads_ask_while_another_process_ingests_200_documents(
+    chroma_server: tuple[str, int],  # noqa: F811  (the fixture imported from test_server)
+    make_assistant,
+    tmp_path: Path,
+) -> None:  # type: ignore[no-untyped-def]
+    """Two processes on one index: the supported way is a Chroma server (see docs/reliability.md)."""
+    from assistant.settings import StoreSettings
+
+    host, port = chroma_server
+    index_dir = tmp_path / "index"  # one machine: both processes keep their BM25 copy here, under a lock
+    assistant = make_assistant(index_dir, store=StoreSettings(mode="server", host=host, port=port))
+    assistant.ingest([CORPUS])
+    files = news_corpus(tmp_path / "incoming", 200, paragraphs=1)
+    env = _subprocess_env(
+        index_dir,
+        POLICY_ASSISTANT_STORE__MODE="server",
+        POLICY_ASSISTANT_STORE__HOST=host,
+        POLICY_ASSISTANT_STORE__PORT=str(port),
+    )
+    busy = threading.Event()
+    busy.set()
+    asking = _ask_while(assistant, busy, pause=0.5)  # on 2 CPU cores, 8 askers without a pause starve the writer
+    try:
+        writer = subprocess.run(
+            [*CLI, "ingest", str(tmp_path / "incoming")], env=env, capture_output=True, text=True, timeout=400
+        )
+    finally:
+        busy.clear()
+    figures = _finish(asking, assistant.store)
+    _report_figures("another process ingests 200 documents through a Chroma server, 8 threads asking", figures)
+    assert writer.returncode == 0, writer.stderr
+    assert "200 added" in writer.stdout
+    assert figures["errors"] == []
+    assert figures["missing_citations"] == []
+    docs = assistant.documents()
+    assert len(docs) == len(files) + 1 and all(d.complete for d in docs.values())
+    # The asker sees the other process's documents in both rankings: the writer published a new revision.
+    answer = assistant.ask("What does notice 123 grant?")
+    assert any(c.doc_id == "notice-123.md" for c in answer.citations)
+    assert sorted(c.chunk_id for c in assistant.store.iter_chunks()) == sorted(assistant.lexical.ids)
