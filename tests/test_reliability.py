@@ -627,3 +627,71 @@ def test_eight_threads_ask_while_another_process_ingests_200_documents(
     answer = assistant.ask("What does notice 123 grant?")
     assert any(c.doc_id == "notice-123.md" for c in answer.citations)
     assert sorted(c.chunk_id for c in assistant.store.iter_chunks()) == sorted(assistant.lexical.ids)
+
+
+def test_twenty_concurrent_chat_sessions_on_loopback(make_assistant) -> None:  # type: ignore[no-untyped-def]
+    """20 simulated users, each its own gradio session, 3 questions each, bounded to 240 s: 0 errors."""
+    import socket
+
+    from gradio_client import Client
+
+    from assistant.app import launch
+
+    sessions, per_session, deadline = 20, 3, time.monotonic() + 240
+    assistant = make_assistant()
+    assistant.ingest([CORPUS])
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    demo = launch(
+        assistant.settings, host="127.0.0.1", port=port, assistant=assistant, prevent_thread_lock=True, quiet=True
+    )
+    url = f"http://127.0.0.1:{port}/"
+    errors: list[str] = []
+    latencies: list[float] = []
+    lock = threading.Lock()
+    start = threading.Barrier(sessions)
+
+    def user(number: int) -> None:
+        try:
+            client = Client(url, verbose=False)
+        except Exception as exc:
+            with lock:
+                errors.append(f"session {number}: {type(exc).__name__}: {exc}")
+            return
+        start.wait(timeout=120)  # every session is open before anyone asks
+        for turn in range(per_session):
+            question, _ = QUESTIONS[(number + turn) % len(QUESTIONS)]
+            started = time.perf_counter()
+            try:
+                job = client.submit(question, [], [], [], [], "", "", api_name="/ask")
+                _, history, _ = job.result(timeout=max(1.0, deadline - time.monotonic()))
+                content = history[-1]["content"]
+                text = content if isinstance(content, str) else json.dumps(content)
+                assert history[-1]["role"] == "assistant" and text.strip(), history[-1]
+            except Exception as exc:
+                with lock:
+                    errors.append(f"session {number} turn {turn}: {type(exc).__name__}: {exc}")
+                continue
+            with lock:
+                latencies.append(time.perf_counter() - started)
+
+    try:
+        users = [threading.Thread(target=user, args=(n,)) for n in range(sessions)]
+        for thread in users:
+            thread.start()
+        for thread in users:
+            thread.join(timeout=max(1.0, deadline - time.monotonic() + 30))
+    finally:
+        demo.close()
+    figures = {
+        "sessions": sessions,
+        "requests": sessions * per_session,
+        "answered": len(latencies),
+        "errors": errors,
+        "p50_ms": round(1000 * _percentile(latencies, 0.50)) if latencies else None,
+        "p95_ms": round(1000 * _percentile(latencies, 0.95)) if latencies else None,
+    }
+    _report_figures("UI: 20 concurrent chat sessions over loopback, 3 questions each", figures)
+    assert errors == []
+    assert len(latencies) == sessions * per_session
