@@ -50,6 +50,9 @@ evals: install
 			--json $(REPORTS)/zh_regulations.json --markdown $(REPORTS)/zh_regulations.md \
 			--junit $(REPORTS)/zh_regulations.xml $(ZH_FLOORS); \
 	else echo "skipping the zh_regulations eval: $(ZH_CORPUS) is absent"; fi
+	$(CLI) eval-verifier --dataset evals/verifier_labelled.jsonl --corpus corpus \
+		$$([ -d "$(ZH_CORPUS)" ] && echo "--corpus $(ZH_CORPUS)") --index-dir $(REPORTS)/index-verifier \
+		--json $(REPORTS)/verifier.json --min balanced_accuracy=0.90 --max false_rejection_rate=0.05
 
 test: lint unit evals
 

@@ -142,7 +142,7 @@ class Verifier:
         coverage = self.coverage(sentence, evidence, context)
         if coverage < self.min_coverage:
             reasons.append(f"only {coverage:.0%} of its terms are in the cited text")
-        score = self.support(sentence, evidence, context) - NAME_PENALTY * len(absent)
+        score = self.support(sentence, spans, context) - NAME_PENALTY * len(absent)
         if score < self.threshold:
             reasons.append(f"support {score:.2f} below {self.threshold:.2f}")
             if absent:
@@ -160,13 +160,14 @@ class Verifier:
         weights = {t: self.idf(t) for t in terms}
         return sum(w for t, w in weights.items() if t in available) / (sum(weights.values()) or 1.0)
 
-    def support(self, sentence: str, evidence: str, context: str = "") -> float:
-        """Term coverage blended with embedding similarity, as far as the model can read the sentence."""
-        lexical = self.coverage(sentence, evidence, context)
-        vectors = self.embedder.embed([sentence, evidence])
-        trust = self.embedder.coverage(sentence) ** 2
-        share = self.embedding_share * trust
-        return float((1 - share) * lexical + share * float(vectors[0] @ vectors[1]))
+    def support(self, sentence: str, spans: list[str], context: str = "") -> float:
+        """Term coverage over all cited spans, blended with the embedding similarity to the closest span, as far
+        as the model can read the sentence."""
+        lexical = self.coverage(sentence, " ".join(spans), context)
+        vectors = self.embedder.embed([sentence, *spans])
+        similarity = float((vectors[1:] @ vectors[0]).max())
+        share = self.embedding_share * self.embedder.coverage(sentence) ** 2
+        return (1 - share) * lexical + share * similarity
 
     @cached_property
     def _nli(self) -> Any:
