@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 import numpy as np
 
@@ -16,6 +18,8 @@ from .structure import parse_question
 from .types import RetrievedChunk
 
 _CURRENT_STATE = re.compile(r"\b(current|currently|now|latest|in force|today)\b|现行|目前|当前|最新|现在", re.I)
+RERANK_DEPTH = 20
+logger = logging.getLogger(__name__)
 DOC_TYPES = ("regulation", "news", "other")
 LANGUAGES = ("zh", "en")
 
@@ -90,6 +94,8 @@ class Retriever:
         self.store = store
         self.lexical = lexical
         self.embedder = embedder
+        self._reranker: Any = None
+        self._reranker_failed = False
 
     def mask(self, filters: Filters) -> np.ndarray | None:
         """Allowed chunks as a boolean mask over the lexical index's ids (None: no filter)."""
@@ -145,6 +151,8 @@ class Retriever:
         missing = [cid for cid in ranked if cid not in texts]
         texts.update({c.chunk_id: c for c in self.store.get(missing)})
         ranked = [cid for cid in ranked if cid in texts]
+        if settings.reranker:
+            ranked = self._rerank(question, ranked, texts, set(named))
         if _CURRENT_STATE.search(question):
             ranked = self._prefer_recent(ranked, texts, scores)
         ranked = self._cap_per_document(ranked, texts)
@@ -177,6 +185,37 @@ class Retriever:
         if parsed.titles and not found:
             missing = f"{parsed.titles[0]} 第{parsed.articles[0]}条"
         return found, missing
+
+    def _rerank(
+        self, question: str, ranked: list[str], texts: dict[str, RetrievedChunk], pinned: set[str]
+    ) -> list[str]:
+        """Reorder the head of the ranking by a cross-encoder; named articles stay first. Skipped, with one
+        warning, when the model cannot be loaded (none ships with weights here)."""
+        model = self._cross_encoder()
+        if model is None:
+            return ranked
+        head = [cid for cid in ranked[:RERANK_DEPTH] if cid not in pinned]
+        scores = model.predict([(question, texts[cid].text) for cid in head])
+        reordered = [cid for _, cid in sorted(zip(scores, head, strict=True), key=lambda pair: -float(pair[0]))]
+        return [cid for cid in ranked if cid in pinned] + reordered + ranked[RERANK_DEPTH:]
+
+    def _cross_encoder(self) -> Any:
+        if self._reranker_failed:
+            return None
+        if self._reranker is None:
+            from sentence_transformers import CrossEncoder
+
+            from .embedding import resolve_model
+
+            try:
+                self._reranker = CrossEncoder(resolve_model(self.settings.reranker))
+            except Exception as exc:  # missing weights, no network, a corrupt folder: all mean "no reranker"
+                self._reranker_failed = True
+                logger.warning(
+                    "reranker '%s' could not be loaded (%s); ranking without it", self.settings.reranker, exc
+                )
+                return None
+        return self._reranker
 
     def _prefer_recent(
         self, ranked: list[str], texts: dict[str, RetrievedChunk], scores: dict[str, float]

@@ -1,0 +1,117 @@
+"""Retrieval over a real Chroma and the real model: filters, article lookups, recency, diversity, reranker."""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from assistant.cli import app
+from assistant.retrieve import FilterError, Filters
+from tests.conftest import CORPUS
+
+
+@pytest.fixture(scope="module")
+def both(embedder, tmp_path_factory, zh_corpus: Path):  # type: ignore[no-untyped-def]
+    from assistant.pipeline import Assistant
+    from assistant.settings import Settings
+
+    assistant = Assistant(Settings(index_dir=tmp_path_factory.mktemp("both")), embedder=embedder)
+    assistant.ingest([CORPUS])
+    assistant.ingest([zh_corpus])
+    return assistant
+
+
+def test_filters_reach_both_retrievers(both) -> None:  # type: ignore[no-untyped-def]
+    question = "数据安全 vouchers 1 billion yuan"
+    assert {c.metadata["lang"] for c in both.retrieve(question, Filters(langs=("en",))).chunks} == {"en"}
+    assert {c.metadata["lang"] for c in both.retrieve(question, Filters(langs=("zh",))).chunks} == {"zh"}
+    assert {c.metadata["type"] for c in both.retrieve(question, Filters(types=("news",))).chunks} == {"news"}
+    only = both.retrieve(question, Filters(doc_ids=("数据安全法_2021-06-10.md",))).chunks
+    assert only and {c.doc_id for c in only} == {"数据安全法_2021-06-10.md"}
+    recent = both.retrieve("数据 安全 管理", Filters(since="2021-12-01")).chunks
+    assert recent and all(c.metadata["date"] >= "2021-12-01" for c in recent)
+    old = both.retrieve("数据 安全 管理", Filters(until="2021-08-31")).chunks
+    assert old and all("" < c.metadata["date"] <= "2021-08-31" for c in old)
+
+
+def test_bad_filters_name_the_value_and_the_choices(both) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(FilterError, match="unknown language 'fr'; valid languages: zh, en"):
+        Filters(langs=("fr",))
+    with pytest.raises(FilterError, match=re.escape("'2021-13-01' is not a date; use YYYY-MM-DD")):
+        Filters(since="2021-13-01")
+    with pytest.raises(FilterError, match=re.escape("unknown document 'nope.md'; indexed documents:")):
+        both.retrieve("x", Filters(doc_ids=("nope.md",)))
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["《数据安全法》第二十一条规定了什么？", "数据安全法第21条", "What does Article 21 of the Data Security Law say?"],
+)
+def test_named_article_is_first_in_every_spelling(both, question: str) -> None:  # type: ignore[no-untyped-def]
+    top = both.retrieve(question).chunks[0]
+    assert (top.doc_id, top.heading_path.rsplit(" › ", 1)[-1]) == ("数据安全法_2021-06-10.md", "第二十一条")
+
+
+def test_a_named_article_that_does_not_exist_is_refused(both) -> None:  # type: ignore[no-untyped-def]
+    answer = both.ask("《数据安全法》第九十九条规定了什么？")
+    assert answer.refused and "第99条" in answer.refusal_reason
+
+
+def test_cli_filters(tmp_path: Path) -> None:
+    index = str(tmp_path / "index")
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(CORPUS), "--index-dir", index]).exit_code == 0
+    result = runner.invoke(
+        app, ["ask", "What subsidies cover model usage?", "--lang", "zh", "--json", "--index-dir", index]
+    )
+    assert result.exit_code == 0, result.output
+    assert '"refused": true' in result.output
+    result = runner.invoke(app, ["ask", "x", "--since", "yesterday", "--index-dir", index])
+    assert result.exit_code == 2 and "--since 'yesterday' is not a date; use YYYY-MM-DD" in result.output
+
+
+def _write(folder: Path, name: str, text: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")
+
+
+def test_current_state_questions_prefer_the_newer_document(make_assistant, tmp_path: Path) -> None:
+    corpus = tmp_path / "versions"
+    body = "# Compute voucher rules\n\nCompute vouchers offset {share} of compute costs for registered AI firms.\n"
+    _write(corpus, "voucher-rules_2023-03-01.md", body.format(share="20%"))
+    _write(corpus, "voucher-rules_2025-07-01.md", body.format(share="40%"))
+    assistant = make_assistant()
+    assistant.ingest([corpus])
+    current = assistant.retrieve("What share of compute costs do vouchers currently offset?").chunks
+    assert current[0].doc_id == "voucher-rules_2025-07-01.md"
+    assert "40%" in assistant.ask("What share of compute costs do vouchers currently offset?").text
+
+
+def test_one_long_document_cannot_fill_the_top_five(make_assistant, tmp_path: Path) -> None:
+    corpus = tmp_path / "diverse"
+    long = "\n\n".join(
+        f"Data export rule {i}: exporters of data must file report {i} with the regulator." for i in range(12)
+    )
+    _write(corpus, "long.md", f"# Long rules\n\n{long}\n")
+    _write(corpus, "short-a.md", "# Short A\n\nData exporters must file a report with the regulator each year.\n")
+    _write(corpus, "short-b.md", "# Short B\n\nA report on data export is filed with the regulator.\n")
+    assistant = make_assistant()
+    assistant.ingest([corpus])
+    top5 = [
+        c.doc_id for c in assistant.retrieve("Which report must data exporters file with the regulator?").chunks[:5]
+    ]
+    assert top5.count("long.md") <= 3
+    assert {"short-a.md", "short-b.md"} <= set(top5)
+
+
+def test_an_unloadable_reranker_is_skipped_with_a_warning(make_assistant, caplog) -> None:  # type: ignore[no-untyped-def]
+    assistant = make_assistant(retrieval={"reranker": "/nonexistent/cross-encoder"})
+    assistant.ingest([CORPUS])
+    with caplog.at_level(logging.WARNING, logger="assistant.retrieve"):
+        answer = assistant.ask("What subsidies cover model usage?")
+    assert "1 billion yuan" in answer.text
+    assert "reranker '/nonexistent/cross-encoder' could not be loaded" in caplog.text
