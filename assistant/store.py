@@ -198,7 +198,11 @@ class ChromaStore(VectorStore):
             )
             for i, chunk in enumerate(chunks)
         ]
-        self._llama.add(list[Any](nodes))
+        # Chroma refuses more records per call than its max batch size (5461 embedded), so a big document goes in
+        # several calls. One killed between them is incomplete (fewer chunks than n_chunks) and redone by ingest.
+        step = max(1, int(self._client.get_max_batch_size()))
+        for start in range(0, len(nodes), step):
+            self._llama.add(list[Any](nodes[start : start + step]))
 
     def delete_document(self, doc_id: str) -> None:
         self._llama.delete(ref_doc_id=doc_id)

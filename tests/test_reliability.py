@@ -267,6 +267,27 @@ def test_unreadable_now_keeps_the_indexed_version_even_with_prune(make_assistant
     assert assistant.documents()["memo.txt"].complete
 
 
+def test_a_document_larger_than_chromas_batch_is_stored_whole(make_assistant, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Chroma takes at most get_max_batch_size() records per add (5461 embedded: a 5 MB text); here it takes 3."""
+    path = tmp_path / "long.md"
+    path.write_text("# Long\n\n" + "\n\n".join(f"Paragraph {n} grants {n} vouchers." for n in range(8)), "utf-8")
+    assistant = make_assistant()
+    monkeypatch.setattr(assistant.store._client, "get_max_batch_size", lambda: 3)
+    llama = type(assistant.store._llama)
+    real_add = llama.add
+
+    def add(self: Any, nodes: list[Any], **kwargs: Any) -> list[str]:
+        if len(nodes) > 3:  # what Chroma says past its limit
+            raise ValueError(f"Batch size of {len(nodes)} is greater than max batch size of 3")
+        return real_add(self, nodes, **kwargs)
+
+    monkeypatch.setattr(llama, "add", add)
+    report = assistant.ingest([path])
+    assert report.failed == [] and report.added == ["long.md"]
+    stored = assistant.documents()["long.md"]
+    assert stored.complete and stored.chunks == 8
+
+
 # --- 4. injection ------------------------------------------------------------------------------------------------
 
 
