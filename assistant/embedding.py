@@ -79,6 +79,12 @@ class SentenceTransformerEmbedder(Embedder):
         os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
+
+        # transformers reads its verbosity when first imported, possibly before this (through chromadb or
+        # llama-index); its weight-loading progress bar must not interleave with the CLI's one-line output.
+        transformers_logging.set_verbosity_error()
+        transformers_logging.disable_progress_bar()
 
         try:
             model = SentenceTransformer(self._path, device=pick_device(self._settings.device))
