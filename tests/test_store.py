@@ -1,0 +1,37 @@
+"""The Chroma store's bookkeeping: document listing from ids and first chunks, and the published revision."""
+
+from __future__ import annotations
+
+from .conftest import CORPUS
+
+
+def test_documents_counts_chunks_even_when_a_first_chunk_is_gone(make_assistant) -> None:  # type: ignore[no-untyped-def]
+    assistant = make_assistant()
+    assistant.ingest([CORPUS])
+    listed = assistant.documents()
+    assert listed and all(d.complete for d in listed.values())
+    doc_id, stored = next(iter(listed.items()))
+    collection = assistant.store.collection
+    first = collection.get(where={"$and": [{"doc_id": doc_id}, {"chunk_index": 0}]}, include=[])["ids"]
+    collection.delete(ids=first)  # an interrupted delete left the rest of the document behind
+
+    again = assistant.documents()[doc_id]
+    assert again.chunks == stored.chunks - 1 and not again.complete
+    assert (again.title, again.content_hash) == (stored.title, stored.content_hash)
+    report = assistant.ingest([CORPUS])  # the next ingest redoes it
+    assert doc_id in report.updated and assistant.documents()[doc_id].complete
+
+
+def test_every_change_publishes_a_new_revision(make_assistant) -> None:  # type: ignore[no-untyped-def]
+    from assistant.pipeline import index_fingerprint
+
+    assistant = make_assistant()
+    before = assistant.store.revision()
+    assistant.ingest([CORPUS])
+    after = assistant.store.revision()
+    assert after != before
+    assert assistant.lexical.revision == f"{after}/{assistant.store.count()}"
+    assistant.ingest([CORPUS])  # nothing changed: nothing published, nothing rebuilt
+    assert assistant.store.revision() == after
+    metadata = assistant.store._metadata()
+    assert index_fingerprint(assistant.settings).items() <= metadata.items()  # the fingerprint survives the bumps
