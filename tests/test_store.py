@@ -35,3 +35,15 @@ def test_every_change_publishes_a_new_revision(make_assistant) -> None:  # type:
     assert assistant.store.revision() == after
     metadata = assistant.store._metadata()
     assert index_fingerprint(assistant.settings).items() <= metadata.items()  # the fingerprint survives the bumps
+
+
+def test_a_dense_query_skips_allowed_ids_the_store_no_longer_holds(make_assistant) -> None:  # type: ignore[no-untyped-def]
+    assistant = make_assistant()
+    assert assistant.store.query(assistant.embedder.embed(["anything"])[0], 5) == []  # empty store
+    assistant.ingest([CORPUS])
+    vector = assistant.embedder.embed(["What subsidies cover model usage?"])[0]
+    real = assistant.lexical.ids[:3]
+    # e.g. ids from a BM25 index built before another process pruned a document
+    found = assistant.store.query(vector, 5, ids=[*real, "gone.md#0123456789ab:0"])
+    assert sorted(c.chunk_id for c in found) == sorted(real)
+    assert assistant.store.query(vector, 5, ids=["gone.md#0123456789ab:0"]) == []
