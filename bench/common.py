@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
+ZH_CORPUS = ROOT.parent / "shared" / "corpus" / "zh"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
@@ -87,6 +88,14 @@ def stopwatch() -> Iterator[list[float]]:
 
 
 def peak_rss_mib() -> float:
+    """This process's peak resident set: VmHWM, which (unlike ru_maxrss on Linux) does not inherit the peak of
+    the parent that forked it before exec."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -119,7 +128,8 @@ def load_vectors(folder: Path) -> tuple[dict[bytes, int], np.ndarray]:
     parts = sorted(folder.glob("vectors-[0-9][0-9].npy"))
     matrix = np.concatenate([np.load(p) for p in parts]).astype(np.float32) * scale
     matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
-    return {bytes(k): i for i, k in enumerate(keys)}, matrix
+    raw = keys.tobytes()  # not bytes(k): numpy's S16 drops a key's trailing NUL bytes
+    return {raw[i * 16 : (i + 1) * 16]: i for i in range(len(keys))}, matrix
 
 
 class DelegatingEmbedder(Embedder):

@@ -1,0 +1,153 @@
+"""Query latency and peak RSS at 10k and 100k chunks, next to bare Chroma and bare BM25 in the same run.
+
+    python bench/query.py --vectors bench/data/gpu-100k --sizes 10000 100000 [--queries 200]
+
+Stores: the synthetic corpus of each size (bench/synth.py), ingested by the real pipeline (load, chunk, Chroma,
+BM25) with the chunk vectors taken from --vectors, which bench/gpu.sh computed on a GPU with the same model over
+the same texts (a CPU here embeds about 40 chunks/s, so 100k would take 40 minutes). A chunk whose text is not
+in that file is embedded here, and counted. Questions are always embedded here, on the CPU, inside the timings.
+
+Each size is measured in a fresh process that only opens the index and asks, so its peak RSS is the query
+process's. Timings per question, after 5 warm-up questions:
+  embed     SentenceTransformer on the question alone
+  chroma    bare collection.query(n_results=40) with the question's vector (no embedding)
+  bm25      bare LexicalIndex.search(k=40)
+  retrieve  Assistant.retrieve: embedding, revision check, dense + BM25, fusion, article lookup, caps
+  answer    Assistant.ask: retrieve + the extractive answer
+and retrieve/answer again with a filter: --type regulation (most chunks allowed) and --doc (one document).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import CachedEmbedder, machine, peak_rss_mib, summary_ms, timed
+from synth import documents, questions, write_corpus
+
+from assistant.embedding import make_embedder
+from assistant.pipeline import Assistant
+from assistant.retrieve import Filters
+from assistant.settings import EmbeddingSettings, Settings
+
+
+def build(folder: Path, chunks: int, vectors: Path) -> dict[str, object]:
+    marker = folder / "built.json"
+    if marker.is_file():
+        return dict(json.loads(marker.read_text()))
+    write_corpus(folder / "corpus", chunks)
+    embedder = CachedEmbedder(make_embedder(EmbeddingSettings()), vectors)
+    assistant = Assistant(Settings(index_dir=folder / "index"), embedder=embedder)
+    t = time.perf_counter()
+    report = assistant.ingest([folder / "corpus"])
+    info = {
+        "chunks": report.chunks_embedded,
+        "build_s": round(time.perf_counter() - t, 1),
+        "vectors_from_file": embedder.hits,
+        "embedded_here": embedder.misses,
+    }
+    marker.write_text(json.dumps(info))
+    return info
+
+
+def measure(folder: Path, chunks: int, n_questions: int) -> dict[str, object]:
+    t = time.perf_counter()
+    assistant = Assistant(Settings(index_dir=folder / "index"))
+    assistant.embedder.embed(["warm-up"])
+    open_s = time.perf_counter() - t
+    docs = list(documents(chunks))
+    qs = questions(docs, n_questions + 5)
+    warm, qs = qs[:5], qs[5:]
+    for q in warm:
+        assistant.ask(q)
+    collection = assistant.store.collection  # type: ignore[attr-defined]
+    vectors = [assistant.embedder.embed([q])[0] for q in qs]
+    rows: dict[str, list[float]] = {}
+    it = iter(qs)
+    rows["embed question"] = timed(lambda: assistant.embedder.embed([next(it)]), len(qs))
+    itv = iter(vectors)
+    rows["bare Chroma query (k=40)"] = timed(
+        lambda: collection.query(query_embeddings=[next(itv).tolist()], n_results=40), len(qs)
+    )
+    it = iter(qs)
+    rows["bare BM25 search (k=40)"] = timed(lambda: assistant.lexical.search(next(it), 40), len(qs))
+    it = iter(qs)
+    rows["retrieve"] = timed(lambda: assistant.retrieve(next(it)), len(qs))
+    it = iter(qs)
+    rows["answer (extractive)"] = timed(lambda: assistant.ask(next(it)), len(qs))
+    regulation = Filters(types=("regulation",))
+    it = iter(qs)
+    rows["retrieve --type regulation"] = timed(lambda: assistant.retrieve(next(it), regulation), len(qs))
+    it = iter(qs)
+    rows["answer --type regulation"] = timed(lambda: assistant.ask(next(it), regulation), len(qs))
+    rng = random.Random(7)
+    by_doc = [(q, Filters(doc_ids=(rng.choice(docs).name,))) for q in qs]
+    itf = iter(by_doc)
+    rows["retrieve --doc ID"] = timed(lambda: assistant.retrieve(*next(itf)), len(qs))
+    itf = iter(by_doc)
+    rows["answer --doc ID"] = timed(lambda: assistant.ask(*next(itf)), len(qs))
+    return {
+        "chunks": assistant.store.count(),
+        "open_s": round(open_s, 1),
+        "peak_rss_mib": round(peak_rss_mib()),
+        "timings_ms": rows,
+        "load_avg": os.getloadavg(),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--vectors", type=Path, default=Path("bench/data/gpu-100k"))
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--workdir", type=Path, default=Path("bench/data/stores"))
+    parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--build-only", action="store_true", help="build the stores, measure nothing")
+    parser.add_argument("--measure", type=Path, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--chunks", type=int, default=0, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:  # the child: open, ask, report
+        print(json.dumps(measure(args.measure, args.chunks, args.queries)))
+        return
+
+    print(f"# query latency on {machine()}, load average {os.getloadavg()[0]:.1f}", flush=True)
+    results = {}
+    for size in args.sizes:
+        folder = args.workdir / f"synth-{size}"
+        info = build(folder, size, args.vectors)
+        print(
+            f"\n## {info['chunks']:,} chunks: built in {info['build_s']} s "
+            f"({info['vectors_from_file']} vectors from {args.vectors}, {info['embedded_here']} embedded here)"
+        )
+        if args.build_only:
+            continue
+        child = subprocess.run(
+            [sys.executable, __file__, "--measure", str(folder), "--chunks", str(size), "--queries", str(args.queries)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        result = json.loads(child.stdout.strip().splitlines()[-1])
+        result["build"] = info
+        results[size] = result
+        print(
+            f"query process: opened in {result['open_s']} s, peak RSS {result['peak_rss_mib']} MiB, "
+            f"load average during run {result['load_avg'][0]:.1f}"
+        )
+        for name, values in result["timings_ms"].items():
+            print(f"  {name:28s} {summary_ms(values)}")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps({"machine": machine(), "results": results}, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,113 @@
+"""Chroma HNSW recall@10 against exact search, on real embeddings of 100k synthetic chunks, and what it costs.
+
+    python bench/recall.py --vectors bench/data/gpu-100k [--queries 200] [--configs 16/100/100 32/200/128 ...]
+
+The chunk vectors are the ones bench/gpu.sh computed (all-MiniLM-L6-v2 over the 100k synthetic chunks); the
+queries are synthetic questions embedded here. Exact top-10 is a float32 matrix product over all vectors. Each
+config (max_neighbors/ef_construction/ef_search) is a fresh embedded Chroma collection created with those
+settings, filled in batches of 5,000. (Changing ef_search later with collection.modify() was tried: the
+embedded index already loaded kept answering with the old one, so every ef_search gets its own build.)
+Prints recall@10, bare query p50/p95, build rate and index size on disk.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import numpy as np
+from common import load_vectors, machine, pct
+from synth import documents, questions
+
+from assistant.embedding import make_embedder
+from assistant.settings import EmbeddingSettings, StoreSettings
+
+
+def folder_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--vectors", type=Path, default=Path("bench/data/gpu-100k"))
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument(
+        "--configs",
+        nargs="+",
+        default=["16/100/100", "16/100/10", "16/100/200", "16/200/128", "32/200/10", "32/200/128", "32/200/400"],
+        help="max_neighbors/ef_construction/ef_search; Chroma's defaults are 16/100/100",
+    )
+    parser.add_argument("--json", type=Path, default=None)
+    args = parser.parse_args()
+    import chromadb
+
+    _, matrix = load_vectors(args.vectors)
+    n = len(matrix)
+    ours = StoreSettings()
+    print(f"# HNSW recall@10 on {machine()}")
+    print(
+        f"{n:,} chunk vectors from {args.vectors}; store defaults now: max_neighbors {ours.hnsw_m}, "
+        f"ef_construction {ours.hnsw_ef_construction}, ef_search {ours.hnsw_ef_search}"
+    )
+    embedder = make_embedder(EmbeddingSettings())
+    qs = questions(list(documents(n)), args.queries, seed=3)
+    query_vectors = embedder.embed(qs)
+    exact = np.argsort(-(query_vectors @ matrix.T), axis=1)[:, :10]
+    ids = [str(i) for i in range(n)]
+    results = []
+    for config in args.configs:
+        m, ef_c, ef = (int(x) for x in config.split("/"))
+        where = Path(tempfile.mkdtemp(prefix="pa-recall-"))
+        client = chromadb.PersistentClient(str(where), settings=chromadb.config.Settings(anonymized_telemetry=False))
+        collection = client.create_collection(
+            f"recall-{m}-{ef_c}-{ef}",
+            embedding_function=None,
+            configuration={"hnsw": {"space": "cosine", "max_neighbors": m, "ef_construction": ef_c, "ef_search": ef}},
+        )
+        t = time.perf_counter()
+        for start in range(0, n, 5000):
+            collection.add(ids=ids[start : start + 5000], embeddings=matrix[start : start + 5000])
+        build_s = time.perf_counter() - t
+        collection.query(query_embeddings=query_vectors[:1], n_results=10)
+        size = folder_size(where)
+        latencies, hits = [], 0
+        for q, truth in zip(query_vectors, exact):
+            t = time.perf_counter()
+            found = collection.query(query_embeddings=[q], n_results=10, include=[])["ids"][0]
+            latencies.append((time.perf_counter() - t) * 1000)
+            hits += len(set(map(int, found)) & set(truth.tolist()))
+        recall = hits / (10 * len(query_vectors))
+        row = {
+            "max_neighbors": m,
+            "ef_construction": ef_c,
+            "ef_search": ef,
+            "recall_at_10": round(recall, 4),
+            "query_p50_ms": round(pct(latencies, 50), 2),
+            "query_p95_ms": round(pct(latencies, 95), 2),
+            "build_s": round(build_s, 1),
+            "build_vectors_per_s": round(n / build_s),
+            "disk_mib": round(size / 2**20),
+        }
+        results.append(row)
+        print(
+            f"M {m:3d} ef_construction {ef_c:4d} ef_search {ef:4d}: recall@10 {recall:.4f}  query p50 "
+            f"{row['query_p50_ms']:.2f} ms p95 {row['query_p95_ms']:.2f} ms  build {build_s:4.0f} s "
+            f"({n / build_s:,.0f}/s, batches of 5,000)  {size / 2**20:.0f} MiB",
+            flush=True,
+        )
+        del collection, client
+        shutil.rmtree(where, ignore_errors=True)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps({"machine": machine(), "vectors": n, "results": results}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
