@@ -147,6 +147,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--questions", type=int, default=50)
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--no-baseline", action="store_true", help="only our ingest, encode and re-ingest")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="pa-ingest-"))
     print(f"# ingest bench on {machine()}, load average {os.getloadavg()[0]:.1f}", flush=True)
@@ -173,6 +174,9 @@ def main() -> None:
     print(f"ingest/encode throughput ratio (median of {len(rounds)}): {ratio:.3f}   goal >= 0.85")
     print(f"re-ingest fraction (median): {reingest:.4f}   goal <= 0.05")
 
+    if args.no_baseline:
+        shutil.rmtree(work, ignore_errors=True)
+        return
     ours = rounds[-1]["assistant"]
     qs = questions(docs, args.questions + 3)
     for q in qs[:3]:
