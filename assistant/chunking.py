@@ -194,6 +194,11 @@ def _hard_split(text: str, start: int, end: int, max_tokens: int, count: TokenCo
     return _hard_split(text, start, cut, max_tokens, count) + _hard_split(text, cut, end, max_tokens, count)
 
 
+def version_id(doc_id: str, content_hash: str) -> str:
+    """What every chunk id of one version of a document starts with: 'doc id#hash', then ':n'."""
+    return f"{doc_id}#{content_hash[:12]}"
+
+
 def index_text(title: str, heading_path: str, text: str, context_prefix: bool) -> str:
     """What is embedded and indexed: the passage behind its document title and heading path."""
     prefix = PATH_SEPARATOR.join(p for p in (title, heading_path) if p)
@@ -212,7 +217,7 @@ def chunk_document(doc: Document, max_tokens: int, count_tokens: TokenCounter, c
             start += len(raw) - len(raw.lstrip())  # a hard split leaves the cut's space at the front
             chunks.append(
                 Chunk(
-                    chunk_id=f"{doc.doc_id}#{doc.content_hash[:12]}:{len(chunks)}",
+                    chunk_id=f"{version_id(doc.doc_id, doc.content_hash)}:{len(chunks)}",
                     doc_id=doc.doc_id,
                     text=passage,
                     start=start,

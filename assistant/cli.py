@@ -211,7 +211,15 @@ def evaluate(
     ceilings: Annotated[list[str] | None, typer.Option("--max", help="METRIC=VALUE ceiling (repeatable).")] = None,
 ) -> None:
     """Score citation accuracy on a gold set; exit 1 when a floor or ceiling is missed, 2 for a bad dataset."""
-    from .evaluation import DatasetError, check_thresholds, default_index_dir, load_dataset, parse_threshold, run_eval
+    from .evaluation import (
+        DatasetError,
+        check_thresholds,
+        default_index_dir,
+        eval_settings,
+        load_dataset,
+        parse_threshold,
+        run_eval,
+    )
 
     for text in [*(floors or []), *(ceilings or [])]:
         try:
@@ -222,7 +230,7 @@ def evaluate(
         cases = load_dataset(dataset, corpus)
     except DatasetError as exc:
         fail(str(exc))
-    settings = load_settings(index_dir or default_index_dir(corpus))
+    settings = eval_settings(load_settings(index_dir or default_index_dir(corpus)), corpus)
     assistant = open_assistant(settings)
     report_ingest = assistant.ingest([corpus])
     for line in report_ingest.failed:
@@ -258,7 +266,7 @@ def evaluate_verifier(
     index_dir: IndexDir = None,
 ) -> None:
     """Score the sentence verifier on labelled (sentence, span, supported?) triples."""
-    from .evaluation import VERIFIER_METRICS, DatasetError, default_index_dir, verifier_report
+    from .evaluation import VERIFIER_METRICS, DatasetError, default_index_dir, eval_settings, verifier_report
 
     checks = []
     for text, is_floor in [*((t, True) for t in floors or []), *((t, False) for t in ceilings or [])]:
@@ -269,7 +277,7 @@ def evaluate_verifier(
             checks.append((name, float(value), is_floor))
         except ValueError:
             fail(f"bad threshold '{text}': '{value}' is not a number")
-    settings = load_settings(index_dir or default_index_dir(corpus[0]))
+    settings = eval_settings(load_settings(index_dir or default_index_dir(corpus[0])), corpus[0])
     assistant = open_assistant(settings)
     assistant.ingest([c for c in corpus if c.is_dir()])  # the verifier's term weights come from the index
     try:

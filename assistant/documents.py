@@ -226,6 +226,17 @@ def strip_instructions(text: str) -> tuple[str, list[str]]:
     return (normalise("\n".join(kept)), dropped) if dropped else (text, [])
 
 
+def file_hash(path: Path) -> str:
+    """The file's bytes and its sidecar's, hashed: equal means the document reads as before, so a re-ingest can skip
+    parsing it (reading and hashing costs ~0.1 ms for a 10 kB file; parsing ~2.5 ms, most of a re-ingest)."""
+    digest = hashlib.sha256(path.read_bytes())
+    for candidate in (path.with_name(path.name + SIDECAR_SUFFIX), path.with_suffix(SIDECAR_SUFFIX)):
+        if candidate.is_file():
+            digest.update(b"\0sidecar\0" + candidate.read_bytes())
+            break
+    return digest.hexdigest()[:32]
+
+
 def read_sidecar(path: Path) -> dict[str, str]:
     for candidate in (path.with_name(path.name + SIDECAR_SUFFIX), path.with_suffix(SIDECAR_SUFFIX)):
         if candidate.is_file():
@@ -321,6 +332,7 @@ def load_document(path: Path, doc_id: str, max_bytes: int = 0, notes: list[str] 
         doc_type=sidecar.get("type") or _type_of(body, title, bool(found)),
         date=_date_of(path, body, sidecar),
         url=sidecar.get("url", ""),
+        file_hash=file_hash(path),
     )
 
 

@@ -16,6 +16,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from .documents import DocumentError, discover, load_document
 from .retrieve import FilterError, Filters
+from .settings import Settings
 from .types import Answer
 
 METRICS = (
@@ -420,6 +421,16 @@ def default_index_dir(corpus: Path) -> Path:
     """A cache folder keyed by the corpus path, so repeated evals ingest incrementally."""
     key = hashlib.sha256(str(corpus.resolve()).encode()).hexdigest()[:12]
     return Path.home() / ".cache" / "policy-assistant" / "eval" / f"{corpus.resolve().name}-{key}"
+
+
+def eval_settings(settings: Settings, corpus: Path) -> Settings:
+    """Settings for scoring a gold set over ``corpus``. In server mode the corpus gets its own collection: ingesting
+    it into a shared one would mix it with the team's documents, and they would dilute the scores."""
+    if settings.store.mode != "server":
+        return settings  # embedded: default_index_dir already keeps it apart
+    folder = re.sub(r"[^A-Za-z0-9._-]", "-", corpus.resolve().name).strip("-._") or "corpus"
+    prefix = f"{settings.store.collection_prefix}-eval-{folder}"[:100]
+    return settings.model_copy(update={"store": settings.store.model_copy(update={"collection_prefix": prefix})})
 
 
 VERIFIER_METRICS = ("balanced_accuracy", "false_rejection_rate", "false_acceptance_rate")

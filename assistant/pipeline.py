@@ -9,6 +9,7 @@ import queue
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -16,12 +17,12 @@ from typing import Any
 
 from .answer import ExtractiveGenerator, Generator, TokenSink, make_generator, refusal
 from .chunking import chunk_document, index_text
-from .documents import DocumentError, discover, load_document
+from .documents import DocumentError, discover, file_hash, load_document
 from .embedding import Embedder, make_embedder
-from .lexical import LexicalIndex
+from .lexical import LexicalChanges, LexicalIndex
 from .retrieve import Filters, Retrieval, Retriever
 from .settings import Settings
-from .store import StoredDocument, VectorStore, make_store
+from .store import StoredDocument, VectorStore, chunk_metadata, make_store
 from .types import Answer, Chunk, Document
 from .verify import Verifier, check_answer
 
@@ -98,7 +99,7 @@ def _exclusive(folder: Path) -> Iterator[None]:
 def collection_name(settings: Settings) -> str:
     """Named from the model and chunking settings, so a changed model never reuses a stale index."""
     digest = hashlib.sha256(json.dumps(index_fingerprint(settings), sort_keys=True).encode()).hexdigest()
-    return f"policy-{digest[:16]}"
+    return f"{settings.store.collection_prefix}-{digest[:16]}"
 
 
 class Assistant:
@@ -127,7 +128,7 @@ class Assistant:
         self._ingesting = threading.Lock()
         self._sync_lexical()
 
-    def _sync_lexical(self, force: bool = False, full: bool = True) -> None:
+    def _sync_lexical(self, force: bool = False, full: bool = True, changes: LexicalChanges | None = None) -> None:
         """Keep BM25 in step with the vector store; the store is the source of truth.
 
         The BM25 index remembers the store's published revision and chunk count it was built from. ``full`` (at
@@ -135,7 +136,9 @@ class Assistant:
         each question only the published revision is read (one small request in server mode), so a long ingest
         elsewhere does not trigger a rebuild per question, only one when it publishes. With ``force`` this process
         has just changed the store and publishes a new revision first, so every other process sharing the store
-        (two UIs on one Chroma server) rebuilds its own BM25 before its next answer."""
+        (two UIs on one Chroma server) rebuilds its own BM25 before its next answer. ``changes`` are what this
+        process just did: applied to the index they started from when that gives the store's chunk count, which
+        spares reading every chunk back (a rebuild from the store is the fallback, and what other processes do)."""
         if force:
             self.store.bump_revision()
         published = self.store.revision()
@@ -154,15 +157,23 @@ class Assistant:
             # Threads answering now keep reading the index they hold; the new one is swapped in whole.
             fresh = LexicalIndex(self.lexical.folder)
             if not (fresh.load() and current(fresh)):
-                context = self.settings.chunking.context_prefix
-                fresh.build(
-                    (
+                revision = expected or f"{published}/{self.store.count()}"
+                rows = changes.apply() if changes is not None else None
+                if rows is not None and f"{published}/{len(rows)}" == revision:
+                    fresh.save(rows, revision)
+                else:
+                    context = self.settings.chunking.context_prefix
+                    entries = (
                         (c.chunk_id, index_text(str(c.metadata["title"]), c.heading_path, c.text, context), c.metadata)
                         for c in self.store.iter_chunks()
-                    ),
-                    expected or f"{published}/{self.store.count()}",
-                )
+                    )
+                    fresh.build(entries, revision)
             self._use_lexical(fresh)
+
+    def _lexical_changes(self) -> LexicalChanges:
+        """Start recording changes to the store, based on the current BM25 index if it matches the store."""
+        current = self.lexical.revision == f"{self.store.revision()}/{self.store.count()}"
+        return LexicalChanges(self.lexical if current else None)
 
     def _use_lexical(self, index: LexicalIndex) -> None:
         """Swap in a new BM25 index: a question being answered keeps the retriever (and index) it started with."""
@@ -189,30 +200,56 @@ class Assistant:
         self.store.bump_revision()
 
     def _write(
-        self, pending: list[tuple[Document, list[Chunk], StoredDocument | None]], report: IngestReport
+        self,
+        pending: list[tuple[Document, list[Chunk], StoredDocument | None]],
+        vectors: Any,
+        report: IngestReport,
+        changes: LexicalChanges,
     ) -> set[str]:
-        """Embed a batch and store it document by document; returns the ids that could not be stored."""
-        if not pending:
-            return set()
-        vectors = self.embedder.embed([c.index_text for _, chunks, _ in pending for c in chunks])
+        """Store an embedded batch in as few calls as the store takes; returns the ids that could not be stored."""
         failed: set[str] = set()
+        ready: list[tuple[Document, list[Chunk], Any, StoredDocument | None]] = []
         offset = 0
         for doc, chunks, old in pending:
             doc_vectors = vectors[offset : offset + len(chunks)]
             offset += len(chunks)
-            try:
-                if old is not None and not old.complete:
+            if old is not None and not old.complete:
+                try:
                     self.store.delete_document(doc.doc_id)  # what an interrupted write left: clear, then redo
-                self.store.add(doc, chunks, doc_vectors)
-                # The new version is in before the old one goes: the document is never missing, even mid-crash.
-                if old is not None and old.complete and old.content_hash != doc.content_hash:
-                    self.store.delete_version(doc.doc_id, old.content_hash)
-            except Exception as exc:  # one document's write failing must not stop the batch
-                report.failed.append(f"{doc.source}: could not be stored ({exc})")
-                failed.add(doc.doc_id)
-                continue
+                except Exception as exc:
+                    report.failed.append(f"{doc.source}: could not be stored ({exc})")
+                    failed.add(doc.doc_id)
+                    continue
+                changes.remove_document(doc.doc_id)
+            ready.append((doc, chunks, doc_vectors, old))
+        stored = ready
+        try:
+            self.store.add([(doc, chunks, doc_vectors) for doc, chunks, doc_vectors, _ in ready])
+        except Exception:
+            # One document the store refuses must not cost the batch: find it by writing them one by one.
+            stored = []
+            for doc, chunks, doc_vectors, old in ready:
+                try:
+                    self.store.delete_version(doc.doc_id, doc.content_hash)  # whatever the batch left of it
+                    self.store.add([(doc, chunks, doc_vectors)])
+                except Exception as exc:
+                    report.failed.append(f"{doc.source}: could not be stored ({exc})")
+                    failed.add(doc.doc_id)
+                    continue
+                stored.append((doc, chunks, doc_vectors, old))
+        for doc, chunks, _, old in stored:
+            for i, chunk in enumerate(chunks):
+                changes.add(chunk.chunk_id, chunk.index_text, chunk_metadata(doc, chunk, i, len(chunks)))
             (report.updated if old is not None else report.added).append(doc.doc_id)
             report.chunks_embedded += len(chunks)
+            # The new version is in before the old one goes: the document is never missing, even mid-crash.
+            if old is not None and old.complete and old.content_hash != doc.content_hash:
+                try:
+                    self.store.delete_version(doc.doc_id, old.content_hash)
+                except Exception as exc:  # both versions stay: reported incomplete, and redone by the next ingest
+                    report.failed.append(f"{doc.source}: its old version could not be removed ({exc})")
+                    continue
+                changes.remove_version(doc.doc_id, old.content_hash)
         return failed
 
     def retrieve(self, question: str, filters: Filters | None = None) -> Retrieval:
@@ -304,8 +341,10 @@ class Assistant:
         with self._ingesting:
             if doc_id not in self.store.documents():
                 return False
+            changes = self._lexical_changes()
             self.store.delete_document(doc_id)
-            self._sync_lexical(force=True)
+            changes.remove_document(doc_id)
+            self._sync_lexical(force=True, changes=changes)
         return True
 
     def document_text(self, doc_id: str) -> str | None:
@@ -363,8 +402,17 @@ class _Ingest:
         """Documents written in this run: their chunks carry no aliases until recorded again."""
         self.pending: list[tuple[Document, list[Chunk], StoredDocument | None]] = []
         self.writing = False
+        self.changes = assistant._lexical_changes()
+        self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-write")
+        self.in_flight: tuple[list[tuple[Document, list[Chunk], StoredDocument | None]], Future[set[str]]] | None = None
 
     def run(self) -> IngestReport:
+        try:
+            return self._run()
+        finally:
+            self.writer.shutdown(wait=True)  # a write in flight always finishes: nothing is left half-recorded
+
+    def _run(self) -> IngestReport:
         seen: dict[str, Path] = {}
         copies: list[tuple[Document, StoredDocument | None]] = []
         orphans: dict[str, str] = {}
@@ -378,10 +426,18 @@ class _Ingest:
                 )
                 continue
             seen[doc_id] = path
+            old = self.stored.get(doc_id)
+            if old is not None and old.complete and old.file_hash and old.source == str(path):
+                try:
+                    same_file = file_hash(path) == old.file_hash
+                except OSError:  # reading it properly below says what is wrong
+                    same_file = False
+                if same_file:
+                    self.report.unchanged.append(doc_id)
+                    continue
             doc = self._load(path, doc_id)
             if doc is None:
                 continue
-            old = self.stored.get(doc_id)
             if old and old.content_hash == doc.content_hash and old.complete:
                 self.report.unchanged.append(doc_id)
                 continue
@@ -396,6 +452,7 @@ class _Ingest:
                 orphans.update(self.aliases.pop(doc_id, {}))
             self._queue(doc, old)
         self._flush()
+        self._settle()
 
         # Aliases of documents whose text changed, not read in this run: read them again from where they were.
         for alias_id, source in orphans.items():
@@ -407,14 +464,16 @@ class _Ingest:
         for doc, old in copies:
             self._place_copy(doc, old)
         self._flush()
+        self._settle()
         self._record_aliases()
         if self.prune:
             for doc_id in sorted(set(self.stored) - self.present):
                 self._start_writing()
                 self.store.delete_document(doc_id)
+                self.changes.remove_document(doc_id)
                 self.report.removed.append(doc_id)
         if self.writing or any(not d.complete for d in self.stored.values()):
-            self.assistant._sync_lexical(force=True)
+            self.assistant._sync_lexical(force=True, changes=self.changes)
         return self.report
 
     def _load(self, path: Path, doc_id: str) -> Document | None:
@@ -447,11 +506,25 @@ class _Ingest:
             self._flush()
 
     def _flush(self) -> None:
+        """Embed the pending batch, then hand it to the writer thread: the store writes one batch while the model
+        embeds the next (Chroma's writes cost about as much as embedding on a GPU)."""
         if not self.pending:
             return
         self._start_writing()
         pending, self.pending = self.pending, []
-        failed = self.assistant._write(pending, self.report)
+        vectors = self.assistant.embedder.embed([c.index_text for _, chunks, _ in pending for c in chunks])
+        # One batch in flight: writes stay in order, and memory holds at most two batches.
+        self._settle()
+        future = self.writer.submit(self.assistant._write, pending, vectors, self.report, self.changes)
+        self.in_flight = (pending, future)
+
+    def _settle(self) -> None:
+        """Wait for the batch being written, and record what it did."""
+        if self.in_flight is None:
+            return
+        pending, future = self.in_flight
+        self.in_flight = None
+        failed = future.result()
         for doc, _, _ in pending:
             if doc.doc_id in failed:
                 if self.by_hash.get(doc.content_hash) == doc.doc_id:
@@ -467,7 +540,9 @@ class _Ingest:
             return
         if old is not None:  # it was indexed on its own, and now has another document's text
             self._start_writing()
+            self._settle()  # the writer thread records its changes too: one writer at a time
             self.store.delete_document(doc.doc_id)
+            self.changes.remove_document(doc.doc_id)
             self.rewritten.discard(doc.doc_id)
         known = self.aliases.get(primary, {}).get(doc.doc_id) == doc.source and old is None
         self._drop_alias(doc.doc_id)

@@ -17,6 +17,8 @@ class Document:
     doc_type: str
     date: str = ""
     url: str = ""
+    file_hash: str = ""
+    """Hash of the file's bytes and its sidecar's (documents.file_hash): a re-ingest skips reading an unchanged file."""
 
 
 @dataclass(frozen=True)

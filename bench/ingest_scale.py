@@ -6,7 +6,9 @@ The embedding device is the Embedder's own choice ('auto': cuda when present) an
 GPU, 64 on CPU). Prints: model load, full ingest chunks/s and where its time went, SentenceTransformer.encode
 alone on the same chunk texts (with --baseline-encode), re-ingest of the unchanged corpus, and a query check.
 With --export, writes every chunk's vector (int8, per-row scale) keyed by its text, for bench/query.py and
-bench/recall.py to build 100k-chunk stores on a CPU machine without re-embedding.
+bench/recall.py to build 100k-chunk stores on a CPU machine without re-embedding. With --vectors DIR (such an
+export), chunk vectors are served from it instead of embedded: what remains is everything but the model, the
+floor under a GPU ingest's time, measurable on a CPU machine.
 """
 
 from __future__ import annotations
@@ -21,10 +23,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np
-from common import RecordingEmbedder, machine, peak_rss_mib, save_vectors
-from synth import questions, write_corpus
+from common import CachedEmbedder, RecordingEmbedder, machine, peak_rss_mib, save_vectors
+from synth import make_document, questions, write_corpus
 
+from assistant.chunking import index_text
 from assistant.embedding import make_embedder
+from assistant.lexical import LexicalIndex
 from assistant.pipeline import Assistant
 from assistant.settings import EmbeddingSettings, Settings
 
@@ -39,7 +43,12 @@ def main() -> None:
     parser.add_argument("--export", type=Path, default=None, help="write the chunk vectors here")
     parser.add_argument("--baseline-encode", action="store_true", help="also time bare encode on the same texts")
     parser.add_argument("--json", type=Path, default=None, help="write the figures here as JSON")
+    parser.add_argument(
+        "--vectors", type=Path, default=None, help="serve chunk vectors from this export instead of embedding them"
+    )
     args = parser.parse_args()
+    if args.vectors and (args.export or args.baseline_encode):
+        parser.error("--vectors serves vectors instead of embedding; drop --export and --baseline-encode")
 
     work = args.workdir or Path(tempfile.mkdtemp(prefix="pa-bench-"))
     figures: dict[str, object] = {"machine": machine(), "chunks_requested": args.chunks}
@@ -58,7 +67,9 @@ def main() -> None:
     t = time.perf_counter()
     inner = make_embedder(EmbeddingSettings(model=args.model))
     inner.embed(["warm-up: load the model and run one batch"])
-    embedder = RecordingEmbedder(inner)
+    embedder: CachedEmbedder | RecordingEmbedder = (
+        CachedEmbedder(inner, args.vectors) if args.vectors else RecordingEmbedder(inner)
+    )
     device = str(getattr(inner, "model").device)  # noqa: B009
     batch = int(getattr(inner, "batch_size"))  # noqa: B009
     figures.update(model_load_s=round(time.perf_counter() - t, 2), device=device, batch_size=batch)
@@ -69,7 +80,8 @@ def main() -> None:
     t = time.perf_counter()
     report = assistant.ingest([work / "corpus"])
     ingest_s = time.perf_counter() - t
-    embedder.recording = False  # questions and answer sentences are embedded later: not chunk vectors
+    if isinstance(embedder, RecordingEmbedder):
+        embedder.recording = False  # questions and answer sentences are embedded later: not chunk vectors
     chunks = report.chunks_embedded
     assert not report.failed, report.failed[:3]
     figures.update(
@@ -83,10 +95,14 @@ def main() -> None:
         f"(embedding {embedder.seconds:.1f} s, everything else {ingest_s - embedder.seconds:.1f} s)",
         flush=True,
     )
+    if isinstance(embedder, CachedEmbedder):
+        figures["vectors_served"] = embedder.hits
+        print(f"chunk vectors served from {args.vectors}: {embedder.hits}, embedded here: {embedder.misses}")
 
-    texts = embedder.recorded_texts
+    texts = embedder.recorded_texts if isinstance(embedder, RecordingEmbedder) else []
     save()
-    if args.export:  # first, so the vectors come back even if a later step runs out of time
+    # Export first, so the vectors come back even if a later step runs out of time.
+    if args.export and isinstance(embedder, RecordingEmbedder):
         vectors = np.concatenate(embedder.recorded) if embedder.recorded else np.zeros((0, inner.dimension))
         written = save_vectors(args.export, texts, vectors)
         sizes = ", ".join(f"{p.name} ({p.stat().st_size / 2**20:.1f} MiB)" for p in written)
@@ -112,6 +128,37 @@ def main() -> None:
     print(
         f"re-ingest (unchanged): {reingest_s:.2f} s = {reingest_s / ingest_s:.3f} of the full ingest; "
         f"{again.summary()}",
+        flush=True,
+    )
+    save()
+
+    # One more document into the big index: what a user adding a file pays, BM25 update included, next to
+    # rebuilding BM25 from the store (what every other process sharing the store pays after the publish).
+    extra = make_document(len(docs))
+    (work / "corpus" / extra.name).write_text(extra.text + "\n", encoding="utf-8")
+    embedded_before = embedder.seconds
+    t = time.perf_counter()
+    added = assistant.ingest([work / "corpus"])
+    add_one_s = time.perf_counter() - t
+    t = time.perf_counter()
+    rebuilt = LexicalIndex(work / "lexical-rebuilt")
+    rebuilt.build(
+        (
+            (c.chunk_id, index_text(str(c.metadata["title"]), c.heading_path, c.text, True), c.metadata)
+            for c in assistant.store.iter_chunks()
+        ),
+        "rebuilt",
+    )
+    rebuild_s = time.perf_counter() - t
+    assert sorted(rebuilt.ids) == sorted(assistant.lexical.ids), "the updated BM25 index differs from a rebuild"
+    figures.update(
+        add_one_doc_s=round(add_one_s, 2),
+        add_one_doc_embed_s=round(embedder.seconds - embedded_before, 2),
+        bm25_rebuild_s=round(rebuild_s, 2),
+    )
+    print(
+        f"add one document ({added.chunks_embedded} chunks) to {len(rebuilt.ids)}: {add_one_s:.2f} s "
+        f"(embedding {figures['add_one_doc_embed_s']} s); BM25 rebuilt from the store instead: {rebuild_s:.2f} s",
         flush=True,
     )
     save()

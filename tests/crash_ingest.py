@@ -3,12 +3,12 @@
     python tests/crash_ingest.py POINT AFTER PATH...
 
 POINT is where the process kills itself with SIGKILL, on the AFTER-th time it gets there:
-  mid-document      inside a document's write, half of its chunks stored
-  between-documents just after a document's write, before the next one of the same batch
+  mid-document      inside a batch's write, half of its first document's chunks stored
+  between-documents inside a batch's write, its first document stored whole, the others not
   before-old-delete an update's new version stored, the old version not yet deleted
   after-old-delete  an update's old version deleted, nothing else done yet
   before-aliases    every chunk stored, a duplicate's alias not yet recorded
-  before-lexical    every Chroma write done, the BM25 index not yet rebuilt
+  before-lexical    every Chroma write done, the BM25 index not yet updated
   mid-lexical-swap  the new BM25 index written aside, the old one moved away, the new one not yet in place
 Nothing else is changed: the real CLI, the real model, the real Chroma.
 """
@@ -39,14 +39,16 @@ def main() -> None:
     if point in ("mid-document", "between-documents"):
         real_add = store.ChromaStore.add
 
-        def add(self: Any, doc: Any, chunks: list[Any], vectors: Any) -> None:
-            if point == "mid-document" and reached():
-                half = max(1, len(chunks) // 2)
-                real_add(self, doc, chunks[:half], vectors[:half])
+        def add(self: Any, items: list[Any]) -> None:
+            if reached():
+                doc, chunks, vectors = items[0]
+                if point == "mid-document":
+                    half = max(1, len(chunks) // 2)
+                    real_add(self, [(doc, chunks[:half], vectors[:half])])
+                else:
+                    real_add(self, items[:1])
                 die()
-            real_add(self, doc, chunks, vectors)
-            if point == "between-documents" and reached():
-                die()
+            real_add(self, items)
 
         store.ChromaStore.add = add  # type: ignore[method-assign]
     elif point in ("before-old-delete", "after-old-delete"):
@@ -65,9 +67,9 @@ def main() -> None:
 
         store.ChromaStore.set_aliases = set_aliases  # type: ignore[method-assign]
     elif point in ("before-lexical", "mid-lexical-swap"):
-        real_build = lexical.LexicalIndex.build
+        real_save = lexical.LexicalIndex.save
 
-        def build(self: Any, entries: Any, revision: str) -> None:
+        def save(self: Any, rows: Any, revision: str) -> None:
             if point == "before-lexical" and reached():
                 die()
             if point == "mid-lexical-swap" and reached():
@@ -79,9 +81,9 @@ def main() -> None:
                     return real_rename(path, target)
 
                 Path.rename = rename  # type: ignore[method-assign]
-            real_build(self, entries, revision)
+            real_save(self, rows, revision)
 
-        lexical.LexicalIndex.build = build  # type: ignore[method-assign]
+        lexical.LexicalIndex.save = save  # type: ignore[method-assign]
     else:
         raise SystemExit(f"unknown point {point}")
 

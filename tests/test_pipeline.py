@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 from typer.testing import CliRunner
 
@@ -142,3 +143,30 @@ def test_cli_check_reports_index(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "documents: 1" in result.output
     assert "all-MiniLM-L6-v2" in result.output
+
+
+def test_reingest_reads_only_files_whose_bytes_changed(make_assistant, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import assistant.pipeline as pipeline
+
+    from .hostile import news_corpus
+
+    corpus = tmp_path / "corpus"
+    files = news_corpus(corpus, 3)
+    assistant = make_assistant()
+    assistant.ingest([corpus])
+    loaded: list[str] = []
+    real_load = pipeline.load_document
+
+    def load(path: Path, *args: Any, **kwargs: Any) -> Any:
+        loaded.append(path.name)
+        return real_load(path, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "load_document", load)
+    assert len(assistant.ingest([corpus]).unchanged) == 3 and loaded == []
+
+    text = files["notice-001.md"].read_text(encoding="utf-8")
+    files["notice-001.md"].write_text(text.replace("round 1,", "round one,"), encoding="utf-8")
+    (corpus / "notice-002.md.meta.json").write_text('{"title": "Notice two"}', encoding="utf-8")  # a new sidecar
+    report = assistant.ingest([corpus])
+    assert sorted(loaded) == ["notice-001.md", "notice-002.md"]
+    assert report.updated == ["notice-001.md"] and sorted(report.unchanged) == ["notice-000.md", "notice-002.md"]

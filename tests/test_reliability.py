@@ -469,8 +469,8 @@ def test_sigkill_mid_ingest_then_rerun_loses_nothing(tmp_path: Path) -> None:
 
 
 CRASH_POINTS = [
-    ("mid-document", 5, "first"),
-    ("between-documents", 3, "first"),
+    ("mid-document", 3, "first"),
+    ("between-documents", 2, "first"),
     ("before-lexical", 1, "first"),
     ("mid-lexical-swap", 1, "first"),
     ("before-old-delete", 1, "update"),

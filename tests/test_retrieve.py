@@ -6,11 +6,14 @@ import logging
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from assistant import retrieve
 from assistant.cli import app
 from assistant.retrieve import FilterError, Filters
+from assistant.types import RetrievedChunk
 from tests.conftest import CORPUS
 
 
@@ -36,6 +39,48 @@ def test_filters_reach_both_retrievers(both) -> None:  # type: ignore[no-untyped
     assert recent and all(c.metadata["date"] >= "2021-12-01" for c in recent)
     old = both.retrieve("数据 安全 管理", Filters(until="2021-08-31")).chunks
     assert old and all("" < c.metadata["date"] <= "2021-08-31" for c in old)
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        Filters(types=("regulation",)),
+        Filters(langs=("en",)),
+        Filters(doc_ids=("数据安全法_2021-06-10.md",)),
+        Filters(since="2021-11-01", langs=("zh",)),
+        Filters(until="2021-08-31"),
+    ],
+    ids=["type", "lang", "doc", "since+lang", "until"],
+)
+def test_every_dense_route_finds_what_chromas_id_filter_finds(both, filters: Filters, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The retriever picks a dense route by how many chunks a filter allows; each must find the chunks, order and
+    scores that Chroma's search restricted to the allowed ids finds, and so give the same retrieval."""
+    question = "数据安全 vouchers 1 billion yuan"
+    retriever, store = both.retriever, both.store
+    vector = both.embedder.embed([question])[0]
+    mask = retriever.mask(filters)
+    allowed = [retriever.lexical.ids[i] for i in np.flatnonzero(mask)]
+    k = both.settings.retrieval.candidates
+    assert 0 < len(allowed) < len(mask)
+
+    def same(chunks: list[RetrievedChunk], expected: list[RetrievedChunk]) -> None:
+        assert [c.chunk_id for c in chunks] == [c.chunk_id for c in expected]
+        assert [c.score for c in chunks] == pytest.approx([c.score for c in expected], abs=1e-4)
+
+    reference = store.query(vector, k, ids=allowed)
+    assert len(reference) == min(k, len(allowed))
+    same(store.query(vector, k, ids=allowed, exact=True), reference)
+    same(store.query(vector, k, ids=[*allowed, "gone.md#0123456789ab:0"], exact=True), reference)
+    same(store.query(vector, k, mask=(retriever._facts().rows, mask)), reference)
+
+    routes = {"ids": (0, 2.0), "exact": (len(mask), 2.0), "mask": (0, 0.0)}  # (EXACT_MAX, KEEP_MIN_SHARE)
+    retrieved = {}
+    for route, (exact_max, keep_min_share) in routes.items():
+        monkeypatch.setattr(retrieve, "EXACT_MAX", exact_max)
+        monkeypatch.setattr(retrieve, "KEEP_MIN_SHARE", keep_min_share)
+        retrieved[route] = both.retrieve(question, filters).chunks
+    same(retrieved["exact"], retrieved["ids"])
+    same(retrieved["mask"], retrieved["ids"])
 
 
 def test_bad_filters_name_the_value_and_the_choices(both) -> None:  # type: ignore[no-untyped-def]
@@ -89,6 +134,20 @@ def test_current_state_questions_prefer_the_newer_document(make_assistant, tmp_p
     current = assistant.retrieve("What share of compute costs do vouchers currently offset?").chunks
     assert current[0].doc_id == "voucher-rules_2025-07-01.md"
     assert "40%" in assistant.ask("What share of compute costs do vouchers currently offset?").text
+
+
+def test_filters_know_a_document_ingested_after_the_last_question(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    corpus = tmp_path / "later"
+    _write(corpus, "first.md", "# First\n\nCompute vouchers offset compute costs for registered AI firms.\n")
+    assistant = make_assistant()
+    assistant.ingest([corpus])
+    assert assistant.retrieve("compute vouchers", Filters(doc_ids=("first.md",))).chunks
+    with pytest.raises(FilterError, match=re.escape("unknown document 'second.md'")):
+        assistant.retrieve("compute vouchers", Filters(doc_ids=("second.md",)))
+    _write(corpus, "second.md", "# Second\n\nData vouchers cover storage costs for registered AI firms.\n")
+    assistant.ingest([corpus])
+    found = assistant.retrieve("data vouchers", Filters(doc_ids=("second.md",))).chunks
+    assert found and {c.doc_id for c in found} == {"second.md"}
 
 
 def test_one_long_document_cannot_fill_the_top_five(make_assistant, tmp_path: Path) -> None:

@@ -194,13 +194,13 @@ def test_two_instances_on_one_machine_share_one_bm25_build(server_env, make_assi
     first = make_assistant(tmp_path / "shared")
     first.ingest([CORPUS])
     builds: list[str] = []
-    original = LexicalIndex.build
+    original = LexicalIndex.save
 
-    def counting_build(self, entries, revision):  # type: ignore[no-untyped-def]
+    def counting_save(self, rows, revision):  # type: ignore[no-untyped-def]
         builds.append(revision)
-        return original(self, entries, revision)
+        return original(self, rows, revision)
 
-    monkeypatch.setattr(LexicalIndex, "build", counting_build)
+    monkeypatch.setattr(LexicalIndex, "save", counting_save)
     second = make_assistant(tmp_path / "shared")  # same index_dir: loads what the first built
     assert builds == []
     assert second.lexical.revision == first.lexical.revision
@@ -231,3 +231,25 @@ def test_an_unreachable_server_is_a_clear_error(
     monkeypatch.setenv("POLICY_ASSISTANT_STORE__PORT", str(free_port()))
     with pytest.raises(StoreError, match=r"cannot open the Chroma server store at 127\.0\.0\.1:"):
         make_assistant(tmp_path / "nowhere")
+
+
+def test_eval_keeps_its_corpus_out_of_the_shared_collection(server_env, make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    team = make_assistant(tmp_path / "team")
+    docs = tmp_path / "team-docs"
+    docs.mkdir()
+    (docs / "zorblax-notice.md").write_text(_NEW_DOC, encoding="utf-8")
+    team.ingest([docs])
+    before = team.store.count()
+
+    done = subprocess.run(
+        [sys.executable, "-m", "assistant", "eval", "--dataset", str(EVALS / "seed_en.jsonl"), "--corpus", str(CORPUS)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **server_env},
+        cwd=ROOT,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert team.store.count() == before and set(team.documents()) == {"zorblax-notice.md"}
+    evals = [(name, count) for name, count in team.store.other_collections() if name.startswith("policy-eval-corpus-")]
+    assert len(evals) == 1 and evals[0][1] > 0, team.store.other_collections()

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
+import pytest
+
 from .conftest import CORPUS
 
 
@@ -47,3 +52,33 @@ def test_a_dense_query_skips_allowed_ids_the_store_no_longer_holds(make_assistan
     found = assistant.store.query(vector, 5, ids=[*real, "gone.md#0123456789ab:0"])
     assert sorted(c.chunk_id for c in found) == sorted(real)
     assert assistant.store.query(vector, 5, ids=["gone.md#0123456789ab:0"]) == []
+
+
+def test_documents_share_chroma_calls_and_one_refused_document_costs_only_itself(  # type: ignore[no-untyped-def]
+    make_assistant, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from .hostile import news_corpus
+
+    corpus = tmp_path / "corpus"
+    news_corpus(corpus, 6)
+    assistant = make_assistant()
+    llama = type(assistant.store._llama)
+    real_add = llama.add
+    calls: list[list[str]] = []
+
+    def add(self: Any, nodes: list[Any], **kwargs: Any) -> list[str]:
+        doc_ids = sorted({n.metadata["doc_id"] for n in nodes})
+        calls.append(doc_ids)
+        if "notice-003.md" in doc_ids:
+            raise ValueError("metadata value rejected")
+        return real_add(self, nodes, **kwargs)
+
+    monkeypatch.setattr(llama, "add", add)
+    report = assistant.ingest([corpus])
+    # One call for the whole batch; when it fails, one call per document finds the one refused.
+    assert len(calls[0]) == 6 and all(len(c) == 1 for c in calls[1:]) and len(calls) == 7
+    assert report.failed == [f"{corpus / 'notice-003.md'}: could not be stored (metadata value rejected)"]
+    assert sorted(report.added) == [f"notice-{n:03d}.md" for n in range(6) if n != 3]
+    docs = assistant.documents()
+    assert sorted(docs) == sorted(report.added) and all(d.complete for d in docs.values())
+    assert sorted(c.chunk_id for c in assistant.store.iter_chunks()) == sorted(assistant.lexical.ids)
