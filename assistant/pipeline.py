@@ -439,7 +439,10 @@ class _Ingest:
             if doc is None:
                 continue
             if old and old.content_hash == doc.content_hash and old.complete:
-                self.report.unchanged.append(doc_id)
+                if (old.title, old.date, old.doc_type, old.lang) == (doc.title, doc.date, doc.doc_type, doc.lang):
+                    self.report.unchanged.append(doc_id)
+                else:  # the same text newly described (a sidecar edited): the title is embedded, so write it again
+                    self._queue(doc, replace(old, expected_chunks=-1))
                 continue
             primary = self.by_hash.get(doc.content_hash)
             if primary is not None and primary != doc_id:

@@ -145,8 +145,9 @@ def test_cli_check_reports_index(tmp_path: Path) -> None:
     assert "all-MiniLM-L6-v2" in result.output
 
 
-def test_reingest_reads_only_files_whose_bytes_changed(make_assistant, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_reingest_reads_changed_files_and_rewrites_redescribed(make_assistant, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import assistant.pipeline as pipeline
+    from assistant.retrieve import Filters
 
     from .hostile import news_corpus
 
@@ -166,7 +167,16 @@ def test_reingest_reads_only_files_whose_bytes_changed(make_assistant, tmp_path:
 
     text = files["notice-001.md"].read_text(encoding="utf-8")
     files["notice-001.md"].write_text(text.replace("round 1,", "round one,"), encoding="utf-8")
-    (corpus / "notice-002.md.meta.json").write_text('{"title": "Notice two"}', encoding="utf-8")  # a new sidecar
+    sidecar = {"title": "Notice two", "date": "2020-05-01", "type": "regulation"}
+    (corpus / "notice-002.md.meta.json").write_text(json.dumps(sidecar), encoding="utf-8")  # same text, new facts
     report = assistant.ingest([corpus])
     assert sorted(loaded) == ["notice-001.md", "notice-002.md"]
-    assert report.updated == ["notice-001.md"] and sorted(report.unchanged) == ["notice-000.md", "notice-002.md"]
+    assert sorted(report.updated) == ["notice-001.md", "notice-002.md"] and report.unchanged == ["notice-000.md"]
+    stored = assistant.documents()["notice-002.md"]
+    assert (stored.title, stored.date, stored.doc_type) == ("Notice two", "2020-05-01", "regulation")
+    assert stored.complete
+    found = assistant.retrieve("vouchers in round 1", Filters(until="2020-12-31")).chunks
+    assert {c.doc_id for c in found} == {"notice-002.md"}
+    assert sorted(c.chunk_id for c in assistant.store.iter_chunks()) == sorted(assistant.lexical.ids)
+    loaded.clear()
+    assert len(assistant.ingest([corpus]).unchanged) == 3 and loaded == []
