@@ -199,6 +199,11 @@ def version_id(doc_id: str, content_hash: str) -> str:
     return f"{doc_id}#{content_hash[:12]}"
 
 
+def version_of(chunk_id: str) -> str:
+    """The version_id a chunk id starts with."""
+    return chunk_id.rsplit(":", 1)[0]
+
+
 def index_text(title: str, heading_path: str, text: str, context_prefix: bool) -> str:
     """What is embedded and indexed: the passage behind its document title and heading path."""
     prefix = PATH_SEPARATOR.join(p for p in (title, heading_path) if p)

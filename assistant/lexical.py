@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .chunking import PATH_SEPARATOR, version_id
+from .chunking import PATH_SEPARATOR, version_id, version_of
 from .structure import article_number
 
 _TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+|[a-z]+|\d+(?:[.,]\d+)*%?")
@@ -195,7 +195,7 @@ class TokenRows:
         keep = [
             i
             for i, chunk_id in enumerate(self.ids)
-            if self.fields["doc_id"][i] not in doc_ids and chunk_id.rsplit(":", 1)[0] not in versions
+            if self.fields["doc_id"][i] not in doc_ids and version_of(chunk_id) not in versions
         ]
         if len(keep) == len(self.ids):
             return

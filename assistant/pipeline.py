@@ -96,6 +96,12 @@ def _exclusive(folder: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def stored_entries(store: VectorStore, context_prefix: bool) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """Every chunk in the store as BM25 indexes it: (chunk id, index text, metadata), read back from the store."""
+    for c in store.iter_chunks():
+        yield c.chunk_id, index_text(str(c.metadata["title"]), c.heading_path, c.text, context_prefix), c.metadata
+
+
 def collection_name(settings: Settings) -> str:
     """Named from the model and chunking settings, so a changed model never reuses a stale index."""
     digest = hashlib.sha256(json.dumps(index_fingerprint(settings), sort_keys=True).encode()).hexdigest()
@@ -162,12 +168,7 @@ class Assistant:
                 if rows is not None and f"{published}/{len(rows)}" == revision:
                     fresh.save(rows, revision)
                 else:
-                    context = self.settings.chunking.context_prefix
-                    entries = (
-                        (c.chunk_id, index_text(str(c.metadata["title"]), c.heading_path, c.text, context), c.metadata)
-                        for c in self.store.iter_chunks()
-                    )
-                    fresh.build(entries, revision)
+                    fresh.build(stored_entries(self.store, self.settings.chunking.context_prefix), revision)
             self._use_lexical(fresh)
 
     def _lexical_changes(self) -> LexicalChanges:
@@ -208,6 +209,11 @@ class Assistant:
     ) -> set[str]:
         """Store an embedded batch in as few calls as the store takes; returns the ids that could not be stored."""
         failed: set[str] = set()
+
+        def refused(doc: Document, exc: Exception) -> None:
+            report.failed.append(f"{doc.source}: could not be stored ({exc})")
+            failed.add(doc.doc_id)
+
         ready: list[tuple[Document, list[Chunk], Any, StoredDocument | None]] = []
         offset = 0
         for doc, chunks, old in pending:
@@ -217,8 +223,7 @@ class Assistant:
                 try:
                     self.store.delete_document(doc.doc_id)  # what an interrupted write left: clear, then redo
                 except Exception as exc:
-                    report.failed.append(f"{doc.source}: could not be stored ({exc})")
-                    failed.add(doc.doc_id)
+                    refused(doc, exc)
                     continue
                 changes.remove_document(doc.doc_id)
             ready.append((doc, chunks, doc_vectors, old))
@@ -233,8 +238,7 @@ class Assistant:
                     self.store.delete_version(doc.doc_id, doc.content_hash)  # whatever the batch left of it
                     self.store.add([(doc, chunks, doc_vectors)])
                 except Exception as exc:
-                    report.failed.append(f"{doc.source}: could not be stored ({exc})")
-                    failed.add(doc.doc_id)
+                    refused(doc, exc)
                     continue
                 stored.append((doc, chunks, doc_vectors, old))
         for doc, chunks, _, old in stored:
@@ -402,7 +406,9 @@ class _Ingest:
         """Documents written in this run: their chunks carry no aliases until recorded again."""
         self.pending: list[tuple[Document, list[Chunk], StoredDocument | None]] = []
         self.writing = False
-        self.changes = assistant._lexical_changes()
+        # Nothing to apply until the first write, which starts recording against the index as it then is
+        # (comparing it with the store costs a count(), 10-50 ms at 100k chunks: not for a run that writes nothing).
+        self.changes = LexicalChanges(None)
         self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-write")
         self.in_flight: tuple[list[tuple[Document, list[Chunk], StoredDocument | None]], Future[set[str]]] | None = None
 
@@ -441,7 +447,9 @@ class _Ingest:
             if old and old.content_hash == doc.content_hash and old.complete:
                 if (old.title, old.date, old.doc_type, old.lang) == (doc.title, doc.date, doc.doc_type, doc.lang):
                     self.report.unchanged.append(doc_id)
-                else:  # the same text newly described (a sidecar edited): the title is embedded, so write it again
+                else:
+                    # The same text newly described (a sidecar edited). The title is embedded, so the chunks are
+                    # written again; their ids are the same, so like an interrupted write's: cleared, then written.
                     self._queue(doc, replace(old, expected_chunks=-1))
                 continue
             primary = self.by_hash.get(doc.content_hash)
@@ -567,4 +575,5 @@ class _Ingest:
     def _start_writing(self) -> None:
         if not self.writing:
             self.writing = True
+            self.changes = self.assistant._lexical_changes()
             self.assistant._begin_writes()

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from .chunking import version_of
 from .settings import StoreSettings
 from .types import Chunk, Document, RetrievedChunk
 
@@ -242,19 +243,19 @@ class ChromaStore(VectorStore):
         groups: dict[str, int] = {}
         for page in self._pages([]):
             for chunk_id in page["ids"]:
-                group = _version_of(chunk_id)
+                group = version_of(chunk_id)
                 groups[group] = groups.get(group, 0) + 1
         heads: dict[str, dict[str, Any]] = {}
         found: Any = self._collection.get(where={"chunk_index": 0}, include=["metadatas"])
         for chunk_id, meta in zip(found["ids"], found["metadatas"]):
-            heads[_version_of(chunk_id)] = meta
+            heads[version_of(chunk_id)] = meta
         headless = [group for group in groups if group not in heads]
         if headless:  # a version whose first chunk is gone (an interrupted delete): read its chunks' metadata
             wanted = set(headless)
             for page in self._pages(["metadatas"]):
                 for chunk_id, meta in zip(page["ids"], page["metadatas"]):
-                    if _version_of(chunk_id) in wanted:
-                        heads.setdefault(_version_of(chunk_id), meta)
+                    if version_of(chunk_id) in wanted:
+                        heads.setdefault(version_of(chunk_id), meta)
         counts: dict[str, int] = {}
         first: dict[str, dict[str, Any]] = {}
         for group, count in groups.items():
@@ -404,11 +405,6 @@ class ChromaStore(VectorStore):
         number = int(counter) + 1 if counter.isdigit() else 1
         metadata[REVISION_KEY] = f"{number}-{uuid.uuid4().hex[:8]}"
         self._collection.modify(metadata=metadata)
-
-
-def _version_of(chunk_id: str) -> str:
-    """'doc id#content hash' of a chunk id 'doc id#content hash:n' (see chunking.chunk_document)."""
-    return chunk_id.rsplit(":", 1)[0]
 
 
 def auth_headers(settings: StoreSettings) -> dict[str, str]:

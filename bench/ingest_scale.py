@@ -26,10 +26,9 @@ import numpy as np
 from common import CachedEmbedder, RecordingEmbedder, machine, peak_rss_mib, save_vectors
 from synth import make_document, questions, write_corpus
 
-from assistant.chunking import index_text
 from assistant.embedding import make_embedder
 from assistant.lexical import LexicalIndex
-from assistant.pipeline import Assistant
+from assistant.pipeline import Assistant, stored_entries
 from assistant.settings import EmbeddingSettings, Settings
 
 
@@ -142,13 +141,7 @@ def main() -> None:
     add_one_s = time.perf_counter() - t
     t = time.perf_counter()
     rebuilt = LexicalIndex(work / "lexical-rebuilt")
-    rebuilt.build(
-        (
-            (c.chunk_id, index_text(str(c.metadata["title"]), c.heading_path, c.text, True), c.metadata)
-            for c in assistant.store.iter_chunks()
-        ),
-        "rebuilt",
-    )
+    rebuilt.build(stored_entries(assistant.store, settings.chunking.context_prefix), "rebuilt")
     rebuild_s = time.perf_counter() - t
     assert sorted(rebuilt.ids) == sorted(assistant.lexical.ids), "the updated BM25 index differs from a rebuild"
     figures.update(

@@ -21,17 +21,11 @@ QUESTIONS = [
 
 
 def _rebuilt_from_store(assistant: Any, folder: Path) -> Any:
-    from assistant.chunking import index_text
     from assistant.lexical import LexicalIndex
+    from assistant.pipeline import stored_entries
 
     index = LexicalIndex(folder)
-    index.build(
-        (
-            (c.chunk_id, index_text(str(c.metadata["title"]), c.heading_path, c.text, True), c.metadata)
-            for c in assistant.store.iter_chunks()
-        ),
-        assistant.lexical.revision,
-    )
+    index.build(stored_entries(assistant.store, assistant.settings.chunking.context_prefix), assistant.lexical.revision)
     return index
 
 
