@@ -1,0 +1,45 @@
+"""Split the blind gold sets into dev (tune on it) and test (report it, never read its failures while tuning).
+
+A case goes to dev when the first byte of sha256(id) is below 154 of 256 (about 60%): the split is fixed by the
+case ids alone, so re-running this gives the same files. ``python evals/split.py`` rewrites
+evals/<set>.{dev,test}.jsonl from the frozen sources
+in evals/blind/.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SETS = {
+    "en_blind": ["en_article.jsonl", "en_pipl.jsonl", "en_ndsr.jsonl"],
+    "zh_blind": ["zh_a.jsonl", "zh_b.jsonl", "zh_c.jsonl"],
+    "dialogues": ["dialogues.jsonl"],
+}
+DEV_BELOW = 154
+
+
+def is_dev(case_id: str) -> bool:
+    return hashlib.sha256(case_id.encode("utf-8")).digest()[0] < DEV_BELOW
+
+
+def main() -> None:
+    import json
+
+    for name, sources in SETS.items():
+        lines = [
+            line
+            for source in sources
+            for line in (HERE / "blind" / source).read_text("utf-8").splitlines()
+            if line.strip()
+        ]
+        dev = [line for line in lines if is_dev(json.loads(line)["id"])]
+        test = [line for line in lines if not is_dev(json.loads(line)["id"])]
+        for split, rows in (("dev", dev), ("test", test)):
+            (HERE / f"{name}.{split}.jsonl").write_text("\n".join(rows) + "\n", encoding="utf-8")
+        print(f"{name}: {len(dev)} dev, {len(test)} test")
+
+
+if __name__ == "__main__":
+    main()
