@@ -1,11 +1,15 @@
 """Checks a gold-set JSONL file: schema, verbatim quotes, facts inside quotes.
 
-usage: python3 /tmp/blind/check.py FILE.jsonl [--dialogue]
+usage: python3 check.py FILE.jsonl [--dialogue]. The writers ran it as given to them (SPEC.md).
 """
-import json, re, sys, unicodedata
+
+import json
+import re
+import sys
+import unicodedata
 from pathlib import Path
 
-DOCS = Path("/tmp/blind/docs")
+DOCS = Path("/tmp/blind/docs")  # where the writers were given the documents (copies of corpus/)
 KEYS = {"id", "question", "answerable", "facts", "evidence", "tags", "history"}
 
 
@@ -23,8 +27,10 @@ def main():
     for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not raw.strip():
             continue
-        def bad(msg):
+
+        def bad(msg, number=number):
             errors.append(f"{path.name}:{number}: {msg}")
+
         try:
             case = json.loads(raw)
         except json.JSONDecodeError as exc:
