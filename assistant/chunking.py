@@ -6,12 +6,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .language import ARTICLE, DIVISION, division_heading
 from .types import Chunk, Document
 
 PATH_SEPARATOR = " › "
-_NUMERAL = "零〇一二三四五六七八九十百千0-9"
-ARTICLE = re.compile(rf"^第[{_NUMERAL}]+条")
-_DIVISION = re.compile(rf"^第[{_NUMERAL}]+[编章节]")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _ZH_END = set("。！？!?;；")
 _EN_END = set(".!?")
@@ -123,7 +121,9 @@ def _blocks(text: str) -> list[tuple[int, int]]:
 
 
 def _is_english_heading(line: str) -> bool:
-    return len(line.split()) <= 12 and not re.search(r"[.!?:;,。！？]$", line) and line[:1].isupper()
+    return len(line.split()) <= 12 and not re.search(r"[.!?:;,。！？：；，]$", line) and line[:1].isupper()
+
+
 
 
 def structural_units(doc: Document) -> list[_Unit]:
@@ -144,16 +144,22 @@ def structural_units(doc: Document) -> list[_Unit]:
             article = None
             if level == 1:
                 continue
-            division = _DIVISION.match(label)
+            division = DIVISION.match(label)
             headings = {k: v for k, v in headings.items() if k < level}
             headings[level] = division.group(0) if division else label
             continue
-        if doc.lang == "en" and index + 1 < len(blocks) and _is_english_heading(line):
+        if plain := division_heading(line):
+            headings = {k: v for k, v in headings.items() if k < plain[0]}
+            headings[plain[0]] = plain[1]
+            article = None
+            continue
+        starts_article = ARTICLE.match(line)
+        if not starts_article and doc.lang == "en" and index + 1 < len(blocks) and _is_english_heading(line):
             headings = {2: line}
             article = None
             continue
-        if label := ARTICLE.match(line):
-            article = _Unit(start, end, (*path(), label.group(0)))
+        if starts_article:
+            article = _Unit(start, end, (*path(), starts_article.group(0)))
             units.append(article)
         elif article is not None:
             article.end = end

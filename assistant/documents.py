@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from .language import ARTICLE, CJK, division_heading, fold
 from .types import Document
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx")
@@ -24,9 +25,8 @@ class DocumentError(ValueError):
     """A file that cannot become a document; the message names the file and what to do."""
 
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
-_ARTICLE = re.compile(r"^第[零〇一二三四五六七八九十百千\d]+条", re.M)
+_ARTICLE_LINE = re.compile(ARTICLE.pattern, re.M)
 _ADOPTION = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日[^\n]{0,80}?(?:通过|公布|发布|施行|修订)")
 _FILENAME_DATE = re.compile(r"_(\d{4})-(\d{2})-(\d{2})(?=\.|$|_)")
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
@@ -53,9 +53,11 @@ _INSTRUCTION = re.compile(
 
 
 def normalise(text: str) -> str:
-    """NFKC, LF line ends, no zero-width or trailing spaces, at most one blank line in a row."""
+    """LF line ends, no zero-width or trailing spaces, at most one blank line in a row.
+
+    The characters themselves stay as written (full-width punctuation, original forms): this text is what citations
+    quote and point into. Matching, tokenising and embedding fold it where they need to (language.fold)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = unicodedata.normalize("NFKC", text)
     text = re.sub(r"[\u200b\u200c\u200d\ufeff]", "", text)
     text = re.sub(r"[^\S\n]+", " ", text)
     lines = [line.strip() for line in text.split("\n")]
@@ -63,7 +65,7 @@ def normalise(text: str) -> str:
 
 
 def detect_language(text: str) -> str:
-    cjk = len(_CJK.findall(text))
+    cjk = len(CJK.findall(text))
     latin = len(_LATIN.findall(text))
     return "zh" if cjk and cjk * 3 >= latin else "en"
 
@@ -95,7 +97,7 @@ def decode(data: bytes, path: Path) -> str:
 
 def _plausible_chinese(text: str) -> bool:
     """GB18030 decodes most Latin-1 too ('für' -> 'f黵'); real Chinese text is mostly GB2312's common characters."""
-    cjk = _CJK.findall(text)
+    cjk = CJK.findall(text)
     common = 0
     for ch in cjk:
         try:
@@ -203,7 +205,8 @@ def strip_furniture(text: str) -> tuple[str, dict[str, str]]:
     for line in lines:
         if _FURNITURE.match(line):
             continue
-        if counts.get(line, 0) > 1 and len(line) < 200:
+        # A law's table of contents repeats its chapter headings near the top too; those are structure.
+        if counts.get(line, 0) > 1 and len(line) < 200 and not division_heading(line):
             found.setdefault("title", line)
             continue
         if _BYLINE.match(line):
@@ -222,7 +225,7 @@ def strip_instructions(text: str) -> tuple[str, list[str]]:
     kept: list[str] = []
     dropped: list[str] = []
     for line in text.split("\n"):
-        (dropped if _INSTRUCTION.search(line) else kept).append(line)
+        (dropped if _INSTRUCTION.search(fold(line)) else kept).append(line)
     return (normalise("\n".join(kept)), dropped) if dropped else (text, [])
 
 
@@ -263,7 +266,7 @@ def _date_of(path: Path, text: str, sidecar: dict[str, str]) -> str:
 
 
 def _type_of(text: str, title: str, had_furniture: bool) -> str:
-    if len(_ARTICLE.findall(text)) >= 3 or re.search(r"(法|条例|规定|办法|细则)$", title):
+    if len(_ARTICLE_LINE.findall(text)) >= 3 or re.search(r"(法|条例|规定|办法|细则)$", title):
         return "regulation"
     if had_furniture:
         return "news"

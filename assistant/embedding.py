@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import unicodedata
 from abc import ABC, abstractmethod
 from functools import cached_property
 from pathlib import Path
@@ -122,7 +123,7 @@ class SentenceTransformerEmbedder(Embedder):
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         vectors = self.model.encode(
-            texts,
+            [_width_folded(t) for t in texts],
             batch_size=self.batch_size,
             normalize_embeddings=True,
             convert_to_numpy=True,
@@ -133,14 +134,19 @@ class SentenceTransformerEmbedder(Embedder):
     def count_tokens(self, text: str) -> int:
         model = self.model
         with self._tokenizing:
-            return len(model.tokenizer.tokenize(text))
+            return len(model.tokenizer.tokenize(_width_folded(text)))
 
     def coverage(self, text: str) -> float:
         model = self.model
         with self._tokenizing:
-            tokens = model.tokenizer.tokenize(text)
+            tokens = model.tokenizer.tokenize(_width_folded(text))
         unknown = model.tokenizer.unk_token
         return 1.0 - sum(t == unknown for t in tokens) / len(tokens) if tokens else 0.0
+
+
+def _width_folded(text: str) -> str:
+    """Stored text keeps full-width punctuation (verbatim quotes); the model's vocabulary knows the ASCII forms."""
+    return unicodedata.normalize("NFKC", text)
 
 
 def make_embedder(settings: EmbeddingSettings) -> Embedder:

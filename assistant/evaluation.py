@@ -7,7 +7,6 @@ import json
 import re
 import statistics
 import time
-import unicodedata
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -15,22 +14,26 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from .documents import DocumentError, discover, load_document
+from .language import fold, fold_with_offsets
 from .retrieve import FilterError, Filters
 from .settings import Settings
 from .types import Answer
 
 METRICS = (
     "citation_precision",
+    "citation_char_precision",
     "citation_recall",
     "fact_recall",
     "refusal_accuracy",
     "false_refusal_rate",
+    "refusal_auc",
     "hit@1",
     "hit@5",
     "hit@10",
     "mrr",
     "uncited_sentence_rate",
     "unsupported_sentence_rate",
+    "answer_chars_p50",
     "latency_p50_ms",
     "latency_p95_ms",
 )
@@ -38,10 +41,11 @@ LOWER_IS_BETTER = {
     "false_refusal_rate",
     "uncited_sentence_rate",
     "unsupported_sentence_rate",
+    "answer_chars_p50",
     "latency_p50_ms",
     "latency_p95_ms",
 }
-_CASE_KEYS = {"id", "question", "answerable", "facts", "evidence", "tags", "filters"}
+_CASE_KEYS = {"id", "question", "answerable", "facts", "evidence", "tags", "filters", "history"}
 
 
 class DatasetError(ValueError):
@@ -73,37 +77,51 @@ class Case:
     tags: list[str] = field(default_factory=list)
     filters: Filters = field(default_factory=Filters)
     line: int = 0
+    history: list[str] = field(default_factory=list)
+    """The user's earlier questions in the same conversation, oldest first (multi-turn cases)."""
 
 
 def normalise_for_match(text: str) -> str:
     """NFKC, case-folded, whitespace collapsed, thousands separators dropped ('1,000' = '1000')."""
-    text = unicodedata.normalize("NFKC", text).casefold()
+    text = fold(text)
     text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _collapsed(text: str) -> tuple[str, list[int]]:
-    """Whitespace runs collapsed to one space, with each output char's offset in ``text``."""
-    out: list[str] = []
-    offsets: list[int] = []
-    for i, ch in enumerate(text):
-        if ch.isspace():
-            if out and out[-1] == " ":
-                continue
-            ch = " "
-        out.append(ch)
-        offsets.append(i)
-    return "".join(out), offsets
+_NUMERAL_CHARS = "0-9零〇一二两三四五六七八九十百千万亿"
+
+
+def contains_fact(answer: str, fact: str) -> bool:
+    """Is ``fact`` in ``answer`` (both normalise_for_match-ed) as a whole figure? A fact that starts or ends with a
+    numeral must not be found inside a longer number: "1000" is not in "10000", nor "200" in "1200" or "2000"."""
+    if not fact:
+        return False
+    pattern = re.escape(fact)
+    if re.match(f"[{_NUMERAL_CHARS}]", fact):
+        pattern = rf"(?<![{_NUMERAL_CHARS}])(?<!\d\.)" + pattern
+    if re.search(f"[{_NUMERAL_CHARS}]$", fact):
+        pattern += rf"(?![{_NUMERAL_CHARS}])(?!\.\d)"
+    return re.search(pattern, answer) is not None
 
 
 def locate(quote: str, text: str) -> tuple[int, int] | None:
-    """The character span of ``quote`` in a normalised document, matching with whitespace runs collapsed."""
-    needle = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", quote)).strip()
-    haystack, offsets = _collapsed(text)
-    at = haystack.find(needle)
+    """The character span of ``quote`` in a document's text, matched folded (NFKC, case) with whitespace runs
+    collapsed, so a quote typed with ASCII punctuation finds the full-width original and vice versa."""
+    needle = re.sub(r"\s+", " ", fold(quote)).strip()
+    folded, offsets = fold_with_offsets(text)
+    kept: list[str] = []
+    kept_offsets: list[int] = []
+    for ch, offset in zip(folded, offsets):
+        if ch.isspace():
+            if kept and kept[-1] == " ":
+                continue
+            ch = " "
+        kept.append(ch)
+        kept_offsets.append(offset)
+    at = "".join(kept).find(needle)
     if at < 0 or not needle:
         return None
-    return offsets[at], offsets[at + len(needle) - 1] + 1
+    return kept_offsets[at], kept_offsets[at + len(needle) - 1] + 1
 
 
 def load_dataset(path: Path, corpus: Path) -> list[Case]:
@@ -168,6 +186,9 @@ def load_dataset(path: Path, corpus: Path) -> list[Case]:
             filters = Filters.from_dict(data.get("filters") or {})
         except FilterError as exc:
             raise bad(str(exc)) from exc
+        history = data.get("history") or []
+        if not isinstance(history, list) or not all(isinstance(h, str) and h.strip() for h in history):
+            raise bad("'history' must be a list of the earlier questions (non-empty strings)")
         cases.append(
             Case(
                 data["id"],
@@ -178,6 +199,7 @@ def load_dataset(path: Path, corpus: Path) -> list[Case]:
                 [str(t) for t in data.get("tags") or []],
                 filters,
                 number,
+                history,
             )
         )
     if not cases:
@@ -215,6 +237,11 @@ class CaseResult:
     generated_sentences: int
     """Generated sentences the verifier found unsupported by their citations (dropped or flagged)."""
     latency_ms: float
+    char_precision: float | None = None
+    """Share of the cited characters that lie inside gold spans (answered answerable cases only)."""
+    confidence: float = 0.0
+    """The pipeline's belief that the question is answerable (for refusal_auc)."""
+    answer_chars: int = 0
     lost: list[str] = field(default_factory=list)
 
 
@@ -223,7 +250,7 @@ def score_case(case: Case, answer: Answer, latency_ms: float) -> CaseResult:
     retrieved = [Span(r.doc_id, r.start, r.end) for r in answer.retrieved]
     first_hit = next((i + 1 for i, span in enumerate(retrieved) if any(span.matches(g) for g in case.gold)), None)
     answer_text = normalise_for_match(" ".join(s.text for s in answer.sentences)) if not answer.refused else ""
-    found = [f for f in case.facts if normalise_for_match(f) in answer_text]
+    found = [f for f in case.facts if contains_fact(answer_text, normalise_for_match(f))]
     sentences = 0 if answer.refused else len(answer.sentences)
     result = CaseResult(
         id=case.id,
@@ -246,9 +273,27 @@ def score_case(case: Case, answer: Answer, latency_ms: float) -> CaseResult:
         unsupported_sentences=len(answer.dropped) + sum(1 for s in answer.sentences if not s.supported),
         generated_sentences=len(answer.dropped) + len(answer.sentences),
         latency_ms=latency_ms,
+        char_precision=char_precision(cited, case.gold) if case.answerable and cited and not answer.refused else None,
+        confidence=answer.confidence if answer.confidence is not None else float(not answer.refused),
+        answer_chars=0 if answer.refused else sum(len(s.text) for s in answer.sentences),
     )
     result.lost = lost_metrics(result, len(case.gold))
     return result
+
+
+def char_precision(cited: list[Span], gold: list[Span]) -> float:
+    """Cited characters inside gold spans / cited characters, each character counted once."""
+    cited_chars = {(s.doc_id, i) for s in cited for i in range(s.start, s.end)}
+    gold_chars = {(g.doc_id, i) for g in gold for i in range(g.start, g.end)}
+    return len(cited_chars & gold_chars) / len(cited_chars) if cited_chars else 0.0
+
+
+def auc(positives: list[float], negatives: list[float]) -> float:
+    """Probability that a random positive scores above a random negative (ties count half)."""
+    if not positives or not negatives:
+        return 1.0
+    wins = sum((p > n) + 0.5 * (p == n) for p in positives for n in negatives)
+    return wins / (len(positives) * len(negatives))
 
 
 def lost_metrics(r: CaseResult, gold_total: int) -> list[str]:
@@ -283,6 +328,8 @@ def aggregate(results: list[CaseResult]) -> dict[str, float]:
     unanswerable = [r for r in results if not r.answerable]
     latencies = sorted(r.latency_ms for r in results)
     ranks = [r.first_hit_rank for r in answerable]
+    precisions = [r.char_precision for r in answerable if r.char_precision is not None]
+    lengths = [r.answer_chars for r in results if not r.refused]
     return {
         "citation_precision": _ratio(
             sum(r.citations_correct for r in answerable), sum(r.citations_total for r in answerable)
@@ -292,7 +339,9 @@ def aggregate(results: list[CaseResult]) -> dict[str, float]:
             sum(len(r.facts_found) for r in answerable),
             sum(len(r.facts_found) + len(r.facts_missing) for r in answerable),
         ),
+        "citation_char_precision": round(statistics.mean(precisions), 4) if precisions else 1.0,
         "refusal_accuracy": _ratio(sum(r.refused for r in unanswerable), len(unanswerable)),
+        "refusal_auc": round(auc([r.confidence for r in answerable], [r.confidence for r in unanswerable]), 4),
         "false_refusal_rate": round(sum(r.refused for r in answerable) / len(answerable), 4) if answerable else 0.0,
         "hit@1": _ratio(sum(1 for k in ranks if k and k <= 1), len(ranks)),
         "hit@5": _ratio(sum(1 for k in ranks if k and k <= 5), len(ranks)),
@@ -304,6 +353,7 @@ def aggregate(results: list[CaseResult]) -> dict[str, float]:
         "unsupported_sentence_rate": round(
             sum(r.unsupported_sentences for r in results) / max(sum(r.generated_sentences for r in results), 1), 4
         ),
+        "answer_chars_p50": float(statistics.median(lengths)) if lengths else 0.0,
         "latency_p50_ms": round(statistics.median(latencies), 1) if latencies else 0.0,
         "latency_p95_ms": round(latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))], 1)
         if latencies
@@ -385,7 +435,7 @@ def run_eval(
     results = []
     for case in cases:
         started = time.perf_counter()
-        answer = assistant.ask(case.question, case.filters)
+        answer = assistant.ask(case.question, case.filters, history=case.history)
         result = score_case(case, answer, (time.perf_counter() - started) * 1000)
         results.append(result)
         if on_case:

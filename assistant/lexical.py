@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from .chunking import PATH_SEPARATOR, version_id, version_of
+from .language import fold
 from .structure import article_number
 
 _TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+|[a-z]+|\d+(?:[.,]\d+)*%?")
@@ -147,7 +148,7 @@ def _stemmer() -> Any:
 def tokenize(text: str) -> list[str]:
     """The same tokens for documents and queries: jieba search-mode words for CJK, stems for English."""
     tokens: list[str] = []
-    for match in _TOKEN.finditer(text.lower()):
+    for match in _TOKEN.finditer(fold(text)):
         piece = match.group()
         if "\u3400" <= piece[0] <= "\u9fff":
             tokens.extend(w for w in _jieba().cut_for_search(piece) if w not in ZH_STOP and w.strip())

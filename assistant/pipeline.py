@@ -8,7 +8,7 @@ import json
 import queue
 import re
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -26,7 +26,8 @@ from .store import StoredDocument, VectorStore, chunk_metadata, make_store
 from .types import Answer, Chunk, Document
 from .verify import Verifier, check_answer
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+"""2: document text kept as written (no NFKC), so quotes and offsets read as the source does."""
 MAX_QUESTION_CHARS = 2000
 
 
@@ -261,7 +262,7 @@ class Assistant:
         self._sync_lexical(full=False)  # another process sharing the store may have changed it
         return self.retriever.retrieve(question, filters)
 
-    def ask(self, question: str, filters: Filters | None = None) -> Answer:
+    def ask(self, question: str, filters: Filters | None = None, history: Sequence[str] = ()) -> Answer:
         filters = filters or Filters()
         retrieval = self.retrieve(question, filters)
         answer = self._answer(question.strip(), retrieval)

@@ -94,6 +94,12 @@ class RetrievalSettings(_Section):
         description="Fusion bonus (in RRF units of rank 1) for the newest document when a question asks "
         "about the current state.",
     )
+    named_law_boost: float = Field(
+        2.0,
+        ge=0,
+        description="Fusion bonus (in RRF units of rank 1) for chunks of a law the question names: 'under the PIPL' "
+        "asks about that law, not about another one using the same words.",
+    )
     reranker: str = Field("", description="Optional cross-encoder model name or path; empty disables reranking.")
 
 
@@ -103,19 +109,35 @@ class AnswerSettings(_Section):
         description="'extractive' quotes evidence (no LLM); 'openai' calls any OpenAI-compatible endpoint; "
         "'llamacpp' runs a local GGUF file (the optional 'llm' extra).",
     )
-    max_sentences: int = Field(1, ge=1, le=10, description="Most evidence sentences in an extractive answer.")
-    evidence_chunks: int = Field(5, ge=1, description="Top chunks whose sentences compete to enter the answer.")
-    dense_share: float = Field(
-        0.6, ge=0, le=1, description="Share of embedding similarity (vs. IDF-weighted term overlap) in sentence scores."
-    )
-    min_support: float = Field(
-        0.25, description="Refuse when the best evidence sentence scores below this (calibrated on the evals)."
-    )
-    keep_ratio: float = Field(
-        0.95,
-        gt=0,
+    evidence_chunks: int = Field(5, ge=1, description="Top chunks whose windows compete to enter the answer.")
+    refusal_threshold: float | None = Field(
+        None,
+        ge=0,
         le=1,
-        description="A further sentence enters the answer when it scores at least this share of the best.",
+        description="Refuse when the probability that the documents answer is below this; unset: the operating "
+        "point fitted with the answer model (assistant/answer/answer_model.json, docs/evals.md).",
+    )
+    dense_windows: int = Field(
+        8,
+        ge=1,
+        description="Windows whose sentences are embedded and compared with the question, best first by the other "
+        "features: each sentence costs ~7 ms on a 2-core CPU, so not every candidate can be.",
+    )
+    dense_units: int = Field(16, ge=1, description="Most sentences embedded per question (see dense_windows).")
+    second_window_margin: float = Field(
+        1.0,
+        ge=0,
+        description="A second, separate window enters the answer when its score (a logit) is within this of the "
+        "best's (fitted on the dev splits: it trades citation precision for recall on two-part questions).",
+    )
+    second_window_gain: float = Field(
+        0.15,
+        ge=0,
+        le=1,
+        description="...and when it covers at least this IDF-weighted share of the question that the first does not.",
+    )
+    max_tier_units: int = Field(
+        8, ge=1, description="Most units quoted when a question asks for a maximum or minimum and every tier is shown."
     )
 
 

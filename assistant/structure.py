@@ -12,23 +12,41 @@ CN_NUMERAL = "零〇一二两三四五六七八九十百千万"
 _ZH_ARTICLE = re.compile(rf"第\s*([{CN_NUMERAL}\d]+)\s*条")
 _EN_ARTICLE = re.compile(r"\bart(?:icle|\.)?\s*(\d+)\b", re.I)
 _BOOK_TITLE = re.compile(r"《([^》]+)》")
+_EN_ARTICLE_LABEL = re.compile(r"^Article (\d+)$")
 
-# English names users type for the PRC laws our users follow; the corpus titles are Chinese.
-ENGLISH_TITLES = {
-    "data security law": "数据安全法",
-    "personal information protection law": "个人信息保护法",
-    "pipl": "个人信息保护法",
-    "dsl": "数据安全法",
-    "network data security management regulations": "网络数据安全管理条例",
-    "network data security regulations": "网络数据安全管理条例",
-    "algorithmic recommendation": "互联网信息服务算法推荐管理规定",
-    "algorithm recommendation": "互联网信息服务算法推荐管理规定",
-    "shanghai data regulations": "上海市数据条例",
-    "shanghai data regulation": "上海市数据条例",
-    "law on progress of science and technology": "科学技术进步法",
-    "science and technology progress law": "科学技术进步法",
-    "cybersecurity law": "网络安全法",
+# What users call the PRC laws and regulations our users follow: the Chinese short title (the key), then English
+# names and abbreviations. Titles of indexed documents are matched through it, in either language, and a law named
+# here that no indexed document is is refused by name rather than answered from something else.
+LAW_NAMES: dict[str, tuple[str, ...]] = {
+    "数据安全法": ("data security law", "dsl"),
+    "个人信息保护法": ("personal information protection law", "pipl"),
+    "网络数据安全管理条例": (
+        "network data security management regulations",
+        "regulations on network data security management",
+        "network data security regulations",
+        "ndsr",
+    ),
+    "网络安全法": ("cybersecurity law", "cyber security law", "csl"),
+    "互联网信息服务算法推荐管理规定": (
+        "provisions on the management of algorithmic recommendations in internet information services",
+        "algorithmic recommendation provisions",
+        "algorithm recommendation provisions",
+        "algorithmic recommendation",
+        "algorithm recommendation",
+    ),
+    "生成式人工智能服务管理暂行办法": (
+        "interim measures for the management of generative artificial intelligence services",
+        "generative ai measures",
+        "generative ai interim measures",
+    ),
+    "上海市数据条例": ("shanghai data regulations", "shanghai data regulation"),
+    "科学技术进步法": ("law on progress of science and technology", "science and technology progress law"),
+    "反垄断法": ("anti-monopoly law", "antimonopoly law", "aml"),
+    "电子商务法": ("e-commerce law", "electronic commerce law"),
+    "民法典": ("civil code",),
 }
+_PRC_PREFIX = "中华人民共和国"
+_EN_PRC_SUFFIX = re.compile(r"\s+of the people['’]s republic of china$", re.I)
 
 
 def chinese_to_int(text: str) -> int:
@@ -53,7 +71,9 @@ def chinese_to_int(text: str) -> int:
 
 
 def article_number(label: str) -> int:
-    """The number of an article label such as '第五十五条' (0 when it is not one)."""
+    """The number of an article label such as '第五十五条' or 'Article 55' (0 when it is not one)."""
+    if match := _EN_ARTICLE_LABEL.match(label):
+        return int(match.group(1))
     match = _ZH_ARTICLE.search(label)
     return chinese_to_int(match.group(1)) if match else 0
 
@@ -62,24 +82,54 @@ def article_number(label: str) -> int:
 class StructureQuery:
     articles: tuple[int, ...]
     titles: tuple[str, ...]
+    """Indexed document titles the question names (a law in either language names both)."""
+    unknown_laws: tuple[str, ...] = ()
+    """Laws the question names that no indexed title is: 《…》 titles, or names from LAW_NAMES."""
 
 
-def _strip_prefix(title: str) -> str:
-    return title.removeprefix("中华人民共和国")
+def law_key(title: str) -> str:
+    """The LAW_NAMES key a document title belongs to ('' when none): '中华人民共和国数据安全法' and
+    'Data Security Law of the People's Republic of China' both give '数据安全法'."""
+    short = title.removeprefix(_PRC_PREFIX).strip()
+    if short in LAW_NAMES:
+        return short
+    english = _EN_PRC_SUFFIX.sub("", title.strip()).lower()
+    return next((key for key, names in LAW_NAMES.items() if english in names), "")
+
+
+def _named_laws(question: str) -> tuple[list[str], list[str]]:
+    """(LAW_NAMES keys, other 《》 titles) the question names."""
+    lowered = question.lower()
+    keys = [
+        key
+        for key, names in LAW_NAMES.items()
+        if key in question or any(re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", lowered) for name in names)
+    ]
+    others = []
+    for name in (m.group(1).strip() for m in _BOOK_TITLE.finditer(question)):
+        short = name.removeprefix(_PRC_PREFIX)
+        if short not in LAW_NAMES:
+            others.append(short)
+    return keys, others
+
+
+def mentioned(law: str, text: str) -> bool:
+    """Does lower-cased ``text`` name the law (its key, or any of its LAW_NAMES names)?"""
+    return law in text or any(name in text for name in LAW_NAMES.get(law, ()) if len(name) > 4)
 
 
 def parse_question(question: str, known_titles: list[str]) -> StructureQuery:
-    """Named articles (第二十一条, 第21条, Article 21) and which known document titles the question names."""
+    """Named articles (第二十一条, 第21条, Article 21, Art. 21), the known document titles the question names, and
+    the laws it names that are not among them."""
     articles = [chinese_to_int(m.group(1)) for m in _ZH_ARTICLE.finditer(question)]
     articles += [int(m.group(1)) for m in _EN_ARTICLE.finditer(question)]
-    named = [m.group(1) for m in _BOOK_TITLE.finditer(question)]
-    lowered = question.lower()
-    named += [zh for en, zh in ENGLISH_TITLES.items() if re.search(rf"\b{re.escape(en)}\b", lowered)]
+    keys, others = _named_laws(question)
     titles = []
     for title in known_titles:
-        short = _strip_prefix(title)
-        if any(_strip_prefix(name) in (title, short) or short == _strip_prefix(name) for name in named) or (
-            len(short) >= 4 and short in question
-        ):
+        short = title.removeprefix(_PRC_PREFIX)
+        key = law_key(title)
+        if (key and key in keys) or short in others or (len(short) >= 4 and short in question):
             titles.append(title)
-    return StructureQuery(tuple(dict.fromkeys(articles)), tuple(titles))
+    indexed = {law_key(t) for t in titles} | {t.removeprefix(_PRC_PREFIX) for t in titles}
+    unknown = [k for k in keys if k not in indexed] + [o for o in others if o not in indexed]
+    return StructureQuery(tuple(dict.fromkeys(articles)), tuple(titles), tuple(dict.fromkeys(unknown)))

@@ -81,6 +81,10 @@ class Answer:
     filters: dict[str, Any] = field(default_factory=dict)
     dropped: list[AnswerSentence] = field(default_factory=list)
     """Generated sentences the verifier removed as unsupported by their citations."""
+    confidence: float | None = None
+    """How likely the documents answer the question (0-1), as the answer step judged it; None when not judged."""
+    note: str = ""
+    """Something the reader should know about the quotes (e.g. that they are in another language)."""
 
     @property
     def text(self) -> str:
@@ -96,6 +100,8 @@ class Answer:
             "question": self.question,
             "answer": self.text,
             "refused": self.refused,
+            "confidence": self.confidence,
+            "note": self.note,
             "filters": self.filters,
             "sentences": [asdict(s) for s in self.sentences],
             "dropped": [asdict(s) for s in self.dropped],

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
+
+from assistant.language import has_cjk
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
@@ -12,7 +15,6 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
-ZH_CORPUS = ROOT.parent / "shared" / "corpus" / "zh"
 EVALS = ROOT / "evals"
 
 
@@ -35,10 +37,13 @@ def embedder():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="session")
-def zh_corpus() -> Path:
-    if not ZH_CORPUS.is_dir():
-        pytest.skip(f"Chinese regulations not found at {ZH_CORPUS} (../shared/corpus/zh is absent)")
-    return ZH_CORPUS
+def zh_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seven Chinese texts of corpus/ (with their sidecars) in a folder of their own."""
+    folder = tmp_path_factory.mktemp("zh-corpus")
+    for path in CORPUS.iterdir():
+        if has_cjk(path.name):
+            shutil.copy(path, folder / path.name)
+    return folder
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -74,23 +75,27 @@ def test_english_decimal_and_closing_quote() -> None:
     assert sentences(text) == ["Output rose 2.5 times.", 'He said "it works."', "Then he left."]
 
 
-def test_chinese_sentences_after_nfkc() -> None:
+def test_chinese_sentences_keep_full_width_punctuation() -> None:
     raw = (
         "第一条 为了测试，制定本法：包括以下内容；第二项。第三句！第四句？\n（一）处理敏感个人信息；\n"
         "（二）自动化决策。"
     )
     text = normalise(raw)
-    # NFKC has turned the full-width punctuation into ASCII, which the splitter must still honour after CJK text.
-    assert "；" not in text
-    assert ";" in text
+    assert text == raw  # quotes must read as the source does
     assert sentences(text) == [
-        "第一条 为了测试,制定本法:包括以下内容;",  # not split at "," or ":"
+        "第一条 为了测试，制定本法：包括以下内容；",  # not split at "，" or "："
         "第二项。",
-        "第三句!",
-        "第四句?",
-        "(一)处理敏感个人信息;",  # the line break ends the previous one
-        "(二)自动化决策。",
+        "第三句！",
+        "第四句？",
+        "（一）处理敏感个人信息；",  # the line break ends the previous one
+        "（二）自动化决策。",
     ]
+
+
+def test_chinese_sentences_with_ascii_punctuation() -> None:
+    # Text typed or converted with ASCII marks: the splitter still honours them after CJK text.
+    text = unicodedata.normalize("NFKC", "第一条 为了测试，制定本法：内容；第二项。第三句！第四句？")
+    assert sentences(text) == ["第一条 为了测试,制定本法:内容;", "第二项。", "第三句!", "第四句?"]
 
 
 def test_line_break_always_ends_a_sentence() -> None:
@@ -170,10 +175,10 @@ def test_pipl_article_55_is_one_chunk_with_its_items(zh_docs: list[Document], em
     assert len(chunks) == 1
     chunk = chunks[0]
     assert chunk.heading_path == f"第五章{PATH_SEPARATOR}第五十五条"
-    assert chunk.text.startswith("第五十五条 有下列情形之一的,个人信息处理者应当事前进行个人信息保护影响评估")
-    for item in ("(一)处理敏感个人信息;", "(二)利用个人信息进行自动化决策;", "(四)向境外提供个人信息;"):
+    assert chunk.text.startswith("第五十五条 有下列情形之一的，个人信息处理者应当事前进行个人信息保护影响评估")
+    for item in ("（一）处理敏感个人信息；", "（二）利用个人信息进行自动化决策；", "（四）向境外提供个人信息；"):
         assert item in chunk.text
-    assert chunk.text.endswith("(五)其他对个人权益有重大影响的个人信息处理活动。")
+    assert chunk.text.endswith("（五）其他对个人权益有重大影响的个人信息处理活动。")
     assert "第五十六条" not in chunk.text
 
 

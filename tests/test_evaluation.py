@@ -157,6 +157,86 @@ def test_fact_match_is_case_and_width_insensitive_but_not_loose() -> None:
     assert result.facts_found == []
 
 
+@pytest.mark.parametrize(
+    ("fact", "said", "found"),
+    [
+        ("1,000", "About 10,000 firms.", False),
+        ("200", "It employs 2000 people.", False),
+        ("200", "It employs 1200 people.", False),
+        ("200", "It employs 200 people.", True),
+        ("200", "It employs 200.5 people.", False),
+        ("30%", "Subsidies offset 130% of costs.", False),
+        ("30%", "Subsidies offset 30% of costs.", True),
+        ("五十万元", "处一百五十万元以下罚款", False),
+        ("五十万元", "处五十万元以下罚款", True),
+        ("seven", "It employed just seven people.", True),
+    ],
+)
+def test_a_figure_is_not_found_inside_a_larger_one(fact: str, said: str, found: bool) -> None:
+    result = score_case(case(facts=[fact], gold=[P1]), answer([(said, (1,))], [P1]), 1.0)
+    assert (result.facts_found == [fact]) is found
+
+
+def test_char_precision_counts_cited_characters_outside_gold() -> None:
+    exact = score_case(case(gold=[P1]), answer([("x", (1,))], [P1]), 1.0)
+    # P1 plus P2 cited in one span: half-ish of the cited characters lie outside the gold span.
+    wide = Span(DOC, P1.start, P2.end)
+    wider = score_case(case(gold=[P1]), answer([("x", (1,))], [wide]), 1.0)
+    assert exact.char_precision == 1.0
+    assert wider.char_precision == pytest.approx(len(TEXT[P1.start : P1.end]) / (P2.end - P1.start))
+    assert aggregate([exact, wider])["citation_char_precision"] == pytest.approx(
+        (1.0 + (P1.end - P1.start) / (P2.end - P1.start)) / 2, abs=1e-4
+    )
+    # Still a correct citation by the half-overlap rule: only the character metric sees the padding.
+    assert aggregate([wider])["citation_precision"] == 1.0
+    refused = score_case(case(gold=[P1]), answer(refused=True), 1.0)
+    assert refused.char_precision is None  # a refusal cites nothing and does not count
+
+
+def test_refusal_auc_orders_answerable_above_unanswerable_by_confidence() -> None:
+    def scored(answerable: bool, confidence: float):  # type: ignore[no-untyped-def]
+        result = answer([("x", (1,))], [P1]) if confidence >= 0.5 else answer(refused=True)
+        result.confidence = confidence
+        return score_case(case(answerable=answerable, gold=[P1] if answerable else []), result, 1.0)
+
+    separated = [scored(True, 0.9), scored(True, 0.7), scored(False, 0.2), scored(False, 0.6)]
+    assert aggregate(separated)["refusal_auc"] == 1.0
+    swapped = [scored(True, 0.2), scored(False, 0.9)]
+    assert aggregate(swapped)["refusal_auc"] == 0.0
+    tied = [scored(True, 0.5), scored(False, 0.5)]
+    assert aggregate(tied)["refusal_auc"] == 0.5
+
+
+def test_answer_chars_p50_is_the_median_answer_length() -> None:
+    short = score_case(case(), answer([("abcd", (1,))], [P1]), 1.0)
+    long = score_case(case(), answer([("a" * 40, (1,))], [P1]), 1.0)
+    refused = score_case(case(), answer(refused=True), 1.0)
+    assert aggregate([short, long, refused])["answer_chars_p50"] == 22.0  # refusals are not answers
+
+
+def test_history_is_read_and_checked(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / DOC).write_text(TEXT, encoding="utf-8")
+    line = {"id": "d", "question": "And the share?", "answerable": True, "facts": ["30% to 100%"]}
+    line["evidence"] = [{"doc": DOC, "quote": "Subsidies offset 30% to 100% of costs."}]
+    good = tmp_path / "good.jsonl"
+    good.write_text(json.dumps({**line, "history": ["What vouchers are there?"]}) + "\n", encoding="utf-8")
+    assert load_dataset(good, corpus)[0].history == ["What vouchers are there?"]
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({**line, "history": "What vouchers are there?"}) + "\n", encoding="utf-8")
+    with pytest.raises(DatasetError, match="bad.jsonl:1: 'history' must be a list"):
+        load_dataset(bad, corpus)
+
+
+def test_quotes_with_ascii_punctuation_find_the_full_width_original() -> None:
+    text = "第五十五条 有下列情形之一的，个人信息处理者应当事前进行评估：\n（一）处理敏感个人信息；"
+    start, end = locate("(一)处理敏感个人信息;", text) or (0, 0)
+    assert text[start:end] == "（一）处理敏感个人信息；"
+    start, end = locate("（一）处理敏感个人信息；", text) or (0, 0)
+    assert text[start:end] == "（一）处理敏感个人信息；"
+
+
 def test_answering_an_unanswerable_case_lowers_refusal_accuracy() -> None:
     unanswerable = case(answerable=False, gold=[])
     refused = score_case(unanswerable, answer(refused=True), 1.0)
@@ -285,18 +365,25 @@ def test_load_dataset_names_the_bad_line(tmp_path: Path, corpus: Path, kind: str
     assert reason in message
 
 
-def test_every_gold_quote_of_seed_en_occurs() -> None:
-    path = EVALS / "seed_en.jsonl"
+GOLD_SETS = [p for p in sorted(EVALS.glob("*.jsonl")) if not p.name.startswith("verifier")]
+
+
+@pytest.mark.parametrize("path", GOLD_SETS, ids=lambda p: p.name)
+def test_every_gold_quote_occurs_in_the_bundled_corpus(path: Path) -> None:
     cases = load_dataset(path, CORPUS)
     assert len(cases) == sum(1 for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
-    assert any(c.answerable for c in cases) and any(not c.answerable for c in cases)
-
-
-def test_every_gold_quote_of_zh_regulations_occurs(zh_corpus: Path) -> None:
-    path = EVALS / "zh_regulations.jsonl"
-    cases = load_dataset(path, zh_corpus)
-    assert len(cases) == sum(1 for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
     assert all(g.end > g.start for c in cases for g in c.gold)
+
+
+def test_blind_splits_hold_every_frozen_case_once() -> None:
+    from evals.split import SETS, is_dev
+
+    for name, sources in SETS.items():
+        frozen = [json.loads(line) for s in sources for line in (EVALS / "blind" / s).read_text("utf-8").splitlines()]
+        dev = [json.loads(line) for line in (EVALS / f"{name}.dev.jsonl").read_text("utf-8").splitlines()]
+        test = [json.loads(line) for line in (EVALS / f"{name}.test.jsonl").read_text("utf-8").splitlines()]
+        assert sorted(c["id"] for c in dev + test) == sorted(c["id"] for c in frozen)
+        assert all(is_dev(c["id"]) for c in dev) and not any(is_dev(c["id"]) for c in test)
 
 
 # --- the eval command --------------------------------------------------------------------------------------------

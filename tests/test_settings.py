@@ -112,4 +112,4 @@ def test_collection_name_follows_model_and_chunking(clean_env: Path) -> None:
     no_prefix = collection_name(Settings(chunking={"context_prefix": False}))
     assert len({name, other_model, smaller_chunks, no_prefix}) == 4
     # Retrieval and answer knobs do not change what is indexed, so they reuse the index.
-    assert collection_name(Settings(retrieval={"top_k": 3}, answer={"max_sentences": 2})) == name
+    assert collection_name(Settings(retrieval={"top_k": 3}, answer={"evidence_chunks": 3})) == name

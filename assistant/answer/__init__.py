@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..settings import Settings
-from .base import REFUSAL, EvidenceUnit, Generator, TokenSink, evidence_units, refusal
+from .base import REFUSAL, EvidenceUnit, Generator, TokenSink, refusal
 from .extractive import ExtractiveGenerator
 
 __all__ = [
@@ -12,7 +12,6 @@ __all__ = [
     "ExtractiveGenerator",
     "Generator",
     "TokenSink",
-    "evidence_units",
     "make_generator",
     "refusal",
 ]

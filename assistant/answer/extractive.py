@@ -1,65 +1,53 @@
-"""The default generator: quotes the best evidence verbatim, no LLM needed."""
+"""The default generator: quotes the window of evidence that answers, verbatim, or refuses. No LLM needed.
+
+Candidates are windows of the evidence (answer/evidence.py). A fitted linear model ranks them by what they cover
+of the question, of its focus and of its expected answer type, by the embedding model's similarity and by the
+retrieval rank; a second fitted model decides from the best one whether the documents answer at all
+(answer/scoring.py, fitted by evals/fit_answer.py).
+"""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from dataclasses import replace
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
 
 from ..embedding import Embedder
 from ..lexical import tokenize
 from ..retrieve import Retrieval
 from ..settings import AnswerSettings
+from ..structure import LAW_NAMES, law_key
 from ..types import Answer, RetrievedChunk
-from .base import (
-    ITEM,
-    REFUSAL,
-    ZH_BACK_REFERENCE,
-    EvidenceUnit,
-    Generator,
-    TokenSink,
-    compose,
-    evidence_units,
-    refusal,
-)
+from . import evidence as ev
+from .base import REFUSAL, EvidenceUnit, Generator, TokenSink, compose, refusal
+from .questions import INTERROGATIVE_TOKENS, LIST, QuestionFrame, frame, type_names
+from .scoring import ANSWERABLE_FEATURES, WINDOW_FEATURES, AnswerModel, default_model, type_present, types_present
 
-_QUANTITY_Q = re.compile(
-    r"\bhow (many|much|large|big|long)\b|\bwhat (percentage|share|amount|proportion)\b"
-    r"|多少|多长|多久|几[个家项年天]|比例|多高",
-    re.I,
-)
-# An amount is asked for; group 1, when present, names what is measured, which the evidence must name too.
-_MONEY_Q = re.compile(
-    r"\b(budget|revenue|profit|valuation|price|salary)s?\b|(费率|预算|收入)|金额|罚款.{0,6}(?:多少|多高|幅度|上限)|罚多少",
-    re.I,
-)
-_DATE_Q = re.compile(
-    r"\bwhen\b|\bwhat (year|date|month)\b|\bwhich (year|month)\b|何时|什么时候|哪一?年|哪一?天|日期", re.I
-)
-# "Who led ...", "Who is the president of ...": the role or act asked about is the word after "who".
-_WHO_Q = re.compile(r"^\s*who\s+(?:(?:is|was|are|were)\s+)?(?:(?:the|a|an)\s+)?([A-Za-z]+)", re.I)
-_HAS_NUMBER = re.compile(
-    r"\d|[一二三四五六七八九十百千万亿两]+(?:[万亿]?元|年|日|个|倍|%|分之|周岁|工作日)|"
-    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?)\b",
-    re.I,
-)
-# A year is a date, not the figure a "how many" question asks for.
-_YEAR = re.compile(r"\b(?:1[89]|20)\d{2}\b(?:年)?")
-_HAS_MONEY = re.compile(
-    r"\d[\d,.]*\s*(?:%|percent|(?:million|billion|trillion)?\s*(?:yuan|dollars|usd|rmb|euros?))|[$¥€]\s?\d|"
-    r"[\d一二三四五六七八九十百千万亿两]+[万亿]?元|百分之",
-    re.I,
-)
-_NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-zA-Z]+(?:\s+(?:of\s+)?[A-Z][a-zA-Z]+)*")
-_HAS_DATE = re.compile(
-    r"\b(1[89]|20)\d{2}\b|\b(January|February|March|April|May|June|July|August|September|October|November|December)\b|\d+年|\d+月|\d+日"
-)
-_PROPER = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][A-Za-z0-9+-]*\b")
-_BOOK_TITLE = re.compile(r"《([^》]+)》")
+_CACHE_SIZE = 20_000
+_LANGUAGE_NAMES = {"en": "English", "zh": "Chinese"}
+
+
+@dataclass
+class Candidates:
+    """Everything the answer step weighed for one question (also what evals/fit_answer.py learns from)."""
+
+    frame: QuestionFrame
+    windows: list[ev.Window]
+    rows: np.ndarray
+    """WINDOW_FEATURES of each window, in order."""
+    weights: dict[str, float]
+    """IDF weight of each salient question token."""
+    context: dict[int, set[str]] = field(default_factory=dict)
+    """Tokens each passage's title and heading path add (by id of the passage)."""
+    named: bool = False
+    other_language: list[RetrievedChunk] = field(default_factory=list)
+    """Retrieved chunks in another language than the question (not quoted)."""
 
 
 class ExtractiveGenerator(Generator):
-    """Quotes the best evidence sentences verbatim; refuses when the evidence does not answer the question."""
+    """Quotes the best evidence window verbatim; refuses when the evidence does not answer the question."""
 
     def __init__(
         self,
@@ -67,135 +55,259 @@ class ExtractiveGenerator(Generator):
         embedder: Embedder,
         idf: Callable[[str], float],
         lookup: Callable[[list[str]], list[RetrievedChunk]],
+        model: AnswerModel | None = None,
     ) -> None:
         self.settings = settings
         self.embedder = embedder
         self.idf = idf
         self.lookup = lookup
+        self.model = model or _load_model()
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    # --- the answer --------------------------------------------------------------------------------------------
 
     def generate(self, question: str, retrieval: Retrieval, on_token: TokenSink | None = None) -> Answer:
-        chunks = retrieval.chunks
-        if retrieval.named_articles:
-            chunks = [c for c in chunks if c.chunk_id in retrieval.named_articles]
-        else:
-            chunks = chunks[: self.settings.evidence_chunks]
         if retrieval.missing_article:
             return refusal(
-                question, retrieval, f"{REFUSAL} {retrieval.missing_article} does not exist in the indexed text."
+                question, retrieval, f"{REFUSAL} {retrieval.missing_article} does not exist in the indexed text.", 0.0
             )
-        if not chunks:
-            return refusal(question, retrieval)
-        if reason := unanswerable_reason(question, retrieval):
-            return refusal(question, retrieval, reason)
-        units = [u for chunk in chunks for u in evidence_units(chunk)]
-        self.score(question, units, retrieval.dense_trust)
+        if retrieval.missing_law:
+            return refusal(question, retrieval, f"{REFUSAL} {_law_label(retrieval.missing_law)} is not indexed.", 0.0)
+        if not retrieval.chunks:
+            return refusal(question, retrieval, confidence=0.0)
+        found = self.candidates(question, retrieval)
+        if not found.windows:
+            return refusal(question, retrieval, self._elsewhere(found), 0.0)
+        scores = self.model.window.logit(found.rows)
+        best = int(np.argmax(scores))
+        probability = float(self.model.answerable.probability(self.answerable_row(found, best, float(scores[best])))[0])
+        threshold = self.settings.refusal_threshold
+        if probability < (self.model.threshold if threshold is None else threshold):
+            return refusal(question, retrieval, self._why_not(found, best), probability)
+        chosen = self._extend(found, best)
+        second = self._second(found, scores, best, chosen)
+        quoted = [chosen] + ([second] if second is not None else [])
+        answer = compose(question, retrieval, [(q.text, [q]) for window in quoted for q in _quotes(window)])
+        answer.confidence = probability
+        if found.windows[best].passage.chunks[0].metadata.get("lang") not in (None, found.frame.lang):
+            language = _LANGUAGE_NAMES.get(str(found.windows[best].passage.chunks[0].metadata.get("lang")), "")
+            answer.note = f"Quoted in {language}: the indexed documents hold this article in {language} only."
+        return answer
+
+    def candidates(self, question: str, retrieval: Retrieval, embed_all: bool = False) -> Candidates:
+        """The windows of the evidence with their features; ``embed_all`` embeds every window (for fitting)."""
+        question_frame = frame(question)
+        chunks, named = self._evidence_chunks(question_frame, retrieval)
+        top = retrieval.chunks[: self.settings.evidence_chunks]
+        other = [c for c in top if c.metadata.get("lang") != question_frame.lang]
+        passages = ev.passages(chunks, self.lookup)
+        windows = [w for p in passages for w in ev.windows(p)]
+        weights = {t: self.idf(t) for t in dict.fromkeys(tokenize(question)) if t not in INTERROGATIVE_TOKENS}
+        found = Candidates(question_frame, windows, np.zeros((len(windows), len(WINDOW_FEATURES))), weights)
+        found.named = named
+        # Named only when nothing in the question's language competes: a Chinese chunk that the dense retriever
+        # ranks fifth for an English question is usually noise (the bundled model does not read Chinese).
+        found.other_language = other if not named and not chunks else []
+        if not windows:
+            return found
+        found.context = {id(p): self._context_tokens(p) for p in passages}
+        unit_tokens = {id(u): set(tokenize(u.text)) for p in passages for u in p.units}
+        total = sum(weights.values()) or 1.0
+        focus_total = sum(self.idf(t) for t in question_frame.focus) or 1.0
+        for i, window in enumerate(windows):
+            tokens = set().union(*(unit_tokens[id(u)] for u in window.units)) | found.context[id(window.passage)]
+            ranks = [u.chunk.rank for u in window.units if u.chunk.rank]
+            found.rows[i] = (
+                sum(w for t, w in weights.items() if t in tokens) / total,
+                sum(self.idf(t) for t in question_frame.focus if t in tokens) / focus_total
+                if question_frame.focus
+                else 1.0,
+                types_present(question_frame, window, unit_tokens),
+                0.0,
+                1.0 / min(ranks) if ranks else 0.0,
+                float(window.units[0].position == 0),
+                float(len(window.units)),
+                min(window.chars, 1000) / 200.0,
+            )
+        self._dense(question, retrieval, found, embed_all)
+        return found
+
+    def answerable_row(self, found: Candidates, best: int, score: float) -> np.ndarray:
+        row = dict(zip(WINDOW_FEATURES, found.rows[best], strict=True))
+        window = found.windows[best]
+        tokens = set(tokenize(window.text)) | found.context.get(id(window.passage), set())
+        missing = [w for t, w in found.weights.items() if t not in tokens]
+        peak = max(found.weights.values(), default=1.0) or 1.0
+        values = {
+            "window_score": score,
+            "lexical": row["lexical"],
+            "focus": row["focus"],
+            "types": row["types"],
+            "dense": row["dense"],
+            "rank": row["rank"],
+            "missing_idf": max(missing, default=0.0) / peak,
+            "trust": self.embedder.coverage(found.frame.text),
+            "named_article": float(found.named),
+            "typed": float(bool(found.frame.types) or found.frame.wants_quantity),
+        }
+        return np.asarray([[values[name] for name in ANSWERABLE_FEATURES]])
+
+    # --- evidence ----------------------------------------------------------------------------------------------
+
+    def _evidence_chunks(self, question: QuestionFrame, retrieval: Retrieval) -> tuple[list[RetrievedChunk], bool]:
+        """The chunks whose windows compete: a named article's (in the question's language when it has one), else
+        the top chunks in the question's language."""
         if retrieval.named_articles:
-            chosen = [u for u in units if u.chunk.chunk_id == retrieval.named_articles[0]][:1]
-        else:
-            best = max(units, key=lambda u: u.score)
-            if best.score < self.settings.min_support:
-                return refusal(question, retrieval)
-            if missing := missing_kind(question, [best]):
-                return refusal(question, retrieval, f"{REFUSAL} They give no {missing} for it.")
-            ranked = sorted(units, key=lambda u: -u.score)
-            chosen = [u for u in ranked if u.score >= best.score * self.settings.keep_ratio][
-                : self.settings.max_sentences
-            ]
-        if missing := missing_kind(question, chosen):
-            return refusal(question, retrieval, f"{REFUSAL} They give no {missing} for it.")
-        parts: list[EvidenceUnit] = []
-        for unit in chosen:
-            context = self._context(unit)
-            if context is not None and all(context.start != p.start for p in parts):
-                parts.append(context)
-            parts.append(unit)
-        return compose(question, retrieval, [(u.text, [u]) for u in parts])
+            named = [c for c in retrieval.chunks if c.chunk_id in retrieval.named_articles]
+            same = [c for c in named if c.metadata.get("lang") == question.lang]
+            return (same or named), True
+        same = [c for c in retrieval.chunks if c.metadata.get("lang", question.lang) == question.lang]
+        # A question naming a law is about that law: its chunks, when retrieved, are the evidence.
+        named = [c for c in same if c.metadata.get("title") in retrieval.named_titles]
+        return (named or same)[: self.settings.evidence_chunks], False
 
-    def _context(self, unit: EvidenceUnit) -> EvidenceUnit | None:
-        """What a quoted unit needs in order to be read alone, when an earlier chunk of its article holds it:
-        the sentence introducing a numbered item ("…有下列情形之一的:"), or the paragraph that "本条第一款" or
-        "前款" points back to."""
-        if ITEM.match(unit.text):
-            chunk: RetrievedChunk | None = unit.chunk
-            while chunk is not None:
-                for candidate in reversed([u for u in evidence_units(chunk) if u.end <= unit.start]):
-                    first = candidate.text.split("\n", 1)[0]
-                    if first.endswith(":"):
-                        return EvidenceUnit(
-                            chunk, candidate.start, candidate.start + len(first), first, candidate.score
-                        )
-                    if not ITEM.match(candidate.text):
-                        return None
-                chunk = self._previous_chunk(chunk)
-        elif ZH_BACK_REFERENCE.match(unit.text) and unit.start == unit.chunk.start:
-            previous = self._previous_chunk(unit.chunk)
-            if previous is not None:
-                units = evidence_units(previous)
-                return units[0] if unit.text.startswith("本条第一款") else units[-1]
+    def _context_tokens(self, passage: ev.Passage) -> set[str]:
+        """What a window is read with: its document's title (and the law's other names) and its heading path."""
+        chunk = passage.chunks[0]
+        title = str(chunk.metadata.get("title", ""))
+        names = " ".join(LAW_NAMES.get(law_key(title), ()))
+        return set(tokenize(f"{title} {names} {law_key(title)} {chunk.heading_path}"))
+
+    def _dense(self, question: str, retrieval: Retrieval, found: Candidates, embed_all: bool) -> None:
+        """Embedding similarity of the windows most worth it: all with ``embed_all``, else the best few by the
+        other features (embedding every sentence of the evidence costs ~7 ms each on a CPU)."""
+        column = WINDOW_FEATURES.index("dense")
+        order = np.argsort(-self.model.window.logit(found.rows), kind="stable")
+        picked = order if embed_all else order[: self.settings.dense_windows]
+        units = list({id(u): u for i in picked for u in found.windows[i].units}.values())
+        if not embed_all:
+            units = units[: self.settings.dense_units]
+        vectors = self._unit_vectors([u.text for u in units])
+        by_unit = {id(u): v for u, v in zip(units, vectors, strict=True)}
+        query = retrieval.question_vector
+        if query is None:
+            query = self.embedder.embed([question])[0]
+        trust = retrieval.dense_trust
+        for i in picked:
+            members = [by_unit[id(u)] for u in found.windows[int(i)].units if id(u) in by_unit]
+            if len(members) < len(found.windows[int(i)].units):
+                continue
+            summed = np.sum(members, axis=0)
+            norm = float(np.linalg.norm(summed)) or 1.0
+            found.rows[int(i), column] = float(summed @ query) / norm * trust
+        if not embed_all:  # the others keep the feature's fitted mean: no evidence either way
+            mean = self.model.window.mean[column]
+            unseen = np.setdiff1d(np.arange(len(found.windows)), picked[: len(picked)])
+            found.rows[unseen, column] = mean
+
+    def _unit_vectors(self, texts: Sequence[str]) -> list[np.ndarray]:
+        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        if missing:
+            for text, vector in zip(missing, self.embedder.embed(missing), strict=True):
+                self._vectors[text] = vector
+            while len(self._vectors) > _CACHE_SIZE:
+                self._vectors.popitem(last=False)
+        for text in texts:
+            self._vectors.move_to_end(text)
+        return [self._vectors[t] for t in texts]
+
+    # --- shaping the answer ------------------------------------------------------------------------------------
+
+    def _extend(self, found: Candidates, best: int) -> ev.Window:
+        """A question for a maximum or minimum sees every tier of the provision: the window grows by the other
+        units of its passage that state a figure."""
+        window = found.windows[best]
+        if not (found.frame.extreme and found.frame.wants_quantity):
+            return window
+        units = {u.position: u for u in window.units}
+        for unit in window.passage.units:
+            if unit.position not in units and type_present("number", unit.text):
+                units[unit.position] = unit
+        return ev.Window(window.passage, [units[p] for p in sorted(units)][: self.settings.max_tier_units])
+
+    def _second(self, found: Candidates, scores: np.ndarray, best: int, chosen: ev.Window) -> ev.Window | None:
+        """A second window when the question has two parts: scoring nearly as well, not overlapping the first,
+        and covering question terms the first does not."""
+        covered = self._covered(found, chosen)
+        margin = self.settings.second_window_margin
+        for i in np.argsort(-scores, kind="stable")[1:]:
+            window = found.windows[int(i)]
+            if scores[int(i)] < scores[best] - margin:
+                return None
+            if window.overlaps(chosen):
+                continue
+            gain = self._covered(found, window) - covered
+            total = sum(found.weights.values()) or 1.0
+            if sum(found.weights[t] for t in gain) / total >= self.settings.second_window_gain:
+                return window
         return None
 
-    def _previous_chunk(self, chunk: RetrievedChunk) -> RetrievedChunk | None:
-        """The chunk before this one when it continues the same article."""
-        index = int(chunk.metadata.get("chunk_index", 0))
-        if index == 0:
+    def _covered(self, found: Candidates, window: ev.Window) -> set[str]:
+        tokens = set(tokenize(window.text)) | found.context.get(id(window.passage), set())
+        return {t for t in found.weights if t in tokens}
+
+    def _why_not(self, found: Candidates, best: int) -> str:
+        window = found.windows[best]
+        missing_types = [kind for kind in sorted(found.frame.types - {LIST}) if not type_present(kind, window.text)]
+        if elsewhere := self._elsewhere(found):
+            return elsewhere
+        if missing_types:
+            return f"{REFUSAL} The closest passage gives no {type_names(missing_types)}."
+        return REFUSAL
+
+    def _elsewhere(self, found: Candidates) -> str:
+        """A refusal that names documents in another language which may hold the answer."""
+        titles = list(dict.fromkeys(str(c.metadata.get("title", c.doc_id)) for c in found.other_language[:3]))
+        if not titles:
+            return REFUSAL
+        language = _LANGUAGE_NAMES.get(str(found.other_language[0].metadata.get("lang", "")), "another language")
+        asked = _LANGUAGE_NAMES.get(found.frame.lang, found.frame.lang)
+        return (
+            f"{REFUSAL} No {asked} passage answers it; these documents in {language} may: "
+            + "; ".join(f"《{t}》" if language == "Chinese" else t for t in titles)
+            + "."
+        )
+
+    # --- for LLM generators ------------------------------------------------------------------------------------
+
+    def locate(self, sentence: str, chunk: RetrievedChunk, trust: float) -> EvidenceUnit | None:
+        """The unit of ``chunk`` that best supports ``sentence`` (where an LLM's citation points)."""
+        units = ev.units_of(chunk)
+        if not units:
             return None
-        previous = self.lookup([f"{chunk.chunk_id.rsplit(':', 1)[0]}:{index - 1}"])
-        if previous and previous[0].heading_path == chunk.heading_path:
-            return replace(previous[0], rank=chunk.rank)
-        return None
+        vectors = self._unit_vectors([u.text for u in units])
+        query = self.embedder.embed([sentence])[0]
+        weights = {t: self.idf(t) for t in tokenize(sentence)}
+        total = sum(weights.values()) or 1.0
 
-    def score(self, question: str, units: list[EvidenceUnit], dense_trust: float) -> None:
-        """Embedding similarity (as far as the model can read the question) plus query-term overlap.
+        def score(unit: ev.Unit, vector: np.ndarray) -> float:
+            tokens = set(tokenize(unit.text))
+            overlap = sum(w for t, w in weights.items() if t in tokens) / total
+            return trust * float(vector @ query) + overlap
 
-        A sentence lacking what the question asks for (a figure, an amount, a date, a name) is marked down.
-        """
-        vectors = self.embedder.embed([question] + [u.text for u in units])
-        dense = vectors[1:] @ vectors[0]
-        query_weights = {t: self.idf(t) for t in tokenize(question)}
-        total = sum(query_weights.values()) or 1.0
-        weight = self.settings.dense_share * dense_trust
-        for unit, similarity in zip(units, dense):
-            overlap = sum(w for t, w in query_weights.items() if t in set(tokenize(unit.text))) / total
-            rank_prior = 0.05 / unit.chunk.rank if unit.chunk.rank else 0.0
-            unit.score = float(weight * similarity + (1 - weight) * overlap + rank_prior)
-            if missing_kind(question, [unit]):
-                unit.score *= 0.7
+        scored = [(score(u, v), u) for u, v in zip(units, vectors, strict=True)]
+        value, unit = max(scored, key=lambda pair: pair[0])
+        return EvidenceUnit(unit.chunk, unit.start, unit.end, unit.text, value)
 
 
-def unanswerable_reason(question: str, retrieval: Retrieval) -> str:
-    """Cheap signs that the documents cannot answer: a named entity or law they never mention."""
-    evidence = " ".join(c.text + " " + str(c.metadata.get("title", "")) for c in retrieval.chunks).lower()
-    for name in _BOOK_TITLE.findall(question):
-        short = name.removeprefix("中华人民共和国")
-        if short not in evidence:
-            return f"{REFUSAL} 《{name}》 is not among the indexed documents."
-    body = question.strip()
-    for word in _PROPER.findall(body):
-        if word.lower() not in evidence and word.lower() not in {"article", "what", "which", "how", "does", "is"}:
-            return f"{REFUSAL} They do not mention {word}."
-    return ""
+def _quotes(window: ev.Window) -> list[EvidenceUnit]:
+    """The window as verbatim quotes: one per run of units contiguous within one chunk."""
+    quotes = []
+    for run in ev.parts(window):
+        chunk = run[0].chunk
+        start, end = run[0].start, run[-1].end
+        quotes.append(EvidenceUnit(chunk, start, end, chunk.text[start - chunk.start : end - chunk.start]))
+    return quotes
 
 
-def missing_kind(question: str, chosen: list[EvidenceUnit]) -> str:
-    """What the question asks for that the chosen evidence lacks: a figure, an amount, a date or a name.
+def _law_label(law: str) -> str:
+    names = LAW_NAMES.get(law)
+    if names:
+        return f"The {names[0].title().replace(' Of ', ' of ').replace(' On ', ' on ')} (《{law}》)"
+    return f"《{law}》"
 
-    The evidence must also name what is measured or done: a question about a budget is not answered by a
-    sentence that gives an output target, nor "who is the president" by a sentence naming founders.
-    """
-    text = " ".join(u.text for u in chosen)
-    tokens = set(tokenize(text))
-    if money := _MONEY_Q.search(question):
-        focus = money.group(1) or money.group(2) or ""
-        if not _HAS_MONEY.search(text) or not set(tokenize(focus)) <= tokens:
-            return "amount"
-    if _QUANTITY_Q.search(question) and not _HAS_NUMBER.search(_YEAR.sub(" ", text)):
-        return "figure"
-    if _DATE_Q.search(question) and not _HAS_DATE.search(text):
-        return "date"
-    if who := _WHO_Q.match(question):
-        asked = {w.lower() for w in re.findall(r"[A-Za-z]+", question)}
-        if not any(set(n.lower().split()) - asked for n in _NAME.findall(text)):
-            return "name"
-        if not set(tokenize(who.group(1))) <= tokens:
-            return "name"
-    return ""
+
+def _load_model() -> AnswerModel:
+    from .scoring import MODEL_FILE
+
+    return AnswerModel.load() if MODEL_FILE.is_file() else default_model()

@@ -11,7 +11,7 @@ from ..prompts import REFUSAL_SENTINEL, answer_messages
 from ..retrieve import Retrieval
 from ..settings import LLMSettings
 from ..types import Answer
-from .base import REFUSAL, EvidenceUnit, Generator, TokenSink, compose, evidence_units, refusal
+from .base import REFUSAL, EvidenceUnit, Generator, TokenSink, compose, refusal
 from .extractive import ExtractiveGenerator
 
 _MARKERS = re.compile(r"\s*\[(\d+)\]")
@@ -75,6 +75,4 @@ class LLMGenerator(Generator):
         chunk = next((c for c in retrieval.chunks if c.chunk_id == chunk_id), None)
         if chunk is None:
             return None
-        units = evidence_units(chunk)
-        self.extractive.score(sentence, units, retrieval.dense_trust)
-        return max(units, key=lambda u: u.score, default=None)
+        return self.extractive.locate(sentence, chunk, retrieval.dense_trust)

@@ -1,0 +1,188 @@
+"""Evidence as the answer step reads it: passages of neighbouring chunks, their citable units, candidate windows.
+
+A unit is a sentence, a provision's clause group (a Chinese 款 is never cut at its "；"), a numbered item, or a
+list's lead sentence. A window is what an answer may quote: one to three neighbouring units of one passage
+(a passage never crosses an article or a section heading), or a list's lead sentence with its items.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+
+from ..chunking import split_sentences, version_of
+from ..types import RetrievedChunk
+
+ITEM = re.compile(
+    r"^(?:[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|[一二三四五六七八九十]+、|\d+[.、)）](?!\d)|\(?[a-z]\))\s*"
+)
+"""A numbered item: （一）, (1), 1., 1、, 一、, (a), a)."""
+_LEAD_END = (":", "：")
+_CLAUSE_END = ("；", ";")
+MAX_WINDOW_UNITS = 3
+MAX_LIST_ITEMS = 12
+
+
+@dataclass
+class Unit:
+    chunk: RetrievedChunk
+    start: int
+    """Offsets into the document's text, like the chunk's."""
+    end: int
+    text: str
+    kind: str
+    """'sentence', 'item' (a numbered item) or 'lead' (a sentence ending in ':' that items follow)."""
+    position: int = 0
+    """Index of the unit in its passage."""
+
+
+@dataclass
+class Passage:
+    """Consecutive chunks of one document version under one heading path, read as one text."""
+
+    chunks: list[RetrievedChunk]
+    units: list[Unit] = field(default_factory=list)
+
+    @property
+    def heading_path(self) -> str:
+        return self.chunks[0].heading_path
+
+    @property
+    def best_rank(self) -> int:
+        ranks = [c.rank for c in self.chunks if c.rank]
+        return min(ranks) if ranks else 0
+
+
+@dataclass
+class Window:
+    passage: Passage
+    units: list[Unit]
+
+    @property
+    def text(self) -> str:
+        return " ".join(u.text for u in self.units)
+
+    @property
+    def key(self) -> tuple[str, int, int]:
+        return (self.units[0].chunk.doc_id, self.units[0].start, self.units[-1].end)
+
+    @property
+    def chars(self) -> int:
+        return sum(u.end - u.start for u in self.units)
+
+    def contains(self, other: Window) -> bool:
+        mine = {(u.chunk.doc_id, u.start) for u in self.units}
+        return all((u.chunk.doc_id, u.start) in mine for u in other.units)
+
+    def overlaps(self, other: Window) -> bool:
+        mine = {(u.chunk.doc_id, u.start) for u in self.units}
+        return any((u.chunk.doc_id, u.start) in mine for u in other.units)
+
+
+def units_of(chunk: RetrievedChunk) -> list[Unit]:
+    """The citable units of one chunk, with exact offsets."""
+    spans = split_sentences(chunk.text)
+    merged: list[tuple[int, int]] = []
+    for s, e in spans:
+        # A clause ending in "；" runs on to the next on the same line: a provision's tiers stay together.
+        if merged and chunk.text[merged[-1][1] - 1] in _CLAUSE_END and "\n" not in chunk.text[merged[-1][1] : s]:
+            merged[-1] = (merged[-1][0], e)
+        else:
+            merged.append((s, e))
+    units = []
+    for s, e in merged:
+        text = chunk.text[s:e]
+        kind = "item" if ITEM.match(text) else "lead" if text.endswith(_LEAD_END) else "sentence"
+        units.append(Unit(chunk, chunk.start + s, chunk.start + e, text, kind))
+    return units
+
+
+def neighbour_ids(chunk: RetrievedChunk) -> list[str]:
+    """Ids of the chunks just before and after this one in its document."""
+    index = int(chunk.metadata.get("chunk_index", 0))
+    total = int(chunk.metadata.get("n_chunks", index + 1))
+    version = version_of(chunk.chunk_id)
+    return [f"{version}:{i}" for i in (index - 1, index + 1) if 0 <= i < total]
+
+
+def passages(
+    chunks: Sequence[RetrievedChunk], lookup: Callable[[list[str]], list[RetrievedChunk]]
+) -> list[Passage]:
+    """The chunks with their neighbours under the same heading, merged into passages, best-ranked first.
+
+    A sentence that leans on the one before it ("vouchers covering these areas") or a numbered item whose lead
+    sentence ended the previous chunk is then read with what it needs."""
+    by_id = {c.chunk_id: c for c in chunks}
+    wanted = [i for c in chunks for i in neighbour_ids(c) if i not in by_id]
+    for neighbour in lookup(list(dict.fromkeys(wanted))):
+        by_id.setdefault(neighbour.chunk_id, replace(neighbour, rank=0))
+    ranked = {c.chunk_id for c in chunks}
+    groups: dict[tuple[str, str], list[RetrievedChunk]] = {}
+    for chunk in by_id.values():
+        groups.setdefault((version_of(chunk.chunk_id), chunk.heading_path), []).append(chunk)
+    found: list[Passage] = []
+    for members in groups.values():
+        members.sort(key=lambda c: int(c.metadata.get("chunk_index", 0)))
+        run: list[RetrievedChunk] = []
+        for chunk in members:
+            if run and int(chunk.metadata.get("chunk_index", 0)) != int(run[-1].metadata.get("chunk_index", 0)) + 1:
+                found.append(Passage(run))
+                run = []
+            run.append(chunk)
+        found.append(Passage(run))
+    kept = [p for p in found if any(c.chunk_id in ranked for c in p.chunks)]
+    for passage in kept:
+        passage.units = [u for c in passage.chunks for u in units_of(c)]
+        for position, unit in enumerate(passage.units):
+            unit.position = position
+    return sorted(kept, key=lambda p: p.best_rank or 10**6)
+
+
+def windows(passage: Passage) -> list[Window]:
+    """Every window of the passage: runs of one to three units, and each list lead with its items."""
+    units = passage.units
+    found: list[Window] = []
+    for first in range(len(units)):
+        for size in range(1, MAX_WINDOW_UNITS + 1):
+            if first + size <= len(units):
+                found.append(Window(passage, units[first : first + size]))
+    for position, unit in enumerate(units):
+        if unit.kind != "lead":
+            continue
+        items: list[Unit] = []
+        for follower in units[position + 1 :]:
+            if follower.kind != "item" or len(items) == MAX_LIST_ITEMS:
+                break
+            items.append(follower)
+        if not items:
+            continue
+        if len(items) > 2:
+            found.append(Window(passage, [unit, *items]))
+        if len(items) > 2:  # one item with its lead (contiguous runs above cover the first two)
+            found.extend(Window(passage, [unit, item]) for item in items[2:])
+    return found
+
+
+def lead_of(unit: Unit, passage: Passage) -> Unit | None:
+    """The lead sentence a numbered item belongs to, when the passage holds it."""
+    if unit.kind != "item":
+        return None
+    for earlier in reversed(passage.units[: unit.position]):
+        if earlier.kind == "lead":
+            return earlier
+        if earlier.kind != "item":
+            return None
+    return None
+
+
+def parts(window: Window) -> list[list[Unit]]:
+    """The window as citable parts: runs of units that are contiguous within one chunk."""
+    found: list[list[Unit]] = []
+    for unit in window.units:
+        last = found[-1][-1] if found else None
+        if last is not None and last.chunk.chunk_id == unit.chunk.chunk_id and unit.position == last.position + 1:
+            found[-1].append(unit)
+        else:
+            found.append([unit])
+    return found

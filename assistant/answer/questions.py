@@ -1,0 +1,256 @@
+"""What a question asks for, read from its structure: the expected answer type, its focus, its salient terms.
+
+The answer type comes from a small general taxonomy (amount, number, percentage, time, agent, place, list,
+yes/no, definition), read from the question's interrogative phrase: "how much", "when", "which department",
+"是否", "哪个部门", "多久". The focus is the head of what is asked about ("the minimum registered capital",
+"罚款"): a near-miss question asks for an attribute the evidence does not state, and its focus is what shows it.
+Nothing here names a topic of any document.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from ..language import fold, has_cjk
+from ..lexical import EN_STOP, ZH_STOP, tokenize
+
+AMOUNT, NUMBER, PERCENT, TIME, AGENT, PLACE, LIST, YESNO, DEFINITION = (
+    "amount",
+    "number",
+    "percentage",
+    "time",
+    "agent",
+    "place",
+    "list",
+    "yes/no",
+    "definition",
+)
+ANSWER_TYPES = (AMOUNT, NUMBER, PERCENT, TIME, AGENT, PLACE, LIST, YESNO, DEFINITION)
+
+# Nouns whose class says what kind of answer "which/what X" wants. General vocabulary of the taxonomy's classes.
+_AGENT_NOUNS = (
+    "department|departments|authority|authorities|body|bodies|agency|agencies|ministry|ministries|organ|organs|"
+    "office|government|governments|organisation|organisations|organization|organizations|institution|institutions|"
+    "regulator|regulators|commission|bureau|court|courts|entity|entities|person|persons|people|party|parties|"
+    "company|companies|firm|firms|operator|operators|provider|providers|official|officials|individual|individuals"
+)
+_PLACE_NOUNS = (
+    "city|cities|district|districts|province|provinces|region|regions|area|areas|country|countries|place|"
+    "places|location|locations|zone|zones|park|parks|site|sites|bank|address"
+)
+_TIME_NOUNS = (
+    "year|years|date|dates|month|months|day|days|time|deadline|deadlines|period|periods|duration|"
+    "time limit|time frame|timeframe|age|hours?|weeks?"
+)
+_QUANTITY_NOUNS = "percentage|percent|share|proportion|portion|rate|ratio"
+_EXTREME = re.compile(
+    r"\b(?:maximum|minimum|max|min|highest|lowest|upper limit|lower limit|cap|ceiling|at most|at least|up to)\b"
+    # "the most a firm can be fined", but not "the most difficult constraint"
+    r"|\bthe (?:most|least) (?:that )?(?:\w+ ){1,3}(?:can|could|may|might|will|would|must)\b"
+    r"|最高|最低|最多|最少|上限|下限|最长|最短|至多|至少",
+    re.I,
+)
+_EN_AUX = (
+    "is|are|was|were|do|does|did|can|could|may|might|must|shall|should|will|would|has|have|had|need|needs|"
+    "isn't|aren't|doesn't|don't|can't|won't"
+)
+_EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(rf"^(?:{_EN_AUX})\b", re.I), YESNO),
+    (re.compile(r"\bhow (?:long|soon|often|frequently)\b|\bby when\b|\bwhen\b|\bwithin (?:how|what)\b", re.I), TIME),
+    (re.compile(rf"\bhow many (?:\w+ )?(?:{_TIME_NOUNS})\b", re.I), TIME),
+    (re.compile(rf"\b(?:what|which)\s+(?:\w+\s+)?(?:{_TIME_NOUNS})\b", re.I), TIME),
+    (re.compile(rf"\b(?:what|which)\s+(?:{_QUANTITY_NOUNS})\b|\bwhat share\b", re.I), PERCENT),
+    (re.compile(r"\bhow much\b|\b(?:what|which)\s+(?:\w+\s+)?(?:amount|sum|total)\b", re.I), AMOUNT),
+    (re.compile(r"\bhow (?:many|large|big|high|far|old)\b", re.I), NUMBER),
+    (re.compile(r"^\s*(?:who|whom|whose)\b|\b(?:by|from|to|with) whom\b|\bwho\b", re.I), AGENT),
+    (re.compile(rf"\b(?:what|which)\s+(?:\w+\s+)?(?:{_AGENT_NOUNS})\b", re.I), AGENT),
+    (re.compile(rf"\bwhere\b|\b(?:what|which)\s+(?:\w+\s+)?(?:{_PLACE_NOUNS})\b", re.I), PLACE),
+    (
+        re.compile(
+            r"\b(?:what|which) (?:are|were)\b|\b(?:what|which) (?!is\b|was\b|does\b|has\b|this\b)\w+s\b|\blist\b"
+            r"|\bname the\b"
+            r"|\bwhat (?:kinds?|types?|categories|forms|sorts) of\b",
+            re.I,
+        ),
+        LIST,
+    ),
+    (
+        re.compile(
+            r"\bwhat (?:does|do|did) .{1,60}\bmean\b|\bwhat is meant by\b|\bdefin(?:e|ed|ition)\b|\bmeaning of\b|"
+            r"^\s*what is (?:an? )?(?!the\b)[\w'’ -]{1,40}$",
+            re.I,
+        ),
+        DEFINITION,
+    ),
+)
+_ZH_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"是否|能否|可否|是不是|有没有|可不可以|能不能|吗[？?]?$"), YESNO),
+    (re.compile(r"多久|多长时间|什么时候|何时|哪一?[年天]|几[月日天年]|哪个月|期限|时限|日期|几个工作日"), TIME),
+    (re.compile(r"百分之几|比例|比率|占比|几成"), PERCENT),
+    (re.compile(r"多少钱|罚多少|罚款.{0,4}多少|多少.{0,2}(?:元|费用|钱|罚款)|金额|费用是多少"), AMOUNT),
+    (re.compile(r"多少|几[个家项名人次倍条]|多大|多高"), NUMBER),
+    (re.compile(r"谁|哪[个些一]?(?:部门|机构|机关|单位|组织|主体|方|级)|什么(?:部门|机构|机关|单位|组织|主体)"), AGENT),
+    (re.compile(r"哪里|在哪(?![些个一])|什么地方|哪[个些一]?(?:地方|城市|地区|区域|省|市|区)"), PLACE),
+    (re.compile(r"什么是|是指什么|指什么|是什么意思|含义|定义|何谓"), DEFINITION),
+    (re.compile(r"哪些|包括什么|有什么|几类|几种"), LIST),
+)
+_ZH_QUESTION_WORD = re.compile(r"多少|多久|多长|几|哪|什么|谁|何|是否|怎样|如何")
+# The interrogative phrases that are followed by what is asked about: "how much X", "what X", "which X",
+# "what is the X" (but not "what does X do", whose X is the subject).
+_EN_HEAD = re.compile(
+    r"\b(?:how (?:much|many)|what|which)(?:\s+(?:is|are|was|were))?"
+    r"(?:\s+(?:the|a|an|its|their|this|that|these|those))?\s+(?!(?:does|do|did|has|have|had|can|could|may|might|"
+    r"must|shall|should|will|would|is|are|was|were)\b)",
+    re.I,
+)
+# Words that end a noun phrase in a question: prepositions, conjunctions, auxiliaries and other function words.
+_EN_PHRASE_END = re.compile(
+    r"^(?:for|of|in|on|at|to|by|from|with|within|under|into|about|over|after|before|since|during|per|than|that|which|"
+    r"who|whom|whose|when|where|why|how|if|whether|and|or|but|is|are|was|were|be|been|being|do|does|did|has|have|"
+    r"had|can|could|may|might|must|shall|should|will|would|the|a|an|this|these|those|its|their)$"
+)
+_WH_WORDS = re.compile(r"^(?:what|which|who|whom|whose|where|when|why|how|much|many|long)$")
+
+
+_TYPE_WORDS = set(
+    tokenize(f"{_AGENT_NOUNS} {_PLACE_NOUNS} {_TIME_NOUNS} {_QUANTITY_NOUNS}".replace("|", " ").replace("?", ""))
+) | {"部门", "机构", "机关", "单位", "组织", "主体", "钱", "时间", "期限", "时限", "日期", "地方", "比例"}
+
+
+INTERROGATIVE_TOKENS = frozenset(
+    [
+        *tokenize("much many long often soon mean meant"),
+        *("多少", "多久", "哪个", "哪些", "是否", "可以", "能否", "什么", "怎样", "如何", "哪", "几", "谁", "何时"),
+    ]
+)
+"""Tokens that ask rather than say: no evidence is expected to contain them."""
+_TYPE_NAMES = {
+    AMOUNT: "amount",
+    NUMBER: "figure",
+    PERCENT: "percentage",
+    TIME: "date or time limit",
+    AGENT: "body or person",
+    PLACE: "place",
+    DEFINITION: "definition",
+    LIST: "list",
+}
+
+
+def type_names(kinds: list[str]) -> str:
+    """'amount', 'amount or date or time limit': how a refusal names what the evidence lacks."""
+    return " or ".join(_TYPE_NAMES.get(kind, kind) for kind in kinds)
+
+
+@dataclass(frozen=True)
+class QuestionFrame:
+    text: str
+    lang: str
+    types: frozenset[str]
+    """The answer types asked for (usually one; empty when the question does not say)."""
+    focus: tuple[str, ...]
+    """Tokens (lexical.tokenize) of the head of what is asked about; empty when it is only the answer type."""
+    extreme: bool
+    """Asks for a maximum or minimum ("the most a firm can be fined", "最高罚款"): every tier must be seen."""
+
+    @property
+    def wants_quantity(self) -> bool:
+        return bool(self.types & {AMOUNT, NUMBER, PERCENT}) or (self.extreme and not self.types - {LIST})
+
+
+def main_clause(question: str) -> str:
+    """The clause that carries the interrogative: the question up to its first clause break after it."""
+    text = question.strip()
+    for mark in ("？", "?"):
+        text = text.split(mark, 1)[0]
+    return text
+
+
+def answer_types(question: str) -> frozenset[str]:
+    clause = main_clause(question)
+    rules = _ZH_TYPE_RULES if has_cjk(clause) else _EN_TYPE_RULES
+    found = [kind for pattern, kind in rules if pattern.search(clause)]
+    if not found:
+        return frozenset()
+    if found[0] == YESNO:
+        return frozenset({YESNO})  # "Is there a deadline …?" asks yes or no, whatever else it names
+    # The first rule that matches names the interrogative; a list question may ask for a list of a type too.
+    kinds = {found[0]}
+    if LIST in found and found[0] in (AGENT, PLACE):
+        kinds.add(LIST)
+    return frozenset(kinds)
+
+
+@lru_cache(maxsize=1)
+def _posseg() -> Any:
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba.posseg
+
+
+def _zh_focus(clause: str) -> list[str]:
+    """The noun right after the question word (多少费用, 哪个部门), else the last nouns before it (注册资本…是多少)."""
+    words = [(w, flag) for w, flag in _posseg().cut(clause) if w.strip()]
+    at = next((i for i, (w, _) in enumerate(words) if _ZH_QUESTION_WORD.match(w)), None)
+    if at is None:
+        return []
+    after = [(w, flag) for w, flag in words[at + 1 : at + 4] if w not in ("是", "为")][:2]
+    nouns_after = [w for w, flag in after if flag.startswith("n") and w not in ZH_STOP]
+    if nouns_after:
+        return nouns_after[:1]
+    before: list[str] = []
+    for w, flag in reversed(words[:at]):
+        if flag.startswith("n") or flag in ("vn", "j"):
+            before.insert(0, w)
+            if len(before) == 2:
+                break
+        elif before or flag.startswith(("x", "w")):
+            break
+    return before
+
+
+def _en_focus(clause: str) -> list[str]:
+    """The noun phrase after the interrogative ("what is the minimum registered capital for …" -> minimum
+    registered capital), up to the first function word; none after who/when/where or "what does …"."""
+    match = _EN_HEAD.search(clause)
+    if match is None:
+        return []
+    phrase: list[str] = []
+    for word in re.findall(r"[A-Za-z][A-Za-z'’-]*", clause[match.end() :]):
+        lowered = word.lower()
+        if _EN_PHRASE_END.match(lowered) or _WH_WORDS.match(lowered):
+            break
+        phrase.append(lowered)
+        if len(phrase) == 3:
+            break
+    return phrase
+
+
+def frame(question: str) -> QuestionFrame:
+    clause = main_clause(question)
+    zh = has_cjk(clause)
+    types = answer_types(question)
+    words = _zh_focus(clause) if zh else _en_focus(clause)
+    if words and not zh and types & {AGENT, PLACE, TIME, PERCENT} and set(tokenize(words[0])) <= _TYPE_WORDS:
+        words = []  # "which department enforces …": the head is the type; what follows is the verb phrase
+    # A noun that only names the answer's type ("which department", "哪个部门", "多少钱") is not an attribute
+    # the evidence must mention.
+    type_words = _TYPE_WORDS if types & {AGENT, PLACE, TIME, PERCENT} or zh else set()
+    extreme_words = set(tokenize(" ".join(m.group(0) for m in _EXTREME.finditer(clause))))
+    focus = [
+        t
+        for t in tokenize(" ".join(words))
+        if t not in type_words and t not in extreme_words and t not in EN_STOP and t not in ZH_STOP
+    ]
+    return QuestionFrame(
+        text=question,
+        lang="zh" if zh else "en",
+        types=types,
+        focus=tuple(dict.fromkeys(focus)),
+        extreme=bool(_EXTREME.search(fold(clause))),
+    )

@@ -1,0 +1,243 @@
+"""Features of candidate windows, and the two fitted linear models that read them.
+
+One model ranks the windows of the evidence (which one answers?); the other decides from the best window and
+the question whether the documents answer at all. Both are logistic regressions fitted on the dev splits of the
+gold sets by ``evals/fit_answer.py``, which writes ``answer_model.json`` beside this file with its
+cross-validated figures (docs/evals.md). No rule here names a word of any question.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .evidence import Unit, Window
+from .questions import AGENT, AMOUNT, DEFINITION, LIST, NUMBER, PERCENT, PLACE, TIME, YESNO, QuestionFrame
+
+MODEL_FILE = Path(__file__).with_name("answer_model.json")
+
+_ZH_NUM = "零〇一二两三四五六七八九十百千万亿"
+_NUMBER_WORDS = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|fifty|hundred|thousand|"
+    r"million|billion|trillion|dozens?|hundreds|thousands|half"
+)
+_MONEY = re.compile(
+    rf"(?:RMB|USD|US\$|\$|¥|￥|€)\s?(?:\d|(?:{_NUMBER_WORDS})\b)|\d[\d,.]*\s*(?:(?:million|billion|trillion)\s+)?"
+    rf"(?:yuan|dollars?|euros?|rmb)\b|[\d{_ZH_NUM}]+\s*(?:万|亿)?元|(?:{_NUMBER_WORDS})\s+(?:(?:million|billion)\s+)?yuan"
+    r"|percent of (?:the )?(?:previous|last|annual)|营业额百分之",
+    re.I,
+)
+_PERCENT = re.compile(r"\d\s*%|％|\bper ?cent\b|百分之|[一二三四五六七八九十]成(?![员立功])", re.I)
+_YEAR = re.compile(r"\b(?:1[89]|20)\d{2}\b")
+_REFERENCE = re.compile(
+    rf"\b(?:Article|Chapter|Section|paragraph|item|No\.)\s*\d+|第[\d{_ZH_NUM}]+[条款项章节]"
+    r"|(?:^|(?<=[\s:：;；]))[（(]\s*(?:\d+|[一二三四五六七八九十]+|[a-z])\s*[)）]|^\s*\d+[.、]",
+    re.I | re.M,
+)
+"""Cross-references and item numbers: figures that are not answers."""
+_NUMBER = re.compile(
+    rf"\d|(?<![第])[{_ZH_NUM}]+(?:[个家项名人次倍年日天月周元]|个月|个工作日|小时|周岁|分之)|\b(?:{_NUMBER_WORDS})\b",
+    re.I,
+)
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_TIME = re.compile(
+    rf"\b(?-i:{_MONTHS})\b|\b(?:1[89]|20)\d{{2}}\b|\d+\s*(?:年|月|日)|[{_ZH_NUM}\d]+\s*(?:个)?(?:工作日|日|天|小时|个月|月|年|周)"
+    rf"(?:内|以内|之内|以上|以下|前|后)?|\b(?:\d+|{_NUMBER_WORDS})[\s-]+(?:working[\s-]+)?"
+    r"(?:days?|hours?|weeks?|months?|years?)\b|每年|每季度|每月|每半年|年度|上半年|下半年|次月|次年|当年|季度"
+    r"|\b(?:annually|each year|every year|quarterly|monthly|yearly|per year|a year)\b",
+    re.I,
+)
+_AGENT = re.compile(
+    r"\b(?:Ministry|Department|Commission|Administration|Bureau|Council|Government|Committee|Institute|Court|"
+    r"Authority|Agency|Congress|Procuratorate|Office|Centre|Center|Association)\b|\bdepartments?\b"
+    r"|\bauthorit(?:y|ies)\b|\bthe State\b|\bregulators?\b|\bagenc(?:y|ies)\b"
+    r"|\b[A-Z][a-z]+ [A-Z][a-z]+(?: [A-Z][a-z]+)*\b|\b[A-Z]{2,}[a-z]*\b"
+    r"|部门|机关|机构|委员会|政府|办公室|国务院|网信|法院|检察院|主管|单位|协会|中心|[^\s，。；、]{1,6}[局厅部院]",
+)
+_PLACE = re.compile(
+    r"\b(?:in|at|on|along|across|near|inside|within) (?:the )?[A-Z][a-z]+|\b[A-Z][a-z]+(?:'s)? (?:District|City|"
+    r"Province|Bank|River|Park|Town|Zone)\b|[省市区县镇]|新片区|园区|境内|境外",
+)
+_DEFINITION = re.compile(
+    r"\bmeans?\b|\brefers? to\b|\bshall mean\b|\bis defined as\b|\bdefined\b|\binclud(?:e|es|ing)\b"
+    r"|是指|指的是|包括|所称",
+    re.I,
+)
+_ENUMERATION = re.compile(
+    r"[^,，、;；.。]+(?:[,，、][^,，、;；.。]+)+[,，]?\s*(?:\band\b|\bor\b|和|及|以及|或者|与)\s*[^,，、;；.。]+"
+    r"|(?:[^、，。；]+、){2,}",
+    re.I,
+)
+
+
+def type_present(kind: str, text: str) -> bool:
+    """Does ``text`` state something of the answer type ``kind``?"""
+    if kind == YESNO:
+        return True
+    if kind == AMOUNT:
+        return bool(_MONEY.search(text))
+    if kind == PERCENT:
+        return bool(_PERCENT.search(text))
+    if kind == NUMBER:
+        return bool(_NUMBER.search(_YEAR.sub(" ", _REFERENCE.sub(" ", text))))
+    if kind == TIME:
+        return bool(_TIME.search(_REFERENCE.sub(" ", text)))
+    if kind == AGENT:
+        return bool(_AGENT.search(text))
+    if kind == PLACE:
+        return bool(_PLACE.search(text))
+    if kind == DEFINITION:
+        return bool(_DEFINITION.search(text))
+    if kind == LIST:
+        return bool(_ENUMERATION.search(text))
+    return True
+
+
+def required_types(frame: QuestionFrame) -> set[str]:
+    kinds = set(frame.types) - {YESNO}
+    if frame.wants_quantity and not kinds:
+        kinds.add(NUMBER)
+    return kinds
+
+
+def types_present(frame: QuestionFrame, window: Window, unit_tokens: dict[int, set[str]]) -> float:
+    """Whether the window states what the question asks for: 1 when each required type is in a unit that names
+    the question's focus (or anywhere, when the question has none), 0.5 when only in another unit, 0 when absent.
+    A list is a lead with at least two of its items, or an enumeration ("A, B and C", "甲、乙、丙")."""
+    kinds = required_types(frame)
+    if not kinds:
+        return 1.0
+    focused = [u for u in window.units if set(frame.focus) & unit_tokens[id(u)]] if frame.focus else []
+    score = 1.0
+    for kind in kinds:
+        if kind == LIST:
+            items = sum(u.kind == "item" for u in window.units)
+            structured = any(u.kind in ("item", "lead") for u in window.passage.units)
+            found = items >= 2 if structured else type_present(LIST, window.text)
+            score = min(score, float(found))
+        else:
+            score = min(score, _presence(kind, focused or window.units, window.units))
+    return score
+
+
+def _presence(kind: str, focused: list[Unit], units: list[Unit]) -> float:
+    """1 in a unit naming the focus, 0.5 only elsewhere in the window (or, for an amount, a bare number), else 0."""
+    if any(type_present(kind, u.text) for u in focused):
+        return 1.0
+    if any(type_present(kind, u.text) for u in units):
+        return 0.5
+    if kind == AMOUNT and any(type_present(NUMBER, u.text) for u in focused):
+        return 0.5
+    return 0.0
+
+
+WINDOW_FEATURES = ("lexical", "focus", "types", "dense", "rank", "lead", "units", "chars")
+ANSWERABLE_FEATURES = (
+    "window_score",
+    "lexical",
+    "focus",
+    "types",
+    "dense",
+    "rank",
+    "missing_idf",
+    "trust",
+    "named_article",
+    "typed",
+)
+
+
+@dataclass
+class LinearModel:
+    """A logistic regression over named features, with the standardisation it was fitted with."""
+
+    features: tuple[str, ...]
+    weights: list[float]
+    bias: float
+    mean: list[float]
+    scale: list[float]
+
+    def logit(self, rows: np.ndarray) -> np.ndarray:
+        z = (rows - np.asarray(self.mean)) / np.asarray(self.scale)
+        return np.asarray(z @ np.asarray(self.weights) + self.bias, dtype=np.float64)
+
+    def probability(self, rows: np.ndarray) -> np.ndarray:
+        return np.asarray(1.0 / (1.0 + np.exp(-self.logit(rows))))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "features": list(self.features),
+            "weights": self.weights,
+            "bias": self.bias,
+            "mean": self.mean,
+            "scale": self.scale,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> LinearModel:
+        return cls(tuple(data["features"]), data["weights"], data["bias"], data["mean"], data["scale"])
+
+
+def fit_logistic(
+    rows: np.ndarray, labels: np.ndarray, features: tuple[str, ...], l2: float = 1.0, weights: np.ndarray | None = None
+) -> LinearModel:
+    """Logistic regression by Newton's method on standardised features, with an L2 penalty (no intercept penalty)."""
+    mean = rows.mean(axis=0)
+    scale = rows.std(axis=0)
+    scale[scale == 0] = 1.0
+    x = np.hstack([(rows - mean) / scale, np.ones((len(rows), 1))])
+    y = labels.astype(np.float64)
+    sample = np.ones(len(rows)) if weights is None else weights
+    beta = np.zeros(x.shape[1])
+    penalty = np.full(x.shape[1], l2)
+    penalty[-1] = 0.0
+    for _ in range(50):
+        p = 1.0 / (1.0 + np.exp(-(x @ beta)))
+        gradient = x.T @ (sample * (p - y)) + penalty * beta
+        hessian = (x * (sample * p * (1 - p))[:, None]).T @ x + np.diag(penalty) + 1e-9 * np.eye(x.shape[1])
+        step = np.linalg.solve(hessian, gradient)
+        beta -= step
+        if float(np.abs(step).max()) < 1e-8:
+            break
+    return LinearModel(features, beta[:-1].tolist(), float(beta[-1]), mean.tolist(), scale.tolist())
+
+
+@dataclass
+class AnswerModel:
+    window: LinearModel
+    answerable: LinearModel
+    threshold: float
+    """Probability of answerable below which the answer refuses (the operating point chosen by cross-validation)."""
+    report: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path = MODEL_FILE) -> AnswerModel:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(
+            LinearModel.from_json(data["window"]),
+            LinearModel.from_json(data["answerable"]),
+            float(data["threshold"]),
+            data.get("report", {}),
+        )
+
+    def save(self, path: Path = MODEL_FILE) -> None:
+        data = {
+            "window": self.window.to_json(),
+            "answerable": self.answerable.to_json(),
+            "threshold": self.threshold,
+            "report": self.report,
+        }
+        path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def default_model() -> AnswerModel:
+    """Weights to start from before any fit (and what evals/fit_answer.py improves on): coverage first."""
+    window = LinearModel(WINDOW_FEATURES, [2.0, 1.0, 1.0, 1.0, 0.5, 0.2, -0.3, -0.3], 0.0, [0.0] * 8, [1.0] * 8)
+    answerable = LinearModel(
+        ANSWERABLE_FEATURES, [0.5, 2.0, 1.0, 1.0, 1.0, 0.3, -1.0, 0.0, 1.0, 0.0], -2.0, [0.0] * 10, [1.0] * 10
+    )
+    return AnswerModel(window, answerable, 0.5)

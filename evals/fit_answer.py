@@ -1,0 +1,184 @@
+"""Fit the answer step's two models on the dev splits and write assistant/answer/answer_model.json.
+
+    .venv/bin/python evals/fit_answer.py [--index-dir DIR]
+
+The window model learns which candidate window quotes the gold evidence; the answerable model learns, from the
+best window and the question, whether the documents answer at all. Both are L2-regularised logistic regressions
+on a handful of features (assistant/answer/scoring.py). Cases are split into five folds by a hash of their id: each
+fold is scored by models fitted on the other four, which gives the cross-validated refusal AUC and the operating
+point (the threshold with the best balanced accuracy on those held-out scores). The final models are fitted on all
+cases. Only dev splits and the older, already-tuned sets are read: the test splits never are.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from assistant.answer.scoring import (  # noqa: E402
+    ANSWERABLE_FEATURES,
+    WINDOW_FEATURES,
+    AnswerModel,
+    LinearModel,
+    fit_logistic,
+)
+from assistant.evaluation import Case, Span, auc, load_dataset  # noqa: E402
+
+TRAINING_SETS = ("seed_en.jsonl", "zh_regulations.jsonl", "en_blind.dev.jsonl", "zh_blind.dev.jsonl")
+FOLDS = 5
+
+
+@dataclass
+class Example:
+    case: Case
+    rows: np.ndarray
+    labels: np.ndarray
+    answerable_rows: list[np.ndarray]
+    """Filled per model: the answerable features of the best window under that window model."""
+    found: object
+    fold: int
+
+
+def window_labels(found, gold: list[Span]) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """A window is right when at least half of it lies in gold evidence and it holds at least half of a gold span."""
+    labels = np.zeros(len(found.windows))
+    for i, window in enumerate(found.windows):
+        doc = window.units[0].chunk.doc_id
+        chars = {(doc, c) for u in window.units for c in range(u.start, u.end)}
+        gold_chars = {(g.doc_id, c) for g in gold for c in range(g.start, g.end)}
+        inside = len(chars & gold_chars)
+        holds = any(
+            len(chars & {(g.doc_id, c) for c in range(g.start, g.end)}) * 2 >= g.end - g.start for g in gold
+        )
+        labels[i] = float(inside * 2 >= len(chars) and holds)
+    return labels
+
+
+def fold_of(case_id: str) -> int:
+    return hashlib.sha256(case_id.encode()).digest()[1] % FOLDS
+
+
+def best_rows(examples: list[Example], window: LinearModel, generator) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
+    rows, labels = [], []
+    for ex in examples:
+        if ex.rows.shape[0] == 0:
+            continue
+        scores = window.logit(ex.rows)
+        best = int(np.argmax(scores))
+        rows.append(generator.answerable_row(ex.found, best, float(scores[best]))[0])
+        labels.append(float(ex.case.answerable))
+    return np.asarray(rows), np.asarray(labels)
+
+
+def fit_ranker(examples: list[Example]) -> LinearModel:
+    """Pairwise logistic regression: for every right and wrong window of one question, the right one should score
+    higher. Each question weighs the same, whatever its number of pairs."""
+    differences, weights = [], []
+    for ex in examples:
+        if not ex.case.answerable or not ex.labels.any() or ex.labels.all():
+            continue
+        right, wrong = ex.rows[ex.labels == 1], ex.rows[ex.labels == 0]
+        pairs = (right[:, None, :] - wrong[None, :, :]).reshape(-1, ex.rows.shape[1])
+        differences.append(pairs)
+        weights.append(np.full(len(pairs), 1.0 / len(pairs)))
+    x = np.vstack(differences)
+    w = np.concatenate(weights)
+    model = fit_logistic(np.vstack([x, -x]), np.concatenate([np.ones(len(x)), np.zeros(len(x))]), WINDOW_FEATURES,
+                         l2=1.0, weights=np.concatenate([w, w]))
+    # Differences are centred by construction: a window's score is its features over the fitted scale.
+    model.mean = [0.0] * len(WINDOW_FEATURES)
+    model.bias = 0.0
+    return model
+
+
+def fit(examples: list[Example], generator) -> tuple[LinearModel, LinearModel]:  # type: ignore[no-untyped-def]
+    window = fit_ranker(examples)
+    answer_rows, answer_labels = best_rows(examples, window, generator)
+    answerable = fit_logistic(answer_rows, answer_labels, ANSWERABLE_FEATURES, l2=1.0)
+    return window, answerable
+
+
+def operating_point(scores: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
+    """The threshold with the best balanced accuracy (answerable recall and refusal accuracy averaged)."""
+    best = (0.0, 0.5)
+    for threshold in np.unique(np.round(scores, 4)):
+        tpr = float(np.mean(scores[labels == 1] >= threshold))
+        tnr = float(np.mean(scores[labels == 0] < threshold))
+        best = max(best, ((tpr + tnr) / 2, float(threshold)))
+    return best[1], best[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--index-dir", type=Path, default=ROOT / "reports" / "index-fit")
+    parser.add_argument("--dry-run", action="store_true", help="Print the figures; do not write the model.")
+    args = parser.parse_args()
+
+    from assistant.pipeline import Assistant
+    from assistant.settings import Settings
+
+    corpus = ROOT / "corpus"
+    assistant = Assistant(Settings(index_dir=args.index_dir))
+    assistant.ingest([corpus])
+    generator = assistant.extractive
+    examples: list[Example] = []
+    for name in TRAINING_SETS:
+        for case in load_dataset(ROOT / "evals" / name, corpus):
+            retrieval = assistant.retrieve(case.question, case.filters)
+            found = generator.candidates(case.question, retrieval, embed_all=True)
+            labels = window_labels(found, case.gold) if case.answerable else np.zeros(len(found.windows))
+            examples.append(Example(case, found.rows, labels, [], found, fold_of(case.id)))
+    print(f"{len(examples)} cases ({sum(e.case.answerable for e in examples)} answerable), "
+          f"{sum(len(e.labels) for e in examples)} windows")
+
+    held_scores: list[float] = []
+    held_labels: list[float] = []
+    picked_right = 0
+    answerable_with_gold = 0
+    for fold in range(FOLDS):
+        train = [ex for ex in examples if ex.fold != fold]
+        test = [ex for ex in examples if ex.fold == fold]
+        window, answerable = fit(train, generator)
+        rows, labels = best_rows(test, window, generator)
+        held_scores.extend(answerable.probability(rows).tolist())
+        held_labels.extend(labels.tolist())
+        for ex in test:
+            if ex.case.answerable and ex.labels.any():
+                answerable_with_gold += 1
+                picked_right += int(ex.labels[int(np.argmax(window.logit(ex.rows)))] == 1)
+    scores = np.asarray(held_scores)
+    labels = np.asarray(held_labels)
+    cv_auc = auc(scores[labels == 1].tolist(), scores[labels == 0].tolist())
+    threshold, balanced = operating_point(scores, labels)
+    window, answerable = fit(examples, generator)
+    report = {
+        "cases": len(examples),
+        "answerable": int(sum(e.case.answerable for e in examples)),
+        "training_sets": list(TRAINING_SETS),
+        "cv_refusal_auc": round(cv_auc, 4),
+        "cv_balanced_accuracy": round(balanced, 4),
+        "cv_threshold": round(threshold, 4),
+        "cv_window_top1": round(picked_right / max(answerable_with_gold, 1), 4),
+        "answerable_with_a_right_window": answerable_with_gold,
+    }
+    for key, value in report.items():
+        print(f"{key}: {value}")
+    for model in (window, answerable):
+        print(" ".join(f"{f}={w:+.2f}" for f, w in zip(model.features, model.weights, strict=True)))
+    if not args.dry_run:
+        AnswerModel(window, answerable, threshold, report).save()
+        print("wrote assistant/answer/answer_model.json")
+
+
+if __name__ == "__main__":
+    main()
