@@ -114,8 +114,12 @@ def _named_laws(question: str) -> tuple[list[str], list[str]]:
 
 
 def mentioned(law: str, text: str) -> bool:
-    """Does lower-cased ``text`` name the law (its key, or any of its LAW_NAMES names)?"""
-    return law in text or any(name in text for name in LAW_NAMES.get(law, ()) if len(name) > 4)
+    """Does lower-cased ``text`` cite the law: 《law》 or its full Chinese title, or an English name of it?"""
+    if f"《{law}》" in text or f"{_PRC_PREFIX}{law}" in text:
+        return True
+    return any(
+        re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text) for name in LAW_NAMES.get(law, ()) if len(name) > 4
+    )
 
 
 def parse_question(question: str, known_titles: list[str]) -> StructureQuery:

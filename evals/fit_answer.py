@@ -27,9 +27,12 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from assistant.answer.scoring import (  # noqa: E402
     ANSWERABLE_FEATURES,
+    ANSWERABLE_SIGNS,
     WINDOW_FEATURES,
+    WINDOW_SIGNS,
     AnswerModel,
     LinearModel,
+    default_model,
     fit_logistic,
 )
 from assistant.evaluation import Case, Span, auc, load_dataset  # noqa: E402
@@ -50,17 +53,18 @@ class Example:
 
 
 def window_labels(found, gold: list[Span]) -> np.ndarray:  # type: ignore[no-untyped-def]
-    """A window is right when at least half of it lies in gold evidence and it holds at least half of a gold span."""
+    """A window is right when each of its quotes is a correct citation by the eval's rule (Span.matches) and at
+    least a third of its characters lie in gold evidence (so a padded window is not right)."""
+    from assistant.answer.evidence import parts
+
     labels = np.zeros(len(found.windows))
+    gold_chars = {(g.doc_id, c) for g in gold for c in range(g.start, g.end)}
     for i, window in enumerate(found.windows):
         doc = window.units[0].chunk.doc_id
-        chars = {(doc, c) for u in window.units for c in range(u.start, u.end)}
-        gold_chars = {(g.doc_id, c) for g in gold for c in range(g.start, g.end)}
-        inside = len(chars & gold_chars)
-        holds = any(
-            len(chars & {(g.doc_id, c) for c in range(g.start, g.end)}) * 2 >= g.end - g.start for g in gold
-        )
-        labels[i] = float(inside * 2 >= len(chars) and holds)
+        quotes = [Span(doc, run[0].start, run[-1].end) for run in parts(window)]
+        chars = {(doc, c) for q in quotes for c in range(q.start, q.end)}
+        correct = all(any(q.matches(g) for g in gold) for q in quotes)
+        labels[i] = float(correct and len(chars & gold_chars) * 3 >= len(chars))
     return labels
 
 
@@ -93,8 +97,14 @@ def fit_ranker(examples: list[Example]) -> LinearModel:
         weights.append(np.full(len(pairs), 1.0 / len(pairs)))
     x = np.vstack(differences)
     w = np.concatenate(weights)
-    model = fit_logistic(np.vstack([x, -x]), np.concatenate([np.ones(len(x)), np.zeros(len(x))]), WINDOW_FEATURES,
-                         l2=1.0, weights=np.concatenate([w, w]))
+    model = fit_logistic(
+        np.vstack([x, -x]),
+        np.concatenate([np.ones(len(x)), np.zeros(len(x))]),
+        WINDOW_FEATURES,
+        l2=1.0,
+        weights=np.concatenate([w, w]),
+        signs=WINDOW_SIGNS,
+    )
     # Differences are centred by construction: a window's score is its features over the fitted scale.
     model.mean = [0.0] * len(WINDOW_FEATURES)
     model.bias = 0.0
@@ -104,7 +114,7 @@ def fit_ranker(examples: list[Example]) -> LinearModel:
 def fit(examples: list[Example], generator) -> tuple[LinearModel, LinearModel]:  # type: ignore[no-untyped-def]
     window = fit_ranker(examples)
     answer_rows, answer_labels = best_rows(examples, window, generator)
-    answerable = fit_logistic(answer_rows, answer_labels, ANSWERABLE_FEATURES, l2=1.0)
+    answerable = fit_logistic(answer_rows, answer_labels, ANSWERABLE_FEATURES, l2=1.0, signs=ANSWERABLE_SIGNS)
     return window, answerable
 
 
@@ -131,10 +141,13 @@ def main() -> None:
     assistant = Assistant(Settings(index_dir=args.index_dir))
     assistant.ingest([corpus])
     generator = assistant.extractive
+    generator.model = default_model()  # whatever answer_model.json holds, features are computed the same
     examples: list[Example] = []
     for name in TRAINING_SETS:
         for case in load_dataset(ROOT / "evals" / name, corpus):
             retrieval = assistant.retrieve(case.question, case.filters)
+            if retrieval.missing_article or retrieval.missing_law or not retrieval.chunks:
+                continue  # refused before any model is asked
             found = generator.candidates(case.question, retrieval, embed_all=True)
             labels = window_labels(found, case.gold) if case.answerable else np.zeros(len(found.windows))
             examples.append(Example(case, found.rows, labels, [], found, fold_of(case.id)))

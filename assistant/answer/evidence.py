@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from ..chunking import split_sentences, version_of
+from ..language import fold
 from ..types import RetrievedChunk
 
 ITEM = re.compile(
@@ -91,8 +92,11 @@ def units_of(chunk: RetrievedChunk) -> list[Unit]:
         else:
             merged.append((s, e))
     units = []
+    title = fold(str(chunk.metadata.get("title", ""))).strip()
     for s, e in merged:
         text = chunk.text[s:e]
+        if fold(text).lstrip("# ").strip() == title:
+            continue  # the document's title line: it names the document, it states nothing
         kind = "item" if ITEM.match(text) else "lead" if text.endswith(_LEAD_END) else "sentence"
         units.append(Unit(chunk, chunk.start + s, chunk.start + e, text, kind))
     return units

@@ -8,6 +8,7 @@ retrieval rank; a second fitted model decides from the best one whether the docu
 
 from __future__ import annotations
 
+import logging
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -22,9 +23,10 @@ from ..structure import LAW_NAMES, law_key
 from ..types import Answer, RetrievedChunk
 from . import evidence as ev
 from .base import REFUSAL, EvidenceUnit, Generator, TokenSink, compose, refusal
-from .questions import INTERROGATIVE_TOKENS, LIST, QuestionFrame, frame, type_names
+from .questions import INTERROGATIVE_TOKENS, LIST, QuestionFrame, frame, proper_names, type_names
 from .scoring import ANSWERABLE_FEATURES, WINDOW_FEATURES, AnswerModel, default_model, type_present, types_present
 
+logger = logging.getLogger(__name__)
 _CACHE_SIZE = 20_000
 _LANGUAGE_NAMES = {"en": "English", "zh": "Chinese"}
 
@@ -115,14 +117,18 @@ class ExtractiveGenerator(Generator):
         total = sum(weights.values()) or 1.0
         focus_total = sum(self.idf(t) for t in question_frame.focus) or 1.0
         for i, window in enumerate(windows):
-            tokens = set().union(*(unit_tokens[id(u)] for u in window.units)) | found.context[id(window.passage)]
+            context = found.context[id(window.passage)]
+            tokens = set().union(*(unit_tokens[id(u)] for u in window.units)) | context
             ranks = [u.chunk.rank for u in window.units if u.chunk.rank]
             found.rows[i] = (
                 sum(w for t, w in weights.items() if t in tokens) / total,
+                max(sum(w for t, w in weights.items() if t in unit_tokens[id(u)] | context) for u in window.units)
+                / total,
                 sum(self.idf(t) for t in question_frame.focus if t in tokens) / focus_total
                 if question_frame.focus
                 else 1.0,
                 types_present(question_frame, window, unit_tokens),
+                0.0,
                 0.0,
                 1.0 / min(ranks) if ranks else 0.0,
                 float(window.units[0].position == 0),
@@ -149,8 +155,17 @@ class ExtractiveGenerator(Generator):
             "trust": self.embedder.coverage(found.frame.text),
             "named_article": float(found.named),
             "typed": float(bool(found.frame.types) or found.frame.wants_quantity),
+            "unknown_name": float(self._names_unknown(found.frame.text)),
         }
         return np.asarray([[values[name] for name in ANSWERABLE_FEATURES]])
+
+    def _names_unknown(self, question: str) -> bool:
+        """Does the question use a name (Shenzhen, 新加坡) that no indexed passage contains? Then it is about
+        something the documents do not cover, however well its other words match."""
+        unseen = self.idf("\uffff")  # a token no chunk holds: the highest IDF there is
+        return any(
+            self.idf(token) >= unseen - 1e-9 for name in proper_names(question) for token in tokenize(name)
+        )
 
     # --- evidence ----------------------------------------------------------------------------------------------
 
@@ -177,6 +192,7 @@ class ExtractiveGenerator(Generator):
         """Embedding similarity of the windows most worth it: all with ``embed_all``, else the best few by the
         other features (embedding every sentence of the evidence costs ~7 ms each on a CPU)."""
         column = WINDOW_FEATURES.index("dense")
+        unit_column = WINDOW_FEATURES.index("unit_dense")
         order = np.argsort(-self.model.window.logit(found.rows), kind="stable")
         picked = order if embed_all else order[: self.settings.dense_windows]
         units = list({id(u): u for i in picked for u in found.windows[i].units}.values())
@@ -195,10 +211,11 @@ class ExtractiveGenerator(Generator):
             summed = np.sum(members, axis=0)
             norm = float(np.linalg.norm(summed)) or 1.0
             found.rows[int(i), column] = float(summed @ query) / norm * trust
-        if not embed_all:  # the others keep the feature's fitted mean: no evidence either way
-            mean = self.model.window.mean[column]
-            unseen = np.setdiff1d(np.arange(len(found.windows)), picked[: len(picked)])
-            found.rows[unseen, column] = mean
+            found.rows[int(i), unit_column] = max(float(m @ query) for m in members) * trust
+        if not embed_all:  # the others are not compared: they rank below, as windows without similarity
+            unseen = np.setdiff1d(np.arange(len(found.windows)), picked)
+            found.rows[unseen, column] = 0.0
+            found.rows[unseen, unit_column] = 0.0
 
     def _unit_vectors(self, texts: Sequence[str]) -> list[np.ndarray]:
         missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
@@ -248,7 +265,9 @@ class ExtractiveGenerator(Generator):
 
     def _why_not(self, found: Candidates, best: int) -> str:
         window = found.windows[best]
-        missing_types = [kind for kind in sorted(found.frame.types - {LIST}) if not type_present(kind, window.text)]
+        missing_types = [
+            kind for kind in sorted(found.frame.types - {LIST}) if not type_present(kind, window.text, found.frame.time)
+        ]
         if elsewhere := self._elsewhere(found):
             return elsewhere
         if missing_types:
@@ -310,4 +329,9 @@ def _law_label(law: str) -> str:
 def _load_model() -> AnswerModel:
     from .scoring import MODEL_FILE
 
-    return AnswerModel.load() if MODEL_FILE.is_file() else default_model()
+    if MODEL_FILE.is_file():
+        model = AnswerModel.load()
+        if model.window.features == WINDOW_FEATURES and model.answerable.features == ANSWERABLE_FEATURES:
+            return model
+        logger.warning("%s was fitted for other features; run evals/fit_answer.py again", MODEL_FILE)
+    return default_model()

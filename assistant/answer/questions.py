@@ -18,6 +18,8 @@ from typing import Any
 from ..language import fold, has_cjk
 from ..lexical import EN_STOP, ZH_STOP, tokenize
 
+DATE, DURATION, FREQUENCY = "date", "duration", "frequency"
+"""What kind of time a question asks for: when something happens, how long it lasts, or how often."""
 AMOUNT, NUMBER, PERCENT, TIME, AGENT, PLACE, LIST, YESNO, DEFINITION = (
     "amount",
     "number",
@@ -89,15 +91,47 @@ _EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 _ZH_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"是否|能否|可否|是不是|有没有|可不可以|能不能|吗[？?]?$"), YESNO),
-    (re.compile(r"多久|多长时间|什么时候|何时|哪一?[年天]|几[月日天年]|哪个月|期限|时限|日期|几个工作日"), TIME),
+    (
+        re.compile(
+            r"多久|多长时间|什么时候|何时|哪一?[年天]|几[月日天年]|哪个月|期限|时限|日期|几个工作日|几次"
+            r"|多少(?:个)?(?:工作日|天|日|小时|年|个月|周)"
+        ),
+        TIME,
+    ),
     (re.compile(r"百分之几|比例|比率|占比|几成"), PERCENT),
-    (re.compile(r"多少钱|罚多少|罚款.{0,4}多少|多少.{0,2}(?:元|费用|钱|罚款)|金额|费用是多少"), AMOUNT),
+    (re.compile(r"多少钱|罚多少|罚款.{0,4}多少|多少[^，。？]{0,4}(?:元|费|钱|罚款)|金额|费用是多少|费率"), AMOUNT),
     (re.compile(r"多少|几[个家项名人次倍条]|多大|多高"), NUMBER),
     (re.compile(r"谁|哪[个些一]?(?:部门|机构|机关|单位|组织|主体|方|级)|什么(?:部门|机构|机关|单位|组织|主体)"), AGENT),
     (re.compile(r"哪里|在哪(?![些个一])|什么地方|哪[个些一]?(?:地方|城市|地区|区域|省|市|区)"), PLACE),
     (re.compile(r"什么是|是指什么|指什么|是什么意思|含义|定义|何谓"), DEFINITION),
     (re.compile(r"哪些|包括什么|有什么|几类|几种"), LIST),
 )
+_EN_TIME_KINDS = (
+    (re.compile(r"\bwhen\b|\bwhat (?:date|day|month|year)\b|\bwhich (?:date|day|month|year)\b", re.I), DATE),
+    (re.compile(r"\bhow (?:often|frequently)\b|\bhow many times\b|\bonce a\b", re.I), FREQUENCY),
+    (re.compile(r"\bhow (?:long|soon)\b|\bhow many\b|\bwithin\b|\bdeadline|\bperiod\b|\bduration\b", re.I), DURATION),
+)
+_ZH_TIME_KINDS = (
+    (re.compile(r"几月|哪一?天|何时|什么时候|哪一?年|几号|日期|哪个月"), DATE),
+    (re.compile(r"多久.{0,3}一次|几次|每年.{0,4}(?:几|多少)|频率|多长时间.{0,3}一次"), FREQUENCY),
+    (
+        re.compile(
+            r"多久|多长时间|多少(?:个)?(?:工作日|天|日|小时|年|个月|周)|几(?:个)?(?:工作日|天|年|个月|小时)|期限|时限"
+        ),
+        DURATION,
+    ),
+)
+
+
+def time_kind(question: str) -> str:
+    """For a time question: 'frequency' (how often), 'duration' (how long, within how many days) or 'date'."""
+    clause = main_clause(question)
+    for pattern, kind in _ZH_TIME_KINDS if has_cjk(clause) else _EN_TIME_KINDS:
+        if pattern.search(clause):
+            return kind
+    return DATE
+
+
 _ZH_QUESTION_WORD = re.compile(r"多少|多久|多长|几|哪|什么|谁|何|是否|怎样|如何")
 # The interrogative phrases that are followed by what is asked about: "how much X", "what X", "which X",
 # "what is the X" (but not "what does X do", whose X is the subject).
@@ -155,6 +189,8 @@ class QuestionFrame:
     """Tokens (lexical.tokenize) of the head of what is asked about; empty when it is only the answer type."""
     extreme: bool
     """Asks for a maximum or minimum ("the most a firm can be fined", "最高罚款"): every tier must be seen."""
+    time: str = ""
+    """For a time question, which kind of time: DATE, DURATION or FREQUENCY."""
 
     @property
     def wants_quantity(self) -> bool:
@@ -193,23 +229,57 @@ def _posseg() -> Any:
     return jieba.posseg
 
 
+_ZH_LINKING = frozenset(
+    [
+        "是",
+        "为",
+        "有",
+        "要",
+        "需要",
+        "需",
+        "应当",
+        "应",
+        "可以",
+        "可",
+        "能",
+        "会",
+        "最高",
+        "最多",
+        "最低",
+        "最少",
+        "最长",
+        "上限",
+        "下限",
+        "要求",
+        "规定",
+    ]
+)
+"""Words that may stand between what is asked about and the question word: "注册资本（要求）是多少"."""
+_ZH_GENERIC = frozenset(["意思", "内容", "规定", "要求", "情况", "东西", "内", "时候", "方面"])
+"""Nouns that only frame a question ("是什么意思", "有什么规定"): not an attribute the evidence must state."""
+
+
 def _zh_focus(clause: str) -> list[str]:
-    """The noun right after the question word (多少费用, 哪个部门), else the last nouns before it (注册资本…是多少)."""
+    """The noun right after the question word (多少费用), else the nouns just before it with only linking words
+    between (注册资本要求是多少); none when the question word follows anything else (企业必须在多少个工作日内)."""
     words = [(w, flag) for w, flag in _posseg().cut(clause) if w.strip()]
     at = next((i for i, (w, _) in enumerate(words) if _ZH_QUESTION_WORD.match(w)), None)
     if at is None:
         return []
-    after = [(w, flag) for w, flag in words[at + 1 : at + 4] if w not in ("是", "为")][:2]
-    nouns_after = [w for w, flag in after if flag.startswith("n") and w not in ZH_STOP]
+    after = [(w, flag) for w, flag in words[at + 1 : at + 4] if w not in ("是", "为", "个", "种", "项", "类")][:1]
+    nouns_after = [w for w, flag in after if flag.startswith("n") and w not in ZH_STOP and w not in _ZH_GENERIC]
     if nouns_after:
-        return nouns_after[:1]
+        return nouns_after
     before: list[str] = []
     for w, flag in reversed(words[:at]):
         if flag.startswith("n") or flag in ("vn", "j"):
-            before.insert(0, w)
+            if w not in _ZH_GENERIC:
+                before.insert(0, w)
             if len(before) == 2:
                 break
-        elif before or flag.startswith(("x", "w")):
+        elif not before and w in _ZH_LINKING:
+            continue
+        else:
             break
     return before
 
@@ -229,6 +299,18 @@ def _en_focus(clause: str) -> list[str]:
         if len(phrase) == 3:
             break
     return phrase
+
+
+_EN_NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][A-Za-z]+(?:[-'’][A-Za-z]+)*")
+
+
+def proper_names(question: str) -> list[str]:
+    """Names the question uses: capitalised words inside an English sentence, place, person and organisation
+    names in Chinese (jieba's ns, nr, nt, nz)."""
+    names = [m.group(0) for m in _EN_NAME.finditer(question.strip())]
+    if has_cjk(question):
+        names += [w for w, flag in _posseg().cut(question) if flag in ("ns", "nr", "nt", "nz") and has_cjk(w)]
+    return names
 
 
 def frame(question: str) -> QuestionFrame:
@@ -253,4 +335,5 @@ def frame(question: str) -> QuestionFrame:
         types=types,
         focus=tuple(dict.fromkeys(focus)),
         extreme=bool(_EXTREME.search(fold(clause))),
+        time=time_kind(question) if TIME in types else "",
     )

@@ -45,13 +45,23 @@ _NUMBER = re.compile(
     re.I,
 )
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-_TIME = re.compile(
-    rf"\b(?-i:{_MONTHS})\b|\b(?:1[89]|20)\d{{2}}\b|\d+\s*(?:年|月|日)|[{_ZH_NUM}\d]+\s*(?:个)?(?:工作日|日|天|小时|个月|月|年|周)"
-    rf"(?:内|以内|之内|以上|以下|前|后)?|\b(?:\d+|{_NUMBER_WORDS})[\s-]+(?:working[\s-]+)?"
-    r"(?:days?|hours?|weeks?|months?|years?)\b|每年|每季度|每月|每半年|年度|上半年|下半年|次月|次年|当年|季度"
-    r"|\b(?:annually|each year|every year|quarterly|monthly|yearly|per year|a year)\b",
+_DATE = re.compile(
+    rf"\b(?-i:{_MONTHS})\b|\b(?:1[89]|20)\d{{2}}\b|[\d{_ZH_NUM}]+\s*[年月](?!度)|\d+\s*日|[{_ZH_NUM}]+日(?!内)"
+    r"|上半年|下半年|次月|次年|当年|年底|年初|月底",
     re.I,
 )
+_DURATION = re.compile(
+    rf"[{_ZH_NUM}\d]+\s*(?:个)?(?:工作日|日|天|小时|个月|月|年|周)(?:内|以内|之内|以上|以下|前|后|起)"
+    rf"|[{_ZH_NUM}\d]+\s*(?:个)?(?:工作日|小时|个月|周)|(?<![上下本当])[{_ZH_NUM}\d]+年(?=[^\d{_ZH_NUM}月度]|$)"
+    rf"|\b(?:\d+|{_NUMBER_WORDS})[\s-]+(?:working[\s-]+)?(?:days?|hours?|weeks?|months?|years?)\b",
+    re.I,
+)
+_FREQUENCY = re.compile(
+    r"每年|每季度|每月|每半年|每周|每日|年度报告"
+    r"|\b(?:annual(?:ly)?|each year|every year|quarterly|monthly|yearly|per year|once a|twice a|(?:\w+) times a)\b",
+    re.I,
+)
+_TIME_KINDS = {"date": _DATE, "duration": _DURATION, "frequency": _FREQUENCY}
 _AGENT = re.compile(
     r"\b(?:Ministry|Department|Commission|Administration|Bureau|Council|Government|Committee|Institute|Court|"
     r"Authority|Agency|Congress|Procuratorate|Office|Centre|Center|Association)\b|\bdepartments?\b"
@@ -75,8 +85,8 @@ _ENUMERATION = re.compile(
 )
 
 
-def type_present(kind: str, text: str) -> bool:
-    """Does ``text`` state something of the answer type ``kind``?"""
+def type_present(kind: str, text: str, time_kind: str = "") -> bool:
+    """Does ``text`` state something of the answer type ``kind`` (for a time, of ``time_kind`` when given)?"""
     if kind == YESNO:
         return True
     if kind == AMOUNT:
@@ -86,7 +96,10 @@ def type_present(kind: str, text: str) -> bool:
     if kind == NUMBER:
         return bool(_NUMBER.search(_YEAR.sub(" ", _REFERENCE.sub(" ", text))))
     if kind == TIME:
-        return bool(_TIME.search(_REFERENCE.sub(" ", text)))
+        cleaned = _REFERENCE.sub(" ", text)
+        if time_kind in _TIME_KINDS:
+            return bool(_TIME_KINDS[time_kind].search(cleaned))
+        return any(pattern.search(cleaned) for pattern in _TIME_KINDS.values())
     if kind == AGENT:
         return bool(_AGENT.search(text))
     if kind == PLACE:
@@ -121,22 +134,22 @@ def types_present(frame: QuestionFrame, window: Window, unit_tokens: dict[int, s
             found = items >= 2 if structured else type_present(LIST, window.text)
             score = min(score, float(found))
         else:
-            score = min(score, _presence(kind, focused or window.units, window.units))
+            score = min(score, _presence(kind, frame.time, focused or window.units, window.units))
     return score
 
 
-def _presence(kind: str, focused: list[Unit], units: list[Unit]) -> float:
+def _presence(kind: str, time_kind: str, focused: list[Unit], units: list[Unit]) -> float:
     """1 in a unit naming the focus, 0.5 only elsewhere in the window (or, for an amount, a bare number), else 0."""
-    if any(type_present(kind, u.text) for u in focused):
+    if any(type_present(kind, u.text, time_kind) for u in focused):
         return 1.0
-    if any(type_present(kind, u.text) for u in units):
+    if any(type_present(kind, u.text, time_kind) for u in units):
         return 0.5
     if kind == AMOUNT and any(type_present(NUMBER, u.text) for u in focused):
         return 0.5
     return 0.0
 
 
-WINDOW_FEATURES = ("lexical", "focus", "types", "dense", "rank", "lead", "units", "chars")
+WINDOW_FEATURES = ("lexical", "unit_lexical", "focus", "types", "dense", "unit_dense", "rank", "lead", "units", "chars")
 ANSWERABLE_FEATURES = (
     "window_score",
     "lexical",
@@ -148,6 +161,7 @@ ANSWERABLE_FEATURES = (
     "trust",
     "named_article",
     "typed",
+    "unknown_name",
 )
 
 
@@ -182,10 +196,59 @@ class LinearModel:
         return cls(tuple(data["features"]), data["weights"], data["bias"], data["mean"], data["scale"])
 
 
+WINDOW_SIGNS = {"lexical": 1, "unit_lexical": 1, "focus": 1, "types": 1, "dense": 1, "unit_dense": 1, "rank": 1}
+"""The direction each feature can only push a window's score: more of the question covered never makes a window
+worse. A fit that gives one the other sign (collinear features, few examples) drops it instead."""
+ANSWERABLE_SIGNS = {
+    "window_score": 1,
+    "lexical": 1,
+    "focus": 1,
+    "types": 1,
+    "dense": 1,
+    "rank": 1,
+    "missing_idf": -1,
+    "named_article": 1,
+    "unknown_name": -1,
+}
+
+
 def fit_logistic(
-    rows: np.ndarray, labels: np.ndarray, features: tuple[str, ...], l2: float = 1.0, weights: np.ndarray | None = None
+    rows: np.ndarray,
+    labels: np.ndarray,
+    features: tuple[str, ...],
+    l2: float = 1.0,
+    weights: np.ndarray | None = None,
+    signs: dict[str, int] | None = None,
 ) -> LinearModel:
-    """Logistic regression by Newton's method on standardised features, with an L2 penalty (no intercept penalty)."""
+    """Logistic regression by Newton's method on standardised features, with an L2 penalty (no intercept penalty).
+
+    With ``signs``, a feature whose fitted weight has the wrong sign is left out (weight 0) and the rest refitted,
+    until every weight agrees with its sign."""
+    kept = list(range(len(features)))
+    while True:
+        model = _fit(rows[:, kept], labels, l2, weights)
+        wrong = [
+            (abs(w), i)
+            for i, w in zip(kept, model[0], strict=True)
+            if signs and signs.get(features[i], 0) * w < 0
+        ]
+        if not wrong:
+            break
+        kept.remove(max(wrong)[1])
+    beta, bias, mean, scale = model
+    full_weights = [0.0] * len(features)
+    full_mean = rows.mean(axis=0).tolist()
+    full_scale = [float(v) or 1.0 for v in rows.std(axis=0)]
+    for position, i in enumerate(kept):
+        full_weights[i] = float(beta[position])
+        full_mean[i] = float(mean[position])
+        full_scale[i] = float(scale[position])
+    return LinearModel(features, full_weights, bias, full_mean, full_scale)
+
+
+def _fit(
+    rows: np.ndarray, labels: np.ndarray, l2: float, weights: np.ndarray | None
+) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
     mean = rows.mean(axis=0)
     scale = rows.std(axis=0)
     scale[scale == 0] = 1.0
@@ -203,7 +266,7 @@ def fit_logistic(
         beta -= step
         if float(np.abs(step).max()) < 1e-8:
             break
-    return LinearModel(features, beta[:-1].tolist(), float(beta[-1]), mean.tolist(), scale.tolist())
+    return beta[:-1], float(beta[-1]), mean, scale
 
 
 @dataclass
@@ -236,8 +299,10 @@ class AnswerModel:
 
 def default_model() -> AnswerModel:
     """Weights to start from before any fit (and what evals/fit_answer.py improves on): coverage first."""
-    window = LinearModel(WINDOW_FEATURES, [2.0, 1.0, 1.0, 1.0, 0.5, 0.2, -0.3, -0.3], 0.0, [0.0] * 8, [1.0] * 8)
+    window = LinearModel(
+        WINDOW_FEATURES, [2.0, 1.0, 1.0, 1.0, 1.0, 0.5, 0.5, 0.2, -0.3, -0.3], 0.0, [0.0] * 10, [1.0] * 10
+    )
     answerable = LinearModel(
-        ANSWERABLE_FEATURES, [0.5, 2.0, 1.0, 1.0, 1.0, 0.3, -1.0, 0.0, 1.0, 0.0], -2.0, [0.0] * 10, [1.0] * 10
+        ANSWERABLE_FEATURES, [0.5, 2.0, 1.0, 1.0, 1.0, 0.3, -1.0, 0.0, 1.0, 0.0, -2.0], -2.0, [0.0] * 11, [1.0] * 11
     )
     return AnswerModel(window, answerable, 0.5)
