@@ -17,6 +17,7 @@ from typing import Any
 
 from .answer import ExtractiveGenerator, Generator, TokenSink, make_generator, refusal
 from .chunking import chunk_document, index_text
+from .conversation import contextualise
 from .documents import DocumentError, discover, file_hash, load_document
 from .embedding import Embedder, make_embedder
 from .lexical import LexicalChanges, LexicalIndex
@@ -259,13 +260,33 @@ class Assistant:
 
     def retrieve(self, question: str, filters: Filters | None = None) -> Retrieval:
         self._check_question(question)
+        return self._retrieve(question, filters)
+
+    def _retrieve(self, question: str, filters: Filters | None) -> Retrieval:
         self._sync_lexical(full=False)  # another process sharing the store may have changed it
         return self.retriever.retrieve(question, filters)
 
     def ask(self, question: str, filters: Filters | None = None, history: Sequence[str] = ()) -> Answer:
+        """Answer ``question``; ``history`` holds the conversation's earlier questions, oldest first, so that a
+        follow-up ("and the fine?") is searched with the subject of the one before (conversation.py)."""
         filters = filters or Filters()
-        retrieval = self.retrieve(question, filters)
-        answer = self._answer(question.strip(), retrieval)
+        self._check_question(question)
+        searched = self.searched_for(question, history)
+        retrieval = self._retrieve(searched, filters)
+        answer = self._answer(searched, retrieval)
+        return self._finish(answer, question, searched, filters)
+
+    def searched_for(self, question: str, history: Sequence[str] = ()) -> str:
+        """What a question is searched with: itself, or with the previous question's subject (a follow-up)."""
+        if not history:
+            return question.strip()
+        self._sync_lexical(full=False)
+        return contextualise(question.strip(), history, self.retriever.titles())
+
+    @staticmethod
+    def _finish(answer: Answer, question: str, searched: str, filters: Filters) -> Answer:
+        answer.question = question.strip()
+        answer.searched_for = searched if searched != question.strip() else ""
         answer.filters = filters.as_dict()
         return answer
 
@@ -310,19 +331,23 @@ class Assistant:
 
     # For the chat UI (assistant/app.py): a streamed answer, removal, and a document's whole text.
 
-    def ask_stream(self, question: str, filters: Filters | None = None) -> Iterator[str | Answer]:
+    def ask_stream(
+        self, question: str, filters: Filters | None = None, history: Sequence[str] = ()
+    ) -> Iterator[str | Answer]:
         """Answer as it comes: the draft text so far (str) while an LLM generator streams tokens, then cited
         Answers; the last item is always the whole Answer. An answer that arrives whole (the extractive
         generator's) is released sentence by sentence: its first sentence, its first two, ..., then all of it.
         """
         filters = filters or Filters()
-        retrieval = self.retrieve(question, filters)
+        self._check_question(question)
+        searched = self.searched_for(question, history)
+        retrieval = self._retrieve(searched, filters)
         tokens: queue.Queue[str | None] = queue.Queue()
         outcome: dict[str, Any] = {}
 
         def generate() -> None:
             try:
-                outcome["answer"] = self._answer(question.strip(), retrieval, on_token=tokens.put)
+                outcome["answer"] = self._answer(searched, retrieval, on_token=tokens.put)
             except BaseException as exc:  # raised again in the caller's thread
                 outcome["error"] = exc
             finally:
@@ -337,8 +362,7 @@ class Assistant:
         worker.join()
         if "error" in outcome:
             raise outcome["error"]
-        answer: Answer = outcome["answer"]
-        answer.filters = filters.as_dict()
+        answer = self._finish(outcome["answer"], question, searched, filters)
         yield from [answer] if draft else _sentence_by_sentence(answer)
 
     def remove(self, doc_id: str) -> bool:

@@ -135,6 +135,10 @@ class Retriever:
         self._reranker_failed = False
         self._facts_cache: _IndexFacts | None = None
 
+    def titles(self) -> list[str]:
+        """Titles of the indexed documents."""
+        return self._facts().titles
+
     def mask(self, filters: Filters) -> np.ndarray | None:
         """Allowed chunks as a boolean mask over the lexical index's ids (None: no filter)."""
         if not filters.active:

@@ -125,13 +125,13 @@ class AnswerSettings(_Section):
     )
     dense_units: int = Field(16, ge=1, description="Most sentences embedded per question (see dense_windows).")
     second_window_margin: float = Field(
-        1.0,
+        1.5,
         ge=0,
         description="A second, separate window enters the answer when its score (a logit) is within this of the "
         "best's (fitted on the dev splits: it trades citation precision for recall on two-part questions).",
     )
     second_window_gain: float = Field(
-        0.15,
+        0.05,
         ge=0,
         le=1,
         description="...and when it covers at least this IDF-weighted share of the question that the first does not.",

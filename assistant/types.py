@@ -85,6 +85,8 @@ class Answer:
     """How likely the documents answer the question (0-1), as the answer step judged it; None when not judged."""
     note: str = ""
     """Something the reader should know about the quotes (e.g. that they are in another language)."""
+    searched_for: str = ""
+    """What was searched for, when it is not the question itself (a follow-up read with the question before it)."""
 
     @property
     def text(self) -> str:
@@ -102,6 +104,7 @@ class Answer:
             "refused": self.refused,
             "confidence": self.confidence,
             "note": self.note,
+            "searched_for": self.searched_for,
             "filters": self.filters,
             "sentences": [asdict(s) for s in self.sentences],
             "dropped": [asdict(s) for s in self.dropped],

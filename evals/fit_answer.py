@@ -118,13 +118,15 @@ def fit(examples: list[Example], generator) -> tuple[LinearModel, LinearModel]: 
     return window, answerable
 
 
-def operating_point(scores: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
-    """The threshold with the best balanced accuracy (answerable recall and refusal accuracy averaged)."""
-    best = (0.0, 0.5)
+def operating_point(scores: np.ndarray, labels: np.ndarray, max_false_refusal: float) -> tuple[float, float]:
+    """The threshold with the best balanced accuracy (answerable recall and refusal accuracy averaged) among those
+    that refuse at most ``max_false_refusal`` of the answerable questions."""
+    best = (-1.0, 0.0)
     for threshold in np.unique(np.round(scores, 4)):
         tpr = float(np.mean(scores[labels == 1] >= threshold))
         tnr = float(np.mean(scores[labels == 0] < threshold))
-        best = max(best, ((tpr + tnr) / 2, float(threshold)))
+        if 1 - tpr <= max_false_refusal:
+            best = max(best, ((tpr + tnr) / 2, float(threshold)))
     return best[1], best[0]
 
 
@@ -132,6 +134,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--index-dir", type=Path, default=ROOT / "reports" / "index-fit")
     parser.add_argument("--dry-run", action="store_true", help="Print the figures; do not write the model.")
+    parser.add_argument(
+        "--max-false-refusal",
+        type=float,
+        default=0.12,
+        help="Most answerable questions the operating point may refuse, on the held-out folds: refusing an "
+        "answerable question costs the user the answer, so the point sits below the CI ceiling of 0.15.",
+    )
     args = parser.parse_args()
 
     from assistant.pipeline import Assistant
@@ -172,7 +181,7 @@ def main() -> None:
     scores = np.asarray(held_scores)
     labels = np.asarray(held_labels)
     cv_auc = auc(scores[labels == 1].tolist(), scores[labels == 0].tolist())
-    threshold, balanced = operating_point(scores, labels)
+    threshold, balanced = operating_point(scores, labels, args.max_false_refusal)
     window, answerable = fit(examples, generator)
     report = {
         "cases": len(examples),

@@ -118,10 +118,15 @@ def passages(
     A sentence that leans on the one before it ("vouchers covering these areas") or a numbered item whose lead
     sentence ended the previous chunk is then read with what it needs."""
     by_id = {c.chunk_id: c for c in chunks}
-    wanted = [i for c in chunks for i in neighbour_ids(c) if i not in by_id]
-    for neighbour in lookup(list(dict.fromkeys(wanted))):
-        by_id.setdefault(neighbour.chunk_id, replace(neighbour, rank=0))
-    ranked = {c.chunk_id for c in chunks}
+    # A neighbour ranks just below the chunk it was fetched for: it was not retrieved, but it is next to what was.
+    neighbour_rank: dict[str, int] = {}
+    for chunk in chunks:
+        for i in neighbour_ids(chunk):
+            if i not in by_id:
+                neighbour_rank[i] = min(neighbour_rank.get(i, 10**6), (chunk.rank or 10**6 - 1) + 1)
+    for neighbour in lookup(list(neighbour_rank)):
+        by_id.setdefault(neighbour.chunk_id, replace(neighbour, rank=neighbour_rank[neighbour.chunk_id]))
+    ranked = set(by_id) - set(neighbour_rank)
     groups: dict[tuple[str, str], list[RetrievedChunk]] = {}
     for chunk in by_id.values():
         groups.setdefault((version_of(chunk.chunk_id), chunk.heading_path), []).append(chunk)

@@ -9,6 +9,7 @@ retrieval rank; a second fitted model decides from the best one whether the docu
 from __future__ import annotations
 
 import logging
+import math
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -130,7 +131,7 @@ class ExtractiveGenerator(Generator):
                 types_present(question_frame, window, unit_tokens),
                 0.0,
                 0.0,
-                1.0 / min(ranks) if ranks else 0.0,
+                1.0 / math.sqrt(min(ranks)) if ranks else 0.0,
                 float(window.units[0].position == 0),
                 float(len(window.units)),
                 min(window.chars, 1000) / 200.0,

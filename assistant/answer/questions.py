@@ -206,7 +206,12 @@ def main_clause(question: str) -> str:
 
 
 def answer_types(question: str) -> frozenset[str]:
-    clause = main_clause(question)
+    """The types the first clause asks for; when it asks for none ("第四十六条呢？ …最多罚多少？"), the rest's."""
+    found = _clause_types(main_clause(question))
+    return found or _clause_types(question.strip())
+
+
+def _clause_types(clause: str) -> frozenset[str]:
     rules = _ZH_TYPE_RULES if has_cjk(clause) else _EN_TYPE_RULES
     found = [kind for pattern, kind in rules if pattern.search(clause)]
     if not found:
@@ -284,6 +289,28 @@ def _zh_focus(clause: str) -> list[str]:
     return before
 
 
+_EN_DEFINED = re.compile(
+    r"\bdefine[sd]?\s+(?:the\s+|an?\s+)?(.+)$|\bwhat (?:does|do)\s+(?:the\s+|an?\s+)?(.+?)\s+mean\b"
+    r"|\bmeaning of\s+(?:the\s+|an?\s+)?(.+)$|\bwhat is meant by\s+(?:the\s+|an?\s+)?(.+)$",
+    re.I,
+)
+_QUOTED = re.compile(r"[“\"「『]([^”\"」』]{1,40})[”\"」』]")
+_ZH_DEFINED = re.compile(r"什么是(.+)$|(.+?)(?:是什么意思|指什么|是指什么|的含义|的定义)")
+
+
+def _defined_term(clause: str) -> list[str]:
+    """The term a definition question asks about: "define important data", "什么是敏感个人信息"; a quoted term
+    when the question quotes one (数据安全法里说的“数据”)."""
+    if quoted := _QUOTED.search(clause):
+        return [quoted.group(1)]
+    match = (_ZH_DEFINED if has_cjk(clause) else _EN_DEFINED).search(clause)
+    if match is None:
+        return []
+    term = next(g for g in match.groups() if g)
+    term = re.sub(r"\b(?:under|in|of|according to)\b.*$", "", term, flags=re.I)  # "… under the PIPL"
+    return [term.strip(" “”\"'《》")]
+
+
 def _en_focus(clause: str) -> list[str]:
     """The noun phrase after the interrogative ("what is the minimum registered capital for …" -> minimum
     registered capital), up to the first function word; none after who/when/where or "what does …"."""
@@ -317,7 +344,8 @@ def frame(question: str) -> QuestionFrame:
     clause = main_clause(question)
     zh = has_cjk(clause)
     types = answer_types(question)
-    words = _zh_focus(clause) if zh else _en_focus(clause)
+    words = _defined_term(clause) if DEFINITION in types else []
+    words = words or (_zh_focus(clause) if zh else _en_focus(clause))
     if words and not zh and types & {AGENT, PLACE, TIME, PERCENT} and set(tokenize(words[0])) <= _TYPE_WORDS:
         words = []  # "which department enforces …": the head is the type; what follows is the verb phrase
     # A noun that only names the answer's type ("which department", "哪个部门", "多少钱") is not an attribute

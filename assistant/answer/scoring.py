@@ -105,7 +105,7 @@ def type_present(kind: str, text: str, time_kind: str = "") -> bool:
     if kind == PLACE:
         return bool(_PLACE.search(text))
     if kind == DEFINITION:
-        return bool(_DEFINITION.search(text))
+        return bool(_DEFINITION.search(text))  # with the defined term in the same unit: see types_present
     if kind == LIST:
         return bool(_ENUMERATION.search(text))
     return True
