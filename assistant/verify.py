@@ -115,7 +115,7 @@ class Verifier:
         threshold: float = 0.68,
         embedding_share: float = 0.7,
         nli_model: str = "",
-        min_coverage: float = 0.6,
+        min_coverage: float = 0.65,
     ) -> None:
         self.embedder = embedder
         self.idf = idf
@@ -129,6 +129,8 @@ class Verifier:
         sentence = _MARKER.sub("", sentence).strip()
         if not spans:
             return Verdict(False, 0.0, ("no citation",))
+        if any(" ".join(sentence.split()) == " ".join(span.split()) for span in spans):
+            return Verdict(True, 1.0, ())  # the sentence is its cited text, verbatim
         evidence = " ".join(spans)
         reasons = []
         allowed = figures(evidence) | figures(context)

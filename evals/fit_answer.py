@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from assistant.answer.questions import main_clause  # noqa: E402
 from assistant.answer.scoring import (  # noqa: E402
     ANSWERABLE_FEATURES,
     ANSWERABLE_SIGNS,
@@ -37,7 +38,13 @@ from assistant.answer.scoring import (  # noqa: E402
 )
 from assistant.evaluation import Case, Span, auc, load_dataset  # noqa: E402
 
-TRAINING_SETS = ("seed_en.jsonl", "zh_regulations.jsonl", "en_blind.dev.jsonl", "zh_blind.dev.jsonl")
+TRAINING_SETS = (
+    "seed_en.jsonl",
+    "zh_regulations.jsonl",
+    "en_blind.dev.jsonl",
+    "zh_blind.dev.jsonl",
+    "dialogues.dev.jsonl",
+)
 FOLDS = 5
 
 
@@ -154,10 +161,16 @@ def main() -> None:
     examples: list[Example] = []
     for name in TRAINING_SETS:
         for case in load_dataset(ROOT / "evals" / name, corpus):
-            retrieval = assistant.retrieve(case.question, case.filters)
-            if retrieval.missing_article or retrieval.missing_law or not retrieval.chunks:
+            question = assistant.searched_for(case.question, case.history)
+            retrieval = assistant.retrieve(question, case.filters)
+            if (
+                retrieval.missing_article
+                or retrieval.missing_law
+                or not retrieval.chunks
+                or generator.unknown_name(main_clause(question))
+            ):
                 continue  # refused before any model is asked
-            found = generator.candidates(case.question, retrieval, embed_all=True)
+            found = generator.candidates(question, retrieval, embed_all=True)
             labels = window_labels(found, case.gold) if case.answerable else np.zeros(len(found.windows))
             examples.append(Example(case, found.rows, labels, [], found, fold_of(case.id)))
     print(f"{len(examples)} cases ({sum(e.case.answerable for e in examples)} answerable), "

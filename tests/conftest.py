@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -15,6 +16,8 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
+ARTICLE = CORPUS / "shanghai-ai-policy-clustering.txt"
+"""The bundled news feature: what most tests index (the whole corpus takes ten times as long)."""
 EVALS = ROOT / "evals"
 
 
@@ -57,3 +60,12 @@ def make_assistant(tmp_path: Path, embedder):  # type: ignore[no-untyped-def]
         return Assistant(settings, embedder=embedder)
 
     return make
+
+
+def makefile_floors(name: str) -> tuple[list[str], list[str]]:
+    """The --min/--max thresholds of one *_FLOORS variable in the Makefile, so this test gates like `make evals`."""
+    text = (ROOT / "Makefile").read_text(encoding="utf-8")
+    match = re.search(rf"^{name} :=((?:.*\\\n)*.*)$", text, re.M)
+    assert match, f"{name} not found in the Makefile"
+    value = match.group(1).replace("\\\n", " ")
+    return re.findall(r"--min\s+(\S+)", value), re.findall(r"--max\s+(\S+)", value)

@@ -41,6 +41,7 @@ from assistant.store import StoredDocument
 from assistant.types import Answer, AnswerSentence, Citation, RetrievedChunk
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+ARTICLE = CORPUS / "shanghai-ai-policy-clustering.txt"
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
 CHUNK_TEXT = f"Intro sentence. Vouchers {SCRIPT} cover {IMG} costs. Subsidies offset 30% to 100% of costs. Tail."
@@ -466,7 +467,7 @@ def test_served_app_answers_with_citation_and_filters(make_assistant) -> None:  
     from assistant.app import launch
 
     assistant = make_assistant()
-    report = assistant.ingest([CORPUS])
+    report = assistant.ingest([ARTICLE])
     assert report.indexed >= 1, report.summary()
     port = free_port()
     demo = launch(
@@ -518,7 +519,7 @@ def test_remove_and_document_text(make_assistant, tmp_path: Path) -> None:  # ty
 @pytest.mark.slow
 def test_ask_stream_sends_tokens_then_the_cited_answer(make_assistant) -> None:  # type: ignore[no-untyped-def]
     assistant = make_assistant()
-    assistant.ingest([CORPUS])
+    assistant.ingest([ARTICLE])
     # The extractive answer arrives whole: released sentence by sentence, the last item the whole answer.
     items = list(assistant.ask_stream(EXAMPLES[0]))
     assert all(isinstance(item, Answer) for item in items)

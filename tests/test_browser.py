@@ -22,6 +22,7 @@ import pytest
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
+ARTICLE = CORPUS / "shanghai-ai-policy-clustering.txt"
 SCREENSHOTS = ROOT / "reports" / "screenshots"
 CHROMIUM_ARGS = [
     "--headless",
@@ -93,7 +94,7 @@ def serve(assistant: Any) -> Iterator[Served]:
 @pytest.fixture
 def app(make_assistant) -> Iterator[Served]:  # type: ignore[no-untyped-def]
     assistant = make_assistant()
-    report = assistant.ingest([CORPUS])
+    report = assistant.ingest([ARTICLE])
     assert report.indexed >= 1, report.summary()
     yield from serve(assistant)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import random
 import re
-import unicodedata
 import zipfile
 from pathlib import Path
 

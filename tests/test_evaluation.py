@@ -225,7 +225,7 @@ def test_history_is_read_and_checked(tmp_path: Path) -> None:
     assert load_dataset(good, corpus)[0].history == ["What vouchers are there?"]
     bad = tmp_path / "bad.jsonl"
     bad.write_text(json.dumps({**line, "history": "What vouchers are there?"}) + "\n", encoding="utf-8")
-    with pytest.raises(DatasetError, match="bad.jsonl:1: 'history' must be a list"):
+    with pytest.raises(DatasetError, match=r"bad\.jsonl:1: 'history' must be a list"):
         load_dataset(bad, corpus)
 
 

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from assistant.cli import app
 from assistant.evaluation import locate
-from tests.conftest import CORPUS
+from tests.conftest import ARTICLE, CORPUS
 
 VOUCHER_SENTENCE = (
     "The city plans to issue 1 billion yuan worth of vouchers covering these areas, "
@@ -21,7 +21,7 @@ VOUCHER_SENTENCE = (
 
 def test_voucher_question_is_answered_with_the_voucher_paragraph(make_assistant) -> None:
     assistant = make_assistant()
-    assistant.ingest([CORPUS])
+    assistant.ingest([ARTICLE])
     answer = assistant.ask("What subsidies cover model usage?")
     assert not answer.refused
     assert "1 billion yuan" in answer.text
@@ -29,18 +29,17 @@ def test_voucher_question_is_answered_with_the_voucher_paragraph(make_assistant)
     doc = next(iter(assistant.documents().values()))
     text = Path(doc.source).read_text(encoding="utf-8")
     assert VOUCHER_SENTENCE in text
-    cited = answer.citations[0]
+    cited = next(c for c in answer.citations if VOUCHER_SENTENCE in c.quote)
     assert cited.doc_id == "shanghai-ai-policy-clustering.txt"
-    assert VOUCHER_SENTENCE in cited.quote
     assert cited.heading_path == "Rising costs drive AI clustering"
-    assert answer.sentences[0].citations == (1,)
+    assert all(len(s.citations) == 1 for s in answer.sentences)  # each quote cites its own span
 
 
 def test_citation_offsets_point_at_the_quote(make_assistant) -> None:
     from assistant.documents import load_document
 
     assistant = make_assistant()
-    assistant.ingest([CORPUS])
+    assistant.ingest([ARTICLE])
     answer = assistant.ask("When did the Model Power Community open?")
     doc = load_document(CORPUS / "shanghai-ai-policy-clustering.txt", "shanghai-ai-policy-clustering.txt")
     for citation in answer.citations:
@@ -72,7 +71,7 @@ def test_named_article_comes_first(make_assistant, zh_corpus: Path) -> None:
 
 def test_questions_the_corpus_cannot_answer_are_refused(make_assistant) -> None:
     assistant = make_assistant()
-    assistant.ingest([CORPUS])
+    assistant.ingest([ARTICLE])
     for question in ("What compute vouchers does Beijing offer?", "How many GPUs does the Model Power Community have?"):
         answer = assistant.ask(question)
         assert answer.refused, question
@@ -115,7 +114,7 @@ def test_ingest_is_incremental_and_prunes(make_assistant, tmp_path: Path) -> Non
 def test_cli_ingest_and_ask_json(tmp_path: Path) -> None:
     runner = CliRunner()
     index = str(tmp_path / "cli-index")
-    result = runner.invoke(app, ["ingest", str(CORPUS), "--index-dir", index])
+    result = runner.invoke(app, ["ingest", str(ARTICLE), "--index-dir", index])
     assert result.exit_code == 0, result.output
     assert "1 added" in result.output
     result = runner.invoke(app, ["ask", "What subsidies cover model usage?", "--json", "--index-dir", index])
@@ -138,7 +137,7 @@ def test_cli_check_reports_index(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["check", "--index-dir", index])
     assert result.exit_code == 1
     assert "the index is empty" in result.output
-    CliRunner().invoke(app, ["ingest", str(CORPUS), "--index-dir", index])
+    CliRunner().invoke(app, ["ingest", str(ARTICLE), "--index-dir", index])
     result = CliRunner().invoke(app, ["check", "--index-dir", index])
     assert result.exit_code == 0, result.output
     assert "documents: 1" in result.output

@@ -15,7 +15,6 @@ import subprocess
 import sys
 import threading
 import time
-import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,7 @@ from typer.testing import CliRunner
 
 from assistant.cli import app
 
-from .conftest import CORPUS, ROOT
+from .conftest import ARTICLE, ROOT
 from .hostile import CASES, INJECTION, LATIN1_TEXT, ZH_GB18030_EXTRA, Case, index_state, news_corpus
 from .test_server import chroma_server  # noqa: F401  (the fixture: a real `chroma run`)
 
@@ -75,7 +74,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileRun]:
         patch.setenv("POLICY_ASSISTANT_CONFIG", str(root / "none.toml"))
         index_dir = root / "index"
         runner = CliRunner()
-        before = runner.invoke(app, ["ingest", str(CORPUS), "--index-dir", str(index_dir)])
+        before = runner.invoke(app, ["ingest", str(ARTICLE), "--index-dir", str(index_dir)])
         assert before.exit_code == 0, before.output
         inbox = root / "inbox"
         inbox.mkdir()
@@ -137,11 +136,9 @@ def test_decoded_texts_are_right(hostile: HostileRun, make_assistant) -> None:  
     texts: dict[str, str] = {}
     for chunk in assistant.store.iter_chunks():
         texts[chunk.doc_id] = texts.get(chunk.doc_id, "") + chunk.text + "\n"
-    article_two = unicodedata.normalize(
-        "NFKC", "第二条 本市数据交易所对算力券申请实行登记管理，登记期限为三十个工作日。"
-    )
+    article_two = "第二条 本市数据交易所对算力券申请实行登记管理，登记期限为三十个工作日。"  # as written
     assert article_two in texts["办法-gbk.txt"]
-    assert unicodedata.normalize("NFKC", ZH_GB18030_EXTRA.strip()) in texts["办法-gb18030.txt"]
+    assert ZH_GB18030_EXTRA.strip() in texts["办法-gb18030.txt"]
     assert "𠮷" in texts["办法-gb18030.txt"]
     assert LATIN1_TEXT.split("\n")[0] in texts["latin1.txt"]
     assert "77 compute vouchers" in texts["permissions-only.pdf"]
@@ -293,7 +290,8 @@ def test_a_document_larger_than_chromas_batch_is_stored_whole(make_assistant, tm
 
 def test_injected_instructions_cannot_change_the_cited_figures(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     folder = tmp_path / "corpus"
-    shutil.copytree(CORPUS, folder)
+    folder.mkdir()
+    shutil.copy(ARTICLE, folder)
     (folder / "voucher-notice.md").write_text(INJECTION, encoding="utf-8")
     assistant = make_assistant()
     report = assistant.ingest([folder])
@@ -372,7 +370,7 @@ def test_missing_or_corrupt_model_is_one_line_naming_the_package(tmp_path: Path,
         (model / "model.safetensors").write_bytes(b"\x00garbage" * 100)
         (model / "modules.json").write_text('[{"idx": 0, "name": "0", "path": "", "type": "x.Nope"}]', "utf-8")
     monkeypatch.setenv("POLICY_ASSISTANT_EMBEDDING__MODEL", str(model))
-    for command in (["ingest", str(CORPUS)], ["ask", "anything"]):
+    for command in (["ingest", str(ARTICLE)], ["ask", "anything"]):
         result = CliRunner().invoke(app, [*command, "--index-dir", str(tmp_path / "i")])
         assert result.exit_code == 2, result.output
         lines = result.stderr.strip().splitlines()
@@ -394,7 +392,7 @@ def test_missing_model_package_names_it(tmp_path: Path, monkeypatch: pytest.Monk
 def test_index_built_with_other_settings_is_reported_and_never_mixed_in(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     index = str(tmp_path / "index")
     runner = CliRunner()
-    assert runner.invoke(app, ["ingest", str(CORPUS), "--index-dir", index]).exit_code == 0
+    assert runner.invoke(app, ["ingest", str(ARTICLE), "--index-dir", index]).exit_code == 0
     monkeypatch.setenv("POLICY_ASSISTANT_CHUNKING__MAX_TOKENS", "120")
     result = runner.invoke(app, ["check", "--index-dir", index])
     assert result.exit_code == 1
@@ -405,7 +403,7 @@ def test_index_built_with_other_settings_is_reported_and_never_mixed_in(tmp_path
     assert result.exit_code == 0
     payload = json.loads(result.stdout)
     assert payload["refused"] and payload["retrieved"] == []  # nothing from the other collection
-    result = runner.invoke(app, ["ingest", str(CORPUS), "--index-dir", index])
+    result = runner.invoke(app, ["ingest", str(ARTICLE), "--index-dir", index])
     assert "1 added" in result.stdout  # built again for these settings, beside the other one
     monkeypatch.delenv("POLICY_ASSISTANT_CHUNKING__MAX_TOKENS")
     result = runner.invoke(app, ["check", "--index-dir", index])
@@ -585,7 +583,7 @@ def _report_figures(name: str, figures: dict[str, Any]) -> None:
 
 def test_eight_threads_ask_while_the_same_process_ingests_200_documents(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     assistant = make_assistant()
-    assistant.ingest([CORPUS])
+    assistant.ingest([ARTICLE])
     files = news_corpus(tmp_path / "incoming", 200, paragraphs=1)
     busy = threading.Event()
     busy.set()
@@ -619,7 +617,7 @@ def test_eight_threads_ask_while_another_process_ingests_200_documents(
     host, port = chroma_server
     index_dir = tmp_path / "index"  # one machine: both processes keep their BM25 copy here, under a lock
     assistant = make_assistant(index_dir, store=StoreSettings(mode="server", host=host, port=port))
-    assistant.ingest([CORPUS])
+    assistant.ingest([ARTICLE])
     files = news_corpus(tmp_path / "incoming", 200, paragraphs=1)
     env = _subprocess_env(
         index_dir,
@@ -660,7 +658,7 @@ def test_twenty_concurrent_chat_sessions_on_loopback(make_assistant) -> None:  #
 
     sessions, per_session, deadline = 20, 3, time.monotonic() + 240
     assistant = make_assistant()
-    assistant.ingest([CORPUS])
+    assistant.ingest([ARTICLE])
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])

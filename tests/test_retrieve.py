@@ -14,7 +14,7 @@ from assistant import retrieve
 from assistant.cli import app
 from assistant.retrieve import FilterError, Filters
 from assistant.types import RetrievedChunk
-from tests.conftest import CORPUS
+from tests.conftest import ARTICLE
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +23,7 @@ def both(embedder, tmp_path_factory, zh_corpus: Path):  # type: ignore[no-untype
     from assistant.settings import Settings
 
     assistant = Assistant(Settings(index_dir=tmp_path_factory.mktemp("both")), embedder=embedder)
-    assistant.ingest([CORPUS])
+    assistant.ingest([ARTICLE])
     assistant.ingest([zh_corpus])
     return assistant
 
@@ -109,7 +109,7 @@ def test_a_named_article_that_does_not_exist_is_refused(both) -> None:  # type: 
 def test_cli_filters(tmp_path: Path) -> None:
     index = str(tmp_path / "index")
     runner = CliRunner()
-    assert runner.invoke(app, ["ingest", str(CORPUS), "--index-dir", index]).exit_code == 0
+    assert runner.invoke(app, ["ingest", str(ARTICLE), "--index-dir", index]).exit_code == 0
     result = runner.invoke(
         app, ["ask", "What subsidies cover model usage?", "--lang", "zh", "--json", "--index-dir", index]
     )
@@ -169,7 +169,7 @@ def test_one_long_document_cannot_fill_the_top_five(make_assistant, tmp_path: Pa
 
 def test_an_unloadable_reranker_is_skipped_with_a_warning(make_assistant, caplog) -> None:  # type: ignore[no-untyped-def]
     assistant = make_assistant(retrieval={"reranker": "/nonexistent/cross-encoder"})
-    assistant.ingest([CORPUS])
+    assistant.ingest([ARTICLE])
     with caplog.at_level(logging.WARNING, logger="assistant.retrieve"):
         answer = assistant.ask("What subsidies cover model usage?")
     assert "1 billion yuan" in answer.text

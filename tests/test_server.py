@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import signal
 import socket
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import CORPUS, EVALS, ROOT
+from .conftest import ARTICLE, CORPUS, EVALS, ROOT, makefile_floors
 
 pytestmark = pytest.mark.slow
 
@@ -43,15 +42,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def makefile_floors(name: str) -> tuple[list[str], list[str]]:
-    """The --min/--max thresholds of one *_FLOORS variable in the Makefile, so this test gates like `make evals`."""
-    text = (ROOT / "Makefile").read_text(encoding="utf-8")
-    match = re.search(rf"^{name} :=((?:.*\\\n)*.*)$", text, re.M)
-    assert match, f"{name} not found in the Makefile"
-    value = match.group(1).replace("\\\n", " ")
-    return re.findall(r"--min\s+(\S+)", value), re.findall(r"--max\s+(\S+)", value)
 
 
 @pytest.fixture
@@ -126,16 +116,16 @@ def test_ingest_ask_and_seed_en_eval_through_a_chroma_server(server_env, make_as
     assert assistant.store.description == f"server http://127.0.0.1:{server_env['POLICY_ASSISTANT_STORE__PORT']}"
     assert not (tmp_path / "local-a" / "chroma").exists(), "server mode must not open an embedded index"
 
-    report = assistant.ingest([CORPUS])
+    report = assistant.ingest([ARTICLE])
     assert report.added and not report.failed, report.summary()
-    assert assistant.ingest([CORPUS]).unchanged == report.added  # re-ingest skips everything
+    assert assistant.ingest([ARTICLE]).unchanged == report.added  # re-ingest skips everything
 
     answer = assistant.ask("What subsidies cover model usage?")
     assert not answer.refused and answer.citations
 
     cases = load_dataset(EVALS / "seed_en.jsonl", CORPUS)
     result = run_eval(assistant, cases, "seed_en")
-    floors, ceilings = makefile_floors("EN_FLOORS")
+    floors, ceilings = makefile_floors("SEED_EN_FLOORS")
     assert floors
     verdicts = check_thresholds(result.metrics, floors, ceilings)
     assert all(ok for _, ok in verdicts), [v for v, ok in verdicts if not ok]
@@ -145,14 +135,14 @@ def test_a_second_process_sees_what_the_first_ingests(server_env, make_assistant
     # Two UI processes on different machines share one server; each keeps its own BM25 under its own index_dir.
     first = make_assistant(tmp_path / "machine-a")
     second = make_assistant(tmp_path / "machine-b")
-    first.ingest([CORPUS])
+    first.ingest([ARTICLE])
     assert second.status()["chunks"] == first.status()["chunks"] > 0
 
     extra = tmp_path / "extra"
     extra.mkdir()
     (extra / "zorblax-notice.md").write_text(_NEW_DOC, encoding="utf-8")
     question = "How many GPU-hours is the zorblax compute quota?"
-    first.ingest([CORPUS, extra])
+    first.ingest([ARTICLE, extra])
 
     # The second instance was open all along: its next question notices the new revision and rebuilds BM25.
     assert not any(cid.startswith("zorblax-notice.md") for cid in second.lexical.ids)
@@ -176,7 +166,7 @@ def test_a_second_process_sees_what_the_first_ingests(server_env, make_assistant
     assert payload["citations"][0]["doc_id"] == "zorblax-notice.md"
 
     # Removal travels the same way.
-    first.ingest([CORPUS], prune=True)
+    first.ingest([ARTICLE], prune=True)
     assert "zorblax-notice.md" not in second.documents()
     second.ask(question)
     assert not any(cid.startswith("zorblax-notice.md") for cid in second.lexical.ids)
@@ -192,7 +182,7 @@ def test_two_instances_on_one_machine_share_one_bm25_build(server_env, make_assi
     from assistant.lexical import LexicalIndex
 
     first = make_assistant(tmp_path / "shared")
-    first.ingest([CORPUS])
+    first.ingest([ARTICLE])
     builds: list[str] = []
     original = LexicalIndex.save
 

@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
-from .conftest import CORPUS
+from .conftest import ARTICLE
 
 
 def test_documents_counts_chunks_even_when_a_first_chunk_is_gone(make_assistant) -> None:  # type: ignore[no-untyped-def]
     assistant = make_assistant()
-    assistant.ingest([CORPUS])
+    assistant.ingest([ARTICLE])
     listed = assistant.documents()
     assert listed and all(d.complete for d in listed.values())
     doc_id, stored = next(iter(listed.items()))
@@ -23,7 +23,7 @@ def test_documents_counts_chunks_even_when_a_first_chunk_is_gone(make_assistant)
     again = assistant.documents()[doc_id]
     assert again.chunks == stored.chunks - 1 and not again.complete
     assert (again.title, again.content_hash) == (stored.title, stored.content_hash)
-    report = assistant.ingest([CORPUS])  # the next ingest redoes it
+    report = assistant.ingest([ARTICLE])  # the next ingest redoes it
     assert doc_id in report.updated and assistant.documents()[doc_id].complete
 
 
@@ -32,11 +32,11 @@ def test_every_change_publishes_a_new_revision(make_assistant) -> None:  # type:
 
     assistant = make_assistant()
     before = assistant.store.revision()
-    assistant.ingest([CORPUS])
+    assistant.ingest([ARTICLE])
     after = assistant.store.revision()
     assert after != before
     assert assistant.lexical.revision == f"{after}/{assistant.store.count()}"
-    assistant.ingest([CORPUS])  # nothing changed: nothing published, nothing rebuilt
+    assistant.ingest([ARTICLE])  # nothing changed: nothing published, nothing rebuilt
     assert assistant.store.revision() == after
     metadata = assistant.store._metadata()
     assert index_fingerprint(assistant.settings).items() <= metadata.items()  # the fingerprint survives the bumps
@@ -45,7 +45,7 @@ def test_every_change_publishes_a_new_revision(make_assistant) -> None:  # type:
 def test_a_dense_query_skips_allowed_ids_the_store_no_longer_holds(make_assistant) -> None:  # type: ignore[no-untyped-def]
     assistant = make_assistant()
     assert assistant.store.query(assistant.embedder.embed(["anything"])[0], 5) == []  # empty store
-    assistant.ingest([CORPUS])
+    assistant.ingest([ARTICLE])
     vector = assistant.embedder.embed(["What subsidies cover model usage?"])[0]
     real = assistant.lexical.ids[:3]
     # e.g. ids from a BM25 index built before another process pruned a document

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from typer.testing import CliRunner
 
-from assistant.cli import app
 from assistant.types import Answer, AnswerSentence, Citation
 from assistant.verify import Verifier, check_answer, figures
-from tests.conftest import CORPUS, EVALS
+from tests.conftest import CORPUS
 
 VOUCHERS = (
     "The city plans to issue 1 billion yuan worth of vouchers covering these areas, "
@@ -108,24 +104,3 @@ def test_unsupported_sentences_are_dropped_and_markers_renumbered(verifier: Veri
     assert flagged.text.startswith("(unsupported) The vouchers are worth 5 billion yuan. [1]")
 
 
-def test_labelled_set_meets_the_targets(tmp_path: Path, zh_corpus: Path) -> None:
-    result = CliRunner().invoke(
-        app,
-        [
-            "eval-verifier",
-            "--dataset",
-            str(EVALS / "verifier_labelled.jsonl"),
-            "--corpus",
-            str(CORPUS),
-            "--corpus",
-            str(zh_corpus),
-            "--index-dir",
-            str(tmp_path / "index"),
-            "--min",
-            "balanced_accuracy=0.90",
-            "--max",
-            "false_rejection_rate=0.05",
-        ],
-    )
-    assert result.exit_code == 0, result.output
-    assert "| all | 107 |" in result.output

@@ -20,6 +20,14 @@ ITEM = re.compile(
 )
 """A numbered item: （一）, (1), 1., 1、, 一、, (a), a)."""
 _LEAD_END = (":", "：")
+LEANS_BACK = re.compile(
+    r"^(?:[^,，]{0,40}[,，]\s*)?(?:it|its|they|their|them|this|these|those|such(?! as)|he|she|his|her)\b"
+    r"|\b(?:these|those|such(?! as)|the said|the above|the preceding)\s+\w+"
+    r"|^(?:其|该|此|上述|前款|前述|前两款|前三款|本条第[一二三四五六七八九十]+款|这)",
+    re.I,
+)
+"""A unit that refers back to what came before it (a pronoun or demonstrative subject, "these areas", "前款"):
+read alone, it does not say what it is about."""
 _CLAUSE_END = ("；", ";")
 MAX_WINDOW_UNITS = 3
 MAX_LIST_ITEMS = 12
@@ -34,6 +42,8 @@ class Unit:
     text: str
     kind: str
     """'sentence', 'item' (a numbered item) or 'lead' (a sentence ending in ':' that items follow)."""
+    leans_back: bool = False
+    """It refers back to what came before it (see LEANS_BACK)."""
     position: int = 0
     """Index of the unit in its passage."""
 
@@ -98,7 +108,8 @@ def units_of(chunk: RetrievedChunk) -> list[Unit]:
         if fold(text).lstrip("# ").strip() == title:
             continue  # the document's title line: it names the document, it states nothing
         kind = "item" if ITEM.match(text) else "lead" if text.endswith(_LEAD_END) else "sentence"
-        units.append(Unit(chunk, chunk.start + s, chunk.start + e, text, kind))
+        leans_back = kind == "sentence" and bool(LEANS_BACK.search(re.sub(r"^第\S+条\s*|^Article \d+\s*", "", text)))
+        units.append(Unit(chunk, chunk.start + s, chunk.start + e, text, kind, leans_back))
     return units
 
 
@@ -148,29 +159,40 @@ def passages(
     return sorted(kept, key=lambda p: p.best_rank or 10**6)
 
 
+def items_of(lead: Unit, passage: Passage) -> list[Unit]:
+    """The numbered items that follow a lead sentence."""
+    items: list[Unit] = []
+    for follower in passage.units[lead.position + 1 :]:
+        if follower.kind != "item" or len(items) == MAX_LIST_ITEMS:
+            break
+        items.append(follower)
+    return items
+
+
 def windows(passage: Passage) -> list[Window]:
-    """Every window of the passage: runs of one to three units, and each list lead with its items."""
+    """Every window of the passage: runs of one to three units, each list lead with its items, and each item with
+    its lead. A run that ends on a lead sentence ("… the following obligations:") is never quoted without what it
+    leads to: it takes all its items. A run that starts with a unit leaning back ("vouchers covering these areas",
+    "前款规定的…") is never quoted without the unit it leans on: it takes the one before."""
     units = passage.units
     found: list[Window] = []
     for first in range(len(units)):
         for size in range(1, MAX_WINDOW_UNITS + 1):
-            if first + size <= len(units):
-                found.append(Window(passage, units[first : first + size]))
-    for position, unit in enumerate(units):
-        if unit.kind != "lead":
-            continue
-        items: list[Unit] = []
-        for follower in units[position + 1 :]:
-            if follower.kind != "item" or len(items) == MAX_LIST_ITEMS:
+            if first + size > len(units):
                 break
-            items.append(follower)
-        if not items:
-            continue
-        if len(items) > 2:
-            found.append(Window(passage, [unit, *items]))
-        if len(items) > 2:  # one item with its lead (contiguous runs above cover the first two)
-            found.extend(Window(passage, [unit, item]) for item in items[2:])
-    return found
+            run = units[first : first + size]
+            if run[0].leans_back and first > 0:
+                run = [units[first - 1], *run]
+            if run[-1].kind == "lead":
+                run = [*run, *items_of(run[-1], passage)]
+            found.append(Window(passage, run))
+    for unit in units:
+        if unit.kind == "lead":  # one item with its lead; the runs above already hold the first
+            found.extend(Window(passage, [unit, item]) for item in items_of(unit, passage)[1:])
+    unique: dict[tuple[int, ...], Window] = {}
+    for window in found:
+        unique.setdefault(tuple(u.position for u in window.units), window)
+    return list(unique.values())
 
 
 def lead_of(unit: Unit, passage: Passage) -> Unit | None:

@@ -24,7 +24,7 @@ from ..structure import LAW_NAMES, law_key
 from ..types import Answer, RetrievedChunk
 from . import evidence as ev
 from .base import REFUSAL, EvidenceUnit, Generator, TokenSink, compose, refusal
-from .questions import INTERROGATIVE_TOKENS, LIST, QuestionFrame, frame, proper_names, type_names
+from .questions import INTERROGATIVE_TOKENS, LIST, QuestionFrame, frame, main_clause, proper_names, type_names
 from .scoring import ANSWERABLE_FEATURES, WINDOW_FEATURES, AnswerModel, default_model, type_present, types_present
 
 logger = logging.getLogger(__name__)
@@ -78,13 +78,19 @@ class ExtractiveGenerator(Generator):
             return refusal(question, retrieval, f"{REFUSAL} {_law_label(retrieval.missing_law)} is not indexed.", 0.0)
         if not retrieval.chunks:
             return refusal(question, retrieval, confidence=0.0)
+        if name := self.unknown_name(main_clause(question)):
+            return refusal(question, retrieval, f"{REFUSAL} None of them mentions {name}.", 0.0)
         found = self.candidates(question, retrieval)
         if not found.windows:
             return refusal(question, retrieval, self._elsewhere(found), 0.0)
         scores = self.model.window.logit(found.rows)
         best = int(np.argmax(scores))
-        probability = float(self.model.answerable.probability(self.answerable_row(found, best, float(scores[best])))[0])
+        row = self.answerable_row(found, best, float(scores[best]))
+        probability = float(self.model.answerable.probability(row)[0])
         threshold = self.settings.refusal_threshold
+        relevance = float(row[0, ANSWERABLE_FEATURES.index("relevance")])
+        if relevance < self.settings.min_relevance * retrieval.dense_trust and not found.named:
+            probability = min(probability, relevance)  # about something else: its relevance is all it has
         if probability < (self.model.threshold if threshold is None else threshold):
             return refusal(question, retrieval, self._why_not(found, best), probability)
         chosen = self._extend(found, best)
@@ -156,17 +162,23 @@ class ExtractiveGenerator(Generator):
             "trust": self.embedder.coverage(found.frame.text),
             "named_article": float(found.named),
             "typed": float(bool(found.frame.types) or found.frame.wants_quantity),
-            "unknown_name": float(self._names_unknown(found.frame.text)),
+            # How much the best window is about the question at all, by words or by the model's reading of it: an
+            # off-topic question scores low on both, a paraphrase high on the second.
+            "relevance": max(row["lexical"], row["dense"]),
         }
         return np.asarray([[values[name] for name in ANSWERABLE_FEATURES]])
 
-    def _names_unknown(self, question: str) -> bool:
-        """Does the question use a name (Shenzhen, 新加坡) that no indexed passage contains? Then it is about
-        something the documents do not cover, however well its other words match."""
+    def unknown_name(self, question: str) -> str:
+        """A name the question uses (Shenzhen, 新加坡) that no indexed passage contains: then the question is about
+        something the documents do not cover, however well its other words match. Law names are not counted: a
+        law with no English text indexed is still found by its Chinese title."""
         unseen = self.idf("\uffff")  # a token no chunk holds: the highest IDF there is
-        return any(
-            self.idf(token) >= unseen - 1e-9 for name in proper_names(question) for token in tokenize(name)
-        )
+        law_words = {t for names in LAW_NAMES.values() for name in names for t in tokenize(name)}
+        for name in proper_names(question):
+            tokens = [t for t in tokenize(name) if t not in law_words]
+            if tokens and all(self.idf(t) >= unseen - 1e-9 for t in tokens):
+                return name
+        return ""
 
     # --- evidence ----------------------------------------------------------------------------------------------
 
@@ -194,6 +206,8 @@ class ExtractiveGenerator(Generator):
         other features (embedding every sentence of the evidence costs ~7 ms each on a CPU)."""
         column = WINDOW_FEATURES.index("dense")
         unit_column = WINDOW_FEATURES.index("unit_dense")
+        if retrieval.dense_trust < self.settings.min_dense_trust:
+            return  # the model cannot read the question (MiniLM on Chinese): its similarities would be noise
         order = np.argsort(-self.model.window.logit(found.rows), kind="stable")
         picked = order if embed_all else order[: self.settings.dense_windows]
         units = list({id(u): u for i in picked for u in found.windows[i].units}.values())

@@ -136,7 +136,7 @@ _ZH_QUESTION_WORD = re.compile(r"多少|多久|多长|几|哪|什么|谁|何|是
 # The interrogative phrases that are followed by what is asked about: "how much X", "what X", "which X",
 # "what is the X" (but not "what does X do", whose X is the subject).
 _EN_HEAD = re.compile(
-    r"\b(?:how (?:much|many)|what|which)(?:\s+(?:is|are|was|were))?"
+    r"\b(?P<wh>how (?:much|many)|what|which)(?P<copula>\s+(?:is|are|was|were))?"
     r"(?:\s+(?:the|a|an|its|their|this|that|these|those))?\s+(?!(?:does|do|did|has|have|had|can|could|may|might|"
     r"must|shall|should|will|would|is|are|was|were)\b)",
     re.I,
@@ -312,31 +312,37 @@ def _defined_term(clause: str) -> list[str]:
 
 
 def _en_focus(clause: str) -> list[str]:
-    """The noun phrase after the interrogative ("what is the minimum registered capital for …" -> minimum
-    registered capital), up to the first function word; none after who/when/where or "what does …"."""
+    """The head of what is asked about: the noun phrase after "what is the …" or "how many …", up to the first
+    function word ("what is the minimum registered capital for …" -> minimum registered capital); the one noun
+    after "which/what" when a verb follows ("which law governs …" -> law); none after who/when/where or
+    "what does …"."""
     match = _EN_HEAD.search(clause)
     if match is None:
         return []
+    # "which law governs …", "what fines does …": the word after which/what is the head, the next one a verb.
+    limit = 1 if match.group("wh").lower() in ("what", "which") and not match.group("copula") else 3
     phrase: list[str] = []
     for word in re.findall(r"[A-Za-z][A-Za-z'’-]*", clause[match.end() :]):
         lowered = word.lower()
         if _EN_PHRASE_END.match(lowered) or _WH_WORDS.match(lowered):
             break
         phrase.append(lowered)
-        if len(phrase) == 3:
+        if len(phrase) == limit:
             break
     return phrase
 
 
-_EN_NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][A-Za-z]+(?:[-'’][A-Za-z]+)*")
+_EN_NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][A-Za-z]+(?:[-'’][A-Za-z]+)*(?!\.\s*\d)")
+_NOT_NAMES = frozenset(["OK", "Mr", "Ms", "Mrs", "Dr", "No", "Art", "Para"])
+"""Capitalised by convention, not names."""
 
 
 def proper_names(question: str) -> list[str]:
-    """Names the question uses: capitalised words inside an English sentence, place, person and organisation
-    names in Chinese (jieba's ns, nr, nt, nz)."""
-    names = [m.group(0) for m in _EN_NAME.finditer(question.strip())]
+    """Names the question uses: capitalised words inside an English sentence; place and organisation names in
+    Chinese (jieba's ns and nt: its person and 'other proper noun' tags catch too many common words)."""
+    names = [m.group(0) for m in _EN_NAME.finditer(question.strip()) if m.group(0) not in _NOT_NAMES]
     if has_cjk(question):
-        names += [w for w, flag in _posseg().cut(question) if flag in ("ns", "nr", "nt", "nz") and has_cjk(w)]
+        names += [w for w, flag in _posseg().cut(question) if flag in ("ns", "nt") and len(w) >= 2 and has_cjk(w)]
     return names
 
 

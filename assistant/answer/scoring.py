@@ -120,7 +120,8 @@ def required_types(frame: QuestionFrame) -> set[str]:
 
 def types_present(frame: QuestionFrame, window: Window, unit_tokens: dict[int, set[str]]) -> float:
     """Whether the window states what the question asks for: 1 when each required type is in a unit that names
-    the question's focus (or anywhere, when the question has none), 0.5 when only in another unit, 0 when absent.
+    the question's focus (or anywhere, when the question has none), 0.5 when only in a unit that does not (the
+    figure may belong to something else: "1,000 companies" is no registered capital), 0 when absent.
     A list is a lead with at least two of its items, or an enumeration ("A, B and C", "甲、乙、丙")."""
     kinds = required_types(frame)
     if not kinds:
@@ -134,7 +135,7 @@ def types_present(frame: QuestionFrame, window: Window, unit_tokens: dict[int, s
             found = items >= 2 if structured else type_present(LIST, window.text)
             score = min(score, float(found))
         else:
-            score = min(score, _presence(kind, frame.time, focused or window.units, window.units))
+            score = min(score, _presence(kind, frame.time, focused if frame.focus else window.units, window.units))
     return score
 
 
@@ -149,7 +150,18 @@ def _presence(kind: str, time_kind: str, focused: list[Unit], units: list[Unit])
     return 0.0
 
 
-WINDOW_FEATURES = ("lexical", "unit_lexical", "focus", "types", "dense", "unit_dense", "rank", "lead", "units", "chars")
+WINDOW_FEATURES = (
+    "lexical",
+    "unit_lexical",
+    "focus",
+    "types",
+    "dense",
+    "unit_dense",
+    "rank",
+    "lead",
+    "units",
+    "chars",
+)
 ANSWERABLE_FEATURES = (
     "window_score",
     "lexical",
@@ -161,7 +173,7 @@ ANSWERABLE_FEATURES = (
     "trust",
     "named_article",
     "typed",
-    "unknown_name",
+    "relevance",
 )
 
 
@@ -196,7 +208,15 @@ class LinearModel:
         return cls(tuple(data["features"]), data["weights"], data["bias"], data["mean"], data["scale"])
 
 
-WINDOW_SIGNS = {"lexical": 1, "unit_lexical": 1, "focus": 1, "types": 1, "dense": 1, "unit_dense": 1, "rank": 1}
+WINDOW_SIGNS = {
+    "lexical": 1,
+    "unit_lexical": 1,
+    "focus": 1,
+    "types": 1,
+    "dense": 1,
+    "unit_dense": 1,
+    "rank": 1,
+}
 """The direction each feature can only push a window's score: more of the question covered never makes a window
 worse. A fit that gives one the other sign (collinear features, few examples) drops it instead."""
 ANSWERABLE_SIGNS = {
@@ -208,7 +228,7 @@ ANSWERABLE_SIGNS = {
     "rank": 1,
     "missing_idf": -1,
     "named_article": 1,
-    "unknown_name": -1,
+    "relevance": 1,
 }
 
 
@@ -303,6 +323,6 @@ def default_model() -> AnswerModel:
         WINDOW_FEATURES, [2.0, 1.0, 1.0, 1.0, 1.0, 0.5, 0.5, 0.2, -0.3, -0.3], 0.0, [0.0] * 10, [1.0] * 10
     )
     answerable = LinearModel(
-        ANSWERABLE_FEATURES, [0.5, 2.0, 1.0, 1.0, 1.0, 0.3, -1.0, 0.0, 1.0, 0.0, -2.0], -2.0, [0.0] * 11, [1.0] * 11
+        ANSWERABLE_FEATURES, [0.5, 2.0, 1.0, 1.0, 1.0, 0.3, -1.0, 0.0, 1.0, 0.0, 1.0], -2.0, [0.0] * 11, [1.0] * 11
     )
     return AnswerModel(window, answerable, 0.5)

@@ -1,0 +1,93 @@
+"""Units and windows of evidence (pure logic over hand-made chunks)."""
+
+from __future__ import annotations
+
+from assistant.answer.evidence import Passage, parts, units_of, windows
+from assistant.answer.scoring import type_present
+from assistant.types import RetrievedChunk
+
+
+def chunk(text: str, index: int = 0, start: int = 0, title: str = "Test law") -> RetrievedChunk:
+    return RetrievedChunk(
+        chunk_id=f"doc#v:{index}",
+        doc_id="doc",
+        text=text,
+        start=start,
+        end=start + len(text),
+        heading_path="第一章 › 第五条",
+        metadata={"chunk_index": index, "n_chunks": 3, "title": title},
+        score=1.0,
+        rank=index + 1,
+    )
+
+
+def passage_of(*chunks: RetrievedChunk) -> Passage:
+    passage = Passage(list(chunks))
+    passage.units = [u for c in chunks for u in units_of(c)]
+    for position, unit in enumerate(passage.units):
+        unit.position = position
+    return passage
+
+
+def test_a_provision_is_not_cut_at_its_semicolons() -> None:
+    text = (
+        "违反本条规定的，处五万元以上五十万元以下罚款；拒不改正的，处五十万元以上二百万元以下罚款。\n"
+        "前款规定以外的，依法处理。"
+    )
+    units = units_of(chunk(text))
+    assert [u.text for u in units] == [
+        "违反本条规定的，处五万元以上五十万元以下罚款；拒不改正的，处五十万元以上二百万元以下罚款。",
+        "前款规定以外的，依法处理。",
+    ]
+    assert units[1].leans_back
+
+
+def test_units_keep_exact_offsets_and_full_width_text() -> None:
+    text = "第五十五条 有下列情形之一的，应当评估：\n（一）处理敏感个人信息；\n（二）自动化决策。"
+    c = chunk(text, start=100)
+    units = units_of(c)
+    assert [u.kind for u in units] == ["lead", "item", "item"]
+    for unit in units:
+        assert text[unit.start - 100 : unit.end - 100] == unit.text
+    assert units[1].text == "（一）处理敏感个人信息；"
+
+
+def test_a_lead_is_never_quoted_without_its_items() -> None:
+    text = "Article 58 A platform shall perform the following obligations:\n(1) set up rules;\n(2) publish reports."
+    passage = passage_of(chunk(text))
+    found = {tuple(u.position for u in w.units) for w in windows(passage)}
+    assert (0,) not in found
+    assert (0, 1, 2) in found
+    assert (0, 2) in found  # one item with its lead
+
+
+def test_windows_span_neighbouring_chunks_and_quote_per_chunk() -> None:
+    first = chunk("In July, the city rolled out measures on computing power.", 0, 0)
+    second = chunk("The city plans to issue vouchers covering these areas.", 1, len(first.text) + 2)
+    passage = passage_of(first, second)
+    assert passage.units[1].leans_back and not passage.units[0].leans_back
+    found = windows(passage)
+    # "…covering these areas" is never quoted without the sentence naming the areas
+    assert all(w.units[0].position == 0 for w in found)
+    both = next(w for w in found if len(w.units) == 2)
+    assert [len(run) for run in parts(both)] == [1, 1]  # one quote in each chunk
+
+
+def test_the_title_line_is_not_a_unit() -> None:
+    texts = [u.text for u in units_of(chunk("Test law\nArticle 1 This law applies."))]
+    assert texts == ["Article 1 This law applies."]
+
+
+def test_type_detectors() -> None:
+    assert type_present("amount", "a fine of not more than RMB 50 million yuan")
+    assert type_present("amount", "处五十万元以上二百万元以下罚款")
+    assert not type_present("amount", "(4) promoting the development of services;")  # an item number is no figure
+    assert not type_present("number", "Article 70 Where a processor may file a lawsuit")
+    assert type_present("time", "which opened in August 2024", "date")
+    assert not type_present("time", "the processor may file a lawsuit", "date")  # "may" is no month
+    assert type_present("time", "应当在三十个工作日内予以备案", "duration")
+    assert type_present("time", "应当每年度开展风险评估", "frequency")
+    assert not type_present("time", "上一年度营业额百分之五以下", "duration")
+    assert type_present("time", "每年上半年报送，次月公布", "date")
+    assert type_present("percentage", "offsetting 30% to 100% of costs")
+    assert type_present("list", "computing power, model usage and data access")

@@ -1,0 +1,111 @@
+"""What a question asks for, read from its structure (pure logic, no model)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer.questions import (
+    AGENT,
+    AMOUNT,
+    DATE,
+    DEFINITION,
+    DURATION,
+    FREQUENCY,
+    LIST,
+    NUMBER,
+    PERCENT,
+    PLACE,
+    TIME,
+    YESNO,
+    answer_types,
+    frame,
+    proper_names,
+    time_kind,
+)
+from assistant.lexical import tokenize
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How much did the firm raise?", AMOUNT),
+        ("How many companies operate there?", NUMBER),
+        ("What share of the costs is covered?", PERCENT),
+        ("When did the community open?", TIME),
+        ("How long must the records be kept?", TIME),
+        ("How many working days does the regulator have?", TIME),
+        ("Which department enforces the rules?", AGENT),
+        ("Who set up the institute?", AGENT),
+        ("Where is the cluster?", PLACE),
+        ("Is separate consent required?", YESNO),
+        ("Does the law apply abroad?", YESNO),
+        ("What does de-identification mean?", DEFINITION),
+        ("What are the obligations of large platforms?", LIST),
+        ("罚款是多少？", AMOUNT),
+        ("需要缴纳多少备案费？", AMOUNT),
+        ("报告应当保存多久？", TIME),
+        ("企业必须在多少个工作日内提供？", TIME),
+        ("由哪个部门负责？", AGENT),
+        ("是否需要取得单独同意？", YESNO),
+        ("什么是敏感个人信息？", DEFINITION),
+        ("有哪些情形？", LIST),
+        ("持股比例上限是多少？", PERCENT),
+    ],
+)
+def test_answer_type_comes_from_the_interrogative(question: str, kind: str) -> None:
+    assert kind in answer_types(question)
+
+
+def test_a_question_without_an_interrogative_type_asks_for_none() -> None:
+    assert answer_types("What does Article 21 of the Data Security Law say?") == frozenset()
+    assert answer_types("《数据安全法》第二十一条规定了什么？") == frozenset()
+
+
+def test_a_bare_follow_up_takes_the_type_of_the_rest() -> None:
+    assert AMOUNT in answer_types("第四十六条呢？ 《数据安全法》第四十五条最多罚多少？")
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("When did it open?", DATE),
+        ("How long must records be kept?", DURATION),
+        ("How often must the audit run?", FREQUENCY),
+        ("全国科技工作者日是每年的哪一天？", DATE),
+        ("多长时间内要报告？", DURATION),
+        ("每年至少做几次合规审计？", FREQUENCY),
+    ],
+)
+def test_time_questions_say_which_kind_of_time(question: str, kind: str) -> None:
+    assert time_kind(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("question", "focus"),
+    [
+        ("What is the minimum registered capital for AI firms in Shanghai?", "registered capital"),
+        ("How much is the ferry grant per crossing?", "ferry grant"),
+        ("How do the regulations define important data?", "important data"),
+        ("数据处理者需要缴纳多少费用？", "费用"),
+        ("数据安全法里说的“数据”是什么意思？", "数据"),
+    ],
+)
+def test_the_focus_is_the_head_of_what_is_asked_about(question: str, focus: str) -> None:
+    assert set(tokenize(focus)) <= set(frame(question).focus)
+
+
+def test_type_nouns_and_framing_words_are_not_a_focus() -> None:
+    assert frame("Which department enforces the PIPL?").focus == ()
+    assert frame("由哪个部门负责数据安全监管？").focus == ()
+    assert frame("What does Shanghai offer to cut costs?").focus == ()  # "what does X …": X is the subject
+
+
+def test_maximum_questions_want_a_quantity() -> None:
+    assert frame("What is the most a company can be fined under the PIPL?").wants_quantity
+    assert frame("违反本法的，最高罚款多少？").extreme
+    assert not frame("What is the most difficult constraint?").extreme
+
+
+def test_names_in_a_question() -> None:
+    assert "Shenzhen" in proper_names("What subsidies does Shenzhen offer?")
+    assert proper_names("What does the law say?") == []
