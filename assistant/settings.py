@@ -117,14 +117,6 @@ class AnswerSettings(_Section):
         description="Refuse when the probability that the documents answer is below this; unset: the operating "
         "point fitted with the answer model (assistant/answer/answer_model.json, docs/evals.md).",
     )
-    min_relevance: float = Field(
-        0.33,
-        ge=0,
-        le=1,
-        description="Refuse when the best window's relevance (the larger of its question coverage and its embedding "
-        "similarity) is below this times how well the model reads the question: on the dev splits 4 of 35 English "
-        "unanswerable questions and 3 of 84 answerable ones fall below 0.33 (off-topic questions near 0.3).",
-    )
     dense_windows: int = Field(
         6,
         ge=1,

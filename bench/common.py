@@ -202,3 +202,17 @@ class CachedEmbedder(DelegatingEmbedder):
         self.misses += len(missing)
         fresh = iter(self.inner.embed(missing)) if missing else iter(())
         return np.stack([self.matrix[r] if r >= 0 else next(fresh) for r in rows]).astype(np.float32)
+
+
+class StandInEmbedder(DelegatingEmbedder):
+    """Deterministic unit vectors from each text's hash instead of the model: for building large stores on a CPU
+    when no GPU run's vectors are at hand. Search costs are the same as with real vectors; what a dense search
+    finds is meaningless, so only timings and sizes may be read from stores built with it."""
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        rows = []
+        for text in texts:
+            seed = int.from_bytes(text_key(text)[:8], "little")
+            vector = np.random.default_rng(seed).standard_normal(self.inner.dimension).astype(np.float32)
+            rows.append(vector / np.linalg.norm(vector))
+        return np.stack(rows) if rows else np.zeros((0, self.inner.dimension), dtype=np.float32)

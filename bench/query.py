@@ -5,7 +5,9 @@
 Stores: the synthetic corpus of each size (bench/synth.py), ingested by the real pipeline (load, chunk, Chroma,
 BM25) with the chunk vectors taken from --vectors, which bench/gpu.sh computed on a GPU with the same model over
 the same texts (a CPU here embeds about 40 chunks/s, so 100k would take 40 minutes). A chunk whose text is not
-in that file is embedded here, and counted. Questions are always embedded here, on the CPU, inside the timings.
+in that file is embedded here, and counted. With --stand-in, chunk vectors are hashes of the texts instead (no GPU
+run needed; the dense half of retrieval then finds nothing meaningful, but costs the same). Questions, and the
+sentences the answer step compares with them, are always embedded here by the real model, inside the timings.
 
 Each size is measured in a fresh process that only opens the index and asks, so its peak RSS is the query
 process's. Timings per question, after 5 warm-up questions:
@@ -33,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import CachedEmbedder, machine, peak_rss_mib, summary_ms
+from common import CachedEmbedder, StandInEmbedder, machine, peak_rss_mib, summary_ms
 from synth import documents, questions, write_corpus
 
 from assistant.embedding import make_embedder
@@ -42,20 +44,22 @@ from assistant.retrieve import Filters
 from assistant.settings import EmbeddingSettings, Settings
 
 
-def build(folder: Path, chunks: int, vectors: Path) -> dict[str, object]:
+def build(folder: Path, chunks: int, vectors: Path | None) -> dict[str, object]:
     marker = folder / "built.json"
     if marker.is_file():
         return dict(json.loads(marker.read_text()))
     write_corpus(folder / "corpus", chunks)
-    embedder = CachedEmbedder(make_embedder(EmbeddingSettings()), vectors)
+    model = make_embedder(EmbeddingSettings())
+    embedder = CachedEmbedder(model, vectors) if vectors is not None else StandInEmbedder(model)
     assistant = Assistant(Settings(index_dir=folder / "index"), embedder=embedder)
     t = time.perf_counter()
     report = assistant.ingest([folder / "corpus"])
     info = {
         "chunks": report.chunks_embedded,
         "build_s": round(time.perf_counter() - t, 1),
-        "vectors_from_file": embedder.hits,
-        "embedded_here": embedder.misses,
+        "vectors_from_file": getattr(embedder, "hits", 0),
+        "embedded_here": getattr(embedder, "misses", 0),
+        "stand_in_vectors": vectors is None,
     }
     marker.write_text(json.dumps(info))
     return info
@@ -115,6 +119,11 @@ def measure(folder: Path, chunks: int, n_questions: int, max_load: float) -> dic
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--vectors", type=Path, default=Path("bench/data/gpu-100k"))
+    parser.add_argument(
+        "--stand-in",
+        action="store_true",
+        help="build the stores with hash vectors instead of --vectors (no GPU run at hand): timings and sizes only",
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--workdir", type=Path, default=Path("bench/data/stores"))
@@ -132,11 +141,13 @@ def main() -> None:
     results = {}
     for size in args.sizes:
         folder = args.workdir / f"synth-{size}"
-        info = build(folder, size, args.vectors)
-        print(
-            f"\n## {info['chunks']:,} chunks: built in {info['build_s']} s "
-            f"({info['vectors_from_file']} vectors from {args.vectors}, {info['embedded_here']} embedded here)"
+        info = build(folder, size, None if args.stand_in else args.vectors)
+        source = (
+            "stand-in hash vectors"
+            if info.get("stand_in_vectors")
+            else f"{info['vectors_from_file']} vectors from {args.vectors}, {info['embedded_here']} embedded here"
         )
+        print(f"\n## {info['chunks']:,} chunks: built in {info['build_s']} s ({source})")
         if args.build_only:
             continue
         child = subprocess.run(

@@ -88,9 +88,6 @@ class ExtractiveGenerator(Generator):
         row = self.answerable_row(found, best, float(scores[best]))
         probability = float(self.model.answerable.probability(row)[0])
         threshold = self.settings.refusal_threshold
-        relevance = float(row[0, ANSWERABLE_FEATURES.index("relevance")])
-        if relevance < self.settings.min_relevance * retrieval.dense_trust and not found.named:
-            probability = min(probability, relevance)  # about something else: its relevance is all it has
         if probability < (self.model.threshold if threshold is None else threshold):
             return refusal(question, retrieval, self._why_not(found, best), probability)
         chosen = self._extend(found, best)
@@ -162,8 +159,6 @@ class ExtractiveGenerator(Generator):
             "trust": self.embedder.coverage(found.frame.text),
             "named_article": float(found.named),
             "typed": float(bool(found.frame.types) or found.frame.wants_quantity),
-            # How much the best window is about the question at all, by words or by the model's reading of it: an
-            # off-topic question scores low on both, a paraphrase high on the second.
             "relevance": max(row["lexical"], row["dense"]),
         }
         return np.asarray([[values[name] for name in ANSWERABLE_FEATURES]])

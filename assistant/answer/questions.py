@@ -18,6 +18,8 @@ from typing import Any
 from ..language import fold, has_cjk
 from ..lexical import EN_STOP, ZH_STOP, tokenize
 
+LAW = "law"
+"""A law or regulation by name ("which law governs …", "依据哪部法律"): the evidence must come from, or cite, one."""
 DATE, DURATION, FREQUENCY = "date", "duration", "frequency"
 """What kind of time a question asks for: when something happens, how long it lasts, or how often."""
 AMOUNT, NUMBER, PERCENT, TIME, AGENT, PLACE, LIST, YESNO, DEFINITION = (
@@ -31,7 +33,7 @@ AMOUNT, NUMBER, PERCENT, TIME, AGENT, PLACE, LIST, YESNO, DEFINITION = (
     "yes/no",
     "definition",
 )
-ANSWER_TYPES = (AMOUNT, NUMBER, PERCENT, TIME, AGENT, PLACE, LIST, YESNO, DEFINITION)
+ANSWER_TYPES = (AMOUNT, NUMBER, PERCENT, TIME, AGENT, PLACE, LIST, YESNO, DEFINITION, LAW)
 
 # Nouns whose class says what kind of answer "which/what X" wants. General vocabulary of the taxonomy's classes.
 _AGENT_NOUNS = (
@@ -62,6 +64,12 @@ _EN_AUX = (
 )
 _EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"^(?:{_EN_AUX})\b", re.I), YESNO),
+    (
+        re.compile(
+            r"\bwhich\s+(?:\w+\s+)?(?:laws?|regulations?|acts?)\b|\bwhat\s+(?:laws?|regulations?|acts?)\b", re.I
+        ),
+        LAW,
+    ),
     (re.compile(r"\bhow (?:long|soon|often|frequently)\b|\bby when\b|\bwhen\b|\bwithin (?:how|what)\b", re.I), TIME),
     (re.compile(rf"\bhow many (?:\w+ )?(?:{_TIME_NOUNS})\b", re.I), TIME),
     (re.compile(rf"\b(?:what|which)\s+(?:\w+\s+)?(?:{_TIME_NOUNS})\b", re.I), TIME),
@@ -91,6 +99,7 @@ _EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 _ZH_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"是否|能否|可否|是不是|有没有|可不可以|能不能|吗[？?]?$"), YESNO),
+    (re.compile(r"(?:哪|什么|何)(?:部|个|项|种)?(?:法律|法规|法|条例|规定|办法)"), LAW),
     (
         re.compile(
             r"多久|多长时间|什么时候|何时|哪一?[年天]|几[月日天年]|哪个月|期限|时限|日期|几个工作日|几次"
@@ -151,8 +160,26 @@ _WH_WORDS = re.compile(r"^(?:what|which|who|whom|whose|where|when|why|how|much|m
 
 
 _TYPE_WORDS = set(
-    tokenize(f"{_AGENT_NOUNS} {_PLACE_NOUNS} {_TIME_NOUNS} {_QUANTITY_NOUNS}".replace("|", " ").replace("?", ""))
-) | {"部门", "机构", "机关", "单位", "组织", "主体", "钱", "时间", "期限", "时限", "日期", "地方", "比例"}
+    tokenize(" ".join((_AGENT_NOUNS, _PLACE_NOUNS, _TIME_NOUNS, _QUANTITY_NOUNS)).replace("|", " ").replace("?", ""))
+    + tokenize("law laws regulation regulations act acts")
+) | {
+    "法律",
+    "法规",
+    "条例",
+    "部门",
+    "机构",
+    "机关",
+    "单位",
+    "组织",
+    "主体",
+    "钱",
+    "时间",
+    "期限",
+    "时限",
+    "日期",
+    "地方",
+    "比例",
+}
 
 
 INTERROGATIVE_TOKENS = frozenset(
@@ -163,6 +190,7 @@ INTERROGATIVE_TOKENS = frozenset(
 )
 """Tokens that ask rather than say: no evidence is expected to contain them."""
 _TYPE_NAMES = {
+    LAW: "law or regulation",
     AMOUNT: "amount",
     NUMBER: "figure",
     PERCENT: "percentage",
@@ -352,11 +380,11 @@ def frame(question: str) -> QuestionFrame:
     types = answer_types(question)
     words = _defined_term(clause) if DEFINITION in types else []
     words = words or (_zh_focus(clause) if zh else _en_focus(clause))
-    if words and not zh and types & {AGENT, PLACE, TIME, PERCENT} and set(tokenize(words[0])) <= _TYPE_WORDS:
+    if words and not zh and types & {AGENT, PLACE, TIME, PERCENT, LAW} and set(tokenize(words[0])) <= _TYPE_WORDS:
         words = []  # "which department enforces …": the head is the type; what follows is the verb phrase
     # A noun that only names the answer's type ("which department", "哪个部门", "多少钱") is not an attribute
     # the evidence must mention.
-    type_words = _TYPE_WORDS if types & {AGENT, PLACE, TIME, PERCENT} or zh else set()
+    type_words = _TYPE_WORDS if types & {AGENT, PLACE, TIME, PERCENT, LAW} or zh else set()
     extreme_words = set(tokenize(" ".join(m.group(0) for m in _EXTREME.finditer(clause))))
     focus = [
         t

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from .evidence import Unit, Window
-from .questions import AGENT, AMOUNT, DEFINITION, LIST, NUMBER, PERCENT, PLACE, TIME, YESNO, QuestionFrame
+from .questions import AGENT, AMOUNT, DEFINITION, LAW, LIST, NUMBER, PERCENT, PLACE, TIME, YESNO, QuestionFrame
 
 MODEL_FILE = Path(__file__).with_name("answer_model.json")
 
@@ -78,6 +78,9 @@ _DEFINITION = re.compile(
     r"|是指|指的是|包括|所称",
     re.I,
 )
+_CITES_LAW = re.compile(
+    r"《[^》]{2,40}(?:法|条例|规定|办法|细则)》|\b(?:[A-Z][a-z]+ ){1,6}(?:Law|Regulations|Act|Measures|Provisions)\b"
+)
 _ENUMERATION = re.compile(
     r"[^,，、;；.。]+(?:[,，、][^,，、;；.。]+)+[,，]?\s*(?:\band\b|\bor\b|和|及|以及|或者|与)\s*[^,，、;；.。]+"
     r"|(?:[^、，。；]+、){2,}",
@@ -108,6 +111,8 @@ def type_present(kind: str, text: str, time_kind: str = "") -> bool:
         return bool(_DEFINITION.search(text))  # with the defined term in the same unit: see types_present
     if kind == LIST:
         return bool(_ENUMERATION.search(text))
+    if kind == LAW:
+        return bool(_CITES_LAW.search(text))
     return True
 
 
@@ -129,7 +134,11 @@ def types_present(frame: QuestionFrame, window: Window, unit_tokens: dict[int, s
     focused = [u for u in window.units if set(frame.focus) & unit_tokens[id(u)]] if frame.focus else []
     score = 1.0
     for kind in kinds:
-        if kind == LIST:
+        if kind == LAW:
+            # A law's own provisions answer "which law …"; other text must cite one by name.
+            regulation = window.passage.chunks[0].metadata.get("type") == "regulation"
+            score = min(score, 1.0 if regulation or type_present(LAW, window.text) else 0.0)
+        elif kind == LIST:
             items = sum(u.kind == "item" for u in window.units)
             structured = any(u.kind in ("item", "lead") for u in window.passage.units)
             found = items >= 2 if structured else type_present(LIST, window.text)
