@@ -52,10 +52,18 @@ def chinese_to_int(text: str) -> int:
     return total + section + digit
 
 
+def _article(numeral: str) -> int:
+    """An article's number; 0 for numerals that mix digits and Chinese (第1十条, 第一1条), which name none."""
+    try:
+        return chinese_to_int(numeral)
+    except ValueError:
+        return 0
+
+
 def article_number(label: str) -> int:
     """The number of an article label such as '第五十五条' (0 when it is not one)."""
     match = _ZH_ARTICLE.search(label)
-    return chinese_to_int(match.group(1)) if match else 0
+    return _article(match.group(1)) if match else 0
 
 
 @dataclass(frozen=True)
@@ -70,7 +78,7 @@ def _strip_prefix(title: str) -> str:
 
 def parse_question(question: str, known_titles: list[str]) -> StructureQuery:
     """Named articles (第二十一条, 第21条, Article 21) and which known document titles the question names."""
-    articles = [chinese_to_int(m.group(1)) for m in _ZH_ARTICLE.finditer(question)]
+    articles = [n for m in _ZH_ARTICLE.finditer(question) if (n := _article(m.group(1)))]
     articles += [int(m.group(1)) for m in _EN_ARTICLE.finditer(question)]
     named = [m.group(1) for m in _BOOK_TITLE.finditer(question)]
     lowered = question.lower()
