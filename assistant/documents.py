@@ -12,6 +12,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from .types import Document
 
@@ -30,6 +31,16 @@ _ARTICLE = re.compile(r"^第[零〇一二三四五六七八九十百千\d]+条",
 _ADOPTION = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日[^\n]{0,80}?(?:通过|公布|发布|施行|修订)")
 _FILENAME_DATE = re.compile(r"_(\d{4})-(\d{2})-(\d{2})(?=\.|$|_)")
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_HTML_DROPPED = ["script", "style", "noscript", "template", "svg", "nav", "footer", "header", "aside", "form"]
+_HTML_DROPPED += ["iframe", "button", "select"]
+# Elements that begin and end a block of text; any other element's text runs on in its block (<b>, <a>, <span>).
+_HTML_BLOCKS = frozenset(
+    re.findall(
+        r"\w+",
+        "address article blockquote body caption center dd details dialog div dl dt fieldset figcaption figure h1 h2 "
+        "h3 h4 h5 h6 hgroup hr html li main ol p pre section summary table tbody tfoot thead title tr ul",
+    )
+)
 _FURNITURE = re.compile(
     r"^(?:.{0,40}\blogo|follow us|share(?: this(?: article)?)?|photo (?:from|by|credit)\b.{0,60}|"
     r"image:.{0,60}|advertisement|subscribe.{0,30}|sign in|log ?in|menu|home|skip to (?:main )?content|"
@@ -125,19 +136,55 @@ def _read_markdown(path: Path) -> str:
 
 
 def _read_html(path: Path) -> str:
-    from bs4 import BeautifulSoup
+    from bs4 import BeautifulSoup, Tag
+    from bs4.element import PreformattedString
 
-    soup = BeautifulSoup(decode(path.read_bytes(), path), "html.parser")
-    for tag in soup(["script", "style", "noscript", "nav", "footer", "header", "aside", "form", "iframe"]):
+    # lxml's parser closes an unclosed <p>, <li> or <td> where the next one starts, as browsers do; Python's
+    # html.parser nests them instead, and a reader of leaf blocks then kept only the innermost (the last).
+    soup = BeautifulSoup(decode(path.read_bytes(), path), "lxml")
+    for tag in soup(_HTML_DROPPED):
         tag.decompose()
-    blocks = []
-    for element in soup.find_all(["title", "h1", "h2", "h3", "h4", "p", "li", "td", "pre", "blockquote"]):
-        if element.find(["p", "li", "td", "h1", "h2", "h3", "h4"]):
-            continue
-        text = element.get_text(" ", strip=True)
-        if text:
-            blocks.append(("# " if element.name in ("title", "h1") else "") + text)
-    return "\n\n".join(blocks) if blocks else soup.get_text("\n")
+    blocks: list[str] = []
+    parts: list[str] = []  # the text of the block being read
+    filled = False  # whether that text is more than white space
+    pre = 0
+
+    def flush(heading: bool = False) -> None:
+        nonlocal filled
+        lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
+        block = "\n".join(line for line in lines if line)
+        parts.clear()
+        filled = False
+        if block:
+            blocks.append(("# " if heading else "") + block)
+
+    # One walk over the tree with an explicit stack, each text read once: reading every block's own text (and
+    # recursing) made 5,000 nested <blockquote> quadratic in time and in the text produced.
+    stack: list[tuple[Tag | None, Iterator[Any]]] = [(None, iter(soup.contents))]
+    while stack:
+        parent, children = stack[-1]
+        node = next(children, None)
+        if node is None:
+            stack.pop()
+            if parent is not None and parent.name in _HTML_BLOCKS:
+                flush(heading=parent.name in ("title", "h1"))
+            if parent is not None and parent.name == "pre":
+                pre -= 1
+        elif isinstance(node, Tag):
+            if node.name in _HTML_BLOCKS:
+                flush()
+            elif node.name == "br":
+                parts.append("\n")
+            elif node.name in ("td", "th") and filled:
+                parts.append(" | ")  # a table row is one line, its cells side by side
+            if node.name == "pre":
+                pre += 1
+            stack.append((node, iter(node.contents)))
+        elif not isinstance(node, PreformattedString):  # comments, doctypes, CDATA: not text a reader sees
+            parts.append(str(node) if pre else str(node).replace("\n", " "))
+            filled = filled or not node.isspace()
+    flush()
+    return "\n\n".join(blocks)
 
 
 def _read_pdf(path: Path) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 import re
+import shutil
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -191,6 +192,94 @@ def test_html_drops_script_and_style_keeps_paragraphs(tmp_path: Path) -> None:
         assert dropped not in doc.text
     assert "First paragraph here.\n\nSecond bold paragraph." in doc.text
     assert doc.title == "Compute vouchers"
+
+
+HTML_PAGES = Path(__file__).resolve().parent / "fixtures" / "html"
+# Each saved page's article, paragraph by paragraph (a table row is one line), in order: all of it must be read.
+HTML_ARTICLES = {
+    "news-unclosed-p.html": [  # <p> never closed, an ad <div> between two of them
+        "The harbour district announced three transport grants for commuters on Monday.",
+        "The ferry grant pays 12 yuan per crossing to residents who commute to the islands.",
+        "The harbour grant covers half of a monthly pass, up to 150 yuan.",
+        "The bridge grant is 40 yuan a month for cyclists crossing the Yangpu bridge.",
+        "Applications open on 1 April through the district's service portal.",
+    ],
+    "notice-lists.html": [  # <li>, <dt> and <dd> never closed, a list inside a list item
+        "The municipal economy commission issues computing power vouchers to small and medium firms.",
+        "Firms registered in the city for at least one year;",
+        "Firms with fewer than 300 employees;",
+        "Firms whose AI projects are listed in one of these fields:",
+        "industrial inspection",
+        "medical imaging",
+        "language models for public services",
+        "Firms with no unpaid taxes.",
+        "Voucher value",
+        "Each voucher covers 30% of computing costs, up to 500,000 yuan a year.",
+        "Validity",
+        "Vouchers are valid for 12 months from the date of issue.",
+        "Questions: call 12345 on working days.",
+    ],
+    "subsidy-table.html": [  # <td>, <th> and <tr> never closed
+        "The table below lists the grants the transport bureau pays from 1 April 2025.",
+        "Grant rates by mode of transport",
+        "Grant | Amount | Who qualifies",
+        "Ferry | 12 yuan per crossing | island residents",
+        "Harbour pass | half a monthly pass, up to 150 yuan | dock workers",
+        "Bridge | 40 yuan a month | registered cyclists",
+        "Rates are reviewed every year in March.",
+    ],
+    "layout-divs.html": [  # text straight in nested layout <div>s and <span>s, no <p> at all
+        "The Lingang pilot zone admitted its first 40 AI firms this week.",
+        "Each firm receives a rent subsidy of 60% for three years.",
+        "The zone's data exchange opens to them in June, free of listing fees until 2026.",
+        "Firms must report their computing use every quarter.",
+    ],
+    "gov-navigation.html": [  # GB2312 page: a menu in <div>s, a layout <table>, articles split by <br>
+        "第一条　为了降低企业使用算力的成本，推动人工智能产业发展，制定本办法。",
+        "第二条　算力券由市经济信息化委发放，每张面值一万元。",
+        "第三条　企业使用算力券购买算力服务的，可以抵扣服务费用的百分之三十。",
+        "第四条　同一企业每年获得的算力券不超过五十万元。",
+        "第五条　本办法自2024年6月1日起施行。",
+    ],
+}
+
+
+@pytest.mark.parametrize("page", sorted(HTML_ARTICLES))
+def test_saved_html_page_loses_nothing_of_the_article(tmp_path: Path, page: str) -> None:
+    path = tmp_path / page
+    shutil.copyfile(HTML_PAGES / page, path)
+    doc = _load(path)
+    # Compared after NFKC on both sides, whether or not normalise() applies it.
+    lines = [unicodedata.normalize("NFKC", line) for line in doc.text.split("\n")]
+    expected = [unicodedata.normalize("NFKC", " ".join(p.split())) for p in HTML_ARTICLES[page]]
+    missing = [p for p in expected if p not in lines]
+    assert not missing, (missing, doc.text)
+    assert [lines.index(p) for p in expected] == sorted(lines.index(p) for p in expected)  # in reading order
+    for furniture in ("gtag(", "loadAd(", "display: flex", "Contact us", "Home", "jquery"):
+        assert furniture not in doc.text
+
+
+def test_html_headings_and_title(tmp_path: Path) -> None:
+    path = tmp_path / "news.html"
+    shutil.copyfile(HTML_PAGES / "news-unclosed-p.html", path)
+    doc = _load(path)
+    assert doc.title == "Harbour district sets crossing grants | Coastal Daily"
+    assert "# Harbour district sets crossing grants" in doc.text.split("\n")
+    gov = tmp_path / "gov.html"
+    shutil.copyfile(HTML_PAGES / "gov-navigation.html", gov)
+    doc = _load(gov)
+    assert (doc.lang, doc.doc_type, doc.title) == ("zh", "regulation", "滨海市算力券管理办法")
+
+
+def test_deeply_nested_html_is_read_once(tmp_path: Path) -> None:
+    """5,000 nested <blockquote> (each level's text read once): no recursion error, no text repeated."""
+    path = tmp_path / "thread.html"
+    path.write_text(
+        "<html><body>" + "".join(f"<blockquote>Reply {n} on the ferry grant." for n in range(5000)) + "</body></html>",
+        encoding="utf-8",
+    )
+    doc = _load(path)
+    assert doc.text.split("\n\n") == [f"Reply {n} on the ferry grant." for n in range(5000)]
 
 
 def test_docx_paragraphs(tmp_path: Path) -> None:
