@@ -14,6 +14,8 @@ import pytest
 
 from assistant.documents import DocumentError, load_document
 
+from .hostile import DOCX_TEXT, docx_empty_paragraphs, docx_too_many_paragraphs, docx_zero_image
+
 SAMPLE = Path(__file__).resolve().parents[1] / "corpus" / "shanghai-ai-policy-clustering.txt"
 HEADLINE = "How Shanghai is pairing policy and clustering to scale artificial intelligence"
 
@@ -293,6 +295,32 @@ def test_docx_paragraphs(tmp_path: Path) -> None:
     doc = _load(path)
     assert doc.text == "A paragraph written in Word.\n\nAnother paragraph, with 1,000 companies."
     assert doc.lang == "en"
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (lambda folder: docx_empty_paragraphs(folder, "bomb.docx", 4_600_000), "a zip bomb or padding"),
+        (lambda folder: docx_empty_paragraphs(folder, "bomb.docx", 17_000_000), "over 32 MB"),
+        (docx_too_many_paragraphs, "more than 100,000 paragraphs"),
+    ],
+    ids=["74 KB of empty paragraphs", "189 KB of empty paragraphs", "150,000 paragraphs"],
+)
+def test_docx_bomb_is_refused_before_it_is_unpacked(tmp_path: Path, make, reason: str) -> None:  # type: ignore[no-untyped-def]
+    (path,) = make(tmp_path)
+    with pytest.raises(DocumentError) as info:
+        _load(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}: ") and reason in message, message
+    assert "\n" not in message
+
+
+def test_docx_media_is_never_unpacked(tmp_path: Path) -> None:
+    """A picture part of 256 MB of zeros: the text is read, the picture is not (tests/test_reliability.py has 3 GB)."""
+    (path,) = docx_zero_image(tmp_path, image_bytes=256 * 2**20)
+    with zipfile.ZipFile(path) as archive:
+        assert max(p.file_size for p in archive.infolist()) == 256 * 2**20
+    assert _load(path).text == DOCX_TEXT
 
 
 def _minimal_pdf(lines: list[str]) -> bytes:
