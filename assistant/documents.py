@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import errno
 import hashlib
 import io
@@ -361,8 +362,26 @@ def read_sidecar(path: Path) -> dict[str, str]:
             if not isinstance(data, dict) or set(data) - SIDECAR_KEYS:
                 unknown = sorted(set(data) - SIDECAR_KEYS) if isinstance(data, dict) else data
                 raise DocumentError(f"{candidate}: unknown keys {unknown}; valid keys: {sorted(SIDECAR_KEYS)}")
+            value = str(data.get("date") or "")
+            if value and not _is_date(value):
+                # Checked here, before the file is read: a bad date otherwise failed only when the chunks were
+                # stored, after embedding, or ('2021-9-1') was stored and fell outside every date filter.
+                raise DocumentError(
+                    f"{candidate}: date '{value}' is not a calendar date written YYYY-MM-DD (such as 2021-09-01); "
+                    "fix the sidecar"
+                )
             return {k: str(v) for k, v in data.items()}
     return {}
+
+
+def _is_date(text: str) -> bool:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return False
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _date_of(path: Path, text: str, sidecar: dict[str, str]) -> str:
@@ -415,11 +434,11 @@ def load_document(path: Path, doc_id: str, max_bytes: int = 0, notes: list[str] 
             f"{path}: {size / 2**20:.1f} MB is over the {max_bytes / 2**20:g} MB limit (limits.max_file_mb); "
             "split the file or raise the limit"
         )
+    sidecar = read_sidecar(path)
     try:
         raw = reader(path)
     except OSError as exc:
         raise DocumentError(f"{path}: cannot read ({exc.strerror or exc})") from exc
-    sidecar = read_sidecar(path)
     body, found = strip_furniture(normalise(raw))
     body, dropped = strip_instructions(body)
     if dropped and notes is not None:
