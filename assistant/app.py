@@ -951,7 +951,9 @@ def launch(
     from .pipeline import Assistant
 
     auth = parse_auth(settings.ui.auth)
-    demo = build_app(assistant or Assistant(settings))
+    assistant = assistant or Assistant(settings)
+    assistant.hold_writing()  # the UI may write (uploads, removals) at any time while it runs
+    demo = build_app(assistant)
     demo.queue(default_concurrency_limit=2, max_size=64)
     # Gradio's own cap turns a whole multi-file upload away when one file is over it, so it sits well above the
     # per-file limit, which add_files enforces file by file (naming each file it turns away).

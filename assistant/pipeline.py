@@ -192,7 +192,8 @@ class Assistant:
         under another id is recorded as an alias of that document instead of being indexed twice. Writes go in
         the order docs/reliability.md gives, so an ingest killed at any point is completed by running it again.
         """
-        with self._ingesting:  # one ingest at a time per Assistant; questions go on meanwhile
+        # One ingest at a time per Assistant, and one writing process per embedded index; questions go on meanwhile.
+        with self._ingesting, self.store.writing():
             return _Ingest(self, list(paths), prune, progress).run()
 
     def _begin_writes(self) -> None:
@@ -342,7 +343,7 @@ class Assistant:
 
     def remove(self, doc_id: str) -> bool:
         """Drop one document (and any copies recorded as its aliases) from the index; False if it is not there."""
-        with self._ingesting:
+        with self._ingesting, self.store.writing():
             if doc_id not in self.store.documents():
                 return False
             changes = self._lexical_changes()
@@ -350,6 +351,11 @@ class Assistant:
             changes.remove_document(doc_id)
             self._sync_lexical(force=True, changes=changes)
         return True
+
+    def hold_writing(self) -> None:
+        """Keep this process the one writer of an embedded index until it ends (the chat UI): a second UI or an
+        ingest on the same index is refused with IndexBusy instead of diverging from this one."""
+        self.store.hold_writing()
 
     def document_text(self, doc_id: str) -> str | None:
         """The text a document was indexed from (citation offsets point into it), read again from its file.

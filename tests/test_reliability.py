@@ -24,6 +24,7 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant.cli import app
+from assistant.store import IndexBusy
 
 from .conftest import CORPUS, ROOT
 from .hostile import CASES, INJECTION, LATIN1_TEXT, ZH_GB18030_EXTRA, Case, index_state, news_corpus
@@ -716,3 +717,42 @@ def test_twenty_concurrent_chat_sessions_on_loopback(make_assistant) -> None:  #
     _report_figures("UI: 20 concurrent chat sessions over loopback, 3 questions each", figures)
     assert errors == []
     assert len(latencies) == sessions * per_session
+
+
+def test_a_second_writer_on_an_embedded_index_is_refused(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A running UI holds the embedded index for writing: a second UI, an ingest are refused with one line; a
+    reader answers, and says that another process is writing."""
+    import socket
+
+    index_dir = tmp_path / "index"
+    make_assistant(index_dir).ingest([CORPUS / CORPUS_DOC])
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    env = _subprocess_env(index_dir)
+    ui = subprocess.Popen([*CLI, "ui", "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline and ui.poll() is None:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.5)
+        assert ui.poll() is None, ui.communicate()
+        refusal = f"error: another process is writing to the index at {index_dir} (an ingest, or the chat UI"
+        second = subprocess.run(
+            [*CLI, "ui", "--port", str(port + 1)], env=env, capture_output=True, text=True, timeout=300
+        )
+        assert second.returncode == 2 and second.stderr.strip().startswith(refusal), second.stderr
+        assert len(second.stderr.strip().splitlines()) == 1
+        ingest = subprocess.run([*CLI, "ingest", str(CORPUS)], env=env, capture_output=True, text=True, timeout=300)
+        assert ingest.returncode == 2 and ingest.stderr.strip().splitlines() == [second.stderr.strip()]
+        with pytest.raises(IndexBusy):
+            make_assistant(index_dir).remove(CORPUS_DOC)
+        asked = subprocess.run([*CLI, "ask", VOUCHER_QUESTION], env=env, capture_output=True, text=True, timeout=300)
+        assert asked.returncode == 0 and VOUCHER_FIGURES in asked.stdout
+        assert "note: another process holds this embedded index for writing" in asked.stderr
+    finally:
+        ui.terminate()
+        ui.communicate(timeout=60)
+    assert make_assistant(index_dir).remove(CORPUS_DOC)  # the UI is gone: writing is open again
