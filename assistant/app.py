@@ -348,8 +348,8 @@ def render_document_view(text: str | None, start: int, end: int, window: int = D
     """The whole document with the cited span marked (HTML, escaped); a window around the span when it is long."""
     if text is None:
         return (
-            '<p class="elided">The document\'s file has changed or is gone since it was indexed, so its text '
-            "cannot be shown; ingest it again.</p>"
+            '<p class="elided">This document is no longer in the index (removed, or being indexed again), so its '
+            "text cannot be shown; ask again.</p>"
         )
     start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
     lo = max(0, start - window // 2) if len(text) > window else 0

@@ -136,6 +136,10 @@ class VectorStore(ABC):
     def get(self, ids: list[str]) -> list[RetrievedChunk]: ...
 
     @abstractmethod
+    def document_chunks(self, doc_id: str) -> list[RetrievedChunk]:
+        """Every stored chunk of one document (of each version it has), in text order."""
+
+    @abstractmethod
     def iter_chunks(self) -> Iterator[RetrievedChunk]: ...
 
     @abstractmethod
@@ -430,6 +434,14 @@ class ChromaStore(VectorStore):
             for chunk_id, text, meta in zip(found["ids"], found["documents"], found["metadatas"])
         }
         return [by_id[i] for i in ids if i in by_id]
+
+    def document_chunks(self, doc_id: str) -> list[RetrievedChunk]:
+        found: Any = self._collection.get(where={"doc_id": doc_id}, include=["documents", "metadatas"])
+        chunks = [
+            to_retrieved(chunk_id, text, meta, 0.0)
+            for chunk_id, text, meta in zip(found["ids"], found["documents"], found["metadatas"])
+        ]
+        return sorted(chunks, key=lambda c: (c.start, c.chunk_id))
 
     def iter_chunks(self) -> Iterator[RetrievedChunk]:
         for page in self._pages(["documents", "metadatas"]):

@@ -189,7 +189,7 @@ def test_document_view_marks_the_span_and_escapes() -> None:
     assert "99,500 characters before" in html
     assert "characters after" in html
     assert len(html) < 2000
-    assert "changed or is gone" in render_document_view(None, 0, 1)
+    assert "no longer in the index" in render_document_view(None, 0, 1)
 
 
 # --- the chat reply -------------------------------------------------------------------------------------------
@@ -506,13 +506,43 @@ def test_remove_and_document_text(make_assistant, tmp_path: Path) -> None:  # ty
     answer = assistant.ask("How many working days does the harbour office take to issue permits?")
     cited = answer.citations[0]
     assert text[cited.start : cited.end] == cited.quote  # citation offsets point into the document text
+    # Served from the index, not the file: as it was indexed, whatever became of the file since.
     source.write_text("Changed since.", encoding="utf-8")
-    assert assistant.document_text("permits.txt") is None
+    assert assistant.document_text("permits.txt") == text
+    source.unlink()
+    assert assistant.document_text("permits.txt") == text
     assert assistant.document_text("nothing.txt") is None
     assert assistant.remove("permits.txt") is True
     assert assistant.remove("permits.txt") is False
     assert assistant.documents() == {}
     assert assistant.ask("How many working days does the harbour office take to issue permits?").refused
+
+
+@pytest.mark.slow
+def test_whole_document_is_rebuilt_from_the_stored_chunks(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Each chunk at its offsets, headings in the gaps when they fit: what was indexed, with nothing re-read."""
+    source = tmp_path / "permits.md"
+    source.write_text(
+        "# Drone permits\n\n## Timing\n\nThe harbour office issues permits within 12 working days.\n\n"
+        "## Fees\n\nEach permit costs 30 yuan.\n",
+        encoding="utf-8",
+    )
+    assistant = make_assistant()
+    assistant.ingest([source])
+    text = assistant.document_text("permits.md")
+    from assistant.documents import load_document
+
+    indexed = load_document(source, "permits.md").text
+    assert text is not None and len(text) == len(indexed)
+    for chunk in assistant.store.document_chunks("permits.md"):
+        assert text[chunk.start : chunk.end] == chunk.text
+    assert [line.strip() for line in text.split("\n") if line.strip()] == [
+        "Drone permits",
+        "Timing",
+        "The harbour office issues permits within 12 working days.",
+        "Fees",
+        "Each permit costs 30 yuan.",
+    ]
 
 
 @pytest.mark.slow
