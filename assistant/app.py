@@ -18,7 +18,7 @@ import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from types import ModuleType
@@ -56,6 +56,9 @@ MAX_TURNS_IN_PANEL = 20
 DOCUMENT_WINDOW = 40_000
 """Characters of a document shown around a cited span in the whole-document view (the rest is elided)."""
 UPLOAD_FOLDER = "uploads"
+PREVIOUS_FOLDER = ".previous"
+"""Inside the upload folder (a dot folder, so ingest never reads it): uploads being replaced, until the new file
+is indexed."""
 FEEDBACK_FILE = "feedback.jsonl"
 EMBED_PROGRESS_BATCH = 128
 UPLOAD_HARD_CAP_FACTOR = 5
@@ -426,11 +429,12 @@ def human_size(size: float) -> str:
 
 def safe_upload_name(name: str) -> str:
     """A file name that stays inside the upload folder: no folders, no leading dots, only word characters,
-    dots, dashes and spaces (Chinese names kept), at most 120 characters, the suffix lower-cased."""
+    dots, dashes and spaces (Chinese names kept), at most 120 characters. Case is kept, the suffix's too:
+    'evil.TXT' is another name than 'evil.txt' (see save_uploads)."""
     base = unicodedata.normalize("NFKC", name).replace("\\", "/").rsplit("/", 1)[-1]
-    suffix = PurePosixPath(base).suffix.lower()
+    suffix = PurePosixPath(base).suffix
     stem = base[: -len(suffix)] if suffix else base
-    suffix = re.sub(r"[^a-z0-9.]", "", suffix)
+    suffix = re.sub(r"[^A-Za-z0-9.]", "", suffix)
     stem = re.sub(r"[^\w.\- ]+", "_", stem)
     stem = re.sub(r"\s+", " ", stem).strip(" ._-")[:120] or "upload"
     return stem + suffix
@@ -449,6 +453,8 @@ class UploadPlan:
     """Original name -> where it was saved in the upload folder."""
     rejected: list[str]
     """One line per file that is not ingested, naming it."""
+    previous: dict[Path, Path] = field(default_factory=dict)
+    """Saved path -> where the upload it replaces was moved, until the new one is indexed (see settle_uploads)."""
 
 
 def save_uploads(
@@ -460,12 +466,25 @@ def save_uploads(
     """Copy uploaded files into ``uploads`` under safe names, rejecting (by name) the unusable ones.
 
     A name that another, non-uploaded document already uses as its id gets a numbered name, so an upload
-    never replaces a document ingested from elsewhere; uploading the same name again updates that upload.
+    never replaces a document ingested from elsewhere; uploading the same name again updates that upload, and
+    the upload it replaces is kept aside until the new one is indexed. Names are compared ignoring case: a
+    different name only by case ('evil.TXT' beside 'evil.txt') is numbered too, never written over the other
+    (on a case-insensitive disk it would be the same file).
     """
     uploads.mkdir(parents=True, exist_ok=True)
     root = uploads.resolve()
     plan = UploadPlan({}, [])
+    names = {p.name for p in uploads.iterdir()} | set(existing)
     taken: set[str] = set()
+
+    def clashes(name: str) -> bool:
+        folded = name.casefold()
+        if any(t.casefold() == folded for t in taken):
+            return True
+        if name in existing and not is_upload(existing[name].source, uploads):
+            return True
+        return any(n.casefold() == folded and n != name for n in names)
+
     for item in files:
         path = Path(item)
         original = path.name
@@ -487,9 +506,9 @@ def save_uploads(
             plan.rejected.append(f"{original}: the file is empty")
             continue
         name = safe_upload_name(original)
-        stem, suffix = name[: -len(suffix)], name[-len(suffix) :]
+        stem, suffix = PurePosixPath(name).stem, PurePosixPath(name).suffix
         number = 1
-        while name in taken or (name in existing and not is_upload(existing[name].source, uploads)):
+        while clashes(name):
             number += 1
             name = f"{stem}-{number}{suffix}"
         target = (uploads / name).resolve()
@@ -497,9 +516,28 @@ def save_uploads(
             plan.rejected.append(f"{original}: not a usable file name")
             continue
         taken.add(name)
+        if target.exists():
+            kept = uploads / PREVIOUS_FOLDER / name
+            kept.parent.mkdir(exist_ok=True)
+            os.replace(target, kept)
+            plan.previous[target] = kept
         shutil.copyfile(path, target)
         plan.saved[original] = target
     return plan
+
+
+def settle_uploads(plan: UploadPlan, indexed: set[str]) -> None:
+    """After the ingest: a saved file whose document was not indexed is deleted, and the upload it replaced (if
+    any) put back, so a failed re-upload leaves the indexed document and its file as they were."""
+    for path in plan.saved.values():
+        kept = plan.previous.get(path)
+        if path.name in indexed:
+            if kept is not None:
+                kept.unlink(missing_ok=True)
+        elif kept is not None:
+            os.replace(kept, path)
+        else:
+            path.unlink(missing_ok=True)
 
 
 def upload_report(plan: UploadPlan, report: IngestReport | None, elapsed: float = 0.0) -> str:
@@ -777,24 +815,25 @@ def build_app(assistant: Assistant) -> gradio.Blocks:
 
                 real = assistant.embedder
                 assistant.embedder = _ProgressEmbedder(real, on_embed)
+                indexed: set[str] = set()
                 try:
                     report = assistant.ingest(list(plan.saved.values()), progress=on_file)
+                    indexed = set(report.added + report.updated + report.unchanged) | set(report.duplicates)
                 finally:
                     assistant.embedder = real
-                indexed = set(report.added + report.updated + report.unchanged) | set(report.duplicates)
-                for path in plan.saved.values():  # a file that failed is not kept
-                    if path.name not in indexed:
-                        path.unlink(missing_ok=True)
+                    settle_uploads(plan, indexed)
         return (upload_report(plan, report, time.monotonic() - started), *document_state(), None)
 
     def remove_document(doc_id: str | None) -> tuple[Any, ...]:
         if not doc_id:
             return ("Choose a document to remove.", *document_state())
         with writing:
-            source = assistant.documents().get(doc_id)
+            stored = assistant.documents().get(doc_id)
             removed = assistant.remove(doc_id)
-            if removed and source is not None and is_upload(source.source, uploads):
-                Path(source.source).unlink(missing_ok=True)
+            if removed and stored is not None:  # its uploaded file goes too, and those of its copies
+                for source in [stored.source, *(path for _, path in stored.aliases)]:
+                    if is_upload(source, uploads):
+                        Path(source).unlink(missing_ok=True)
         message = f"Removed `{escape_markdown(doc_id)}`." if removed else f"`{escape_markdown(doc_id)}` is not indexed."
         return (message, *document_state())
 
