@@ -70,7 +70,10 @@ FEEDBACK_LABELS = {"up": "helpful (thumbs up)", "down": "not helpful (thumbs dow
 ASK_CONCURRENCY = 4
 """Questions answered at once per app; each is a short CPU-bound burst (one embedding, BM25, sentence scoring)."""
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~$<>])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~$<>@])")
+# The starts of GitHub-flavoured Markdown's bare links: http://, https://, ftp:// and www. (e-mail addresses lose
+# their '@' to _MARKDOWN_SPECIAL). A backslash before the ':' or '.' keeps the text and drops the link.
+_AUTOLINK = re.compile(r"(?i)\b(https?|ftp|www)(:(?=//)|\.)")
 
 SOURCES_CSS = """
 .sources { font-size: var(--text-md); }
@@ -167,12 +170,20 @@ APP_CSS = """
 
 
 def escape_markdown(text: str) -> str:
-    """Document text as inert chat Markdown: HTML escaped, Markdown syntax backslash-escaped, one line."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(" ".join(text.split()), quote=False))
+    """Document text as inert chat Markdown: HTML escaped, Markdown syntax backslash-escaped, one line, and no
+    bare URL or e-mail address that the chat's Markdown (GitHub's flavour) would turn into a live link."""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(" ".join(text.split()), quote=False))
+    return _AUTOLINK.sub(r"\1\\\2", escaped)
 
 
 def _esc(text: object) -> str:
     return html.escape(str(text), quote=True)
+
+
+def _inline(text: object) -> str:
+    """Text inside the chat's HTML blocks: escaped, and on one line. A blank line would end the block, and what
+    followed it (a title's "![x](https://…)") would be read as Markdown and fetched by the browser."""
+    return _esc(" ".join(str(text).split()))
 
 
 def source_anchor(turn: int, number: int) -> str:
@@ -209,12 +220,12 @@ def describe_coverage(documents: Iterable[StoredDocument]) -> str:
     for d in docs:
         types[d.doc_type or "other"] = types.get(d.doc_type or "other", 0) + 1
         langs[d.lang] = langs.get(d.lang, 0) + 1
-    kinds = ", ".join(f"{n} {_esc(t)}" for t, n in sorted(types.items()))
-    languages = ", ".join(_esc(LANGUAGE_NAMES.get(lang, lang)) for lang in sorted(langs))
+    kinds = ", ".join(f"{n} {_inline(t)}" for t, n in sorted(types.items()))
+    languages = ", ".join(_inline(LANGUAGE_NAMES.get(lang, lang)) for lang in sorted(langs))
     dates = sorted(d.date for d in docs if d.date)
-    span = f"; dated {_esc(dates[0])} to {_esc(dates[-1])}" if len(dates) > 1 else ""
-    span = f"; dated {_esc(dates[0])}" if len(dates) == 1 else span
-    titles = ", ".join(f"<em>{_esc(d.title or d.doc_id)}</em>" for d in docs[:MAX_LISTED_TITLES])
+    span = f"; dated {_inline(dates[0])} to {_inline(dates[-1])}" if len(dates) > 1 else ""
+    span = f"; dated {_inline(dates[0])}" if len(dates) == 1 else span
+    titles = ", ".join(f"<em>{_inline(d.title or d.doc_id)}</em>" for d in docs[:MAX_LISTED_TITLES])
     more = f" and {len(docs) - MAX_LISTED_TITLES} more" if len(docs) > MAX_LISTED_TITLES else ""
     noun = "document" if len(docs) == 1 else "documents"
     return f"The indexed documents cover {len(docs)} {noun} ({kinds}; {languages}{span}): {titles}{more}."
@@ -231,12 +242,12 @@ def render_answer(
     Active filters are shown above the answer.
     """
     filters = describe_filters(answer.filters)
-    head = f'<div class="answer-filters">Filters: {_esc(filters)}</div>\n\n' if filters else ""
+    head = f'<div class="answer-filters">Filters: {_inline(filters)}</div>\n\n' if filters else ""
     if answer.refused:
-        widen = f" Filters were on ({_esc(filters)}): try widening them." if filters else ""
+        widen = f" Filters were on ({_inline(filters)}): try widening them." if filters else ""
         return (
             f'{head}<div class="refusal">\n'
-            f"<p><strong>{NO_ANSWER}</strong> {_esc(answer.refusal_reason)}{widen}</p>\n"
+            f"<p><strong>{NO_ANSWER}</strong> {_inline(answer.refusal_reason)}{widen}</p>\n"
             f'<p class="coverage">{describe_coverage(documents)}</p>\n'
             "</div>"
         )
@@ -250,19 +261,19 @@ def render_answer(
 
 def render_pending(filters: Mapping[str, Any]) -> str:
     described = describe_filters(filters)
-    head = f'<div class="answer-filters">Filters: {_esc(described)}</div>\n\n' if described else ""
+    head = f'<div class="answer-filters">Filters: {_inline(described)}</div>\n\n' if described else ""
     return f'{head}<span class="pending">Searching the documents…</span>'
 
 
 def render_draft(text: str, filters: Mapping[str, Any]) -> str:
     """A generator's text while it streams, before the answer is cited: inert, and marked as a draft."""
     described = describe_filters(filters)
-    head = f'<div class="answer-filters">Filters: {_esc(described)}</div>\n\n' if described else ""
+    head = f'<div class="answer-filters">Filters: {_inline(described)}</div>\n\n' if described else ""
     return f'{head}{escape_markdown(text)} <span class="pending">(drafting…)</span>'
 
 
 def render_ask_error(message: str) -> str:
-    return f'<div class="ask-error"><strong>Cannot ask this:</strong> {_esc(message)}</div>'
+    return f'<div class="ask-error"><strong>Cannot ask this:</strong> {_inline(message)}</div>'
 
 
 def cited_passage(citation: Citation, chunk: RetrievedChunk | None) -> tuple[str, str, str]:

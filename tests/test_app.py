@@ -6,6 +6,7 @@ tests/test_browser.py drives the same app in headless Chromium.
 from __future__ import annotations
 
 import json
+import re
 import socket
 import urllib.request
 from datetime import UTC, datetime
@@ -25,6 +26,7 @@ from assistant.app import (
     cited_passage,
     describe_filters,
     document_rows,
+    escape_markdown,
     feedback_record,
     feedback_verdict,
     human_size,
@@ -242,6 +244,41 @@ def test_refusal_is_marked_and_says_what_the_documents_cover() -> None:
     sources = render_sources(refusal())
     assert NO_ANSWER in sources
     assert 'id="source-' not in sources
+
+
+MARKDOWN_IMAGE = "\n\n![pixel](https://tracker.example/p.png)\n\n"
+
+
+def test_titles_and_types_in_a_refusal_stay_plain_text() -> None:
+    """A title or type with a blank line and a Markdown image: the refusal stays one HTML block (a blank line
+    would end it, and the image after it would be fetched by the browser on every refusal)."""
+    docs = [stored("a.txt", f"Notice{MARKDOWN_IMAGE}end", doc_type=f"news{MARKDOWN_IMAGE}")]
+    text = render_answer(refusal(filters={"doc_ids": (f"a.txt{MARKDOWN_IMAGE}",)}), docs)
+    head, refusal_block = text.split("\n\n", 1)  # the filters line, then the refusal box
+    assert head.startswith('<div class="answer-filters">') and head.endswith("</div>")
+    assert refusal_block.startswith('<div class="refusal">') and refusal_block.endswith("</div>")
+    assert "\n\n" not in refusal_block  # one HTML block: Markdown inside it is not read
+    assert "Notice ![pixel](https://tracker.example/p.png) end" in refusal_block
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "See https://tracker.example/p.png for the form.",
+        "Or www.tracker.example today.",
+        "Mail grants@tracker.example now.",
+        "ftp://files.tracker.example/a",
+        "HTTP://TRACKER.EXAMPLE/X",
+    ],
+)
+def test_bare_urls_in_document_text_do_not_become_links(text: str) -> None:
+    """GitHub-flavoured Markdown links bare URLs, www. names and e-mail addresses: each is broken by a backslash
+    escape, which the chat shows as the text it was."""
+    shown = escape_markdown(text)
+    assert not re.search(r"(?i)(https?|ftp)://|www\.|\w@\w", shown), shown
+    assert re.sub(r"\\(.)", r"\1", shown) == text  # nothing but escapes added
+    answer = Answer("q?", [AnswerSentence(text, (1,))], [citation(1, SUBSIDY)], [chunk(1)], refused=False)
+    assert render_answer(answer).count("](") == 1  # the citation marker, the app's own link
 
 
 def test_status_line_and_auth() -> None:
