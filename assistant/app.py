@@ -9,6 +9,7 @@ How the queue and concurrency limits are set, and why, is in docs/ui.md.
 from __future__ import annotations
 
 import html
+import inspect
 import json
 import logging
 import os
@@ -358,6 +359,18 @@ def render_sources(turns: Sequence[Turn] | Answer | None, turn: int = 1) -> str:
     return f'<div class="sources">{"".join(groups)}</div>'
 
 
+def character_span(start: object, end: object) -> tuple[int, int] | None:
+    """(start, end) as character offsets, from what a browser sent; None for anything else (1e999, 'x', 1.5)."""
+    offsets = []
+    for value in (start, end):
+        if isinstance(value, float) and value.is_integer():  # JSON numbers may arrive as 12.0
+            value = int(value)
+        if not isinstance(value, int) or isinstance(value, bool):
+            return None
+        offsets.append(value)
+    return offsets[0], offsets[1]
+
+
 def render_document_view(text: str | None, start: int, end: int, window: int = DOCUMENT_WINDOW) -> str:
     """The whole document with the cited span marked (HTML, escaped); a window around the span when it is long."""
     if text is None:
@@ -674,6 +687,54 @@ def max_upload_bytes(settings: Settings) -> int:
     return int(settings.limits.max_file_mb * 2**20)
 
 
+def input_error(endpoint: str, names: Sequence[str], sent: int, bad: str = "", reason: str = "") -> str:
+    """One line for an API call whose values Gradio cannot read: which values the endpoint takes, what was wrong."""
+    takes = f"{endpoint} takes {len(names)} values ({', '.join(names)})"
+    if sent < len(names):
+        return f"{takes}; it was sent {sent}"
+    if bad == "history":
+        return f"{takes}; history must be a list of messages, each {{'role': 'user' or 'assistant', 'content': …}}"
+    first = reason.strip().splitlines()[0][:120] if reason.strip() else "unreadable"
+    return f"{takes}; {bad or 'a value'} is malformed ({first})"
+
+
+def _api_blocks(gr: ModuleType) -> type[gradio.Blocks]:
+    class Blocks(gr.Blocks):  # type: ignore[name-defined]
+        """Gradio's Blocks, but an API call whose values cannot be read gets one line saying why: Gradio sends its
+        own input errors with no text unless show_error is on, which would send every exception's text."""
+
+        async def preprocess_data(
+            self, block_fn: Any, inputs: list[Any], state: Any, explicit_call: bool = False
+        ) -> Any:
+            try:
+                return await super().preprocess_data(block_fn, inputs, state, explicit_call)
+            except gr.Error:
+                raise
+            except Exception as exc:
+                # Named as the API shows them: by the handler's parameters, State inputs left out.
+                named = list(zip(inspect.signature(block_fn.fn).parameters, block_fn.inputs, strict=False))
+                if len(inputs) != len(named):  # Gradio adds the State values only to a full call
+                    named = [(name, block) for name, block in named if not block.skip_api]
+                sent = [(name, block, value) for (name, block), value in zip(named, inputs) if not block.skip_api]
+                names = [name for name, block in named if not block.skip_api]
+                bad = next((name for name, block, value in sent if not _readable(block, value)), "")
+                raise gr.Error(input_error(f"/{block_fn.api_name}", names, len(sent), bad, str(exc))) from exc
+
+    return Blocks
+
+
+def _readable(block: Any, value: Any) -> bool:
+    """Whether Gradio can read ``value`` as the input ``block`` (its data model accepts it)."""
+    model = getattr(block, "data_model", None)
+    if model is None or value is None:
+        return True
+    try:
+        model.model_validate(value)
+    except Exception:
+        return False
+    return True
+
+
 def build_app(assistant: Assistant) -> gradio.Blocks:
     gr = _gradio()
     from .pipeline import QuestionError
@@ -715,7 +776,7 @@ def build_app(assistant: Assistant) -> gradio.Blocks:
         history.append({"role": "user", "content": escape_markdown(message)})
         try:
             filters = Filters(
-                doc_ids=tuple(doc_ids or ()),
+                doc_ids=tuple(str(d) for d in doc_ids or ()),
                 types=tuple(types or ()),
                 langs=tuple(langs or ()),
                 since=(since or "").strip(),
@@ -788,10 +849,13 @@ def build_app(assistant: Assistant) -> gradio.Blocks:
         """Server function for the panel's "Show whole document" (called with [doc_id, start, end])."""
         if isinstance(doc_id, list | tuple):
             doc_id, start, end = ([*list(doc_id), 0, 0])[:3]
-        try:
-            return render_document_view(assistant.document_text(str(doc_id)), int(start), int(end))
-        except (TypeError, ValueError):
-            return '<p class="elided">Cannot show this document.</p>'
+        span = character_span(start, end)
+        if span is None:
+            return (
+                '<p class="elided">Cannot show this document: the cited span must be two character offsets '
+                f"(whole numbers), not {_esc(repr(start)[:40])} and {_esc(repr(end)[:40])}.</p>"
+            )
+        return render_document_view(assistant.document_text(str(doc_id)), *span)
 
     def status_line() -> str:
         return render_status(assistant.status(), settings)
@@ -838,6 +902,7 @@ def build_app(assistant: Assistant) -> gradio.Blocks:
     def remove_document(doc_id: str | None) -> tuple[Any, ...]:
         if not doc_id:
             return ("Choose a document to remove.", *document_state())
+        doc_id = str(doc_id)  # any value reaches here through the API: it is checked against the index
         with writing:
             stored = assistant.documents().get(doc_id)
             removed = assistant.remove(doc_id)
@@ -851,7 +916,7 @@ def build_app(assistant: Assistant) -> gradio.Blocks:
     languages = sorted({d.lang for d in assistant.documents().values()})
     examples = EXAMPLES_EN + (EXAMPLES_ZH if "zh" in languages else ())
 
-    with gr.Blocks(title="Policy assistant", analytics_enabled=False) as demo:
+    with _api_blocks(gr)(title="Policy assistant", analytics_enabled=False) as demo:
         gr.Markdown("## Policy assistant\nAnswers come only from the indexed documents, each sentence with its source.")
         status = gr.Markdown(status_line(), elem_id="status-line")
         turns = gr.State([])
@@ -879,10 +944,13 @@ def build_app(assistant: Assistant) -> gradio.Blocks:
                         clear = gr.Button("Clear chat", variant="secondary", size="sm", elem_id="clear-chat")
                     feedback_note = gr.Markdown("", elem_id="feedback-note")
                     with gr.Accordion("Filters", open=False, elem_id="filters"):
+                        # Choices are refreshed on every page load and upload, but Gradio checks a value sent to
+                        # the API against those it was built with; the retriever checks them against the index.
                         doc_filter = gr.Dropdown(
                             label="Documents",
                             choices=document_choices(assistant.documents()),
                             multiselect=True,
+                            allow_custom_value=True,
                             elem_id="filter-docs",
                         )
                         with gr.Row():
@@ -923,6 +991,7 @@ def build_app(assistant: Assistant) -> gradio.Blocks:
                     remove_choice = gr.Dropdown(
                         label="Document to remove",
                         choices=document_choices(assistant.documents()),
+                        allow_custom_value=True,  # checked against the index by remove_document, as above
                         elem_id="remove-choice",
                         scale=3,
                     )

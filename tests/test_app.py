@@ -23,6 +23,7 @@ from assistant.app import (
     SOURCES_PLACEHOLDER,
     FeedbackLog,
     Turn,
+    character_span,
     cited_passage,
     describe_filters,
     document_rows,
@@ -30,6 +31,7 @@ from assistant.app import (
     feedback_record,
     feedback_verdict,
     human_size,
+    input_error,
     parse_auth,
     render_answer,
     render_document_view,
@@ -193,6 +195,14 @@ def test_document_view_marks_the_span_and_escapes() -> None:
     assert "characters after" in html
     assert len(html) < 2000
     assert "no longer in the index" in render_document_view(None, 0, 1)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "span"),
+    [(3, 9, (3, 9)), (3.0, 9.0, (3, 9)), (float("inf"), 2, None), (1e999, 2, None), ("3", 9, None), (True, 2, None)],
+)
+def test_document_view_takes_only_character_offsets(start: object, end: object, span: object) -> None:
+    assert character_span(start, end) == span
 
 
 # --- the chat reply -------------------------------------------------------------------------------------------
@@ -371,6 +381,15 @@ def test_names_differing_only_in_case_do_not_overwrite_each_other(tmp_path: Path
     # one batch: the second name is numbered as well
     mixed = save_uploads([lower, upper], tmp_path / "other", 1024, {})
     assert sorted(p.name for p in mixed.saved.values()) == ["evil-2.TXT", "evil.txt"]
+
+
+def test_input_error_names_what_the_endpoint_takes() -> None:
+    names = ["message", "history", "doc_ids"]
+    assert input_error("/ask", names, 1) == "/ask takes 3 values (message, history, doc_ids); it was sent 1"
+    assert "history must be a list of messages" in input_error("/ask", names, 3, "history", "ValidationError")
+    assert input_error("/ask", names, 3, "doc_ids", "bad\nmore") == (
+        "/ask takes 3 values (message, history, doc_ids); doc_ids is malformed (bad)"
+    )
 
 
 def test_upload_report_names_failures_by_original_name(tmp_path: Path) -> None:
@@ -688,3 +707,68 @@ def test_failed_reupload_keeps_the_file_and_removal_takes_its_copies(make_assist
     assert "Removed" in remove("n.txt")[0]
     assert not (uploads / "n.txt").exists() and not (uploads / "copy of n.txt").exists()
     assert assistant.documents() == {}
+
+
+def _call(url: str, endpoint: str, body: str) -> str:
+    """A raw API call, as any HTTP client makes it: POST the values, then read the event stream."""
+    request = urllib.request.Request(
+        f"{url}gradio_api/call/{endpoint}", data=body.encode(), headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        event = json.loads(response.read())["event_id"]
+    with urllib.request.urlopen(f"{url}gradio_api/call/{endpoint}/{event}", timeout=120) as response:
+        return str(response.read().decode())
+
+
+@pytest.mark.slow
+def test_served_api_checks_its_values_and_the_index(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from gradio_client import Client, handle_file
+
+    from assistant.app import launch
+
+    assistant = make_assistant()
+    assistant.ingest([CORPUS / "shanghai-ai-policy-clustering.txt"])
+    port = free_port()
+    demo = launch(
+        assistant.settings, host="127.0.0.1", port=port, assistant=assistant, prevent_thread_lock=True, quiet=True
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        # Missing values, a malformed history: an error event that says what /ask takes.
+        stream = _call(url, "ask", '{"data": ["How long do permits take?"]}')
+        assert "event: error" in stream
+        assert "/ask takes 7 values (message, history, doc_ids, types, langs, since, until); it was sent 1" in stream
+        for history in ('"not a list"', '[{"role": "user"}]', "[42]"):
+            stream = _call(url, "ask", f'{{"data": ["Permits?", {history}, [], [], [], "", ""]}}')
+            assert "event: error" in stream and "history must be a list of messages" in stream, stream
+
+        # The whole-document view with start=1e999: a clear message, not HTTP 500.
+        with urllib.request.urlopen(f"{url}config", timeout=30) as response:
+            config = json.loads(response.read())
+        sources = next(c["id"] for c in config["components"] if c.get("props", {}).get("elem_id") == "sources")
+        body = (
+            '{"data": ["shanghai-ai-policy-clustering.txt", 1e999, 5], "component_id": '
+            f'{sources}, "fn_name": "document_view", "session_hash": "test"}}'
+        )
+        request = urllib.request.Request(
+            f"{url}gradio_api/component_server", data=body.encode(), headers={"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert response.status == 200
+            assert "must be two character offsets (whole numbers), not inf and 5" in json.loads(response.read())
+
+        # A document uploaded after start can be asked about by filter and removed: checked against the index.
+        new = tmp_path / "drone-permits.txt"
+        new.write_text(PERMITS, encoding="utf-8")
+        client = Client(url, verbose=False)
+        report, *_ = client.predict([handle_file(str(new))], api_name="/upload")
+        assert "1 indexed" in report
+        question = "How long does the harbour office take to issue drone permits?"
+        _, history, _ = client.predict(question, [], ["drone-permits.txt"], [], [], "", "", api_name="/ask")
+        assert "12 working days" in reply_text(history)
+        _, history, _ = client.predict(question, [], ["no-such.txt"], [], [], "", "", api_name="/ask")
+        assert "unknown document" in reply_text(history)
+        assert "Removed" in client.predict("drone-permits.txt", api_name="/remove")[0]
+        assert "is not indexed" in client.predict("drone-permits.txt", api_name="/remove")[0]
+    finally:
+        demo.close()
