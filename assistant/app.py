@@ -491,9 +491,9 @@ def save_uploads(
 
     A name that another, non-uploaded document already uses as its id gets a numbered name, so an upload
     never replaces a document ingested from elsewhere; uploading the same name again updates that upload, and
-    the upload it replaces is kept aside until the new one is indexed. Names are compared ignoring case: a
-    different name only by case ('evil.TXT' beside 'evil.txt') is numbered too, never written over the other
-    (on a case-insensitive disk it would be the same file).
+    the upload it replaces is kept aside until the new one is indexed. A name that differs from another only in
+    case ('evil.TXT' beside 'evil.txt') is numbered too, never written over the other (on a case-insensitive disk
+    they would be one file).
     """
     uploads.mkdir(parents=True, exist_ok=True)
     root = uploads.resolve()
@@ -711,14 +711,15 @@ def _api_blocks(gr: ModuleType) -> type[gradio.Blocks]:
             except gr.Error:
                 raise
             except Exception as exc:
-                # Named as the API shows them: by the handler's parameters, State inputs left out.
-                named = list(zip(inspect.signature(block_fn.fn).parameters, block_fn.inputs, strict=False))
-                if len(inputs) != len(named):  # Gradio adds the State values only to a full call
-                    named = [(name, block) for name, block in named if not block.skip_api]
-                sent = [(name, block, value) for (name, block), value in zip(named, inputs) if not block.skip_api]
-                names = [name for name, block in named if not block.skip_api]
-                bad = next((name for name, block, value in sent if not _readable(block, value)), "")
-                raise gr.Error(input_error(f"/{block_fn.api_name}", names, len(sent), bad, str(exc))) from exc
+                # The values named as the API shows them: by the handler's parameters, State inputs left out.
+                params = inspect.signature(block_fn.fn).parameters
+                api = [(name, b) for name, b in zip(params, block_fn.inputs, strict=False) if not b.skip_api]
+                values = inputs
+                if len(inputs) == len(block_fn.inputs):  # Gradio adds the State values to a call that sent all
+                    values = [v for b, v in zip(block_fn.inputs, inputs, strict=True) if not b.skip_api]
+                bad = next((name for (name, b), v in zip(api, values) if not _readable(b, v)), "")
+                names = [name for name, _ in api]
+                raise gr.Error(input_error(f"/{block_fn.api_name}", names, len(values), bad, str(exc))) from exc
 
     return Blocks
 

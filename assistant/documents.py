@@ -375,7 +375,7 @@ def read_sidecar(path: Path) -> dict[str, str]:
 
 
 def _is_date(text: str) -> bool:
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
         return False
     try:
         datetime.date.fromisoformat(text)

@@ -188,8 +188,8 @@ class ChromaStore(VectorStore):
         client_settings = chromadb.config.Settings(anonymized_telemetry=False)
         self._name = collection_name
         self._index_dir = index_dir
+        # Embedded only: a Chroma server orders its writers itself, and every process sees what the others write.
         self._writer: FileLock | None = None
-        """Embedded only: a Chroma server orders its writers itself, and every process sees what the others write."""
         try:
             if settings.mode == "server":
                 client = chromadb.HttpClient(
@@ -206,7 +206,7 @@ class ChromaStore(VectorStore):
                 client = chromadb.PersistentClient(path=str(index_dir / "chroma"), settings=client_settings)
                 self.description = f"embedded {index_dir / 'chroma'}"
                 # One object per lock file in this process, counting its holders across threads: the UI holds it
-                # while it runs, and its uploads (on other threads, through other Assistants in tests) take it too.
+                # while it runs, and its uploads take it again on other threads, which must not be refused.
                 self._writer = FileLock(
                     (index_dir / WRITER_LOCK).resolve(), timeout=0, thread_local=False, is_singleton=True
                 )
