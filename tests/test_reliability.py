@@ -25,7 +25,7 @@ from typer.testing import CliRunner
 
 from assistant.chunking import MAX_CHARS_PER_TOKEN, chunk_document
 from assistant.cli import app
-from assistant.documents import load_document
+from assistant.documents import discover, load_document
 from assistant.settings import ChunkingSettings
 from assistant.store import IndexBusy
 
@@ -48,6 +48,7 @@ from .hostile import (
 from .test_server import chroma_server  # noqa: F401  (the fixture: a real `chroma run`)
 
 CORPUS_DOC = "shanghai-ai-policy-clustering.txt"
+CORPUS_DOCUMENTS = sum(1 for _ in discover([CORPUS]))
 VOUCHER_QUESTION = "What subsidies cover model usage?"
 VOUCHER_FIGURES = "30% to 100%"
 CLI = [sys.executable, "-m", "assistant"]
@@ -424,10 +425,10 @@ def test_index_built_with_other_settings_is_reported_and_never_mixed_in(tmp_path
     payload = json.loads(result.stdout)
     assert payload["refused"] and payload["retrieved"] == []  # nothing from the other collection
     result = runner.invoke(app, ["ingest", str(CORPUS), "--index-dir", index])
-    assert "1 added" in result.stdout  # built again for these settings, beside the other one
+    assert f"{CORPUS_DOCUMENTS} added" in result.stdout  # built again for these settings, beside the other one
     monkeypatch.delenv("POLICY_ASSISTANT_CHUNKING__MAX_TOKENS")
     result = runner.invoke(app, ["check", "--index-dir", index])
-    assert result.exit_code == 0 and "documents: 1" in result.stdout
+    assert result.exit_code == 0 and f"documents: {CORPUS_DOCUMENTS}" in result.stdout
 
 
 # --- 2. crash safety ---------------------------------------------------------------------------------------------
@@ -618,7 +619,7 @@ def test_eight_threads_ask_while_the_same_process_ingests_200_documents(make_ass
     assert figures["missing_citations"] == []
     assert figures["asked"] >= 40
     docs = assistant.documents()
-    assert len(docs) == 201 and all(d.complete for d in docs.values())
+    assert len(docs) == len(files) + CORPUS_DOCUMENTS and all(d.complete for d in docs.values())
     assert sorted(c.chunk_id for c in assistant.store.iter_chunks()) == sorted(assistant.lexical.ids)
     answer = assistant.ask("What does notice 123 grant?")
     assert any(c.doc_id == "notice-123.md" for c in answer.citations)
@@ -659,7 +660,7 @@ def test_eight_threads_ask_while_another_process_ingests_200_documents(
     assert figures["errors"] == []
     assert figures["missing_citations"] == []
     docs = assistant.documents()
-    assert len(docs) == len(files) + 1 and all(d.complete for d in docs.values())
+    assert len(docs) == len(files) + CORPUS_DOCUMENTS and all(d.complete for d in docs.values())
     # The asker sees the other process's documents in both rankings: the writer published a new revision.
     answer = assistant.ask("What does notice 123 grant?")
     assert any(c.doc_id == "notice-123.md" for c in answer.citations)
