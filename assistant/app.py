@@ -9,6 +9,7 @@ How the queue and concurrency limits are set, and why, is in docs/ui.md.
 from __future__ import annotations
 
 import html
+import inspect
 import json
 import logging
 import os
@@ -18,7 +19,7 @@ import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from types import ModuleType
@@ -56,6 +57,9 @@ MAX_TURNS_IN_PANEL = 20
 DOCUMENT_WINDOW = 40_000
 """Characters of a document shown around a cited span in the whole-document view (the rest is elided)."""
 UPLOAD_FOLDER = "uploads"
+PREVIOUS_FOLDER = ".previous"
+"""Inside the upload folder (a dot folder, so ingest never reads it): uploads being replaced, until the new file
+is indexed."""
 FEEDBACK_FILE = "feedback.jsonl"
 EMBED_PROGRESS_BATCH = 128
 UPLOAD_HARD_CAP_FACTOR = 5
@@ -67,7 +71,10 @@ FEEDBACK_LABELS = {"up": "helpful (thumbs up)", "down": "not helpful (thumbs dow
 ASK_CONCURRENCY = 4
 """Questions answered at once per app; each is a short CPU-bound burst (one embedding, BM25, sentence scoring)."""
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~$<>])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~$<>@])")
+# The starts of GitHub-flavoured Markdown's bare links: http://, https://, ftp:// and www. (e-mail addresses lose
+# their '@' to _MARKDOWN_SPECIAL). A backslash before the ':' or '.' keeps the text and drops the link.
+_AUTOLINK = re.compile(r"(?i)\b(https?|ftp|www)(:(?=//)|\.)")
 
 SOURCES_CSS = """
 .sources { font-size: var(--text-md); }
@@ -164,12 +171,20 @@ APP_CSS = """
 
 
 def escape_markdown(text: str) -> str:
-    """Document text as inert chat Markdown: HTML escaped, Markdown syntax backslash-escaped, one line."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(" ".join(text.split()), quote=False))
+    """Document text as inert chat Markdown: HTML escaped, Markdown syntax backslash-escaped, one line, and no
+    bare URL or e-mail address that the chat's Markdown (GitHub's flavour) would turn into a live link."""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(" ".join(text.split()), quote=False))
+    return _AUTOLINK.sub(r"\1\\\2", escaped)
 
 
 def _esc(text: object) -> str:
     return html.escape(str(text), quote=True)
+
+
+def _inline(text: object) -> str:
+    """Text inside the chat's HTML blocks: escaped, and on one line. A blank line would end the block, and what
+    followed it (a title's "![x](https://…)") would be read as Markdown and fetched by the browser."""
+    return _esc(" ".join(str(text).split()))
 
 
 def source_anchor(turn: int, number: int) -> str:
@@ -206,12 +221,12 @@ def describe_coverage(documents: Iterable[StoredDocument]) -> str:
     for d in docs:
         types[d.doc_type or "other"] = types.get(d.doc_type or "other", 0) + 1
         langs[d.lang] = langs.get(d.lang, 0) + 1
-    kinds = ", ".join(f"{n} {_esc(t)}" for t, n in sorted(types.items()))
-    languages = ", ".join(_esc(LANGUAGE_NAMES.get(lang, lang)) for lang in sorted(langs))
+    kinds = ", ".join(f"{n} {_inline(t)}" for t, n in sorted(types.items()))
+    languages = ", ".join(_inline(LANGUAGE_NAMES.get(lang, lang)) for lang in sorted(langs))
     dates = sorted(d.date for d in docs if d.date)
-    span = f"; dated {_esc(dates[0])} to {_esc(dates[-1])}" if len(dates) > 1 else ""
-    span = f"; dated {_esc(dates[0])}" if len(dates) == 1 else span
-    titles = ", ".join(f"<em>{_esc(d.title or d.doc_id)}</em>" for d in docs[:MAX_LISTED_TITLES])
+    span = f"; dated {_inline(dates[0])} to {_inline(dates[-1])}" if len(dates) > 1 else ""
+    span = f"; dated {_inline(dates[0])}" if len(dates) == 1 else span
+    titles = ", ".join(f"<em>{_inline(d.title or d.doc_id)}</em>" for d in docs[:MAX_LISTED_TITLES])
     more = f" and {len(docs) - MAX_LISTED_TITLES} more" if len(docs) > MAX_LISTED_TITLES else ""
     noun = "document" if len(docs) == 1 else "documents"
     return f"The indexed documents cover {len(docs)} {noun} ({kinds}; {languages}{span}): {titles}{more}."
@@ -228,12 +243,12 @@ def render_answer(
     Active filters are shown above the answer.
     """
     filters = describe_filters(answer.filters)
-    head = f'<div class="answer-filters">Filters: {_esc(filters)}</div>\n\n' if filters else ""
+    head = f'<div class="answer-filters">Filters: {_inline(filters)}</div>\n\n' if filters else ""
     if answer.refused:
-        widen = f" Filters were on ({_esc(filters)}): try widening them." if filters else ""
+        widen = f" Filters were on ({_inline(filters)}): try widening them." if filters else ""
         return (
             f'{head}<div class="refusal">\n'
-            f"<p><strong>{NO_ANSWER}</strong> {_esc(answer.refusal_reason)}{widen}</p>\n"
+            f"<p><strong>{NO_ANSWER}</strong> {_inline(answer.refusal_reason)}{widen}</p>\n"
             f'<p class="coverage">{describe_coverage(documents)}</p>\n'
             "</div>"
         )
@@ -247,19 +262,19 @@ def render_answer(
 
 def render_pending(filters: Mapping[str, Any]) -> str:
     described = describe_filters(filters)
-    head = f'<div class="answer-filters">Filters: {_esc(described)}</div>\n\n' if described else ""
+    head = f'<div class="answer-filters">Filters: {_inline(described)}</div>\n\n' if described else ""
     return f'{head}<span class="pending">Searching the documents…</span>'
 
 
 def render_draft(text: str, filters: Mapping[str, Any]) -> str:
     """A generator's text while it streams, before the answer is cited: inert, and marked as a draft."""
     described = describe_filters(filters)
-    head = f'<div class="answer-filters">Filters: {_esc(described)}</div>\n\n' if described else ""
+    head = f'<div class="answer-filters">Filters: {_inline(described)}</div>\n\n' if described else ""
     return f'{head}{escape_markdown(text)} <span class="pending">(drafting…)</span>'
 
 
 def render_ask_error(message: str) -> str:
-    return f'<div class="ask-error"><strong>Cannot ask this:</strong> {_esc(message)}</div>'
+    return f'<div class="ask-error"><strong>Cannot ask this:</strong> {_inline(message)}</div>'
 
 
 def cited_passage(citation: Citation, chunk: RetrievedChunk | None) -> tuple[str, str, str]:
@@ -344,12 +359,24 @@ def render_sources(turns: Sequence[Turn] | Answer | None, turn: int = 1) -> str:
     return f'<div class="sources">{"".join(groups)}</div>'
 
 
+def character_span(start: object, end: object) -> tuple[int, int] | None:
+    """(start, end) as character offsets, from what a browser sent; None for anything else (1e999, 'x', 1.5)."""
+    offsets = []
+    for value in (start, end):
+        if isinstance(value, float) and value.is_integer():  # JSON numbers may arrive as 12.0
+            value = int(value)
+        if not isinstance(value, int) or isinstance(value, bool):
+            return None
+        offsets.append(value)
+    return offsets[0], offsets[1]
+
+
 def render_document_view(text: str | None, start: int, end: int, window: int = DOCUMENT_WINDOW) -> str:
     """The whole document with the cited span marked (HTML, escaped); a window around the span when it is long."""
     if text is None:
         return (
-            '<p class="elided">The document\'s file has changed or is gone since it was indexed, so its text '
-            "cannot be shown; ingest it again.</p>"
+            '<p class="elided">This document is no longer in the index (removed, or being indexed again), so its '
+            "text cannot be shown; ask again.</p>"
         )
     start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
     lo = max(0, start - window // 2) if len(text) > window else 0
@@ -426,11 +453,12 @@ def human_size(size: float) -> str:
 
 def safe_upload_name(name: str) -> str:
     """A file name that stays inside the upload folder: no folders, no leading dots, only word characters,
-    dots, dashes and spaces (Chinese names kept), at most 120 characters, the suffix lower-cased."""
+    dots, dashes and spaces (Chinese names kept), at most 120 characters. Case is kept, the suffix's too:
+    'evil.TXT' is another name than 'evil.txt' (see save_uploads)."""
     base = unicodedata.normalize("NFKC", name).replace("\\", "/").rsplit("/", 1)[-1]
-    suffix = PurePosixPath(base).suffix.lower()
+    suffix = PurePosixPath(base).suffix
     stem = base[: -len(suffix)] if suffix else base
-    suffix = re.sub(r"[^a-z0-9.]", "", suffix)
+    suffix = re.sub(r"[^A-Za-z0-9.]", "", suffix)
     stem = re.sub(r"[^\w.\- ]+", "_", stem)
     stem = re.sub(r"\s+", " ", stem).strip(" ._-")[:120] or "upload"
     return stem + suffix
@@ -449,6 +477,8 @@ class UploadPlan:
     """Original name -> where it was saved in the upload folder."""
     rejected: list[str]
     """One line per file that is not ingested, naming it."""
+    previous: dict[Path, Path] = field(default_factory=dict)
+    """Saved path -> where the upload it replaces was moved, until the new one is indexed (see settle_uploads)."""
 
 
 def save_uploads(
@@ -460,12 +490,25 @@ def save_uploads(
     """Copy uploaded files into ``uploads`` under safe names, rejecting (by name) the unusable ones.
 
     A name that another, non-uploaded document already uses as its id gets a numbered name, so an upload
-    never replaces a document ingested from elsewhere; uploading the same name again updates that upload.
+    never replaces a document ingested from elsewhere; uploading the same name again updates that upload, and
+    the upload it replaces is kept aside until the new one is indexed. A name that differs from another only in
+    case ('evil.TXT' beside 'evil.txt') is numbered too, never written over the other (on a case-insensitive disk
+    they would be one file).
     """
     uploads.mkdir(parents=True, exist_ok=True)
     root = uploads.resolve()
     plan = UploadPlan({}, [])
+    names = {p.name for p in uploads.iterdir()} | set(existing)
     taken: set[str] = set()
+
+    def clashes(name: str) -> bool:
+        folded = name.casefold()
+        if any(t.casefold() == folded for t in taken):
+            return True
+        if name in existing and not is_upload(existing[name].source, uploads):
+            return True
+        return any(n.casefold() == folded and n != name for n in names)
+
     for item in files:
         path = Path(item)
         original = path.name
@@ -487,9 +530,9 @@ def save_uploads(
             plan.rejected.append(f"{original}: the file is empty")
             continue
         name = safe_upload_name(original)
-        stem, suffix = name[: -len(suffix)], name[-len(suffix) :]
+        stem, suffix = PurePosixPath(name).stem, PurePosixPath(name).suffix
         number = 1
-        while name in taken or (name in existing and not is_upload(existing[name].source, uploads)):
+        while clashes(name):
             number += 1
             name = f"{stem}-{number}{suffix}"
         target = (uploads / name).resolve()
@@ -497,9 +540,28 @@ def save_uploads(
             plan.rejected.append(f"{original}: not a usable file name")
             continue
         taken.add(name)
+        if target.exists():
+            kept = uploads / PREVIOUS_FOLDER / name
+            kept.parent.mkdir(exist_ok=True)
+            os.replace(target, kept)
+            plan.previous[target] = kept
         shutil.copyfile(path, target)
         plan.saved[original] = target
     return plan
+
+
+def settle_uploads(plan: UploadPlan, indexed: set[str]) -> None:
+    """After the ingest: a saved file whose document was not indexed is deleted, and the upload it replaced (if
+    any) put back, so a failed re-upload leaves the indexed document and its file as they were."""
+    for path in plan.saved.values():
+        kept = plan.previous.get(path)
+        if path.name in indexed:
+            if kept is not None:
+                kept.unlink(missing_ok=True)
+        elif kept is not None:
+            os.replace(kept, path)
+        else:
+            path.unlink(missing_ok=True)
 
 
 def upload_report(plan: UploadPlan, report: IngestReport | None, elapsed: float = 0.0) -> str:
@@ -625,6 +687,55 @@ def max_upload_bytes(settings: Settings) -> int:
     return int(settings.limits.max_file_mb * 2**20)
 
 
+def input_error(endpoint: str, names: Sequence[str], sent: int, bad: str = "", reason: str = "") -> str:
+    """One line for an API call whose values Gradio cannot read: which values the endpoint takes, what was wrong."""
+    takes = f"{endpoint} takes {len(names)} values ({', '.join(names)})"
+    if sent < len(names):
+        return f"{takes}; it was sent {sent}"
+    if bad == "history":
+        return f"{takes}; history must be a list of messages, each {{'role': 'user' or 'assistant', 'content': …}}"
+    first = reason.strip().splitlines()[0][:120] if reason.strip() else "unreadable"
+    return f"{takes}; {bad or 'a value'} is malformed ({first})"
+
+
+def _api_blocks(gr: ModuleType) -> type[gradio.Blocks]:
+    class Blocks(gr.Blocks):  # type: ignore[name-defined]
+        """Gradio's Blocks, but an API call whose values cannot be read gets one line saying why: Gradio sends its
+        own input errors with no text unless show_error is on, which would send every exception's text."""
+
+        async def preprocess_data(
+            self, block_fn: Any, inputs: list[Any], state: Any, explicit_call: bool = False
+        ) -> Any:
+            try:
+                return await super().preprocess_data(block_fn, inputs, state, explicit_call)
+            except gr.Error:
+                raise
+            except Exception as exc:
+                # The values named as the API shows them: by the handler's parameters, State inputs left out.
+                params = inspect.signature(block_fn.fn).parameters
+                api = [(name, b) for name, b in zip(params, block_fn.inputs, strict=False) if not b.skip_api]
+                values = inputs
+                if len(inputs) == len(block_fn.inputs):  # Gradio adds the State values to a call that sent all
+                    values = [v for b, v in zip(block_fn.inputs, inputs, strict=True) if not b.skip_api]
+                bad = next((name for (name, b), v in zip(api, values) if not _readable(b, v)), "")
+                names = [name for name, _ in api]
+                raise gr.Error(input_error(f"/{block_fn.api_name}", names, len(values), bad, str(exc))) from exc
+
+    return Blocks
+
+
+def _readable(block: Any, value: Any) -> bool:
+    """Whether Gradio can read ``value`` as the input ``block`` (its data model accepts it)."""
+    model = getattr(block, "data_model", None)
+    if model is None or value is None:
+        return True
+    try:
+        model.model_validate(value)
+    except Exception:
+        return False
+    return True
+
+
 def build_app(assistant: Assistant) -> gradio.Blocks:
     gr = _gradio()
     from .pipeline import QuestionError
@@ -666,7 +777,7 @@ def build_app(assistant: Assistant) -> gradio.Blocks:
         history.append({"role": "user", "content": escape_markdown(message)})
         try:
             filters = Filters(
-                doc_ids=tuple(doc_ids or ()),
+                doc_ids=tuple(str(d) for d in doc_ids or ()),
                 types=tuple(types or ()),
                 langs=tuple(langs or ()),
                 since=(since or "").strip(),
@@ -739,10 +850,13 @@ def build_app(assistant: Assistant) -> gradio.Blocks:
         """Server function for the panel's "Show whole document" (called with [doc_id, start, end])."""
         if isinstance(doc_id, list | tuple):
             doc_id, start, end = ([*list(doc_id), 0, 0])[:3]
-        try:
-            return render_document_view(assistant.document_text(str(doc_id)), int(start), int(end))
-        except (TypeError, ValueError):
-            return '<p class="elided">Cannot show this document.</p>'
+        span = character_span(start, end)
+        if span is None:
+            return (
+                '<p class="elided">Cannot show this document: the cited span must be two character offsets '
+                f"(whole numbers), not {_esc(repr(start)[:40])} and {_esc(repr(end)[:40])}.</p>"
+            )
+        return render_document_view(assistant.document_text(str(doc_id)), *span)
 
     def status_line() -> str:
         return render_status(assistant.status(), settings)
@@ -777,31 +891,33 @@ def build_app(assistant: Assistant) -> gradio.Blocks:
 
                 real = assistant.embedder
                 assistant.embedder = _ProgressEmbedder(real, on_embed)
+                indexed: set[str] = set()
                 try:
                     report = assistant.ingest(list(plan.saved.values()), progress=on_file)
+                    indexed = set(report.added + report.updated + report.unchanged) | set(report.duplicates)
                 finally:
                     assistant.embedder = real
-                indexed = set(report.added + report.updated + report.unchanged) | set(report.duplicates)
-                for path in plan.saved.values():  # a file that failed is not kept
-                    if path.name not in indexed:
-                        path.unlink(missing_ok=True)
+                    settle_uploads(plan, indexed)
         return (upload_report(plan, report, time.monotonic() - started), *document_state(), None)
 
     def remove_document(doc_id: str | None) -> tuple[Any, ...]:
         if not doc_id:
             return ("Choose a document to remove.", *document_state())
+        doc_id = str(doc_id)  # any value reaches here through the API: it is checked against the index
         with writing:
-            source = assistant.documents().get(doc_id)
+            stored = assistant.documents().get(doc_id)
             removed = assistant.remove(doc_id)
-            if removed and source is not None and is_upload(source.source, uploads):
-                Path(source.source).unlink(missing_ok=True)
+            if removed and stored is not None:  # its uploaded file goes too, and those of its copies
+                for source in [stored.source, *(path for _, path in stored.aliases)]:
+                    if is_upload(source, uploads):
+                        Path(source).unlink(missing_ok=True)
         message = f"Removed `{escape_markdown(doc_id)}`." if removed else f"`{escape_markdown(doc_id)}` is not indexed."
         return (message, *document_state())
 
     languages = sorted({d.lang for d in assistant.documents().values()})
     examples = EXAMPLES_EN + (EXAMPLES_ZH if "zh" in languages else ())
 
-    with gr.Blocks(title="Policy assistant", analytics_enabled=False) as demo:
+    with _api_blocks(gr)(title="Policy assistant", analytics_enabled=False) as demo:
         gr.Markdown("## Policy assistant\nAnswers come only from the indexed documents, each sentence with its source.")
         status = gr.Markdown(status_line(), elem_id="status-line")
         turns = gr.State([])
@@ -829,10 +945,13 @@ def build_app(assistant: Assistant) -> gradio.Blocks:
                         clear = gr.Button("Clear chat", variant="secondary", size="sm", elem_id="clear-chat")
                     feedback_note = gr.Markdown("", elem_id="feedback-note")
                     with gr.Accordion("Filters", open=False, elem_id="filters"):
+                        # Choices are refreshed on every page load and upload, but Gradio checks a value sent to
+                        # the API against those it was built with; the retriever checks them against the index.
                         doc_filter = gr.Dropdown(
                             label="Documents",
                             choices=document_choices(assistant.documents()),
                             multiselect=True,
+                            allow_custom_value=True,
                             elem_id="filter-docs",
                         )
                         with gr.Row():
@@ -873,6 +992,7 @@ def build_app(assistant: Assistant) -> gradio.Blocks:
                     remove_choice = gr.Dropdown(
                         label="Document to remove",
                         choices=document_choices(assistant.documents()),
+                        allow_custom_value=True,  # checked against the index by remove_document, as above
                         elem_id="remove-choice",
                         scale=3,
                     )
@@ -951,7 +1071,9 @@ def launch(
     from .pipeline import Assistant
 
     auth = parse_auth(settings.ui.auth)
-    demo = build_app(assistant or Assistant(settings))
+    assistant = assistant or Assistant(settings)
+    assistant.hold_writing()  # the UI may write (uploads, removals) at any time while it runs
+    demo = build_app(assistant)
     demo.queue(default_concurrency_limit=2, max_size=64)
     # Gradio's own cap turns a whole multi-file upload away when one file is over it, so it sits well above the
     # per-file limit, which add_files enforces file by file (naming each file it turns away).

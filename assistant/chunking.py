@@ -45,6 +45,11 @@ _ABBREVIATIONS = {
     "para",
     "fig",
 }
+_LONGEST_ABBREVIATION = max(len(a) for a in _ABBREVIATIONS)
+MAX_CHARS_PER_TOKEN = 8
+"""A passage's hard cap in characters, per token of the token budget: the tokenizer makes any word over 100
+characters one [UNK], so a token count alone let a 19 MB text without spaces through as one passage. English runs
+4 to 5 characters a token and Chinese about 1, so the cap never cuts an ordinary passage."""
 
 TokenCounter = Callable[[str], int]
 
@@ -103,9 +108,14 @@ def _english_boundary(text: str, i: int, end: int, begin: int) -> bool:
     if j < end and not text[j].isspace():
         return False
     if text[i] == ".":
-        word = re.search(r"([\w.]+)$", text[begin:i])
-        if word and (word.group(1).lower() in _ABBREVIATIONS or len(word.group(1)) == 1):
-            return False
+        # Only the few characters an abbreviation can have are looked at: searching all of text[begin:i] at every
+        # period made 'a. ' * 16000 (no sentence ends, so begin stays put) quadratic, 15 s for 48 KB.
+        lo = max(begin, i - _LONGEST_ABBREVIATION - 1)
+        word = re.search(r"[\w.]+$", text[lo:i])
+        if word and (word.start() > 0 or lo == begin):
+            found = word.group().lower()
+            if found in _ABBREVIATIONS or len(found) == 1:
+                return False
     return True
 
 
@@ -169,17 +179,18 @@ def structural_units(doc: Document) -> list[_Unit]:
 
 
 def _pack(text: str, unit: _Unit, max_tokens: int, count: TokenCounter) -> list[tuple[int, int]]:
-    if count(text[unit.start : unit.end]) <= max_tokens:
+    limit = max_tokens * MAX_CHARS_PER_TOKEN
+    if unit.end - unit.start <= limit and count(text[unit.start : unit.end]) <= max_tokens:
         return [(unit.start, unit.end)]
-    pieces: list[tuple[int, int]] = []
+    pieces: list[tuple[int, int, int]] = []
     for s, e in split_sentences(text, unit.start, unit.end):
-        pieces.extend(_hard_split(text, s, e, max_tokens, count))
+        for ws, we in _windows(text, s, e, limit):
+            pieces.extend(_hard_split(text, ws, we, max_tokens, count))
     packed: list[tuple[int, int]] = []
     current: tuple[int, int] | None = None
     tokens = 0
-    for s, e in pieces:
-        n = count(text[s:e])
-        if current is not None and tokens + n <= max_tokens:
+    for s, e, n in pieces:
+        if current is not None and tokens + n <= max_tokens and e - current[0] <= limit:
             current = (current[0], e)
             tokens += n
         else:
@@ -191,9 +202,26 @@ def _pack(text: str, unit: _Unit, max_tokens: int, count: TokenCounter) -> list[
     return packed
 
 
-def _hard_split(text: str, start: int, end: int, max_tokens: int, count: TokenCounter) -> list[tuple[int, int]]:
-    if count(text[start:end]) <= max_tokens:
-        return [(start, end)]
+def _windows(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]]:
+    """``text[start:end]`` in pieces of at most ``limit`` characters, cut at a space in each piece's second half
+    when there is one. Cutting by characters first means no more than ``limit`` characters are ever tokenised at
+    once (tokenising a 19 MB line whole took 3 GB, and halving it again and again ran past 600 s)."""
+    windows = []
+    while end - start > limit:
+        space = text.rfind(" ", start + limit // 2, start + limit)
+        cut = space if space > start else start + limit
+        windows.append((start, cut))
+        start = cut
+    windows.append((start, end))
+    return windows
+
+
+def _hard_split(text: str, start: int, end: int, max_tokens: int, count: TokenCounter) -> list[tuple[int, int, int]]:
+    """Halve ``text[start:end]`` (at a space when one is near the middle) until every piece is within
+    ``max_tokens``; (start, end, tokens) of each."""
+    tokens = count(text[start:end])
+    if tokens <= max_tokens:
+        return [(start, end, tokens)]
     middle = (start + end) // 2
     space = text.rfind(" ", start, middle)
     cut = space if space > start + (middle - start) // 2 else middle

@@ -28,6 +28,13 @@ SinceOpt = Annotated[str, typer.Option("--since", help="Only documents dated on 
 UntilOpt = Annotated[str, typer.Option("--until", help="Only documents dated on or before YYYY-MM-DD.")]
 
 
+WRITER_ELSEWHERE = (
+    "another process holds this embedded index for writing (an ingest, or the chat UI while it runs); what it is "
+    "adding may not be seen here until it is done and written to disk. For several processes on one index, run a "
+    'Chroma server (store.mode = "server")'
+)
+
+
 def fail(message: str, code: int = 2) -> NoReturn:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code)
@@ -77,8 +84,14 @@ def ingest(
         bar.set_postfix_str(Path(name).name[:40])
         bar.update(1)
 
-    report = assistant.ingest(paths, prune=prune, progress=progress)
-    bar.close()
+    from .store import IndexBusy
+
+    try:
+        report = assistant.ingest(paths, prune=prune, progress=progress)
+    except IndexBusy as exc:
+        fail(str(exc))
+    finally:
+        bar.close()
     for line in report.failed:
         typer.echo(f"skipped: {line}", err=True)
     for line in report.notes:
@@ -138,6 +151,8 @@ def ask(
         answer = assistant.ask(question, filters)
     except (QuestionError, FilterError, GeneratorError) as exc:
         fail(str(exc))
+    if assistant.store.writer_elsewhere():
+        typer.echo(f"note: {WRITER_ELSEWHERE}", err=True)
     if as_json:
         typer.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         return
@@ -180,9 +195,12 @@ def check(index_dir: IndexDir = None) -> None:
     except EmbeddingError as exc:
         problems.append(str(exc))
     if not problems:
-        status = open_assistant(settings).status()
+        assistant = open_assistant(settings)
+        status = assistant.status()
         for key, value in status.items():
             typer.echo(f"{key}: {value}")
+        if assistant.store.writer_elsewhere():
+            typer.echo(f"note: {WRITER_ELSEWHERE}")
         if status["chunks"] == 0:
             problems.append("the index is empty: run 'policy-assistant ingest corpus/'")
         if status["incomplete_documents"]:
@@ -314,8 +332,12 @@ def ui(
 ) -> None:
     """Start the chat UI."""
     from .app import launch
+    from .store import StoreError
 
-    launch(load_settings(index_dir), host=host, port=port)
+    try:
+        launch(load_settings(index_dir), host=host, port=port)
+    except StoreError as exc:  # another UI or an ingest is writing to the same embedded index
+        fail(str(exc))
 
 
 def main() -> None:

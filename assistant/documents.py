@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
 import errno
 import hashlib
+import io
 import json
 import logging
 import os
@@ -12,6 +14,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from .language import ARTICLE, CJK, division_heading, fold
 from .types import Document
@@ -30,6 +33,23 @@ _ARTICLE_LINE = re.compile(ARTICLE.pattern, re.M)
 _ADOPTION = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日[^\n]{0,80}?(?:通过|公布|发布|施行|修订)")
 _FILENAME_DATE = re.compile(r"_(\d{4})-(\d{2})-(\d{2})(?=\.|$|_)")
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+# .docx bounds: Word writes about 1 MB of XML per 100 pages and compresses it 5 to 20 times; a long report has a
+# few thousand paragraphs. Past these a file is a zip bomb or a dump, and is refused before it is unpacked.
+DOCX_MAX_PARTS = 5_000
+DOCX_MAX_XML_BYTES = 32 * 2**20
+DOCX_MAX_RATIO = 100
+DOCX_MAX_PARAGRAPHS = 100_000
+_WORD_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_HTML_DROPPED = ["script", "style", "noscript", "template", "svg", "nav", "footer", "header", "aside", "form"]
+_HTML_DROPPED += ["iframe", "button", "select"]
+# Elements that begin and end a block of text; any other element's text runs on in its block (<b>, <a>, <span>).
+_HTML_BLOCKS = frozenset(
+    re.findall(
+        r"\w+",
+        "address article blockquote body caption center dd details dialog div dl dt fieldset figcaption figure h1 h2 "
+        "h3 h4 h5 h6 hgroup hr html li main ol p pre section summary table tbody tfoot thead title tr ul",
+    )
+)
 _FURNITURE = re.compile(
     r"^(?:.{0,40}\blogo|follow us|share(?: this(?: article)?)?|photo (?:from|by|credit)\b.{0,60}|"
     r"image:.{0,60}|advertisement|subscribe.{0,30}|sign in|log ?in|menu|home|skip to (?:main )?content|"
@@ -127,19 +147,55 @@ def _read_markdown(path: Path) -> str:
 
 
 def _read_html(path: Path) -> str:
-    from bs4 import BeautifulSoup
+    from bs4 import BeautifulSoup, Tag
+    from bs4.element import PreformattedString
 
-    soup = BeautifulSoup(decode(path.read_bytes(), path), "html.parser")
-    for tag in soup(["script", "style", "noscript", "nav", "footer", "header", "aside", "form", "iframe"]):
+    # lxml's parser closes an unclosed <p>, <li> or <td> where the next one starts, as browsers do; Python's
+    # html.parser nests them instead, and a reader of leaf blocks then kept only the innermost (the last).
+    soup = BeautifulSoup(decode(path.read_bytes(), path), "lxml")
+    for tag in soup(_HTML_DROPPED):
         tag.decompose()
-    blocks = []
-    for element in soup.find_all(["title", "h1", "h2", "h3", "h4", "p", "li", "td", "pre", "blockquote"]):
-        if element.find(["p", "li", "td", "h1", "h2", "h3", "h4"]):
-            continue
-        text = element.get_text(" ", strip=True)
-        if text:
-            blocks.append(("# " if element.name in ("title", "h1") else "") + text)
-    return "\n\n".join(blocks) if blocks else soup.get_text("\n")
+    blocks: list[str] = []
+    parts: list[str] = []  # the text of the block being read
+    filled = False  # whether that text is more than white space
+    pre = 0
+
+    def flush(heading: bool = False) -> None:
+        nonlocal filled
+        lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
+        block = "\n".join(line for line in lines if line)
+        parts.clear()
+        filled = False
+        if block:
+            blocks.append(("# " if heading else "") + block)
+
+    # One walk over the tree with an explicit stack, each text read once: reading every block's own text (and
+    # recursing) made 5,000 nested <blockquote> quadratic in time and in the text produced.
+    stack: list[tuple[Tag | None, Iterator[Any]]] = [(None, iter(soup.contents))]
+    while stack:
+        parent, children = stack[-1]
+        node = next(children, None)
+        if node is None:
+            stack.pop()
+            if parent is not None and parent.name in _HTML_BLOCKS:
+                flush(heading=parent.name in ("title", "h1"))
+            if parent is not None and parent.name == "pre":
+                pre -= 1
+        elif isinstance(node, Tag):
+            if node.name in _HTML_BLOCKS:
+                flush()
+            elif node.name == "br":
+                parts.append("\n")
+            elif node.name in ("td", "th") and filled:
+                parts.append(" | ")  # a table row is one line, its cells side by side
+            if node.name == "pre":
+                pre += 1
+            stack.append((node, iter(node.contents)))
+        elif not isinstance(node, PreformattedString):  # comments, doctypes, CDATA: not text a reader sees
+            parts.append(str(node) if pre else str(node).replace("\n", " "))
+            filled = filled or not node.isspace()
+    flush()
+    return "\n\n".join(blocks)
 
 
 def _read_pdf(path: Path) -> str:
@@ -174,10 +230,69 @@ def _read_docx(path: Path) -> str:
     from lxml.etree import XMLSyntaxError
 
     try:
-        document = docx.Document(str(path))
+        document = docx.Document(_bounded_docx(path))
+    except DocumentError:
+        raise
     except (zipfile.BadZipFile, KeyError, ValueError, OpcError, XMLSyntaxError) as exc:
         raise DocumentError(f"{path}: not a valid .docx ({exc}); re-save it from Word") from exc
     return "\n\n".join(p.text for p in document.paragraphs)
+
+
+def _bounded_docx(path: Path) -> io.BytesIO:
+    """The .docx as python-docx may read it: checked for zip bombs before anything is unpacked, media left empty.
+
+    python-docx unpacks every part whole, media included, then builds a tree of all its XML: a 74 KB file of empty
+    paragraphs took 2.2 GB and 52 s, and a zero-filled 3 GB image part was read into memory.
+    """
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        parts = archive.infolist()
+        if len(parts) > DOCX_MAX_PARTS:
+            raise DocumentError(f"{path}: {len(parts):,} parts, over {DOCX_MAX_PARTS:,}; re-save it from Word")
+        xml = [p for p in parts if p.filename.endswith((".xml", ".rels"))]
+        unpacked = sum(p.file_size for p in xml)
+        if unpacked > DOCX_MAX_XML_BYTES:
+            raise DocumentError(
+                f"{path}: its XML unpacks to {unpacked / 2**20:,.0f} MB, over {DOCX_MAX_XML_BYTES // 2**20} MB; "
+                "split the document or save it as text"
+            )
+        for part in xml:
+            if part.file_size > 2**20 and part.file_size > DOCX_MAX_RATIO * max(part.compress_size, 1):
+                raise DocumentError(
+                    f"{path}: {part.filename} unpacks {part.file_size // max(part.compress_size, 1):,} times "
+                    f"larger (over {DOCX_MAX_RATIO}), a zip bomb or padding; re-save it from Word"
+                )
+        copy = io.BytesIO()
+        paragraphs = 0
+        with zipfile.ZipFile(copy, "w") as bounded:
+            for part in parts:
+                if part not in xml:  # images, fonts, embedded objects: no text, and never unpacked
+                    bounded.writestr(part.filename, b"")
+                    continue
+                # zipfile reads no more than a part's declared size (more fails its CRC check).
+                data = archive.read(part)
+                paragraphs += _paragraphs(data)
+                if paragraphs > DOCX_MAX_PARAGRAPHS:
+                    raise DocumentError(
+                        f"{path}: more than {DOCX_MAX_PARAGRAPHS:,} paragraphs; split the document or save it as text"
+                    )
+                bounded.writestr(part.filename, data)
+    copy.seek(0)
+    return copy
+
+
+def _paragraphs(xml: bytes) -> int:
+    """How many Word paragraphs an XML part holds, counted as a stream (up to one past the limit)."""
+    from lxml import etree
+
+    count = 0
+    for _, element in etree.iterparse(io.BytesIO(xml), tag=f"{{{_WORD_NS}}}p", resolve_entities=False):
+        count += 1
+        element.clear()
+        if count > DOCX_MAX_PARAGRAPHS:
+            break
+    return count
 
 
 READERS: dict[str, Callable[[Path], str]] = {
@@ -250,8 +365,26 @@ def read_sidecar(path: Path) -> dict[str, str]:
             if not isinstance(data, dict) or set(data) - SIDECAR_KEYS:
                 unknown = sorted(set(data) - SIDECAR_KEYS) if isinstance(data, dict) else data
                 raise DocumentError(f"{candidate}: unknown keys {unknown}; valid keys: {sorted(SIDECAR_KEYS)}")
+            value = str(data.get("date") or "")
+            if value and not _is_date(value):
+                # Checked here, before the file is read: a bad date otherwise failed only when the chunks were
+                # stored, after embedding, or ('2021-9-1') was stored and fell outside every date filter.
+                raise DocumentError(
+                    f"{candidate}: date '{value}' is not a calendar date written YYYY-MM-DD (such as 2021-09-01); "
+                    "fix the sidecar"
+                )
             return {k: str(v) for k, v in data.items()}
     return {}
+
+
+def _is_date(text: str) -> bool:
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        return False
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _date_of(path: Path, text: str, sidecar: dict[str, str]) -> str:
@@ -304,11 +437,11 @@ def load_document(path: Path, doc_id: str, max_bytes: int = 0, notes: list[str] 
             f"{path}: {size / 2**20:.1f} MB is over the {max_bytes / 2**20:g} MB limit (limits.max_file_mb); "
             "split the file or raise the limit"
         )
+    sidecar = read_sidecar(path)
     try:
         raw = reader(path)
     except OSError as exc:
         raise DocumentError(f"{path}: cannot read ({exc.strerror or exc})") from exc
-    sidecar = read_sidecar(path)
     body, found = strip_furniture(normalise(raw))
     body, dropped = strip_instructions(body)
     if dropped and notes is not None:

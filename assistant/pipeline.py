@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .answer import ExtractiveGenerator, Generator, TokenSink, make_generator, refusal
-from .chunking import chunk_document, index_text
+from .chunking import PATH_SEPARATOR, chunk_document, index_text
 from .conversation import contextualise
 from .documents import DocumentError, discover, file_hash, load_document
 from .embedding import Embedder, make_embedder
@@ -24,7 +24,7 @@ from .lexical import LexicalChanges, LexicalIndex
 from .retrieve import Filters, Retrieval, Retriever
 from .settings import Settings
 from .store import StoredDocument, VectorStore, chunk_metadata, make_store
-from .types import Answer, Chunk, Document
+from .types import Answer, Chunk, Document, RetrievedChunk
 from .verify import Verifier, check_answer
 
 SCHEMA_VERSION = "2"
@@ -194,7 +194,8 @@ class Assistant:
         under another id is recorded as an alias of that document instead of being indexed twice. Writes go in
         the order docs/reliability.md gives, so an ingest killed at any point is completed by running it again.
         """
-        with self._ingesting:  # one ingest at a time per Assistant; questions go on meanwhile
+        # One ingest at a time per Assistant, and one writing process per embedded index; questions go on meanwhile.
+        with self._ingesting, self.store.writing():
             return _Ingest(self, list(paths), prune, progress).run()
 
     def _begin_writes(self) -> None:
@@ -367,7 +368,7 @@ class Assistant:
 
     def remove(self, doc_id: str) -> bool:
         """Drop one document (and any copies recorded as its aliases) from the index; False if it is not there."""
-        with self._ingesting:
+        with self._ingesting, self.store.writing():
             if doc_id not in self.store.documents():
                 return False
             changes = self._lexical_changes()
@@ -376,19 +377,48 @@ class Assistant:
             self._sync_lexical(force=True, changes=changes)
         return True
 
-    def document_text(self, doc_id: str) -> str | None:
-        """The text a document was indexed from (citation offsets point into it), read again from its file.
+    def hold_writing(self) -> None:
+        """Keep this process the one writer of an embedded index until it ends (the chat UI): a second UI or an
+        ingest on the same index is refused with IndexBusy instead of diverging from this one."""
+        self.store.hold_writing()
 
-        None when the document is not indexed, or its file is gone or no longer has the indexed text.
+    def document_text(self, doc_id: str) -> str | None:
+        """The document as it was indexed, from its stored chunks placed at their offsets (citations point into it).
+
+        Nothing is read from the file, which may have changed or gone since. What lay between two chunks (blank
+        lines, headings) is white space of the same length, with the heading when it fits. None when the document
+        is not indexed, or not whole (an ingest is writing it).
         """
-        stored = self.store.documents().get(doc_id)
-        if stored is None or not stored.source:
+        versions: dict[str, list[RetrievedChunk]] = {}
+        for chunk in self.store.document_chunks(doc_id):
+            versions.setdefault(str(chunk.metadata["doc_hash"]), []).append(chunk)
+        whole = [chunks for chunks in versions.values() if len(chunks) == int(chunks[0].metadata["n_chunks"])]
+        if len(whole) != 1:
             return None
-        try:
-            doc = load_document(Path(stored.source), doc_id)
-        except Exception:  # gone, unreadable, or a reader failing: the text cannot be shown
-            return None
-        return doc.text if doc.content_hash == stored.content_hash else None
+        chunks = whole[0]
+        parts: list[str] = []
+        end = 0
+        path: list[str] = []
+        for chunk in chunks:
+            labels = chunk.heading_path.split(PATH_SEPARATOR) if chunk.heading_path else []
+            new = [label for i, label in enumerate(labels) if path[i : i + 1] != [label]]
+            shown = [label for label in new if not chunk.text.startswith(label)]
+            if not end and chunk.start:
+                shown.insert(0, str(chunk.metadata["title"]))
+            parts.append(_gap(chunk.start - end, shown, first=not end))
+            parts.append(chunk.text)
+            end, path = chunk.end, labels
+        return "".join(parts)
+
+
+def _gap(length: int, headings: list[str], first: bool) -> str:
+    """``length`` characters standing in for text that is not stored: the headings on lines of their own when
+    they fit, else a paragraph break."""
+    shown = "\n".join(headings)
+    lead = "" if first else "\n\n"
+    if shown and length >= len(lead) + len(shown) + 2:
+        return lead + shown + " " * (length - len(lead) - len(shown) - 2) + "\n\n"
+    return " " * (length - 2) + "\n\n" if length >= 2 else " " * length
 
 
 def _sentence_by_sentence(answer: Answer) -> Iterator[Answer]:

@@ -8,11 +8,13 @@ import os
 import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from filelock import FileLock, Timeout
 
 from .chunking import version_of
 from .settings import StoreSettings
@@ -21,12 +23,18 @@ from .types import Chunk, Document, RetrievedChunk
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 _PAGE = 5000
+WRITER_LOCK = "writer.lock"
+"""File in index_dir that the one process writing to an embedded index holds locked (see ChromaStore.writing)."""
 REVISION_KEY = "revision"
 """Collection metadata key that every writer bumps after changing the collection (see VectorStore.revision)."""
 
 
 class StoreError(RuntimeError):
     """The vector store cannot be reached or opened; the message names it."""
+
+
+class IndexBusy(StoreError):
+    """Another process is writing to this embedded index; the message says what to do."""
 
 
 @dataclass(frozen=True)
@@ -128,6 +136,10 @@ class VectorStore(ABC):
     def get(self, ids: list[str]) -> list[RetrievedChunk]: ...
 
     @abstractmethod
+    def document_chunks(self, doc_id: str) -> list[RetrievedChunk]:
+        """Every stored chunk of one document (of each version it has), in text order."""
+
+    @abstractmethod
     def iter_chunks(self) -> Iterator[RetrievedChunk]: ...
 
     @abstractmethod
@@ -153,6 +165,18 @@ class VectorStore(ABC):
     def bump_revision(self) -> None:
         """Publish that this process changed the store, so every process sharing it rebuilds what it derives."""
 
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Held while this process changes the store; raises IndexBusy when another process may not share it."""
+        yield
+
+    def hold_writing(self) -> None:  # noqa: B027  (a store with nothing to hold does nothing)
+        """Hold what ``writing`` holds until the process ends (the chat UI, which may write at any time)."""
+
+    def writer_elsewhere(self) -> bool:
+        """Whether another process is writing to the store in a way this one cannot see until it restarts."""
+        return False
+
 
 class ChromaStore(VectorStore):
     """Both Chroma modes: they differ only in the client."""
@@ -163,6 +187,9 @@ class ChromaStore(VectorStore):
 
         client_settings = chromadb.config.Settings(anonymized_telemetry=False)
         self._name = collection_name
+        self._index_dir = index_dir
+        # Embedded only: a Chroma server orders its writers itself, and every process sees what the others write.
+        self._writer: FileLock | None = None
         try:
             if settings.mode == "server":
                 client = chromadb.HttpClient(
@@ -178,6 +205,11 @@ class ChromaStore(VectorStore):
                 index_dir.mkdir(parents=True, exist_ok=True)
                 client = chromadb.PersistentClient(path=str(index_dir / "chroma"), settings=client_settings)
                 self.description = f"embedded {index_dir / 'chroma'}"
+                # One object per lock file in this process, counting its holders across threads: the UI holds it
+                # while it runs, and its uploads take it again on other threads, which must not be refused.
+                self._writer = FileLock(
+                    (index_dir / WRITER_LOCK).resolve(), timeout=0, thread_local=False, is_singleton=True
+                )
             # embedding_function=None: vectors always come from our Embedder, never Chroma's ONNX download.
             self._collection = client.get_or_create_collection(
                 collection_name,
@@ -197,6 +229,43 @@ class ChromaStore(VectorStore):
             raise StoreError(f"cannot open the Chroma {settings.mode} store at {where}: {exc}") from exc
         self._client = client
         self._llama = ChromaVectorStore(chroma_collection=self._collection)
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        if self._writer is None:
+            yield
+            return
+        self._acquire(self._writer)
+        try:
+            yield
+        finally:
+            self._writer.release()
+
+    def hold_writing(self) -> None:
+        if self._writer is not None:
+            self._acquire(self._writer)
+
+    def _acquire(self, lock: FileLock) -> None:
+        try:
+            lock.acquire()
+        except Timeout:
+            # Two processes on one embedded index disagree: each loads the HNSW index once and never sees the
+            # other's additions (docs/reliability.md, 3), so the second writer is refused rather than let start.
+            raise IndexBusy(
+                f"another process is writing to the index at {self._index_dir} (an ingest, or the chat UI for as "
+                "long as it runs); wait for the ingest to finish, add the files through that UI, or stop it. For "
+                'several processes on one index, run a Chroma server (store.mode = "server")'
+            ) from None
+
+    def writer_elsewhere(self) -> bool:
+        if self._writer is None:
+            return False
+        try:
+            self._writer.acquire()
+        except Timeout:
+            return True
+        self._writer.release()
+        return False
 
     @property
     def collection(self) -> Any:
@@ -228,10 +297,10 @@ class ChromaStore(VectorStore):
     def delete_document(self, doc_id: str) -> None:
         self._llama.delete(ref_doc_id=doc_id)
 
-    def _pages(self, include: list[Any]) -> Iterator[Any]:
+    def _pages(self, include: list[Any], where: dict[str, Any] | None = None, size: int = _PAGE) -> Iterator[Any]:
         offset = 0
         while True:
-            page = self._collection.get(include=include, limit=_PAGE, offset=offset)
+            page = self._collection.get(where=where, include=include, limit=size, offset=offset)
             if not page["ids"]:
                 return
             yield page
@@ -365,6 +434,15 @@ class ChromaStore(VectorStore):
             for chunk_id, text, meta in zip(found["ids"], found["documents"], found["metadatas"])
         }
         return [by_id[i] for i in ids if i in by_id]
+
+    def document_chunks(self, doc_id: str) -> list[RetrievedChunk]:
+        # In pages: one get() of a 19 MB document's 12,452 chunks took 420 MB on top of what they hold, pages 100.
+        chunks = [
+            to_retrieved(chunk_id, text, meta, 0.0)
+            for page in self._pages(["documents", "metadatas"], where={"doc_id": doc_id}, size=1000)
+            for chunk_id, text, meta in zip(page["ids"], page["documents"], page["metadatas"])
+        ]
+        return sorted(chunks, key=lambda c: (c.start, c.chunk_id))
 
     def iter_chunks(self) -> Iterator[RetrievedChunk]:
         for page in self._pages(["documents", "metadatas"]):

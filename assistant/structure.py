@@ -70,12 +70,20 @@ def chinese_to_int(text: str) -> int:
     return total + section + digit
 
 
+def _article(numeral: str) -> int:
+    """An article's number; 0 for numerals that mix digits and Chinese (第1十条, 第一1条), which name none."""
+    try:
+        return chinese_to_int(numeral)
+    except ValueError:
+        return 0
+
+
 def article_number(label: str) -> int:
     """The number of an article label such as '第五十五条' or 'Article 55' (0 when it is not one)."""
     if match := _EN_ARTICLE_LABEL.match(label):
         return int(match.group(1))
     match = _ZH_ARTICLE.search(label)
-    return chinese_to_int(match.group(1)) if match else 0
+    return _article(match.group(1)) if match else 0
 
 
 @dataclass(frozen=True)
@@ -125,7 +133,7 @@ def mentioned(law: str, text: str) -> bool:
 def parse_question(question: str, known_titles: list[str]) -> StructureQuery:
     """Named articles (第二十一条, 第21条, Article 21, Art. 21), the known document titles the question names, and
     the laws it names that are not among them."""
-    articles = [chinese_to_int(m.group(1)) for m in _ZH_ARTICLE.finditer(question)]
+    articles = [n for m in _ZH_ARTICLE.finditer(question) if (n := _article(m.group(1)))]
     articles += [int(m.group(1)) for m in _EN_ARTICLE.finditer(question)]
     keys, others = _named_laws(question)
     titles = []

@@ -72,6 +72,9 @@ def figures(text: str) -> set[str]:
     cleaned = _CHINESE.sub(" ", text)
     for match in _ARABIC.finditer(cleaned):
         number, scale = match.groups()
+        if number.count(".") > 1:  # 127.0.0.1, 2021.09.01, 3.1.4: an address, date or version, as written
+            found.add(number)
+            continue
         value = float(number.replace(",", ""))
         unit = (scale or "").lower()
         if unit in _SCALE:

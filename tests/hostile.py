@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import io
+import json
 import random
+import struct
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 ZH_LAW = (
     "第一条 为了规范数据处理活动，保障数据安全，促进数据开发利用，制定本办法。\n"
@@ -233,3 +237,162 @@ def index_state(index_dir: Path) -> dict[str, object]:
         "lexical_revision": lexical.revision,
         "store_revision": f"{store.revision()}/{store.count()}",
     }
+
+
+# --- round two (issue 18) ---------------------------------------------------------------------------------------
+
+WORD_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+DOCX_TEXT = "The harbour office issues drone permits within 12 working days."
+
+
+def _png() -> bytes:
+    """A 1x1 grey PNG, so that python-docx makes a real picture part (which the bomb then fills with zeros)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
+    pixel = zlib.compress(b"\x00\x00")
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixel) + chunk(b"IEND", b"")
+
+
+FERRY_HTML = (
+    "<html><head><title>Grants</title></head><body><h1>Grants</h1>"
+    "<p>The ferry grant pays 12 yuan per crossing.<p>The harbour grant covers half of a monthly pass."
+    "<p>The bridge grant is 40 yuan.</body></html>"
+)
+FERRY_QUESTION = "How much is the ferry grant per crossing?"
+DOTTED_TEXT = (
+    "# Gateway notice\n\nThe district data gateway listens on 127.0.0.1 and was upgraded on 2021.09.01 "
+    "to release 3.1.4 of the exchange software.\n"
+)
+DOTTED_QUESTION = "When was the district data gateway upgraded to release 3.1.4?"
+MIXED_NUMERAL_QUESTIONS = ("第1十条规定了什么？", "第一1条是什么")
+
+
+def _docx(path: Path, document_xml: Callable[[IO[bytes]], None] | None = None, image_bytes: int = 0) -> Path:
+    """A real .docx from python-docx (one paragraph, and a picture when ``image_bytes``), its body or its picture
+    then replaced by streamed content: the zip's sizes and checksums are true, whatever it unpacks to."""
+    import docx
+
+    base = io.BytesIO()
+    document = docx.Document()
+    document.add_paragraph(DOCX_TEXT)
+    if image_bytes:
+        document.add_picture(io.BytesIO(_png()))
+    document.save(base)
+    with zipfile.ZipFile(base) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out:
+        for info in source.infolist():
+            if info.filename == "word/document.xml" and document_xml is not None:
+                with out.open(info.filename, "w", force_zip64=True) as handle:
+                    document_xml(handle)
+            elif info.filename.startswith("word/media/") and image_bytes:
+                zeros = bytes(16 * 2**20)
+                with out.open(info.filename, "w", force_zip64=True) as handle:
+                    for _ in range(image_bytes // len(zeros)):
+                        handle.write(zeros)
+            else:
+                out.writestr(info, source.read(info))
+    return path
+
+
+def _paragraphs_xml(count: int, paragraph: Callable[[int], bytes]) -> Callable[[IO[bytes]], None]:
+    def write(handle: IO[bytes]) -> None:
+        handle.write(f'<w:document xmlns:w="{WORD_NS}"><w:body>'.encode())
+        for start in range(0, count, 100_000):
+            handle.write(b"".join(paragraph(n) for n in range(start, min(count, start + 100_000))))
+        handle.write(b"</w:body></w:document>")
+
+    return write
+
+
+def docx_empty_paragraphs(folder: Path, name: str, paragraphs: int) -> list[Path]:
+    """A .docx of nothing but empty paragraphs: 4.6 million of them (28 MB of XML) pack into 74 KB."""
+    return [_docx(folder / name, _paragraphs_xml(paragraphs, lambda _: b"<w:p/>"))]
+
+
+def docx_too_many_paragraphs(folder: Path) -> list[Path]:
+    """150,000 short paragraphs of varied words: compresses like ordinary text, but is more than a document has."""
+    rng = random.Random(18)
+    words = [f"{rng.choice('bcdfghjklmnpqrstvwz')}{rng.randint(0, 99999)}".encode() for _ in range(5000)]
+    xml = _paragraphs_xml(150_000, lambda n: b"<w:p><w:r><w:t>" + words[n % 5000] + b"</w:t></w:r></w:p>")
+    return [_docx(folder / "many-paragraphs.docx", xml)]
+
+
+def docx_zero_image(folder: Path, image_bytes: int = 3 * 2**30) -> list[Path]:
+    """A .docx whose picture is 3 GB of zeros (3.1 MB packed); its text is one ordinary paragraph."""
+    return [_docx(folder / "zero-image.docx", image_bytes=image_bytes)]
+
+
+def html_unclosed_paragraphs(folder: Path) -> list[Path]:
+    return _write(folder / "grants.html", FERRY_HTML.encode())
+
+
+def html_nested_blockquotes(folder: Path, levels: int = 5000) -> list[Path]:
+    """5,000 nested <blockquote>, each with its line of text: 135 KB."""
+    body = "".join(f"<blockquote>Quote {n} here." for n in range(levels))
+    return _write(folder / "thread.html", f"<html><body>{body}</body></html>".encode())
+
+
+def _with_sidecar(folder: Path, name: str, date: str) -> list[Path]:
+    path = folder / name
+    path.write_text("# Dated memo\n\nThe memo sets a quota of 25 licences for the district.\n", encoding="utf-8")
+    (folder / f"{name}.meta.json").write_text(json.dumps({"date": date}), encoding="utf-8")
+    return [path]
+
+
+def sidecar_slashed_date(folder: Path) -> list[Path]:
+    return _with_sidecar(folder, "slashed-date.md", "2021/09/01")
+
+
+def sidecar_short_date(folder: Path) -> list[Path]:
+    return _with_sidecar(folder, "short-date.md", "2021-9-1")
+
+
+def sidecar_impossible_date(folder: Path) -> list[Path]:
+    return _with_sidecar(folder, "impossible-date.md", "9999-99-99")
+
+
+def dotted_numbers(folder: Path) -> list[Path]:
+    path = folder / "gateway.md"
+    path.write_text(DOTTED_TEXT, encoding="utf-8")
+    return [path]
+
+
+ROUND_TWO = [
+    Case("HTML with unclosed <p>", html_unclosed_paragraphs, "indexed"),
+    Case("HTML with 5,000 nested <blockquote>", html_nested_blockquotes, "indexed"),
+    Case(
+        ".docx of empty paragraphs, 74 KB",
+        lambda folder: docx_empty_paragraphs(folder, "empty-74k.docx", 4_600_000),
+        "a zip bomb or padding",
+    ),
+    Case(
+        ".docx of empty paragraphs, 113 KB",
+        lambda folder: docx_empty_paragraphs(folder, "empty-113k.docx", 9_000_000),
+        "MB, over 32 MB",
+    ),
+    Case(
+        ".docx of empty paragraphs, 189 KB",
+        lambda folder: docx_empty_paragraphs(folder, "empty-189k.docx", 17_000_000),
+        "MB, over 32 MB",
+    ),
+    Case(".docx of 150,000 paragraphs", docx_too_many_paragraphs, "more than 100,000 paragraphs"),
+    Case(".docx with a zero-filled 3 GB picture", docx_zero_image, "indexed"),
+    Case("sidecar date 2021/09/01", sidecar_slashed_date, "is not a calendar date written YYYY-MM-DD"),
+    Case("sidecar date 2021-9-1", sidecar_short_date, "is not a calendar date written YYYY-MM-DD"),
+    Case("sidecar date 9999-99-99", sidecar_impossible_date, "is not a calendar date written YYYY-MM-DD"),
+    Case("dotted numbers (127.0.0.1, 2021.09.01, 3.1.4)", dotted_numbers, "indexed"),
+]
+
+
+def one_line_text(folder: Path, name: str, size: int = 19 * 2**20, spaces: bool = True) -> Path:
+    """``size`` bytes on one line: words (no sentence ends), or one run of letters with no space at all."""
+    path = folder / name
+    if spaces:
+        words = b"district compute voucher grant policy subsidy model data for the and of "
+        line = words * (size // len(words) + 1)
+    else:
+        line = b"a" * size
+    path.write_bytes(line[:size])
+    return path

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.chunking import PATH_SEPARATOR, chunk_document, split_sentences
+from assistant.chunking import MAX_CHARS_PER_TOKEN, PATH_SEPARATOR, chunk_document, split_sentences
 from assistant.documents import load_document, normalise
 from assistant.settings import ChunkingSettings
 from assistant.types import Chunk, Document
@@ -114,6 +114,17 @@ def test_spans_are_absolute_within_a_range() -> None:
     assert spans[0][0] == start
 
 
+def test_many_single_letter_periods_split_like_few() -> None:
+    """'a. ' * 16000 has no sentence end (each period follows one letter): it is one sentence, found in linear time
+    (each period's word was searched from the sentence's start, 15 s for these 48 KB)."""
+    text = "a. " * 16000
+    assert split_sentences(text) == [(0, len(text) - 1)]
+    text = "e.g. " * 5000 + "The end. " + "u.s. " * 5000
+    assert sentences(text) == [("e.g. " * 5000 + "The end.").strip(), ("u.s. " * 5000).strip()]
+    # A word longer than any abbreviation still ends a sentence.
+    assert sentences("a. " * 3 + "Abbreviations. Next") == ["a. a. a. Abbreviations.", "Next"]
+
+
 # --- offsets and sizes -------------------------------------------------------------------------------------------
 
 
@@ -164,6 +175,29 @@ def test_overlong_paragraph_is_hard_split_within_budget(embedder) -> None:  # ty
         assert chunk.index_text == chunk.text
     # Nothing lost: the pieces cover every word of the long paragraph.
     assert " ".join(c.text for c in chunks[1:]).split() == words.split()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "x" * 50_000,  # no spaces: one [UNK] token to the tokenizer, however long
+        "https://example.org/" + "a1b2c3" * 5000,
+        "数据" * 20_000,
+        "policy " * 8_000,
+    ],
+    ids=["no-spaces", "url", "chinese", "words"],
+)
+def test_every_chunk_has_a_hard_size_cap(body: str, embedder) -> None:  # type: ignore[no-untyped-def]
+    """Whatever the text looks like, no passage is longer than max_tokens * MAX_CHARS_PER_TOKEN characters, nor
+    over max_tokens tokens, and together they hold all of it."""
+    doc = _doc(f"Intro paragraph.\n\n{body}")
+    max_tokens = ChunkingSettings().max_tokens
+    chunks = chunk_document(doc, max_tokens, embedder.count_tokens, context_prefix=False)
+    _check_offsets(doc, chunks)
+    for chunk in chunks:
+        assert len(chunk.text) <= max_tokens * MAX_CHARS_PER_TOKEN, len(chunk.text)
+        assert embedder.count_tokens(chunk.text) <= max_tokens
+    assert "".join(c.text for c in chunks[1:]).replace(" ", "") == body.replace(" ", "")
 
 
 # --- structure ---------------------------------------------------------------------------------------------------

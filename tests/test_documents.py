@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 import random
 import re
+import shutil
+import unicodedata
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from assistant.documents import DocumentError, load_document
+
+from .hostile import DOCX_TEXT, docx_empty_paragraphs, docx_too_many_paragraphs, docx_zero_image
 
 SAMPLE = Path(__file__).resolve().parents[1] / "corpus" / "shanghai-ai-policy-clustering.txt"
 HEADLINE = "How Shanghai is pairing policy and clustering to scale artificial intelligence"
@@ -174,6 +178,28 @@ def test_sidecar_with_unknown_key_is_rejected(tmp_path: Path) -> None:
     assert "\n" not in message
 
 
+@pytest.mark.parametrize("date", ["2021/09/01", "2021-9-1", "9999-99-99", "2021-02-30", "20210901", "yesterday"])
+def test_sidecar_date_must_be_a_real_yyyy_mm_dd_date(tmp_path: Path, date: str) -> None:
+    path = tmp_path / "memo.txt"
+    path.write_text("Body.\n", encoding="utf-8")
+    sidecar = tmp_path / "memo.txt.meta.json"
+    sidecar.write_text(json.dumps({"date": date}), encoding="utf-8")
+    with pytest.raises(DocumentError) as info:
+        _load(path)
+    assert str(info.value) == (
+        f"{sidecar}: date '{date}' is not a calendar date written YYYY-MM-DD (such as 2021-09-01); fix the sidecar"
+    )
+
+
+def test_sidecar_is_checked_before_the_file_is_read(tmp_path: Path) -> None:
+    """A bad sidecar costs no parsing: the reader is never called (here it would fail on the junk .docx)."""
+    path = tmp_path / "junk.docx"
+    path.write_bytes(b"not a zip at all")
+    (tmp_path / "junk.docx.meta.json").write_text(json.dumps({"date": "2021/09/01"}), encoding="utf-8")
+    with pytest.raises(DocumentError, match="is not a calendar date"):
+        _load(path)
+
+
 # --- other formats -----------------------------------------------------------------------------------------------
 
 
@@ -193,6 +219,94 @@ def test_html_drops_script_and_style_keeps_paragraphs(tmp_path: Path) -> None:
     assert doc.title == "Compute vouchers"
 
 
+HTML_PAGES = Path(__file__).resolve().parent / "fixtures" / "html"
+# Each saved page's article, paragraph by paragraph (a table row is one line), in order: all of it must be read.
+HTML_ARTICLES = {
+    "news-unclosed-p.html": [  # <p> never closed, an ad <div> between two of them
+        "The harbour district announced three transport grants for commuters on Monday.",
+        "The ferry grant pays 12 yuan per crossing to residents who commute to the islands.",
+        "The harbour grant covers half of a monthly pass, up to 150 yuan.",
+        "The bridge grant is 40 yuan a month for cyclists crossing the Yangpu bridge.",
+        "Applications open on 1 April through the district's service portal.",
+    ],
+    "notice-lists.html": [  # <li>, <dt> and <dd> never closed, a list inside a list item
+        "The municipal economy commission issues computing power vouchers to small and medium firms.",
+        "Firms registered in the city for at least one year;",
+        "Firms with fewer than 300 employees;",
+        "Firms whose AI projects are listed in one of these fields:",
+        "industrial inspection",
+        "medical imaging",
+        "language models for public services",
+        "Firms with no unpaid taxes.",
+        "Voucher value",
+        "Each voucher covers 30% of computing costs, up to 500,000 yuan a year.",
+        "Validity",
+        "Vouchers are valid for 12 months from the date of issue.",
+        "Questions: call 12345 on working days.",
+    ],
+    "subsidy-table.html": [  # <td>, <th> and <tr> never closed
+        "The table below lists the grants the transport bureau pays from 1 April 2025.",
+        "Grant rates by mode of transport",
+        "Grant | Amount | Who qualifies",
+        "Ferry | 12 yuan per crossing | island residents",
+        "Harbour pass | half a monthly pass, up to 150 yuan | dock workers",
+        "Bridge | 40 yuan a month | registered cyclists",
+        "Rates are reviewed every year in March.",
+    ],
+    "layout-divs.html": [  # text straight in nested layout <div>s and <span>s, no <p> at all
+        "The Lingang pilot zone admitted its first 40 AI firms this week.",
+        "Each firm receives a rent subsidy of 60% for three years.",
+        "The zone's data exchange opens to them in June, free of listing fees until 2026.",
+        "Firms must report their computing use every quarter.",
+    ],
+    "gov-navigation.html": [  # GB2312 page: a menu in <div>s, a layout <table>, articles split by <br>
+        "第一条　为了降低企业使用算力的成本，推动人工智能产业发展，制定本办法。",
+        "第二条　算力券由市经济信息化委发放，每张面值一万元。",
+        "第三条　企业使用算力券购买算力服务的，可以抵扣服务费用的百分之三十。",
+        "第四条　同一企业每年获得的算力券不超过五十万元。",
+        "第五条　本办法自2024年6月1日起施行。",
+    ],
+}
+
+
+@pytest.mark.parametrize("page", sorted(HTML_ARTICLES))
+def test_saved_html_page_loses_nothing_of_the_article(tmp_path: Path, page: str) -> None:
+    path = tmp_path / page
+    shutil.copyfile(HTML_PAGES / page, path)
+    doc = _load(path)
+    # Compared after NFKC on both sides, whether or not normalise() applies it.
+    lines = [unicodedata.normalize("NFKC", line) for line in doc.text.split("\n")]
+    expected = [unicodedata.normalize("NFKC", " ".join(p.split())) for p in HTML_ARTICLES[page]]
+    missing = [p for p in expected if p not in lines]
+    assert not missing, (missing, doc.text)
+    assert [lines.index(p) for p in expected] == sorted(lines.index(p) for p in expected)  # in reading order
+    for furniture in ("gtag(", "loadAd(", "display: flex", "Contact us", "Home", "jquery"):
+        assert furniture not in doc.text
+
+
+def test_html_headings_and_title(tmp_path: Path) -> None:
+    path = tmp_path / "news.html"
+    shutil.copyfile(HTML_PAGES / "news-unclosed-p.html", path)
+    doc = _load(path)
+    assert doc.title == "Harbour district sets crossing grants | Coastal Daily"
+    assert "# Harbour district sets crossing grants" in doc.text.split("\n")
+    gov = tmp_path / "gov.html"
+    shutil.copyfile(HTML_PAGES / "gov-navigation.html", gov)
+    doc = _load(gov)
+    assert (doc.lang, doc.doc_type, doc.title) == ("zh", "regulation", "滨海市算力券管理办法")
+
+
+def test_deeply_nested_html_is_read_once(tmp_path: Path) -> None:
+    """5,000 nested <blockquote> (each level's text read once): no recursion error, no text repeated."""
+    path = tmp_path / "thread.html"
+    path.write_text(
+        "<html><body>" + "".join(f"<blockquote>Reply {n} on the ferry grant." for n in range(5000)) + "</body></html>",
+        encoding="utf-8",
+    )
+    doc = _load(path)
+    assert doc.text.split("\n\n") == [f"Reply {n} on the ferry grant." for n in range(5000)]
+
+
 def test_docx_paragraphs(tmp_path: Path) -> None:
     import docx
 
@@ -204,6 +318,32 @@ def test_docx_paragraphs(tmp_path: Path) -> None:
     doc = _load(path)
     assert doc.text == "A paragraph written in Word.\n\nAnother paragraph, with 1,000 companies."
     assert doc.lang == "en"
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (lambda folder: docx_empty_paragraphs(folder, "bomb.docx", 4_600_000), "a zip bomb or padding"),
+        (lambda folder: docx_empty_paragraphs(folder, "bomb.docx", 17_000_000), "over 32 MB"),
+        (docx_too_many_paragraphs, "more than 100,000 paragraphs"),
+    ],
+    ids=["74 KB of empty paragraphs", "189 KB of empty paragraphs", "150,000 paragraphs"],
+)
+def test_docx_bomb_is_refused_before_it_is_unpacked(tmp_path: Path, make, reason: str) -> None:  # type: ignore[no-untyped-def]
+    (path,) = make(tmp_path)
+    with pytest.raises(DocumentError) as info:
+        _load(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}: ") and reason in message, message
+    assert "\n" not in message
+
+
+def test_docx_media_is_never_unpacked(tmp_path: Path) -> None:
+    """A picture part of 256 MB of zeros: the text is read, the picture is not (tests/test_reliability.py has 3 GB)."""
+    (path,) = docx_zero_image(tmp_path, image_bytes=256 * 2**20)
+    with zipfile.ZipFile(path) as archive:
+        assert max(p.file_size for p in archive.infolist()) == 256 * 2**20
+    assert _load(path).text == DOCX_TEXT
 
 
 def _minimal_pdf(lines: list[str]) -> bytes:

@@ -71,3 +71,14 @@ def test_question_naming_no_article() -> None:
     assert query.titles == ()
     # A number that is not an article is not one.
     assert parse_question("Output grew over 30% in 2025.", TITLES).articles == ()
+
+
+@pytest.mark.parametrize("question", ["第1十条规定了什么？", "第一1条是什么", "第2二条和第1百条"])
+def test_mixed_numerals_name_no_article(question: str) -> None:
+    """Digits and Chinese numerals mixed in one number are not an article number (they crashed the lookup)."""
+    assert parse_question(question, TITLES).articles == ()
+    assert article_number(question) == 0
+
+
+def test_mixed_numerals_beside_a_real_article() -> None:
+    assert parse_question("第1十条和第二十一条", TITLES).articles == (21,)
