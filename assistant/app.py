@@ -103,6 +103,12 @@ SOURCES_CSS = """
   border: 1px dashed var(--border-color-primary); border-radius: 4px; }
 .sources .doc-view .elided { color: var(--body-text-color-subdued); font-style: italic; }
 .sources .refused { padding: 0.4em 0.6em; border-left: 4px solid #d97706; }
+.sources details.counterpart { margin-top: 0.4em; font-size: 0.95em; }
+.sources details.counterpart > summary { cursor: pointer; color: var(--color-accent); font-weight: 600; }
+.sources .counterpart.missing { color: var(--body-text-color-subdued); font-size: 0.85em; margin-top: 0.3em; }
+.sources .version { padding: 0 0.4em; border-radius: 3px; font-weight: 600; }
+.sources .version.superseded { background: #fde2e2; color: #9b1c1c; }
+.sources .version.in-force { background: #def7ec; color: #03543f; }
 """
 
 SOURCES_JS = """
@@ -158,6 +164,7 @@ APP_CSS = """
 .answer-filters { font-size: 0.85em; color: var(--body-text-color-subdued); margin-bottom: 0.3em; }
 .ask-error { border-left: 4px solid #dc2626; padding: 0.4em 0.8em; }
 .pending { color: var(--body-text-color-subdued); font-style: italic; }
+.answer-note { font-size: 0.85em; color: var(--body-text-color-subdued); margin-top: 0.4em; }
 #status-line { font-size: 0.9em; }
 #chat a[href^="#source-"] { text-decoration: none; font-size: 0.8em; font-weight: 600; vertical-align: super;
   padding: 0 0.25em; margin-left: 0.1em; border-radius: 4px; background: var(--color-accent-soft);
@@ -257,7 +264,13 @@ def render_answer(
         markers = "".join(f"[[{n}]](#{source_anchor(turn, n)})" for n in sentence.citations)
         note = "" if sentence.supported else " *(not supported by the sources)*"
         parts.append(f"{escape_markdown(sentence.text)} {markers}{note}".strip())
-    return head + " ".join(parts)
+    searched = (
+        f'<div class="answer-filters">Searched for: {_inline(answer.searched_for)}</div>\n\n'
+        if answer.searched_for
+        else ""
+    )
+    notes = f'\n\n<div class="answer-note">{_inline(answer.note)}</div>' if answer.note else ""
+    return head + searched + " ".join(parts) + notes
 
 
 def render_pending(filters: Mapping[str, Any]) -> str:
@@ -302,6 +315,9 @@ def render_citation(citation: Citation, chunk: RetrievedChunk | None, turn: int)
         )
         if v
     )
+    if citation.version:
+        kind = "superseded" if citation.version.startswith("superseded") else "in-force"
+        meta += f' · <span class="version {kind}">{_esc(citation.version)}</span>'
     return (
         f'<details class="source" id="{source_anchor(turn, citation.number)}" open>'
         f'<summary><span class="num">[{citation.number}]</span> '
@@ -314,7 +330,23 @@ def render_citation(citation: Citation, chunk: RetrievedChunk | None, turn: int)
         f'<span class="where">{_esc(citation.doc_id)}, characters {citation.start}–{citation.end}</span>'
         "</div>"
         '<div class="doc-view" hidden></div>'
+        f"{render_counterpart(citation)}"
         "</details>"
+    )
+
+
+def render_counterpart(citation: Citation) -> str:
+    """The same article in the other language, one click away ("中文原文 · 第五十五条"): the original controls."""
+    other = citation.counterpart
+    if other is None:
+        return ""
+    if other.missing:
+        return f'<div class="counterpart missing">{_esc(other.label)}: {_esc(other.missing)}</div>'
+    return (
+        f'<details class="counterpart" lang="{_esc(other.lang)}"><summary>{_esc(other.label)}</summary>'
+        f'<div class="meta">{_esc(other.title)} · {_esc(other.heading_path)} · '
+        f"{_esc(other.doc_id)}, characters {other.start}–{other.end}</div>"
+        f'<div class="passage">{_esc(other.quote)}</div></details>'
     )
 
 
@@ -793,7 +825,8 @@ def build_app(assistant: Assistant) -> gradio.Blocks:
         answer: Answer | None = None
         error = ""
         try:
-            for item in assistant.ask_stream(message, filters):
+            earlier = [t.answer.question for t in turns]  # a follow-up is searched with the question before it
+            for item in assistant.ask_stream(message, filters, history=earlier):
                 if isinstance(item, str):  # an LLM's draft, token by token, before its citations are checked
                     content = render_draft(item, filters.as_dict())
                 else:

@@ -156,13 +156,23 @@ def ask(
     if as_json:
         typer.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         return
+    if answer.searched_for:
+        typer.echo(f"(searched for: {answer.searched_for})")
     typer.echo(answer.text)
+    if answer.note:
+        typer.echo(f"Note: {answer.note}")
     if answer.citations:
         typer.echo("\nSources:")
     for c in answer.citations:
         where = " › ".join(p for p in (c.title, c.heading_path) if p)
-        dated = f" ({c.date})" if c.date else ""
+        dated = f" ({c.date}{', ' + c.version if c.version else ''})" if c.date or c.version else ""
         typer.echo(f"[{c.number}] {where}{dated} — {c.doc_id} chars {c.start}-{c.end}\n    “{c.quote}”")
+        if c.counterpart is not None:
+            other = c.counterpart
+            if other.missing:
+                typer.echo(f"    {other.label}: none ({other.missing})")
+            else:
+                typer.echo(f"    {other.label} — {other.doc_id} chars {other.start}-{other.end}\n    “{other.quote}”")
 
 
 @app.command()
@@ -237,6 +247,7 @@ def evaluate(
         load_dataset,
         parse_threshold,
         run_eval,
+        translation_pairs,
     )
 
     for text in [*(floors or []), *(ceilings or [])]:
@@ -253,7 +264,7 @@ def evaluate(
     report_ingest = assistant.ingest([corpus])
     for line in report_ingest.failed:
         typer.echo(f"skipped: {line}", err=True)
-    report = run_eval(assistant, cases, str(dataset))
+    report = run_eval(assistant, cases, str(dataset), pairs=translation_pairs(corpus))
     verdicts = check_thresholds(report.metrics, floors or [], ceilings or [])
     typer.echo(report.table())
     for path, content in (

@@ -21,7 +21,10 @@ from .types import Document
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx")
 SIDECAR_SUFFIX = ".meta.json"
-SIDECAR_KEYS = {"title", "date", "type", "url", "lang", "publisher", "author"}
+SIDECAR_KEYS = {"title", "date", "type", "url", "lang", "publisher", "author", "translation_of", "supersedes"}
+RELATION_KEYS = ("translation_of", "supersedes")
+"""Sidecar keys naming another file beside this one: the original this document translates; the earlier version
+of the same law that this one replaces."""
 
 
 class DocumentError(ValueError):
@@ -373,8 +376,33 @@ def read_sidecar(path: Path) -> dict[str, str]:
                     f"{candidate}: date '{value}' is not a calendar date written YYYY-MM-DD (such as 2021-09-01); "
                     "fix the sidecar"
                 )
+            for key in RELATION_KEYS:
+                if key in data:
+                    _check_relation(candidate, path, key, data[key])
             return {k: str(v) for k, v in data.items()}
     return {}
+
+
+def _check_relation(sidecar: Path, path: Path, key: str, value: object) -> None:
+    """A relation names a file beside the document (its file name, as the folder shows it), not the document."""
+    problem = ""
+    if not isinstance(value, str) or not value.strip() or "/" in value or "\\" in value or value in (".", ".."):
+        problem = "is not a file name"
+    elif value == path.name:
+        problem = "names the document itself"
+    elif not (sidecar.parent / value).is_file():
+        problem = "names no file beside it"
+    if problem:
+        raise DocumentError(
+            f"{sidecar}: {key} {json.dumps(value, ensure_ascii=False)} {problem}; give the file name of the other "
+            "document, in the same folder"
+        )
+
+
+def related_id(doc_id: str, file_name: str) -> str:
+    """The doc id of a file named in a sidecar, beside the document ``doc_id``: ids are paths from the same root."""
+    parent = doc_id.rpartition("/")[0]
+    return f"{parent}/{file_name}" if parent else file_name
 
 
 def _is_date(text: str) -> bool:
@@ -469,6 +497,8 @@ def load_document(path: Path, doc_id: str, max_bytes: int = 0, notes: list[str] 
         date=_date_of(path, body, sidecar),
         url=sidecar.get("url", ""),
         file_hash=file_hash(path),
+        translation_of=related_id(doc_id, sidecar["translation_of"]) if sidecar.get("translation_of") else "",
+        supersedes=related_id(doc_id, sidecar["supersedes"]) if sidecar.get("supersedes") else "",
     )
 
 

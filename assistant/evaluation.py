@@ -13,10 +13,12 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from .documents import DocumentError, discover, load_document
+from .chunking import PATH_SEPARATOR
+from .documents import DocumentError, discover, load_document, read_sidecar, related_id
 from .language import fold, fold_with_offsets
 from .retrieve import FilterError, Filters
 from .settings import Settings
+from .structure import article_number
 from .types import Answer
 
 METRICS = (
@@ -27,6 +29,7 @@ METRICS = (
     "refusal_accuracy",
     "false_refusal_rate",
     "refusal_auc",
+    "counterpart_accuracy",
     "hit@1",
     "hit@5",
     "hit@10",
@@ -242,10 +245,16 @@ class CaseResult:
     confidence: float = 0.0
     """The pipeline's belief that the question is answerable (for refusal_auc)."""
     answer_chars: int = 0
+    counterparts_correct: int = 0
+    counterparts_total: int = 0
+    """Cited articles of a translated law (or of an original with a translation), and how many of them came with
+    the right article of the other text."""
     lost: list[str] = field(default_factory=list)
 
 
-def score_case(case: Case, answer: Answer, latency_ms: float) -> CaseResult:
+def score_case(
+    case: Case, answer: Answer, latency_ms: float, pairs: dict[str, str] | None = None
+) -> CaseResult:
     cited = [Span(c.doc_id, c.start, c.end) for c in answer.citations]
     retrieved = [Span(r.doc_id, r.start, r.end) for r in answer.retrieved]
     first_hit = next((i + 1 for i, span in enumerate(retrieved) if any(span.matches(g) for g in case.gold)), None)
@@ -277,8 +286,39 @@ def score_case(case: Case, answer: Answer, latency_ms: float) -> CaseResult:
         confidence=answer.confidence if answer.confidence is not None else float(not answer.refused),
         answer_chars=0 if answer.refused else sum(len(s.text) for s in answer.sentences),
     )
+    result.counterparts_correct, result.counterparts_total = counterparts(answer, pairs or {})
     result.lost = lost_metrics(result, len(case.gold))
     return result
+
+
+def counterparts(answer: Answer, pairs: dict[str, str]) -> tuple[int, int]:
+    """(right, all) counterparts among the answer's citations of an article in a document that has another
+    language's text (``pairs``, read from the corpus's sidecars, not from the index): right means the other text's
+    article of the same number, found and shown."""
+    right = total = 0
+    for citation in answer.citations:
+        number = article_number(citation.heading_path.rsplit(PATH_SEPARATOR, 1)[-1])
+        if citation.doc_id not in pairs or not number:
+            continue
+        total += 1
+        other = citation.counterpart
+        if other is not None and not other.missing and other.doc_id == pairs[citation.doc_id]:
+            right += article_number(other.heading_path.rsplit(PATH_SEPARATOR, 1)[-1]) == number
+    return right, total
+
+
+def translation_pairs(corpus: Path) -> dict[str, str]:
+    """Doc id -> doc id of its other-language text, both ways, from the corpus's `translation_of` sidecars."""
+    pairs: dict[str, str] = {}
+    for path, doc_id in discover([corpus]):
+        try:
+            original = read_sidecar(path).get("translation_of", "")
+        except DocumentError:
+            continue
+        if original:
+            pairs[doc_id] = related_id(doc_id, original)
+            pairs.setdefault(pairs[doc_id], doc_id)
+    return pairs
 
 
 def char_precision(cited: list[Span], gold: list[Span]) -> float:
@@ -312,6 +352,8 @@ def lost_metrics(r: CaseResult, gold_total: int) -> list[str]:
                 lost.append(f"hit@{k}")
     elif not r.refused:
         lost.append("refusal_accuracy")
+    if r.counterparts_correct < r.counterparts_total:
+        lost.append("counterpart_accuracy")
     if r.uncited_sentences:
         lost.append("uncited_sentence_rate")
     if r.unsupported_sentences:
@@ -342,6 +384,9 @@ def aggregate(results: list[CaseResult]) -> dict[str, float]:
         "citation_char_precision": round(statistics.mean(precisions), 4) if precisions else 1.0,
         "refusal_accuracy": _ratio(sum(r.refused for r in unanswerable), len(unanswerable)),
         "refusal_auc": round(auc([r.confidence for r in answerable], [r.confidence for r in unanswerable]), 4),
+        "counterpart_accuracy": _ratio(
+            sum(r.counterparts_correct for r in results), sum(r.counterparts_total for r in results)
+        ),
         "false_refusal_rate": round(sum(r.refused for r in answerable) / len(answerable), 4) if answerable else 0.0,
         "hit@1": _ratio(sum(1 for k in ranks if k and k <= 1), len(ranks)),
         "hit@5": _ratio(sum(1 for k in ranks if k and k <= 5), len(ranks)),
@@ -430,13 +475,17 @@ class Report:
 
 
 def run_eval(
-    assistant: Any, cases: list[Case], dataset: str, on_case: Callable[[CaseResult], None] | None = None
+    assistant: Any,
+    cases: list[Case],
+    dataset: str,
+    on_case: Callable[[CaseResult], None] | None = None,
+    pairs: dict[str, str] | None = None,
 ) -> Report:
     results = []
     for case in cases:
         started = time.perf_counter()
         answer = assistant.ask(case.question, case.filters, history=case.history)
-        result = score_case(case, answer, (time.perf_counter() - started) * 1000)
+        result = score_case(case, answer, (time.perf_counter() - started) * 1000, pairs)
         results.append(result)
         if on_case:
             on_case(result)

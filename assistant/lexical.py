@@ -160,7 +160,7 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
-FIELDS = ("doc_id", "type", "lang", "date_num", "title", "article")
+FIELDS = ("doc_id", "type", "lang", "date_num", "title", "article", "translation_of", "supersedes")
 """Per-chunk fields kept beside BM25 for filters and named-article lookups (see Retriever.mask)."""
 
 
@@ -268,6 +268,8 @@ def _fields_of(meta: dict[str, Any]) -> tuple[Any, ...]:
         int(meta["date_num"]),
         meta["title"],
         article_number(str(meta["heading"]).rsplit(PATH_SEPARATOR, 1)[-1]),
+        str(meta.get("translation_of", "")),
+        str(meta.get("supersedes", "")),
     )
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from .answer import ExtractiveGenerator, Generator, TokenSink, make_generator, refusal
 from .chunking import PATH_SEPARATOR, chunk_document, index_text
+from .citing import annotate
 from .conversation import contextualise
 from .documents import DocumentError, discover, file_hash, load_document
 from .embedding import Embedder, make_embedder
@@ -27,8 +28,9 @@ from .store import StoredDocument, VectorStore, chunk_metadata, make_store
 from .types import Answer, Chunk, Document, RetrievedChunk
 from .verify import Verifier, check_answer
 
-SCHEMA_VERSION = "2"
-"""2: document text kept as written (no NFKC), so quotes and offsets read as the source does."""
+SCHEMA_VERSION = "3"
+"""2: document text kept as written (no NFKC), so quotes and offsets read as the source does. 3: chunks carry their
+document's translation_of and supersedes."""
 MAX_QUESTION_CHARS = 2000
 
 
@@ -297,13 +299,17 @@ class Assistant:
             self.generator.generate(question, retrieval, on_token), self.verifier, self.settings.verify.show_unsupported
         )
         if answer.refused or answer.sentences:
-            return answer
+            return self._annotate(answer)
         # Nothing the generator wrote survived the check.
         if self.settings.verify.fallback == "extractive" and self.generator is not self.extractive:
             fallback = check_answer(self.extractive.generate(question, retrieval), self.verifier)
             fallback.dropped = answer.dropped + fallback.dropped
-            return fallback
+            return self._annotate(fallback)
         return replace(refusal(question, retrieval), dropped=answer.dropped)
+
+    def _annotate(self, answer: Answer) -> Answer:
+        retriever = self.retriever  # swapped whole by a BM25 rebuild: one for the whole answer
+        return annotate(answer, retriever.relations(), retriever.article_chunks, self.store.get)
 
     def _check_question(self, question: str) -> None:
         if not question.strip():
@@ -500,7 +506,8 @@ class _Ingest:
             if doc is None:
                 continue
             if old and old.content_hash == doc.content_hash and old.complete:
-                if (old.title, old.date, old.doc_type, old.lang) == (doc.title, doc.date, doc.doc_type, doc.lang):
+                described = (old.title, old.date, old.doc_type, old.lang, old.translation_of, old.supersedes)
+                if described == (doc.title, doc.date, doc.doc_type, doc.lang, doc.translation_of, doc.supersedes):
                     self.report.unchanged.append(doc_id)
                 else:
                     # The same text newly described (a sidecar edited). The title is embedded, so the chunks are

@@ -13,6 +13,7 @@ import numpy as np
 from .embedding import Embedder
 from .language import has_cjk
 from .lexical import LexicalIndex
+from .relations import Relations
 from .settings import RetrievalSettings
 from .store import VectorStore
 from .structure import mentioned, parse_question
@@ -96,6 +97,8 @@ class _IndexFacts:
     titles: list[str]
     rows: dict[str, int]
     """The row of each chunk id in the index's ids and filter masks."""
+    relations: Relations
+    """Translations and versions among the indexed documents."""
 
     @classmethod
     def of(cls, lexical: LexicalIndex) -> _IndexFacts:
@@ -105,6 +108,7 @@ class _IndexFacts:
             doc_ids=frozenset(fields["doc_id"].tolist()) if lexical.ids else frozenset(),
             titles=sorted(set(fields["title"].tolist())) if lexical.ids else [],
             rows={chunk_id: row for row, chunk_id in enumerate(lexical.ids)},
+            relations=Relations.of(fields) if lexical.ids else Relations(),
         )
 
 
@@ -218,6 +222,8 @@ class Retriever:
             ranked = self._rerank(question, ranked, texts, set(named))
         if named_titles and not named:
             ranked = self._prefer_titles(ranked, texts, scores, set(named_titles))
+        if self._facts().relations.superseded_by and not filters.doc_ids:
+            ranked = self._prefer_in_force(question, ranked, texts, scores)
         if _CURRENT_STATE.search(question):
             ranked = self._prefer_recent(ranked, texts, scores)
         ranked = self._cap_per_document(ranked, texts)
@@ -299,6 +305,36 @@ class Retriever:
         for cid in ranked:
             if texts[cid].metadata.get("title") in titles:
                 scores[cid] += bonus
+        return sorted(ranked, key=lambda cid: -scores[cid])
+
+    def relations(self) -> Relations:
+        return self._facts().relations
+
+    def article_chunks(self, doc_id: str, article: int) -> list[str]:
+        """Ids of the chunks of one article of one document, in document order."""
+        fields = self.lexical.filter_fields
+        if not self.lexical.ids:
+            return []
+        hits = (fields["doc_id"] == doc_id) & (fields["article"] == article)
+        return [self.lexical.ids[i] for i in np.flatnonzero(hits)]
+
+    def _prefer_in_force(
+        self, question: str, ranked: list[str], texts: dict[str, RetrievedChunk], scores: dict[str, float]
+    ) -> list[str]:
+        """Of two versions of one law, the one in force comes first; the earlier one only when the question asks
+        for it by its year ("in the 2016 version"). A date filter that leaves out the newer version needs nothing:
+        its chunks are not there."""
+        relations = self._facts().relations
+        penalty = self.settings.superseded_penalty / (self.settings.rrf_k + 1)
+        retrieved = {texts[cid].doc_id for cid in ranked}
+        asked = {doc for doc in retrieved if relations.asks_for_older(question, doc)}
+        demoted = {doc for doc in retrieved if doc in relations.superseded_by and doc not in asked}
+        demoted |= {relations.superseded_by[doc].doc_id for doc in asked}
+        if not demoted:
+            return ranked
+        for cid in ranked:
+            if texts[cid].doc_id in demoted:
+                scores[cid] -= penalty
         return sorted(ranked, key=lambda cid: -scores[cid])
 
     def _prefer_recent(

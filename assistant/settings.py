@@ -100,6 +100,12 @@ class RetrievalSettings(_Section):
         description="Fusion bonus (in RRF units of rank 1) for chunks of a law the question names: 'under the PIPL' "
         "asks about that law, not about another one using the same words.",
     )
+    superseded_penalty: float = Field(
+        2.0,
+        ge=0,
+        description="Fusion penalty (in RRF units of rank 1) for chunks of a law's earlier version when a later one is "
+        "indexed, unless the question asks for the earlier one by its year.",
+    )
     reranker: str = Field("", description="Optional cross-encoder model name or path; empty disables reranking.")
 
 

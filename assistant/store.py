@@ -52,6 +52,8 @@ class StoredDocument:
     """(doc id, source path) of other files with exactly this text: indexed once, under ``doc_id``."""
     file_hash: str = ""
     """documents.file_hash of the file when it was indexed; empty for documents indexed before it was recorded."""
+    translation_of: str = ""
+    supersedes: str = ""
 
     @property
     def complete(self) -> bool:
@@ -86,6 +88,8 @@ def chunk_metadata(doc: Document, chunk: Chunk, index: int, total: int) -> dict[
         "chunk_index": index,
         "n_chunks": total,
         "file_hash": doc.file_hash,
+        "translation_of": doc.translation_of,
+        "supersedes": doc.supersedes,
     }
 
 
@@ -347,6 +351,8 @@ class ChromaStore(VectorStore):
                 expected_chunks=int(meta["n_chunks"]),
                 aliases=parse_aliases(meta.get(ALIASES_KEY)),
                 file_hash=str(meta.get("file_hash", "")),
+                translation_of=str(meta.get("translation_of", "")),
+                supersedes=str(meta.get("supersedes", "")),
             )
             # Two hashes under one id means an interrupted replace: report it incomplete so it is redone.
             if doc_id in result:

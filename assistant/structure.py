@@ -78,6 +78,21 @@ def _article(numeral: str) -> int:
         return 0
 
 
+def int_to_chinese(number: int) -> str:
+    """55 -> '五十五', 103 -> '一百零三': how laws write an article number (below 10,000)."""
+    digits = "零一二三四五六七八九"
+    if number < 10:
+        return digits[number]
+    out = ""
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十")):
+        digit, number = divmod(number, value)
+        if digit:
+            out += ("" if value == 10 and not out and digit == 1 else digits[digit]) + unit
+        elif out and number and not out.endswith("零"):
+            out += "零"
+    return out + (digits[number] if number else "")
+
+
 def article_number(label: str) -> int:
     """The number of an article label such as '第五十五条' or 'Article 55' (0 when it is not one)."""
     if match := _EN_ARTICLE_LABEL.match(label):

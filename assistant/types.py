@@ -19,6 +19,10 @@ class Document:
     url: str = ""
     file_hash: str = ""
     """Hash of the file's bytes and its sidecar's (documents.file_hash): a re-ingest skips reading an unchanged file."""
+    translation_of: str = ""
+    """Doc id of the document this one translates (its sidecar's ``translation_of``): the original controls."""
+    supersedes: str = ""
+    """Doc id of the earlier version of the same law that this one replaces (its sidecar's ``supersedes``)."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,24 @@ class RetrievedChunk:
 
 
 @dataclass(frozen=True)
+class Counterpart:
+    """The same article in the other language: a translation's original (which controls), or an original's
+    official translation."""
+
+    doc_id: str
+    title: str
+    lang: str
+    label: str
+    """How the UI names it: "中文原文 · 第五十五条", "Official English · Article 55"."""
+    heading_path: str = ""
+    start: int = 0
+    end: int = 0
+    quote: str = ""
+    missing: str = ""
+    """Why there is none, when the other text has no article of that number."""
+
+
+@dataclass(frozen=True)
 class Citation:
     number: int
     doc_id: str
@@ -61,6 +83,9 @@ class Citation:
     score: float
     source: str = ""
     url: str = ""
+    counterpart: Counterpart | None = None
+    version: str = ""
+    """Which version of a law with several indexed versions: "as amended 2025-10-28", or "superseded by …"."""
 
 
 @dataclass(frozen=True)

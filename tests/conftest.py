@@ -49,6 +49,17 @@ def zh_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+@pytest.fixture(scope="session")
+def library(tmp_path_factory: pytest.TempPathFactory, embedder):  # type: ignore[no-untyped-def]
+    """One index of the whole bundled corpus for the session: questions only, never written to."""
+    from assistant.pipeline import Assistant
+    from assistant.settings import Settings
+
+    assistant = Assistant(Settings(index_dir=tmp_path_factory.mktemp("library")), embedder=embedder)
+    assistant.ingest([CORPUS])
+    return assistant
+
+
 @pytest.fixture
 def make_assistant(tmp_path: Path, embedder):  # type: ignore[no-untyped-def]
     """An Assistant over a real Chroma in tmp_path with the real model."""

@@ -407,3 +407,31 @@ def test_eval_cli_reports_the_bad_dataset_line_before_loading_the_model(
     assert f"{dataset}:2:" in result.output
     assert "does not occur" in result.output
     assert not (tmp_path / "home" / ".cache").exists()  # no eval index was created
+
+
+def test_counterpart_accuracy_checks_the_other_texts_article(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from assistant.evaluation import counterparts, translation_pairs
+    from assistant.types import Counterpart
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "law-zh.md").write_text("第一条 本法适用。", encoding="utf-8")
+    (corpus / "law-en.txt").write_text("Article 1 This Law applies.", encoding="utf-8")
+    (corpus / "law-en.txt.meta.json").write_text('{"translation_of": "law-zh.md"}', encoding="utf-8")
+    pairs = translation_pairs(corpus)
+    assert pairs == {"law-en.txt": "law-zh.md", "law-zh.md": "law-en.txt"}
+
+    cited = replace(citation(1, Span("law-en.txt", 0, 10)), heading_path="Chapter I › Article 1")
+    right = Counterpart("law-zh.md", "法", "zh", "中文原文 · 第一条", "第一章 › 第一条", 0, 9, "第一条 本法适用。")
+    wrong = replace(right, heading_path="第一章 › 第二条")
+    elsewhere = replace(right, doc_id="other.md")
+    absent = replace(right, missing="law-zh.md has no article 1")
+    for counterpart, expected in ((right, (1, 1)), (wrong, (0, 1)), (elsewhere, (0, 1)), (absent, (0, 1))):
+        shown = answer([("x", (1,))])
+        shown.citations = [replace(cited, counterpart=counterpart)]
+        assert counterparts(shown, pairs) == expected
+    untranslated = answer([("x", (1,))])
+    untranslated.citations = [replace(cited, doc_id="news.txt")]
+    assert counterparts(untranslated, pairs) == (0, 0)  # nothing to count: the metric is 1.0 when none

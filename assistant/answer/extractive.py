@@ -85,6 +85,9 @@ class ExtractiveGenerator(Generator):
             return refusal(question, retrieval, self._elsewhere(found), 0.0)
         scores = self.model.window.logit(found.rows)
         best = int(np.argmax(scores))
+        if found.named and not found.frame.types and not found.frame.focus and not found.frame.extreme:
+            # "What does Article 55 say?": the article's opening provision (a lead with its items, whole).
+            best = next((i for i, w in enumerate(found.windows) if w.units[0].position == 0), best)
         row = self.answerable_row(found, best, float(scores[best]))
         probability = float(self.model.answerable.probability(row)[0])
         threshold = self.settings.refusal_threshold

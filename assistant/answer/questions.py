@@ -70,7 +70,15 @@ _EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         LAW,
     ),
-    (re.compile(r"\bhow (?:long|soon|often|frequently)\b|\bby when\b|\bwhen\b|\bwithin (?:how|what)\b", re.I), TIME),
+    # "When did it open?" asks for a time; "when is an assessment needed?", "when must a firm …" for conditions.
+    (
+        re.compile(
+            r"\bhow (?:long|soon|often|frequently)\b|\bby when\b|\bwithin (?:how|what)\b"
+            r"|\bwhen\b(?!\s+(?:is|are|must|should|shall|do|does|can|may|need|needs)\b)",
+            re.I,
+        ),
+        TIME,
+    ),
     (re.compile(rf"\bhow many (?:\w+ )?(?:{_TIME_NOUNS})\b", re.I), TIME),
     (re.compile(rf"\b(?:what|which)\s+(?:\w+\s+)?(?:{_TIME_NOUNS})\b", re.I), TIME),
     (re.compile(rf"\b(?:what|which)\s+(?:{_QUANTITY_NOUNS})\b|\bwhat share\b", re.I), PERCENT),
@@ -360,7 +368,7 @@ def _en_focus(clause: str) -> list[str]:
     return phrase
 
 
-_EN_NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][A-Za-z]+(?:[-'’][A-Za-z]+)*(?!\.\s*\d)")
+_EN_NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][A-Za-z]+(?:[-'’][A-Za-z]+)*\b(?!\.\s*\d)")
 _NOT_NAMES = frozenset(["OK", "Mr", "Ms", "Mrs", "Dr", "No", "Art", "Para"])
 """Capitalised by convention, not names."""
 

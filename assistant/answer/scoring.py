@@ -57,7 +57,7 @@ _DURATION = re.compile(
     re.I,
 )
 _FREQUENCY = re.compile(
-    r"每年|每季度|每月|每半年|每周|每日|年度报告"
+    rf"每[{_ZH_NUM}\d]*(?:个)?(?:年|季度|月|半年|周|日|天)|年度报告"
     r"|\b(?:annual(?:ly)?|each year|every year|quarterly|monthly|yearly|per year|once a|twice a|(?:\w+) times a)\b",
     re.I,
 )

@@ -17,16 +17,6 @@ from tests.conftest import CORPUS
 ARTICLE = CORPUS / "shanghai-ai-policy-clustering.txt"
 
 
-@pytest.fixture(scope="module")
-def library(tmp_path_factory: pytest.TempPathFactory, embedder):  # type: ignore[no-untyped-def]
-    from assistant.pipeline import Assistant
-    from assistant.settings import Settings
-
-    assistant = Assistant(Settings(index_dir=tmp_path_factory.mktemp("library")), embedder=embedder)
-    assistant.ingest([CORPUS])
-    return assistant
-
-
 def says(answer, *facts: str) -> bool:  # type: ignore[no-untyped-def]
     text = normalise_for_match(" ".join(s.text for s in answer.sentences))
     return all(contains_fact(text, normalise_for_match(f)) for f in facts)

@@ -56,6 +56,12 @@ def test_answer_type_comes_from_the_interrogative(question: str, kind: str) -> N
     assert kind in answer_types(question)
 
 
+def test_when_with_a_present_obligation_asks_for_conditions_not_a_time() -> None:
+    assert TIME not in answer_types("When is an impact assessment needed?")
+    assert TIME not in answer_types("When must a processor notify the regulator?")
+    assert TIME in answer_types("When did the regulation take effect?")
+
+
 def test_a_question_without_an_interrogative_type_asks_for_none() -> None:
     assert answer_types("What does Article 21 of the Data Security Law say?") == frozenset()
     assert answer_types("《数据安全法》第二十一条规定了什么？") == frozenset()
