@@ -146,11 +146,13 @@ def test_answer_cites_and_highlights_the_voucher_sentence(browser: Any, app: Ser
     answer = page.locator('#chat [data-testid="bot"]').last
     assert "1 billion yuan" in answer.inner_text()
 
-    marker = answer.locator('a[href="#source-1-1"]')
-    assert marker.inner_text() == "[1]"
+    # The marker of the source quoting the voucher sentence (the answer quotes what "these areas" are, first).
+    anchor = page.locator("#sources details.source", has_text=VOUCHER_SENTENCE).first.get_attribute("id")
+    marker = answer.locator(f'a[href="#{anchor}"]')
+    assert re.fullmatch(r"\[\d\]", marker.inner_text())
     marker.click()
-    entry = page.locator("#sources #source-1-1")
-    page.wait_for_selector("#sources #source-1-1.active")
+    entry = page.locator(f"#sources #{anchor}")
+    page.wait_for_selector(f"#sources #{anchor}.active")
     assert entry.get_attribute("open") is not None
     assert entry.is_visible()
     highlighted = str(entry.locator("mark.cited").inner_text())
@@ -163,11 +165,11 @@ def test_answer_cites_and_highlights_the_voucher_sentence(browser: Any, app: Ser
 
     # The whole document, scrolled to the same span.
     entry.locator("button.show-doc").click()
-    page.wait_for_selector("#sources #source-1-1 .doc-view mark.cited")
+    page.wait_for_selector(f"#sources #{anchor} .doc-view mark.cited")
     view = entry.locator(".doc-view")
     assert VOUCHER_SENTENCE in " ".join(str(view.locator("mark.cited").inner_text()).split())
     assert len(str(view.inner_text())) > 2000
-    assert page.evaluate("document.querySelector('#source-1-1 .doc-view').scrollTop") > 0
+    assert page.evaluate(f"document.querySelector('#{anchor} .doc-view').scrollTop") > 0
     shot(page, "whole-document.png")
 
     # Thumbs down on the answer lands in the feedback file.
@@ -327,3 +329,29 @@ def test_five_megabyte_upload_shows_progress(browser: Any, tmp_path: Path) -> No
             pytest.xfail("store.add() hands Chroma more passages than its max batch size: " + text.splitlines()[-1])
         assert "1 indexed, 0 not indexed" in text, text
         assert "A large policy digest" in str(page.locator("#documents-table").inner_text())
+
+
+def test_counterpart_article_is_one_click_away(browser: Any, make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    folder = tmp_path / "pipl"
+    folder.mkdir()
+    for name in ("pipl_2021-08-20.txt", "个人信息保护法_2021-08-20.md"):
+        for path in CORPUS.glob(name + "*"):
+            shutil.copy(path, folder / path.name)
+    assistant = make_assistant()
+    assistant.ingest([folder])
+    for served in serve(assistant):
+        page = open_page(browser, served)
+        answer = ask(page, "What does Article 55 of the PIPL require?", 1)
+        assert "Article 55" in answer
+        entry = page.locator("#sources #source-1-1")
+        counterpart = entry.locator("details.counterpart")
+        assert str(counterpart.locator("summary").inner_text()) == "中文原文 · 第五十五条"
+        assert counterpart.get_attribute("open") is None  # one click away, not in the way
+        counterpart.locator("summary").click()
+        passage = str(counterpart.locator(".passage").inner_text())
+        assert passage.startswith("第五十五条 有下列情形之一的") and "（一）处理敏感个人信息；" in passage
+        counterpart.scroll_into_view_if_needed()
+        shot(page, "counterpart-article.png")
+        assert served.dialogs == []
