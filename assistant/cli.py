@@ -129,6 +129,10 @@ def ask(
     show_unsupported: Annotated[
         bool, typer.Option("--show-unsupported", help="Show unsupported sentences flagged instead of dropping them.")
     ] = False,
+    after: Annotated[
+        list[str] | None,
+        typer.Option("--after", help="An earlier question of the same conversation (repeatable, oldest first)."),
+    ] = None,
     index_dir: IndexDir = None,
 ) -> None:
     """Answer a question from the indexed documents, with citations."""
@@ -148,7 +152,7 @@ def ask(
     settings = settings.model_copy(update={"answer": answer_settings, "verify": verify_settings})
     assistant = open_assistant(settings)
     try:
-        answer = assistant.ask(question, filters)
+        answer = assistant.ask(question, filters, history=after or ())
     except (QuestionError, FilterError, GeneratorError) as exc:
         fail(str(exc))
     if assistant.store.writer_elsewhere():
