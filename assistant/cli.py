@@ -299,17 +299,21 @@ def evaluate_verifier(
     index_dir: IndexDir = None,
 ) -> None:
     """Score the sentence verifier on labelled (sentence, span, supported?) triples."""
-    from .evaluation import VERIFIER_METRICS, DatasetError, default_index_dir, eval_settings, verifier_report
+    from .evaluation import (
+        VERIFIER_METRICS,
+        DatasetError,
+        check_thresholds,
+        default_index_dir,
+        eval_settings,
+        parse_threshold,
+        verifier_report,
+    )
 
-    checks = []
-    for text, is_floor in [*((t, True) for t in floors or []), *((t, False) for t in ceilings or [])]:
-        name, _, value = text.partition("=")
-        if name not in VERIFIER_METRICS:
-            fail(f"bad threshold '{text}'; use METRIC=VALUE with METRIC one of: {', '.join(VERIFIER_METRICS)}")
+    for text in [*(floors or []), *(ceilings or [])]:
         try:
-            checks.append((name, float(value), is_floor))
-        except ValueError:
-            fail(f"bad threshold '{text}': '{value}' is not a number")
+            parse_threshold(text, VERIFIER_METRICS)
+        except ValueError as exc:
+            fail(str(exc))
     settings = eval_settings(load_settings(index_dir or default_index_dir(corpus[0])), corpus[0])
     assistant = open_assistant(settings)
     assistant.ingest([c for c in corpus if c.is_dir()])  # the verifier's term weights come from the index
@@ -328,11 +332,8 @@ def evaluate_verifier(
     if json_out is not None:
         json_out.parent.mkdir(parents=True, exist_ok=True)
         json_out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
-    missed = [
-        f"{n} = {report['metrics'][n]:.4g} ({'floor' if f else 'ceiling'} {v:g})"
-        for n, v, f in checks
-        if (report["metrics"][n] < v if f else report["metrics"][n] > v)
-    ]
+    verdicts = check_thresholds(report["metrics"], floors or [], ceilings or [], VERIFIER_METRICS)
+    missed = [text for text, ok in verdicts if not ok]
     for text in missed:
         typer.echo(f"MISSED: {text}", err=True)
     if missed:

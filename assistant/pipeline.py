@@ -127,14 +127,7 @@ class Assistant:
             self.settings.answer, self.embedder, lambda token: self.lexical.idf(token), self.store.get
         )
         self.generator: Generator = make_generator(self.settings, self.extractive)
-        self.verifier = Verifier(
-            self.embedder,
-            lambda token: self.lexical.idf(token),
-            self.settings.verify.threshold,
-            self.settings.verify.embedding_share,
-            self.settings.verify.nli_model,
-            self.settings.verify.min_coverage,
-        )
+        self.verifier = Verifier(self.embedder, lambda token: self.lexical.idf(token), self.settings.verify)
         self._ingesting = threading.Lock()
         self._sync_lexical()
 

@@ -201,6 +201,12 @@ class VerifySettings(_Section):
         description="Least IDF-weighted share of a sentence's terms its cited text must contain (0.65: on "
         "evals/verifier_labelled.jsonl, false acceptance 0.038 against 0.057 at 0.6, false rejection 0.037).",
     )
+    name_penalty: float = Field(
+        0.25,
+        ge=0,
+        description="Support lost for each name in a sentence that its cited text lacks: it may still be the text's "
+        "referent ('the company'), so it costs support rather than rejecting outright (calibrated: docs/verifier.md).",
+    )
     nli_model: str = Field("", description="Optional NLI cross-encoder (name or path) that must also find entailment.")
     show_unsupported: bool = Field(False, description="Show unsupported sentences flagged instead of dropping them.")
     fallback: Literal["extractive", "refuse"] = Field(

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..embedding import Embedder
+from ..language import LAW_NAMES, law_key
 from ..lexical import tokenize
 from ..retrieve import Retrieval
 from ..settings import AnswerSettings
-from ..structure import LAW_NAMES, law_key
 from ..types import Answer, RetrievedChunk
 from . import evidence as ev
 from .base import REFUSAL, EvidenceUnit, Generator, TokenSink, compose, refusal

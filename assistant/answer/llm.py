@@ -7,6 +7,7 @@ from abc import abstractmethod
 from collections.abc import Iterator
 
 from ..chunking import split_sentences
+from ..language import CITATION_MARKER
 from ..prompts import REFUSAL_SENTINEL, answer_messages
 from ..retrieve import Retrieval
 from ..settings import LLMSettings
@@ -14,7 +15,6 @@ from ..types import Answer
 from .base import REFUSAL, EvidenceUnit, Generator, TokenSink, compose, refusal
 from .extractive import ExtractiveGenerator
 
-_MARKERS = re.compile(r"\s*\[(\d+)\]")
 _LEADING_MARKERS = re.compile(r"^(?:\s*\[\d+\])+")
 
 
@@ -32,10 +32,10 @@ def cited_sentences(text: str, sources: int) -> list[tuple[str, list[int]]]:
         sentence = text[start:end]
         leading = _LEADING_MARKERS.match(sentence)
         if leading and result:
-            result[-1][1].extend(int(n) for n in _MARKERS.findall(leading.group(0)))
+            result[-1][1].extend(int(n) for n in CITATION_MARKER.findall(leading.group(0)))
             sentence = sentence[leading.end() :]
-        numbers = [int(n) for n in _MARKERS.findall(sentence)]
-        plain = _MARKERS.sub("", sentence).strip()
+        numbers = [int(n) for n in CITATION_MARKER.findall(sentence)]
+        plain = CITATION_MARKER.sub("", sentence).strip()
         if plain:
             result.append((plain, numbers))
     return [(s, [n for n in dict.fromkeys(ns) if 1 <= n <= sources]) for s, ns in result]
