@@ -451,7 +451,7 @@ def fake_assistant(tmp_path: Path, answers: list[Answer]) -> Any:
 
     asked: list[tuple[str, object]] = []
 
-    def ask_stream(question: str, filters: Any) -> Any:
+    def ask_stream(question: str, filters: Any, history: Any = ()) -> Any:
         asked.append((question, filters))
         for answer in answers:
             answer.filters = filters.as_dict()
