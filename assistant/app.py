@@ -279,11 +279,10 @@ def render_pending(filters: Mapping[str, Any]) -> str:
     return f'{head}<span class="pending">Searching the documents…</span>'
 
 
-def render_draft(text: str, filters: Mapping[str, Any]) -> str:
-    """A generator's text while it streams, before the answer is cited: inert, and marked as a draft."""
-    described = describe_filters(filters)
-    head = f'<div class="answer-filters">Filters: {_inline(described)}</div>\n\n' if described else ""
-    return f'{head}{escape_markdown(text)} <span class="pending">(drafting…)</span>'
+def render_partial(answer: Answer, turn: int) -> str:
+    """An answer still being written: only its sentences already checked against their sources, then a note that
+    more may follow. Nothing unchecked is ever shown."""
+    return f'{render_answer(answer, (), turn)} <span class="pending">(checking the next sentence…)</span>'
 
 
 def render_ask_error(message: str) -> str:
@@ -827,8 +826,8 @@ def build_app(assistant: Assistant) -> gradio.Blocks:
         try:
             earlier = [t.answer.question for t in turns]  # a follow-up is searched with the question before it
             for item in assistant.ask_stream(message, filters, history=earlier):
-                if isinstance(item, str):  # an LLM's draft, token by token, before its citations are checked
-                    content = render_draft(item, filters.as_dict())
+                if not item.final:  # an LLM still writing: the sentences checked so far
+                    content = render_partial(item, number)
                 else:
                     answer = item
                     documents = assistant.documents().values() if answer.refused else ()

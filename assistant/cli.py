@@ -54,6 +54,18 @@ def load_settings(index_dir: Path | None = None) -> Settings:
     return settings
 
 
+GENERATORS = ("extractive", "openai", "llamacpp")
+
+
+def with_generator(settings: Settings, generator: str | None) -> Settings:
+    """The settings with ``answer.generator`` set from a --generator option (checked, one line when unknown)."""
+    if generator is None:
+        return settings
+    if generator not in GENERATORS:
+        fail(f"unknown generator '{generator}'; valid generators: {', '.join(GENERATORS)}")
+    return settings.model_copy(update={"answer": settings.answer.model_copy(update={"generator": generator})})
+
+
 def open_assistant(settings: Settings) -> Assistant:
     from .embedding import EmbeddingError
     from .pipeline import Assistant
@@ -140,16 +152,12 @@ def ask(
     from .pipeline import QuestionError
     from .retrieve import FilterError
 
-    generators = ("extractive", "openai", "llamacpp")
-    if generator is not None and generator not in generators:
-        fail(f"unknown generator '{generator}'; valid generators: {', '.join(generators)}")
     filters = _filters(doc, type_, lang, since, until)
-    settings = load_settings(index_dir)
-    answer_settings = settings.answer.model_copy(update={"generator": generator or settings.answer.generator})
+    settings = with_generator(load_settings(index_dir), generator)
     verify_settings = settings.verify.model_copy(
         update={"show_unsupported": show_unsupported or settings.verify.show_unsupported}
     )
-    settings = settings.model_copy(update={"answer": answer_settings, "verify": verify_settings})
+    settings = settings.model_copy(update={"verify": verify_settings})
     assistant = open_assistant(settings)
     try:
         answer = assistant.ask(question, filters, history=after or ())
@@ -241,6 +249,9 @@ def evaluate(
     junit_out: Annotated[Path | None, typer.Option("--junit", help="Write a JUnit XML report here.")] = None,
     floors: Annotated[list[str] | None, typer.Option("--min", help="METRIC=VALUE floor (repeatable).")] = None,
     ceilings: Annotated[list[str] | None, typer.Option("--max", help="METRIC=VALUE ceiling (repeatable).")] = None,
+    generator: Annotated[
+        str | None, typer.Option("--generator", help="extractive (default), openai or llamacpp; see settings [llm].")
+    ] = None,
 ) -> None:
     """Score citation accuracy on a gold set; exit 1 when a floor or ceiling is missed, 2 for a bad dataset."""
     from .evaluation import (
@@ -263,12 +274,17 @@ def evaluate(
         cases = load_dataset(dataset, corpus)
     except DatasetError as exc:
         fail(str(exc))
-    settings = eval_settings(load_settings(index_dir or default_index_dir(corpus)), corpus)
+    settings = with_generator(eval_settings(load_settings(index_dir or default_index_dir(corpus)), corpus), generator)
     assistant = open_assistant(settings)
     report_ingest = assistant.ingest([corpus])
     for line in report_ingest.failed:
         typer.echo(f"skipped: {line}", err=True)
-    report = run_eval(assistant, cases, str(dataset), pairs=translation_pairs(corpus))
+    from .answer.llm import GeneratorError
+
+    try:
+        report = run_eval(assistant, cases, str(dataset), pairs=translation_pairs(corpus))
+    except GeneratorError as exc:
+        fail(str(exc))
     verdicts = check_thresholds(report.metrics, floors or [], ceilings or [])
     typer.echo(report.table())
     for path, content in (

@@ -58,7 +58,13 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "text/event-stream")
         self.end_headers()
         for token in re.findall(r"\S+\s*", text):
-            chunk = {"choices": [{"delta": {"content": token}}]}
+            chunk = {
+                "id": "replay",
+                "object": "chat.completion.chunk",
+                "created": 0,
+                "model": body["model"],
+                "choices": [{"index": 0, "delta": {"role": "assistant", "content": token}, "finish_reason": None}],
+            }
             self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
         self.wfile.write(b"data: [DONE]\n\n")
 

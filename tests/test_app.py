@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from assistant.answer import EvidenceUnit
 from assistant.app import (
     EXAMPLES,
     NO_ANSWER,
@@ -622,7 +623,7 @@ def test_whole_document_is_rebuilt_from_the_stored_chunks(make_assistant, tmp_pa
 
 
 @pytest.mark.slow
-def test_ask_stream_sends_tokens_then_the_cited_answer(make_assistant) -> None:  # type: ignore[no-untyped-def]
+def test_ask_stream_shows_only_checked_sentences_then_the_answer(make_assistant) -> None:  # type: ignore[no-untyped-def]
     assistant = make_assistant()
     assistant.ingest([ARTICLE])
     # The extractive answer arrives whole: released sentence by sentence, the last item the whole answer.
@@ -635,15 +636,26 @@ def test_ask_stream_sends_tokens_then_the_cited_answer(make_assistant) -> None: 
     extractive = assistant.generator
 
     class Streaming:
-        def generate(self, question: str, retrieval: Any, on_token: Any = None) -> Answer:
-            for token in ("The city ", "plans ", "vouchers."):
-                on_token(token)
-            return extractive.generate(question, retrieval)
+        """Hands over a sentence the sources support, then one they do not: only the first may ever be shown."""
+
+        def generate(self, question: str, retrieval: Any, on_sentence: Any = None) -> Answer:
+            answer = extractive.generate(question, retrieval)
+            quote = answer.citations[0]
+            unit = EvidenceUnit(
+                next(c for c in retrieval.chunks if c.chunk_id == quote.chunk_id), quote.start, quote.end, quote.quote
+            )
+            on_sentence(quote.quote, [unit])
+            on_sentence("The city plans 5 billion yuan of vouchers for drones.", [unit])
+            return answer
 
     assistant.generator = Streaming()
     items = list(assistant.ask_stream(EXAMPLES[0]))
-    assert items[:3] == ["The city ", "The city plans ", "The city plans vouchers."]
-    assert isinstance(items[-1], Answer) and len(items) == 4
+    partial = [item for item in items if not item.final]
+    assert len(partial) == 1 and [s.text for s in partial[0].sentences] == [
+        " ".join(quote.split()) for quote in [items[-1].citations[0].quote]
+    ]
+    assert all("5 billion" not in item.text for item in items)
+    assert items[-1].final and len(items) == 2
 
 
 @pytest.mark.slow

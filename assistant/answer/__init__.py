@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..settings import Settings
-from .base import REFUSAL, EvidenceUnit, Generator, TokenSink, refusal
+from .base import REFUSAL, EvidenceUnit, Generator, SentenceSink, refusal
 from .extractive import ExtractiveGenerator
 
 __all__ = [
@@ -11,7 +11,7 @@ __all__ = [
     "EvidenceUnit",
     "ExtractiveGenerator",
     "Generator",
-    "TokenSink",
+    "SentenceSink",
     "make_generator",
     "refusal",
 ]
@@ -22,9 +22,9 @@ def make_generator(settings: Settings, extractive: ExtractiveGenerator) -> Gener
     if settings.answer.generator == "openai":
         from .openai import OpenAIGenerator
 
-        return OpenAIGenerator(settings.llm, extractive)
+        return OpenAIGenerator(settings.llm, settings.answer, extractive.embedder, extractive.idf, extractive.judge)
     if settings.answer.generator == "llamacpp":
         from .llamacpp import LlamaCppGenerator
 
-        return LlamaCppGenerator(settings.llm, extractive)
+        return LlamaCppGenerator(settings.llm, settings.answer, extractive.embedder, extractive.idf, extractive.judge)
     return extractive
