@@ -17,6 +17,7 @@ from typing import Any
 
 from .answer import EvidenceUnit, ExtractiveGenerator, Generator, SentenceSink, make_generator, refusal
 from .answer.base import compose
+from .answer.llm import LLMGenerator
 from .chunking import PATH_SEPARATOR, chunk_document, index_text
 from .citing import annotate
 from .conversation import contextualise
@@ -274,11 +275,16 @@ class Assistant:
         return self._finish(answer, question, searched, filters)
 
     def searched_for(self, question: str, history: Sequence[str] = ()) -> str:
-        """What a question is searched with: itself, or with the previous question's subject (a follow-up)."""
+        """What a question is searched with: itself, or with the previous question's subject (a follow-up). With
+        an LLM generator, the model condenses a follow-up into a standalone question (llama-index's condense step);
+        the rule-based rewrite stands when it gives nothing usable."""
         if not history:
             return question.strip()
         self._sync_lexical(full=False)
-        return contextualise(question.strip(), history, self.retriever.titles())
+        searched = contextualise(question.strip(), history, self.retriever.titles())
+        if searched != question.strip() and isinstance(self.generator, LLMGenerator):
+            return self.generator.condense(question.strip(), list(history)) or searched
+        return searched
 
     @staticmethod
     def _finish(answer: Answer, question: str, searched: str, filters: Filters) -> Answer:
@@ -293,7 +299,7 @@ class Assistant:
         ``answer.llm_loses_by``) than what the quoted answer rests on; ``Answer.decision`` says which and why."""
         show = self.settings.verify.show_unsupported
         answer = check_answer(self.generator.generate(question, retrieval, on_sentence), self.verifier, show)
-        if self.generator is self.extractive or answer.refused:
+        if self.generator is self.extractive or (answer.refused and not answer.dropped):
             return self._annotate(answer)
         if not answer.sentences and self.settings.verify.fallback == "refuse":
             return replace(refusal(question, retrieval), dropped=answer.dropped)

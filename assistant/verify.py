@@ -215,9 +215,9 @@ def check_answer(answer: Answer, verifier: Verifier, show_unsupported: bool = Fa
         if verdict.supported:
             kept.append(sentence)
         elif show_unsupported:
-            kept.append(replace(sentence, supported=False))
+            kept.append(replace(sentence, supported=False, reason="; ".join(verdict.reasons)))
         else:
-            dropped.append(replace(sentence, supported=False))
+            dropped.append(replace(sentence, supported=False, reason="; ".join(verdict.reasons)))
     renumbered: dict[int, int] = {}
     for sentence in kept:
         for number in sentence.citations:

@@ -15,10 +15,12 @@ from __future__ import annotations
 import re
 from abc import abstractmethod
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 from ..chunking import split_sentences
 from ..embedding import Embedder
 from ..language import CITATION_MARKER, fold
+from ..lexical import tokenize
 from ..prompts import REFUSAL_SENTINEL, answer_messages
 from ..retrieve import Retrieval
 from ..settings import AnswerSettings, LLMSettings
@@ -95,15 +97,15 @@ class LLMGenerator(Generator):
             for unit in cited:
                 unit.score = judged.score_of(unit.start, unit.end, unit.chunk.doc_id)
             reason = self._rejected(sentence, cited, judged, seen)
+            seen.add(_key(sentence))
             if reason:
                 dropped.append(AnswerSentence(sentence, (), supported=False, reason=reason))
                 continue
-            seen.add(_key(sentence))
             parts.append((sentence, cited))
             if on_sentence is not None:
                 on_sentence(sentence, cited)
-        if not parts:
-            return refusal(question, retrieval, REFUSAL, judged.probability)
+        if not parts:  # the evidence answers but nothing the model wrote holds: the pipeline quotes it instead
+            return replace(refusal(question, retrieval, REFUSAL, judged.probability), dropped=dropped)
         answer = compose(question, retrieval, parts)
         answer.dropped = dropped
         answer.confidence = judged.probability
@@ -134,6 +136,25 @@ class LLMGenerator(Generator):
             close = getattr(stream, "close", None)
             if close is not None:
                 close()
+
+    def condense(self, question: str, history: list[str]) -> str:
+        """The follow-up rewritten by the model as a standalone question, with llama-index's condense-question
+        prompt; '' when the model gives nothing usable (then the rule-based rewrite stands: conversation.py). A
+        rewrite must keep to the conversation's words: one that brings in none of them is the model wandering."""
+        from llama_index.core.chat_engine.condense_question import DEFAULT_TEMPLATE
+
+        transcript = "\n".join(f"Human: {h}" for h in history)
+        prompt = DEFAULT_TEMPLATE.format(chat_history=transcript, question=question)
+        try:
+            text = "".join(self.stream([{"role": "user", "content": prompt}]))
+        except GeneratorError:
+            return ""
+        lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+        rewrite = lines[0] if lines else ""
+        asked = set(tokenize(" ".join([*history, question])))
+        if not rewrite or len(rewrite) > 3 * len(" ".join([*history, question])) or not asked & set(tokenize(rewrite)):
+            return ""
+        return rewrite
 
     def _rejected(self, sentence: str, cited: list[EvidenceUnit], judged: Judgement, seen: set[str]) -> str:
         if not cited:
