@@ -346,7 +346,7 @@ class Assistant:
             "other_collections": self.store.other_collections(),
         }
 
-    # For the chat UI (assistant/app.py): a streamed answer, removal, and a document's whole text.
+    # For the chat UI (assistant/ui/): a streamed answer, removal, and a document's whole text.
 
     def ask_stream(
         self, question: str, filters: Filters | None = None, history: Sequence[str] = ()

@@ -16,34 +16,23 @@ from typing import Any
 
 import pytest
 
-from assistant.app import (
-    EXAMPLES,
-    NO_ANSWER,
-    PREVIOUS_FOLDER,
-    SOURCES_PLACEHOLDER,
-    FeedbackLog,
-    Turn,
-    character_span,
-    cited_passage,
-    describe_filters,
-    document_rows,
-    escape_markdown,
-    feedback_record,
-    feedback_verdict,
-    human_size,
-    input_error,
-    parse_auth,
-    render_answer,
-    render_document_view,
-    render_sources,
-    render_status,
-    safe_upload_name,
-    save_uploads,
-    upload_report,
-)
 from assistant.documents import SUPPORTED_SUFFIXES
 from assistant.store import StoredDocument
 from assistant.types import Answer, AnswerSentence, Citation, RetrievedChunk
+from assistant.ui.api import input_error
+from assistant.ui.app import EXAMPLES, parse_auth
+from assistant.ui.feedback import FeedbackLog, feedback_record, feedback_verdict
+from assistant.ui.markup import describe_filters, escape_markdown, human_size
+from assistant.ui.rendering import NO_ANSWER, document_rows, render_answer, render_status
+from assistant.ui.sources import (
+    SOURCES_PLACEHOLDER,
+    Turn,
+    character_span,
+    cited_passage,
+    render_document_view,
+    render_sources,
+)
+from assistant.ui.uploads import PREVIOUS_FOLDER, safe_upload_name, save_uploads, upload_report
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 ARTICLE = CORPUS / "shanghai-ai-policy-clustering.txt"
@@ -170,6 +159,20 @@ def test_cited_span_falls_back_when_offsets_do_not_fit() -> None:
     moved = citation(1, SUBSIDY, start=5, end=9)
     assert cited_passage(moved, chunk(1))[1] == SUBSIDY  # found by its text in the chunk
     assert cited_passage(moved, None) == ("", SUBSIDY, "")  # no chunk: the quote alone
+
+
+def test_a_cited_chunk_not_retrieved_is_shown_in_its_paragraph() -> None:
+    from assistant.ui.sources import passage_around
+
+    text = "Title\n\nFirst paragraph.\n\n   Permits take 12 days. Fees are 30 yuan.\n\nLast paragraph."
+    quote = "Fees are 30 yuan."
+    start = text.index(quote)
+    cited = citation(1, quote, start=start, end=start + len(quote))
+    passage = passage_around(cited, text)
+    assert passage is not None and passage.text == "Permits take 12 days. Fees are 30 yuan."
+    assert cited_passage(cited, passage) == ("Permits take 12 days. ", quote, "")
+    assert passage_around(cited, None) is None  # the document is gone
+    assert passage_around(cited, text.replace("30", "40")) is None  # its offsets no longer hold the quote
 
 
 def test_sources_list_every_answer_newest_open() -> None:
@@ -311,6 +314,26 @@ def test_status_line_and_auth() -> None:
         parse_auth("alice")
 
 
+def test_ui_py_runs_the_ui_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One entry point: python ui.py is `policy-assistant ui`, with its options and its one-line errors."""
+    import subprocess
+    import sys
+
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+
+    monkeypatch.setenv("POLICY_ASSISTANT_UI__PORT", "seventy")
+    root = Path(__file__).resolve().parents[1]
+    script = subprocess.run([sys.executable, "ui.py"], cwd=root, capture_output=True, text=True, timeout=60)
+    command = CliRunner().invoke(app, ["ui"])
+    assert script.returncode == command.exit_code == 2
+    assert script.stderr.strip() == command.output.strip()
+    assert script.stderr.startswith("error: bad setting 'ui.port'")
+    usage = subprocess.run([sys.executable, "ui.py", "--help"], cwd=root, capture_output=True, text=True, timeout=60)
+    assert "--host" in usage.stdout and "--index-dir" in usage.stdout
+
+
 # --- uploads --------------------------------------------------------------------------------------------------
 
 
@@ -394,8 +417,8 @@ def test_input_error_names_what_the_endpoint_takes() -> None:
 
 
 def test_upload_report_names_failures_by_original_name(tmp_path: Path) -> None:
-    from assistant.app import UploadPlan
     from assistant.pipeline import IngestReport
+    from assistant.ui.uploads import UploadPlan
 
     saved = tmp_path / "uploads" / "b.txt"
     plan = UploadPlan({"a.txt": tmp_path / "uploads" / "a.txt", "b (1).txt": saved}, ["c.exe: unsupported"])
@@ -449,10 +472,10 @@ def test_feedback_is_appended_as_json_lines(answer: Answer, tmp_path: Path) -> N
 def fake_assistant(tmp_path: Path, answers: list[Answer]) -> Any:
     from assistant.settings import Settings
 
-    asked: list[tuple[str, object]] = []
+    asked: list[tuple[str, object, list[str]]] = []
 
-    def ask_stream(question: str, filters: Any) -> Any:
-        asked.append((question, filters))
+    def ask_stream(question: str, filters: Any, history: Any = ()) -> Any:
+        asked.append((question, filters, list(history)))
         for answer in answers:
             answer.filters = filters.as_dict()
             yield answer
@@ -463,7 +486,7 @@ def fake_assistant(tmp_path: Path, answers: list[Answer]) -> Any:
         asked=asked,
         documents=dict,
         status=lambda: {"embedding_model": "m", "index": "i", "documents": 0, "chunks": 0},
-        store=SimpleNamespace(get=lambda ids: []),
+        document_text=lambda doc_id: None,
     )
 
 
@@ -474,7 +497,7 @@ def handler(demo: Any, name: str) -> Any:
 def test_example_click_streams_the_answer(tmp_path: Path, answer: Answer) -> None:
     from gradio import SelectData
 
-    from assistant.app import build_app
+    from assistant.ui.app import build_app
 
     partial = Answer(answer.question, answer.sentences[:1], answer.citations[:1], answer.retrieved, refused=False)
     fake = fake_assistant(tmp_path, [partial, answer])
@@ -496,7 +519,7 @@ def test_example_click_streams_the_answer(tmp_path: Path, answer: Answer) -> Non
 
 
 def test_bad_filter_is_reported_in_the_chat(tmp_path: Path) -> None:
-    from assistant.app import build_app
+    from assistant.ui.app import build_app
 
     demo = build_app(fake_assistant(tmp_path, []))
     steps = list(handler(demo, "respond")("Anything?", [], [], [], [], [], "2024-13-45", ""))
@@ -507,7 +530,7 @@ def test_bad_filter_is_reported_in_the_chat(tmp_path: Path) -> None:
 def test_feedback_handler_writes_the_answer(tmp_path: Path, answer: Answer) -> None:
     from gradio import LikeData
 
-    from assistant.app import build_app
+    from assistant.ui.app import build_app
 
     fake = fake_assistant(tmp_path, [answer])
     demo = build_app(fake)
@@ -539,7 +562,7 @@ def reply_text(history: list[dict[str, Any]]) -> str:
 def test_served_app_answers_with_citation_and_filters(make_assistant) -> None:  # type: ignore[no-untyped-def]
     from gradio_client import Client
 
-    from assistant.app import launch
+    from assistant.ui.app import launch
 
     assistant = make_assistant()
     report = assistant.ingest([ARTICLE])
@@ -651,7 +674,7 @@ def test_binds_loopback_by_default_and_asks_for_a_login(make_assistant) -> None:
     import os
     import urllib.error
 
-    from assistant.app import launch
+    from assistant.ui.app import launch
 
     port = free_port()
     assistant = make_assistant(ui={"port": port, "auth": "analyst:change-me"})
@@ -673,7 +696,7 @@ PERMITS = "# Permits\n\nThe harbour office issues drone permits within 12 workin
 
 @pytest.mark.slow
 def test_failed_reupload_keeps_the_file_and_removal_takes_its_copies(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from assistant.app import build_app
+    from assistant.ui.app import build_app
 
     assistant = make_assistant()
     add_files = handler(build_app(assistant), "add_files")
@@ -725,7 +748,7 @@ def _call(url: str, endpoint: str, body: str) -> str:
 def test_served_api_checks_its_values_and_the_index(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from gradio_client import Client, handle_file
 
-    from assistant.app import launch
+    from assistant.ui.app import launch
 
     assistant = make_assistant()
     assistant.ingest([CORPUS / "shanghai-ai-policy-clustering.txt"])
