@@ -527,20 +527,40 @@ def test_bad_filter_is_reported_in_the_chat(tmp_path: Path) -> None:
     assert "is not a date" in steps[-1][1][-1]["content"]
 
 
-def test_feedback_handler_writes_the_answer(tmp_path: Path, answer: Answer) -> None:
+def test_feedback_handler_writes_one_record_per_verdict(tmp_path: Path, answer: Answer) -> None:
     from gradio import LikeData
 
     from assistant.ui.app import build_app
 
     fake = fake_assistant(tmp_path, [answer])
     demo = build_app(fake)
+    on_feedback = handler(demo, "on_feedback")
     *_, (_, history, _, turns) = list(handler(demo, "respond")("Question?", [], [], [], [], [], "", ""))
-    note = handler(demo, "on_feedback")(turns, LikeData(None, {"index": 1, "value": history[1], "liked": False}))
+
+    def click(liked: object) -> str:
+        return str(on_feedback(turns, LikeData(None, {"index": 1, "value": history[1], "liked": liked})))
+
+    def verdicts() -> list[str]:
+        lines = (tmp_path / "index" / "feedback.jsonl").read_text(encoding="utf-8").splitlines()
+        return [json.loads(line)["verdict"] for line in lines]
+
+    note = click(False)
     assert "not helpful" in note
+    assert "feedback.jsonl" not in note and str(tmp_path) not in note  # no server path reaches the page
     record = json.loads((tmp_path / "index" / "feedback.jsonl").read_text(encoding="utf-8"))
     assert record["verdict"] == "down"
     assert record["question"] == answer.question
-    user = handler(demo, "on_feedback")(turns, LikeData(None, {"index": 0, "value": history[0], "liked": True}))
+    # Gradio sends "Wrong citation" twice for one click, and its unselecting twice too: one line each.
+    for liked in ("Wrong citation", "Wrong citation", "", ""):
+        click(liked)
+    assert verdicts() == ["down", "wrong_citation", "withdrawn"]
+    assert "recorded *helpful (thumbs up)*" in click(True)
+    assert verdicts() == ["down", "wrong_citation", "withdrawn", "up"]
+    # Turn numbers start again after Clear chat: a new answer 1 is another answer.
+    *_, (_, history, _, again) = list(handler(demo, "respond")("Question?", [], [], [], [], [], "", ""))
+    on_feedback(again, LikeData(None, {"index": 1, "value": history[1], "liked": True}))
+    assert verdicts()[-1] == "up" and len(verdicts()) == 5
+    user = on_feedback(turns, LikeData(None, {"index": 0, "value": history[0], "liked": True}))
     assert "answers only" in user
 
 

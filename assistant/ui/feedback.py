@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,16 +17,21 @@ FEEDBACK_FILE = "feedback.jsonl"
 FEEDBACK_VERDICTS = {"like": "up", "dislike": "down", "wrong citation": "wrong_citation"}
 FEEDBACK_OPTIONS = ("Like", "Dislike", "Wrong citation")
 FEEDBACK_LABELS = {"up": "helpful (thumbs up)", "down": "not helpful (thumbs down)", "wrong_citation": "wrong citation"}
+WITHDRAWN = "withdrawn"
+"""The verdict recorded when a reader clicks their selected option again, which unselects it."""
+REMEMBERED_ANSWERS = 10_000
+"""Answers whose last verdict the log remembers, to tell a new verdict from the same one sent again."""
 
 
 def feedback_verdict(liked: object) -> str:
-    """gr.LikeData.liked -> 'up', 'down', 'wrong_citation' (or the option's name in snake case)."""
+    """gr.LikeData.liked -> 'up', 'down', 'wrong_citation' (or the option's name in snake case); 'withdrawn'
+    when the reader unselected their verdict (Gradio then sends an empty value)."""
     if liked is True:
         return "up"
     if liked is False:
         return "down"
     text = str(liked or "").strip().lower()
-    return FEEDBACK_VERDICTS.get(text, re.sub(r"\W+", "_", text).strip("_") or "none")
+    return FEEDBACK_VERDICTS.get(text, re.sub(r"\W+", "_", text).strip("_") or WITHDRAWN)
 
 
 def feedback_record(answer: Answer, verdict: str, now: datetime | None = None) -> dict[str, Any]:
@@ -53,15 +59,35 @@ def feedback_record(answer: Answer, verdict: str, now: datetime | None = None) -
 
 
 class FeedbackLog:
-    """Appends feedback records as JSON lines, one writer at a time."""
+    """Appends feedback records as JSON lines, one writer at a time, and one line per verdict an answer is given.
+
+    Gradio 6's chatbot sends an extra feedback option ("Wrong citation") twice for one click, so a verdict the
+    same as the last one recorded for that answer is not written again.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.Lock()
+        self._last: OrderedDict[str, str] = OrderedDict()
+
+    def record(self, answer_key: str, record: Mapping[str, Any]) -> bool:
+        """Append ``record`` unless its verdict is the one last recorded for ``answer_key``; whether it was."""
+        verdict = str(record["verdict"])
+        with self._lock:
+            if self._last.get(answer_key) == verdict:
+                return False
+            self._write(record)
+            self._last[answer_key] = verdict
+            self._last.move_to_end(answer_key)
+            if len(self._last) > REMEMBERED_ANSWERS:
+                self._last.popitem(last=False)
+        return True
 
     def append(self, record: Mapping[str, Any]) -> None:
-        line = json.dumps(record, ensure_ascii=False) + "\n"
         with self._lock:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self.path.open("a", encoding="utf-8") as out:
-                out.write(line)
+            self._write(record)
+
+    def _write(self, record: Mapping[str, Any]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.path.open("a", encoding="utf-8") as out:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -17,7 +17,7 @@ from ..pipeline import QuestionError
 from ..retrieve import FilterError, Filters
 from ..settings import Settings
 from ..types import Answer, RetrievedChunk
-from .feedback import FEEDBACK_FILE, FEEDBACK_LABELS, FeedbackLog, feedback_record, feedback_verdict
+from .feedback import FEEDBACK_FILE, FEEDBACK_LABELS, WITHDRAWN, FeedbackLog, feedback_record, feedback_verdict
 from .markup import esc, escape_markdown
 from .rendering import (
     document_choices,
@@ -162,11 +162,14 @@ class Handlers:
             return "Feedback is recorded for answers only."
         verdict = feedback_verdict(event.liked)
         try:
-            self.feedback.append(feedback_record(turn.answer, verdict))
-        except OSError as exc:
-            return f"Could not record feedback: {escape_markdown(str(exc))}"
-        label = FEEDBACK_LABELS.get(verdict, verdict)
-        return f"Thanks: recorded *{label}* for “{escape_markdown(turn.answer.question)}” in `{self.feedback.path}`."
+            self.feedback.record(turn.key, feedback_record(turn.answer, verdict))
+        except OSError:
+            log.exception("could not record feedback")
+            return "Sorry, your feedback could not be recorded."
+        question = escape_markdown(turn.answer.question)
+        if verdict == WITHDRAWN:
+            return f"Your feedback on “{question}” is withdrawn."
+        return f"Thanks: recorded *{FEEDBACK_LABELS.get(verdict, verdict)}* for “{question}”."
 
     def document_view(self, doc_id: Any = None, start: Any = 0, end: Any = 0) -> str:
         """Server function for the panel's "Show whole document" (called with [doc_id, start, end])."""

@@ -4,8 +4,9 @@ and fixed markup."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..types import Answer, Citation, RetrievedChunk
 from .markup import describe_filters, esc
@@ -34,6 +35,8 @@ class Turn:
     answer: Answer
     chunks: dict[str, RetrievedChunk]
     """The chunks its citations point into, by chunk id."""
+    key: str = field(default_factory=lambda: uuid.uuid4().hex)
+    """Tells this answer from any other, in this session or another (turn numbers start again after Clear)."""
 
 
 def cited_passage(citation: Citation, chunk: RetrievedChunk | None) -> tuple[str, str, str]:
