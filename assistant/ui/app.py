@@ -220,6 +220,8 @@ def build_app(assistant: Assistant) -> gr.Blocks:
     with Blocks(title="Policy assistant", analytics_enabled=False) as demo:
         gr.Markdown("## Policy assistant\nAnswers come only from the indexed documents, each sentence with its source.")
         status = gr.Markdown(handlers.status_line(), elem_id="status-line")
+        with gr.Accordion("Details", open=False, elem_id="status-details"):
+            gr.Markdown(handlers.status_details())
         turns = gr.State([])
         with gr.Tabs():
             with gr.Tab("Ask", id="ask"):

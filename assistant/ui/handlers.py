@@ -17,6 +17,7 @@ from ..pipeline import QuestionError
 from ..retrieve import FilterError, Filters
 from ..settings import Settings
 from ..types import Answer, RetrievedChunk
+from .asking import AskError, check_question, read_filters
 from .feedback import FEEDBACK_FILE, FEEDBACK_LABELS, WITHDRAWN, FeedbackLog, feedback_record, feedback_verdict
 from .markup import esc, escape_markdown
 from .rendering import (
@@ -24,6 +25,7 @@ from .rendering import (
     document_rows,
     render_answer,
     render_ask_error,
+    render_details,
     render_draft,
     render_pending,
     render_status,
@@ -50,6 +52,7 @@ class Handlers:
         self.feedback = FeedbackLog(self.settings.index_dir / FEEDBACK_FILE)
         self.max_bytes = max_upload_bytes(self.settings)
         self.writing = threading.Lock()  # uploads and removals, one at a time (ingest has its own lock too)
+        self.can_upload = True
 
     # --- the chat ---------------------------------------------------------------------------------------------
 
@@ -73,14 +76,9 @@ class Handlers:
             return
         history.append({"role": "user", "content": escape_markdown(message)})
         try:
-            filters = Filters(
-                doc_ids=tuple(str(d) for d in doc_ids or ()),
-                types=tuple(types or ()),
-                langs=tuple(langs or ()),
-                since=(since or "").strip(),
-                until=(until or "").strip(),
-            )
-        except FilterError as exc:
+            check_question(message, self.settings.limits.max_question_chars)
+            filters = read_filters(doc_ids, types, langs, since, until, self.assistant.documents())
+        except AskError as exc:
             history.append({"role": "assistant", "content": render_ask_error(str(exc))})
             yield "", list(history), gr.skip(), turns
             return
@@ -112,16 +110,16 @@ class Handlers:
                 else:
                     answer = item
                     documents = self.assistant.documents().values() if answer.refused else ()
-                    content = render_answer(answer, documents, number)
+                    content = render_answer(answer, documents, number, self.can_upload)
                 history[-1] = {"role": "assistant", "content": content}
                 yield "", list(history), gr.skip(), turns
-        except (QuestionError, FilterError) as exc:
-            error = str(exc)
-        except Exception as exc:  # show it in the chat rather than as a bare "Error"
+        except (QuestionError, FilterError) as exc:  # what the form's checks leave: an index changed meanwhile
+            error = f"{str(exc)[:1].upper()}{str(exc)[1:]}."
+        except Exception:  # the reader gets a sentence; the details, which may name server paths, go to the log
             log.exception("answering %r failed", message)
-            error = f"answering failed ({type(exc).__name__}: {exc})"
+            error = "Something went wrong while answering; the server's log has the details. Try again."
         if error or answer is None:
-            history[-1] = {"role": "assistant", "content": render_ask_error(error or "no answer was produced")}
+            history[-1] = {"role": "assistant", "content": render_ask_error(error or "No answer was produced.")}
             yield "", list(history), gr.skip(), turns
             return None
         return answer
@@ -186,7 +184,10 @@ class Handlers:
     # --- the index: status, uploads and removal ---------------------------------------------------------------
 
     def status_line(self) -> str:
-        return render_status(self.assistant.status(), self.settings)
+        return render_status(self.assistant.status(), self.assistant.documents().values(), self.can_upload)
+
+    def status_details(self) -> str:
+        return render_details(self.assistant.status(), self.settings)
 
     def document_state(self) -> tuple[Any, ...]:
         docs = self.assistant.documents()
@@ -195,7 +196,7 @@ class Handlers:
             document_rows(docs, self.uploads),
             gr.Dropdown(choices=choices),
             gr.Dropdown(choices=choices, value=None),
-            self.status_line(),
+            render_status(self.assistant.status(), docs.values(), self.can_upload),
         )
 
     def add_files(self, files: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
@@ -235,5 +236,7 @@ class Handlers:
                 for source in [stored.source, *(path for _, path in stored.aliases)]:
                     if is_upload(source, self.uploads):
                         Path(source).unlink(missing_ok=True)
-        shown = escape_markdown(doc_id)
-        return (f"Removed `{shown}`." if removed else f"`{shown}` is not indexed.", *self.document_state())
+        if not removed or stored is None:
+            return (f"No indexed document is called “{escape_markdown(doc_id)}”.", *self.document_state())
+        title = escape_markdown(stored.title or doc_id)
+        return (f"Removed “{title}” ({escape_markdown(doc_id)}).", *self.document_state())

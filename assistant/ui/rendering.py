@@ -21,14 +21,28 @@ MAX_LISTED_TITLES = 20
 DOCUMENT_COLUMNS = ["Title", "Document id", "Type", "Language", "Date", "Chunks", "Added by"]
 
 
-def describe_coverage(documents: Iterable[StoredDocument]) -> str:
+UPLOAD_HINT = "Nothing is indexed yet: upload documents in the Documents tab, then ask."
+READ_ONLY_HINT = "Nothing is indexed yet; whoever runs this assistant can add documents."
+
+
+def empty_index_hint(can_upload: bool) -> str:
+    """What to do about an empty index, for a reader who can upload or one who cannot (plain text)."""
+    return UPLOAD_HINT if can_upload else READ_ONLY_HINT
+
+
+def date_span(documents: Iterable[StoredDocument]) -> str:
+    """'dated 2021-06-10 to 2025-07-01', 'dated 2024-07-01', or '' when none is dated."""
+    dates = sorted(d.date for d in documents if d.date)
+    if not dates:
+        return ""
+    return f"dated {dates[0]}" if dates[0] == dates[-1] else f"dated {dates[0]} to {dates[-1]}"
+
+
+def describe_coverage(documents: Iterable[StoredDocument], can_upload: bool = True) -> str:
     """What the indexed documents cover, as an HTML fragment: counts by type and language, dates, titles."""
     docs = sorted(documents, key=lambda d: (d.title or d.doc_id).lower())
     if not docs:
-        return (
-            "The index is empty: add documents in the <em>Documents</em> tab "
-            "or with <code>policy-assistant ingest corpus/</code>."
-        )
+        return inline(empty_index_hint(can_upload))
     types: dict[str, int] = {}
     langs: dict[str, int] = {}
     for d in docs:
@@ -36,9 +50,7 @@ def describe_coverage(documents: Iterable[StoredDocument]) -> str:
         langs[d.lang] = langs.get(d.lang, 0) + 1
     kinds = ", ".join(f"{n} {inline(t)}" for t, n in sorted(types.items()))
     languages = ", ".join(inline(LANGUAGE_NAMES.get(lang, lang)) for lang in sorted(langs))
-    dates = sorted(d.date for d in docs if d.date)
-    span = f"; dated {inline(dates[0])} to {inline(dates[-1])}" if len(dates) > 1 else ""
-    span = f"; dated {inline(dates[0])}" if len(dates) == 1 else span
+    span = f"; {inline(date_span(docs))}" if date_span(docs) else ""
     titles = ", ".join(f"<em>{inline(d.title or d.doc_id)}</em>" for d in docs[:MAX_LISTED_TITLES])
     more = f" and {len(docs) - MAX_LISTED_TITLES} more" if len(docs) > MAX_LISTED_TITLES else ""
     noun = "document" if len(docs) == 1 else "documents"
@@ -50,20 +62,26 @@ def _filters_head(filters: Mapping[str, Any]) -> str:
     return f'<div class="answer-filters">Filters: {inline(described)}</div>\n\n' if described else ""
 
 
-def render_answer(answer: Answer, documents: Iterable[StoredDocument] = (), turn: int = 1) -> str:
+def render_answer(
+    answer: Answer, documents: Iterable[StoredDocument] = (), turn: int = 1, can_upload: bool = True
+) -> str:
     """The chat reply (Markdown with a little HTML): each marker [n] links to ``#source-<turn>-<n>``.
 
-    A refusal is a boxed "No answer found" with the reason and what the indexed documents do cover.
-    Active filters are shown above the answer.
+    A refusal is a boxed "No answer found" with the reason and what the indexed documents do cover; over an empty
+    index, what to do to fill it. Active filters are shown above the answer.
     """
     head = _filters_head(answer.filters)
+    documents = list(documents)
+    if answer.refused and not documents:  # nothing to answer from: say how to fill the index instead
+        hint = inline(empty_index_hint(can_upload))
+        return f'<div class="refusal empty-index">\n<p><strong>{hint}</strong></p>\n</div>'
     if answer.refused:
         filters = describe_filters(answer.filters)
         widen = f" Filters were on ({inline(filters)}): try widening them." if filters else ""
         return (
             f'{head}<div class="refusal">\n'
             f"<p><strong>{NO_ANSWER}</strong> {inline(answer.refusal_reason)}{widen}</p>\n"
-            f'<p class="coverage">{describe_coverage(documents)}</p>\n'
+            f'<p class="coverage">{describe_coverage(documents, can_upload)}</p>\n'
             "</div>"
         )
     parts = []
@@ -93,21 +111,45 @@ def render_ask_error(message: str) -> str:
     return f'<div class="ask-error"><strong>Cannot ask this:</strong> {inline(message)}</div>'
 
 
-def render_status(status: Mapping[str, Any], settings: Settings | None = None) -> str:
-    """One Markdown line: model, index location and mode, document and chunk counts (what ``check`` reports)."""
-    line = (
-        f"**Model** {escape_markdown(str(status.get('embedding_model', '')))} · "
-        f"**Index** {escape_markdown(str(status.get('index', '')))}"
-    )
-    if settings is not None:
-        line += f" · **Retrieval** {settings.retrieval.mode} · **Answers** {settings.answer.generator}"
-    line += f" · {count(status.get('documents', 0), 'document')} · {count(status.get('chunks', 0), 'chunk')}"
+def render_status(
+    status: Mapping[str, Any], documents: Iterable[StoredDocument] = (), can_upload: bool = True
+) -> str:
+    """The status line, for people: '10 documents · 715 passages · dated 2021-06-10 to 2025-07-01' (Markdown)."""
     if not status.get("chunks"):
-        line += " · the index is empty: upload documents or run `policy-assistant ingest corpus/`"
-    incomplete = status.get("incomplete_documents") or []
+        return f"**{escape_markdown(empty_index_hint(can_upload))}**"
+    parts = [count(status.get("documents", 0), "document"), count(status["chunks"], "passage")]
+    parts += [span for span in [date_span(documents)] if span]
+    incomplete = len(status.get("incomplete_documents") or [])
     if incomplete:
-        line += f" · {len(incomplete)} incomplete documents: run ingest again"
-    return line
+        pronoun = "it" if incomplete == 1 else "them"
+        parts.append(f"{count(incomplete, 'document')} only partly indexed: add {pronoun} again")
+    return " · ".join(parts)
+
+
+RETRIEVAL_MODES = {
+    "hybrid": "by meaning and by keywords (hybrid)",
+    "dense": "by meaning (dense)",
+    "lexical": "by keywords (BM25)",
+}
+GENERATORS = {
+    "extractive": "quoted from the documents (no language model)",
+    "openai": "written by a language model, each sentence checked against its source",
+    "llamacpp": "written by a local language model, each sentence checked against its source",
+}
+
+
+def render_details(status: Mapping[str, Any], settings: Settings) -> str:
+    """What sits behind the status line, for the curious (Markdown): model, index, retrieval, answers. A model
+    given as a folder is named by the folder, and the index by its kind, never by a path on the server."""
+    model = Path(str(settings.embedding.model)).name or str(settings.embedding.model)
+    index = "on this server (embedded)" if str(status.get("index", "")).startswith("embedded") else "a Chroma server"
+    rows = [
+        ("Embedding model", model),
+        ("Index", index),
+        ("Search", RETRIEVAL_MODES.get(settings.retrieval.mode, settings.retrieval.mode)),
+        ("Answers", GENERATORS.get(settings.answer.generator, settings.answer.generator)),
+    ]
+    return "\n".join(f"- **{name}:** {escape_markdown(value)}" for name, value in rows)
 
 
 def document_rows(documents: Mapping[str, StoredDocument], uploads: Path) -> list[list[Any]]:

@@ -139,28 +139,31 @@ def settle_uploads(plan: UploadPlan, indexed: set[str]) -> None:
 
 
 def upload_report(plan: UploadPlan, report: IngestReport | None, elapsed: float = 0.0) -> str:
-    """What happened to each uploaded file, in Markdown, naming every file that was not indexed."""
+    """What happened to each uploaded file, in Markdown, naming every file that was not indexed (by the name it
+    was uploaded with: the server's upload folder is never shown)."""
+
+    def shown(text: str) -> str:
+        for original, path in plan.saved.items():
+            text = text.replace(str(path), original)
+        return text
+
     lines = []
     if report is not None:
         by_id = {path.name: original for original, path in plan.saved.items()}
-        for doc_id in report.added:
-            lines.append(f"- **{escape_markdown(by_id.get(doc_id, doc_id))}**: indexed as `{doc_id}`")
-        for doc_id in report.updated:
-            lines.append(f"- **{escape_markdown(by_id.get(doc_id, doc_id))}**: updated `{doc_id}`")
-        for doc_id in report.unchanged:
-            lines.append(f"- **{escape_markdown(by_id.get(doc_id, doc_id))}**: already indexed, unchanged")
-        for doc_id, primary in report.duplicates.items():
-            lines.append(
-                f"- **{escape_markdown(by_id.get(doc_id, doc_id))}**: same text as `{escape_markdown(primary)}`, "
-                "which is indexed already"
-            )
-        for failure in report.failed:
-            shown = failure
-            for original, path in plan.saved.items():
-                shown = shown.replace(str(path), original)
-            lines.append(f'- <span class="failed">✗ {esc(shown)}</span>')
-    for rejected in plan.rejected:
-        lines.append(f'- <span class="failed">✗ {esc(rejected)}</span>')
+
+        def name(doc_id: str) -> str:
+            return f"**{escape_markdown(by_id.get(doc_id, doc_id))}**"
+
+        lines += [f"- {name(d)}: indexed as {escape_markdown(d)}" for d in report.added]
+        lines += [f"- {name(d)}: updated {escape_markdown(d)}" for d in report.updated]
+        lines += [f"- {name(d)}: already indexed, unchanged" for d in report.unchanged]
+        lines += [
+            f"- {name(d)}: same text as {escape_markdown(primary)}, which is indexed already"
+            for d, primary in report.duplicates.items()
+        ]
+        lines += [f"- {escape_markdown(shown(note))}" for note in report.notes]
+        lines += [f'- <span class="failed">✗ {esc(shown(failure))}</span>' for failure in report.failed]
+    lines += [f'- <span class="failed">✗ {esc(rejected)}</span>' for rejected in plan.rejected]
     took = f" in {elapsed:.1f} s" if elapsed else ""
     indexed = report.indexed if report is not None else 0
     failed = len(plan.rejected) + (len(report.failed) if report is not None else 0)
