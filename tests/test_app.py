@@ -798,6 +798,11 @@ def test_failed_reupload_keeps_the_file_and_removal_takes_its_copies(make_assist
     copy.write_bytes(upload.read_bytes())
     assert "same text as n.txt" in add_files([str(copy)])[0]
     assert (uploads / "copy of n.txt").is_file()
+    visible, question, _ = handler(build_app(assistant), "confirm_removal")("n.txt")
+    assert visible.visible is True
+    assert question == "**Remove “Permits” (n.txt)?** It will no longer be searched or cited. Its uploaded file is " \
+        "deleted too."
+    assert "n.txt" in assistant.documents()  # asking removes nothing
     assert remove("n.txt")[0] == "Removed “Permits” (n.txt)."
     assert not (uploads / "n.txt").exists() and not (uploads / "copy of n.txt").exists()
     assert assistant.documents() == {}

@@ -66,6 +66,10 @@ class DocumentsTab:
     table: gr.Dataframe
     remove_choice: gr.Dropdown
     remove: gr.Button
+    confirm: gr.Group
+    confirm_text: gr.Markdown
+    confirm_yes: gr.Button
+    confirm_no: gr.Button
     remove_result: gr.Markdown
 
 
@@ -160,9 +164,17 @@ def documents_tab(handlers: Handlers) -> DocumentsTab:
             elem_id="remove-choice",
             scale=3,
         )
-        remove = gr.Button("Remove from index", variant="stop", elem_id="remove", scale=1)
+        remove = gr.Button("Remove from index…", variant="stop", elem_id="remove", scale=1)
+    with gr.Group(visible=False, elem_id="remove-confirm") as confirm:
+        confirm_text = gr.Markdown("", elem_id="remove-question", padding=True)
+        with gr.Row():
+            confirm_yes = gr.Button("Remove", variant="stop", size="sm", elem_id="remove-yes")
+            confirm_no = gr.Button("Keep it", variant="secondary", size="sm", elem_id="remove-cancel")
     remove_result = gr.Markdown("", elem_id="remove-report")
-    return DocumentsTab(upload, upload_result, table, remove_choice, remove, remove_result)
+    return DocumentsTab(
+        upload, upload_result, table, remove_choice, remove, confirm, confirm_text, confirm_yes, confirm_no,
+        remove_result,
+    )  # fmt: skip
 
 
 def wire_chat(handlers: Handlers, ask: AskTab, turns: gr.State) -> None:
@@ -203,7 +215,16 @@ def wire_documents(demo: gr.Blocks, handlers: Handlers, ask: AskTab, docs: Docum
         concurrency_limit=1,
         concurrency_id="index",
     )
+    # Removing asks first; the confirmation goes away when the choice changes, so it never removes another one.
     docs.remove.click(
+        handlers.confirm_removal,
+        [docs.remove_choice],
+        [docs.confirm, docs.confirm_text, docs.remove_result],
+        api_visibility="undocumented",
+    )
+    for trigger in (docs.remove_choice.change, docs.confirm_no.click, docs.confirm_yes.click):
+        trigger(lambda: gr.Group(visible=False), None, [docs.confirm], queue=False, api_visibility="private")
+    docs.confirm_yes.click(
         handlers.remove_document,
         [docs.remove_choice],
         [docs.remove_result, *document_outputs],

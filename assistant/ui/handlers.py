@@ -225,6 +225,19 @@ class Handlers:
                     settle_uploads(plan, indexed)
         return (upload_report(plan, report, time.monotonic() - started), *self.document_state(), None)
 
+    def confirm_removal(self, doc_id: str | None) -> tuple[Any, ...]:
+        """The question asked before a removal (the confirmation's visibility, its text, the removal note)."""
+        stored = self.assistant.documents().get(str(doc_id)) if doc_id else None
+        if stored is None:
+            note = "Choose a document to remove." if not doc_id else f"No indexed document is called “{doc_id}”."
+            return gr.Group(visible=False), "", escape_markdown(note)
+        upload = " Its uploaded file is deleted too." if is_upload(stored.source, self.uploads) else ""
+        question = (
+            f"**Remove “{escape_markdown(stored.title or stored.doc_id)}” ({escape_markdown(stored.doc_id)})?** "
+            f"It will no longer be searched or cited.{upload}"
+        )
+        return gr.Group(visible=True), question, ""
+
     def remove_document(self, doc_id: str | None) -> tuple[Any, ...]:
         if not doc_id:
             return ("Choose a document to remove.", *self.document_state())
