@@ -362,12 +362,18 @@ def ui(
     port: Annotated[int | None, typer.Option("--port", help="Port to bind (default 7860).")] = None,
     index_dir: IndexDir = None,
 ) -> None:
-    """Start the chat UI."""
-    from .app import launch
+    """Start the chat UI over the index (`make run` indexes corpus/ first). `python ui.py` runs this too."""
     from .store import StoreError
+    from .ui.app import launch, parse_auth
 
+    settings = load_settings(index_dir)
     try:
-        launch(load_settings(index_dir), host=host, port=port)
+        parse_auth(settings.ui.auth)
+    except ValueError as exc:
+        fail(str(exc))
+    assistant = open_assistant(settings)  # the model loads now, not on the first question
+    try:
+        launch(settings, host=host, port=port, assistant=assistant)
     except StoreError as exc:  # another UI or an ingest is writing to the same embedded index
         fail(str(exc))
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .answer import EvidenceUnit, ExtractiveGenerator, Generator, SentenceSink, make_generator, refusal
 from .answer.base import compose
 from .answer.llm import LLMGenerator
@@ -34,6 +36,8 @@ SCHEMA_VERSION = "3"
 """2: document text kept as written (no NFKC), so quotes and offsets read as the source does. 3: chunks carry their
 document's translation_of and supersedes."""
 MAX_QUESTION_CHARS = 2000
+EMBED_PROGRESS_BATCH = 128
+"""Passages embedded per call when ingest reports embedding progress: small enough for a progress bar to move."""
 
 
 class QuestionError(ValueError):
@@ -183,17 +187,23 @@ class Assistant:
         self.retriever = retriever
 
     def ingest(
-        self, paths: Iterable[Path], prune: bool = False, progress: Callable[[int, int, str], None] | None = None
+        self,
+        paths: Iterable[Path],
+        prune: bool = False,
+        progress: Callable[[int, int, str], None] | None = None,
+        on_embed: Callable[[int, int, str], None] | None = None,
     ) -> IngestReport:
         """Index new and changed documents; skip unchanged ones; with ``prune``, drop documents that are gone.
 
         Never stops for one bad file: each adds one line to ``failed``. A file whose text is already indexed
         under another id is recorded as an alias of that document instead of being indexed twice. Writes go in
         the order docs/reliability.md gives, so an ingest killed at any point is completed by running it again.
+        ``progress(number, files, path)`` is called as each file is read; ``on_embed(done, passages, path)`` as each
+        document is embedded, before each sub-batch of EMBED_PROGRESS_BATCH passages and once at the end.
         """
         # One ingest at a time per Assistant, and one writing process per embedded index; questions go on meanwhile.
         with self._ingesting, self.store.writing():
-            return _Ingest(self, list(paths), prune, progress).run()
+            return _Ingest(self, list(paths), prune, progress, on_embed).run()
 
     def _begin_writes(self) -> None:
         """Publish a new store revision before the first write: a reader, or the rerun after a crash, then knows
@@ -347,7 +357,7 @@ class Assistant:
             "other_collections": self.store.other_collections(),
         }
 
-    # For the chat UI (assistant/app.py): a streamed answer, removal, and a document's whole text.
+    # For the chat UI (assistant/ui/): a streamed answer, removal, and a document's whole text.
 
     def ask_stream(
         self, question: str, filters: Filters | None = None, history: Sequence[str] = ()
@@ -461,13 +471,19 @@ class _Ingest:
     """One run of Assistant.ingest: read every file, find copies, write in batches, record aliases, prune."""
 
     def __init__(
-        self, assistant: Assistant, paths: list[Path], prune: bool, progress: Callable[[int, int, str], None] | None
+        self,
+        assistant: Assistant,
+        paths: list[Path],
+        prune: bool,
+        progress: Callable[[int, int, str], None] | None,
+        on_embed: Callable[[int, int, str], None] | None = None,
     ) -> None:
         self.assistant = assistant
         self.store = assistant.store
         self.settings = assistant.settings
         self.prune = prune
         self.progress = progress
+        self.on_embed = on_embed
         self.report = IngestReport()
         self.stored = self.store.documents()
         self.files = list(discover(paths, self.report.failed))
@@ -606,11 +622,25 @@ class _Ingest:
             return
         self._start_writing()
         pending, self.pending = self.pending, []
-        vectors = self.assistant.embedder.embed([c.index_text for _, chunks, _ in pending for c in chunks])
+        vectors = self._embed(pending)
         # One batch in flight: writes stay in order, and memory holds at most two batches.
         self._settle()
         future = self.writer.submit(self.assistant._write, pending, vectors, self.report, self.changes)
         self.in_flight = (pending, future)
+
+    def _embed(self, pending: list[tuple[Document, list[Chunk], StoredDocument | None]]) -> Any:
+        """The batch's vectors in one call; with ``on_embed``, document by document in sub-batches, so that a
+        listener (the chat UI's upload bar) can say which file is being embedded and how far it has got."""
+        embedder = self.assistant.embedder
+        if self.on_embed is None:
+            return embedder.embed([c.index_text for _, chunks, _ in pending for c in chunks])
+        parts = []
+        for doc, chunks, _ in pending:
+            for start in range(0, len(chunks), EMBED_PROGRESS_BATCH):
+                self.on_embed(start, len(chunks), doc.source)
+                parts.append(embedder.embed([c.index_text for c in chunks[start : start + EMBED_PROGRESS_BATCH]]))
+            self.on_embed(len(chunks), len(chunks), doc.source)
+        return np.concatenate(parts)
 
     def _settle(self) -> None:
         """Wait for the batch being written, and record what it did."""
