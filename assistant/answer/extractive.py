@@ -288,8 +288,11 @@ class ExtractiveGenerator(Generator):
 
     def _extend(self, found: Candidates, best: int) -> ev.Window:
         """A question for a maximum or minimum sees every tier of the provision: the window grows by the other
-        units of its passage that state a figure."""
+        units of its passage that state a figure. A question asking for a list gets the whole list the window
+        belongs to, its lead sentence with every item: one item of "the following obligations" is not the answer."""
         window = found.windows[best]
+        if LIST in found.frame.types:
+            return self._whole_list(window)
         if not (found.frame.extreme and found.frame.wants_quantity):
             return window
         units = {u.position: u for u in window.units}
@@ -297,6 +300,17 @@ class ExtractiveGenerator(Generator):
             if unit.position not in units and type_present("number", unit.text):
                 units[unit.position] = unit
         return ev.Window(window.passage, [units[p] for p in sorted(units)][: self.settings.max_tier_units])
+
+    @staticmethod
+    def _whole_list(window: ev.Window) -> ev.Window:
+        leads = [u for u in window.units if u.kind == "lead"]
+        leads += [lead for u in window.units if (lead := ev.lead_of(u, window.passage)) is not None]
+        if not leads:
+            return window
+        lead = leads[0]
+        units = {u.position: u for u in window.units}
+        units.update({u.position: u for u in [lead, *ev.items_of(lead, window.passage)]})
+        return ev.Window(window.passage, [units[p] for p in sorted(units)])
 
     def _second(self, found: Candidates, scores: np.ndarray, best: int, chosen: ev.Window) -> int | None:
         """A second window when the question has two parts: scoring nearly as well, not overlapping the first,

@@ -34,6 +34,7 @@ AMOUNT, NUMBER, PERCENT, TIME, AGENT, PLACE, LIST, YESNO, DEFINITION = (
     "definition",
 )
 ANSWER_TYPES = (AMOUNT, NUMBER, PERCENT, TIME, AGENT, PLACE, LIST, YESNO, DEFINITION, LAW)
+_AUXILIARIES = r"(?:do|does|did|is|are|was|were|must|shall|should|can|could|may|might|have|has|had|will|would)"
 
 # Nouns whose class says what kind of answer "which/what X" wants. General vocabulary of the taxonomy's classes.
 _AGENT_NOUNS = (
@@ -89,7 +90,10 @@ _EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"\bwhere\b|\b(?:what|which)\s+(?:\w+\s+)?(?:{_PLACE_NOUNS})\b", re.I), PLACE),
     (
         re.compile(
-            r"\b(?:what|which) (?:are|were)\b|\b(?:what|which) (?!is\b|was\b|does\b|has\b|this\b)\w+s\b|\blist\b"
+            r"\b(?:what|which) (?:are|were)\b|\blist\b"
+            r"|\b(?:what|which) (?!is\b|was\b|does\b|has\b|this\b)\w*[^\Wsui]s\b"  # a plural: not "process", "status"
+            # "what extra obligations does …": a plural head after the interrogative, before the verb
+            rf"|\b(?:what|which) (?:(?!{_AUXILIARIES}\b)\w+[ -]){{0,2}}\w*[^\Wsui]s (?:{_AUXILIARIES})\b"
             r"|\bname the\b"
             r"|\bwhat (?:kinds?|types?|categories|forms|sorts) of\b",
             re.I,

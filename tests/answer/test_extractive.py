@@ -84,6 +84,14 @@ def test_a_maximum_fine_question_sees_every_tier_of_the_article(library) -> None
     assert says(answer, "五十万元以上二百万元以下", "一千万元")
 
 
+def test_a_list_question_gets_the_lead_with_every_item(library) -> None:  # type: ignore[no-untyped-def]
+    # Article 51's lead sentence and its six items span more than one chunk; one item is not the answer.
+    answer = library.ask("Under Article 51 of the PIPL, which measures do personal information processors have to take?")
+    assert not answer.refused, answer.text
+    assert "shall take the following measures" in answer.text
+    assert all(f"({n})" in answer.text for n in range(1, 7)), answer.text
+
+
 def test_a_frequency_without_digits_answers_how_often(library) -> None:  # type: ignore[no-untyped-def]
     answer = library.ask("重要数据的处理者多久开展一次风险评估？")
     assert not answer.refused, answer.text

@@ -41,6 +41,7 @@ from assistant.lexical import tokenize
         ("Does the law apply abroad?", YESNO),
         ("What does de-identification mean?", DEFINITION),
         ("What are the obligations of large platforms?", LIST),
+        ("What security measures must processors take?", LIST),  # a plural head after the interrogative
         ("罚款是多少？", AMOUNT),
         ("需要缴纳多少备案费？", AMOUNT),
         ("报告应当保存多久？", TIME),
@@ -54,6 +55,14 @@ from assistant.lexical import tokenize
 )
 def test_answer_type_comes_from_the_interrogative(question: str, kind: str) -> None:
     assert kind in answer_types(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What do those platforms have to publish?", "What process does the law require?", "What status does it get?"],
+)
+def test_a_plural_subject_or_a_word_ending_in_s_is_not_a_list(question: str) -> None:
+    assert LIST not in answer_types(question)
 
 
 def test_when_with_a_present_obligation_asks_for_conditions_not_a_time() -> None:
