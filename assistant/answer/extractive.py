@@ -291,6 +291,9 @@ class ExtractiveGenerator(Generator):
         units of its passage that state a figure. A question asking for a list gets the whole list the window
         belongs to, its lead sentence with every item: one item of "the following obligations" is not the answer."""
         window = found.windows[best]
+        asked = found.frame.types - {LIST}
+        if not asked or not all(type_present(kind, window.text, found.frame.time) for kind in asked):
+            window = self._with_follower(window)
         if LIST in found.frame.types:
             return self._whole_list(window)
         if not (found.frame.extreme and found.frame.wants_quantity):
@@ -300,6 +303,17 @@ class ExtractiveGenerator(Generator):
             if unit.position not in units and type_present("number", unit.text):
                 units[unit.position] = unit
         return ev.Window(window.passage, [units[p] for p in sorted(units)][: self.settings.max_tier_units])
+
+    @staticmethod
+    def _with_follower(window: ev.Window) -> ev.Window:
+        """The window with the unit after it when that one leans back on it ("… computing power, model usage and
+        data access. The city plans vouchers covering these areas"): what a sentence announces, the next states.
+        Only for a window that does not already hold the type of answer asked for (a date, a figure)."""
+        units = window.passage.units
+        after = window.units[-1].position + 1
+        if after < len(units) and units[after].leans_back and len(window.units) < ev.MAX_WINDOW_UNITS:
+            return ev.Window(window.passage, [*window.units, units[after]])
+        return window
 
     @staticmethod
     def _whole_list(window: ev.Window) -> ev.Window:

@@ -29,6 +29,13 @@ def test_voucher_sentence_is_read_with_what_these_areas_are(library) -> None:  #
     assert says(answer, "computing power, model usage and data access")  # what "these areas" are
 
 
+def test_what_is_offered_is_read_with_the_sentence_that_states_it(library) -> None:  # type: ignore[no-untyped-def]
+    # The issue's first example: the July measures announce it, the next sentence ("covering these areas") says it.
+    answer = library.ask("What does Shanghai offer to cut the cost of computing power?")
+    assert not answer.refused
+    assert says(answer, "1 billion yuan", "30% to 100%"), answer.text
+
+
 def test_who_is_behind_the_institute_is_answered_although_behind_is_not_in_the_text(library) -> None:  # type: ignore[no-untyped-def]
     answer = library.ask("Who is behind the Shanghai Innovation Institute?")
     assert not answer.refused
@@ -86,7 +93,7 @@ def test_a_maximum_fine_question_sees_every_tier_of_the_article(library) -> None
 
 def test_a_list_question_gets_the_lead_with_every_item(library) -> None:  # type: ignore[no-untyped-def]
     # Article 51's lead sentence and its six items span more than one chunk; one item is not the answer.
-    answer = library.ask("Under Article 51 of the PIPL, which measures do personal information processors have to take?")
+    answer = library.ask("Under Article 51 of the PIPL, which measures must personal information processors take?")
     assert not answer.refused, answer.text
     assert "shall take the following measures" in answer.text
     assert all(f"({n})" in answer.text for n in range(1, 7)), answer.text
