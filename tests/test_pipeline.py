@@ -145,7 +145,7 @@ def test_cli_check_reports_index(tmp_path: Path) -> None:
 
 
 def test_reingest_reads_changed_files_and_rewrites_redescribed(make_assistant, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import assistant.pipeline as pipeline
+    import assistant.ingest as ingest
     from assistant.retrieve import Filters
 
     from .hostile import news_corpus
@@ -155,13 +155,13 @@ def test_reingest_reads_changed_files_and_rewrites_redescribed(make_assistant, t
     assistant = make_assistant()
     assistant.ingest([corpus])
     loaded: list[str] = []
-    real_load = pipeline.load_document
+    real_load = ingest.load_document
 
     def load(path: Path, *args: Any, **kwargs: Any) -> Any:
         loaded.append(path.name)
         return real_load(path, *args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "load_document", load)
+    monkeypatch.setattr(ingest, "load_document", load)
     assert len(assistant.ingest([corpus]).unchanged) == 3 and loaded == []
 
     text = files["notice-001.md"].read_text(encoding="utf-8")
