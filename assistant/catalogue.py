@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 
 from .chunking import PATH_SEPARATOR
+from .language import article_number
 from .relations import Relations
-from .structure import article_number
 
 FIELDS = ("doc_id", "type", "lang", "date_num", "title", "article", "translation_of", "supersedes")
 """Per-chunk fields kept beside BM25 for filters and named-article lookups (see retrieve.Retriever.mask)."""

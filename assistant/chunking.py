@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .language import ARTICLE, DIVISION, division_heading
+from .language import ARTICLE, CJK_TEXT, DIVISION, division_heading
 from .types import Chunk, Document
 
 PATH_SEPARATOR = " › "
@@ -98,7 +98,7 @@ def _cjk_before(text: str, i: int, begin: int) -> bool:
     j = i - 1
     while j >= begin and text[j] in _CLOSERS:
         j -= 1
-    return j >= begin and "\u3000" <= text[j] <= "\u9fff"
+    return j >= begin and CJK_TEXT.match(text[j]) is not None
 
 
 def _english_boundary(text: str, i: int, end: int, begin: int) -> bool:

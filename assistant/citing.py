@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from .chunking import PATH_SEPARATOR
+from .language import article_number, int_to_chinese
 from .relations import Relations
-from .structure import article_number, int_to_chinese
 from .types import Answer, Citation, Counterpart, RetrievedChunk
 
 _ORIGINAL_LABEL = {"zh": "中文原文", "en": "Original text"}

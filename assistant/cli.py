@@ -69,6 +69,20 @@ def components(settings: Settings) -> list[tuple[Component[Any], bool]]:
     return listed
 
 
+def with_generator(settings: Settings, generator: str | None) -> Settings:
+    """The settings with ``answer.generator`` set from a --generator option (checked, one line when unknown)."""
+    from .answer import GENERATORS
+    from .components import UnknownComponent
+
+    if generator is None:
+        return settings
+    try:
+        GENERATORS[generator]
+    except UnknownComponent as exc:
+        fail(str(exc))
+    return settings.model_copy(update={"answer": settings.answer.model_copy(update={"generator": generator})})
+
+
 def open_assistant(settings: Settings) -> Assistant:
     from .embedding import EmbeddingError
     from .pipeline import Assistant
@@ -151,24 +165,16 @@ def ask(
     index_dir: IndexDir = None,
 ) -> None:
     """Answer a question from the indexed documents, with citations."""
-    from .answer import GENERATORS
     from .answer.llm import GeneratorError
-    from .components import UnknownComponent
     from .pipeline import QuestionError
     from .retrieve import FilterError
 
-    if generator is not None:
-        try:
-            GENERATORS[generator]
-        except UnknownComponent as exc:
-            fail(str(exc))
     filters = _filters(doc, type_, lang, since, until)
-    settings = load_settings(index_dir)
-    answer_settings = settings.answer.model_copy(update={"generator": generator or settings.answer.generator})
+    settings = with_generator(load_settings(index_dir), generator)
     verify_settings = settings.verify.model_copy(
         update={"show_unsupported": show_unsupported or settings.verify.show_unsupported}
     )
-    settings = settings.model_copy(update={"answer": answer_settings, "verify": verify_settings})
+    settings = settings.model_copy(update={"verify": verify_settings})
     assistant = open_assistant(settings)
     try:
         answer = assistant.ask(question, filters, history=after or ())
@@ -253,6 +259,9 @@ def evaluate(
     junit_out: Annotated[Path | None, typer.Option("--junit", help="Write a JUnit XML report here.")] = None,
     floors: Annotated[list[str] | None, typer.Option("--min", help="METRIC=VALUE floor (repeatable).")] = None,
     ceilings: Annotated[list[str] | None, typer.Option("--max", help="METRIC=VALUE ceiling (repeatable).")] = None,
+    generator: Annotated[
+        str | None, typer.Option("--generator", help="extractive (default), openai or llamacpp; see settings [llm].")
+    ] = None,
 ) -> None:
     """Score citation accuracy on a gold set; exit 1 when a floor or ceiling is missed, 2 for a bad dataset."""
     from .evaluation import (
@@ -275,12 +284,17 @@ def evaluate(
         cases = load_dataset(dataset, corpus)
     except DatasetError as exc:
         fail(str(exc))
-    settings = eval_settings(load_settings(index_dir or default_index_dir(corpus)), corpus)
+    settings = with_generator(eval_settings(load_settings(index_dir or default_index_dir(corpus)), corpus), generator)
     assistant = open_assistant(settings)
     report_ingest = assistant.ingest([corpus])
     for line in report_ingest.failed:
         typer.echo(f"skipped: {line}", err=True)
-    report = run_eval(assistant, cases, str(dataset), pairs=translation_pairs(corpus))
+    from .answer.llm import GeneratorError
+
+    try:
+        report = run_eval(assistant, cases, str(dataset), pairs=translation_pairs(corpus))
+    except GeneratorError as exc:
+        fail(str(exc))
     verdicts = check_thresholds(report.metrics, floors or [], ceilings or [])
     typer.echo(report.table())
     for path, content in (
@@ -311,17 +325,21 @@ def evaluate_verifier(
     index_dir: IndexDir = None,
 ) -> None:
     """Score the sentence verifier on labelled (sentence, span, supported?) triples."""
-    from .evaluation import VERIFIER_METRICS, DatasetError, default_index_dir, eval_settings, verifier_report
+    from .evaluation import (
+        VERIFIER_METRICS,
+        DatasetError,
+        check_thresholds,
+        default_index_dir,
+        eval_settings,
+        parse_threshold,
+        verifier_report,
+    )
 
-    checks = []
-    for text, is_floor in [*((t, True) for t in floors or []), *((t, False) for t in ceilings or [])]:
-        name, _, value = text.partition("=")
-        if name not in VERIFIER_METRICS:
-            fail(f"bad threshold '{text}'; use METRIC=VALUE with METRIC one of: {', '.join(VERIFIER_METRICS)}")
+    for text in [*(floors or []), *(ceilings or [])]:
         try:
-            checks.append((name, float(value), is_floor))
-        except ValueError:
-            fail(f"bad threshold '{text}': '{value}' is not a number")
+            parse_threshold(text, VERIFIER_METRICS)
+        except ValueError as exc:
+            fail(str(exc))
     settings = eval_settings(load_settings(index_dir or default_index_dir(corpus[0])), corpus[0])
     assistant = open_assistant(settings)
     assistant.ingest([c for c in corpus if c.is_dir()])  # the verifier's term weights come from the index
@@ -340,11 +358,8 @@ def evaluate_verifier(
     if json_out is not None:
         json_out.parent.mkdir(parents=True, exist_ok=True)
         json_out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
-    missed = [
-        f"{n} = {report['metrics'][n]:.4g} ({'floor' if f else 'ceiling'} {v:g})"
-        for n, v, f in checks
-        if (report["metrics"][n] < v if f else report["metrics"][n] > v)
-    ]
+    verdicts = check_thresholds(report["metrics"], floors or [], ceilings or [], VERIFIER_METRICS)
+    missed = [text for text, ok in verdicts if not ok]
     for text in missed:
         typer.echo(f"MISSED: {text}", err=True)
     if missed:
@@ -357,12 +372,18 @@ def ui(
     port: Annotated[int | None, typer.Option("--port", help="Port to bind (default 7860).")] = None,
     index_dir: IndexDir = None,
 ) -> None:
-    """Start the chat UI."""
-    from .app import launch
+    """Start the chat UI over the index (`make run` indexes corpus/ first). `python ui.py` runs this too."""
     from .store import StoreError
+    from .ui.app import launch, parse_auth
 
+    settings = load_settings(index_dir)
     try:
-        launch(load_settings(index_dir), host=host, port=port)
+        parse_auth(settings.ui.auth)
+    except ValueError as exc:
+        fail(str(exc))
+    assistant = open_assistant(settings)  # the model loads now, not on the first question
+    try:
+        launch(settings, host=host, port=port, assistant=assistant)
     except StoreError as exc:  # another UI or an ingest is writing to the same embedded index
         fail(str(exc))
 

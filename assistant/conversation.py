@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 
 from .answer.questions import INTERROGATIVE_TOKENS, proper_names
-from .language import has_cjk
+from .language import EN_ARTICLE_REFERENCE, ZH_ARTICLE_REFERENCE, has_cjk
 from .lexical import tokenize
 from .structure import parse_question
 
@@ -26,7 +26,7 @@ _EN_CONTINUES = re.compile(
 _ZH_CONTINUES = re.compile(
     r"^\s*(?:那|那么|还有|另外|此外|而且|并且|如果|要是)|它|其|该|上述|前述|这|此|呢[？?]?\s*$|也"
 )
-_ARTICLE_LABEL = re.compile(r"第\s*[零〇一二两三四五六七八九十百千万\d]+\s*条|\bart(?:icle|\.)?\s*\d+\b", re.I)
+_ARTICLE_LABEL = re.compile(f"{ZH_ARTICLE_REFERENCE.pattern}|{EN_ARTICLE_REFERENCE.pattern}", re.I)
 BARE_REFERENCE_TOKENS = 1
 """A follow-up with at most this many words of its own ("它规定了什么？", "what does it say?") is about the same
 article as the question before; with more, it asks about something else in the same law."""

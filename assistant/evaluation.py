@@ -15,10 +15,9 @@ from xml.sax.saxutils import escape, quoteattr
 
 from .chunking import PATH_SEPARATOR
 from .documents import DocumentError, discover, load_document, read_sidecar, related_id
-from .language import fold, fold_with_offsets
+from .language import article_number, fold, fold_with_offsets
 from .retrieve import FilterError, Filters
 from .settings import Settings
-from .structure import article_number
 from .types import Answer
 
 METRICS = (
@@ -495,23 +494,25 @@ def run_eval(
     )
 
 
-def parse_threshold(text: str) -> tuple[str, float]:
+def parse_threshold(text: str, metrics: tuple[str, ...] = METRICS) -> tuple[str, float]:
     name, sep, value = text.partition("=")
-    if not sep or name not in METRICS:
-        raise ValueError(f"bad threshold '{text}'; use METRIC=VALUE with METRIC one of: {', '.join(METRICS)}")
+    if not sep or name not in metrics:
+        raise ValueError(f"bad threshold '{text}'; use METRIC=VALUE with METRIC one of: {', '.join(metrics)}")
     try:
         return name, float(value)
     except ValueError:
         raise ValueError(f"bad threshold '{text}': '{value}' is not a number") from None
 
 
-def check_thresholds(metrics: dict[str, float], floors: list[str], ceilings: list[str]) -> list[tuple[str, bool]]:
+def check_thresholds(
+    metrics: dict[str, float], floors: list[str], ceilings: list[str], names: tuple[str, ...] = METRICS
+) -> list[tuple[str, bool]]:
     verdicts = []
     for text in floors:
-        name, value = parse_threshold(text)
+        name, value = parse_threshold(text, names)
         verdicts.append((f"{name} = {metrics[name]:.4g} (floor {value:g})", metrics[name] >= value))
     for text in ceilings:
-        name, value = parse_threshold(text)
+        name, value = parse_threshold(text, names)
         verdicts.append((f"{name} = {metrics[name]:.4g} (ceiling {value:g})", metrics[name] <= value))
     return verdicts
 

@@ -21,7 +21,9 @@ from .store import StoredDocument
 from .types import Chunk, Document
 
 Progress = Callable[[int, int, str], None]
-"""(files read so far, files in all, the file being read)."""
+"""(done so far, in all, the file): files read during an ingest, or one document's passages embedded."""
+EMBED_PROGRESS_BATCH = 128
+"""Passages embedded per call when ingest reports embedding progress: small enough for a progress bar to move."""
 Batch = list[tuple[Document, list[Chunk], StoredDocument | None]]
 """Documents to write, each with its chunks and what the store held under its id before."""
 
@@ -66,12 +68,14 @@ class Ingest:
         paths: list[Path],
         prune: bool,
         progress: Progress | None = None,
+        on_embed: Progress | None = None,
     ) -> None:
         self.writer = writer
         self.embedder = embedder
         self.settings = settings
         self.prune = prune
         self.progress = progress
+        self.on_embed = on_embed
         self.report = IngestReport()
         self.stored = writer.index.documents()
         self.files = list(discover(paths, self.report.failed))
@@ -213,8 +217,18 @@ class Ingest:
         self.in_flight = (pending, self.thread.submit(self._write, pending, vectors))
 
     def _embed(self, batch: Batch) -> np.ndarray:
-        """Every chunk of the batch, in order: the one place an ingest embeds."""
-        return self.embedder.embed([chunk.index_text for _, chunks, _ in batch for chunk in chunks])
+        """Every chunk of the batch, in order: the one place an ingest embeds. In one call; with ``on_embed``,
+        document by document in sub-batches, so that a listener (the chat UI's upload bar) can say which file is
+        being embedded and how far it has got."""
+        if self.on_embed is None:
+            return self.embedder.embed([chunk.index_text for _, chunks, _ in batch for chunk in chunks])
+        parts = []
+        for doc, chunks, _ in batch:
+            for start in range(0, len(chunks), EMBED_PROGRESS_BATCH):
+                self.on_embed(start, len(chunks), doc.source)
+                parts.append(self.embedder.embed([c.index_text for c in chunks[start : start + EMBED_PROGRESS_BATCH]]))
+            self.on_embed(len(chunks), len(chunks), doc.source)
+        return np.concatenate(parts)
 
     def _settle(self) -> None:
         """Wait for the batch being written, and record what it did."""

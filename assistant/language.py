@@ -7,6 +7,8 @@ import unicodedata
 
 CJK_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK = re.compile(f"[{CJK_RANGES}]")
+CJK_TEXT = re.compile(f"[{CJK_RANGES}\u3000-\u303f\uff00-\uffef]")
+"""A CJK character or CJK punctuation (full-width forms included): what a Chinese sentence is written in."""
 
 
 def fold(text: str) -> str:
@@ -40,12 +42,124 @@ and without a sentence's final mark; otherwise it is a sentence that starts with
 
 
 def division_heading(line: str) -> tuple[int, str] | None:
-    """(level, label) of a plain-text division heading: '第二章 …' -> (2, '第二章'), 'Chapter V …' -> (2, 'Chapter V').
-    """
+    """(level, label) of a plain-text division heading: '第二章 …' -> (2, '第二章'),
+    'Chapter V …' -> (2, 'Chapter V')."""
     match = DIVISION.match(line)
     if match is None or len(line) > _MAX_DIVISION_LINE or re.search(r"[.。;；:：]$", line):
         return None
     return _DIVISION_LEVEL[match.group(1) or match.group(2)], match.group(0)
+
+
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+
+ZH_ARTICLE_REFERENCE = re.compile(rf"第\s*([{ZH_NUMERAL}\d]+)\s*条")
+"""An article named anywhere in a text: 第二十一条, 第21条."""
+EN_ARTICLE_REFERENCE = re.compile(r"\bart(?:icle|\.)?\s*(\d+)\b", re.I)
+"""Article 21, Art. 21, art 21."""
+BOOK_TITLE = re.compile(r"《([^》]+)》")
+"""A title in Chinese book-title marks: 《数据安全法》."""
+_EN_ARTICLE_LABEL = re.compile(r"^Article (\d+)$")
+
+
+CITATION_MARKER = re.compile(r"\s*\[(\d+)\]")
+"""A citation marker in generated text: [1]."""
+
+# What users call the PRC laws and regulations our users follow: the Chinese short title (the key), then English
+# names and abbreviations. Titles of indexed documents are matched through it, in either language, and a law named
+# here that no indexed document is is refused by name rather than answered from something else.
+LAW_NAMES: dict[str, tuple[str, ...]] = {
+    "数据安全法": ("data security law", "dsl"),
+    "个人信息保护法": ("personal information protection law", "pipl"),
+    "网络数据安全管理条例": (
+        "network data security management regulations",
+        "regulations on network data security management",
+        "network data security regulations",
+        "ndsr",
+    ),
+    "网络安全法": ("cybersecurity law", "cyber security law", "csl"),
+    "互联网信息服务算法推荐管理规定": (
+        "provisions on the management of algorithmic recommendations in internet information services",
+        "algorithmic recommendation provisions",
+        "algorithm recommendation provisions",
+        "algorithmic recommendation",
+        "algorithm recommendation",
+    ),
+    "生成式人工智能服务管理暂行办法": (
+        "interim measures for the management of generative artificial intelligence services",
+        "generative ai measures",
+        "generative ai interim measures",
+    ),
+    "上海市数据条例": ("shanghai data regulations", "shanghai data regulation"),
+    "科学技术进步法": ("law on progress of science and technology", "science and technology progress law"),
+    "反垄断法": ("anti-monopoly law", "antimonopoly law", "aml"),
+    "电子商务法": ("e-commerce law", "electronic commerce law"),
+    "民法典": ("civil code",),
+}
+PRC_PREFIX = "中华人民共和国"
+_EN_PRC_SUFFIX = re.compile(r"\s+of the people['’]s republic of china$", re.I)
+
+
+def chinese_to_int(text: str) -> int:
+    """'二十一' -> 21, '一百零三' -> 103, '21' -> 21."""
+    if text.isdigit():
+        return int(text)
+    total, section, digit = 0, 0, 0
+    for ch in text:
+        if ch in _DIGITS:
+            digit = _DIGITS[ch]
+        elif ch in _UNITS:
+            unit = _UNITS[ch]
+            if unit == 10000:
+                total += (section + digit) * unit
+                section = 0
+            else:
+                section += (digit or 1) * unit
+            digit = 0
+        else:
+            raise ValueError(f"not a Chinese numeral: {text!r}")
+    return total + section + digit
+
+
+def article_from_numeral(numeral: str) -> int:
+    """An article's number; 0 for numerals that mix digits and Chinese (第1十条, 第一1条), which name none."""
+    try:
+        return chinese_to_int(numeral)
+    except ValueError:
+        return 0
+
+
+def int_to_chinese(number: int) -> str:
+    """55 -> '五十五', 103 -> '一百零三': how laws write an article number (below 10,000)."""
+    digits = "零一二三四五六七八九"
+    if number < 10:
+        return digits[number]
+    out = ""
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十")):
+        digit, number = divmod(number, value)
+        if digit:
+            out += ("" if value == 10 and not out and digit == 1 else digits[digit]) + unit
+        elif out and number and not out.endswith("零"):
+            out += "零"
+    return out + (digits[number] if number else "")
+
+
+def article_number(label: str) -> int:
+    """The number of an article label such as '第五十五条' or 'Article 55' (0 when it is not one)."""
+    if match := _EN_ARTICLE_LABEL.match(label):
+        return int(match.group(1))
+    match = ZH_ARTICLE_REFERENCE.search(label)
+    return article_from_numeral(match.group(1)) if match else 0
+
+
+def law_key(title: str) -> str:
+    """The LAW_NAMES key a document title belongs to ('' when none): '中华人民共和国数据安全法' and
+    'Data Security Law of the People's Republic of China' both give '数据安全法'."""
+    short = title.removeprefix(PRC_PREFIX).strip()
+    if short in LAW_NAMES:
+        return short
+    english = _EN_PRC_SUFFIX.sub("", title.strip()).lower()
+    return next((key for key, names in LAW_NAMES.items() if english in names), "")
 
 
 def has_cjk(text: str) -> bool:

@@ -17,9 +17,9 @@ import numpy as np
 from .catalogue import FIELDS, Catalogue, fields_of
 from .chunking import version_id, version_of
 from .components import Component, Package
-from .language import fold
+from .language import CJK, CJK_RANGES, fold
 
-_TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+|[a-z]+|\d+(?:[.,]\d+)*%?")
+_TOKEN = re.compile(rf"[{CJK_RANGES}]+|[a-z]+|\d+(?:[.,]\d+)*%?")
 EN_STOP = frozenset(
     [
         "a",
@@ -151,7 +151,7 @@ def tokenize(text: str) -> list[str]:
     tokens: list[str] = []
     for match in _TOKEN.finditer(fold(text)):
         piece = match.group()
-        if "\u3400" <= piece[0] <= "\u9fff":
+        if CJK.match(piece):
             tokens.extend(w for w in _jieba().cut_for_search(piece) if w not in ZH_STOP and w.strip())
         elif piece[0].isalpha():
             if piece not in EN_STOP:

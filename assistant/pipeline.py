@@ -9,7 +9,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from .answer import ExtractiveGenerator, Generator, TokenSink, make_generator, refusal
+from .answer import EvidenceUnit, ExtractiveGenerator, Generator, SentenceSink, make_generator, refusal
+from .answer.base import compose
+from .answer.llm import LLMGenerator
 from .citing import annotate
 from .conversation import contextualise
 from .embedding import Embedder, make_embedder
@@ -42,14 +44,7 @@ class Assistant:
             self.settings.answer, self.embedder, lambda token: self.index.lexical.idf(token), self.index.chunks
         )
         self.generator: Generator = make_generator(self.settings, self.extractive)
-        self.verifier = Verifier(
-            self.embedder,
-            lambda token: self.index.lexical.idf(token),
-            self.settings.verify.threshold,
-            self.settings.verify.embedding_share,
-            self.settings.verify.nli_model,
-            self.settings.verify.min_coverage,
-        )
+        self.verifier = Verifier(self.embedder, lambda token: self.index.lexical.idf(token), self.settings.verify)
 
     @property
     def store(self) -> VectorStore:
@@ -63,13 +58,21 @@ class Assistant:
     def collection_name(self) -> str:
         return self.index.name
 
-    def ingest(self, paths: Iterable[Path], prune: bool = False, progress: Progress | None = None) -> IngestReport:
+    def ingest(
+        self,
+        paths: Iterable[Path],
+        prune: bool = False,
+        progress: Progress | None = None,
+        on_embed: Progress | None = None,
+    ) -> IngestReport:
         """Index new and changed documents; skip unchanged ones; with ``prune``, drop documents that are gone.
 
-        One ingest at a time per process, and one writing process per embedded index; questions go on meanwhile.
+        ``progress(number, files, path)`` is called as each file is read; ``on_embed(done, passages, path)`` as each
+        document is embedded (see ingest.Ingest). One ingest at a time per process, and one writing process per
+        embedded index; questions go on meanwhile.
         """
         with self.index.transaction() as writer:
-            return Ingest(writer, self.embedder, self.settings, list(paths), prune, progress).run()
+            return Ingest(writer, self.embedder, self.settings, list(paths), prune, progress, on_embed).run()
 
     def remove(self, doc_id: str) -> bool:
         """Drop one document (and any copies recorded as its aliases) from the index; False if it is not there."""
@@ -100,44 +103,59 @@ class Assistant:
 
     def ask_stream(
         self, question: str, filters: Filters | None = None, history: Sequence[str] = ()
-    ) -> Iterator[str | Answer]:
-        """Answer as it comes: the draft text so far (str) while an LLM generator streams tokens, then cited
-        Answers; the last item is always the whole Answer. An answer that arrives whole (the extractive
-        generator's) is released sentence by sentence: its first sentence, its first two, ..., then all of it.
+    ) -> Iterator[Answer]:
+        """Answer as it comes, never showing what is unchecked: while an LLM writes, each of its sentences is checked
+        against what it cites as soon as it is complete, and a partial Answer (``final`` False) holding the checked
+        ones so far is yielded; the last item is always the whole, final Answer. An answer that arrives whole (the
+        extractive generator's) is released sentence by sentence: its first sentence, its first two, ..., then all.
         """
         filters = filters or Filters()
         self._check_question(question)
         searched = self.searched_for(question, history)
         retrieval = self._retrieve(searched, filters)
-        tokens: queue.Queue[str | None] = queue.Queue()
+        updates: queue.Queue[Answer | None] = queue.Queue()
         outcome: dict[str, Any] = {}
+        shown: list[tuple[str, list[EvidenceUnit]]] = []
+
+        def checked(sentence: str, units: list[EvidenceUnit]) -> None:
+            titles = "\n".join(dict.fromkeys(str(u.chunk.metadata.get("title", "")) for u in units))
+            if self.verifier.check(sentence, [u.text for u in units], titles).supported:
+                shown.append((sentence, units))
+                partial = self._finish(compose(searched, retrieval, shown), question, searched, filters)
+                partial.final = False
+                updates.put(partial)
 
         def generate() -> None:
             try:
-                outcome["answer"] = self._answer(searched, retrieval, on_token=tokens.put)
+                outcome["answer"] = self._answer(searched, retrieval, on_sentence=checked)
             except BaseException as exc:  # raised again in the caller's thread
                 outcome["error"] = exc
             finally:
-                tokens.put(None)
+                updates.put(None)
 
         worker = threading.Thread(target=generate, name="ask-stream", daemon=True)
         worker.start()
-        draft = ""
-        while (token := tokens.get()) is not None:
-            draft += token
-            yield draft
+        streamed = False
+        while (update := updates.get()) is not None:
+            streamed = True
+            yield update
         worker.join()
         if "error" in outcome:
             raise outcome["error"]
         answer = self._finish(outcome["answer"], question, searched, filters)
-        yield from [answer] if draft else _sentence_by_sentence(answer)
+        yield from [answer] if streamed else _sentence_by_sentence(answer)
 
     def searched_for(self, question: str, history: Sequence[str] = ()) -> str:
-        """What a question is searched with: itself, or with the previous question's subject (a follow-up)."""
+        """What a question is searched with: itself, or with the previous question's subject (a follow-up). With
+        an LLM generator, the model condenses a follow-up into a standalone question (llama-index's condense step);
+        the rule-based rewrite stands when it gives nothing usable."""
         if not history:
             return question.strip()
         self.index.refresh()
-        return contextualise(question.strip(), history, self.index.catalogue.titles)
+        searched = contextualise(question.strip(), history, self.index.catalogue.titles)
+        if searched != question.strip() and isinstance(self.generator, LLMGenerator):
+            return self.generator.condense(question.strip(), list(history)) or searched
+        return searched
 
     @staticmethod
     def _finish(answer: Answer, question: str, searched: str, filters: Filters) -> Answer:
@@ -146,19 +164,30 @@ class Assistant:
         answer.filters = filters.as_dict()
         return answer
 
-    def _answer(self, question: str, retrieval: Retrieval, on_token: TokenSink | None = None) -> Answer:
-        """Generate, then check every sentence against its citations before the answer is final."""
-        answer = check_answer(
-            self.generator.generate(question, retrieval, on_token), self.verifier, self.settings.verify.show_unsupported
-        )
-        if answer.refused or answer.sentences:
+    def _answer(self, question: str, retrieval: Retrieval, on_sentence: SentenceSink | None = None) -> Answer:
+        """Generate, then check every sentence against its citations before the answer is final. An LLM's checked
+        answer gives way to the quoted one when nothing of it survives, or when the evidence it kept is weaker (by
+        ``answer.llm_loses_by``) than what the quoted answer rests on; ``Answer.decision`` says which and why."""
+        show = self.settings.verify.show_unsupported
+        answer = check_answer(self.generator.generate(question, retrieval, on_sentence), self.verifier, show)
+        if self.generator is self.extractive or (answer.refused and not answer.dropped):
             return self._annotate(answer)
-        # Nothing the generator wrote survived the check.
-        if self.settings.verify.fallback == "extractive" and self.generator is not self.extractive:
-            fallback = check_answer(self.extractive.generate(question, retrieval), self.verifier)
-            fallback.dropped = answer.dropped + fallback.dropped
-            return self._annotate(fallback)
-        return replace(refusal(question, retrieval), dropped=answer.dropped)
+        if not answer.sentences and self.settings.verify.fallback == "refuse":
+            return replace(refusal(question, retrieval), dropped=answer.dropped)
+        quoted = check_answer(self.extractive.generate(question, retrieval), self.verifier)
+        kept = max((s.score for s in answer.sentences if s.score is not None), default=float("-inf"))
+        best = max((s.score for s in quoted.sentences if s.score is not None), default=float("-inf"))
+        if not answer.sentences:
+            quoted.decision = "No sentence the model wrote survived the check: the evidence is quoted instead."
+        elif not quoted.refused and kept < best - self.settings.answer.llm_loses_by:
+            quoted.decision = (
+                f"The model's checked sentences rest on weaker evidence (score {kept:.2f}) than the quoted answer "
+                f"({best:.2f}): the quoted answer is shown."
+            )
+        else:
+            return self._annotate(answer)
+        quoted.dropped = answer.dropped + answer.sentences + quoted.dropped
+        return self._annotate(quoted)
 
     def _annotate(self, answer: Answer) -> Answer:
         catalogue = self.index.catalogue  # swapped whole by a BM25 rebuild: one for the whole answer

@@ -9,7 +9,7 @@ REFUSAL_SENTINEL = "INSUFFICIENT_EVIDENCE"
 
 SYSTEM = f"""You answer questions about policy documents using only the numbered sources you are given.
 Rules:
-- Write at most four short sentences, in the language of the question.
+- Write at most {{sentences}} short sentences, in the language of the question.
 - End every sentence with the number of the source that supports it, like [1] or [2][3], right after the claim.
 - Copy every figure, amount, percentage, date and article number exactly as the source writes it.
 - Never add facts, figures or names that the cited source does not state.
@@ -29,9 +29,14 @@ def format_source(number: int, chunk: RetrievedChunk) -> str:
     return f"[{number}] {where}{dated}\n{chunk.text}"
 
 
-def answer_messages(question: str, sources: list[RetrievedChunk]) -> list[dict[str, str]]:
+def answer_messages(
+    question: str, sources: list[RetrievedChunk], fold_system: bool = False, sentences: int = 4
+) -> list[dict[str, str]]:
+    """The chat messages for one answer. With ``fold_system`` the rules open the user turn instead of a system
+    message: templates without a system role (Gemma's among them) drop it, and the model never sees the rules."""
     listing = "\n\n".join(format_source(i, chunk) for i, chunk in enumerate(sources, 1))
-    return [
-        {"role": "system", "content": SYSTEM},
-        {"role": "user", "content": USER.format(sources=listing, question=question)},
-    ]
+    rules = SYSTEM.format(sentences=sentences)
+    user = USER.format(sources=listing, question=question)
+    if fold_system:
+        return [{"role": "user", "content": f"{rules}\n\n{user}"}]
+    return [{"role": "system", "content": rules}, {"role": "user", "content": user}]

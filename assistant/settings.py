@@ -160,6 +160,18 @@ class AnswerSettings(_Section):
         le=1,
         description="...and when it covers at least this IDF-weighted share of the question that the first does not.",
     )
+    llm_relevance_margin: float = Field(
+        3.0,
+        ge=0,
+        description="An LLM sentence is shown only when the evidence it cites scores within this (window-model "
+        "logit) of the best evidence for the question: a true sentence about something else is dropped.",
+    )
+    llm_loses_by: float = Field(
+        1.0,
+        ge=0,
+        description="The quoted answer replaces a checked LLM answer whose best evidence scores this much (logit) "
+        "below the quoted answer's: the LLM kept only weaker sentences.",
+    )
     max_tier_units: int = Field(
         8, ge=1, description="Most units quoted when a question asks for a maximum or minimum and every tier is shown."
     )
@@ -199,8 +211,29 @@ class LLMSettings(_Section):
     api_key_env: str = Field("", description="Name of the env var holding the API key (empty: none sent).")
     timeout_s: float = Field(60, gt=0, description="Seconds to wait for the endpoint.")
     temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature.")
-    max_tokens: int = Field(512, ge=16, description="Longest answer in tokens.")
+    max_tokens: int = Field(
+        192,
+        ge=16,
+        description="Longest answer in tokens: four short cited sentences fit in ~160; a small model that never stops "
+        "by itself otherwise writes until this runs out (512 cost a 270M model 12 s a question).",
+    )
+    max_sentences: int = Field(
+        4, ge=1, le=10, description="Sentences asked for; reading the model's stream stops after this many."
+    )
+    stop: list[str] = Field(
+        default_factory=lambda: ["\nQuestion:", "\nSources:", "<end_of_turn>", "<|im_end|>", "<|eot_id|>", "</s>"],
+        description="Stop sequences sent with each request: the prompt's own headings (a model starting to invent the "
+        "next question) and common end-of-turn markers a server may pass through as text.",
+    )
+    system_role: Literal["auto", "system", "user"] = Field(
+        "auto",
+        description="Where the rules go: 'system' (a system message), 'user' (folded into the first user turn, for "
+        "chat templates without a system role, which drop it), or 'auto' (folded for model families known to lack "
+        "one: Gemma).",
+    )
     sources: int = Field(5, ge=1, le=20, description="Retrieved chunks given to the model as numbered sources.")
+    context_window: int = Field(8192, ge=512, description="The model's context window in tokens (for the client).")
+    retries: int = Field(2, ge=0, description="Retries of a failed request (connection errors, 429, 5xx).")
     gguf_path: str = Field("", description="Local GGUF model file for the llamacpp generator.")
 
 
@@ -217,6 +250,12 @@ class VerifySettings(_Section):
         le=1,
         description="Least IDF-weighted share of a sentence's terms its cited text must contain (0.65: on "
         "evals/verifier_labelled.jsonl, false acceptance 0.038 against 0.057 at 0.6, false rejection 0.037).",
+    )
+    name_penalty: float = Field(
+        0.25,
+        ge=0,
+        description="Support lost for each name in a sentence that its cited text lacks: it may still be the text's "
+        "referent ('the company'), so it costs support rather than rejecting outright (calibrated: docs/verifier.md).",
     )
     nli_model: str = Field("", description="Optional NLI cross-encoder (name or path) that must also find entailment.")
     show_unsupported: bool = Field(False, description="Show unsupported sentences flagged instead of dropping them.")

@@ -93,6 +93,10 @@ class AnswerSentence:
     text: str
     citations: tuple[int, ...]
     supported: bool = True
+    score: float | None = None
+    """How well the evidence it cites answers the question (the answer step's window score), when judged."""
+    reason: str = ""
+    """Why it was dropped, for a dropped sentence: unsupported by its citation, off the question, repeated."""
 
 
 @dataclass
@@ -112,6 +116,10 @@ class Answer:
     """Something the reader should know about the quotes (e.g. that they are in another language)."""
     searched_for: str = ""
     """What was searched for, when it is not the question itself (a follow-up read with the question before it)."""
+    decision: str = ""
+    """Why this answer was shown rather than another generator's (an LLM's answer losing to the quoted one)."""
+    final: bool = True
+    """False for the partial answers a stream shows while a generator is still writing (each sentence checked)."""
 
     @property
     def text(self) -> str:
@@ -130,6 +138,7 @@ class Answer:
             "confidence": self.confidence,
             "note": self.note,
             "searched_for": self.searched_for,
+            "decision": self.decision,
             "filters": self.filters,
             "sentences": [asdict(s) for s in self.sentences],
             "dropped": [asdict(s) for s in self.dropped],

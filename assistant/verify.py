@@ -10,8 +10,9 @@ from functools import cached_property
 from typing import Any
 
 from .embedding import Embedder
+from .language import CITATION_MARKER, CJK_RANGES, LAW_NAMES, PRC_PREFIX, ZH_NUMERAL, chinese_to_int, fold, law_key
 from .lexical import tokenize
-from .structure import CN_NUMERAL, chinese_to_int
+from .settings import VerifySettings
 from .types import Answer, AnswerSentence
 
 _SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "万": 1e4, "亿": 1e8}
@@ -38,17 +39,15 @@ _MONTHS = [
 _ARABIC = re.compile(r"(\d+(?:[.,]\d+)*)\s*(%|percent|thousand|million|billion|trillion|万|亿)?", re.I)
 # Chinese numerals count as figures only with a unit or a marker, so 之一/一般/统一 are not read as "1".
 _CHINESE = re.compile(
-    rf"(?<!\d)(第)?((?=[零〇一二两三四五六七八九十])[{CN_NUMERAL}亿]+)"
+    rf"(?<!\d)(第)?((?=[零〇一二两三四五六七八九十])[{ZH_NUMERAL}亿]+)"
     r"(条|款|项|章|节|元|万元|亿元|年|个月|月|日|天|个|家|倍|周岁|工作日|小时|人|%)"
 )
-_CHINESE_PERCENT = re.compile(rf"百分之([{CN_NUMERAL}]+)")
+_CHINESE_PERCENT = re.compile(rf"百分之([{ZH_NUMERAL}]+)")
 _NUMBER_WORD = re.compile(r"\b(" + "|".join(_WORDS) + r")\b", re.I)
 _MONTH = re.compile(r"\b(" + "|".join(_MONTHS) + r")\b", re.I)
 # Capitalised words inside a sentence, acronyms, and a sentence's first word when possessive ("Xuhui's ...").
 _NAME = re.compile(r"\b[A-Z][A-Za-z]*[A-Z][A-Za-z]*\b|(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+\b|^[A-Z][a-z]+(?=['’]s\b)")
-_ZH_BODY = re.compile(r"国务院|[\u4e00-\u9fff]{2,6}(?:部门|机关|委员会|政府|法院|检察院)")
-NAME_PENALTY = 0.25
-_MARKER = re.compile(r"\s*\[(\d+)\]")
+_ZH_BODY = re.compile(rf"国务院|[{CJK_RANGES}]{{2,6}}(?:部门|机关|委员会|政府|法院|检察院)")
 
 
 def figures(text: str) -> set[str]:
@@ -111,29 +110,28 @@ class Verdict:
 class Verifier:
     """Calibrated on evals/verifier_labelled.jsonl: see docs/verifier.md."""
 
-    def __init__(
-        self,
-        embedder: Embedder,
-        idf: Callable[[str], float],
-        threshold: float = 0.68,
-        embedding_share: float = 0.7,
-        nli_model: str = "",
-        min_coverage: float = 0.65,
-    ) -> None:
+    def __init__(self, embedder: Embedder, idf: Callable[[str], float], settings: VerifySettings | None = None) -> None:
+        settings = settings or VerifySettings()
         self.embedder = embedder
         self.idf = idf
-        self.threshold = threshold
-        self.embedding_share = embedding_share
-        self.nli_model = nli_model
-        self.min_coverage = min_coverage
+        self.threshold = settings.threshold
+        self.embedding_share = settings.embedding_share
+        self.nli_model = settings.nli_model
+        self.min_coverage = settings.min_coverage
+        self.name_penalty = settings.name_penalty
 
     def check(self, sentence: str, spans: list[str], context: str = "") -> Verdict:
-        """Is ``sentence`` supported by the cited ``spans``? ``context`` (document titles) may be named freely."""
-        sentence = _MARKER.sub("", sentence).strip()
+        """Is ``sentence`` supported by the cited ``spans``? ``context`` (the cited documents' titles) may supply the
+        names a sentence uses ("Shanghai" for a span saying "the city"), but its words and figures count as support
+        only for a sentence that names one of those documents: a title says what a document is, not what it says."""
+        sentence = CITATION_MARKER.sub("", sentence).strip()
         if not spans:
             return Verdict(False, 0.0, ("no citation",))
         if any(" ".join(sentence.split()) == " ".join(span.split()) for span in spans):
             return Verdict(True, 1.0, ())  # the sentence is its cited text, verbatim
+        names_context = context
+        if not names_a_title(sentence, context):
+            context = ""
         evidence = " ".join(spans)
         reasons = []
         allowed = figures(evidence) | figures(context)
@@ -143,11 +141,11 @@ class Verifier:
         # A name the span lacks may still be its referent ("the company"), so it costs support rather than
         # rejecting outright; a swapped or invented entity usually costs enough to fall below the threshold.
         named = set(_NAME.findall(sentence)) | set(_ZH_BODY.findall(sentence))
-        absent = sorted(n for n in named if n.lower() not in (evidence + " " + context).lower())
+        absent = sorted(n for n in named if n.lower() not in (evidence + " " + names_context).lower())
         coverage = self.coverage(sentence, evidence, context)
         if coverage < self.min_coverage:
             reasons.append(f"only {coverage:.0%} of its terms are in the cited text")
-        score = self.support(sentence, spans, context) - NAME_PENALTY * len(absent)
+        score = self.support(sentence, spans, context) - self.name_penalty * len(absent)
         if score < self.threshold:
             reasons.append(f"support {score:.2f} below {self.threshold:.2f}")
             if absent:
@@ -191,6 +189,18 @@ class Verifier:
         return bool(labels[int(scores.argmax())].startswith("entail"))
 
 
+def names_a_title(sentence: str, titles: str) -> bool:
+    """Does the sentence name a cited document: a title, or the law a title belongs to (by any of its names)?"""
+    folded = fold(sentence)
+    for title in filter(None, (t.strip() for t in titles.split("\n"))):
+        names = {fold(title), fold(title.removeprefix(PRC_PREFIX))}
+        if key := law_key(title):
+            names |= {key, *LAW_NAMES[key]}
+        if any(name and name in folded for name in names):
+            return True
+    return False
+
+
 def check_answer(answer: Answer, verifier: Verifier, show_unsupported: bool = False) -> Answer:
     """Drop (or flag) every sentence its citations do not support; renumber the survivors' markers by first use."""
     if answer.refused:
@@ -200,14 +210,14 @@ def check_answer(answer: Answer, verifier: Verifier, show_unsupported: bool = Fa
     dropped: list[AnswerSentence] = []
     for sentence in answer.sentences:
         cited = [by_number[n] for n in sentence.citations if n in by_number]
-        context = " ".join(dict.fromkeys(c.title for c in cited))
+        context = "\n".join(dict.fromkeys(c.title for c in cited))
         verdict = verifier.check(sentence.text, [c.quote for c in cited], context)
         if verdict.supported:
             kept.append(sentence)
         elif show_unsupported:
-            kept.append(replace(sentence, supported=False))
+            kept.append(replace(sentence, supported=False, reason="; ".join(verdict.reasons)))
         else:
-            dropped.append(replace(sentence, supported=False))
+            dropped.append(replace(sentence, supported=False, reason="; ".join(verdict.reasons)))
     renumbered: dict[int, int] = {}
     for sentence in kept:
         for number in sentence.citations:

@@ -46,19 +46,38 @@ class _Handler(BaseHTTPRequestHandler):
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         self.requests.append(body)
         prompt = body["messages"][-1]["content"]
+        if "<Follow Up Message>" in prompt:  # llama-index's condense-question prompt: a recorded rewrite
+            follow_up = prompt.split("<Follow Up Message>", 1)[1].split("<Standalone question>", 1)[0].strip()
+            rewrite = self.recordings.get("condense", {}).get(follow_up)
+            if rewrite:
+                self._stream(body, rewrite)
+            else:
+                self._missing()
+            return
         question = prompt.rsplit("Question: ", 1)[-1].strip()
         entry = self.recordings.get(body["model"], {}).get(question)
         if entry is None:
-            self.send_response(404)
-            self.end_headers()
-            self.wfile.write(b'{"error": "no recording for this question"}')
+            self._missing()
             return
-        text = render(entry, prompt)
+        self._stream(body, render(entry, prompt))
+
+    def _missing(self) -> None:
+        self.send_response(404)
+        self.end_headers()
+        self.wfile.write(b'{"error": "no recording for this question"}')
+
+    def _stream(self, body: dict[str, Any], text: str) -> None:
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.end_headers()
         for token in re.findall(r"\S+\s*", text):
-            chunk = {"choices": [{"delta": {"content": token}}]}
+            chunk = {
+                "id": "replay",
+                "object": "chat.completion.chunk",
+                "created": 0,
+                "model": body["model"],
+                "choices": [{"index": 0, "delta": {"role": "assistant", "content": token}, "finish_reason": None}],
+            }
             self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
         self.wfile.write(b"data: [DONE]\n\n")
 

@@ -16,34 +16,24 @@ from typing import Any
 
 import pytest
 
-from assistant.app import (
-    EXAMPLES,
-    NO_ANSWER,
-    PREVIOUS_FOLDER,
-    SOURCES_PLACEHOLDER,
-    FeedbackLog,
-    Turn,
-    character_span,
-    cited_passage,
-    describe_filters,
-    document_rows,
-    escape_markdown,
-    feedback_record,
-    feedback_verdict,
-    human_size,
-    input_error,
-    parse_auth,
-    render_answer,
-    render_document_view,
-    render_sources,
-    render_status,
-    safe_upload_name,
-    save_uploads,
-    upload_report,
-)
+from assistant.answer import EvidenceUnit
 from assistant.documents import SUPPORTED_SUFFIXES
 from assistant.store import StoredDocument
 from assistant.types import Answer, AnswerSentence, Citation, RetrievedChunk
+from assistant.ui.api import input_error
+from assistant.ui.app import EXAMPLES, parse_auth
+from assistant.ui.feedback import FeedbackLog, feedback_record, feedback_verdict
+from assistant.ui.markup import describe_filters, escape_markdown, human_size
+from assistant.ui.rendering import NO_ANSWER, document_rows, render_answer, render_status
+from assistant.ui.sources import (
+    SOURCES_PLACEHOLDER,
+    Turn,
+    character_span,
+    cited_passage,
+    render_document_view,
+    render_sources,
+)
+from assistant.ui.uploads import PREVIOUS_FOLDER, safe_upload_name, save_uploads, upload_report
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 ARTICLE = CORPUS / "shanghai-ai-policy-clustering.txt"
@@ -172,6 +162,20 @@ def test_cited_span_falls_back_when_offsets_do_not_fit() -> None:
     assert cited_passage(moved, None) == ("", SUBSIDY, "")  # no chunk: the quote alone
 
 
+def test_a_cited_chunk_not_retrieved_is_shown_in_its_paragraph() -> None:
+    from assistant.ui.sources import passage_around
+
+    text = "Title\n\nFirst paragraph.\n\n   Permits take 12 days. Fees are 30 yuan.\n\nLast paragraph."
+    quote = "Fees are 30 yuan."
+    start = text.index(quote)
+    cited = citation(1, quote, start=start, end=start + len(quote))
+    passage = passage_around(cited, text)
+    assert passage is not None and passage.text == "Permits take 12 days. Fees are 30 yuan."
+    assert cited_passage(cited, passage) == ("Permits take 12 days. ", quote, "")
+    assert passage_around(cited, None) is None  # the document is gone
+    assert passage_around(cited, text.replace("30", "40")) is None  # its offsets no longer hold the quote
+
+
 def test_sources_list_every_answer_newest_open() -> None:
     first, second = refusal(), refusal(question="Second?")
     html = render_sources([Turn(1, 1, first, {}), Turn(2, 3, second, {})])
@@ -249,7 +253,10 @@ def test_refusal_is_marked_and_says_what_the_documents_cover() -> None:
     assert "Shanghai AI policy" in text
     assert "<script" not in text
     assert "#source-" not in text
-    assert "empty" in render_answer(refusal(), [])
+    empty = render_answer(refusal(), [])
+    assert "Nothing is indexed yet: upload documents in the Documents tab, then ask." in empty
+    assert NO_ANSWER not in empty and "ingest" not in empty
+    assert "whoever runs this assistant can add documents" in render_answer(refusal(), [], can_upload=False)
     filtered = render_answer(refusal(filters={"types": ("regulation",)}), docs)
     assert "Filters were on (type: regulation): try widening them." in filtered
     sources = render_sources(refusal())
@@ -292,23 +299,86 @@ def test_bare_urls_in_document_text_do_not_become_links(text: str) -> None:
     assert render_answer(answer).count("](") == 1  # the citation marker, the app's own link
 
 
-def test_status_line_and_auth() -> None:
-    line = render_status(
-        {"embedding_model": "all-MiniLM-L6-v2", "index": "embedded index/chroma", "documents": 3, "chunks": 42}
-    )
-    assert "all-MiniLM-L6-v2" in line
-    assert "embedded index/chroma" in line
-    assert "3 documents" in line
-    assert "42 chunks" in line
+def test_status_line_reads_for_people_and_details_name_no_path() -> None:
+    from assistant.settings import Settings
+    from assistant.ui.rendering import render_details
+
+    docs = [stored("a.txt", date="2021-06-10"), stored("b.txt", date="2025-07-01"), stored("c.txt", date="")]
+    status = {"embedding_model": "m", "index": "embedded /srv/policy/index/chroma", "documents": 3, "chunks": 1024}
+    assert render_status(status, docs) == "3 documents · 1,024 passages · dated 2021-06-10 to 2025-07-01"
+    one = {"documents": 1, "chunks": 1, "incomplete_documents": ["a.txt"]}
+    assert render_status(one, docs[:1]) == "1 document · 1 passage · dated 2021-06-10 · 1 document only partly " \
+        "indexed: add it again"
+    empty = {"documents": 0, "chunks": 0}
+    assert render_status(empty) == "**Nothing is indexed yet: upload documents in the Documents tab, then ask.**"
+    assert "whoever runs this assistant" in render_status(empty, can_upload=False)
+    settings = Settings(embedding={"model": "/srv/models/minilm-zh"}, answer={"generator": "openai"})
+    details = re.sub(r"\\(.)", r"\1", render_details(status, settings))  # as the Markdown reads
+    assert "minilm-zh" in details and "on this server (embedded)" in details and "language model" in details
+    assert "/srv" not in details
+    assert "a Chroma server" in render_details({"index": "server http://10.0.0.5:8000"}, settings)
     assert human_size(1536) == "1.5 KB"
     assert human_size(20 * 2**20) == "20 MB"
     assert human_size(5_000_000) == "4.8 MB"
-    assert "1 document ·" in render_status({"embedding_model": "m", "index": "i", "documents": 1, "chunks": 1})
-    assert "empty" in render_status({"embedding_model": "m", "index": "i", "documents": 0, "chunks": 0})
+
+
+def test_auth_setting() -> None:
     assert parse_auth("") is None
     assert parse_auth("alice:s3:cret") == ("alice", "s3:cret")
     with pytest.raises(ValueError, match="user:password"):
         parse_auth("alice")
+
+
+@pytest.mark.parametrize(
+    ("form", "message"),
+    [
+        ({"since": "2025-13-45"}, "The 'from' date must look like 2025-01-31; '2025-13-45' is not a date."),
+        ({"until": "soon"}, "The 'until' date must look like 2025-01-31; 'soon' is not a date."),
+        ({"since": "2025-02-01", "until": "2025-01-01"}, "The 'from' date (2025-02-01) is after the 'until' date"),
+        ({"types": ["memo"]}, "'memo' is not a type of document here; choose regulation, news or other."),
+        ({"langs": ["fr"]}, "'fr' is not a language of the documents; choose Chinese (zh) or English (en)."),
+        ({"doc_ids": ["gone.txt"]}, "No indexed document is called 'gone.txt'; choose one from the list"),
+    ],
+)
+def test_filters_are_checked_in_the_readers_words(form: dict[str, Any], message: str) -> None:
+    from assistant.ui.asking import AskError, read_filters
+
+    values = {"doc_ids": [], "types": [], "langs": [], "since": "", "until": ""} | form
+    with pytest.raises(AskError) as error:
+        read_filters(**values, indexed={"a.txt"})
+    assert str(error.value).startswith(message)
+    assert not re.search(r"--\w|limits\.|retrieval\.|index/", str(error.value))
+
+
+def test_filters_take_any_iso_date_and_the_indexed_documents() -> None:
+    from assistant.ui.asking import check_question, read_filters
+
+    filters = read_filters(["a.txt"], ["news"], ["en"], " 20250131 ", "", indexed={"a.txt"})
+    assert (filters.doc_ids, filters.types, filters.langs) == (("a.txt",), ("news",), ("en",))
+    assert filters.since == "2025-01-31"
+    check_question("x" * 2000, 2000)
+    with pytest.raises(ValueError, match=r"^Questions can be up to 2,000 characters; this one has 2,001\."):
+        check_question("x" * 2001, 2000)
+
+
+def test_ui_py_runs_the_ui_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One entry point: python ui.py is `policy-assistant ui`, with its options and its one-line errors."""
+    import subprocess
+    import sys
+
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+
+    monkeypatch.setenv("POLICY_ASSISTANT_UI__PORT", "seventy")
+    root = Path(__file__).resolve().parents[1]
+    script = subprocess.run([sys.executable, "ui.py"], cwd=root, capture_output=True, text=True, timeout=60)
+    command = CliRunner().invoke(app, ["ui"])
+    assert script.returncode == command.exit_code == 2
+    assert script.stderr.strip() == command.output.strip()
+    assert script.stderr.startswith("error: bad setting 'ui.port'")
+    usage = subprocess.run([sys.executable, "ui.py", "--help"], cwd=root, capture_output=True, text=True, timeout=60)
+    assert "--host" in usage.stdout and "--index-dir" in usage.stdout
 
 
 # --- uploads --------------------------------------------------------------------------------------------------
@@ -394,15 +464,15 @@ def test_input_error_names_what_the_endpoint_takes() -> None:
 
 
 def test_upload_report_names_failures_by_original_name(tmp_path: Path) -> None:
-    from assistant.app import UploadPlan
     from assistant.pipeline import IngestReport
+    from assistant.ui.uploads import UploadPlan
 
     saved = tmp_path / "uploads" / "b.txt"
     plan = UploadPlan({"a.txt": tmp_path / "uploads" / "a.txt", "b (1).txt": saved}, ["c.exe: unsupported"])
     report = IngestReport(added=["a.txt"], failed=[f"{saved}: no text found; the file is empty"])
     text = upload_report(plan, report, 1.25)
     assert text.startswith("**Upload finished in 1.2 s:** 1 indexed, 2 not indexed.")
-    assert "**a.txt**: indexed as `a.txt`" in text
+    assert "**a.txt**: indexed as a.txt" in text
     assert "b (1).txt: no text found" in text
     assert str(saved) not in text
     assert "c.exe: unsupported" in text
@@ -449,10 +519,10 @@ def test_feedback_is_appended_as_json_lines(answer: Answer, tmp_path: Path) -> N
 def fake_assistant(tmp_path: Path, answers: list[Answer]) -> Any:
     from assistant.settings import Settings
 
-    asked: list[tuple[str, object]] = []
+    asked: list[tuple[str, object, list[str]]] = []
 
-    def ask_stream(question: str, filters: Any) -> Any:
-        asked.append((question, filters))
+    def ask_stream(question: str, filters: Any, history: Any = ()) -> Any:
+        asked.append((question, filters, list(history)))
         for answer in answers:
             answer.filters = filters.as_dict()
             yield answer
@@ -463,7 +533,7 @@ def fake_assistant(tmp_path: Path, answers: list[Answer]) -> Any:
         asked=asked,
         documents=dict,
         status=lambda: {"embedding_model": "m", "index": "i", "documents": 0, "chunks": 0},
-        store=SimpleNamespace(get=lambda ids: []),
+        document_text=lambda doc_id: None,
     )
 
 
@@ -474,7 +544,7 @@ def handler(demo: Any, name: str) -> Any:
 def test_example_click_streams_the_answer(tmp_path: Path, answer: Answer) -> None:
     from gradio import SelectData
 
-    from assistant.app import build_app
+    from assistant.ui.app import build_app
 
     partial = Answer(answer.question, answer.sentences[:1], answer.citations[:1], answer.retrieved, refused=False)
     fake = fake_assistant(tmp_path, [partial, answer])
@@ -496,28 +566,52 @@ def test_example_click_streams_the_answer(tmp_path: Path, answer: Answer) -> Non
 
 
 def test_bad_filter_is_reported_in_the_chat(tmp_path: Path) -> None:
-    from assistant.app import build_app
+    from assistant.ui.app import build_app
 
-    demo = build_app(fake_assistant(tmp_path, []))
+    fake = fake_assistant(tmp_path, [])
+    demo = build_app(fake)
     steps = list(handler(demo, "respond")("Anything?", [], [], [], [], [], "2024-13-45", ""))
     assert "Cannot ask this" in steps[-1][1][-1]["content"]
-    assert "is not a date" in steps[-1][1][-1]["content"]
+    assert "The &#x27;from&#x27; date must look like 2025-01-31" in steps[-1][1][-1]["content"]
+    steps = list(handler(demo, "respond")("x" * 2001, [], [], [], [], [], "", ""))
+    assert "Questions can be up to 2,000 characters; this one has 2,001." in steps[-1][1][-1]["content"]
+    assert fake.asked == []  # neither was searched
 
 
-def test_feedback_handler_writes_the_answer(tmp_path: Path, answer: Answer) -> None:
+def test_feedback_handler_writes_one_record_per_verdict(tmp_path: Path, answer: Answer) -> None:
     from gradio import LikeData
 
-    from assistant.app import build_app
+    from assistant.ui.app import build_app
 
     fake = fake_assistant(tmp_path, [answer])
     demo = build_app(fake)
+    on_feedback = handler(demo, "on_feedback")
     *_, (_, history, _, turns) = list(handler(demo, "respond")("Question?", [], [], [], [], [], "", ""))
-    note = handler(demo, "on_feedback")(turns, LikeData(None, {"index": 1, "value": history[1], "liked": False}))
+
+    def click(liked: object) -> str:
+        return str(on_feedback(turns, LikeData(None, {"index": 1, "value": history[1], "liked": liked})))
+
+    def verdicts() -> list[str]:
+        lines = (tmp_path / "index" / "feedback.jsonl").read_text(encoding="utf-8").splitlines()
+        return [json.loads(line)["verdict"] for line in lines]
+
+    note = click(False)
     assert "not helpful" in note
+    assert "feedback.jsonl" not in note and str(tmp_path) not in note  # no server path reaches the page
     record = json.loads((tmp_path / "index" / "feedback.jsonl").read_text(encoding="utf-8"))
     assert record["verdict"] == "down"
     assert record["question"] == answer.question
-    user = handler(demo, "on_feedback")(turns, LikeData(None, {"index": 0, "value": history[0], "liked": True}))
+    # Gradio sends "Wrong citation" twice for one click, and its unselecting twice too: one line each.
+    for liked in ("Wrong citation", "Wrong citation", "", ""):
+        click(liked)
+    assert verdicts() == ["down", "wrong_citation", "withdrawn"]
+    assert "recorded *helpful (thumbs up)*" in click(True)
+    assert verdicts() == ["down", "wrong_citation", "withdrawn", "up"]
+    # Turn numbers start again after Clear chat: a new answer 1 is another answer.
+    *_, (_, history, _, again) = list(handler(demo, "respond")("Question?", [], [], [], [], [], "", ""))
+    on_feedback(again, LikeData(None, {"index": 1, "value": history[1], "liked": True}))
+    assert verdicts()[-1] == "up" and len(verdicts()) == 5
+    user = on_feedback(turns, LikeData(None, {"index": 0, "value": history[0], "liked": True}))
     assert "answers only" in user
 
 
@@ -539,7 +633,7 @@ def reply_text(history: list[dict[str, Any]]) -> str:
 def test_served_app_answers_with_citation_and_filters(make_assistant) -> None:  # type: ignore[no-untyped-def]
     from gradio_client import Client
 
-    from assistant.app import launch
+    from assistant.ui.app import launch
 
     assistant = make_assistant()
     report = assistant.ingest([ARTICLE])
@@ -622,7 +716,7 @@ def test_whole_document_is_rebuilt_from_the_stored_chunks(make_assistant, tmp_pa
 
 
 @pytest.mark.slow
-def test_ask_stream_sends_tokens_then_the_cited_answer(make_assistant) -> None:  # type: ignore[no-untyped-def]
+def test_ask_stream_shows_only_checked_sentences_then_the_answer(make_assistant) -> None:  # type: ignore[no-untyped-def]
     assistant = make_assistant()
     assistant.ingest([ARTICLE])
     # The extractive answer arrives whole: released sentence by sentence, the last item the whole answer.
@@ -635,15 +729,26 @@ def test_ask_stream_sends_tokens_then_the_cited_answer(make_assistant) -> None: 
     extractive = assistant.generator
 
     class Streaming:
-        def generate(self, question: str, retrieval: Any, on_token: Any = None) -> Answer:
-            for token in ("The city ", "plans ", "vouchers."):
-                on_token(token)
-            return extractive.generate(question, retrieval)
+        """Hands over a sentence the sources support, then one they do not: only the first may ever be shown."""
+
+        def generate(self, question: str, retrieval: Any, on_sentence: Any = None) -> Answer:
+            answer = extractive.generate(question, retrieval)
+            quote = answer.citations[0]
+            unit = EvidenceUnit(
+                next(c for c in retrieval.chunks if c.chunk_id == quote.chunk_id), quote.start, quote.end, quote.quote
+            )
+            on_sentence(quote.quote, [unit])
+            on_sentence("The city plans 5 billion yuan of vouchers for drones.", [unit])
+            return answer
 
     assistant.generator = Streaming()
     items = list(assistant.ask_stream(EXAMPLES[0]))
-    assert items[:3] == ["The city ", "The city plans ", "The city plans vouchers."]
-    assert isinstance(items[-1], Answer) and len(items) == 4
+    partial = [item for item in items if not item.final]
+    assert len(partial) == 1 and [s.text for s in partial[0].sentences] == [
+        " ".join(quote.split()) for quote in [items[-1].citations[0].quote]
+    ]
+    assert all("5 billion" not in item.text for item in items)
+    assert items[-1].final and len(items) == 2
 
 
 @pytest.mark.slow
@@ -651,7 +756,7 @@ def test_binds_loopback_by_default_and_asks_for_a_login(make_assistant) -> None:
     import os
     import urllib.error
 
-    from assistant.app import launch
+    from assistant.ui.app import launch
 
     port = free_port()
     assistant = make_assistant(ui={"port": port, "auth": "analyst:change-me"})
@@ -673,7 +778,7 @@ PERMITS = "# Permits\n\nThe harbour office issues drone permits within 12 workin
 
 @pytest.mark.slow
 def test_failed_reupload_keeps_the_file_and_removal_takes_its_copies(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from assistant.app import build_app
+    from assistant.ui.app import build_app
 
     assistant = make_assistant()
     add_files = handler(build_app(assistant), "add_files")
@@ -696,16 +801,21 @@ def test_failed_reupload_keeps_the_file_and_removal_takes_its_copies(make_assist
 
     # A re-upload that works replaces the file, keeping nothing aside.
     upload.write_text(PERMITS.replace("12 working days", "10 working days"), encoding="utf-8")
-    assert "updated `n.txt`" in add_files([str(upload)])[0]
+    assert "updated n.txt" in add_files([str(upload)])[0]
     assert "10 working days" in (uploads / "n.txt").read_text(encoding="utf-8")
     assert not any((uploads / PREVIOUS_FOLDER).iterdir())
 
     # Removing the document removes its uploaded file and those of its copies (recorded as its aliases).
     copy = incoming / "copy of n.txt"
     copy.write_bytes(upload.read_bytes())
-    assert "same text as `n.txt`" in add_files([str(copy)])[0]
+    assert "same text as n.txt" in add_files([str(copy)])[0]
     assert (uploads / "copy of n.txt").is_file()
-    assert "Removed" in remove("n.txt")[0]
+    visible, question, _ = handler(build_app(assistant), "confirm_removal")("n.txt")
+    assert visible.visible is True
+    assert question == "**Remove “Permits” (n.txt)?** It will no longer be searched or cited. Its uploaded file is " \
+        "deleted too."
+    assert "n.txt" in assistant.documents()  # asking removes nothing
+    assert remove("n.txt")[0] == "Removed “Permits” (n.txt)."
     assert not (uploads / "n.txt").exists() and not (uploads / "copy of n.txt").exists()
     assert assistant.documents() == {}
 
@@ -725,7 +835,7 @@ def _call(url: str, endpoint: str, body: str) -> str:
 def test_served_api_checks_its_values_and_the_index(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from gradio_client import Client, handle_file
 
-    from assistant.app import launch
+    from assistant.ui.app import launch
 
     assistant = make_assistant()
     assistant.ingest([CORPUS / "shanghai-ai-policy-clustering.txt"])
@@ -768,8 +878,9 @@ def test_served_api_checks_its_values_and_the_index(make_assistant, tmp_path: Pa
         _, history, _ = client.predict(question, [], ["drone-permits.txt"], [], [], "", "", api_name="/ask")
         assert "12 working days" in reply_text(history)
         _, history, _ = client.predict(question, [], ["no-such.txt"], [], [], "", "", api_name="/ask")
-        assert "unknown document" in reply_text(history)
+        assert "No indexed document is called &#x27;no-such.txt&#x27;" in reply_text(history)
         assert "Removed" in client.predict("drone-permits.txt", api_name="/remove")[0]
-        assert "is not indexed" in client.predict("drone-permits.txt", api_name="/remove")[0]
+        gone = client.predict("drone-permits.txt", api_name="/remove")[0]
+        assert gone == "No indexed document is called “drone-permits.txt”."
     finally:
         demo.close()

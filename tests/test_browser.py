@@ -79,7 +79,7 @@ def browser() -> Iterator[Any]:
 
 
 def serve(assistant: Any) -> Iterator[Served]:
-    from assistant.app import launch
+    from assistant.ui.app import launch
 
     port = free_port()
     demo = launch(

@@ -176,7 +176,7 @@ def test_a_sidecar_can_say_which_version_it_replaces(make_assistant, tmp_path: P
 
 
 def test_the_sources_panel_badges_a_superseded_version(versions) -> None:  # type: ignore[no-untyped-def]
-    from assistant.app import render_sources
+    from assistant.ui.sources import render_sources
 
     answer = versions.ask("2016年版的条例要求多久开展一次风险评估？")
     html = render_sources(answer)

@@ -179,3 +179,27 @@ def test_reingest_reads_changed_files_and_rewrites_redescribed(make_assistant, t
     assert sorted(c.chunk_id for c in assistant.store.iter_chunks()) == sorted(assistant.lexical.ids)
     loaded.clear()
     assert len(assistant.ingest([corpus]).unchanged) == 3 and loaded == []
+
+
+def test_ingest_reports_embedding_progress_per_document(make_assistant, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """on_embed names the document being embedded, counting its own passages, and the vectors stay in order."""
+    import assistant.ingest as ingest
+
+    monkeypatch.setattr(ingest, "EMBED_PROGRESS_BATCH", 8)
+    notice = tmp_path / "notice.md"
+    notice.write_text("# Notice\n\nThe pilot zone opens on 1 March 2026 with 40 firms.\n", encoding="utf-8")
+    calls: list[tuple[int, int, str]] = []
+    assistant = make_assistant()
+    report = assistant.ingest([ARTICLE, notice], on_embed=lambda *call: calls.append(call))
+    stored = assistant.documents()
+    article = stored["shanghai-ai-policy-clustering.txt"].chunks
+    assert article > 8  # so the article is embedded in several sub-batches
+    assert calls == [
+        *((done, article, str(ARTICLE)) for done in range(0, article, 8)),
+        (article, article, str(ARTICLE)),
+        (0, 1, str(notice)),
+        (1, 1, str(notice)),
+    ]
+    assert report.chunks_embedded == article + 1
+    assert "40 firms" in assistant.ask("How many firms will the pilot zone open with?").text
+    assert "1 billion yuan" in assistant.ask("What subsidies cover model usage?").text

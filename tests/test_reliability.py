@@ -670,7 +670,7 @@ def test_twenty_concurrent_chat_sessions_on_loopback(make_assistant) -> None:  #
 
     from gradio_client import Client
 
-    from assistant.app import launch
+    from assistant.ui.app import launch
 
     sessions, per_session, deadline = 20, 3, time.monotonic() + 240
     assistant = make_assistant()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.structure import StructureQuery, article_number, chinese_to_int, parse_question
+from assistant.language import article_number, chinese_to_int
+from assistant.structure import StructureQuery, parse_question
 
 TITLES = [
     "中华人民共和国数据安全法",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.types import Answer, AnswerSentence, Citation
-from assistant.verify import Verifier, check_answer, figures
+from assistant.verify import Verifier, check_answer, figures, names_a_title
 from tests.conftest import CORPUS
 
 VOUCHERS = (
@@ -112,3 +112,14 @@ def test_unsupported_sentences_are_dropped_and_markers_renumbered(verifier: Veri
     assert flagged.text.startswith("(unsupported) The vouchers are worth 5 billion yuan. [1]")
 
 
+
+
+def test_a_title_supports_only_a_sentence_naming_its_document(verifier: Verifier) -> None:
+    title = "How Shanghai is pairing policy and clustering to scale artificial intelligence"
+    span = "Co-founder and chief executive XIA Lixue said the company's growth owed less to individual subsidies."
+    # Words of the title ("pairing policy and clustering") are no support for a claim about the span's content.
+    claim = "Shanghai is pairing policy and clustering to scale artificial intelligence through subsidies."
+    assert not verifier.check(claim, [span], title).supported
+    assert names_a_title("The PIPL requires consent.", "中华人民共和国个人信息保护法")
+    assert names_a_title("《个人信息保护法》要求同意。", "中华人民共和国个人信息保护法")
+    assert not names_a_title("Processors must obtain consent.", "中华人民共和国个人信息保护法")

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from ..components import Package, Registry
 from ..settings import Settings
-from .base import REFUSAL, EvidenceUnit, Generator, TokenSink, refusal
+from .base import REFUSAL, EvidenceUnit, Generator, SentenceSink, refusal
 from .extractive import ExtractiveGenerator
 
 __all__ = [
@@ -19,7 +19,7 @@ __all__ = [
     "EvidenceUnit",
     "ExtractiveGenerator",
     "Generator",
-    "TokenSink",
+    "SentenceSink",
     "make_generator",
     "refusal",
 ]
@@ -36,12 +36,12 @@ def _extractive(settings: Settings, extractive: ExtractiveGenerator) -> Generato
     return extractive
 
 
-@GENERATORS.register("openai", Package("httpx"))
+@GENERATORS.register("openai", Package("llama-index-llms-openai-like"))
 def _openai(settings: Settings, extractive: ExtractiveGenerator) -> Generator:
     """Any OpenAI-compatible chat endpoint (settings [llm])."""
     from .openai import OpenAIGenerator
 
-    return OpenAIGenerator(settings.llm, extractive)
+    return OpenAIGenerator(settings.llm, settings.answer, extractive.embedder, extractive.idf, extractive.judge)
 
 
 @GENERATORS.register("llamacpp", Package("llama-cpp-python", extra="llm"))
@@ -49,7 +49,7 @@ def _llamacpp(settings: Settings, extractive: ExtractiveGenerator) -> Generator:
     """A local GGUF model file (llm.gguf_path)."""
     from .llamacpp import LlamaCppGenerator
 
-    return LlamaCppGenerator(settings.llm, extractive)
+    return LlamaCppGenerator(settings.llm, settings.answer, extractive.embedder, extractive.idf, extractive.judge)
 
 
 def make_generator(settings: Settings, extractive: ExtractiveGenerator) -> Generator:

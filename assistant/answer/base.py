@@ -10,7 +10,8 @@ from ..retrieve import Retrieval
 from ..types import Answer, AnswerSentence, Citation, RetrievedChunk
 
 REFUSAL = "The indexed documents do not answer this question."
-TokenSink = Callable[[str], None]
+SentenceSink = Callable[[str, list["EvidenceUnit"]], None]
+"""Called by a generator that writes as it goes, with each sentence and what it cites, as soon as it is complete."""
 
 @dataclass
 class EvidenceUnit:
@@ -25,8 +26,9 @@ class EvidenceUnit:
 
 class Generator(ABC):
     @abstractmethod
-    def generate(self, question: str, retrieval: Retrieval, on_token: TokenSink | None = None) -> Answer:
-        """An answer whose sentences cite evidence units; LLM generators stream tokens to ``on_token``."""
+    def generate(self, question: str, retrieval: Retrieval, on_sentence: SentenceSink | None = None) -> Answer:
+        """An answer whose sentences cite evidence units; a generator that writes as it goes hands each sentence to
+        ``on_sentence`` as soon as it is complete (to be checked and shown), never its raw tokens."""
 
 
 def refusal(question: str, retrieval: Retrieval, reason: str = REFUSAL, confidence: float | None = None) -> Answer:
@@ -54,7 +56,10 @@ def compose(question: str, retrieval: Retrieval, parts: list[tuple[str, list[Evi
                 numbers[key] = len(citations) + 1
                 citations.append(citation(numbers[key], unit))
             cited.append(numbers[key])
-        sentences.append(AnswerSentence(text=" ".join(text.split()), citations=tuple(dict.fromkeys(cited))))
+        score = max((u.score for u in units), default=None)
+        sentences.append(
+            AnswerSentence(text=" ".join(text.split()), citations=tuple(dict.fromkeys(cited)), score=score)
+        )
     return Answer(
         question=question, sentences=sentences, citations=citations, retrieved=retrieval.chunks, refused=False
     )

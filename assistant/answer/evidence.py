@@ -12,7 +12,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from ..chunking import split_sentences, version_of
+from ..embedding import Embedder
 from ..language import fold
+from ..lexical import tokenize
 from ..types import RetrievedChunk
 
 ITEM = re.compile(
@@ -217,3 +219,24 @@ def parts(window: Window) -> list[list[Unit]]:
         else:
             found.append([unit])
     return found
+
+
+def locate(
+    sentence: str, chunk: RetrievedChunk, embedder: Embedder, idf: Callable[[str], float], trust: float
+) -> Unit | None:
+    """The unit of ``chunk`` that best supports ``sentence``: where a generated sentence's citation points (its
+    marker names a whole chunk; a citation must name the sentence it rests on). Scored like a window: the words of
+    the sentence it holds, weighted by IDF, and the model's similarity as far as it can read them."""
+    units = units_of(chunk)
+    if not units:
+        return None
+    vectors = embedder.embed([sentence, *(u.text for u in units)])
+    weights = {t: idf(t) for t in tokenize(sentence)}
+    total = sum(weights.values()) or 1.0
+
+    def score(unit: Unit, similarity: float) -> float:
+        held = set(tokenize(unit.text))
+        return trust * similarity + sum(w for t, w in weights.items() if t in held) / total
+
+    similarities = vectors[1:] @ vectors[0]
+    return max(zip(units, similarities, strict=True), key=lambda pair: score(pair[0], float(pair[1])))[0]

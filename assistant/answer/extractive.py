@@ -12,24 +12,54 @@ import logging
 import math
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from ..embedding import Embedder
+from ..language import LAW_NAMES, law_key
 from ..lexical import tokenize
 from ..retrieve import Retrieval
 from ..settings import AnswerSettings
-from ..structure import LAW_NAMES, law_key
 from ..types import Answer, RetrievedChunk
 from . import evidence as ev
-from .base import REFUSAL, EvidenceUnit, Generator, TokenSink, compose, refusal
+from .base import REFUSAL, EvidenceUnit, Generator, SentenceSink, compose, refusal
 from .questions import INTERROGATIVE_TOKENS, LIST, QuestionFrame, frame, main_clause, proper_names, type_names
 from .scoring import ANSWERABLE_FEATURES, WINDOW_FEATURES, AnswerModel, default_model, type_present, types_present
 
 logger = logging.getLogger(__name__)
 _CACHE_SIZE = 20_000
 _LANGUAGE_NAMES = {"en": "English", "zh": "Chinese"}
+
+
+@dataclass
+class Judgement:
+    """What the answer step concluded about a question's evidence (see ExtractiveGenerator.judge)."""
+
+    found: Candidates | None = None
+    scores: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    """The window model's score of each candidate window."""
+    best: int = -1
+    probability: float = 0.0
+    """That the documents answer the question."""
+    refusal: Answer | None = None
+    """The refusal to give, when they do not."""
+
+    @property
+    def best_score(self) -> float:
+        return float(self.scores[self.best]) if self.best >= 0 else float("-inf")
+
+    def score_of(self, start: int, end: int, doc_id: str) -> float:
+        """The best score among the windows that hold the span (an LLM sentence's located citation): how well the
+        evidence it rests on answers the question; -inf when it is none of the evidence."""
+        if self.found is None:
+            return float("-inf")
+        held = [
+            float(self.scores[i])
+            for i, window in enumerate(self.found.windows)
+            if any(u.chunk.doc_id == doc_id and u.start <= start and end <= u.end for u in window.units)
+        ]
+        return max(held, default=float("-inf"))
 
 
 @dataclass
@@ -69,20 +99,40 @@ class ExtractiveGenerator(Generator):
 
     # --- the answer --------------------------------------------------------------------------------------------
 
-    def generate(self, question: str, retrieval: Retrieval, on_token: TokenSink | None = None) -> Answer:
+    def generate(self, question: str, retrieval: Retrieval, on_sentence: SentenceSink | None = None) -> Answer:
+        judged = self.judge(question, retrieval)
+        if judged.refusal is not None or judged.found is None:
+            return judged.refusal or refusal(question, retrieval, confidence=0.0)
+        found, best = judged.found, judged.best
+        chosen = self._extend(found, best)
+        second = self._second(found, judged.scores, best, chosen)
+        quoted = [(chosen, judged.scores[best])]
+        if second is not None:
+            quoted.append((found.windows[second], judged.scores[second]))
+        parts = [(q.text, [replace(q, score=float(score))]) for window, score in quoted for q in _quotes(window)]
+        answer = compose(question, retrieval, parts)
+        answer.confidence = judged.probability
+        if found.windows[best].passage.chunks[0].metadata.get("lang") not in (None, found.frame.lang):
+            language = _LANGUAGE_NAMES.get(str(found.windows[best].passage.chunks[0].metadata.get("lang")), "")
+            answer.note = f"Quoted in {language}: the indexed documents hold this article in {language} only."
+        return answer
+
+    def judge(self, question: str, retrieval: Retrieval) -> Judgement:
+        """The evidence's windows, scored; the best one; and whether the documents answer the question at all (a
+        refusal when not). An LLM's sentences are held to the same judgement (answer/llm.py)."""
         if retrieval.missing_article:
-            return refusal(
-                question, retrieval, f"{REFUSAL} {retrieval.missing_article} does not exist in the indexed text.", 0.0
-            )
+            reason = f"{REFUSAL} {retrieval.missing_article} does not exist in the indexed text."
+            return Judgement(refusal=refusal(question, retrieval, reason, 0.0))
         if retrieval.missing_law:
-            return refusal(question, retrieval, f"{REFUSAL} {_law_label(retrieval.missing_law)} is not indexed.", 0.0)
+            reason = f"{REFUSAL} {_law_label(retrieval.missing_law)} is not indexed."
+            return Judgement(refusal=refusal(question, retrieval, reason, 0.0))
         if not retrieval.chunks:
-            return refusal(question, retrieval, confidence=0.0)
+            return Judgement(refusal=refusal(question, retrieval, confidence=0.0))
         if name := self.unknown_name(main_clause(question)):
-            return refusal(question, retrieval, f"{REFUSAL} None of them mentions {name}.", 0.0)
+            return Judgement(refusal=refusal(question, retrieval, f"{REFUSAL} None of them mentions {name}.", 0.0))
         found = self.candidates(question, retrieval)
         if not found.windows:
-            return refusal(question, retrieval, self._elsewhere(found), 0.0)
+            return Judgement(found=found, refusal=refusal(question, retrieval, self._elsewhere(found), 0.0))
         scores = self.model.window.logit(found.rows)
         best = int(np.argmax(scores))
         if found.named and not found.frame.types and not found.frame.focus and not found.frame.extreme:
@@ -90,18 +140,11 @@ class ExtractiveGenerator(Generator):
             best = next((i for i, w in enumerate(found.windows) if w.units[0].position == 0), best)
         row = self.answerable_row(found, best, float(scores[best]))
         probability = float(self.model.answerable.probability(row)[0])
+        judged = Judgement(found=found, scores=scores, best=best, probability=probability)
         threshold = self.settings.refusal_threshold
         if probability < (self.model.threshold if threshold is None else threshold):
-            return refusal(question, retrieval, self._why_not(found, best), probability)
-        chosen = self._extend(found, best)
-        second = self._second(found, scores, best, chosen)
-        quoted = [chosen] + ([second] if second is not None else [])
-        answer = compose(question, retrieval, [(q.text, [q]) for window in quoted for q in _quotes(window)])
-        answer.confidence = probability
-        if found.windows[best].passage.chunks[0].metadata.get("lang") not in (None, found.frame.lang):
-            language = _LANGUAGE_NAMES.get(str(found.windows[best].passage.chunks[0].metadata.get("lang")), "")
-            answer.note = f"Quoted in {language}: the indexed documents hold this article in {language} only."
-        return answer
+            judged.refusal = refusal(question, retrieval, self._why_not(found, best), probability)
+        return judged
 
     def candidates(self, question: str, retrieval: Retrieval, embed_all: bool = False) -> Candidates:
         """The windows of the evidence with their features; ``embed_all`` embeds every window (for fitting)."""
@@ -255,7 +298,7 @@ class ExtractiveGenerator(Generator):
                 units[unit.position] = unit
         return ev.Window(window.passage, [units[p] for p in sorted(units)][: self.settings.max_tier_units])
 
-    def _second(self, found: Candidates, scores: np.ndarray, best: int, chosen: ev.Window) -> ev.Window | None:
+    def _second(self, found: Candidates, scores: np.ndarray, best: int, chosen: ev.Window) -> int | None:
         """A second window when the question has two parts: scoring nearly as well, not overlapping the first,
         and covering question terms the first does not."""
         covered = self._covered(found, chosen)
@@ -269,7 +312,7 @@ class ExtractiveGenerator(Generator):
             gain = self._covered(found, window) - covered
             total = sum(found.weights.values()) or 1.0
             if sum(found.weights[t] for t in gain) / total >= self.settings.second_window_gain:
-                return window
+                return int(i)
         return None
 
     def _covered(self, found: Candidates, window: ev.Window) -> set[str]:
@@ -299,27 +342,6 @@ class ExtractiveGenerator(Generator):
             + "; ".join(f"《{t}》" if language == "Chinese" else t for t in titles)
             + "."
         )
-
-    # --- for LLM generators ------------------------------------------------------------------------------------
-
-    def locate(self, sentence: str, chunk: RetrievedChunk, trust: float) -> EvidenceUnit | None:
-        """The unit of ``chunk`` that best supports ``sentence`` (where an LLM's citation points)."""
-        units = ev.units_of(chunk)
-        if not units:
-            return None
-        vectors = self._unit_vectors([u.text for u in units])
-        query = self.embedder.embed([sentence])[0]
-        weights = {t: self.idf(t) for t in tokenize(sentence)}
-        total = sum(weights.values()) or 1.0
-
-        def score(unit: ev.Unit, vector: np.ndarray) -> float:
-            tokens = set(tokenize(unit.text))
-            overlap = sum(w for t, w in weights.items() if t in tokens) / total
-            return trust * float(vector @ query) + overlap
-
-        scored = [(score(u, v), u) for u, v in zip(units, vectors, strict=True)]
-        value, unit = max(scored, key=lambda pair: pair[0])
-        return EvidenceUnit(unit.chunk, unit.start, unit.end, unit.text, value)
 
 
 def _quotes(window: ev.Window) -> list[EvidenceUnit]:

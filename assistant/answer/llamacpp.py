@@ -29,6 +29,7 @@ class LlamaCppGenerator(LLMGenerator):
             messages=messages,
             temperature=self.settings.temperature,
             max_tokens=self.settings.max_tokens,
+            stop=list(self.settings.stop) or None,
             stream=True,
         ):
             token = chunk["choices"][0].get("delta", {}).get("content")

@@ -16,12 +16,13 @@ from typing import Any
 
 import numpy as np
 
+from ..language import ZH_NUMERAL
 from .evidence import Unit, Window
 from .questions import AGENT, AMOUNT, DEFINITION, LAW, LIST, NUMBER, PERCENT, PLACE, TIME, YESNO, QuestionFrame
 
 MODEL_FILE = Path(__file__).with_name("answer_model.json")
 
-_ZH_NUM = "零〇一二两三四五六七八九十百千万亿"
+_ZH_NUM = ZH_NUMERAL + "亿"
 _NUMBER_WORDS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|fifty|hundred|thousand|"
     r"million|billion|trillion|dozens?|hundreds|thousands|half"
