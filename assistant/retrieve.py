@@ -6,18 +6,21 @@ import logging
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .catalogue import Catalogue
 from .embedding import Embedder
 from .language import has_cjk
 from .lexical import LexicalIndex
 from .relations import Relations
 from .settings import RetrievalSettings
-from .store import VectorStore
 from .structure import mentioned, parse_question
 from .types import RetrievedChunk
+
+if TYPE_CHECKING:
+    from .index import Index
 
 _CURRENT_STATE = re.compile(r"\b(current|currently|now|latest|in force|today)\b|现行|目前|当前|最新|现在", re.I)
 RERANK_DEPTH = 20
@@ -87,31 +90,6 @@ class Filters:
         )
 
 
-@dataclass(frozen=True)
-class _IndexFacts:
-    """What retrieval derives from a BM25 index's fields; once per index, as each question would scan every chunk."""
-
-    fields: dict[str, np.ndarray]
-    """The index's filter_fields these come from."""
-    doc_ids: frozenset[str]
-    titles: list[str]
-    rows: dict[str, int]
-    """The row of each chunk id in the index's ids and filter masks."""
-    relations: Relations
-    """Translations and versions among the indexed documents."""
-
-    @classmethod
-    def of(cls, lexical: LexicalIndex) -> _IndexFacts:
-        fields = lexical.filter_fields
-        return cls(
-            fields=fields,
-            doc_ids=frozenset(fields["doc_id"].tolist()) if lexical.ids else frozenset(),
-            titles=sorted(set(fields["title"].tolist())) if lexical.ids else [],
-            rows={chunk_id: row for row, chunk_id in enumerate(lexical.ids)},
-            relations=Relations.of(fields) if lexical.ids else Relations(),
-        )
-
-
 @dataclass
 class Retrieval:
     chunks: list[RetrievedChunk]
@@ -130,27 +108,21 @@ class Retrieval:
 
 
 class Retriever:
-    def __init__(self, settings: RetrievalSettings, store: VectorStore, lexical: LexicalIndex, embedder: Embedder):
+    def __init__(self, settings: RetrievalSettings, index: Index, embedder: Embedder):
         self.settings = settings
-        self.store = store
-        self.lexical = lexical
+        self.index = index
         self.embedder = embedder
         self._reranker: Any = None
         self._reranker_failed = False
-        self._facts_cache: _IndexFacts | None = None
 
-    def titles(self) -> list[str]:
-        """Titles of the indexed documents."""
-        return self._facts().titles
-
-    def mask(self, filters: Filters) -> np.ndarray | None:
-        """Allowed chunks as a boolean mask over the lexical index's ids (None: no filter)."""
+    def mask(self, filters: Filters, catalogue: Catalogue) -> np.ndarray | None:
+        """Allowed chunks as a boolean mask over the catalogue's ids (None: no filter)."""
         if not filters.active:
             return None
-        fields = self.lexical.filter_fields
-        allowed = np.ones(len(self.lexical.ids), dtype=bool)
+        fields = catalogue.fields
+        allowed = np.ones(len(catalogue), dtype=bool)
         if filters.doc_ids:
-            known = self._facts().doc_ids
+            known = catalogue.doc_ids
             missing = [d for d in filters.doc_ids if d not in known]
             if missing:
                 choices = ", ".join(sorted(known)[:10]) + (" ..." if len(known) > 10 else "")
@@ -166,64 +138,51 @@ class Retriever:
             allowed &= (fields["date_num"] <= int(filters.until.replace("-", ""))) & (fields["date_num"] > 0)
         return allowed
 
-    def _facts(self) -> _IndexFacts:
-        # Keyed on the index's fields, which every load or build replaces: after a rebuild the pipeline puts a new
-        # index on a copy of this retriever, cache included, and an index rebuilt in place gets new fields too.
-        facts = self._facts_cache
-        if facts is None or facts.fields is not self.lexical.filter_fields:
-            facts = self._facts_cache = _IndexFacts.of(self.lexical)
-        return facts
-
-    def _dense(self, vector: np.ndarray, mask: np.ndarray | None) -> list[RetrievedChunk]:
+    def _dense(self, vector: np.ndarray, mask: np.ndarray | None, catalogue: Catalogue) -> list[RetrievedChunk]:
         """The nearest chunks the filter allows, by whichever route costs least for how many it allows."""
         k = self.settings.candidates
+        store = self.index.store
         if mask is None:
-            return self.store.query(vector, k)
+            return store.query(vector, k)
         allowed = int(np.count_nonzero(mask))
         if allowed >= KEEP_MIN_SHARE * len(mask):
-            found = self.store.query(vector, k, mask=(self._facts().rows, mask))
+            found = store.query(vector, k, mask=(catalogue.rows, mask))
             # Fewer than k among the nearest looked at: the question is about what the filter leaves out.
             if len(found) >= min(k, allowed):
                 return found
-        ids = [self.lexical.ids[i] for i in np.flatnonzero(mask)]
-        return self.store.query(vector, k, ids=ids, exact=len(ids) <= EXACT_MAX)
+        ids = [catalogue.ids[i] for i in np.flatnonzero(mask)]
+        return store.query(vector, k, ids=ids, exact=len(ids) <= EXACT_MAX)
 
     def retrieve(self, question: str, filters: Filters | None = None, vector: np.ndarray | None = None) -> Retrieval:
         filters = filters or Filters()
         settings = self.settings
-        mask = self.mask(filters)
-        scores: dict[str, float] = {}
-        texts: dict[str, RetrievedChunk] = {}
-
+        lexical = self.index.lexical  # one BM25 index and catalogue for the whole question: a rebuild makes another
+        catalogue = lexical.catalogue
+        mask = self.mask(filters, catalogue)
         # A model that cannot read the question (all-MiniLM maps most Chinese characters to [UNK]) gets
         # its say in the fusion cut accordingly; a multilingual model keeps full weight.
         trust = self.embedder.coverage(question) ** settings.coverage_power
         dense_weight = settings.dense_weight * (trust if settings.mode == "hybrid" else 1.0)
-        if settings.mode in ("hybrid", "dense") and dense_weight > 0:
-            if vector is None:
-                vector = self.embedder.embed([question])[0]
-            for rank, chunk in enumerate(self._dense(vector, mask)):
-                scores[chunk.chunk_id] = scores.get(chunk.chunk_id, 0.0) + dense_weight / (settings.rrf_k + rank + 1)
-                texts[chunk.chunk_id] = chunk
-        if settings.mode in ("hybrid", "lexical") and settings.lexical_weight > 0:
-            for rank, (chunk_id, _) in enumerate(self.lexical.search(question, settings.candidates, mask)):
-                scores[chunk_id] = scores.get(chunk_id, 0.0) + settings.lexical_weight / (settings.rrf_k + rank + 1)
+        dense = settings.mode in ("hybrid", "dense") and dense_weight > 0
+        if dense and vector is None:
+            vector = self.embedder.embed([question])[0]
+        scores, texts = self._fuse(question, vector if dense else None, dense_weight, lexical, mask)
 
-        named, missing_article, unknown_laws, named_titles = self._named_articles(question, mask)
+        named, missing_article, unknown_laws, named_titles = self._named_articles(question, mask, catalogue)
         # A named article outranks every fused score (each at most 2/rrf_k), its chunks in document order.
         for position, chunk_id in enumerate(named):
             scores[chunk_id] = 1.0 + 1.0 / (position + 1)
 
         ranked = sorted(scores, key=lambda cid: -scores[cid])[: settings.candidates]
         missing = [cid for cid in ranked if cid not in texts]
-        texts.update({c.chunk_id: c for c in self.store.get(missing)})
+        texts.update({c.chunk_id: c for c in self.index.store.get(missing)})
         ranked = [cid for cid in ranked if cid in texts]
         if settings.reranker:
             ranked = self._rerank(question, ranked, texts, set(named))
         if named_titles and not named:
             ranked = self._prefer_titles(ranked, texts, scores, set(named_titles))
-        if self._facts().relations.superseded_by and not filters.doc_ids:
-            ranked = self._prefer_in_force(question, ranked, texts, scores)
+        if catalogue.relations.superseded_by and not filters.doc_ids:
+            ranked = self._prefer_in_force(question, ranked, texts, scores, catalogue.relations)
         if _CURRENT_STATE.search(question):
             ranked = self._prefer_recent(ranked, texts, scores)
         ranked = self._cap_per_document(ranked, texts)
@@ -242,23 +201,39 @@ class Retriever:
             named_titles=named_titles,
         )
 
+    def _fuse(
+        self,
+        question: str,
+        vector: np.ndarray | None,
+        dense_weight: float,
+        lexical: LexicalIndex,
+        mask: np.ndarray | None,
+    ) -> tuple[dict[str, float], dict[str, RetrievedChunk]]:
+        """Dense (when given the question's ``vector``) and BM25 rankings fused by reciprocal rank: each chunk's
+        score, and the chunks the dense search brought back whole."""
+        settings = self.settings
+        scores: dict[str, float] = {}
+        texts: dict[str, RetrievedChunk] = {}
+        if vector is not None:
+            for rank, chunk in enumerate(self._dense(vector, mask, lexical.catalogue)):
+                scores[chunk.chunk_id] = scores.get(chunk.chunk_id, 0.0) + dense_weight / (settings.rrf_k + rank + 1)
+                texts[chunk.chunk_id] = chunk
+        if settings.mode in ("hybrid", "lexical") and settings.lexical_weight > 0:
+            for rank, (chunk_id, _) in enumerate(lexical.search(question, settings.candidates, mask)):
+                scores[chunk_id] = scores.get(chunk_id, 0.0) + settings.lexical_weight / (settings.rrf_k + rank + 1)
+        return scores, texts
+
     def _named_articles(
-        self, question: str, mask: np.ndarray | None
+        self, question: str, mask: np.ndarray | None, catalogue: Catalogue
     ) -> tuple[list[str], str, tuple[str, ...], tuple[str, ...]]:
         """Chunks of the articles the question names, the name of one it names that does not exist, the laws it
         names that no indexed document is, and the indexed titles it names."""
-        fields = self.lexical.filter_fields
-        if not self.lexical.ids:
+        if not len(catalogue):
             return [], "", (), ()
-        parsed = parse_question(question, self._facts().titles)
+        parsed = parse_question(question, catalogue.titles)
         if not parsed.articles:
             return [], "", parsed.unknown_laws, parsed.titles
-        hits = np.isin(fields["article"], list(parsed.articles))
-        if parsed.titles:
-            hits &= np.isin(fields["title"], list(parsed.titles))
-        if mask is not None:
-            hits &= mask
-        found = [self.lexical.ids[i] for i in np.flatnonzero(hits)]
+        found = catalogue.articles(parsed.articles, parsed.titles, mask)
         missing = ""
         if parsed.titles and not found:
             title = parsed.titles[0]
@@ -307,24 +282,17 @@ class Retriever:
                 scores[cid] += bonus
         return sorted(ranked, key=lambda cid: -scores[cid])
 
-    def relations(self) -> Relations:
-        return self._facts().relations
-
-    def article_chunks(self, doc_id: str, article: int) -> list[str]:
-        """Ids of the chunks of one article of one document, in document order."""
-        fields = self.lexical.filter_fields
-        if not self.lexical.ids:
-            return []
-        hits = (fields["doc_id"] == doc_id) & (fields["article"] == article)
-        return [self.lexical.ids[i] for i in np.flatnonzero(hits)]
-
     def _prefer_in_force(
-        self, question: str, ranked: list[str], texts: dict[str, RetrievedChunk], scores: dict[str, float]
+        self,
+        question: str,
+        ranked: list[str],
+        texts: dict[str, RetrievedChunk],
+        scores: dict[str, float],
+        relations: Relations,
     ) -> list[str]:
         """Of two versions of one law, the one in force comes first; the earlier one only when the question asks
         for it by its year ("in the 2016 version"). A date filter that leaves out the newer version needs nothing:
         its chunks are not there."""
-        relations = self._facts().relations
         penalty = self.settings.superseded_penalty / (self.settings.rrf_k + 1)
         retrieved = {texts[cid].doc_id for cid in ranked}
         asked = {doc for doc in retrieved if relations.asks_for_older(question, doc)}

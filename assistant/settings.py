@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -47,8 +47,10 @@ class ChunkingSettings(_Section):
 
 
 class StoreSettings(_Section):
-    mode: Literal["embedded", "server"] = Field(
-        "embedded", description="'embedded': Chroma PersistentClient under index_dir; 'server': chromadb.HttpClient."
+    mode: str = Field(
+        "embedded",
+        description="The store, by the name it is registered under (assistant/store): 'embedded': Chroma's "
+        "PersistentClient under index_dir; 'server': a Chroma server through chromadb.HttpClient.",
     )
     host: str = Field("127.0.0.1", description="Chroma server host (server mode).")
     port: int = Field(8000, description="Chroma server port (server mode).")
@@ -72,6 +74,13 @@ class StoreSettings(_Section):
     hnsw_ef_construction: int = Field(100, ge=16, description="HNSW ef at build time (set at collection creation).")
     hnsw_ef_search: int = Field(200, ge=10, description="HNSW ef at query time (set at collection creation).")
     hnsw_m: int = Field(16, ge=4, description="HNSW max neighbours per node (set at collection creation).")
+
+    @field_validator("mode")
+    @classmethod
+    def _registered_store(cls, value: str) -> str:
+        from .store import STORES
+
+        return STORES[value].name  # an unknown name raises, naming the registered stores
 
 
 class RetrievalSettings(_Section):
@@ -110,10 +119,11 @@ class RetrievalSettings(_Section):
 
 
 class AnswerSettings(_Section):
-    generator: Literal["extractive", "openai", "llamacpp"] = Field(
+    generator: str = Field(
         "extractive",
-        description="'extractive' quotes evidence (no LLM); 'openai' calls any OpenAI-compatible endpoint; "
-        "'llamacpp' runs a local GGUF file (the optional 'llm' extra).",
+        description="The generator, by the name it is registered under (assistant/answer): 'extractive' quotes "
+        "evidence (no LLM); 'openai' calls any OpenAI-compatible endpoint; 'llamacpp' runs a local GGUF file (the "
+        "optional 'llm' extra).",
     )
     evidence_chunks: int = Field(5, ge=1, description="Top chunks whose windows compete to enter the answer.")
     refusal_threshold: float | None = Field(
@@ -165,6 +175,13 @@ class AnswerSettings(_Section):
     max_tier_units: int = Field(
         8, ge=1, description="Most units quoted when a question asks for a maximum or minimum and every tier is shown."
     )
+
+    @field_validator("generator")
+    @classmethod
+    def _registered_generator(cls, value: str) -> str:
+        from .answer import GENERATORS
+
+        return GENERATORS[value].name  # an unknown name raises, naming the registered generators
 
 
 class LimitsSettings(_Section):

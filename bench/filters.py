@@ -105,7 +105,8 @@ def compare(
     retriever, store, lexical = assistant.retriever, assistant.store, assistant.lexical
     collection = store.collection  # type: ignore[attr-defined]
     k = assistant.settings.retrieval.candidates
-    masks = [m for m in map(retriever.mask, filters) if m is not None]
+    catalogue = assistant.index.catalogue
+    masks = [m for m in (retriever.mask(f, catalogue) for f in filters) if m is not None]
     allowed = np.mean([np.count_nonzero(m) for m in masks])
     print(f"\n## {name}: {allowed:,.0f} chunks allowed ({allowed / len(lexical.ids):.1%})")
 
@@ -123,10 +124,10 @@ def compare(
         return [c.chunk_id for c in store.query(vectors[i], k, ids=allowed_ids, exact=True)]
 
     def mask_route(i: int) -> list[str]:
-        return [c.chunk_id for c in store.query(vectors[i], k, mask=(retriever._facts().rows, masks[i]))]
+        return [c.chunk_id for c in store.query(vectors[i], k, mask=(catalogue.rows, masks[i]))]
 
     def retriever_route(i: int) -> list[str]:
-        return [c.chunk_id for c in retriever._dense(vectors[i], masks[i])]
+        return [c.chunk_id for c in retriever._dense(vectors[i], masks[i], catalogue)]
 
     routes = {"ids": ids_route, "where": where_route}
     if allowed <= 5000:  # more ids than SQLite takes in one statement

@@ -27,8 +27,9 @@ from common import CachedEmbedder, RecordingEmbedder, machine, peak_rss_mib, sav
 from synth import make_document, questions, write_corpus
 
 from assistant.embedding import make_embedder
+from assistant.index import stored_entries
 from assistant.lexical import LexicalIndex
-from assistant.pipeline import Assistant, stored_entries
+from assistant.pipeline import Assistant
 from assistant.settings import EmbeddingSettings, Settings
 
 

@@ -34,10 +34,11 @@ def main() -> None:
         sys.stdout.flush()
         os.kill(os.getpid(), signal.SIGKILL)
 
-    from assistant import lexical, store
+    from assistant import lexical
+    from assistant.store.chroma import ChromaStore
 
     if point in ("mid-document", "between-documents"):
-        real_add = store.ChromaStore.add
+        real_add = ChromaStore.add
 
         def add(self: Any, items: list[Any]) -> None:
             if reached():
@@ -50,22 +51,22 @@ def main() -> None:
                 die()
             real_add(self, items)
 
-        store.ChromaStore.add = add  # type: ignore[method-assign]
+        ChromaStore.add = add  # type: ignore[method-assign]
     elif point in ("before-old-delete", "after-old-delete"):
-        real_delete = store.ChromaStore.delete_version
+        real_delete = ChromaStore.delete_version
 
         def delete_version(self: Any, doc_id: str, content_hash: str) -> None:
             if point == "after-old-delete":
                 real_delete(self, doc_id, content_hash)
             die()
 
-        store.ChromaStore.delete_version = delete_version  # type: ignore[method-assign]
+        ChromaStore.delete_version = delete_version  # type: ignore[method-assign]
     elif point == "before-aliases":
 
         def set_aliases(self: Any, doc_id: str, aliases: dict[str, str]) -> None:
             die()
 
-        store.ChromaStore.set_aliases = set_aliases  # type: ignore[method-assign]
+        ChromaStore.set_aliases = set_aliases  # type: ignore[method-assign]
     elif point in ("before-lexical", "mid-lexical-swap"):
         real_save = lexical.LexicalIndex.save
 

@@ -218,8 +218,8 @@ def news_corpus(folder: Path, count: int, paragraphs: int = 3, start: int = 0, t
 
 def index_state(index_dir: Path) -> dict[str, object]:
     """What is on disk, read without an Assistant (which would repair the BM25 index on opening)."""
+    from assistant.index import collection_name, index_fingerprint, lexical_folder
     from assistant.lexical import LexicalIndex
-    from assistant.pipeline import collection_name, index_fingerprint, lexical_folder
     from assistant.settings import Settings
     from assistant.store import make_store
 

@@ -21,8 +21,8 @@ QUESTIONS = [
 
 
 def _rebuilt_from_store(assistant: Any, folder: Path) -> Any:
+    from assistant.index import stored_entries
     from assistant.lexical import LexicalIndex
-    from assistant.pipeline import stored_entries
 
     index = LexicalIndex(folder)
     index.build(stored_entries(assistant.store, assistant.settings.chunking.context_prefix), assistant.lexical.revision)
@@ -117,7 +117,7 @@ def test_changes_that_do_not_add_up_to_the_store_fall_back_to_a_rebuild(  # type
     assistant = make_assistant()
     assistant.ingest([corpus])
     extra = news_corpus(tmp_path / "extra", 1, start=30)["notice-030.md"]
-    real_sync = assistant._sync_lexical
+    real_sync = assistant.index.sync
 
     def sync_after_another_write(**kwargs: Any) -> None:
         # Another process writes between this ingest's last write and its BM25 update.
@@ -126,7 +126,7 @@ def test_changes_that_do_not_add_up_to_the_store_fall_back_to_a_rebuild(  # type
         assistant.store.add([(doc, chunks, assistant.embedder.embed([c.index_text for c in chunks]))])
         real_sync(**kwargs)
 
-    monkeypatch.setattr(assistant, "_sync_lexical", sync_after_another_write)
+    monkeypatch.setattr(assistant.index, "sync", sync_after_another_write)
     news_corpus(corpus, 1, start=40)
     assistant.ingest([corpus])
     assert any(c.startswith("notice-030.md") for c in assistant.lexical.ids)

@@ -145,7 +145,7 @@ def test_cli_check_reports_index(tmp_path: Path) -> None:
 
 
 def test_reingest_reads_changed_files_and_rewrites_redescribed(make_assistant, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import assistant.pipeline as pipeline
+    import assistant.ingest as ingest
     from assistant.retrieve import Filters
 
     from .hostile import news_corpus
@@ -155,13 +155,13 @@ def test_reingest_reads_changed_files_and_rewrites_redescribed(make_assistant, t
     assistant = make_assistant()
     assistant.ingest([corpus])
     loaded: list[str] = []
-    real_load = pipeline.load_document
+    real_load = ingest.load_document
 
     def load(path: Path, *args: Any, **kwargs: Any) -> Any:
         loaded.append(path.name)
         return real_load(path, *args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "load_document", load)
+    monkeypatch.setattr(ingest, "load_document", load)
     assert len(assistant.ingest([corpus]).unchanged) == 3 and loaded == []
 
     text = files["notice-001.md"].read_text(encoding="utf-8")
@@ -183,9 +183,9 @@ def test_reingest_reads_changed_files_and_rewrites_redescribed(make_assistant, t
 
 def test_ingest_reports_embedding_progress_per_document(make_assistant, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """on_embed names the document being embedded, counting its own passages, and the vectors stay in order."""
-    import assistant.pipeline as pipeline
+    import assistant.ingest as ingest
 
-    monkeypatch.setattr(pipeline, "EMBED_PROGRESS_BATCH", 8)
+    monkeypatch.setattr(ingest, "EMBED_PROGRESS_BATCH", 8)
     notice = tmp_path / "notice.md"
     notice.write_text("# Notice\n\nThe pilot zone opens on 1 March 2026 with 40 firms.\n", encoding="utf-8")
     calls: list[tuple[int, int, str]] = []

@@ -288,15 +288,15 @@ def test_a_document_larger_than_chromas_batch_is_stored_whole(make_assistant, tm
     path.write_text("# Long\n\n" + "\n\n".join(f"Paragraph {n} grants {n} vouchers." for n in range(8)), "utf-8")
     assistant = make_assistant()
     monkeypatch.setattr(assistant.store._client, "get_max_batch_size", lambda: 3)
-    llama = type(assistant.store._llama)
-    real_add = llama.add
+    collection = type(assistant.store.collection)
+    real_add = collection.add
 
-    def add(self: Any, nodes: list[Any], **kwargs: Any) -> list[str]:
-        if len(nodes) > 3:  # what Chroma says past its limit
-            raise ValueError(f"Batch size of {len(nodes)} is greater than max batch size of 3")
-        return real_add(self, nodes, **kwargs)
+    def add(self: Any, **rows: Any) -> None:
+        if len(rows["ids"]) > 3:  # what Chroma says past its limit
+            raise ValueError(f"Batch size of {len(rows['ids'])} is greater than max batch size of 3")
+        real_add(self, **rows)
 
-    monkeypatch.setattr(llama, "add", add)
+    monkeypatch.setattr(collection, "add", add)
     report = assistant.ingest([path])
     assert report.failed == [] and report.added == ["long.md"]
     stored = assistant.documents()["long.md"]

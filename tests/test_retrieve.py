@@ -58,8 +58,9 @@ def test_every_dense_route_finds_what_chromas_id_filter_finds(both, filters: Fil
     question = "数据安全 vouchers 1 billion yuan"
     retriever, store = both.retriever, both.store
     vector = both.embedder.embed([question])[0]
-    mask = retriever.mask(filters)
-    allowed = [retriever.lexical.ids[i] for i in np.flatnonzero(mask)]
+    catalogue = both.index.catalogue
+    mask = retriever.mask(filters, catalogue)
+    allowed = [catalogue.ids[i] for i in np.flatnonzero(mask)]
     k = both.settings.retrieval.candidates
     assert 0 < len(allowed) < len(mask)
 
@@ -71,7 +72,7 @@ def test_every_dense_route_finds_what_chromas_id_filter_finds(both, filters: Fil
     assert len(reference) == min(k, len(allowed))
     same(store.query(vector, k, ids=allowed, exact=True), reference)
     same(store.query(vector, k, ids=[*allowed, "gone.md#0123456789ab:0"], exact=True), reference)
-    same(store.query(vector, k, mask=(retriever._facts().rows, mask)), reference)
+    same(store.query(vector, k, mask=(catalogue.rows, mask)), reference)
 
     routes = {"ids": (0, 2.0), "exact": (len(mask), 2.0), "mask": (0, 0.0)}  # (EXACT_MAX, KEEP_MIN_SHARE)
     retrieved = {}

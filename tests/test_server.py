@@ -199,7 +199,8 @@ def test_two_instances_on_one_machine_share_one_bm25_build(server_env, make_assi
 
 def test_token_goes_in_the_configured_header(monkeypatch: pytest.MonkeyPatch) -> None:
     from assistant.settings import StoreSettings
-    from assistant.store import StoreError, auth_headers
+    from assistant.store import StoreError
+    from assistant.store.chroma import auth_headers
 
     assert auth_headers(StoreSettings()) == {}
     monkeypatch.setenv("CHROMA_TOKEN_FOR_TEST", "s3cret")

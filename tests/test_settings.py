@@ -101,7 +101,7 @@ def test_unknown_key_in_toml_is_rejected(
 
 
 def test_collection_name_follows_model_and_chunking(clean_env: Path) -> None:
-    from assistant.pipeline import collection_name
+    from assistant.index import collection_name
 
     base = Settings()
     name = collection_name(base)

@@ -28,7 +28,7 @@ def test_documents_counts_chunks_even_when_a_first_chunk_is_gone(make_assistant)
 
 
 def test_every_change_publishes_a_new_revision(make_assistant) -> None:  # type: ignore[no-untyped-def]
-    from assistant.pipeline import index_fingerprint
+    from assistant.index import index_fingerprint
 
     assistant = make_assistant()
     before = assistant.store.revision()
@@ -62,18 +62,18 @@ def test_documents_share_chroma_calls_and_one_refused_document_costs_only_itself
     corpus = tmp_path / "corpus"
     news_corpus(corpus, 6)
     assistant = make_assistant()
-    llama = type(assistant.store._llama)
-    real_add = llama.add
+    collection = type(assistant.store.collection)
+    real_add = collection.add
     calls: list[list[str]] = []
 
-    def add(self: Any, nodes: list[Any], **kwargs: Any) -> list[str]:
-        doc_ids = sorted({n.metadata["doc_id"] for n in nodes})
+    def add(self: Any, **rows: Any) -> None:
+        doc_ids = sorted({meta["doc_id"] for meta in rows["metadatas"]})
         calls.append(doc_ids)
         if "notice-003.md" in doc_ids:
             raise ValueError("metadata value rejected")
-        return real_add(self, nodes, **kwargs)
+        real_add(self, **rows)
 
-    monkeypatch.setattr(llama, "add", add)
+    monkeypatch.setattr(collection, "add", add)
     report = assistant.ingest([corpus])
     # One call for the whole batch; when it fails, one call per document finds the one refused.
     assert len(calls[0]) == 6 and all(len(c) == 1 for c in calls[1:]) and len(calls) == 7

@@ -1,0 +1,376 @@
+"""Chroma, embedded (PersistentClient under index_dir) or a server (HttpClient), through chromadb's own client.
+
+llama-index's ChromaVectorStore is not used: this store needs what it does not offer (ids-only pages to list
+documents cheaply, metadata updates for aliases, the collection's metadata for the published revision, distances
+alone for filtered search), and what it does offer got in the way: its scores are exp(-distance), which had to be
+turned back into cosine similarity, and each chunk carried its metadata twice (``_node_content``), 10% of a write.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import uuid
+from abc import abstractmethod
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from filelock import FileLock, Timeout
+
+from ..chunking import version_of
+from ..settings import StoreSettings
+from ..types import Chunk, Document, RetrievedChunk
+from . import (
+    ALIASES_KEY,
+    IndexBusy,
+    StoredDocument,
+    StoreError,
+    VectorStore,
+    chunk_metadata,
+    stored_document,
+    to_retrieved,
+)
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+_PAGE = 5000
+WRITER_LOCK = "writer.lock"
+"""File in index_dir that the one process writing to an embedded index holds locked (see EmbeddedChroma.writing)."""
+REVISION_KEY = "revision"
+"""Collection metadata key that every writer bumps after changing the collection (see VectorStore.revision)."""
+
+
+class ChromaStore(VectorStore):
+    """One Chroma collection; the subclasses differ only in the client that reaches it."""
+
+    mode: str
+
+    def __init__(self, settings: StoreSettings, index_dir: Path, collection_name: str, fingerprint: dict[str, str]):
+        import chromadb
+
+        self._name = collection_name
+        self._index_dir = index_dir
+        try:
+            self._client = self._connect(settings, index_dir, chromadb.config.Settings(anonymized_telemetry=False))
+            # embedding_function=None: vectors always come from our Embedder, never Chroma's ONNX download.
+            self._collection = self._client.get_or_create_collection(
+                collection_name,
+                embedding_function=None,
+                metadata=fingerprint,
+                configuration={
+                    "hnsw": {
+                        "space": "cosine",
+                        "ef_construction": settings.hnsw_ef_construction,
+                        "ef_search": settings.hnsw_ef_search,
+                        "max_neighbors": settings.hnsw_m,
+                    }
+                },
+            )
+        except Exception as exc:  # chromadb raises ValueError, ConnectionError, httpx errors...
+            raise StoreError(f"cannot open the Chroma {self.mode} store at {self._where(settings)}: {exc}") from exc
+
+    @abstractmethod
+    def _connect(self, settings: StoreSettings, index_dir: Path, client_settings: Any) -> Any:
+        """The chromadb client; sets ``description``."""
+
+    @abstractmethod
+    def _where(self, settings: StoreSettings) -> str: ...
+
+    @property
+    def collection(self) -> Any:
+        return self._collection
+
+    def add(self, items: Sequence[tuple[Document, list[Chunk], np.ndarray]]) -> None:
+        rows = [
+            (chunk.chunk_id, chunk.text, chunk_metadata(doc, chunk, i, len(chunks)))
+            for doc, chunks, _ in items
+            for i, chunk in enumerate(chunks)
+        ]
+        if not rows:
+            return
+        vectors = np.concatenate([np.asarray(v, dtype=np.float32) for _, chunks, v in items if chunks])
+        # Chroma's cost is mostly per call (about 12 ms embedded, plus the rows), so documents share calls, up to
+        # its max batch size (5461 embedded). A process killed between two calls leaves the document cut there
+        # incomplete (fewer chunks than n_chunks), and the next ingest redoes it.
+        step = max(1, int(self._client.get_max_batch_size()))
+        for start in range(0, len(rows), step):
+            part = rows[start : start + step]
+            self._collection.add(
+                ids=[chunk_id for chunk_id, _, _ in part],
+                documents=[text for _, text, _ in part],
+                metadatas=[meta for _, _, meta in part],
+                embeddings=vectors[start : start + step],
+            )
+
+    def delete_document(self, doc_id: str) -> None:
+        self._collection.delete(where={"doc_id": doc_id})
+
+    def delete_version(self, doc_id: str, content_hash: str) -> None:
+        self._collection.delete(where={"$and": [{"doc_id": doc_id}, {"doc_hash": content_hash}]})
+
+    def set_aliases(self, doc_id: str, aliases: dict[str, str]) -> None:
+        found: Any = self._collection.get(where={"doc_id": doc_id}, include=["metadatas"])
+        if not found["ids"]:
+            return
+        value = json.dumps(sorted(aliases.items()), ensure_ascii=False)
+        metadatas: Any = [{**meta, ALIASES_KEY: value} for meta in found["metadatas"]]
+        self._collection.update(ids=found["ids"], metadatas=metadatas)
+
+    def _pages(self, include: list[Any], where: dict[str, Any] | None = None, size: int = _PAGE) -> Iterator[Any]:
+        offset = 0
+        while True:
+            page = self._collection.get(where=where, include=include, limit=size, offset=offset)
+            if not page["ids"]:
+                return
+            yield page
+            offset += len(page["ids"])
+
+    def documents(self) -> dict[str, StoredDocument]:
+        # Reading every chunk's metadata costs ~0.25 ms a chunk (25 s at 100k chunks, most of a re-ingest), so:
+        # count chunks from their ids alone (cheap), and read metadata only for each version's first chunk.
+        groups: dict[str, int] = {}
+        for page in self._pages([]):
+            for chunk_id in page["ids"]:
+                group = version_of(chunk_id)
+                groups[group] = groups.get(group, 0) + 1
+        heads: dict[str, dict[str, Any]] = {}
+        found: Any = self._collection.get(where={"chunk_index": 0}, include=["metadatas"])
+        for chunk_id, meta in zip(found["ids"], found["metadatas"]):
+            heads[version_of(chunk_id)] = meta
+        headless = [group for group in groups if group not in heads]
+        if headless:  # a version whose first chunk is gone (an interrupted delete): read its chunks' metadata
+            wanted = set(headless)
+            for page in self._pages(["metadatas"]):
+                for chunk_id, meta in zip(page["ids"], page["metadatas"]):
+                    if version_of(chunk_id) in wanted:
+                        heads.setdefault(version_of(chunk_id), meta)
+        counts: dict[str, int] = {}
+        first: dict[str, dict[str, Any]] = {}
+        for group, count in groups.items():
+            meta = heads[group]
+            key = f"{meta['doc_id']}\0{meta['doc_hash']}"
+            counts[key] = counts.get(key, 0) + count
+            first.setdefault(key, meta)
+        result: dict[str, StoredDocument] = {}
+        for key, meta in first.items():
+            stored = stored_document(meta, counts[key])
+            # Two hashes under one id means an interrupted replace: report it incomplete so it is redone.
+            result[stored.doc_id] = replace(stored, expected_chunks=-1) if stored.doc_id in result else stored
+        return result
+
+    def query(
+        self,
+        vector: np.ndarray,
+        k: int,
+        ids: list[str] | None = None,
+        exact: bool = False,
+        mask: tuple[dict[str, int], np.ndarray] | None = None,
+    ) -> list[RetrievedChunk]:
+        if ids is not None and not ids:
+            return []
+        if exact and ids is not None:
+            return self._compare(vector, k, ids)
+        if mask is not None:
+            return self._nearest_allowed(vector, k, *mask)
+        try:
+            return self._nearest(vector, k, ids)
+        except Exception as exc:
+            if ids is None or "finding id" not in str(exc):
+                raise
+        # Chroma refuses an id it does not hold. The allowed ids come from a BM25 index built before another
+        # process removed documents (server mode, until it publishes): keep those still there, ask again.
+        present = set(self._collection.get(ids=ids, include=[])["ids"])
+        kept = [i for i in ids if i in present]
+        return self._nearest(vector, k, kept) if kept else []
+
+    def _nearest(self, vector: np.ndarray, k: int, ids: list[str] | None) -> list[RetrievedChunk]:
+        # No count() first: Chroma answers n_results above the count with what it has, and an embedded count()
+        # costs 10-50 ms at 100k chunks.
+        found: Any = self._collection.query(
+            query_embeddings=[vector.tolist()],
+            n_results=k,
+            ids=ids,
+            include=["documents", "metadatas", "distances"],
+        )
+        return [
+            to_retrieved(chunk_id, text, meta, _cosine(distance))
+            for chunk_id, text, meta, distance in zip(
+                found["ids"][0], found["documents"][0], found["metadatas"][0], found["distances"][0]
+            )
+        ]
+
+    def _compare(self, vector: np.ndarray, k: int, ids: list[str]) -> list[RetrievedChunk]:
+        stored: Any = self._collection.get(ids=ids, include=["embeddings"])
+        if not stored["ids"]:
+            return []
+        matrix = np.asarray(stored["embeddings"], dtype=np.float32)
+        norms = np.maximum(np.linalg.norm(matrix, axis=1) * np.linalg.norm(vector), 1e-12)
+        cosine = matrix @ np.asarray(vector, dtype=np.float32) / norms
+        order = np.argsort(-cosine, kind="stable")[:k]
+        return self._scored([(stored["ids"][i], float(cosine[i])) for i in order])
+
+    def _nearest_allowed(
+        self, vector: np.ndarray, k: int, rows: dict[str, int], allowed: np.ndarray
+    ) -> list[RetrievedChunk]:
+        share = np.count_nonzero(allowed) / max(len(allowed), 1)
+        if not share:
+            return []
+        # Twice as deep as the share needs on average, so that a question leaning towards what the filter leaves
+        # out still finds k; and at least 20 k, as HNSW searches as wide as it is asked to (ef), which gives the k
+        # nearest allowed a recall over 0.99 at 100k chunks, at or above that of Chroma's own filter.
+        # Distances alone come back: ~0.005 ms a chunk, against ~0.1 with texts and metadata.
+        depth = math.ceil(k * max(20.0, 2 / share))
+        near: Any = self._collection.query(query_embeddings=[vector.tolist()], n_results=depth, include=["distances"])
+        nearest = [
+            (chunk_id, _cosine(distance))
+            for chunk_id, distance in zip(near["ids"][0], near["distances"][0])
+            if chunk_id in rows and allowed[rows[chunk_id]]
+        ]
+        return self._scored(nearest[:k])
+
+    def _scored(self, scored: list[tuple[str, float]]) -> list[RetrievedChunk]:
+        found = {chunk.chunk_id: chunk for chunk in self.get([chunk_id for chunk_id, _ in scored])}
+        return [replace(found[i], score=score) for i, score in scored if i in found]
+
+    def get(self, ids: list[str]) -> list[RetrievedChunk]:
+        if not ids:
+            return []
+        found: Any = self._collection.get(ids=ids, include=["documents", "metadatas"])
+        by_id = {
+            chunk_id: to_retrieved(chunk_id, text, meta, 0.0)
+            for chunk_id, text, meta in zip(found["ids"], found["documents"], found["metadatas"])
+        }
+        return [by_id[i] for i in ids if i in by_id]
+
+    def document_chunks(self, doc_id: str) -> list[RetrievedChunk]:
+        # In pages: one get() of a 19 MB document's 12,452 chunks took 420 MB on top of what they hold, pages 100.
+        chunks = [
+            to_retrieved(chunk_id, text, meta, 0.0)
+            for page in self._pages(["documents", "metadatas"], where={"doc_id": doc_id}, size=1000)
+            for chunk_id, text, meta in zip(page["ids"], page["documents"], page["metadatas"])
+        ]
+        return sorted(chunks, key=lambda c: (c.start, c.chunk_id))
+
+    def iter_chunks(self) -> Iterator[RetrievedChunk]:
+        for page in self._pages(["documents", "metadatas"]):
+            for chunk_id, text, meta in zip(page["ids"], page["documents"], page["metadatas"]):
+                yield to_retrieved(chunk_id, text, meta, 0.0)
+
+    def count(self) -> int:
+        return int(self._collection.count())
+
+    def other_collections(self) -> list[tuple[str, int]]:
+        return sorted((c.name, int(c.count())) for c in self._client.list_collections() if c.name != self._name)
+
+    def _metadata(self) -> dict[str, Any]:
+        # The Collection object caches its metadata; ask the client for the current one (one small request).
+        try:
+            return dict(self._client.get_collection(self._name, embedding_function=None).metadata or {})
+        except Exception as exc:  # the server went away, or someone deleted the collection under us
+            raise StoreError(f"cannot read the Chroma collection {self._name} ({self.description}): {exc}") from exc
+
+    def revision(self) -> str:
+        return str(self._metadata().get(REVISION_KEY, "0"))
+
+    def bump_revision(self) -> None:
+        metadata = self._metadata()
+        counter = str(metadata.get(REVISION_KEY, "0")).split("-", 1)[0]
+        # A random suffix: two writers bumping from the same counter still publish different revisions.
+        number = int(counter) + 1 if counter.isdigit() else 1
+        metadata[REVISION_KEY] = f"{number}-{uuid.uuid4().hex[:8]}"
+        self._collection.modify(metadata=metadata)
+
+
+def _cosine(distance: float) -> float:
+    """Chroma's distance in a cosine space is 1 - cosine similarity."""
+    return 1.0 - float(distance)
+
+
+class EmbeddedChroma(ChromaStore):
+    """Chroma's files under index_dir/chroma, written by one process at a time (the writer lock)."""
+
+    mode = "embedded"
+
+    def _connect(self, settings: StoreSettings, index_dir: Path, client_settings: Any) -> Any:
+        import chromadb
+
+        index_dir.mkdir(parents=True, exist_ok=True)
+        client = chromadb.PersistentClient(path=str(index_dir / "chroma"), settings=client_settings)
+        self.description = f"embedded {index_dir / 'chroma'}"
+        # One object per lock file in this process, counting its holders across threads: the UI holds it while it
+        # runs, and its uploads take it again on other threads, which must not be refused.
+        self._writer = FileLock((index_dir / WRITER_LOCK).resolve(), timeout=0, thread_local=False, is_singleton=True)
+        return client
+
+    def _where(self, settings: StoreSettings) -> str:
+        return str(self._index_dir)
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        self._acquire()
+        try:
+            yield
+        finally:
+            self._writer.release()
+
+    def hold_writing(self) -> None:
+        self._acquire()
+
+    def _acquire(self) -> None:
+        try:
+            self._writer.acquire()
+        except Timeout:
+            # Two processes on one embedded index disagree: each loads the HNSW index once and never sees the
+            # other's additions (docs/reliability.md, 3), so the second writer is refused rather than let start.
+            raise IndexBusy(
+                f"another process is writing to the index at {self._index_dir} (an ingest, or the chat UI for as "
+                "long as it runs); wait for the ingest to finish, add the files through that UI, or stop it. For "
+                'several processes on one index, run a Chroma server (store.mode = "server")'
+            ) from None
+
+    def writer_elsewhere(self) -> bool:
+        try:
+            self._writer.acquire()
+        except Timeout:
+            return True
+        self._writer.release()
+        return False
+
+
+class ChromaServer(ChromaStore):
+    """A Chroma server: it orders its writers itself, and every process sees what the others write."""
+
+    mode = "server"
+
+    def _connect(self, settings: StoreSettings, index_dir: Path, client_settings: Any) -> Any:
+        import chromadb
+
+        client = chromadb.HttpClient(
+            host=settings.host,
+            port=settings.port,
+            ssl=settings.ssl,
+            headers=auth_headers(settings),
+            settings=client_settings,
+        )
+        self.description = f"server {'https' if settings.ssl else 'http'}://{settings.host}:{settings.port}"
+        return client
+
+    def _where(self, settings: StoreSettings) -> str:
+        return f"{settings.host}:{settings.port}"
+
+
+def auth_headers(settings: StoreSettings) -> dict[str, str]:
+    """The Authorization header for a Chroma server that wants a token; empty when none is configured."""
+    if not settings.token_env:
+        return {}
+    token = os.environ.get(settings.token_env, "")
+    if not token:
+        raise StoreError(f"store.token_env names ${settings.token_env}, but that variable is empty or unset")
+    if settings.token_header == "Authorization":
+        return {"Authorization": f"Bearer {token}"}
+    return {settings.token_header: token}
