@@ -23,7 +23,7 @@ from filelock import FileLock
 
 from .catalogue import Catalogue
 from .chunking import PATH_SEPARATOR, index_text
-from .lexical import LexicalChanges, LexicalIndex
+from .lexical import LexicalChanges, LexicalIndex, TokenRows
 from .settings import Settings
 from .store import StoredDocument, VectorStore, chunk_metadata, make_store
 from .types import Chunk, Document, RetrievedChunk
@@ -31,6 +31,12 @@ from .types import Chunk, Document, RetrievedChunk
 SCHEMA_VERSION = "3"
 """2: document text kept as written (no NFKC), so quotes and offsets read as the source does. 3: chunks carry their
 document's translation_of and supersedes."""
+
+
+MAX_LOGGED_CHUNKS = 20_000
+"""Chunk ids one change-log entry lists; a bigger transaction tells the other processes to rebuild instead."""
+REPLAY_BATCH = 1_000
+"""Chunks read back per request while replaying another process's transaction."""
 
 
 def index_fingerprint(settings: Settings) -> dict[str, str]:
@@ -78,6 +84,9 @@ class Index:
         self.store = store or make_store(settings.store, settings.index_dir, self.name, index_fingerprint(settings))
         self.lexical = LexicalIndex(lexical_folder(settings, self.name))
         self._writing = threading.Lock()
+        self.last_sync = ""
+        """How BM25 last caught up: 'loaded', 'updated' (from this process's own changes), 'replayed' (from the
+        change log), 'rebuilt' (from the store); for status and tests."""
         self.sync()
 
     @property
@@ -88,20 +97,16 @@ class Index:
         """Before a question: catch up with a change another process published (one small read of the store)."""
         self.sync(full=False)
 
-    def sync(self, full: bool = True, publish: bool = False, changes: LexicalChanges | None = None) -> None:
+    def sync(self, full: bool = True, changes: LexicalChanges | None = None) -> None:
         """Keep BM25 in step with the store.
 
         The BM25 index remembers the store's published revision and chunk count it was built from. ``full`` (at
         start and after a write) compares both, so a writer that stopped before publishing is caught too; before
         each question only the published revision is read (one small request in server mode), so a long ingest
-        elsewhere does not trigger a rebuild per question, only one when it publishes. With ``publish`` this
-        process has just changed the store and publishes a new revision first, so every other process sharing the
-        store (two UIs on one Chroma server) rebuilds its own BM25 before its next answer. ``changes`` are what
-        this process just did: applied to the index they started from when that gives the store's chunk count,
-        which spares reading every chunk back (a rebuild from the store is the fallback, and what other processes
-        do)."""
-        if publish:
-            self.store.bump_revision()
+        elsewhere does not trigger a rebuild per question, only one when it publishes. ``changes`` are what this
+        process just did (IndexWriter.commit): applied to the index they started from when that gives the store's
+        chunk count, which spares reading every chunk back. Another process's transactions are replayed from the
+        store's change log (``_replay``); a rebuild from the store is the fallback."""
         published = self.store.revision()
         expected = f"{published}/{self.store.count()}" if full else ""
 
@@ -119,14 +124,46 @@ class Index:
             if current(self.lexical):
                 return
             fresh = LexicalIndex(folder)
-            if not (fresh.load() and current(fresh)):
-                revision = expected or f"{published}/{self.store.count()}"
+            if fresh.load() and current(fresh):
+                self.last_sync = "loaded"
+            else:
+                count = self.store.count()
+                revision = f"{published}/{count}"
                 rows = changes.apply() if changes is not None else None
-                if rows is not None and f"{published}/{len(rows)}" == revision:
+                self.last_sync = "updated"
+                if rows is None or len(rows) != count:
+                    rows, self.last_sync = self._replay(self.lexical, published, count), "replayed"
+                if rows is not None:
                     fresh.save(rows, revision)
                 else:
                     fresh.build(stored_entries(self.store, self.settings.chunking.context_prefix), revision)
+                    self.last_sync = "rebuilt"
             self.lexical = fresh
+
+    def _replay(self, index: LexicalIndex, published: str, count: int) -> TokenRows | None:
+        """The index's rows brought to ``published`` through the store's change log: each transaction another
+        process committed since this index was built, applied in turn (the chunks it added read back by id, what
+        it removed dropped). None, and a rebuild from the store, when the log does not lead there: a writer still
+        writing or killed before it committed, two writers interleaved, a log pruned past this index, or a result
+        that does not hold the store's chunk count."""
+        revision = index.revision.partition("/")[0]
+        rows = None
+        while revision != published:
+            found = self.store.changes_from(revision)
+            if len(found) != 1 or found[0].get("rebuild"):
+                return None
+            change = found[0]
+            rows = rows or index.rows()
+            if rows is None:
+                return None
+            rows.drop(set(change["removed_docs"]), set(change["removed_versions"]))
+            for start in range(0, len(change["added"]), REPLAY_BATCH):
+                for chunk in self.store.get(change["added"][start : start + REPLAY_BATCH]):
+                    title = str(chunk.metadata["title"])
+                    text = index_text(title, chunk.heading_path, chunk.text, self.settings.chunking.context_prefix)
+                    rows.add(chunk.chunk_id, text, chunk.metadata)
+            revision = str(change["end"])
+        return rows if rows is not None and len(rows) == count else None
 
     @contextmanager
     def transaction(self) -> Iterator[IndexWriter]:
@@ -196,6 +233,7 @@ class IndexWriter:
         self.index = index
         self.store = index.store
         self.started = False
+        self.before = ""
         self.changes = LexicalChanges(None)
 
     def _start(self) -> None:
@@ -205,7 +243,8 @@ class IndexWriter:
         # Recording starts from the BM25 index as it is, when it matches the store (a count() costs 10-50 ms at
         # 100k chunks embedded: not paid by a transaction that writes nothing).
         lexical, store = self.index.lexical, self.store
-        self.changes = LexicalChanges(lexical if lexical.revision == f"{store.revision()}/{store.count()}" else None)
+        self.before = store.revision()
+        self.changes = LexicalChanges(lexical if lexical.revision == f"{self.before}/{store.count()}" else None)
         store.bump_revision()
 
     def add(self, items: Sequence[tuple[Document, list[Chunk], np.ndarray]]) -> None:
@@ -231,6 +270,22 @@ class IndexWriter:
         self.store.set_aliases(doc_id, aliases)
 
     def commit(self, always: bool = False) -> None:
-        """Publish what was written and bring BM25 up to date; with ``always``, even when nothing was written."""
-        if self.started or always:
-            self.index.sync(publish=True, changes=self.changes)
+        """Publish what was written, log it for the other processes sharing the store (each replays it on its
+        own BM25 instead of rebuilding), and bring this process's BM25 up to date; with ``always``, even when
+        nothing was written."""
+        if not (self.started or always):
+            return
+        before = self.before if self.started else self.store.revision()
+        end = self.store.bump_revision()
+        added = self.changes.added.ids
+        change: dict[str, Any] = {"before": before, "end": end}
+        if len(added) > MAX_LOGGED_CHUNKS:  # a first bulk ingest: reading it back costs what a rebuild does
+            change["rebuild"] = True
+        else:
+            change |= {
+                "added": list(added),
+                "removed_docs": sorted(self.changes.removed_docs),
+                "removed_versions": sorted(self.changes.removed_versions),
+            }
+        self.store.log_change(change)
+        self.index.sync(changes=self.changes)

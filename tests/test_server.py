@@ -244,3 +244,63 @@ def test_eval_keeps_its_corpus_out_of_the_shared_collection(server_env, make_ass
     assert team.store.count() == before and set(team.documents()) == {"zorblax-notice.md"}
     evals = [(name, count) for name, count in team.store.other_collections() if name.startswith("policy-eval-corpus-")]
     assert len(evals) == 1 and evals[0][1] > 0, team.store.other_collections()
+
+
+def _bm25(assistant, query: str) -> list[tuple[str, float]]:  # type: ignore[no-untyped-def]
+    return sorted((cid, round(score, 4)) for cid, score in assistant.lexical.search(query, 10))
+
+
+def test_another_process_replays_the_change_log_not_a_rebuild(server_env, make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # Two machines on one server. What the first commits, the second replays from the server's change log: the
+    # chunks added read back by id, the removed ones dropped; its BM25 then equals one built from scratch.
+    first = make_assistant(tmp_path / "machine-a")
+    second = make_assistant(tmp_path / "machine-b")
+    first.ingest([ARTICLE])
+    second.index.refresh()
+    assert second.index.last_sync == "replayed"
+    assert sorted(second.lexical.ids) == sorted(first.lexical.ids)
+
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "zorblax-notice.md").write_text(_NEW_DOC, encoding="utf-8")
+    first.ingest([ARTICLE, extra])
+    answer = second.ask("How many GPU-hours is the zorblax compute quota?")
+    assert second.index.last_sync == "replayed"
+    assert answer.citations[0].doc_id == "zorblax-notice.md"
+    fresh = make_assistant(tmp_path / "machine-c")  # built from the store
+    assert fresh.index.last_sync == "rebuilt"
+    for query in ("zorblax compute quota", "computing power vouchers", "Infinigence"):
+        assert _bm25(second, query) == _bm25(fresh, query)
+
+    first.ingest([ARTICLE], prune=True)  # a removal travels the same way
+    second.index.refresh()
+    assert second.index.last_sync == "replayed"
+    assert not any(cid.startswith("zorblax-notice.md") for cid in second.lexical.ids)
+    assert sorted(second.lexical.ids) == sorted(first.lexical.ids)
+
+
+def test_a_writer_killed_before_commit_leaves_readers_consistent(server_env, make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from assistant.chunking import chunk_document
+    from assistant.documents import load_document
+
+    first = make_assistant(tmp_path / "machine-a")
+    second = make_assistant(tmp_path / "machine-b")
+    first.ingest([ARTICLE])
+    second.index.refresh()
+    extra = tmp_path / "zorblax-notice.md"
+    extra.write_text(_NEW_DOC, encoding="utf-8")
+    document = load_document(extra, "zorblax-notice.md")
+    chunks = chunk_document(document, 256, first.embedder.count_tokens, True)
+    # The writer's steps, stopped before the commit: it published its start and wrote, but logged nothing.
+    with first.index.transaction() as writer:
+        writer.add([(document, chunks, first.embedder.embed([c.text for c in chunks]))])
+    second.index.refresh()
+    assert second.index.last_sync == "rebuilt"  # no log entry leads there: rebuilt from the store
+    assert any(cid.startswith("zorblax-notice.md") for cid in second.lexical.ids)
+    assert len(second.lexical.ids) == second.store.count()
+
+    # The next committed publish (a removal here) is replayed on top of that rebuild.
+    first.remove("zorblax-notice.md")
+    second.index.refresh()
+    assert second.index.last_sync == "replayed"
+    assert sorted(second.lexical.ids) == sorted(c.chunk_id for c in second.store.iter_chunks())

@@ -182,8 +182,17 @@ class VectorStore(ABC):
         """The revision the last writer published: one cheap read that changes after any process changes the store."""
 
     @abstractmethod
-    def bump_revision(self) -> None:
-        """Publish that this process changed the store, so every process sharing it rebuilds what it derives."""
+    def bump_revision(self) -> str:
+        """Publish that this process changed the store, so every process sharing it brings what it derives up to
+        date; returns the new revision."""
+
+    @abstractmethod
+    def log_change(self, change: dict[str, Any]) -> None:
+        """Record one transaction's changes where every process sharing the store can read them (index.py)."""
+
+    @abstractmethod
+    def changes_from(self, revision: str) -> list[dict[str, Any]]:
+        """The recorded transactions that started from ``revision``: one, or none when none was recorded."""
 
     @contextmanager
     def writing(self) -> Iterator[None]:

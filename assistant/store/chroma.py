@@ -42,6 +42,9 @@ _PAGE = 5000
 WRITER_LOCK = "writer.lock"
 """File in index_dir that the one process writing to an embedded index holds locked (see EmbeddedChroma.writing)."""
 REVISION_KEY = "revision"
+CHANGE_LOG_SUFFIX = "-changes"
+CHANGE_LOG_KEPT = 500
+"""Transactions kept in the change log: a process further behind than this rebuilds its BM25 from the store."""
 """Collection metadata key that every writer bumps after changing the collection (see VectorStore.revision)."""
 
 
@@ -54,6 +57,7 @@ class ChromaStore(VectorStore):
         import chromadb
 
         self._name = collection_name
+        self._log: Any = None
         self._index_dir = index_dir
         try:
             self._client = self._connect(settings, index_dir, chromadb.config.Settings(anonymized_telemetry=False))
@@ -265,7 +269,11 @@ class ChromaStore(VectorStore):
         return int(self._collection.count())
 
     def other_collections(self) -> list[tuple[str, int]]:
-        return sorted((c.name, int(c.count())) for c in self._client.list_collections() if c.name != self._name)
+        return sorted(
+            (c.name, int(c.count()))
+            for c in self._client.list_collections()
+            if c.name != self._name and not c.name.endswith(CHANGE_LOG_SUFFIX)
+        )
 
     def _metadata(self) -> dict[str, Any]:
         # The Collection object caches its metadata; ask the client for the current one (one small request).
@@ -277,13 +285,42 @@ class ChromaStore(VectorStore):
     def revision(self) -> str:
         return str(self._metadata().get(REVISION_KEY, "0"))
 
-    def bump_revision(self) -> None:
+    def bump_revision(self) -> str:
         metadata = self._metadata()
         counter = str(metadata.get(REVISION_KEY, "0")).split("-", 1)[0]
         # A random suffix: two writers bumping from the same counter still publish different revisions.
         number = int(counter) + 1 if counter.isdigit() else 1
         metadata[REVISION_KEY] = f"{number}-{uuid.uuid4().hex[:8]}"
         self._collection.modify(metadata=metadata)
+        return str(metadata[REVISION_KEY])
+
+    def log_change(self, change: dict[str, Any]) -> None:
+        """One row per transaction in a small collection beside the chunks (``<collection>-changes``), keyed by
+        the revision it ended at and found by the one it started from; the oldest beyond ``CHANGE_LOG_KEPT`` go."""
+        log = self._change_log()
+        sequence = _sequence(str(change["end"]))
+        log.upsert(
+            ids=[str(change["end"])],
+            documents=[json.dumps(change, ensure_ascii=False)],
+            metadatas=[{"before": str(change["before"]), "sequence": sequence}],
+            embeddings=[[0.0]],
+        )
+        if sequence > CHANGE_LOG_KEPT:
+            log.delete(where={"sequence": {"$lt": sequence - CHANGE_LOG_KEPT}})
+
+    def changes_from(self, revision: str) -> list[dict[str, Any]]:
+        found: Any = self._change_log().get(where={"before": revision}, include=["documents"])
+        return [json.loads(text) for text in found["documents"]]
+
+    def _change_log(self) -> Any:
+        if self._log is None:
+            self._log = self._client.get_or_create_collection(self._name + CHANGE_LOG_SUFFIX, embedding_function=None)
+        return self._log
+
+
+def _sequence(revision: str) -> int:
+    counter = revision.split("-", 1)[0]
+    return int(counter) if counter.isdigit() else 0
 
 
 def _cosine(distance: float) -> float:
