@@ -360,22 +360,40 @@ def evaluate_verifier(
 def ui(
     host: Annotated[str | None, typer.Option("--host", help="Address to bind (default 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option("--port", help="Port to bind (default 7860).")] = None,
+    allow_anonymous: Annotated[
+        bool,
+        typer.Option("--allow-anonymous", help="Serve beyond loopback without a login, read-only (no upload/remove)."),
+    ] = False,
     index_dir: IndexDir = None,
 ) -> None:
     """Start the chat UI over the index (`make run` indexes corpus/ first). `python ui.py` runs this too."""
     from .store import StoreError
-    from .ui.app import launch, parse_auth
+    from .ui.access import Access, AccessError
+    from .ui.app import launch
 
     settings = load_settings(index_dir)
-    try:
-        parse_auth(settings.ui.auth)
-    except ValueError as exc:
+    try:  # the logins are checked before the model loads
+        Access.from_settings(settings.ui, host or settings.ui.host, allow_anonymous)
+    except AccessError as exc:
         fail(str(exc))
     assistant = open_assistant(settings)  # the model loads now, not on the first question
     try:
-        launch(settings, host=host, port=port, assistant=assistant)
+        launch(settings, host=host, port=port, assistant=assistant, allow_anonymous=allow_anonymous)
     except StoreError as exc:  # another UI or an ingest is writing to the same embedded index
         fail(str(exc))
+
+
+@app.command("hash-password")
+def hash_password_command() -> None:
+    """Print a salted hash of a password (asked for, not echoed) for the setting ui.users."""
+    import getpass
+
+    from .ui.access import hash_password
+
+    password = getpass.getpass("Password: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
+    if not password:
+        fail("no password given")
+    typer.echo(hash_password(password))
 
 
 def main() -> None:

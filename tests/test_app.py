@@ -21,7 +21,9 @@ from assistant.documents import SUPPORTED_SUFFIXES
 from assistant.store import StoredDocument
 from assistant.types import Answer, AnswerSentence, Citation, RetrievedChunk
 from assistant.ui.api import input_error
-from assistant.ui.app import EXAMPLES, parse_auth
+from assistant.settings import UISettings
+from assistant.ui.access import Access, AccessError, hash_password
+from assistant.ui.app import EXAMPLES
 from assistant.ui.feedback import FeedbackLog, feedback_record, feedback_verdict
 from assistant.ui.markup import describe_filters, escape_markdown, human_size
 from assistant.ui.rendering import NO_ANSWER, document_rows, render_answer, render_status
@@ -322,11 +324,44 @@ def test_status_line_reads_for_people_and_details_name_no_path() -> None:
     assert human_size(5_000_000) == "4.8 MB"
 
 
-def test_auth_setting() -> None:
-    assert parse_auth("") is None
-    assert parse_auth("alice:s3:cret") == ("alice", "s3:cret")
-    with pytest.raises(ValueError, match="user:password"):
-        parse_auth("alice")
+def test_logins_take_a_password_a_salted_hash_or_an_environment_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Access.from_settings(UISettings(), "127.0.0.1").login() is None  # loopback, no users: no login
+    stored = hash_password("s3:cret", iterations=1000)
+    assert stored.startswith("pbkdf2_sha256$1000$") and "s3:cret" not in stored
+    assert hash_password("s3:cret", iterations=1000) != stored  # salted: the same password hashes differently
+    monkeypatch.setenv("BOB_PASSWORD", "from-env")
+    ui = UISettings(auth="alice:plain:text", users={"carol": stored, "bob": "env:BOB_PASSWORD"})
+    check = Access.from_settings(ui, "0.0.0.0").login()
+    assert check is not None
+    assert check("alice", "plain:text") and check("carol", "s3:cret") and check("bob", "from-env")
+    assert not check("carol", stored) and not check("carol", "s3:creT") and not check("bob", "env:BOB_PASSWORD")
+    assert not check("mallory", "")
+    for bad, message in [
+        (UISettings(auth="alice"), "must be 'user:password'"),
+        (UISettings(users={"bob": "env:NO_SUCH_PASSWORD_VAR"}), r"read from \$NO_SUCH_PASSWORD_VAR, which is not set"),
+        (UISettings(users={"bob": "pbkdf2_sha256$many$salt$x"}), "hash of 'bob' must look like"),
+        (UISettings(users={"bob": "pw"}, admins=["alice"]), "'ui.admins' names alice, who cannot log in"),
+    ]:
+        with pytest.raises(AccessError, match=message):
+            Access.from_settings(bad, "127.0.0.1")
+
+
+def test_beyond_loopback_without_a_login_is_refused_unless_anonymous_and_then_read_only() -> None:
+    with pytest.raises(AccessError, match="without a login would let anyone on the network change the index"):
+        Access.from_settings(UISettings(), "0.0.0.0")
+    with pytest.raises(AccessError):
+        Access.from_settings(UISettings(), "my-host.example")  # a name may resolve to any address
+    for access in (
+        Access.from_settings(UISettings(), "0.0.0.0", allow_anonymous=True),
+        Access.from_settings(UISettings(allow_anonymous=True), "10.1.2.3"),
+    ):
+        assert access.login() is None and access.read_only and not access.may_write(None)
+    local = Access.from_settings(UISettings(), "::1")
+    assert not local.read_only and local.may_write(None)  # one person on their own machine
+    team = Access.from_settings(UISettings(users={"ann": "a", "ben": "b"}, admins=["ann"]), "0.0.0.0")
+    assert team.may_write("ann") and not team.may_write("ben") and not team.may_write(None)
+    everyone = Access.from_settings(UISettings(users={"ann": "a", "ben": "b"}), "0.0.0.0")
+    assert everyone.may_write("ben")  # no admins named: every user may
 
 
 @pytest.mark.parametrize(
@@ -771,6 +806,71 @@ def test_binds_loopback_by_default_and_asks_for_a_login(make_assistant) -> None:
         demo.close()
 
 
+@pytest.mark.slow
+def test_a_non_admin_cannot_remove_or_upload_through_the_api(  # type: ignore[no-untyped-def]
+    make_assistant, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Real HTTP clients logged in to the served app: the reader's /remove and /upload change nothing."""
+    from gradio_client import Client, handle_file
+
+    from assistant.ui.app import launch
+
+    monkeypatch.setenv("TEST_READER_PASSWORD", "reader-pw")
+    users = {"admin": hash_password("admin-pw", iterations=1000), "reader": "env:TEST_READER_PASSWORD"}
+    port = free_port()
+    assistant = make_assistant(ui={"port": port, "users": users, "admins": ["admin"]})
+    assistant.ingest([ARTICLE])
+    demo = launch(assistant.settings, assistant=assistant, prevent_thread_lock=True, quiet=True)
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        with pytest.raises(Exception, match="(?i)login|auth|401"):
+            Client(url, auth=("reader", "wrong"), verbose=False)
+        reader = Client(url, auth=("reader", "reader-pw"), verbose=False)
+        indexed = set(assistant.documents())
+        note, *_ = reader.predict(ARTICLE.name, api_name="/remove")
+        assert note == "Only the assistant's administrators can add or remove documents."
+        assert set(assistant.documents()) == indexed  # nothing removed
+        new = tmp_path / "drone-permits.txt"
+        new.write_text(PERMITS, encoding="utf-8")
+        note, *_ = reader.predict([handle_file(str(new))], api_name="/upload")
+        assert note == "Only the assistant's administrators can add or remove documents."
+        assert set(assistant.documents()) == indexed  # nothing added
+        assert not (assistant.settings.index_dir / "uploads" / "drone-permits.txt").exists()
+        _, history, *_ = reader.predict(EXAMPLES[0], [], [], [], [], "", "", api_name="/ask")
+        assert "1 billion yuan" in reply_text(history)  # a reader still reads
+
+        admin = Client(url, auth=("admin", "admin-pw"), verbose=False)
+        assert "1 indexed" in admin.predict([handle_file(str(new))], api_name="/upload")[0]
+        assert admin.predict("drone-permits.txt", api_name="/remove")[0].startswith("Removed")
+        assert set(assistant.documents()) == indexed
+    finally:
+        demo.close()
+
+
+@pytest.mark.slow
+def test_anonymous_app_beyond_loopback_is_read_only(make_assistant) -> None:  # type: ignore[no-untyped-def]
+    from gradio_client import Client
+
+    from assistant.ui.app import launch
+
+    assistant = make_assistant()
+    assistant.ingest([ARTICLE])
+    with pytest.raises(AccessError):
+        launch(assistant.settings, host="0.0.0.0", port=free_port(), assistant=assistant, prevent_thread_lock=True)
+    port = free_port()
+    demo = launch(
+        assistant.settings, host="0.0.0.0", port=port, assistant=assistant, allow_anonymous=True,
+        prevent_thread_lock=True, quiet=True,
+    )  # fmt: skip
+    try:
+        client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+        note, *_ = client.predict(ARTICLE.name, api_name="/remove")
+        assert note == "Only the assistant's administrators can add or remove documents."
+        assert ARTICLE.name in assistant.documents()
+    finally:
+        demo.close()
+
+
 # --- uploads and removals over the real index -----------------------------------------------------------------
 
 PERMITS = "# Permits\n\nThe harbour office issues drone permits within 12 working days.\n"
@@ -884,3 +984,16 @@ def test_served_api_checks_its_values_and_the_index(make_assistant, tmp_path: Pa
         assert gone == "No indexed document is called “drone-permits.txt”."
     finally:
         demo.close()
+
+
+def test_hash_password_command_prints_a_hash_that_logs_in() -> None:
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+
+    result = CliRunner().invoke(app, ["hash-password"], input="team secret\n")
+    assert result.exit_code == 0, result.output
+    stored = result.output.strip()
+    assert stored.startswith("pbkdf2_sha256$600000$") and "team secret" not in stored
+    check = Access.from_settings(UISettings(users={"ann": stored}), "0.0.0.0").login()
+    assert check is not None and check("ann", "team secret") and not check("ann", "team secret ")

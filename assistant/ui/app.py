@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
+from .access import Access
 from .api import Blocks
 from .feedback import FEEDBACK_OPTIONS
 from .handlers import Handlers, max_upload_bytes
@@ -61,6 +62,9 @@ class AskTab:
 
 @dataclass
 class DocumentsTab:
+    manage: gr.Column
+    read_only_note: gr.Markdown
+    remove_row: gr.Row
     upload: gr.File
     upload_result: gr.Markdown
     table: gr.Dataframe
@@ -141,12 +145,16 @@ def documents_tab(handlers: Handlers) -> DocumentsTab:
     from ..documents import SUPPORTED_SUFFIXES
 
     docs = handlers.assistant.documents()
-    gr.Markdown(
-        f"Upload {', '.join(SUPPORTED_SUFFIXES)} files (at most {human_size(handlers.max_bytes)} each). "
-        "They are indexed at once and can be asked about right away."
-    )
-    upload = gr.File(label="Upload documents", file_count="multiple", height=150, elem_id="upload")
-    upload_result = gr.Markdown("", min_height=60, elem_id="upload-report")
+    # Shown to those who may change the index once the page's load knows who is asking (write_controls); the
+    # handlers check the user again, as an API call never sees the page.
+    read_only_note = gr.Markdown("", visible=False, elem_id="read-only-note")
+    with gr.Column(visible=False, elem_id="manage-upload") as manage:
+        gr.Markdown(
+            f"Upload {', '.join(SUPPORTED_SUFFIXES)} files (at most {human_size(handlers.max_bytes)} each). "
+            "They are indexed at once and can be asked about right away."
+        )
+        upload = gr.File(label="Upload documents", file_count="multiple", height=150, elem_id="upload")
+        upload_result = gr.Markdown("", min_height=60, elem_id="upload-report")
     table = gr.Dataframe(
         headers=DOCUMENT_COLUMNS,
         value=document_rows(docs, handlers.uploads),
@@ -156,7 +164,7 @@ def documents_tab(handlers: Handlers) -> DocumentsTab:
         label="Indexed documents",
         elem_id="documents-table",
     )
-    with gr.Row():
+    with gr.Row(visible=False, elem_id="manage-remove") as remove_row:
         remove_choice = gr.Dropdown(
             label="Document to remove",
             choices=document_choices(docs),
@@ -172,8 +180,8 @@ def documents_tab(handlers: Handlers) -> DocumentsTab:
             confirm_no = gr.Button("Keep it", variant="secondary", size="sm", elem_id="remove-cancel")
     remove_result = gr.Markdown("", elem_id="remove-report")
     return DocumentsTab(
-        upload, upload_result, table, remove_choice, remove, confirm, confirm_text, confirm_yes, confirm_no,
-        remove_result,
+        manage, read_only_note, remove_row, upload, upload_result, table, remove_choice, remove, confirm,
+        confirm_text, confirm_yes, confirm_no, remove_result,
     )  # fmt: skip
 
 
@@ -234,10 +242,14 @@ def wire_documents(demo: gr.Blocks, handlers: Handlers, ask: AskTab, docs: Docum
         concurrency_id="index",
     )
     demo.load(handlers.document_state, None, document_outputs, api_visibility="undocumented")
+    demo.load(
+        handlers.write_controls, None, [docs.manage, docs.remove_row, docs.read_only_note], api_visibility="private"
+    )
 
 
-def build_app(assistant: Assistant) -> gr.Blocks:
-    handlers = Handlers(assistant)
+def build_app(assistant: Assistant, access: Access | None = None) -> gr.Blocks:
+    """The page over ``assistant``; ``access`` says who may upload and remove (default: anyone who opens it)."""
+    handlers = Handlers(assistant, access)
     with Blocks(title="Policy assistant", analytics_enabled=False) as demo:
         gr.Markdown("## Policy assistant\nAnswers come only from the indexed documents, each sentence with its source.")
         status = gr.Markdown(handlers.status_line(), elem_id="status-line")
@@ -254,40 +266,34 @@ def build_app(assistant: Assistant) -> gr.Blocks:
     return demo
 
 
-def parse_auth(auth: str) -> tuple[str, str] | None:
-    """``'user:password'`` -> ``('user', 'password')``; empty -> no login."""
-    if not auth:
-        return None
-    user, sep, password = auth.partition(":")
-    if not sep or not user or not password:
-        raise ValueError("setting 'ui.auth' must be 'user:password' (or empty for no login)")
-    return user, password
-
-
 def launch(
     settings: Settings,
     host: str | None = None,
     port: int | None = None,
     *,
     assistant: Assistant | None = None,
+    allow_anonymous: bool = False,
     **launch_kwargs: Any,
 ) -> gr.Blocks:
     """Build the Assistant (ingesting nothing) and serve the chat on ``host:port`` (default: settings.ui,
-    127.0.0.1:7860), with gradio's login when ``ui.auth`` is set. See docs/ui.md for the queue settings."""
+    127.0.0.1:7860), with gradio's login when ``ui.users`` or ``ui.auth`` name users. Serving beyond loopback
+    without a login raises AccessError unless ``allow_anonymous``, and then the app is read-only. See docs/ui.md
+    for the queue settings."""
     from ..pipeline import Assistant
 
-    auth = parse_auth(settings.ui.auth)
+    host = host or settings.ui.host
+    access = Access.from_settings(settings.ui, host, allow_anonymous)
     assistant = assistant or Assistant(settings)
     assistant.hold_writing()  # the UI may write (uploads, removals) at any time while it runs
-    demo = build_app(assistant)
+    demo = build_app(assistant, access)
     demo.queue(default_concurrency_limit=2, max_size=64)
     # Gradio's own cap turns a whole multi-file upload away when one file is over it, so it sits well above the
     # per-file limit, which add_files enforces file by file (naming each file it turns away).
     launch_kwargs.setdefault("max_file_size", UPLOAD_HARD_CAP_FACTOR * max_upload_bytes(settings))
     demo.launch(
-        server_name=host or settings.ui.host,
+        server_name=host,
         server_port=port or settings.ui.port,
-        auth=auth,
+        auth=access.login(),
         share=False,
         ssr_mode=False,
         head=f"<script>{static('head.js')}</script>",
