@@ -163,6 +163,8 @@ def ask(
         answer = assistant.ask(question, filters, history=after or ())
     except (QuestionError, FilterError, GeneratorError) as exc:
         fail(str(exc))
+    if assistant.store.count() == 0:  # after the question's own checks, so a bad question is named first
+        fail("nothing is indexed yet: run 'policy-assistant ingest PATH' (a file or folder of documents) first", 1)
     if assistant.store.writer_elsewhere():
         typer.echo(f"note: {WRITER_ELSEWHERE}", err=True)
     if as_json:
