@@ -17,12 +17,13 @@ from typing import Any
 import pytest
 
 from assistant.answer import EvidenceUnit
+from assistant.citing import answer_markdown
 from assistant.documents import SUPPORTED_SUFFIXES
+from assistant.settings import UISettings
 from assistant.store import StoredDocument
 from assistant.types import Answer, AnswerSentence, Citation, RetrievedChunk
-from assistant.ui.api import input_error
-from assistant.settings import UISettings
 from assistant.ui.access import Access, AccessError, hash_password
+from assistant.ui.api import input_error
 from assistant.ui.app import EXAMPLES
 from assistant.ui.feedback import FeedbackLog, feedback_record, feedback_verdict
 from assistant.ui.markup import describe_filters, escape_markdown, human_size
@@ -213,6 +214,22 @@ def test_document_view_takes_only_character_offsets(start: object, end: object, 
 
 
 # --- the chat reply -------------------------------------------------------------------------------------------
+
+
+def test_answer_as_markdown_carries_each_source(answer: Answer) -> None:
+    answer.searched_for = "vouchers and subsidies"
+    assert answer_markdown(answer) == (
+        f"**Question:** What about {IMG}?\n\n"
+        f"{HOSTILE} [1] Subsidies offset 30% to 100% of costs [9](javascript:alert(1)). [1][2]\n\n"
+        "*Searched for: vouchers and subsidies*\n\n"
+        "**Sources**\n\n"
+        f"[1] Rules {SCRIPT} · 2024-07-01 · Chapter 1 › Article 3 (doc-1.txt)\n> {HOSTILE}\n\n"
+        f"[2] Title 2 · 2024-07-01 · Part {IMG} (doc-2.txt)\n> {SUBSIDY}\n"
+    )
+    assert answer_markdown(refusal()) == (
+        "**Question:** What is the capital of France?\n\n"
+        "No answer found. The indexed documents do not answer this question.\n"
+    )
 
 
 def test_answer_markers_link_to_source_anchors(answer: Answer) -> None:
@@ -577,7 +594,7 @@ def handler(demo: Any, name: str) -> Any:
 
 
 def test_example_click_streams_the_answer(tmp_path: Path, answer: Answer) -> None:
-    from gradio import SelectData
+    from gradio import SelectData, skip
 
     from assistant.ui.app import build_app
 
@@ -593,8 +610,10 @@ def test_example_click_streams_the_answer(tmp_path: Path, answer: Answer) -> Non
     assert contents[1].count("#source-1-") == 1  # the first sentence alone
     assert contents[2].count("#source-1-") == 3  # then the whole answer
     assert all("Filters: type: regulation" in c for c in contents)
-    *_, (textbox, history, sources, turns) = steps
+    *_, (textbox, history, sources, copied, turns) = steps
     assert textbox == ""
+    assert copied == answer_markdown(answer)
+    assert all(step[3] == skip() for step in steps[:-1])  # the copy box changes once the answer is whole
     assert [m["role"] for m in history] == ["user", "assistant"]
     assert 'id="source-1-2"' in sources
     assert turns[0].message_index == 1
@@ -621,7 +640,7 @@ def test_feedback_handler_writes_one_record_per_verdict(tmp_path: Path, answer: 
     fake = fake_assistant(tmp_path, [answer])
     demo = build_app(fake)
     on_feedback = handler(demo, "on_feedback")
-    *_, (_, history, _, turns) = list(handler(demo, "respond")("Question?", [], [], [], [], [], "", ""))
+    *_, (_, history, _, _, turns) = list(handler(demo, "respond")("Question?", [], [], [], [], [], "", ""))
 
     def click(liked: object) -> str:
         return str(on_feedback(turns, LikeData(None, {"index": 1, "value": history[1], "liked": liked})))
@@ -643,7 +662,7 @@ def test_feedback_handler_writes_one_record_per_verdict(tmp_path: Path, answer: 
     assert "recorded *helpful (thumbs up)*" in click(True)
     assert verdicts() == ["down", "wrong_citation", "withdrawn", "up"]
     # Turn numbers start again after Clear chat: a new answer 1 is another answer.
-    *_, (_, history, _, again) = list(handler(demo, "respond")("Question?", [], [], [], [], [], "", ""))
+    *_, (_, history, _, _, again) = list(handler(demo, "respond")("Question?", [], [], [], [], [], "", ""))
     on_feedback(again, LikeData(None, {"index": 1, "value": history[1], "liked": True}))
     assert verdicts()[-1] == "up" and len(verdicts()) == 5
     user = on_feedback(turns, LikeData(None, {"index": 0, "value": history[0], "liked": True}))
@@ -682,7 +701,7 @@ def test_served_app_answers_with_citation_and_filters(make_assistant) -> None:  
         with urllib.request.urlopen(url, timeout=30) as response:
             assert response.status == 200
         client = Client(url, verbose=False)
-        textbox, history, sources = client.predict(EXAMPLES[0], [], [], [], [], "", "", api_name="/ask")
+        textbox, history, sources, copied = client.predict(EXAMPLES[0], [], [], [], [], "", "", api_name="/ask")
         assert textbox == ""
         assert history[-1]["role"] == "assistant"
         text = reply_text(history)
@@ -690,9 +709,13 @@ def test_served_app_answers_with_citation_and_filters(make_assistant) -> None:  
         assert "(#source-1-1)" in text
         assert 'id="source-1-1"' in sources
         assert '<mark class="cited">The city plans to issue 1 billion yuan' in sources
+        # The answer with its sources as Markdown, for a script as for the page's copy button.
+        assert copied.startswith(f"**Question:** {EXAMPLES[0]}\n\n") and "1 billion yuan" in copied
+        assert "\n[1] " in copied and f"({ARTICLE.name})\n> " in copied
+        assert "> The city plans to issue 1 billion" in copied
 
         # The corpus holds news only: a regulation filter leaves nothing to answer from, and says so.
-        _, history, _ = client.predict(EXAMPLES[0], [], [], ["regulation"], [], "", "", api_name="/ask")
+        _, history, *_ = client.predict(EXAMPLES[0], [], [], ["regulation"], [], "", "", api_name="/ask")
         text = reply_text(history)
         assert "Filters: type: regulation" in text
         assert NO_ANSWER in text
@@ -823,7 +846,7 @@ def test_a_non_admin_cannot_remove_or_upload_through_the_api(  # type: ignore[no
     demo = launch(assistant.settings, assistant=assistant, prevent_thread_lock=True, quiet=True)
     try:
         url = f"http://127.0.0.1:{port}/"
-        with pytest.raises(Exception, match="(?i)login|auth|401"):
+        with pytest.raises(Exception, match=r"(?i)login|auth|401"):
             Client(url, auth=("reader", "wrong"), verbose=False)
         reader = Client(url, auth=("reader", "reader-pw"), verbose=False)
         indexed = set(assistant.documents())
@@ -975,9 +998,9 @@ def test_served_api_checks_its_values_and_the_index(make_assistant, tmp_path: Pa
         report, *_ = client.predict([handle_file(str(new))], api_name="/upload")
         assert "1 indexed" in report
         question = "How long does the harbour office take to issue drone permits?"
-        _, history, _ = client.predict(question, [], ["drone-permits.txt"], [], [], "", "", api_name="/ask")
+        _, history, *_ = client.predict(question, [], ["drone-permits.txt"], [], [], "", "", api_name="/ask")
         assert "12 working days" in reply_text(history)
-        _, history, _ = client.predict(question, [], ["no-such.txt"], [], [], "", "", api_name="/ask")
+        _, history, *_ = client.predict(question, [], ["no-such.txt"], [], [], "", "", api_name="/ask")
         assert "No indexed document is called &#x27;no-such.txt&#x27;" in reply_text(history)
         assert "Removed" in client.predict("drone-permits.txt", api_name="/remove")[0]
         gone = client.predict("drone-permits.txt", api_name="/remove")[0]

@@ -47,6 +47,7 @@ class AskTab:
     chatbot: gr.Chatbot
     question: gr.Textbox
     clear: gr.Button
+    copy: gr.Textbox
     feedback_note: gr.Markdown
     doc_filter: gr.Dropdown
     type_filter: gr.CheckboxGroup
@@ -104,6 +105,16 @@ def ask_tab(handlers: Handlers) -> AskTab:
             with gr.Row():
                 clear = gr.Button("Clear chat", variant="secondary", size="sm", elem_id="clear-chat")
             feedback_note = gr.Markdown("", elem_id="feedback-note")
+            with gr.Accordion("Copy with sources", open=False, elem_id="copy-answer"):
+                # The /ask API returns the same text, so a script gets the answer with its sources in one value.
+                copy = gr.Textbox(
+                    label="The last answer as Markdown, with each source's title, date, heading path and quote",
+                    lines=4,
+                    max_lines=14,
+                    interactive=False,
+                    buttons=["copy"],
+                    elem_id="answer-markdown",
+                )
             with gr.Accordion("Filters", open=False, elem_id="filters"):
                 # Choices are refreshed on every page load and upload, but Gradio checks a value sent to the API
                 # against those it was built with; the retriever checks them against the index.
@@ -137,7 +148,7 @@ def ask_tab(handlers: Handlers) -> AskTab:
                 elem_id="sources",
             )
     return AskTab(
-        chatbot, question, clear, feedback_note, doc_filter, type_filter, lang_filter, since, until, sources
+        chatbot, question, clear, copy, feedback_note, doc_filter, type_filter, lang_filter, since, until, sources
     )
 
 
@@ -186,7 +197,7 @@ def documents_tab(handlers: Handlers) -> DocumentsTab:
 
 
 def wire_chat(handlers: Handlers, ask: AskTab, turns: gr.State) -> None:
-    chat_outputs = [ask.question, ask.chatbot, ask.sources, turns]
+    chat_outputs = [ask.question, ask.chatbot, ask.sources, ask.copy, turns]
     ask.question.submit(
         handlers.respond,
         [ask.question, ask.chatbot, turns, *ask.filters],
@@ -204,12 +215,14 @@ def wire_chat(handlers: Handlers, ask: AskTab, turns: gr.State) -> None:
     )
     ask.chatbot.like(handlers.on_feedback, [turns], [ask.feedback_note], api_visibility="undocumented")
     ask.clear.click(
-        lambda: ("", [], SOURCES_PLACEHOLDER, [], ""),
+        lambda: ("", [], SOURCES_PLACEHOLDER, "", [], ""),
         None,
-        [ask.question, ask.chatbot, ask.sources, turns, ask.feedback_note],
+        [ask.question, ask.chatbot, ask.sources, ask.copy, turns, ask.feedback_note],
         api_visibility="undocumented",
     )
-    ask.chatbot.clear(lambda: (SOURCES_PLACEHOLDER, []), None, [ask.sources, turns], api_visibility="undocumented")
+    ask.chatbot.clear(
+        lambda: (SOURCES_PLACEHOLDER, "", []), None, [ask.sources, ask.copy, turns], api_visibility="undocumented"
+    )
 
 
 def wire_documents(demo: gr.Blocks, handlers: Handlers, ask: AskTab, docs: DocumentsTab, status: gr.Markdown) -> None:

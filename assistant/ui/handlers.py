@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
+from ..citing import answer_markdown
 from ..pipeline import QuestionError
 from ..retrieve import FilterError, Filters
 from ..settings import Settings
@@ -77,12 +78,13 @@ class Handlers:
         until: str,
         request: gr.Request | None = None,
     ) -> Iterator[tuple[Any, ...]]:
-        """The chat handler, streaming: the cleared textbox, the growing chat, the sources panel, the turns."""
+        """The chat handler, streaming: the cleared textbox, the growing chat, the sources panel, the last answer
+        as Markdown with its sources, the turns."""
         history = list(history or [])
         turns = list(turns or [])
         message = (message or "").strip()
         if not message:
-            yield "", list(history), gr.skip(), turns
+            yield "", list(history), gr.skip(), gr.skip(), turns
             return
         history.append({"role": "user", "content": escape_markdown(message)})
         try:
@@ -90,17 +92,17 @@ class Handlers:
             filters = read_filters(doc_ids, types, langs, since, until, self.assistant.documents())
         except AskError as exc:
             history.append({"role": "assistant", "content": render_ask_error(str(exc))})
-            yield "", list(history), gr.skip(), turns
+            yield "", list(history), gr.skip(), gr.skip(), turns
             return
         history.append({"role": "assistant", "content": render_pending(filters.as_dict())})
-        yield "", list(history), gr.skip(), turns
+        yield "", list(history), gr.skip(), gr.skip(), turns
         number = turns[-1].turn + 1 if turns else 1
         earlier = [t.answer.question for t in turns]  # a follow-up is searched with the question before it
         can_upload = self.may_write(request)
         answer = yield from self._stream(message, filters, earlier, history, turns, number, can_upload)
         if answer is not None:
             turns.append(Turn(number, len(history) - 1, answer, self._chunks_for(answer)))
-            yield "", history, render_sources(turns), turns
+            yield "", history, render_sources(turns), answer_markdown(answer), turns
 
     def _stream(
         self,
@@ -124,7 +126,7 @@ class Handlers:
                     documents = self.assistant.documents().values() if answer.refused else ()
                     content = render_answer(answer, documents, number, can_upload)
                 history[-1] = {"role": "assistant", "content": content}
-                yield "", list(history), gr.skip(), turns
+                yield "", list(history), gr.skip(), gr.skip(), turns
         except (QuestionError, FilterError) as exc:  # what the form's checks leave: an index changed meanwhile
             error = f"{str(exc)[:1].upper()}{str(exc)[1:]}."
         except Exception:  # the reader gets a sentence; the details, which may name server paths, go to the log
@@ -132,7 +134,7 @@ class Handlers:
             error = "Something went wrong while answering; the server's log has the details. Try again."
         if error or answer is None:
             history[-1] = {"role": "assistant", "content": render_ask_error(error or "No answer was produced.")}
-            yield "", list(history), gr.skip(), turns
+            yield "", list(history), gr.skip(), gr.skip(), turns
             return None
         return answer
 
