@@ -24,7 +24,6 @@ from assistant.store import StoredDocument
 from assistant.types import Answer, AnswerSentence, Citation, RetrievedChunk
 from assistant.ui.access import Access, AccessError, hash_password
 from assistant.ui.api import input_error
-from assistant.ui.app import EXAMPLES
 from assistant.ui.feedback import FeedbackLog, feedback_record, feedback_verdict
 from assistant.ui.markup import describe_filters, escape_markdown, human_size
 from assistant.ui.rendering import NO_ANSWER, document_rows, render_answer, render_status
@@ -40,6 +39,7 @@ from assistant.ui.uploads import PREVIOUS_FOLDER, safe_upload_name, save_uploads
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 ARTICLE = CORPUS / "shanghai-ai-policy-clustering.txt"
+VOUCHER_QUESTION = "What subsidies cover model usage?"
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
 CHUNK_TEXT = f"Intro sentence. Vouchers {SCRIPT} cover {IMG} costs. Subsidies offset 30% to 100% of costs. Tail."
@@ -542,6 +542,43 @@ def test_document_rows(tmp_path: Path) -> None:
     ]
 
 
+def test_ask_tab_lists_the_documents_and_draws_examples_from_them() -> None:
+    from assistant.ui.rendering import chat_examples, document_list, example_questions
+
+    docs = {
+        "law.md": stored("law.md", "中华人民共和国数据安全法", doc_type="regulation", lang="zh", date="2021-06-10"),
+        "pipl.txt": stored("pipl.txt", "Personal Information Protection Law", doc_type="regulation", date="2021-08-20"),
+        "pipl2.txt": stored("pipl2.txt", "Old Law", doc_type="regulation", date="2020-01-01"),
+        "how.txt": stored("how.txt", "How Shanghai scales AI", date="2025-07-01"),
+        "memo.txt": stored("memo.txt", f"Memo {SCRIPT}\n\n![x](https://evil.example/x.png)", date=""),
+    }
+    assert example_questions(docs) == [
+        "How Shanghai scales AI?",  # a headline that is a question is asked as it stands
+        "What is the purpose of the Personal Information Protection Law?",
+        "《中华人民共和国数据安全法》的立法目的是什么？",
+        "What is the purpose of the Old Law?",
+    ]  # one of each type and language first, newest first; then the rest, newest first, undated last
+    assert example_questions(docs, limit=5)[-1] == f"What are the main points of “Memo {SCRIPT} ![x](https://evil.example/x.png)”?"
+    assert chat_examples({}) is None
+    listed = document_list(docs)
+    assert listed.splitlines()[0] == "- How Shanghai scales AI · news · English · 2025-07-01"
+    assert "Memo &lt;script&gt;" in listed and "<script>" not in listed and "\\!\\[x\\]" in listed
+    assert len(listed.splitlines()) == 5
+    assert document_list({}) == "No documents yet."
+
+
+def test_upload_and_removal_controls_show_for_those_who_may_use_them(tmp_path: Path) -> None:
+    from assistant.ui.app import build_app
+
+    access = Access.from_settings(UISettings(users={"ann": "a", "ben": "b"}, admins=["ann"]), "0.0.0.0")
+    write_controls = handler(build_app(fake_assistant(tmp_path, []), access), "write_controls")
+    upload, remove, note = write_controls(SimpleNamespace(username="ann"))
+    assert upload.visible is True and remove.visible is True and note.visible is False
+    upload, remove, note = write_controls(SimpleNamespace(username="ben"))
+    assert upload.visible is False and remove.visible is False and note.visible is True
+    assert note.value == "Only the assistant's administrators can add or remove documents."
+
+
 # --- feedback -------------------------------------------------------------------------------------------------
 
 
@@ -601,9 +638,9 @@ def test_example_click_streams_the_answer(tmp_path: Path, answer: Answer) -> Non
     partial = Answer(answer.question, answer.sentences[:1], answer.citations[:1], answer.retrieved, refused=False)
     fake = fake_assistant(tmp_path, [partial, answer])
     demo = build_app(fake)
-    event = SelectData(None, {"index": 1, "value": {"text": EXAMPLES[1]}})
+    event = SelectData(None, {"index": 1, "value": {"text": "How many AI-related companies operate in Shanghai?"}})
     steps = list(handler(demo, "run_example")([], [], [], ["regulation"], [], "", "", event))
-    assert fake.asked[0][0] == EXAMPLES[1]
+    assert fake.asked[0][0] == "How many AI-related companies operate in Shanghai?"
     assert fake.asked[0][1].types == ("regulation",)
     contents = [step[1][-1]["content"] for step in steps]
     assert "Searching the documents" in contents[0]
@@ -701,7 +738,7 @@ def test_served_app_answers_with_citation_and_filters(make_assistant) -> None:  
         with urllib.request.urlopen(url, timeout=30) as response:
             assert response.status == 200
         client = Client(url, verbose=False)
-        textbox, history, sources, copied = client.predict(EXAMPLES[0], [], [], [], [], "", "", api_name="/ask")
+        textbox, history, sources, copied = client.predict(VOUCHER_QUESTION, [], [], [], [], "", "", api_name="/ask")
         assert textbox == ""
         assert history[-1]["role"] == "assistant"
         text = reply_text(history)
@@ -710,17 +747,34 @@ def test_served_app_answers_with_citation_and_filters(make_assistant) -> None:  
         assert 'id="source-1-1"' in sources
         assert '<mark class="cited">The city plans to issue 1 billion yuan' in sources
         # The answer with its sources as Markdown, for a script as for the page's copy button.
-        assert copied.startswith(f"**Question:** {EXAMPLES[0]}\n\n") and "1 billion yuan" in copied
+        assert copied.startswith(f"**Question:** {VOUCHER_QUESTION}\n\n") and "1 billion yuan" in copied
         assert "\n[1] " in copied and f"({ARTICLE.name})\n> " in copied
         assert "> The city plans to issue 1 billion" in copied
 
         # The corpus holds news only: a regulation filter leaves nothing to answer from, and says so.
-        _, history, *_ = client.predict(EXAMPLES[0], [], [], ["regulation"], [], "", "", api_name="/ask")
+        _, history, *_ = client.predict(VOUCHER_QUESTION, [], [], ["regulation"], [], "", "", api_name="/ask")
         text = reply_text(history)
         assert "Filters: type: regulation" in text
         assert NO_ANSWER in text
     finally:
         demo.close()
+
+
+@pytest.mark.slow
+def test_example_questions_drawn_from_the_index_are_answered_from_their_document(make_assistant) -> None:  # type: ignore[no-untyped-def]
+    """A template per type and language, filled with the title: each question is answered, first citing the
+    document it was drawn from (a news headline, an English law, a Chinese law)."""
+    from assistant.ui.rendering import example_question, example_questions
+
+    assistant = make_assistant()
+    assistant.ingest([ARTICLE, CORPUS / "pipl_2021-08-20.txt", CORPUS / "数据安全法_2021-06-10.md"])
+    docs = assistant.documents()
+    assert len(example_questions(docs)) == 3
+    for doc_id, document in docs.items():
+        question = example_question(document)
+        answer = assistant.ask(question)
+        assert not answer.refused, question
+        assert answer.citations[0].doc_id == doc_id, (question, answer.text)
 
 
 @pytest.mark.slow
@@ -778,7 +832,7 @@ def test_ask_stream_shows_only_checked_sentences_then_the_answer(make_assistant)
     assistant = make_assistant()
     assistant.ingest([ARTICLE])
     # The extractive answer arrives whole: released sentence by sentence, the last item the whole answer.
-    items = list(assistant.ask_stream(EXAMPLES[0]))
+    items = list(assistant.ask_stream(VOUCHER_QUESTION))
     assert all(isinstance(item, Answer) for item in items)
     final = items[-1]
     assert isinstance(final, Answer) and "1 billion yuan" in final.text
@@ -800,7 +854,7 @@ def test_ask_stream_shows_only_checked_sentences_then_the_answer(make_assistant)
             return answer
 
     assistant.generator = Streaming()
-    items = list(assistant.ask_stream(EXAMPLES[0]))
+    items = list(assistant.ask_stream(VOUCHER_QUESTION))
     partial = [item for item in items if not item.final]
     assert len(partial) == 1 and [s.text for s in partial[0].sentences] == [
         " ".join(quote.split()) for quote in [items[-1].citations[0].quote]
@@ -859,7 +913,7 @@ def test_a_non_admin_cannot_remove_or_upload_through_the_api(  # type: ignore[no
         assert note == "Only the assistant's administrators can add or remove documents."
         assert set(assistant.documents()) == indexed  # nothing added
         assert not (assistant.settings.index_dir / "uploads" / "drone-permits.txt").exists()
-        _, history, *_ = reader.predict(EXAMPLES[0], [], [], [], [], "", "", api_name="/ask")
+        _, history, *_ = reader.predict(VOUCHER_QUESTION, [], [], [], [], "", "", api_name="/ask")
         assert "1 billion yuan" in reply_text(history)  # a reader still reads
 
         admin = Client(url, auth=("admin", "admin-pw"), verbose=False)

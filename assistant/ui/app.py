@@ -17,20 +17,13 @@ from .api import Blocks
 from .feedback import FEEDBACK_OPTIONS
 from .handlers import Handlers, max_upload_bytes
 from .markup import LANGUAGE_NAMES, human_size
-from .rendering import DOCUMENT_COLUMNS, document_choices, document_rows
+from .rendering import DOCUMENT_COLUMNS, chat_examples, document_choices, document_list, document_rows
 from .sources import SOURCES_PLACEHOLDER
 
 if TYPE_CHECKING:
     from ..pipeline import Assistant
     from ..settings import Settings
 
-EXAMPLES_EN = (
-    "What subsidies cover model usage?",
-    "How many AI-related companies operate in Shanghai?",
-    "When did Shanghai introduce a dedicated regulation for the AI sector?",
-)
-EXAMPLES_ZH = ("个人信息处理者在哪些情形下应当事前进行个人信息保护影响评估？",)
-EXAMPLES = EXAMPLES_EN + EXAMPLES_ZH
 ASK_CONCURRENCY = 4
 """Questions answered at once per app; each is a short CPU-bound burst (one embedding, BM25, sentence scoring)."""
 UPLOAD_HARD_CAP_FACTOR = 5
@@ -46,6 +39,8 @@ def static(name: str) -> str:
 class AskTab:
     chatbot: gr.Chatbot
     question: gr.Textbox
+    counter: gr.HTML
+    documents: gr.Markdown
     clear: gr.Button
     copy: gr.Textbox
     feedback_note: gr.Markdown
@@ -82,13 +77,13 @@ def ask_tab(handlers: Handlers) -> AskTab:
     from ..retrieve import DOC_TYPES
 
     docs = handlers.assistant.documents()
-    examples = EXAMPLES_EN + (EXAMPLES_ZH if any(d.lang == "zh" for d in docs.values()) else ())
+    limit = handlers.settings.limits.max_question_chars
     with gr.Row(equal_height=False):
         with gr.Column(scale=3):
             chatbot = gr.Chatbot(
                 label="Chat",
                 height=540,
-                examples=[{"text": q} for q in examples],
+                examples=chat_examples(docs),
                 sanitize_html=True,
                 allow_tags=False,
                 latex_delimiters=[],
@@ -100,7 +95,14 @@ def ask_tab(handlers: Handlers) -> AskTab:
                 placeholder="Ask about the indexed documents…",
                 submit_btn="Ask",
                 autofocus=True,
+                max_length=limit,  # the browser stops typing and pasting here; respond() checks it again
                 elem_id="question",
+            )
+            # Counted in the page (head.js) as the reader types: a round trip per key would be too slow.
+            counter = gr.HTML(
+                f'<span class="char-count" data-limit="{limit}">0 / {limit:,} characters</span>',
+                padding=False,
+                elem_id="question-count",
             )
             with gr.Row():
                 clear = gr.Button("Clear chat", variant="secondary", size="sm", elem_id="clear-chat")
@@ -115,6 +117,8 @@ def ask_tab(handlers: Handlers) -> AskTab:
                     buttons=["copy"],
                     elem_id="answer-markdown",
                 )
+            with gr.Accordion("Indexed documents", open=False, elem_id="ask-documents"):
+                documents = gr.Markdown(document_list(docs), elem_id="ask-document-list")
             with gr.Accordion("Filters", open=False, elem_id="filters"):
                 # Choices are refreshed on every page load and upload, but Gradio checks a value sent to the API
                 # against those it was built with; the retriever checks them against the index.
@@ -148,8 +152,9 @@ def ask_tab(handlers: Handlers) -> AskTab:
                 elem_id="sources",
             )
     return AskTab(
-        chatbot, question, clear, copy, feedback_note, doc_filter, type_filter, lang_filter, since, until, sources
-    )
+        chatbot, question, counter, documents, clear, copy, feedback_note, doc_filter, type_filter, lang_filter,
+        since, until, sources,
+    )  # fmt: skip
 
 
 def documents_tab(handlers: Handlers) -> DocumentsTab:
@@ -226,7 +231,7 @@ def wire_chat(handlers: Handlers, ask: AskTab, turns: gr.State) -> None:
 
 
 def wire_documents(demo: gr.Blocks, handlers: Handlers, ask: AskTab, docs: DocumentsTab, status: gr.Markdown) -> None:
-    document_outputs = [docs.table, ask.doc_filter, docs.remove_choice, status]
+    document_outputs = [docs.table, ask.doc_filter, docs.remove_choice, status, ask.documents, ask.chatbot]
     docs.upload.upload(
         handlers.add_files,
         [docs.upload],

@@ -23,7 +23,9 @@ from .asking import AskError, check_question, read_filters
 from .feedback import FEEDBACK_FILE, FEEDBACK_LABELS, WITHDRAWN, FeedbackLog, feedback_record, feedback_verdict
 from .markup import esc, escape_markdown
 from .rendering import (
+    chat_examples,
     document_choices,
+    document_list,
     document_rows,
     render_answer,
     render_ask_error,
@@ -219,12 +221,19 @@ class Handlers:
             gr.Dropdown(choices=choices),
             gr.Dropdown(choices=choices, value=None),
             render_status(self.assistant.status(), docs.values(), self.may_write(request)),
+            document_list(docs),
+            # Only the examples: the chat's messages are left as they are.
+            gr.Chatbot(examples=chat_examples(docs)),
         )
 
     def write_controls(self, request: gr.Request | None = None) -> tuple[Any, ...]:
-        """On page load: the upload and removal controls for those who may use them, a note for the others."""
+        """On page load: the upload and the removal controls for those who may use them, a note for the others."""
         allowed = self.may_write(request)
-        return gr.Column(visible=allowed), gr.Markdown("" if allowed else READ_ONLY_NOTE, visible=not allowed)
+        return (
+            gr.Column(visible=allowed),
+            gr.Row(visible=allowed),
+            gr.Markdown("" if allowed else READ_ONLY_NOTE, visible=not allowed),
+        )
 
     def add_files(
         self,
