@@ -145,14 +145,21 @@ def ask(
         list[str] | None,
         typer.Option("--after", help="An earlier question of the same conversation (repeatable, oldest first)."),
     ] = None,
+    url: Annotated[
+        str | None,
+        typer.Option("--url", help="Ask the chat app running at this address (e.g. http://127.0.0.1:7860)."),
+    ] = None,
     index_dir: IndexDir = None,
 ) -> None:
     """Answer a question from the indexed documents, with citations."""
+    filters = _filters(doc, type_, lang, since, until)
+    if url:  # before anything loads a model or an index: the app has them
+        _ask_app(url, question, filters, as_json=as_json, after=after, generator=generator)
+        return
     from .answer.llm import GeneratorError
     from .pipeline import QuestionError
     from .retrieve import FilterError
 
-    filters = _filters(doc, type_, lang, since, until)
     settings = with_generator(load_settings(index_dir), generator)
     verify_settings = settings.verify.model_copy(
         update={"show_unsupported": show_unsupported or settings.verify.show_unsupported}
@@ -187,6 +194,23 @@ def ask(
                 typer.echo(f"    {other.label}: none ({other.missing})")
             else:
                 typer.echo(f"    {other.label} — {other.doc_id} chars {other.start}-{other.end}\n    “{other.quote}”")
+
+
+def _ask_app(
+    url: str, question: str, filters: Filters, *, as_json: bool, after: list[str] | None, generator: str | None
+) -> None:
+    """``ask --url``: the answer with its sources as Markdown, from the app's /ask endpoint."""
+    from .remote import RemoteError, ask_remote
+
+    # The app answers each API call as a new chat with its own settings: these cannot be passed on.
+    for given, option in ((as_json, "--json"), (after, "--after"), (generator, "--generator")):
+        if given:
+            fail(f"{option} cannot be used with --url: the app answers with its own settings, as a new chat")
+    try:
+        answer = ask_remote(url, question, filters.doc_ids, filters.types, filters.langs, filters.since, filters.until)
+        typer.echo(answer.rstrip("\n"))
+    except RemoteError as exc:
+        fail(str(exc))
 
 
 @app.command()

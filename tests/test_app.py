@@ -751,6 +751,31 @@ def test_served_app_answers_with_citation_and_filters(make_assistant) -> None:  
         assert "\n[1] " in copied and f"({ARTICLE.name})\n> " in copied
         assert "> The city plans to issue 1 billion" in copied
 
+        # policy-assistant ask --url: the same Markdown, through the app, loading no model, index or torch.
+        import subprocess
+        import sys
+
+        root = Path(__file__).resolve().parents[1]
+        command = [sys.executable, "-X", "importtime", "-m", "assistant", "ask", VOUCHER_QUESTION, "--url", url]
+        remote = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=120)
+        assert remote.returncode == 0, remote.stderr[-2000:]
+        assert remote.stdout == copied
+        imported = {line.split("|")[-1].strip() for line in remote.stderr.splitlines() if "|" in line}
+        assert "assistant.remote" in imported
+        assert not {"torch", "sentence_transformers", "chromadb", "jieba", "assistant.pipeline"} & imported
+        from typer.testing import CliRunner
+
+        from assistant.cli import app
+
+        too_long = CliRunner().invoke(app, ["ask", "x" * 2001, "--url", url])
+        assert too_long.exit_code == 2
+        assert too_long.stderr == "error: Cannot ask this: Questions can be up to 2,000 characters; this one has " \
+            "2,001. Shorten it and ask again.\n"
+        mixed = CliRunner().invoke(app, ["ask", VOUCHER_QUESTION, "--url", url, "--json"])
+        assert mixed.exit_code == 2 and "--json cannot be used with --url" in mixed.stderr
+        gone = CliRunner().invoke(app, ["ask", VOUCHER_QUESTION, "--url", f"http://127.0.0.1:{free_port()}"])
+        assert gone.exit_code == 2 and gone.stderr.startswith("error: cannot ask the app at http://127.0.0.1:")
+
         # The corpus holds news only: a regulation filter leaves nothing to answer from, and says so.
         _, history, *_ = client.predict(VOUCHER_QUESTION, [], [], ["regulation"], [], "", "", api_name="/ask")
         text = reply_text(history)
