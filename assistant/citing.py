@@ -86,3 +86,23 @@ def _version(citation: Citation, relations: Relations) -> str:
     if citation.doc_id in relations.supersedes:
         return f"as amended {citation.date}" if citation.date else "the version in force"
     return ""
+
+
+def answer_markdown(answer: Answer) -> str:
+    """The answer as Markdown to paste elsewhere: the question, the text with its [n] markers, and each source's
+    title, date, heading path, document id and exact quote (what the chat's "Copy with sources" gives)."""
+    lines = [f"**Question:** {answer.question}", ""]
+    if answer.refused:
+        lines.append(f"No answer found. {answer.refusal_reason}".strip())
+        return "\n".join(lines) + "\n"
+    lines.append(answer.text)
+    if answer.searched_for:
+        lines += ["", f"*Searched for: {answer.searched_for}*"]
+    if answer.note:
+        lines += ["", f"*Note: {answer.note}*"]
+    if answer.citations:
+        lines += ["", "**Sources**"]
+    for c in answer.citations:
+        where = " · ".join(p for p in (c.title or c.doc_id, c.date, c.heading_path) if p)
+        lines += ["", f"[{c.number}] {where} ({c.doc_id})", *(f"> {line}" for line in c.quote.splitlines() or [""])]
+    return "\n".join(lines) + "\n"

@@ -162,14 +162,21 @@ def ask(
         list[str] | None,
         typer.Option("--after", help="An earlier question of the same conversation (repeatable, oldest first)."),
     ] = None,
+    url: Annotated[
+        str | None,
+        typer.Option("--url", help="Ask the chat app running at this address (e.g. http://127.0.0.1:7860)."),
+    ] = None,
     index_dir: IndexDir = None,
 ) -> None:
     """Answer a question from the indexed documents, with citations."""
+    filters = _filters(doc, type_, lang, since, until)
+    if url:  # before anything loads a model or an index: the app has them
+        _ask_app(url, question, filters, as_json=as_json, after=after, generator=generator)
+        return
     from .answer.llm import GeneratorError
     from .pipeline import QuestionError
     from .retrieve import FilterError
 
-    filters = _filters(doc, type_, lang, since, until)
     settings = with_generator(load_settings(index_dir), generator)
     verify_settings = settings.verify.model_copy(
         update={"show_unsupported": show_unsupported or settings.verify.show_unsupported}
@@ -180,6 +187,8 @@ def ask(
         answer = assistant.ask(question, filters, history=after or ())
     except (QuestionError, FilterError, GeneratorError) as exc:
         fail(str(exc))
+    if assistant.store.count() == 0:  # after the question's own checks, so a bad question is named first
+        fail("nothing is indexed yet: run 'policy-assistant ingest PATH' (a file or folder of documents) first", 1)
     if assistant.writer_elsewhere():
         typer.echo(f"note: {WRITER_ELSEWHERE}", err=True)
     if as_json:
@@ -202,6 +211,23 @@ def ask(
                 typer.echo(f"    {other.label}: none ({other.missing})")
             else:
                 typer.echo(f"    {other.label} — {other.doc_id} chars {other.start}-{other.end}\n    “{other.quote}”")
+
+
+def _ask_app(
+    url: str, question: str, filters: Filters, *, as_json: bool, after: list[str] | None, generator: str | None
+) -> None:
+    """``ask --url``: the answer with its sources as Markdown, from the app's /ask endpoint."""
+    from .remote import RemoteError, ask_remote
+
+    # The app answers each API call as a new chat with its own settings: these cannot be passed on.
+    for given, option in ((as_json, "--json"), (after, "--after"), (generator, "--generator")):
+        if given:
+            fail(f"{option} cannot be used with --url: the app answers with its own settings, as a new chat")
+    try:
+        answer = ask_remote(url, question, filters.doc_ids, filters.types, filters.langs, filters.since, filters.until)
+        typer.echo(answer.rstrip("\n"))
+    except RemoteError as exc:
+        fail(str(exc))
 
 
 @app.command()
@@ -370,26 +396,44 @@ def evaluate_verifier(
 def ui(
     host: Annotated[str | None, typer.Option("--host", help="Address to bind (default 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option("--port", help="Port to bind (default 7860).")] = None,
+    allow_anonymous: Annotated[
+        bool,
+        typer.Option("--allow-anonymous", help="Serve beyond loopback without a login, read-only (no upload/remove)."),
+    ] = False,
     index_dir: IndexDir = None,
 ) -> None:
     """Start the chat UI over the index (`make run` indexes corpus/ first). `python ui.py` runs this too."""
     from .store import StoreError
-    from .ui.app import launch, parse_auth
+    from .ui.access import Access, AccessError
+    from .ui.app import launch
 
     settings = load_settings(index_dir)
-    try:
-        parse_auth(settings.ui.auth)
-    except ValueError as exc:
+    try:  # the logins are checked before the model loads
+        Access.from_settings(settings.ui, host or settings.ui.host, allow_anonymous)
+    except AccessError as exc:
         fail(str(exc))
     assistant = open_assistant(settings)  # the model loads now, not on the first question
     try:
-        launch(settings, host=host, port=port, assistant=assistant)
+        launch(settings, host=host, port=port, assistant=assistant, allow_anonymous=allow_anonymous)
     except StoreError as exc:  # another UI or an ingest is writing to the same embedded index
         fail(str(exc))
 
 
 CHAT_UI = Component("chat UI", "gradio", ui, (Package("gradio"),))
 """Always listed as in use: ``policy-assistant ui`` and ui.py serve it."""
+
+
+@app.command("hash-password")
+def hash_password_command() -> None:
+    """Print a salted hash of a password (asked for, not echoed) for the setting ui.users."""
+    import getpass
+
+    from .ui.access import hash_password
+
+    password = getpass.getpass("Password: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
+    if not password:
+        fail("no password given")
+    typer.echo(hash_password(password))
 
 
 def main() -> None:

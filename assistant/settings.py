@@ -267,7 +267,25 @@ class VerifySettings(_Section):
 class UISettings(_Section):
     host: str = Field("127.0.0.1", description="Address the chat UI binds.")
     port: int = Field(7860, description="Port the chat UI binds.")
-    auth: str = Field("", description="'user:password' enabling gradio's login; empty disables it.")
+    auth: str = Field(
+        "",
+        description="'user:password' for one login (the password may be written as in 'users'); empty: see 'users'.",
+    )
+    users: dict[str, str] = Field(
+        default_factory=dict,
+        description="Logins, user name -> password: a salted hash 'pbkdf2_sha256$<iterations>$<salt>$<hash>' "
+        "(policy-assistant hash-password prints one), 'env:NAME' to read it from the environment variable NAME, or "
+        "the password itself. With none (and no 'auth'), nobody logs in.",
+    )
+    admins: list[str] = Field(
+        default_factory=list,
+        description="Users who may upload and remove documents, in the page and through the API; empty: every user "
+        "who may open the app.",
+    )
+    allow_anonymous: bool = Field(
+        False,
+        description="Serve beyond loopback without a login (as --allow-anonymous does); the app is then read-only.",
+    )
 
 
 class Settings(BaseSettings):

@@ -17,11 +17,13 @@ from typing import Any
 import pytest
 
 from assistant.answer import EvidenceUnit
+from assistant.citing import answer_markdown
 from assistant.documents import SUPPORTED_SUFFIXES
+from assistant.settings import UISettings
 from assistant.store import StoredDocument
 from assistant.types import Answer, AnswerSentence, Citation, RetrievedChunk
+from assistant.ui.access import Access, AccessError, hash_password
 from assistant.ui.api import input_error
-from assistant.ui.app import EXAMPLES, parse_auth
 from assistant.ui.feedback import FeedbackLog, feedback_record, feedback_verdict
 from assistant.ui.markup import describe_filters, escape_markdown, human_size
 from assistant.ui.rendering import NO_ANSWER, document_rows, render_answer, render_status
@@ -37,6 +39,7 @@ from assistant.ui.uploads import PREVIOUS_FOLDER, safe_upload_name, save_uploads
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 ARTICLE = CORPUS / "shanghai-ai-policy-clustering.txt"
+VOUCHER_QUESTION = "What subsidies cover model usage?"
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
 CHUNK_TEXT = f"Intro sentence. Vouchers {SCRIPT} cover {IMG} costs. Subsidies offset 30% to 100% of costs. Tail."
@@ -213,6 +216,22 @@ def test_document_view_takes_only_character_offsets(start: object, end: object, 
 # --- the chat reply -------------------------------------------------------------------------------------------
 
 
+def test_answer_as_markdown_carries_each_source(answer: Answer) -> None:
+    answer.searched_for = "vouchers and subsidies"
+    assert answer_markdown(answer) == (
+        f"**Question:** What about {IMG}?\n\n"
+        f"{HOSTILE} [1] Subsidies offset 30% to 100% of costs [9](javascript:alert(1)). [1][2]\n\n"
+        "*Searched for: vouchers and subsidies*\n\n"
+        "**Sources**\n\n"
+        f"[1] Rules {SCRIPT} · 2024-07-01 · Chapter 1 › Article 3 (doc-1.txt)\n> {HOSTILE}\n\n"
+        f"[2] Title 2 · 2024-07-01 · Part {IMG} (doc-2.txt)\n> {SUBSIDY}\n"
+    )
+    assert answer_markdown(refusal()) == (
+        "**Question:** What is the capital of France?\n\n"
+        "No answer found. The indexed documents do not answer this question.\n"
+    )
+
+
 def test_answer_markers_link_to_source_anchors(answer: Answer) -> None:
     text = render_answer(answer, turn=2)
     assert "[[1]](#source-2-1)" in text
@@ -322,11 +341,44 @@ def test_status_line_reads_for_people_and_details_name_no_path() -> None:
     assert human_size(5_000_000) == "4.8 MB"
 
 
-def test_auth_setting() -> None:
-    assert parse_auth("") is None
-    assert parse_auth("alice:s3:cret") == ("alice", "s3:cret")
-    with pytest.raises(ValueError, match="user:password"):
-        parse_auth("alice")
+def test_logins_take_a_password_a_salted_hash_or_an_environment_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Access.from_settings(UISettings(), "127.0.0.1").login() is None  # loopback, no users: no login
+    stored = hash_password("s3:cret", iterations=1000)
+    assert stored.startswith("pbkdf2_sha256$1000$") and "s3:cret" not in stored
+    assert hash_password("s3:cret", iterations=1000) != stored  # salted: the same password hashes differently
+    monkeypatch.setenv("BOB_PASSWORD", "from-env")
+    ui = UISettings(auth="alice:plain:text", users={"carol": stored, "bob": "env:BOB_PASSWORD"})
+    check = Access.from_settings(ui, "0.0.0.0").login()
+    assert check is not None
+    assert check("alice", "plain:text") and check("carol", "s3:cret") and check("bob", "from-env")
+    assert not check("carol", stored) and not check("carol", "s3:creT") and not check("bob", "env:BOB_PASSWORD")
+    assert not check("mallory", "")
+    for bad, message in [
+        (UISettings(auth="alice"), "must be 'user:password'"),
+        (UISettings(users={"bob": "env:NO_SUCH_PASSWORD_VAR"}), r"read from \$NO_SUCH_PASSWORD_VAR, which is not set"),
+        (UISettings(users={"bob": "pbkdf2_sha256$many$salt$x"}), "hash of 'bob' must look like"),
+        (UISettings(users={"bob": "pw"}, admins=["alice"]), "'ui.admins' names alice, who cannot log in"),
+    ]:
+        with pytest.raises(AccessError, match=message):
+            Access.from_settings(bad, "127.0.0.1")
+
+
+def test_beyond_loopback_without_a_login_is_refused_unless_anonymous_and_then_read_only() -> None:
+    with pytest.raises(AccessError, match="without a login would let anyone on the network change the index"):
+        Access.from_settings(UISettings(), "0.0.0.0")
+    with pytest.raises(AccessError):
+        Access.from_settings(UISettings(), "my-host.example")  # a name may resolve to any address
+    for access in (
+        Access.from_settings(UISettings(), "0.0.0.0", allow_anonymous=True),
+        Access.from_settings(UISettings(allow_anonymous=True), "10.1.2.3"),
+    ):
+        assert access.login() is None and access.read_only and not access.may_write(None)
+    local = Access.from_settings(UISettings(), "::1")
+    assert not local.read_only and local.may_write(None)  # one person on their own machine
+    team = Access.from_settings(UISettings(users={"ann": "a", "ben": "b"}, admins=["ann"]), "0.0.0.0")
+    assert team.may_write("ann") and not team.may_write("ben") and not team.may_write(None)
+    everyone = Access.from_settings(UISettings(users={"ann": "a", "ben": "b"}), "0.0.0.0")
+    assert everyone.may_write("ben")  # no admins named: every user may
 
 
 @pytest.mark.parametrize(
@@ -490,6 +542,43 @@ def test_document_rows(tmp_path: Path) -> None:
     ]
 
 
+def test_ask_tab_lists_the_documents_and_draws_examples_from_them() -> None:
+    from assistant.ui.rendering import chat_examples, document_list, example_questions
+
+    docs = {
+        "law.md": stored("law.md", "中华人民共和国数据安全法", doc_type="regulation", lang="zh", date="2021-06-10"),
+        "pipl.txt": stored("pipl.txt", "Personal Information Protection Law", doc_type="regulation", date="2021-08-20"),
+        "pipl2.txt": stored("pipl2.txt", "Old Law", doc_type="regulation", date="2020-01-01"),
+        "how.txt": stored("how.txt", "How Shanghai scales AI", date="2025-07-01"),
+        "memo.txt": stored("memo.txt", f"Memo {SCRIPT}\n\n![x](https://evil.example/x.png)", date=""),
+    }
+    assert example_questions(docs) == [
+        "How Shanghai scales AI?",  # a headline that is a question is asked as it stands
+        "What is the purpose of the Personal Information Protection Law?",
+        "《中华人民共和国数据安全法》的立法目的是什么？",
+        "What is the purpose of the Old Law?",
+    ]  # one of each type and language first, newest first; then the rest, newest first, undated last
+    assert example_questions(docs, limit=5)[-1] == f"What are the main points of “Memo {SCRIPT} ![x](https://evil.example/x.png)”?"
+    assert chat_examples({}) is None
+    listed = document_list(docs)
+    assert listed.splitlines()[0] == "- How Shanghai scales AI · news · English · 2025-07-01"
+    assert "Memo &lt;script&gt;" in listed and "<script>" not in listed and "\\!\\[x\\]" in listed
+    assert len(listed.splitlines()) == 5
+    assert document_list({}) == "No documents yet."
+
+
+def test_upload_and_removal_controls_show_for_those_who_may_use_them(tmp_path: Path) -> None:
+    from assistant.ui.app import build_app
+
+    access = Access.from_settings(UISettings(users={"ann": "a", "ben": "b"}, admins=["ann"]), "0.0.0.0")
+    write_controls = handler(build_app(fake_assistant(tmp_path, []), access), "write_controls")
+    upload, remove, note = write_controls(SimpleNamespace(username="ann"))
+    assert upload.visible is True and remove.visible is True and note.visible is False
+    upload, remove, note = write_controls(SimpleNamespace(username="ben"))
+    assert upload.visible is False and remove.visible is False and note.visible is True
+    assert note.value == "Only the assistant's administrators can add or remove documents."
+
+
 # --- feedback -------------------------------------------------------------------------------------------------
 
 
@@ -542,24 +631,26 @@ def handler(demo: Any, name: str) -> Any:
 
 
 def test_example_click_streams_the_answer(tmp_path: Path, answer: Answer) -> None:
-    from gradio import SelectData
+    from gradio import SelectData, skip
 
     from assistant.ui.app import build_app
 
     partial = Answer(answer.question, answer.sentences[:1], answer.citations[:1], answer.retrieved, refused=False)
     fake = fake_assistant(tmp_path, [partial, answer])
     demo = build_app(fake)
-    event = SelectData(None, {"index": 1, "value": {"text": EXAMPLES[1]}})
+    event = SelectData(None, {"index": 1, "value": {"text": "How many AI-related companies operate in Shanghai?"}})
     steps = list(handler(demo, "run_example")([], [], [], ["regulation"], [], "", "", event))
-    assert fake.asked[0][0] == EXAMPLES[1]
+    assert fake.asked[0][0] == "How many AI-related companies operate in Shanghai?"
     assert fake.asked[0][1].types == ("regulation",)
     contents = [step[1][-1]["content"] for step in steps]
     assert "Searching the documents" in contents[0]
     assert contents[1].count("#source-1-") == 1  # the first sentence alone
     assert contents[2].count("#source-1-") == 3  # then the whole answer
     assert all("Filters: type: regulation" in c for c in contents)
-    *_, (textbox, history, sources, turns) = steps
+    *_, (textbox, history, sources, copied, turns) = steps
     assert textbox == ""
+    assert copied == answer_markdown(answer)
+    assert all(step[3] == skip() for step in steps[:-1])  # the copy box changes once the answer is whole
     assert [m["role"] for m in history] == ["user", "assistant"]
     assert 'id="source-1-2"' in sources
     assert turns[0].message_index == 1
@@ -586,7 +677,7 @@ def test_feedback_handler_writes_one_record_per_verdict(tmp_path: Path, answer: 
     fake = fake_assistant(tmp_path, [answer])
     demo = build_app(fake)
     on_feedback = handler(demo, "on_feedback")
-    *_, (_, history, _, turns) = list(handler(demo, "respond")("Question?", [], [], [], [], [], "", ""))
+    *_, (_, history, _, _, turns) = list(handler(demo, "respond")("Question?", [], [], [], [], [], "", ""))
 
     def click(liked: object) -> str:
         return str(on_feedback(turns, LikeData(None, {"index": 1, "value": history[1], "liked": liked})))
@@ -608,7 +699,7 @@ def test_feedback_handler_writes_one_record_per_verdict(tmp_path: Path, answer: 
     assert "recorded *helpful (thumbs up)*" in click(True)
     assert verdicts() == ["down", "wrong_citation", "withdrawn", "up"]
     # Turn numbers start again after Clear chat: a new answer 1 is another answer.
-    *_, (_, history, _, again) = list(handler(demo, "respond")("Question?", [], [], [], [], [], "", ""))
+    *_, (_, history, _, _, again) = list(handler(demo, "respond")("Question?", [], [], [], [], [], "", ""))
     on_feedback(again, LikeData(None, {"index": 1, "value": history[1], "liked": True}))
     assert verdicts()[-1] == "up" and len(verdicts()) == 5
     user = on_feedback(turns, LikeData(None, {"index": 0, "value": history[0], "liked": True}))
@@ -647,7 +738,7 @@ def test_served_app_answers_with_citation_and_filters(make_assistant) -> None:  
         with urllib.request.urlopen(url, timeout=30) as response:
             assert response.status == 200
         client = Client(url, verbose=False)
-        textbox, history, sources = client.predict(EXAMPLES[0], [], [], [], [], "", "", api_name="/ask")
+        textbox, history, sources, copied = client.predict(VOUCHER_QUESTION, [], [], [], [], "", "", api_name="/ask")
         assert textbox == ""
         assert history[-1]["role"] == "assistant"
         text = reply_text(history)
@@ -655,14 +746,60 @@ def test_served_app_answers_with_citation_and_filters(make_assistant) -> None:  
         assert "(#source-1-1)" in text
         assert 'id="source-1-1"' in sources
         assert '<mark class="cited">The city plans to issue 1 billion yuan' in sources
+        # The answer with its sources as Markdown, for a script as for the page's copy button.
+        assert copied.startswith(f"**Question:** {VOUCHER_QUESTION}\n\n") and "1 billion yuan" in copied
+        assert "\n[1] " in copied and f"({ARTICLE.name})\n> " in copied
+        assert "> The city plans to issue 1 billion" in copied
+
+        # policy-assistant ask --url: the same Markdown, through the app, loading no model, index or torch.
+        import subprocess
+        import sys
+
+        root = Path(__file__).resolve().parents[1]
+        command = [sys.executable, "-X", "importtime", "-m", "assistant", "ask", VOUCHER_QUESTION, "--url", url]
+        remote = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=120)
+        assert remote.returncode == 0, remote.stderr[-2000:]
+        assert remote.stdout == copied
+        imported = {line.split("|")[-1].strip() for line in remote.stderr.splitlines() if "|" in line}
+        assert "assistant.remote" in imported
+        assert not {"torch", "sentence_transformers", "chromadb", "jieba", "assistant.pipeline"} & imported
+        from typer.testing import CliRunner
+
+        from assistant.cli import app
+
+        too_long = CliRunner().invoke(app, ["ask", "x" * 2001, "--url", url])
+        assert too_long.exit_code == 2
+        assert too_long.stderr == "error: Cannot ask this: Questions can be up to 2,000 characters; this one has " \
+            "2,001. Shorten it and ask again.\n"
+        mixed = CliRunner().invoke(app, ["ask", VOUCHER_QUESTION, "--url", url, "--json"])
+        assert mixed.exit_code == 2 and "--json cannot be used with --url" in mixed.stderr
+        gone = CliRunner().invoke(app, ["ask", VOUCHER_QUESTION, "--url", f"http://127.0.0.1:{free_port()}"])
+        assert gone.exit_code == 2 and gone.stderr.startswith("error: cannot ask the app at http://127.0.0.1:")
 
         # The corpus holds news only: a regulation filter leaves nothing to answer from, and says so.
-        _, history, _ = client.predict(EXAMPLES[0], [], [], ["regulation"], [], "", "", api_name="/ask")
+        _, history, *_ = client.predict(VOUCHER_QUESTION, [], [], ["regulation"], [], "", "", api_name="/ask")
         text = reply_text(history)
         assert "Filters: type: regulation" in text
         assert NO_ANSWER in text
     finally:
         demo.close()
+
+
+@pytest.mark.slow
+def test_example_questions_drawn_from_the_index_are_answered_from_their_document(make_assistant) -> None:  # type: ignore[no-untyped-def]
+    """A template per type and language, filled with the title: each question is answered, first citing the
+    document it was drawn from (a news headline, an English law, a Chinese law)."""
+    from assistant.ui.rendering import example_question, example_questions
+
+    assistant = make_assistant()
+    assistant.ingest([ARTICLE, CORPUS / "pipl_2021-08-20.txt", CORPUS / "数据安全法_2021-06-10.md"])
+    docs = assistant.documents()
+    assert len(example_questions(docs)) == 3
+    for doc_id, document in docs.items():
+        question = example_question(document)
+        answer = assistant.ask(question)
+        assert not answer.refused, question
+        assert answer.citations[0].doc_id == doc_id, (question, answer.text)
 
 
 @pytest.mark.slow
@@ -720,7 +857,7 @@ def test_ask_stream_shows_only_checked_sentences_then_the_answer(make_assistant)
     assistant = make_assistant()
     assistant.ingest([ARTICLE])
     # The extractive answer arrives whole: released sentence by sentence, the last item the whole answer.
-    items = list(assistant.ask_stream(EXAMPLES[0]))
+    items = list(assistant.ask_stream(VOUCHER_QUESTION))
     assert all(isinstance(item, Answer) for item in items)
     final = items[-1]
     assert isinstance(final, Answer) and "1 billion yuan" in final.text
@@ -742,7 +879,7 @@ def test_ask_stream_shows_only_checked_sentences_then_the_answer(make_assistant)
             return answer
 
     assistant.generator = Streaming()
-    items = list(assistant.ask_stream(EXAMPLES[0]))
+    items = list(assistant.ask_stream(VOUCHER_QUESTION))
     partial = [item for item in items if not item.final]
     assert len(partial) == 1 and [s.text for s in partial[0].sentences] == [
         " ".join(quote.split()) for quote in [items[-1].citations[0].quote]
@@ -767,6 +904,71 @@ def test_binds_loopback_by_default_and_asks_for_a_login(make_assistant) -> None:
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/config", timeout=30)
         assert refused.value.code == 401
+    finally:
+        demo.close()
+
+
+@pytest.mark.slow
+def test_a_non_admin_cannot_remove_or_upload_through_the_api(  # type: ignore[no-untyped-def]
+    make_assistant, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Real HTTP clients logged in to the served app: the reader's /remove and /upload change nothing."""
+    from gradio_client import Client, handle_file
+
+    from assistant.ui.app import launch
+
+    monkeypatch.setenv("TEST_READER_PASSWORD", "reader-pw")
+    users = {"admin": hash_password("admin-pw", iterations=1000), "reader": "env:TEST_READER_PASSWORD"}
+    port = free_port()
+    assistant = make_assistant(ui={"port": port, "users": users, "admins": ["admin"]})
+    assistant.ingest([ARTICLE])
+    demo = launch(assistant.settings, assistant=assistant, prevent_thread_lock=True, quiet=True)
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        with pytest.raises(Exception, match=r"(?i)login|auth|401"):
+            Client(url, auth=("reader", "wrong"), verbose=False)
+        reader = Client(url, auth=("reader", "reader-pw"), verbose=False)
+        indexed = set(assistant.documents())
+        note, *_ = reader.predict(ARTICLE.name, api_name="/remove")
+        assert note == "Only the assistant's administrators can add or remove documents."
+        assert set(assistant.documents()) == indexed  # nothing removed
+        new = tmp_path / "drone-permits.txt"
+        new.write_text(PERMITS, encoding="utf-8")
+        note, *_ = reader.predict([handle_file(str(new))], api_name="/upload")
+        assert note == "Only the assistant's administrators can add or remove documents."
+        assert set(assistant.documents()) == indexed  # nothing added
+        assert not (assistant.settings.index_dir / "uploads" / "drone-permits.txt").exists()
+        _, history, *_ = reader.predict(VOUCHER_QUESTION, [], [], [], [], "", "", api_name="/ask")
+        assert "1 billion yuan" in reply_text(history)  # a reader still reads
+
+        admin = Client(url, auth=("admin", "admin-pw"), verbose=False)
+        assert "1 indexed" in admin.predict([handle_file(str(new))], api_name="/upload")[0]
+        assert admin.predict("drone-permits.txt", api_name="/remove")[0].startswith("Removed")
+        assert set(assistant.documents()) == indexed
+    finally:
+        demo.close()
+
+
+@pytest.mark.slow
+def test_anonymous_app_beyond_loopback_is_read_only(make_assistant) -> None:  # type: ignore[no-untyped-def]
+    from gradio_client import Client
+
+    from assistant.ui.app import launch
+
+    assistant = make_assistant()
+    assistant.ingest([ARTICLE])
+    with pytest.raises(AccessError):
+        launch(assistant.settings, host="0.0.0.0", port=free_port(), assistant=assistant, prevent_thread_lock=True)
+    port = free_port()
+    demo = launch(
+        assistant.settings, host="0.0.0.0", port=port, assistant=assistant, allow_anonymous=True,
+        prevent_thread_lock=True, quiet=True,
+    )  # fmt: skip
+    try:
+        client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+        note, *_ = client.predict(ARTICLE.name, api_name="/remove")
+        assert note == "Only the assistant's administrators can add or remove documents."
+        assert ARTICLE.name in assistant.documents()
     finally:
         demo.close()
 
@@ -875,12 +1077,25 @@ def test_served_api_checks_its_values_and_the_index(make_assistant, tmp_path: Pa
         report, *_ = client.predict([handle_file(str(new))], api_name="/upload")
         assert "1 indexed" in report
         question = "How long does the harbour office take to issue drone permits?"
-        _, history, _ = client.predict(question, [], ["drone-permits.txt"], [], [], "", "", api_name="/ask")
+        _, history, *_ = client.predict(question, [], ["drone-permits.txt"], [], [], "", "", api_name="/ask")
         assert "12 working days" in reply_text(history)
-        _, history, _ = client.predict(question, [], ["no-such.txt"], [], [], "", "", api_name="/ask")
+        _, history, *_ = client.predict(question, [], ["no-such.txt"], [], [], "", "", api_name="/ask")
         assert "No indexed document is called &#x27;no-such.txt&#x27;" in reply_text(history)
         assert "Removed" in client.predict("drone-permits.txt", api_name="/remove")[0]
         gone = client.predict("drone-permits.txt", api_name="/remove")[0]
         assert gone == "No indexed document is called “drone-permits.txt”."
     finally:
         demo.close()
+
+
+def test_hash_password_command_prints_a_hash_that_logs_in() -> None:
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+
+    result = CliRunner().invoke(app, ["hash-password"], input="team secret\n")
+    assert result.exit_code == 0, result.output
+    stored = result.output.strip()
+    assert stored.startswith("pbkdf2_sha256$600000$") and "team secret" not in stored
+    check = Access.from_settings(UISettings(users={"ann": stored}), "0.0.0.0").login()
+    assert check is not None and check("ann", "team secret") and not check("ann", "team secret ")

@@ -33,6 +33,9 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 VOUCHER_QUESTION = "What subsidies cover model usage?"
+ARTICLE_EXAMPLE = "How Shanghai is pairing policy and clustering to scale artificial intelligence?"
+"""The example question drawn from the article's title (a headline that is a question is asked as it stands)."""
+FOLLOW_UP = "and what share of the costs?"
 VOUCHER_SENTENCE = "The city plans to issue 1 billion yuan worth of vouchers"
 UPLOADED = (
     "# Harbour drone permits\n\n"
@@ -99,8 +102,10 @@ def app(make_assistant) -> Iterator[Served]:  # type: ignore[no-untyped-def]
     yield from serve(assistant)
 
 
-def open_page(browser: Any, served: Served) -> Any:
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+def open_page(browser: Any, served: Served, width: int = 1400, height: int = 1000) -> Any:
+    page = browser.new_page(
+        viewport={"width": width, "height": height}, permissions=["clipboard-read", "clipboard-write"]
+    )
 
     def on_dialog(dialog: Any) -> None:
         served.dialogs.append(dialog.message)
@@ -138,11 +143,27 @@ def upload(page: Any, files: list[Path], timeout: float = 60.0) -> str:
     raise AssertionError(f"the upload did not finish in {timeout} s")
 
 
+def feedback_lines(served: Served) -> list[str]:
+    path = served.index_dir / "feedback.jsonl"
+    return path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+
+
 def test_answer_cites_and_highlights_the_voucher_sentence(browser: Any, app: Served) -> None:
     page = open_page(browser, app)
+    # The Ask tab says what is indexed, and its example question is drawn from it.
+    page.locator("#ask-documents").get_by_role("button", name=re.compile("Indexed documents")).click()
+    listed = page.locator("#ask-document-list")
+    listed.wait_for()
+    assert "How Shanghai is pairing policy and clustering" in listed.inner_text()
+    assert "What subsidies" not in str(page.locator("#chat").inner_text())  # no hard-coded examples
     # The example question, clicked: the answer streams in, then its sources appear.
-    page.get_by_text(VOUCHER_QUESTION).first.click()
+    page.get_by_text(ARTICLE_EXAMPLE).first.click()
     page.wait_for_selector("#sources details#turn-1", timeout=60_000)
+    assert "No answer found" not in page.locator('#chat [data-testid="bot"]').last.inner_text()
+    page.get_by_role("button", name="Clear chat").click()
+    page.wait_for_selector("#sources .sources.empty")
+
+    ask(page, VOUCHER_QUESTION, 1)
     answer = page.locator('#chat [data-testid="bot"]').last
     assert "1 billion yuan" in answer.inner_text()
 
@@ -172,18 +193,50 @@ def test_answer_cites_and_highlights_the_voucher_sentence(browser: Any, app: Ser
     assert page.evaluate(f"document.querySelector('#{anchor} .doc-view').scrollTop") > 0
     shot(page, "whole-document.png")
 
-    # Thumbs down on the answer lands in the feedback file.
+    # The answer with its sources as Markdown: the copy button puts it on the clipboard.
+    page.locator("#copy-answer").get_by_role("button", name=re.compile("Copy with sources")).click()
+    box = page.locator("#answer-markdown textarea")
+    markdown = box.input_value()
+    assert markdown.startswith(f"**Question:** {VOUCHER_QUESTION}\n\n") and "1 billion yuan" in markdown
+    assert re.search(r"^\[\d\] How Shanghai is pairing policy and clustering.*\(shanghai-ai-policy-clustering\.txt\)$",
+                     markdown, re.M)  # fmt: skip
+    assert f"> {VOUCHER_SENTENCE}" in markdown
+    page.locator('#answer-markdown button[aria-label="Copy"], #answer-markdown button[title="Copy"]').first.click()
+    assert page.evaluate("navigator.clipboard.readText()") == markdown
+    box.scroll_into_view_if_needed()
+    shot(page, "copy-with-sources.png")
+
+    # One thumbs-down click: one line in the feedback file.
+    before = feedback_lines(app)
     page.locator('#chat button[aria-label="Dislike"]').last.click()
     page.wait_for_selector("#feedback-note :text('recorded')")
-    lines = (app.index_dir / "feedback.jsonl").read_text(encoding="utf-8").splitlines()
+    page.wait_for_timeout(1000)  # a second record, were one sent, would land meanwhile
+    lines = feedback_lines(app)
+    assert len(lines) == len(before) + 1
     record = json.loads(lines[-1])
     assert record["verdict"] == "down"
     assert record["question"] == VOUCHER_QUESTION
     assert "1 billion yuan" in record["answer"]
     assert record["citations"][0]["doc_id"] == "shanghai-ai-policy-clustering.txt"
 
+    # A follow-up is searched with the question before it, and says so.
+    follow_up = ask(page, FOLLOW_UP, 2)
+    assert f"Searched for: {FOLLOW_UP} {VOUCHER_QUESTION}" in follow_up
+    assert "No answer found" not in follow_up
+    page.locator('#chat [data-testid="bot"]').last.scroll_into_view_if_needed()
+    shot(page, "follow-up.png")
+
+    # The question box counts characters and stops at the limit.
+    page.locator("#question textarea").focus()
+    page.keyboard.insert_text("x" * 2100)
+    assert len(page.locator("#question textarea").input_value()) == 2000
+    page.wait_for_selector("#question-count .char-count.at-limit")
+    assert page.locator("#question-count .char-count").inner_text() == "2,000 / 2,000 characters: the limit"
+    shot(page, "question-limit.png")
+    page.fill("#question textarea", "")
+
     # A question the documents do not answer: a refusal, boxed, saying what they cover.
-    refusal = ask(page, "What is the capital of France?", 2)
+    refusal = ask(page, "What is the capital of France?", 3)
     assert "No answer found" in refusal
     assert "The indexed documents cover 1 document" in refusal
     assert page.locator("#chat .refusal").count() == 1
@@ -213,6 +266,8 @@ def test_upload_is_answerable_and_bad_files_are_named(browser: Any, app: Served,
     shot(page, "upload.png")
 
     page.get_by_role("tab", name="Ask").click()
+    # The examples now include one drawn from the new document.
+    page.get_by_text("What are the main points of “Harbour drone permits”?").wait_for()
     answer = ask(page, UPLOADED_QUESTION, 1)
     assert "12 working days" in answer
     assert "Harbour drone permits" in str(page.locator("#sources #source-1-1").inner_text())
@@ -223,12 +278,33 @@ def test_upload_is_answerable_and_bad_files_are_named(browser: Any, app: Served,
     page.click("#remove-choice input")
     page.get_by_role("option", name=re.compile("Harbour drone permits")).click()
     page.click("#remove")
+    # Asked first, naming the document and its uploaded file; nothing is removed until confirmed.
+    question = page.locator("#remove-question")
+    question.wait_for()
+    assert "Remove “Harbour drone permits” (harbour-permits.txt)?" in question.inner_text()
+    assert "Its uploaded file is deleted too." in question.inner_text()
+    assert "harbour-permits.txt" in app.assistant.documents()
+    shot(page, "remove-confirm.png")
+    page.click("#remove-yes")
     page.wait_for_selector("#remove-report :text('Removed')")
     page.wait_for_timeout(500)
     assert "Harbour drone permits" not in str(page.locator("#documents-table").inner_text())
     assert not (app.index_dir / "uploads" / "harbour-permits.txt").exists()
     page.get_by_role("tab", name="Ask").click()
     assert "No answer found" in ask(page, UPLOADED_QUESTION, 2)
+    assert app.dialogs == []
+
+
+def test_phone_sized_screen(browser: Any, app: Served) -> None:
+    """390×844: the chat, the answer and its sources fit the width; nothing scrolls sideways."""
+    page = open_page(browser, app, width=390, height=844)
+    answer = ask(page, VOUCHER_QUESTION, 1)
+    assert "1 billion yuan" in answer
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "phone-answer.png")
+    page.locator("#sources").scroll_into_view_if_needed()
+    assert page.locator("#sources #source-1-1").is_visible()
+    page.screenshot(path=str(SCREENSHOTS / "phone-sources.png"))  # the screen as seen, scrolled to the sources
     assert app.dialogs == []
 
 

@@ -126,6 +126,15 @@ def test_cli_ingest_and_ask_json(tmp_path: Path) -> None:
     assert [r["rank"] for r in payload["retrieved"]] == list(range(1, len(payload["retrieved"]) + 1))
 
 
+def test_cli_ask_on_an_empty_index_points_to_ingest(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["ask", "What subsidies cover model usage?", "--index-dir", str(tmp_path / "i")])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "error: nothing is indexed yet: run 'policy-assistant ingest PATH' (a file or folder of documents) first"
+    ]
+
+
 def test_cli_rejects_bad_filter_with_choices(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["ask", "anything", "--type", "memo", "--index-dir", str(tmp_path / "i")])
     assert result.exit_code == 2

@@ -417,10 +417,15 @@ def test_index_built_with_other_settings_is_reported_and_never_mixed_in(tmp_path
     assert "documents: 0" in result.stdout
     note = r"note: the index also holds collection policy-[0-9a-f]{16} \(\d+ chunks\), built with another model"
     assert re.search(note, result.stdout), result.stdout
+    # ask says that nothing is indexed for these settings, and retrieval finds nothing from the other collection.
     result = runner.invoke(app, ["ask", VOUCHER_QUESTION, "--json", "--index-dir", index])
-    assert result.exit_code == 0
-    payload = json.loads(result.stdout)
-    assert payload["refused"] and payload["retrieved"] == []  # nothing from the other collection
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.startswith("error: nothing is indexed yet: run 'policy-assistant ingest PATH'")
+    from assistant.pipeline import Assistant
+    from assistant.settings import Settings
+
+    answer = Assistant(Settings(index_dir=Path(index))).ask(VOUCHER_QUESTION)
+    assert answer.refused and answer.retrieved == []
     result = runner.invoke(app, ["ingest", str(ARTICLE), "--index-dir", index])
     assert "1 added" in result.stdout  # built again for these settings, beside the other one
     monkeypatch.delenv("POLICY_ASSISTANT_CHUNKING__MAX_TOKENS")
@@ -700,7 +705,7 @@ def test_twenty_concurrent_chat_sessions_on_loopback(make_assistant) -> None:  #
             started = time.perf_counter()
             try:
                 job = client.submit(question, [], [], [], [], "", "", api_name="/ask")
-                _, history, _ = job.result(timeout=max(1.0, deadline - time.monotonic()))
+                _, history, *_ = job.result(timeout=max(1.0, deadline - time.monotonic()))
                 content = history[-1]["content"]
                 text = content if isinstance(content, str) else json.dumps(content)
                 assert history[-1]["role"] == "assistant" and text.strip(), history[-1]

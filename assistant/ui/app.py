@@ -12,24 +12,18 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
+from .access import Access
 from .api import Blocks
 from .feedback import FEEDBACK_OPTIONS
 from .handlers import Handlers, max_upload_bytes
 from .markup import LANGUAGE_NAMES, human_size
-from .rendering import DOCUMENT_COLUMNS, document_choices, document_rows
+from .rendering import DOCUMENT_COLUMNS, chat_examples, document_choices, document_list, document_rows
 from .sources import SOURCES_PLACEHOLDER
 
 if TYPE_CHECKING:
     from ..pipeline import Assistant
     from ..settings import Settings
 
-EXAMPLES_EN = (
-    "What subsidies cover model usage?",
-    "How many AI-related companies operate in Shanghai?",
-    "When did Shanghai introduce a dedicated regulation for the AI sector?",
-)
-EXAMPLES_ZH = ("个人信息处理者在哪些情形下应当事前进行个人信息保护影响评估？",)
-EXAMPLES = EXAMPLES_EN + EXAMPLES_ZH
 ASK_CONCURRENCY = 4
 """Questions answered at once per app; each is a short CPU-bound burst (one embedding, BM25, sentence scoring)."""
 UPLOAD_HARD_CAP_FACTOR = 5
@@ -45,7 +39,10 @@ def static(name: str) -> str:
 class AskTab:
     chatbot: gr.Chatbot
     question: gr.Textbox
+    counter: gr.HTML
+    documents: gr.Markdown
     clear: gr.Button
+    copy: gr.Textbox
     feedback_note: gr.Markdown
     doc_filter: gr.Dropdown
     type_filter: gr.CheckboxGroup
@@ -61,6 +58,9 @@ class AskTab:
 
 @dataclass
 class DocumentsTab:
+    manage: gr.Column
+    read_only_note: gr.Markdown
+    remove_row: gr.Row
     upload: gr.File
     upload_result: gr.Markdown
     table: gr.Dataframe
@@ -77,13 +77,13 @@ def ask_tab(handlers: Handlers) -> AskTab:
     from ..retrieve import DOC_TYPES
 
     docs = handlers.assistant.documents()
-    examples = EXAMPLES_EN + (EXAMPLES_ZH if any(d.lang == "zh" for d in docs.values()) else ())
+    limit = handlers.settings.limits.max_question_chars
     with gr.Row(equal_height=False):
         with gr.Column(scale=3):
             chatbot = gr.Chatbot(
                 label="Chat",
                 height=540,
-                examples=[{"text": q} for q in examples],
+                examples=chat_examples(docs),
                 sanitize_html=True,
                 allow_tags=False,
                 latex_delimiters=[],
@@ -95,11 +95,30 @@ def ask_tab(handlers: Handlers) -> AskTab:
                 placeholder="Ask about the indexed documents…",
                 submit_btn="Ask",
                 autofocus=True,
+                max_length=limit,  # the browser stops typing and pasting here; respond() checks it again
                 elem_id="question",
+            )
+            # Counted in the page (head.js) as the reader types: a round trip per key would be too slow.
+            counter = gr.HTML(
+                f'<span class="char-count" data-limit="{limit}">0 / {limit:,} characters</span>',
+                padding=False,
+                elem_id="question-count",
             )
             with gr.Row():
                 clear = gr.Button("Clear chat", variant="secondary", size="sm", elem_id="clear-chat")
             feedback_note = gr.Markdown("", elem_id="feedback-note")
+            with gr.Accordion("Copy with sources", open=False, elem_id="copy-answer"):
+                # The /ask API returns the same text, so a script gets the answer with its sources in one value.
+                copy = gr.Textbox(
+                    label="The last answer as Markdown, with each source's title, date, heading path and quote",
+                    lines=4,
+                    max_lines=14,
+                    interactive=False,
+                    buttons=["copy"],
+                    elem_id="answer-markdown",
+                )
+            with gr.Accordion("Indexed documents", open=False, elem_id="ask-documents"):
+                documents = gr.Markdown(document_list(docs), elem_id="ask-document-list")
             with gr.Accordion("Filters", open=False, elem_id="filters"):
                 # Choices are refreshed on every page load and upload, but Gradio checks a value sent to the API
                 # against those it was built with; the retriever checks them against the index.
@@ -133,20 +152,25 @@ def ask_tab(handlers: Handlers) -> AskTab:
                 elem_id="sources",
             )
     return AskTab(
-        chatbot, question, clear, feedback_note, doc_filter, type_filter, lang_filter, since, until, sources
-    )
+        chatbot, question, counter, documents, clear, copy, feedback_note, doc_filter, type_filter, lang_filter,
+        since, until, sources,
+    )  # fmt: skip
 
 
 def documents_tab(handlers: Handlers) -> DocumentsTab:
     from ..documents import SUPPORTED_SUFFIXES
 
     docs = handlers.assistant.documents()
-    gr.Markdown(
-        f"Upload {', '.join(SUPPORTED_SUFFIXES)} files (at most {human_size(handlers.max_bytes)} each). "
-        "They are indexed at once and can be asked about right away."
-    )
-    upload = gr.File(label="Upload documents", file_count="multiple", height=150, elem_id="upload")
-    upload_result = gr.Markdown("", min_height=60, elem_id="upload-report")
+    # Shown to those who may change the index once the page's load knows who is asking (write_controls); the
+    # handlers check the user again, as an API call never sees the page.
+    read_only_note = gr.Markdown("", visible=False, elem_id="read-only-note")
+    with gr.Column(visible=False, elem_id="manage-upload") as manage:
+        gr.Markdown(
+            f"Upload {', '.join(SUPPORTED_SUFFIXES)} files (at most {human_size(handlers.max_bytes)} each). "
+            "They are indexed at once and can be asked about right away."
+        )
+        upload = gr.File(label="Upload documents", file_count="multiple", height=150, elem_id="upload")
+        upload_result = gr.Markdown("", min_height=60, elem_id="upload-report")
     table = gr.Dataframe(
         headers=DOCUMENT_COLUMNS,
         value=document_rows(docs, handlers.uploads),
@@ -156,7 +180,7 @@ def documents_tab(handlers: Handlers) -> DocumentsTab:
         label="Indexed documents",
         elem_id="documents-table",
     )
-    with gr.Row():
+    with gr.Row(visible=False, elem_id="manage-remove") as remove_row:
         remove_choice = gr.Dropdown(
             label="Document to remove",
             choices=document_choices(docs),
@@ -172,13 +196,13 @@ def documents_tab(handlers: Handlers) -> DocumentsTab:
             confirm_no = gr.Button("Keep it", variant="secondary", size="sm", elem_id="remove-cancel")
     remove_result = gr.Markdown("", elem_id="remove-report")
     return DocumentsTab(
-        upload, upload_result, table, remove_choice, remove, confirm, confirm_text, confirm_yes, confirm_no,
-        remove_result,
+        manage, read_only_note, remove_row, upload, upload_result, table, remove_choice, remove, confirm,
+        confirm_text, confirm_yes, confirm_no, remove_result,
     )  # fmt: skip
 
 
 def wire_chat(handlers: Handlers, ask: AskTab, turns: gr.State) -> None:
-    chat_outputs = [ask.question, ask.chatbot, ask.sources, turns]
+    chat_outputs = [ask.question, ask.chatbot, ask.sources, ask.copy, turns]
     ask.question.submit(
         handlers.respond,
         [ask.question, ask.chatbot, turns, *ask.filters],
@@ -196,16 +220,18 @@ def wire_chat(handlers: Handlers, ask: AskTab, turns: gr.State) -> None:
     )
     ask.chatbot.like(handlers.on_feedback, [turns], [ask.feedback_note], api_visibility="undocumented")
     ask.clear.click(
-        lambda: ("", [], SOURCES_PLACEHOLDER, [], ""),
+        lambda: ("", [], SOURCES_PLACEHOLDER, "", [], ""),
         None,
-        [ask.question, ask.chatbot, ask.sources, turns, ask.feedback_note],
+        [ask.question, ask.chatbot, ask.sources, ask.copy, turns, ask.feedback_note],
         api_visibility="undocumented",
     )
-    ask.chatbot.clear(lambda: (SOURCES_PLACEHOLDER, []), None, [ask.sources, turns], api_visibility="undocumented")
+    ask.chatbot.clear(
+        lambda: (SOURCES_PLACEHOLDER, "", []), None, [ask.sources, ask.copy, turns], api_visibility="undocumented"
+    )
 
 
 def wire_documents(demo: gr.Blocks, handlers: Handlers, ask: AskTab, docs: DocumentsTab, status: gr.Markdown) -> None:
-    document_outputs = [docs.table, ask.doc_filter, docs.remove_choice, status]
+    document_outputs = [docs.table, ask.doc_filter, docs.remove_choice, status, ask.documents, ask.chatbot]
     docs.upload.upload(
         handlers.add_files,
         [docs.upload],
@@ -234,10 +260,14 @@ def wire_documents(demo: gr.Blocks, handlers: Handlers, ask: AskTab, docs: Docum
         concurrency_id="index",
     )
     demo.load(handlers.document_state, None, document_outputs, api_visibility="undocumented")
+    demo.load(
+        handlers.write_controls, None, [docs.manage, docs.remove_row, docs.read_only_note], api_visibility="private"
+    )
 
 
-def build_app(assistant: Assistant) -> gr.Blocks:
-    handlers = Handlers(assistant)
+def build_app(assistant: Assistant, access: Access | None = None) -> gr.Blocks:
+    """The page over ``assistant``; ``access`` says who may upload and remove (default: anyone who opens it)."""
+    handlers = Handlers(assistant, access)
     with Blocks(title="Policy assistant", analytics_enabled=False) as demo:
         gr.Markdown("## Policy assistant\nAnswers come only from the indexed documents, each sentence with its source.")
         status = gr.Markdown(handlers.status_line(), elem_id="status-line")
@@ -254,40 +284,34 @@ def build_app(assistant: Assistant) -> gr.Blocks:
     return demo
 
 
-def parse_auth(auth: str) -> tuple[str, str] | None:
-    """``'user:password'`` -> ``('user', 'password')``; empty -> no login."""
-    if not auth:
-        return None
-    user, sep, password = auth.partition(":")
-    if not sep or not user or not password:
-        raise ValueError("setting 'ui.auth' must be 'user:password' (or empty for no login)")
-    return user, password
-
-
 def launch(
     settings: Settings,
     host: str | None = None,
     port: int | None = None,
     *,
     assistant: Assistant | None = None,
+    allow_anonymous: bool = False,
     **launch_kwargs: Any,
 ) -> gr.Blocks:
     """Build the Assistant (ingesting nothing) and serve the chat on ``host:port`` (default: settings.ui,
-    127.0.0.1:7860), with gradio's login when ``ui.auth`` is set. See docs/ui.md for the queue settings."""
+    127.0.0.1:7860), with gradio's login when ``ui.users`` or ``ui.auth`` name users. Serving beyond loopback
+    without a login raises AccessError unless ``allow_anonymous``, and then the app is read-only. See docs/ui.md
+    for the queue settings."""
     from ..pipeline import Assistant
 
-    auth = parse_auth(settings.ui.auth)
+    host = host or settings.ui.host
+    access = Access.from_settings(settings.ui, host, allow_anonymous)
     assistant = assistant or Assistant(settings)
     assistant.hold_writing()  # the UI may write (uploads, removals) at any time while it runs
-    demo = build_app(assistant)
+    demo = build_app(assistant, access)
     demo.queue(default_concurrency_limit=2, max_size=64)
     # Gradio's own cap turns a whole multi-file upload away when one file is over it, so it sits well above the
     # per-file limit, which add_files enforces file by file (naming each file it turns away).
     launch_kwargs.setdefault("max_file_size", UPLOAD_HARD_CAP_FACTOR * max_upload_bytes(settings))
     demo.launch(
-        server_name=host or settings.ui.host,
+        server_name=host,
         server_port=port or settings.ui.port,
-        auth=auth,
+        auth=access.login(),
         share=False,
         ssr_mode=False,
         head=f"<script>{static('head.js')}</script>",

@@ -13,15 +13,19 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
+from ..citing import answer_markdown
 from ..pipeline import QuestionError
 from ..retrieve import FilterError, Filters
 from ..settings import Settings
 from ..types import Answer, RetrievedChunk
+from .access import Access
 from .asking import AskError, check_question, read_filters
 from .feedback import FEEDBACK_FILE, FEEDBACK_LABELS, WITHDRAWN, FeedbackLog, feedback_record, feedback_verdict
 from .markup import esc, escape_markdown
 from .rendering import (
+    chat_examples,
     document_choices,
+    document_list,
     document_rows,
     render_answer,
     render_ask_error,
@@ -44,15 +48,23 @@ def max_upload_bytes(settings: Settings) -> int:
     return int(settings.limits.max_file_mb * 2**20)
 
 
+READ_ONLY_NOTE = "Only the assistant's administrators can add or remove documents."
+
+
+def user_of(request: gr.Request | None) -> str | None:
+    """The logged-in user making a request (None: no login, or a direct call)."""
+    return getattr(request, "username", None) if request is not None else None
+
+
 class Handlers:
-    def __init__(self, assistant: "Assistant") -> None:
+    def __init__(self, assistant: "Assistant", access: Access | None = None) -> None:
         self.assistant = assistant
+        self.access = access or Access({}, frozenset())
         self.settings = assistant.settings
         self.uploads = self.settings.index_dir / UPLOAD_FOLDER
         self.feedback = FeedbackLog(self.settings.index_dir / FEEDBACK_FILE)
         self.max_bytes = max_upload_bytes(self.settings)
         self.writing = threading.Lock()  # uploads and removals, one at a time (ingest has its own lock too)
-        self.can_upload = True
 
     # --- the chat ---------------------------------------------------------------------------------------------
 
@@ -66,13 +78,15 @@ class Handlers:
         langs: list[str] | None,
         since: str,
         until: str,
+        request: gr.Request | None = None,
     ) -> Iterator[tuple[Any, ...]]:
-        """The chat handler, streaming: the cleared textbox, the growing chat, the sources panel, the turns."""
+        """The chat handler, streaming: the cleared textbox, the growing chat, the sources panel, the last answer
+        as Markdown with its sources, the turns."""
         history = list(history or [])
         turns = list(turns or [])
         message = (message or "").strip()
         if not message:
-            yield "", list(history), gr.skip(), turns
+            yield "", list(history), gr.skip(), gr.skip(), turns
             return
         history.append({"role": "user", "content": escape_markdown(message)})
         try:
@@ -80,16 +94,17 @@ class Handlers:
             filters = read_filters(doc_ids, types, langs, since, until, self.assistant.documents())
         except AskError as exc:
             history.append({"role": "assistant", "content": render_ask_error(str(exc))})
-            yield "", list(history), gr.skip(), turns
+            yield "", list(history), gr.skip(), gr.skip(), turns
             return
         history.append({"role": "assistant", "content": render_pending(filters.as_dict())})
-        yield "", list(history), gr.skip(), turns
+        yield "", list(history), gr.skip(), gr.skip(), turns
         number = turns[-1].turn + 1 if turns else 1
         earlier = [t.answer.question for t in turns]  # a follow-up is searched with the question before it
-        answer = yield from self._stream(message, filters, earlier, history, turns, number)
+        can_upload = self.may_write(request)
+        answer = yield from self._stream(message, filters, earlier, history, turns, number, can_upload)
         if answer is not None:
             turns.append(Turn(number, len(history) - 1, answer, self._chunks_for(answer)))
-            yield "", history, render_sources(turns), turns
+            yield "", history, render_sources(turns), answer_markdown(answer), turns
 
     def _stream(
         self,
@@ -99,6 +114,7 @@ class Handlers:
         history: list[dict[str, Any]],
         turns: list[Turn],
         number: int,
+        can_upload: bool,
     ) -> Generator[tuple[Any, ...], None, Answer | None]:
         """The answer as it streams into the last chat message; returns it, or None after showing an error."""
         answer: Answer | None = None
@@ -110,9 +126,9 @@ class Handlers:
                 else:
                     answer = item
                     documents = self.assistant.documents().values() if answer.refused else ()
-                    content = render_answer(answer, documents, number, self.can_upload)
+                    content = render_answer(answer, documents, number, can_upload)
                 history[-1] = {"role": "assistant", "content": content}
-                yield "", list(history), gr.skip(), turns
+                yield "", list(history), gr.skip(), gr.skip(), turns
         except (QuestionError, FilterError) as exc:  # what the form's checks leave: an index changed meanwhile
             error = f"{str(exc)[:1].upper()}{str(exc)[1:]}."
         except Exception:  # the reader gets a sentence; the details, which may name server paths, go to the log
@@ -120,7 +136,7 @@ class Handlers:
             error = "Something went wrong while answering; the server's log has the details. Try again."
         if error or answer is None:
             history[-1] = {"role": "assistant", "content": render_ask_error(error or "No answer was produced.")}
-            yield "", list(history), gr.skip(), turns
+            yield "", list(history), gr.skip(), gr.skip(), turns
             return None
         return answer
 
@@ -148,10 +164,11 @@ class Handlers:
         since: str,
         until: str,
         event: gr.SelectData,
+        request: gr.Request | None = None,
     ) -> Iterator[tuple[Any, ...]]:
         value = event.value
         text = value.get("text", "") if isinstance(value, dict) else str(value)
-        yield from self.respond(text, history, turns, doc_ids, types, langs, since, until)
+        yield from self.respond(text, history, turns, doc_ids, types, langs, since, until, request)
 
     def on_feedback(self, turns: list[Turn], event: gr.LikeData) -> str:
         index = event.index if isinstance(event.index, int) else event.index[0]
@@ -183,25 +200,52 @@ class Handlers:
 
     # --- the index: status, uploads and removal ---------------------------------------------------------------
 
+    def may_write(self, request: gr.Request | None) -> bool:
+        """Whether the request's user may upload and remove documents (settings ui.admins, read-only serving)."""
+        return self.access.may_write(user_of(request))
+
     def status_line(self) -> str:
-        return render_status(self.assistant.status(), self.assistant.documents().values(), self.can_upload)
+        """The status line the page is built with, before anyone's request: the upload hint only when everyone
+        may upload (the page's load replaces it with the reader's own)."""
+        can_upload = not self.access.read_only and not self.access.admins
+        return render_status(self.assistant.status(), self.assistant.documents().values(), can_upload)
 
     def status_details(self) -> str:
         return render_details(self.assistant.status(), self.settings)
 
-    def document_state(self) -> tuple[Any, ...]:
+    def document_state(self, request: gr.Request | None = None) -> tuple[Any, ...]:
         docs = self.assistant.documents()
         choices = document_choices(docs)
         return (
             document_rows(docs, self.uploads),
             gr.Dropdown(choices=choices),
             gr.Dropdown(choices=choices, value=None),
-            render_status(self.assistant.status(), docs.values(), self.can_upload),
+            render_status(self.assistant.status(), docs.values(), self.may_write(request)),
+            document_list(docs),
+            # Only the examples: the chat's messages are left as they are.
+            gr.Chatbot(examples=chat_examples(docs)),
         )
 
-    def add_files(self, files: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
+    def write_controls(self, request: gr.Request | None = None) -> tuple[Any, ...]:
+        """On page load: the upload and the removal controls for those who may use them, a note for the others."""
+        allowed = self.may_write(request)
+        return (
+            gr.Column(visible=allowed),
+            gr.Row(visible=allowed),
+            gr.Markdown("" if allowed else READ_ONLY_NOTE, visible=not allowed),
+        )
+
+    def add_files(
+        self,
+        files: list[str] | None,
+        request: gr.Request | None = None,
+        progress: gr.Progress = gr.Progress(),  # noqa: B008
+    ) -> tuple[Any, ...]:
+        if not self.may_write(request):  # the API reaches this whether or not the page shows the upload
+            log.warning("upload refused: user %r may not change the index", user_of(request))
+            return (READ_ONLY_NOTE, *self.document_state(request), None)
         if not files:
-            return ("Choose files to upload first.", *self.document_state(), None)
+            return ("Choose files to upload first.", *self.document_state(request), None)
         started = time.monotonic()
         with self.writing:
             plan = save_uploads(files, self.uploads, self.max_bytes, self.assistant.documents())
@@ -223,10 +267,12 @@ class Handlers:
                     indexed = set(report.added + report.updated + report.unchanged) | set(report.duplicates)
                 finally:
                     settle_uploads(plan, indexed)
-        return (upload_report(plan, report, time.monotonic() - started), *self.document_state(), None)
+        return (upload_report(plan, report, time.monotonic() - started), *self.document_state(request), None)
 
-    def confirm_removal(self, doc_id: str | None) -> tuple[Any, ...]:
+    def confirm_removal(self, doc_id: str | None, request: gr.Request | None = None) -> tuple[Any, ...]:
         """The question asked before a removal (the confirmation's visibility, its text, the removal note)."""
+        if not self.may_write(request):
+            return gr.Group(visible=False), "", READ_ONLY_NOTE
         stored = self.assistant.documents().get(str(doc_id)) if doc_id else None
         if stored is None:
             note = "Choose a document to remove." if not doc_id else f"No indexed document is called “{doc_id}”."
@@ -238,9 +284,12 @@ class Handlers:
         )
         return gr.Group(visible=True), question, ""
 
-    def remove_document(self, doc_id: str | None) -> tuple[Any, ...]:
+    def remove_document(self, doc_id: str | None, request: gr.Request | None = None) -> tuple[Any, ...]:
+        if not self.may_write(request):  # the API reaches this whether or not the page shows the button
+            log.warning("removal of %r refused: user %r may not change the index", doc_id, user_of(request))
+            return (READ_ONLY_NOTE, *self.document_state(request))
         if not doc_id:
-            return ("Choose a document to remove.", *self.document_state())
+            return ("Choose a document to remove.", *self.document_state(request))
         doc_id = str(doc_id)  # any value reaches here through the API: it is checked against the index
         with self.writing:
             stored = self.assistant.documents().get(doc_id)
@@ -250,6 +299,6 @@ class Handlers:
                     if is_upload(source, self.uploads):
                         Path(source).unlink(missing_ok=True)
         if not removed or stored is None:
-            return (f"No indexed document is called “{escape_markdown(doc_id)}”.", *self.document_state())
+            return (f"No indexed document is called “{escape_markdown(doc_id)}”.", *self.document_state(request))
         title = escape_markdown(stored.title or doc_id)
-        return (f"Removed “{title}” ({escape_markdown(doc_id)}).", *self.document_state())
+        return (f"Removed “{title}” ({escape_markdown(doc_id)}).", *self.document_state(request))

@@ -7,6 +7,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gradio.components.chatbot import ExampleMessage
+
 from ..types import Answer
 from .markup import LANGUAGE_NAMES, count, describe_filters, escape_markdown, inline
 from .sources import source_anchor
@@ -174,3 +176,55 @@ def document_choices(documents: Mapping[str, StoredDocument]) -> list[tuple[str,
         (f"{d.title or d.doc_id} ({d.doc_id})", d.doc_id)
         for d in sorted(documents.values(), key=lambda d: (d.title or d.doc_id).lower())
     ]
+
+
+MAX_LISTED_DOCUMENTS = 50
+MAX_EXAMPLES = 4
+_QUESTION_WORDS = ("how ", "what ", "why ", "when ", "where ", "who ", "which ")
+
+
+def document_list(documents: Mapping[str, StoredDocument]) -> str:
+    """The Ask tab's list of what can be asked about (Markdown): one line per document, newest first."""
+    if not documents:
+        return "No documents yet."
+    newest = sorted(documents.values(), key=lambda d: (d.date or "", (d.title or d.doc_id).lower()), reverse=True)
+    lines = [
+        f"- {escape_markdown(d.title or d.doc_id)} · {escape_markdown(d.doc_type)} · "
+        f"{LANGUAGE_NAMES.get(d.lang, escape_markdown(d.lang))} · {d.date or 'undated'}"
+        for d in newest[:MAX_LISTED_DOCUMENTS]
+    ]
+    if len(newest) > MAX_LISTED_DOCUMENTS:
+        lines.append(f"- and {len(newest) - MAX_LISTED_DOCUMENTS:,} more: see the Documents tab")
+    return "\n".join(lines)
+
+
+def example_question(document: StoredDocument) -> str:
+    """A question any document of its type and language answers, built from its title: a law's first article
+    states its purpose, and a news headline that is a question is asked as it stands."""
+    title = " ".join((document.title or Path(document.doc_id).stem).split())
+    if document.lang == "zh":
+        return f"《{title}》的立法目的是什么？" if document.doc_type == "regulation" else f"「{title}」的要点是什么？"
+    if document.doc_type == "regulation":
+        return f"What is the purpose of the {title}?"
+    if title.lower().startswith(_QUESTION_WORDS):
+        return title.rstrip("?.!") + "?"
+    return f"What are the main points of “{title}”?"
+
+
+def example_questions(documents: Mapping[str, StoredDocument], limit: int = MAX_EXAMPLES) -> list[str]:
+    """Example questions drawn from what is indexed: the newest documents first, one of each type and language
+    before a second of any, so a mixed library shows its range."""
+    newest = sorted(documents.values(), key=lambda d: (d.date or "", d.doc_id), reverse=True)
+    seen: set[tuple[str, str]] = set()
+    first: list[StoredDocument] = []
+    rest: list[StoredDocument] = []
+    for doc in newest:
+        kind = (doc.doc_type, doc.lang)
+        (rest if kind in seen else first).append(doc)
+        seen.add(kind)
+    return list(dict.fromkeys(example_question(d) for d in first + rest))[:limit]
+
+
+def chat_examples(documents: Mapping[str, StoredDocument]) -> list[ExampleMessage] | None:
+    """The chat's example messages (none over an empty index)."""
+    return [ExampleMessage(text=q) for q in example_questions(documents)] or None

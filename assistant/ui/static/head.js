@@ -16,3 +16,22 @@ document.addEventListener('click', function (event) {
   entry.classList.add('active');
   entry.scrollIntoView({block: 'start', behavior: 'smooth'});
 }, true);
+
+// The question box's character count: "123 / 2,000 characters", marked at the limit (where the box's maxlength
+// stops typing and pasting). Gradio clears the box after a question by setting its value, which fires no input
+// event, so the count is also refreshed on a short timer.
+function updateQuestionCount() {
+  const box = document.querySelector('#question textarea');
+  const counter = document.querySelector('#question-count .char-count');
+  if (!box || !counter) return;
+  const limit = Number(counter.dataset.limit);
+  const used = box.value.length;
+  const text = used.toLocaleString('en') + ' / ' + limit.toLocaleString('en') + ' characters' +
+    (used >= limit ? ': the limit' : '');
+  if (counter.textContent !== text) counter.textContent = text;
+  counter.classList.toggle('at-limit', used >= limit);
+}
+document.addEventListener('input', function (event) {
+  if (event.target.closest && event.target.closest('#question')) updateQuestionCount();
+}, true);
+setInterval(updateQuestionCount, 500);
