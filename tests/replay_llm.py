@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 import unicodedata
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -38,6 +39,7 @@ def render(entry: dict[str, Any], prompt: str) -> str:
 class _Handler(BaseHTTPRequestHandler):
     recordings: ClassVar[dict[str, dict[str, Any]]] = {}
     requests: ClassVar[list[dict[str, Any]]] = []
+    delay: ClassVar[float] = 0.0
 
     def log_message(self, *args: object) -> None:  # keep test output clean
         pass
@@ -79,15 +81,17 @@ class _Handler(BaseHTTPRequestHandler):
                 "choices": [{"index": 0, "delta": {"role": "assistant", "content": token}, "finish_reason": None}],
             }
             self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+            time.sleep(self.delay)  # a model's pace, for tests that watch the answer while it streams
         self.wfile.write(b"data: [DONE]\n\n")
 
 
 class ReplayLLM:
     """Serves on a free loopback port until stop()."""
 
-    def __init__(self) -> None:
+    def __init__(self, delay: float = 0.0) -> None:
         _Handler.recordings = json.loads(RECORDINGS.read_text(encoding="utf-8"))
         _Handler.requests = []
+        _Handler.delay = delay
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)

@@ -431,3 +431,39 @@ def test_counterpart_article_is_one_click_away(browser: Any, make_assistant, tmp
         counterpart.scroll_into_view_if_needed()
         shot(page, "counterpart-article.png")
         assert served.dialogs == []
+
+
+def test_no_unchecked_llm_text_is_shown_while_the_answer_streams(browser: Any, make_assistant) -> None:  # type: ignore[no-untyped-def]
+    # A recorded model writes a sentence its source supports, then one it does not, at a model's pace. The chat is
+    # sampled while the answer streams: the first sentence shows once checked, the second never does.
+    from contextlib import contextmanager
+
+    from assistant.settings import LLMSettings
+    from tests.replay_llm import ReplayLLM
+
+    replay = ReplayLLM(delay=0.12)
+    try:
+        assistant = make_assistant(
+            answer={"generator": "openai"}, llm=LLMSettings(base_url=replay.base_url, model="mixed")
+        )
+        assistant.ingest([ARTICLE])
+        with contextmanager(serve)(assistant) as served:
+            page = open_page(browser, served)
+            page.fill("#question textarea", "What subsidies cover model usage?")
+            page.keyboard.press("Enter")
+            bot = page.locator('#chat [data-testid="bot"]')
+            samples: list[str] = []
+            deadline = time.monotonic() + 90
+            while not page.locator("#sources details#turn-1").count() and time.monotonic() < deadline:
+                samples.append(str(bot.last.inner_text()) if bot.count() else "")
+                if "checking the next sentence" in samples[-1] and not any("checking" in s for s in samples[:-1]):
+                    shot(page, "llm-streaming.png")
+                page.wait_for_timeout(40)
+            samples.append(str(bot.last.inner_text()))
+    finally:
+        replay.stop()
+    partial = [s for s in samples if "checking the next sentence" in s]
+    assert partial, samples[-3:]  # seen mid-stream: the checked first sentence, more to come
+    assert all("1 billion yuan" in s for s in partial)
+    assert not any("model training" in s for s in samples)  # the unsupported sentence never reached the page
+    assert "1 billion yuan" in samples[-1]
