@@ -16,14 +16,14 @@ export GRADIO_ANALYTICS_ENABLED := False
 # earns it; never lower one without saying why in docs/evals.md.
 SEED_EN_FLOORS := --min citation_precision=0.68 --min citation_recall=0.64 --min fact_recall=0.62 \
 	--min refusal_accuracy=0.27 --max false_refusal_rate=0.13 --min hit@5=0.87 --min mrr=0.85
-ZH_FLOORS := --min citation_precision=0.70 --min citation_recall=0.80 --min fact_recall=0.78 \
+ZH_FLOORS := --min citation_precision=0.70 --min citation_recall=0.80 --min fact_recall=0.84 \
 	--min refusal_accuracy=0.57 --max false_refusal_rate=0.10 --min hit@5=0.93 --min mrr=0.80
 EN_BLIND_FLOORS := --min citation_precision=0.55 --min citation_char_precision=0.58 --min citation_recall=0.37 \
 	--min fact_recall=0.37 --min refusal_accuracy=0.76 --max false_refusal_rate=0.34 --min refusal_auc=0.77 \
 	--min counterpart_accuracy=0.95
-ZH_BLIND_FLOORS := --min citation_precision=0.60 --min citation_char_precision=0.55 --min citation_recall=0.55 \
-	--min fact_recall=0.52 --min refusal_accuracy=0.66 --max false_refusal_rate=0.12 --min refusal_auc=0.82
-DIALOGUE_FLOORS := --min fact_recall=0.52 --min citation_precision=0.62
+ZH_BLIND_FLOORS := --min citation_precision=0.60 --min citation_char_precision=0.55 --min citation_recall=0.64 \
+	--min fact_recall=0.57 --min refusal_accuracy=0.66 --max false_refusal_rate=0.12 --min refusal_auc=0.82
+DIALOGUE_FLOORS := --min fact_recall=0.48 --min citation_precision=0.57
 EVAL = $(CLI) eval --corpus corpus --index-dir $(REPORTS)/index-corpus
 reports = --json $(REPORTS)/$(1).json --markdown $(REPORTS)/$(1).md --junit $(REPORTS)/$(1).xml
 
