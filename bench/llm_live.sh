@@ -9,8 +9,8 @@
 # 2. scores each set three ways on the same corpus and server: the assistant with `--generator openai`, the
 #    assistant's extractive answers, and a plain llama-index CitationQueryEngine (bench/llm_peer.py);
 # 3. prints the table docs/evals.md keeps: fact recall, correct refusals, unsupported sentences shown, latency p50;
-# 4. records what the live model wrote (kept and dropped sentences) in bench/data/llm-live/, for the replay
-#    fixtures (tests/fixtures/llm_recorded.json).
+# 4. keeps each run's eval report (answers, dropped-sentence counts) in bench/data/llm-live/. The replay fixtures'
+#    "live-gemma-270m" entries (tests/fixtures/llm_recorded.json) are what this server's model wrote, verbatim.
 # Needs the project's .venv (make install) and the package registry; nothing else leaves the machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -28,6 +28,8 @@ def _plain(text: str) -> str:
 def render(entry: dict[str, Any], prompt: str) -> str:
     if entry.get("refuse"):
         return REFUSAL_SENTINEL
+    if "raw" in entry:  # what a live model wrote, verbatim (bench/llm_live.sh's model, recorded 2026-12-03)
+        return str(entry["raw"])
     sources = {int(n): _plain(body) for n, body in re.findall(r"^\[(\d+)\] (.*?)(?=^\[\d+\] |\Z)", prompt, re.S | re.M)}
     sentences = []
     for sentence in entry["sentences"]:

@@ -154,3 +154,16 @@ def test_a_follow_up_is_condensed_by_the_model(llm_assistant) -> None:
     )
     assert answer.searched_for == "What share of the costs do Shanghai's AI+ computing, model and data vouchers cover?"
     assert "30% to 100%" in answer.text
+
+
+def test_what_a_live_270m_model_wrote_never_reaches_the_user(llm_assistant) -> None:
+    # Recorded from Gemma 3 270M behind llama-cpp-python's server: it echoes the prompt's rules, markers and all,
+    # or writes a stray word. Every sentence of it is dropped, and the quoted answer says why.
+    assistant = llm_assistant("live-gemma-270m")
+    for question, entry in RECORDED["live-gemma-270m"].items():
+        answer = assistant.ask(question)
+        shown = " ".join(s.text for s in answer.sentences)
+        assert "Rules" not in shown and "numbered sources" not in shown and "mendatang" not in shown, shown
+        assert answer.sentences and all(s.supported for s in answer.sentences), (question, answer.text)
+        assert answer.decision.startswith("No sentence the model wrote survived"), answer.decision
+        assert answer.dropped and all(d.reason for d in answer.dropped), entry["raw"][:80]
