@@ -153,7 +153,8 @@ class Index:
             if len(found) != 1 or found[0].get("rebuild"):
                 return None
             change = found[0]
-            rows = rows or index.rows()
+            if rows is None:  # not `rows or …`: rows emptied by a removal are still the rows to go on from
+                rows = index.rows()
             if rows is None:
                 return None
             rows.drop(set(change["removed_docs"]), set(change["removed_versions"]))

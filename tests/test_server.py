@@ -304,3 +304,18 @@ def test_a_writer_killed_before_commit_leaves_readers_consistent(server_env, mak
     second.index.refresh()
     assert second.index.last_sync == "replayed"
     assert sorted(second.lexical.ids) == sorted(c.chunk_id for c in second.store.iter_chunks())
+
+
+def test_a_replay_goes_on_from_an_emptied_index(server_env, make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # Two transactions replayed in one catch-up, the first leaving no chunk at all.
+    first = make_assistant(tmp_path / "machine-a")
+    second = make_assistant(tmp_path / "machine-b")
+    first.ingest([ARTICLE])
+    second.index.refresh()
+    first.remove(ARTICLE.name)
+    extra = tmp_path / "zorblax-notice.md"
+    extra.write_text(_NEW_DOC, encoding="utf-8")
+    first.ingest([extra])
+    second.index.refresh()
+    assert second.index.last_sync == "replayed"
+    assert sorted(second.lexical.ids) == sorted(c.chunk_id for c in second.store.iter_chunks())
