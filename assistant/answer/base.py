@@ -13,6 +13,7 @@ REFUSAL = "The indexed documents do not answer this question."
 SentenceSink = Callable[[str, list["EvidenceUnit"]], None]
 """Called by a generator that writes as it goes, with each sentence and what it cites, as soon as it is complete."""
 
+
 @dataclass
 class EvidenceUnit:
     """A verbatim quote: a run of evidence units contiguous within one chunk."""

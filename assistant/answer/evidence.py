@@ -30,6 +30,13 @@ LEANS_BACK = re.compile(
 )
 """A unit that refers back to what came before it (a pronoun or demonstrative subject, "these areas", "前款"):
 read alone, it does not say what it is about."""
+QUALIFIES = re.compile(
+    r"\b(?:(?:is|are|be) not required to|need not|except (?:for|where|when|as)|unless|(?:shall|does|do) not apply|"
+    r"(?:is|are) exempt)\b|除外|可以不|不适用|无需|无须|不需要|不必",
+    re.I,
+)
+"""A unit that limits a rule: an exception, an exemption, a case where the duty does not hold. A yes-or-no question
+about a duty ("Does it always have to …?", "是否一定要…？") is answered by the rule and its exceptions together."""
 _CLAUSE_END = ("；", ";")
 MAX_WINDOW_UNITS = 3
 MAX_LIST_ITEMS = 12
@@ -123,9 +130,7 @@ def neighbour_ids(chunk: RetrievedChunk) -> list[str]:
     return [f"{version}:{i}" for i in (index - 1, index + 1) if 0 <= i < total]
 
 
-def passages(
-    chunks: Sequence[RetrievedChunk], lookup: Callable[[list[str]], list[RetrievedChunk]]
-) -> list[Passage]:
+def passages(chunks: Sequence[RetrievedChunk], lookup: Callable[[list[str]], list[RetrievedChunk]]) -> list[Passage]:
     """The chunks with their neighbours under the same heading, merged into passages, best-ranked first.
 
     A sentence that leans on the one before it ("vouchers covering these areas") or a numbered item whose lead

@@ -24,8 +24,16 @@ from ..settings import AnswerSettings
 from ..types import Answer, RetrievedChunk
 from . import evidence as ev
 from .base import REFUSAL, EvidenceUnit, Generator, SentenceSink, compose, refusal
-from .questions import INTERROGATIVE_TOKENS, LIST, QuestionFrame, frame, main_clause, proper_names, type_names
-from .scoring import ANSWERABLE_FEATURES, WINDOW_FEATURES, AnswerModel, default_model, type_present, types_present
+from .questions import INTERROGATIVE_TOKENS, LIST, YESNO, QuestionFrame, frame, main_clause, proper_names, type_names
+from .scoring import (
+    ANSWERABLE_FEATURES,
+    WINDOW_FEATURES,
+    AnswerModel,
+    default_model,
+    required_types,
+    type_present,
+    types_present,
+)
 
 logger = logging.getLogger(__name__)
 _CACHE_SIZE = 20_000
@@ -206,8 +214,28 @@ class ExtractiveGenerator(Generator):
             "named_article": float(found.named),
             "typed": float(bool(found.frame.types) or found.frame.wants_quantity),
             "relevance": max(row["lexical"], row["dense"]),
+            "types_stated": float(row["types"] > 0),
+            "typed_unit_lexical": self._typed_unit_lexical(found, window, row["unit_lexical"]),
         }
         return np.asarray([[values[name] for name in ANSWERABLE_FEATURES]])
+
+    @staticmethod
+    def _typed_unit_lexical(found: Candidates, window: ev.Window, unit_lexical: float) -> float:
+        """How much of the question the unit that states the asked-for type covers (the most, over such units):
+        a figure in a sentence about something else ("more than 500 companies" of another cluster) answers little.
+        For a question asking for no type, the best unit's coverage."""
+        kinds = required_types(found.frame) - {LIST}
+        if not kinds:
+            return unit_lexical
+        total = sum(found.weights.values()) or 1.0
+        context = found.context.get(id(window.passage), set())
+        covered = [
+            sum(w for t, w in found.weights.items() if t in tokens) / total
+            for u in window.units
+            if all(type_present(kind, u.text, found.frame.time) for kind in kinds)
+            for tokens in [set(tokenize(u.text)) | context]
+        ]
+        return max(covered, default=0.0)
 
     def unknown_name(self, question: str) -> str:
         """A name the question uses (Shenzhen, 新加坡) that no indexed passage contains: then the question is about
@@ -296,6 +324,8 @@ class ExtractiveGenerator(Generator):
             window = self._with_follower(window)
         if LIST in found.frame.types:
             return self._whole_list(window)
+        if YESNO in found.frame.types:
+            return self._with_exception(window)
         if not (found.frame.extreme and found.frame.wants_quantity):
             return window
         units = {u.position: u for u in window.units}
@@ -314,6 +344,21 @@ class ExtractiveGenerator(Generator):
         if after < len(units) and units[after].leans_back and len(window.units) < ev.MAX_WINDOW_UNITS:
             return ev.Window(window.passage, [*window.units, units[after]])
         return window
+
+    @staticmethod
+    def _with_exception(window: ev.Window) -> ev.Window:
+        """The window with the first unit of its passage that qualifies it (an exception or exemption, see
+        evidence.QUALIFIES), when the window states none itself: "is not required to notify individuals" is the
+        answer to "Does it always have to notify them?"."""
+        if any(ev.QUALIFIES.search(u.text) for u in window.units):
+            return window
+        held = {u.position for u in window.units}
+        exception = next(
+            (u for u in window.passage.units if u.position not in held and ev.QUALIFIES.search(u.text)), None
+        )
+        if exception is None:
+            return window
+        return ev.Window(window.passage, sorted([*window.units, exception], key=lambda u: u.position))
 
     @staticmethod
     def _whole_list(window: ev.Window) -> ev.Window:

@@ -37,11 +37,17 @@ ANSWER_TYPES = (AMOUNT, NUMBER, PERCENT, TIME, AGENT, PLACE, LIST, YESNO, DEFINI
 _AUXILIARIES = r"(?:do|does|did|is|are|was|were|must|shall|should|can|could|may|might|have|has|had|will|would)"
 
 # Nouns whose class says what kind of answer "which/what X" wants. General vocabulary of the taxonomy's classes.
+PERSON_NOUNS = (
+    "person|persons|people|individual|individuals|official|officials|parent|parents|guardian|guardians|"
+    "representative|representatives|employee|employees|staff|manager|managers|director|directors|founder|founders|"
+    "investor|investors|user|users|consumer|consumers|owner|owners|member|members"
+)
+"""People by role: who can answer a "who/whose" question, in a question ("which investor") or in the evidence."""
 _AGENT_NOUNS = (
     "department|departments|authority|authorities|body|bodies|agency|agencies|ministry|ministries|organ|organs|"
     "office|government|governments|organisation|organisations|organization|organizations|institution|institutions|"
-    "regulator|regulators|commission|bureau|court|courts|entity|entities|person|persons|people|party|parties|"
-    "company|companies|firm|firms|operator|operators|provider|providers|official|officials|individual|individuals"
+    "regulator|regulators|commission|bureau|court|courts|entity|entities|party|parties|"
+    f"company|companies|firm|firms|operator|operators|provider|providers|{PERSON_NOUNS}"
 )
 _PLACE_NOUNS = (
     "city|cities|district|districts|province|provinces|region|regions|area|areas|country|countries|place|"
@@ -145,11 +151,13 @@ _ZH_TIME_KINDS = (
 
 
 def time_kind(question: str) -> str:
-    """For a time question: 'frequency' (how often), 'duration' (how long, within how many days) or 'date'."""
-    clause = main_clause(question)
-    for pattern, kind in _ZH_TIME_KINDS if has_cjk(clause) else _EN_TIME_KINDS:
-        if pattern.search(clause):
-            return kind
+    """For a time question: 'frequency' (how often), 'duration' (how long, within how many days) or 'date'. Read
+    from the clause that asks for the time, as answer_types reads it: the first, else the whole question (a
+    follow-up searched with the question before it: "要是终止服务呢？ …多久内办理备案？")."""
+    for clause in (main_clause(question), question.strip()):
+        for pattern, kind in _ZH_TIME_KINDS if has_cjk(clause) else _EN_TIME_KINDS:
+            if pattern.search(clause):
+                return kind
     return DATE
 
 
@@ -382,7 +390,11 @@ def proper_names(question: str) -> list[str]:
     Chinese (jieba's ns and nt: its person and 'other proper noun' tags catch too many common words)."""
     names = [m.group(0) for m in _EN_NAME.finditer(question.strip()) if m.group(0) not in _NOT_NAMES]
     if has_cjk(question):
-        names += [w for w, flag in _posseg().cut(question) if flag in ("ns", "nt") and len(w) >= 2 and has_cjk(w)]
+        names += [
+            w
+            for w, flag in _posseg().cut(question)
+            if flag in ("ns", "nt") and len(w) >= 2 and has_cjk(w) and w not in _ZH_GENERIC  # 东西 is tagged ns
+        ]
     return names
 
 

@@ -18,7 +18,20 @@ import numpy as np
 
 from ..language import ZH_NUMERAL
 from .evidence import Unit, Window
-from .questions import AGENT, AMOUNT, DEFINITION, LAW, LIST, NUMBER, PERCENT, PLACE, TIME, YESNO, QuestionFrame
+from .questions import (
+    AGENT,
+    AMOUNT,
+    DEFINITION,
+    LAW,
+    LIST,
+    NUMBER,
+    PERCENT,
+    PERSON_NOUNS,
+    PLACE,
+    TIME,
+    YESNO,
+    QuestionFrame,
+)
 
 MODEL_FILE = Path(__file__).with_name("answer_model.json")
 
@@ -68,7 +81,9 @@ _AGENT = re.compile(
     r"Authority|Agency|Congress|Procuratorate|Office|Centre|Center|Association)\b|\bdepartments?\b"
     r"|\bauthorit(?:y|ies)\b|\bthe State\b|\bregulators?\b|\bagenc(?:y|ies)\b"
     r"|\b[A-Z][a-z]+ [A-Z][a-z]+(?: [A-Z][a-z]+)*\b|\b[A-Z]{2,}[a-z]*\b"
-    r"|部门|机关|机构|委员会|政府|办公室|国务院|网信|法院|检察院|主管|单位|协会|中心|[^\s，。；、]{1,6}[局厅部院]",
+    rf"|\b(?:{PERSON_NOUNS})\b"
+    r"|部门|机关|机构|委员会|政府|办公室|国务院|网信|法院|检察院|主管|单位|协会|中心|[^\s，。；、]{1,6}[局厅部院]"
+    r"|人员|父母|监护人|代表|负责人|组织|个人",
 )
 _PLACE = re.compile(
     r"\b(?:in|at|on|along|across|near|inside|within) (?:the )?[A-Z][a-z]+|\b[A-Z][a-z]+(?:'s)? (?:District|City|"
@@ -184,6 +199,8 @@ ANSWERABLE_FEATURES = (
     "named_article",
     "typed",
     "relevance",
+    "types_stated",
+    "typed_unit_lexical",
 )
 
 
@@ -239,6 +256,8 @@ ANSWERABLE_SIGNS = {
     "missing_idf": -1,
     "named_article": 1,
     "relevance": 1,
+    "types_stated": 1,
+    "typed_unit_lexical": 1,
 }
 
 
@@ -258,9 +277,7 @@ def fit_logistic(
     while True:
         model = _fit(rows[:, kept], labels, l2, weights)
         wrong = [
-            (abs(w), i)
-            for i, w in zip(kept, model[0], strict=True)
-            if signs and signs.get(features[i], 0) * w < 0
+            (abs(w), i) for i, w in zip(kept, model[0], strict=True) if signs and signs.get(features[i], 0) * w < 0
         ]
         if not wrong:
             break
@@ -333,6 +350,10 @@ def default_model() -> AnswerModel:
         WINDOW_FEATURES, [2.0, 1.0, 1.0, 1.0, 1.0, 0.5, 0.5, 0.2, -0.3, -0.3], 0.0, [0.0] * 10, [1.0] * 10
     )
     answerable = LinearModel(
-        ANSWERABLE_FEATURES, [0.5, 2.0, 1.0, 1.0, 1.0, 0.3, -1.0, 0.0, 1.0, 0.0, 1.0], -2.0, [0.0] * 11, [1.0] * 11
+        ANSWERABLE_FEATURES,
+        [0.5, 2.0, 1.0, 1.0, 1.0, 0.3, -1.0, 0.0, 1.0, 0.0, 1.0, 0.5, 0.5],
+        -2.5,
+        [0.0] * 13,
+        [1.0] * 13,
     )
     return AnswerModel(window, answerable, 0.5)

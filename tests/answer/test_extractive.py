@@ -99,6 +99,42 @@ def test_a_list_question_gets_the_lead_with_every_item(library) -> None:  # type
     assert all(f"({n})" in answer.text for n in range(1, 7)), answer.text
 
 
+def test_a_yes_no_question_on_a_duty_is_answered_with_its_exception(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    (folder / "drone-rules.txt").write_text(
+        "Drone Registration Rules\n\n"
+        "Article 5 The owner of a drone shall register the drone with the civil aviation authority within 15 days "
+        "of buying it. The registration shall state the owner's name and the drone's serial number. The authority "
+        "shall issue a registration label. The label shall be fixed to the drone's frame. An owner whose drone "
+        "weighs less than 250 grams is not required to register the drone.\n\n"
+        "Article 6 A registered owner who sells the drone shall report the sale within 30 days.\n",
+        encoding="utf-8",
+    )
+    assistant = make_assistant()
+    assistant.ingest([folder])
+    answer = assistant.ask("Does every drone owner have to register the drone?")
+    assert not answer.refused, answer.text
+    assert "register the drone with the civil aviation authority" in answer.text
+    assert "not required to register" in answer.text, answer.text
+
+
+def test_a_follow_up_asking_how_long_is_answered_with_a_time_limit(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    (folder / "无人机登记办法.txt").write_text(
+        "无人机实名登记办法\n\n"
+        "第五条 无人机所有者应当在购买之日起十五日内办理实名登记。\n\n"
+        "第六条 无人机所有者转让无人机的，应当在转让之日起三十日内办理变更登记。\n",
+        encoding="utf-8",
+    )
+    assistant = make_assistant()
+    assistant.ingest([folder])
+    answer = assistant.ask("那转让了呢？", history=["无人机所有者购买后多久内要办理实名登记？"])
+    assert not answer.refused, answer.text
+    assert "三十日内" in answer.text
+
+
 def test_a_frequency_without_digits_answers_how_often(library) -> None:  # type: ignore[no-untyped-def]
     answer = library.ask("重要数据的处理者多久开展一次风险评估？")
     assert not answer.refused, answer.text

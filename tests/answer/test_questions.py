@@ -95,6 +95,13 @@ def test_time_questions_say_which_kind_of_time(question: str, kind: str) -> None
     assert time_kind(question) == kind
 
 
+def test_a_follow_up_takes_the_kind_of_time_from_the_question_before() -> None:
+    # The follow-up's own clause asks for nothing; the type and the kind of time come from the same clause.
+    searched = "那转让了呢？ 无人机所有者购买后多久内要办理实名登记？"
+    assert TIME in answer_types(searched)
+    assert time_kind(searched) == DURATION
+
+
 @pytest.mark.parametrize(
     ("question", "focus"),
     [
@@ -124,3 +131,5 @@ def test_maximum_questions_want_a_quantity() -> None:
 def test_names_in_a_question() -> None:
     assert "Shenzhen" in proper_names("What subsidies does Shenzhen offer?")
     assert proper_names("What does the law say?") == []
+    # jieba tags 东西 ("things") as a place name: a framing noun is never a name.
+    assert proper_names("那份报告里要写哪些东西？") == []
