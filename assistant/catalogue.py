@@ -80,6 +80,17 @@ class Catalogue:
             hits &= mask
         return [self.ids[i] for i in np.flatnonzero(hits)]
 
+    def chunk_ids(self, doc_id: str) -> list[str]:
+        """Ids of every chunk of one document (all its versions), in index order."""
+        if not self.ids:
+            return []
+        return [self.ids[i] for i in np.flatnonzero(self.fields["doc_id"] == doc_id)]
+
+    def article_of(self, chunk_id: str) -> int:
+        """The number of the article a chunk belongs to (0 for none, or for a chunk not indexed)."""
+        row = self.rows.get(chunk_id)
+        return 0 if row is None else int(self.fields["article"][row])
+
     def article_chunks(self, doc_id: str, article: int) -> list[str]:
         """Ids of the chunks of one article of one document, in document order."""
         if not self.ids:

@@ -152,6 +152,37 @@ def article_number(label: str) -> int:
     return article_from_numeral(match.group(1)) if match else 0
 
 
+_EN_CITED = re.compile(
+    r"\bArticles?\s+(\d+)\b((?:\s*(?:,|and|or|to|through)\s*(?:Articles?\s+)?\d+\b)*+)(?!\s+of\s+the\s+[A-Z])"
+)
+_ZH_CITED_RANGE = re.compile(rf"第([{ZH_NUMERAL}\d]+)条(?:第[{ZH_NUMERAL}\d]+款)?(?:至|到)第([{ZH_NUMERAL}\d]+)条")
+
+
+def cited_articles(text: str) -> set[int]:
+    """The articles of the same document that a provision cites: "violates Article 12, Articles 16 to 20 or
+    paragraph 2 of Article 40 of these Regulations", "违反本条例第十六条至第二十条、第四十条第二款规定的". A citation
+    of another law's article (《个人信息保护法》第五十三条, "Article 53 of the Personal Information Protection
+    Law") is not one of them."""
+    cited: set[int] = set()
+    for match in _EN_CITED.finditer(text):
+        numbers = [int(match.group(1))]
+        tail = match.group(2) or ""
+        for joint, number in re.findall(r"(,|and|or|to|through)\s*(?:Articles?\s+)?(\d+)", tail):
+            if joint in ("to", "through") and int(number) >= numbers[-1]:
+                numbers.extend(range(numbers[-1] + 1, int(number) + 1))
+            else:
+                numbers.append(int(number))
+        cited.update(numbers)
+    for match in _ZH_CITED_RANGE.finditer(text):
+        first, last = article_from_numeral(match.group(1)), article_from_numeral(match.group(2))
+        cited.update(range(first, last + 1) if 0 < first <= last else ())
+    for match in ZH_ARTICLE_REFERENCE.finditer(text):
+        if not text[: match.start()].rstrip().endswith("》"):
+            cited.add(article_from_numeral(match.group(1)))
+    cited.discard(0)
+    return cited
+
+
 def law_key(title: str) -> str:
     """The LAW_NAMES key a document title belongs to ('' when none): '中华人民共和国数据安全法' and
     'Data Security Law of the People's Republic of China' both give '数据安全法'."""

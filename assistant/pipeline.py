@@ -12,6 +12,7 @@ from typing import Any
 from .answer import EvidenceUnit, ExtractiveGenerator, Generator, SentenceSink, make_generator, refusal
 from .answer.base import compose
 from .answer.llm import LLMGenerator
+from .answer.references import CrossReferences
 from .citing import annotate
 from .conversation import contextualise
 from .embedding import Embedder, make_embedder
@@ -41,7 +42,11 @@ class Assistant:
         self.retriever = Retriever(self.settings.retrieval, self.index, self.embedder)
         # Through self.index at call time: a BM25 rebuild swaps in a new index rather than changing this one.
         self.extractive = ExtractiveGenerator(
-            self.settings.answer, self.embedder, lambda token: self.index.lexical.idf(token), self.index.chunks
+            self.settings.answer,
+            self.embedder,
+            lambda token: self.index.lexical.idf(token),
+            self.index.chunks,
+            references=CrossReferences(lambda: self.index.catalogue, self.index.chunks),
         )
         self.generator: Generator = make_generator(self.settings, self.extractive)
         self.verifier = Verifier(self.embedder, lambda token: self.index.lexical.idf(token), self.settings.verify)

@@ -126,6 +126,12 @@ class AnswerSettings(_Section):
         "optional 'llm' extra).",
     )
     evidence_chunks: int = Field(5, ge=1, description="Top chunks whose windows compete to enter the answer.")
+    citing_from: int = Field(
+        3,
+        ge=0,
+        description="For a question on what breaking a rule costs, the top evidence chunks whose articles' citing "
+        "provisions (a law's penalty articles) join the evidence; 0 turns following citations off.",
+    )
     refusal_threshold: float | None = Field(
         None,
         ge=0,

@@ -85,7 +85,7 @@ def best_rows(examples: list[Example], window: LinearModel, generator) -> tuple[
         if ex.rows.shape[0] == 0:
             continue
         scores = window.logit(ex.rows)
-        best = int(np.argmax(scores))
+        best = generator.choose(ex.found, scores)
         rows.append(generator.answerable_row(ex.found, best, float(scores[best]))[0])
         labels.append(float(ex.case.answerable))
     return np.asarray(rows), np.asarray(labels)
@@ -190,7 +190,7 @@ def main() -> None:
         for ex in test:
             if ex.case.answerable and ex.labels.any():
                 answerable_with_gold += 1
-                picked_right += int(ex.labels[int(np.argmax(window.logit(ex.rows)))] == 1)
+                picked_right += int(ex.labels[generator.choose(ex.found, window.logit(ex.rows))] == 1)
     scores = np.asarray(held_scores)
     labels = np.asarray(held_labels)
     cv_auc = auc(scores[labels == 1].tolist(), scores[labels == 0].tolist())

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from ..chunking import PATH_SEPARATOR
 from ..embedding import Embedder
-from ..language import LAW_NAMES, law_key
+from ..language import LAW_NAMES, article_number, law_key
 from ..lexical import tokenize
 from ..retrieve import Retrieval
 from ..settings import AnswerSettings
@@ -25,6 +26,7 @@ from ..types import Answer, RetrievedChunk
 from . import evidence as ev
 from .base import REFUSAL, EvidenceUnit, Generator, SentenceSink, compose, refusal
 from .questions import INTERROGATIVE_TOKENS, LIST, YESNO, QuestionFrame, frame, main_clause, proper_names, type_names
+from .references import CrossReferences
 from .scoring import (
     ANSWERABLE_FEATURES,
     WINDOW_FEATURES,
@@ -97,11 +99,13 @@ class ExtractiveGenerator(Generator):
         idf: Callable[[str], float],
         lookup: Callable[[list[str]], list[RetrievedChunk]],
         model: AnswerModel | None = None,
+        references: CrossReferences | None = None,
     ) -> None:
         self.settings = settings
         self.embedder = embedder
         self.idf = idf
         self.lookup = lookup
+        self.references = references
         self.model = model or _load_model()
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
 
@@ -142,10 +146,7 @@ class ExtractiveGenerator(Generator):
         if not found.windows:
             return Judgement(found=found, refusal=refusal(question, retrieval, self._elsewhere(found), 0.0))
         scores = self.model.window.logit(found.rows)
-        best = int(np.argmax(scores))
-        if found.named and not found.frame.types and not found.frame.focus and not found.frame.extreme:
-            # "What does Article 55 say?": the article's opening provision (a lead with its items, whole).
-            best = next((i for i, w in enumerate(found.windows) if w.units[0].position == 0), best)
+        best = self.choose(found, scores)
         row = self.answerable_row(found, best, float(scores[best]))
         probability = float(self.model.answerable.probability(row)[0])
         judged = Judgement(found=found, scores=scores, best=best, probability=probability)
@@ -154,10 +155,22 @@ class ExtractiveGenerator(Generator):
             judged.refusal = refusal(question, retrieval, self._why_not(found, best), probability)
         return judged
 
+    @staticmethod
+    def choose(found: Candidates, scores: np.ndarray) -> int:
+        """The window that answers: the best scored."""
+        best = int(np.argmax(scores))
+        if found.named and not found.frame.types and not found.frame.focus and not found.frame.extreme:
+            # "What does Article 55 say?": the article's opening provision (a lead with its items, whole).
+            best = next((i for i, w in enumerate(found.windows) if w.units[0].position == 0), best)
+        return best
+
     def candidates(self, question: str, retrieval: Retrieval, embed_all: bool = False) -> Candidates:
         """The windows of the evidence with their features; ``embed_all`` embeds every window (for fitting)."""
         question_frame = frame(question)
         chunks, named = self._evidence_chunks(question_frame, retrieval)
+        reached_from: dict[str, RetrievedChunk] = {}
+        if question_frame.consequence:
+            chunks, reached_from = self._with_citing(chunks)
         top = retrieval.chunks[: self.settings.evidence_chunks]
         other = [c for c in top if c.metadata.get("lang") != question_frame.lang]
         passages = ev.passages(chunks, self.lookup)
@@ -170,7 +183,7 @@ class ExtractiveGenerator(Generator):
         found.other_language = other if not named and not chunks else []
         if not windows:
             return found
-        found.context = {id(p): self._context_tokens(p) for p in passages}
+        found.context = {id(p): self._context_tokens(p, reached_from) for p in passages}
         unit_tokens = {id(u): set(tokenize(u.text)) for p in passages for u in p.units}
         total = sum(weights.values()) or 1.0
         focus_total = sum(self.idf(t) for t in question_frame.focus) or 1.0
@@ -263,12 +276,39 @@ class ExtractiveGenerator(Generator):
         named = [c for c in same if c.metadata.get("title") in retrieval.named_titles]
         return (named or same)[: self.settings.evidence_chunks], False
 
-    def _context_tokens(self, passage: ev.Passage) -> set[str]:
-        """What a window is read with: its document's title (and the law's other names) and its heading path."""
+    def _with_citing(self, chunks: list[RetrievedChunk]) -> tuple[list[RetrievedChunk], dict[str, RetrievedChunk]]:
+        """The evidence with the provisions that cite its articles (a law's penalty articles cite the duties they
+        punish): what breaking the duty costs is stated there. Each one not retrieved is ranked as the chunk it was
+        reached from; every citing one is read with the chunk it cites (the second value, by the citing chunk's id)."""
+        if self.references is None:
+            return chunks, {}
+        # An article of which some chunk is evidence already brings its other chunks as neighbours (evidence.py).
+        held = {(c.doc_id, c.heading_path) for c in chunks}
+        added: list[RetrievedChunk] = []
+        reached_from: dict[str, RetrievedChunk] = {}
+        for chunk in chunks[: self.settings.citing_from]:
+            article = article_number(chunk.heading_path.rsplit(PATH_SEPARATOR, 1)[-1])
+            if not article:
+                continue
+            citing = self.references.citing(chunk.doc_id, article)
+            for other in citing:
+                reached_from.setdefault(other.chunk_id, chunk)
+            new = [c for c in citing if (c.doc_id, c.heading_path) not in held]
+            added += [replace(c, rank=chunk.rank) for c in new]
+            held |= {(c.doc_id, c.heading_path) for c in new}
+        return chunks + added, reached_from
+
+    def _context_tokens(self, passage: ev.Passage, reached_from: dict[str, RetrievedChunk]) -> set[str]:
+        """What a window is read with: its document's title (and the law's other names) and its heading path; for
+        a provision reached by following a citation, the text of the provision it cites ("violates Article 42":
+        Article 42's duty is what it punishes)."""
         chunk = passage.chunks[0]
         title = str(chunk.metadata.get("title", ""))
         names = " ".join(LAW_NAMES.get(law_key(title), ()))
-        return set(tokenize(f"{title} {names} {law_key(title)} {chunk.heading_path}"))
+        cited = " ".join(
+            dict.fromkeys(reached_from[c.chunk_id].text for c in passage.chunks if c.chunk_id in reached_from)
+        )
+        return set(tokenize(f"{title} {names} {law_key(title)} {chunk.heading_path} {cited}"))
 
     def _dense(self, question: str, retrieval: Retrieval, found: Candidates, embed_all: bool) -> None:
         """Embedding similarity of the windows most worth it: all with ``embed_all``, else the best few by the

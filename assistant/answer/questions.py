@@ -59,12 +59,21 @@ _TIME_NOUNS = (
 )
 _QUANTITY_NOUNS = "percentage|percent|share|proportion|portion|rate|ratio"
 _EXTREME = re.compile(
-    r"\b(?:maximum|minimum|max|min|highest|lowest|upper limit|lower limit|cap|ceiling|at most|at least|up to)\b"
+    r"\b(?:maximum|minimum|max|min|highest|lowest|biggest|largest|greatest|smallest|upper limit|lower limit|cap|"
+    r"ceiling|at most|at least|up to)\b"
     # "the most a firm can be fined", but not "the most difficult constraint"
     r"|\bthe (?:most|least) (?:that )?(?:\w+ ){1,3}(?:can|could|may|might|will|would|must)\b"
     r"|最高|最低|最多|最少|上限|下限|最长|最短|至多|至少",
     re.I,
 )
+_CONSEQUENCE = re.compile(
+    r"\b(?:penalt(?:y|ies)|fine[sd]?|punish\w*|sanction\w*|liable|liability|consequences?)\b"
+    r"|罚|处分|法律责任|追责|追究",
+    re.I,
+)
+"""A question about what breaking a rule costs: answered by the provisions that punish it, which cite the rule."""
+_MONEY_HEAD = re.compile(r"\b(?:fines?|fees?|charges?)\b|罚款|罚金|费用|收费", re.I)
+"""Sums of money a rule imposes: the extreme of one ("the maximum fine") is an amount."""
 _EN_AUX = (
     "is|are|was|were|do|does|did|can|could|may|might|must|shall|should|will|would|has|have|had|need|needs|"
     "isn't|aren't|doesn't|don't|can't|won't"
@@ -91,7 +100,8 @@ _EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"\b(?:what|which)\s+(?:{_QUANTITY_NOUNS})\b|\bwhat share\b", re.I), PERCENT),
     (re.compile(r"\bhow much\b|\b(?:what|which)\s+(?:\w+\s+)?(?:amount|sum|total)\b", re.I), AMOUNT),
     (re.compile(r"\bhow (?:many|large|big|high|far|old)\b", re.I), NUMBER),
-    (re.compile(r"^\s*(?:who|whom|whose)\b|\b(?:by|from|to|with) whom\b|\bwho\b", re.I), AGENT),
+    # "who" asks at the start of a clause; after a noun it is a relative pronoun ("an owner who never registers").
+    (re.compile(r"(?:^|[,;:]|\band|\bor|\bbut)\s*(?:who|whom|whose)\b|\b(?:by|from|to|with|of) whom\b", re.I), AGENT),
     (re.compile(rf"\b(?:what|which)\s+(?:\w+\s+)?(?:{_AGENT_NOUNS})\b", re.I), AGENT),
     (re.compile(rf"\bwhere\b|\b(?:what|which)\s+(?:\w+\s+)?(?:{_PLACE_NOUNS})\b", re.I), PLACE),
     (
@@ -239,6 +249,8 @@ class QuestionFrame:
     """Asks for a maximum or minimum ("the most a firm can be fined", "最高罚款"): every tier must be seen."""
     time: str = ""
     """For a time question, which kind of time: DATE, DURATION or FREQUENCY."""
+    consequence: bool = False
+    """Asks what breaking a rule costs (a fine, a penalty, 怎么罚): see answer/references.py."""
 
     @property
     def wants_quantity(self) -> bool:
@@ -402,6 +414,8 @@ def frame(question: str) -> QuestionFrame:
     clause = main_clause(question)
     zh = has_cjk(clause)
     types = answer_types(question)
+    if not types and _EXTREME.search(fold(clause)) and _MONEY_HEAD.search(clause):
+        types = frozenset({AMOUNT})  # "the biggest fine", "最高罚款": a sum of money, not any figure
     words = _defined_term(clause) if DEFINITION in types else []
     words = words or (_zh_focus(clause) if zh else _en_focus(clause))
     if words and not zh and types & {AGENT, PLACE, TIME, PERCENT, LAW} and set(tokenize(words[0])) <= _TYPE_WORDS:
@@ -422,4 +436,5 @@ def frame(question: str) -> QuestionFrame:
         focus=tuple(dict.fromkeys(focus)),
         extreme=bool(_EXTREME.search(fold(clause))),
         time=time_kind(question) if TIME in types else "",
+        consequence=bool(_CONSEQUENCE.search(clause)),
     )

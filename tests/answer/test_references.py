@@ -1,0 +1,51 @@
+"""Following a law's citations back from a duty to the provisions that punish it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assistant.language import cited_articles
+from assistant.settings import AnswerSettings
+
+RULES = (
+    "Drone Registration Rules\n\n"
+    "Article 5 The owner of a drone weighing 250 grams or more shall register the drone with the civil aviation "
+    "authority within 15 days of buying it.\n\n"
+    "Article 6 A registered owner who sells a drone shall report the sale within 30 days.\n\n"
+    "Article 7 Flights over crowds are prohibited.\n\n"
+    "Article 12 Where anyone violates Article 5 or Article 6 of these Rules, the civil aviation authority shall "
+    "order a correction and may impose a fine of not more than RMB 2,000 Yuan; where the violator refuses to "
+    "correct, a fine of not less than RMB 2,000 Yuan but not more than RMB 20,000 Yuan.\n\n"
+    "Article 13 Where anyone violates Article 7 of these Rules, the drone shall be confiscated.\n"
+)
+
+
+def test_the_articles_a_provision_cites() -> None:
+    assert cited_articles(
+        "Where anyone violates Article 12, Articles 16 to 20, paragraphs 1 and 2 of Article 40, or Article 42 of "
+        "these Regulations"
+    ) == {12, 16, 17, 18, 19, 20, 40, 42}
+    assert cited_articles("违反本条例第二十九条第二款、第三十条第二款和第三款、第三十一条规定的") == {29, 30, 31}
+    assert cited_articles("违反本办法第十六条至第二十条规定的") == {16, 17, 18, 19, 20}
+
+
+def test_another_laws_article_is_not_cited_by_this_one() -> None:
+    assert cited_articles("依照《中华人民共和国个人信息保护法》第五十三条规定设立专门机构") == set()
+    assert cited_articles("in accordance with Article 53 of the Personal Information Protection Law") == set()
+    assert cited_articles("in accordance with Article 40 of this Law") == {40}
+
+
+def test_a_fine_question_is_answered_from_the_article_that_punishes_the_duty(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    (folder / "drone-rules.txt").write_text(RULES, encoding="utf-8")
+    question = "What is the highest fine for an owner who never registers a new drone?"
+    assistant = make_assistant()
+    assistant.ingest([folder])
+    answer = assistant.ask(question)
+    assert not answer.refused, answer.text
+    assert "RMB 20,000 Yuan" in answer.text, answer.text
+
+    # Without following the citation, the duty is all the evidence there is: it states no fine.
+    unfollowed = make_assistant(answer=AnswerSettings(citing_from=0))
+    assert "RMB 20,000 Yuan" not in unfollowed.ask(question).text
