@@ -161,7 +161,9 @@ class ExtractiveGenerator(Generator):
         best = int(np.argmax(scores))
         if found.named and not found.frame.types and not found.frame.focus and not found.frame.extreme:
             # "What does Article 55 say?": the article's opening provision (a lead with its items, whole).
-            best = next((i for i, w in enumerate(found.windows) if w.units[0].position == 0), best)
+            # Of several articles under that number (no law named), the one whose opening matches best.
+            openings = [i for i, w in enumerate(found.windows) if w.units[0].position == 0]
+            best = max(openings, key=lambda i: scores[i], default=best)
         return best
 
     def candidates(self, question: str, retrieval: Retrieval, embed_all: bool = False) -> Candidates:

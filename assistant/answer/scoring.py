@@ -90,7 +90,9 @@ _PLACE = re.compile(
     r"Province|Bank|River|Park|Town|Zone)\b|[省市区县镇]|新片区|园区|境内|境外",
 )
 _DEFINITION = re.compile(
-    r"\bmeans?\b|\brefers? to\b|\bshall mean\b|\bis defined as\b|\bdefined\b|\binclud(?:e|es|ing)\b"
+    # "means" the verb, not the noun ("the agreed purposes, means, and scopes", "by means of")
+    r"(?<!by )\bmeans?\b(?!\s*[,;.)]|\s+(?:of|and|or)\b)|\brefers? to\b|\bshall mean\b|\bis defined as\b|\bdefined\b"
+    r"|\binclud(?:e|es|ing)\b"
     r"|是指|指的是|包括|所称",
     re.I,
 )

@@ -91,3 +91,9 @@ def test_type_detectors() -> None:
     assert type_present("time", "每年上半年报送，次月公布", "date")
     assert type_present("percentage", "offsetting 30% to 100% of costs")
     assert type_present("list", "computing power, model usage and data access")
+    assert type_present("agent", "the consent of the parents or other guardians shall be obtained")
+    assert type_present("definition", "“important data” refers to data in specific fields")
+    assert type_present("definition", "“processing” means the collection, storage and use of data")
+    # "means" the noun is no definition
+    assert not type_present("definition", "according to the agreed purposes, means, and scopes")
+    assert not type_present("definition", "collected by means of automated tools")
