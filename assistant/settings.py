@@ -178,6 +178,12 @@ class AnswerSettings(_Section):
         description="The quoted answer replaces a checked LLM answer whose best evidence scores this much (logit) "
         "below the quoted answer's: the LLM kept only weaker sentences.",
     )
+    whole_article_chars: int = Field(
+        800,
+        ge=0,
+        description="A question that asks only what an article says ('What does Article 12 say?') is answered with "
+        "the whole article when it is no longer than this; a longer one, with its opening provision.",
+    )
     max_tier_units: int = Field(
         8, ge=1, description="Most units quoted when a question asks for a maximum or minimum and every tier is shown."
     )

@@ -88,6 +88,11 @@ class Candidates:
     other_language: list[RetrievedChunk] = field(default_factory=list)
     """Retrieved chunks in another language than the question (not quoted)."""
 
+    @property
+    def asks_for_article(self) -> bool:
+        """The question names an article and asks nothing more of it ("What does Article 55 say?")."""
+        return self.named and not self.frame.types and not self.frame.focus and not self.frame.extreme
+
 
 class ExtractiveGenerator(Generator):
     """Quotes the best evidence window verbatim; refuses when the evidence does not answer the question."""
@@ -159,7 +164,7 @@ class ExtractiveGenerator(Generator):
     def choose(found: Candidates, scores: np.ndarray) -> int:
         """The window that answers: the best scored."""
         best = int(np.argmax(scores))
-        if found.named and not found.frame.types and not found.frame.focus and not found.frame.extreme:
+        if found.asks_for_article:
             # "What does Article 55 say?": the article's opening provision (a lead with its items, whole).
             # Of several articles under that number (no law named), the one whose opening matches best.
             openings = [i for i, w in enumerate(found.windows) if w.units[0].position == 0]
@@ -357,10 +362,14 @@ class ExtractiveGenerator(Generator):
     # --- shaping the answer ------------------------------------------------------------------------------------
 
     def _extend(self, found: Candidates, best: int) -> ev.Window:
-        """A question for a maximum or minimum sees every tier of the provision: the window grows by the other
-        units of its passage that state a figure. A question asking for a list gets the whole list the window
+        """A question that asks what an article says gets the whole article, when short. A question for a maximum
+        or minimum sees every tier of the provision: the window grows by the other units of its passage that state a
+        figure. A question asking for a list gets the whole list the window
         belongs to, its lead sentence with every item: one item of "the following obligations" is not the answer."""
         window = found.windows[best]
+        article = window.passage.units
+        if found.asks_for_article and sum(len(u.text) for u in article) <= self.settings.whole_article_chars:
+            return ev.Window(window.passage, list(article))
         asked = found.frame.types - {LIST}
         if not asked or not all(type_present(kind, window.text, found.frame.time) for kind in asked):
             window = self._with_follower(window)

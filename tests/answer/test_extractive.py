@@ -119,6 +119,24 @@ def test_a_yes_no_question_on_a_duty_is_answered_with_its_exception(make_assista
     assert "not required to register" in answer.text, answer.text
 
 
+def test_what_an_article_says_is_the_whole_article(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    (folder / "drone-rules.txt").write_text(
+        "Drone Registration Rules\n\n"
+        "Article 3 The civil aviation authority keeps the register of drones.\n\n"
+        "The register is open to the public, except for the owners' addresses.\n\n"
+        "Article 4 Owners shall keep their registration label readable.\n",
+        encoding="utf-8",
+    )
+    assistant = make_assistant()
+    assistant.ingest([folder])
+    answer = assistant.ask("What does Article 3 of the Drone Registration Rules say?")
+    assert "keeps the register of drones" in answer.text
+    assert "open to the public" in answer.text, answer.text
+    assert "Article 4" not in answer.text
+
+
 def test_a_follow_up_asking_how_long_is_answered_with_a_time_limit(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     folder = tmp_path / "rules"
     folder.mkdir()
