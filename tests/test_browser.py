@@ -235,8 +235,20 @@ def test_answer_cites_and_highlights_the_voucher_sentence(browser: Any, app: Ser
     shot(page, "question-limit.png")
     page.fill("#question textarea", "")
 
-    # A question the documents do not answer: a refusal, boxed, saying what they cover.
+    # A question the documents do not answer: a refusal, boxed, saying what they cover. The reader had scrolled
+    # the chat back to the first answer: the new one still comes into view.
+    scroller = "[...document.querySelectorAll('#chat *')].find(e => e.scrollHeight > e.clientHeight + 20)"
+    page.evaluate(f"{scroller}.scrollTop = 0")
+    page.wait_for_timeout(300)
     refusal = ask(page, "What is the capital of France?", 3)
+    page.wait_for_timeout(500)
+    shown = page.evaluate(
+        f"(() => {{ const view = {scroller}.getBoundingClientRect();"
+        " const rows = document.querySelectorAll('#chat .user-row');"
+        " const row = rows[rows.length - 1].getBoundingClientRect();"
+        " return row.top >= view.top - 1 && row.top < view.bottom; })()"
+    )
+    assert shown, "the new question and its answer are off-screen in the chat"
     assert "No answer found" in refusal
     assert "The indexed documents cover 1 document" in refusal
     assert page.locator("#chat .refusal").count() == 1
