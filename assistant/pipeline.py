@@ -12,6 +12,7 @@ from typing import Any
 from .answer import EvidenceUnit, ExtractiveGenerator, Generator, SentenceSink, make_generator, refusal
 from .answer.base import compose
 from .answer.llm import LLMGenerator
+from .answer.questions import answer_words
 from .answer.references import CrossReferences
 from .citing import annotate
 from .conversation import contextualise
@@ -94,7 +95,7 @@ class Assistant:
 
     def _retrieve(self, question: str, filters: Filters | None) -> Retrieval:
         self.index.refresh()  # another process sharing the store may have changed it
-        return self.retriever.retrieve(question, filters)
+        return self.retriever.retrieve(question, filters, also=answer_words(question))
 
     def ask(self, question: str, filters: Filters | None = None, history: Sequence[str] = ()) -> Answer:
         """Answer ``question``; ``history`` holds the conversation's earlier questions, oldest first, so that a

@@ -153,7 +153,11 @@ class Retriever:
         ids = [catalogue.ids[i] for i in np.flatnonzero(mask)]
         return store.query(vector, k, ids=ids, exact=len(ids) <= EXACT_MAX)
 
-    def retrieve(self, question: str, filters: Filters | None = None, vector: np.ndarray | None = None) -> Retrieval:
+    def retrieve(
+        self, question: str, filters: Filters | None = None, vector: np.ndarray | None = None, also: str = ""
+    ) -> Retrieval:
+        """The chunks that best match ``question``; ``also``: words the lexical search looks for beside the
+        question's (those its answer is worded with, answer.questions.answer_words)."""
         filters = filters or Filters()
         settings = self.settings
         lexical = self.index.lexical  # one BM25 index and catalogue for the whole question: a rebuild makes another
@@ -166,7 +170,7 @@ class Retriever:
         dense = settings.mode in ("hybrid", "dense") and dense_weight > 0
         if dense and vector is None:
             vector = self.embedder.embed([question])[0]
-        scores, texts = self._fuse(question, vector if dense else None, dense_weight, lexical, mask)
+        scores, texts = self._fuse(f"{question} {also}".strip(), vector if dense else None, dense_weight, lexical, mask)
 
         named, missing_article, unknown_laws, named_titles = self._named_articles(question, mask, catalogue)
         # A named article outranks every fused score (each at most 2/rrf_k), its chunks in document order.

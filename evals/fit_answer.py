@@ -127,14 +127,19 @@ def fit(examples: list[Example], generator) -> tuple[LinearModel, LinearModel]: 
 
 def operating_point(scores: np.ndarray, labels: np.ndarray, max_false_refusal: float) -> tuple[float, float]:
     """The threshold with the best balanced accuracy (answerable recall and refusal accuracy averaged) among those
-    that refuse at most ``max_false_refusal`` of the answerable questions."""
-    best = (-1.0, 0.0)
+    that refuse at most ``max_false_refusal`` of the answerable questions; of several as good, the middle one (a
+    few held-out scores decide where the plateau ends, so neither end of it is more likely to hold)."""
+    found: list[tuple[float, float]] = []
     for threshold in np.unique(np.round(scores, 4)):
         tpr = float(np.mean(scores[labels == 1] >= threshold))
         tnr = float(np.mean(scores[labels == 0] < threshold))
         if 1 - tpr <= max_false_refusal:
-            best = max(best, ((tpr + tnr) / 2, float(threshold)))
-    return best[1], best[0]
+            found.append(((tpr + tnr) / 2, float(threshold)))
+    if not found:
+        return 0.0, -1.0
+    top = max(balanced for balanced, _ in found)
+    tied = [threshold for balanced, threshold in found if balanced >= top - 1e-9]
+    return tied[(len(tied) - 1) // 2], top
 
 
 def main() -> None:

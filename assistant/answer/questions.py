@@ -265,6 +265,18 @@ def main_clause(question: str) -> str:
     return text
 
 
+_ANSWER_WORDS = {DEFINITION: {"zh": "所称 是指", "en": "means refers to"}}
+"""How a text words an answer of some types, whatever the question calls it: a definition reads "本法所称数据，是指…",
+"'important data' refers to …"."""
+
+
+def answer_words(question: str) -> str:
+    """Words to search for beside the question's own: those its type of answer is written with (see
+    _ANSWER_WORDS); none for most questions."""
+    lang = "zh" if has_cjk(main_clause(question)) else "en"
+    return " ".join(_ANSWER_WORDS[kind][lang] for kind in sorted(answer_types(question)) if kind in _ANSWER_WORDS)
+
+
 def answer_types(question: str) -> frozenset[str]:
     """The types the first clause asks for; when it asks for none ("第四十六条呢？ …最多罚多少？"), the rest's."""
     found = _clause_types(main_clause(question))

@@ -119,6 +119,27 @@ def test_a_yes_no_question_on_a_duty_is_answered_with_its_exception(make_assista
     assert "not required to register" in answer.text, answer.text
 
 
+def test_a_definition_is_found_among_the_articles_that_use_the_term(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    uses = [
+        f"第{n}条 无人机{duty}，无人机所有者应当配合无人机管理部门。"
+        for n, duty in zip(
+            "二三四五六七八九十",
+            ["实行实名登记", "应当标注登记标识", "飞行应当遵守空域规定", "转让应当办理变更", "不得在人群上方飞行",
+             "事故应当及时报告", "数据应当保存一年", "维修应当由专业机构进行", "报废应当注销登记"],
+            strict=True,
+        )
+    ]
+    articles = ["第一条 本办法所称无人机，是指没有机载驾驶员、由遥控设备操纵的航空器。", *uses]
+    (folder / "无人机管理办法.txt").write_text("无人机管理办法\n\n" + "\n\n".join(articles) + "\n", encoding="utf-8")
+    assistant = make_assistant()
+    assistant.ingest([folder])
+    answer = assistant.ask("无人机管理办法里说的“无人机”是什么意思？")
+    assert not answer.refused, answer.text
+    assert "没有机载驾驶员" in answer.text, answer.text
+
+
 def test_what_an_article_says_is_the_whole_article(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     folder = tmp_path / "rules"
     folder.mkdir()

@@ -18,6 +18,7 @@ from assistant.answer.questions import (
     TIME,
     YESNO,
     answer_types,
+    answer_words,
     frame,
     proper_names,
     time_kind,
@@ -120,6 +121,12 @@ def test_type_nouns_and_framing_words_are_not_a_focus() -> None:
     assert frame("Which department enforces the PIPL?").focus == ()
     assert frame("由哪个部门负责数据安全监管？").focus == ()
     assert frame("What does Shanghai offer to cut costs?").focus == ()  # "what does X …": X is the subject
+
+
+def test_a_definition_is_searched_with_the_words_definitions_are_written_with() -> None:
+    assert answer_words("数据安全法里说的“数据”是什么意思？") == "所称 是指"
+    assert answer_words("How do the regulations define important data?") == "means refers to"
+    assert answer_words("How much is the fine?") == ""
 
 
 def test_maximum_questions_want_a_quantity() -> None:
