@@ -285,8 +285,8 @@ class ExtractiveGenerator(Generator):
 
     def _with_citing(self, chunks: list[RetrievedChunk]) -> tuple[list[RetrievedChunk], dict[str, RetrievedChunk]]:
         """The evidence with the provisions that cite its articles (a law's penalty articles cite the duties they
-        punish): what breaking the duty costs is stated there. Each one not retrieved is ranked as the chunk it was
-        reached from; every citing one is read with the chunk it cites (the second value, by the citing chunk's id)."""
+        punish): what breaking the duty costs is stated there. Each ranks as the chunk it cites, when that one ranks
+        better, and is read with it (the second value: by the citing chunk's id, the chunk it cites)."""
         if self.references is None:
             return chunks, {}
         # An article of which some chunk is evidence already brings its other chunks as neighbours (evidence.py).
@@ -303,7 +303,14 @@ class ExtractiveGenerator(Generator):
             new = [c for c in citing if (c.doc_id, c.heading_path) not in held]
             added += [replace(c, rank=chunk.rank) for c in new]
             held |= {(c.doc_id, c.heading_path) for c in new}
-        return chunks + added, reached_from
+        # One retrieved below the duty it cites ranks with it: for this question, it is the better half of the pair.
+        raised = [
+            replace(c, rank=source.rank)
+            if (source := reached_from.get(c.chunk_id)) is not None and 0 < source.rank < c.rank
+            else c
+            for c in chunks
+        ]
+        return raised + added, reached_from
 
     def _context_tokens(self, passage: ev.Passage, reached_from: dict[str, RetrievedChunk]) -> set[str]:
         """What a window is read with: its document's title (and the law's other names) and its heading path; for
