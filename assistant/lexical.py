@@ -9,6 +9,7 @@ import math
 import os
 import re
 import shutil
+import zipfile
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -440,7 +441,9 @@ class LexicalIndex:
     def publish(self, revision: str) -> None:
         """Save at ``revision``: the delta alone while it is small, else a compaction (``save``)."""
         changed = int(self.dead.sum()) + len(self.delta)
-        if not len(self.base.ids) or (changed > COMPACT_MIN and changed > COMPACT_SHARE * len(self.base.ids)):
+        big = changed > COMPACT_MIN and changed > COMPACT_SHARE * len(self.base.ids)
+        # A delta is only ever saved beside its own base: another process on this machine may have compacted since.
+        if not len(self.base.ids) or big or self._folder_tag() != self.base.tag:
             self.save(self.rows(), revision)
         else:
             self._save_delta(revision)
@@ -460,6 +463,12 @@ class LexicalIndex:
         shutil.rmtree(old, ignore_errors=True)
         self.base, self.dead, self.delta, self.revision = base, np.zeros(len(base.ids), bool), TokenRows(), revision
         self._derive()
+
+    def _folder_tag(self) -> str:
+        try:
+            return str(json.loads((self.folder / "state.json").read_text(encoding="utf-8"))["tag"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return ""
 
     def _save_delta(self, revision: str) -> None:
         """Write the delta beside the base, replacing the last one in one rename."""
@@ -506,7 +515,7 @@ class LexicalIndex:
                     delta.fields = {name: list(meta["fields"][name]) for name in FIELDS}
                 else:
                     dead[:] = False
-        except (OSError, ValueError, KeyError, TypeError, IndexError):
+        except (OSError, ValueError, KeyError, TypeError, IndexError, EOFError, zipfile.BadZipFile):
             return False
         self.base, self.dead, self.delta, self.revision = base, dead, delta, revision
         self._derive()

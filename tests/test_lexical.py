@@ -220,3 +220,22 @@ def test_a_delta_and_tombstones_search_as_an_index_built_from_scratch(tmp_path: 
     loaded = LexicalIndex(index.folder)
     assert loaded.load() and loaded.revision == "9/0"
     _assert_same_as_built(loaded, live, tmp_path / "built-compacted-loaded")
+
+
+def test_a_delta_is_never_saved_beside_another_processes_base(tmp_path: Path) -> None:
+    """Two processes on one machine share the folder: when one compacted (a new base) while the other held the
+    old base, the other's next change is saved whole, not as a delta the folder's base cannot take."""
+    from assistant.lexical import LexicalIndex, TokenRows
+
+    first = LexicalIndex(tmp_path / "lexical")
+    first.build(_synthetic_rows(1, "v1", 5), "1/0")
+    second = LexicalIndex(tmp_path / "lexical")
+    second.build(_synthetic_rows(2, "v1", 5), "2/0")  # the other process's compaction
+    added = TokenRows()
+    for entry in _synthetic_rows(3, "v1", 2):
+        added.add(*entry)
+    changed = first.changed(set(), set(), added)
+    changed.publish("3/0")
+    loaded = LexicalIndex(tmp_path / "lexical")
+    assert loaded.load() and loaded.revision == "3/0"
+    assert sorted(loaded.ids) == sorted(e[0] for e in _synthetic_rows(1, "v1", 5) + _synthetic_rows(3, "v1", 2))
