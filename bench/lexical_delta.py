@@ -64,6 +64,7 @@ def main() -> None:
         index = LexicalIndex(work / "lexical")
         t = time.perf_counter()
         index.save(rows, "1/0")
+        del rows, flat  # what a process holds is the index, not what it was built from
         print(f"{n:,} rows: base built and saved in {time.perf_counter() - t:.1f} s; load {os.getloadavg()[0]:.2f}")
         meta = {"doc_id": "new.md", "type": "news", "lang": "en", "date_num": 20250101, "title": "New", "heading": ""}
         added = TokenRows()
