@@ -244,11 +244,30 @@ def index_text(title: str, heading_path: str, text: str, context_prefix: bool) -
     return f"{prefix}\n{text}" if context_prefix and prefix else text
 
 
-def chunk_document(doc: Document, max_tokens: int, count_tokens: TokenCounter, context_prefix: bool) -> list[Chunk]:
+def chunk_document(
+    doc: Document,
+    max_tokens: int,
+    count_tokens: TokenCounter,
+    context_prefix: bool,
+    count_many: Callable[[list[str]], list[int]] | None = None,
+) -> list[Chunk]:
+    """The document's chunks. ``count_many`` (Embedder.count_tokens_many), when given, counts every unit that may
+    fit whole in one call; count_tokens counts the rest (units split further)."""
+    units = structural_units(doc)
+    count = count_tokens
+    if count_many is not None:
+        limit = max_tokens * MAX_CHARS_PER_TOKEN
+        whole = list({doc.text[u.start : u.end] for u in units if u.end - u.start <= limit})
+        known = dict(zip(whole, count_many(whole))) if whole else {}
+
+        def count(text: str) -> int:
+            found = known.get(text)
+            return found if found is not None else count_tokens(text)
+
     chunks: list[Chunk] = []
-    for unit in structural_units(doc):
+    for unit in units:
         heading_path = PATH_SEPARATOR.join(unit.path)
-        for start, end in _pack(doc.text, unit, max_tokens, count_tokens):
+        for start, end in _pack(doc.text, unit, max_tokens, count):
             raw = doc.text[start:end]
             passage = raw.strip()
             if not passage:

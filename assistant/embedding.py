@@ -39,6 +39,10 @@ class Embedder(ABC):
     @abstractmethod
     def count_tokens(self, text: str) -> int: ...
 
+    def count_tokens_many(self, texts: list[str]) -> list[int]:
+        """count_tokens of each text; a model's tokenizer does them in one call (ingest: a document's units)."""
+        return [self.count_tokens(text) for text in texts]
+
     @abstractmethod
     def coverage(self, text: str) -> float:
         """Share of the text's tokens the model knows (not [UNK]): how far its vector can be trusted."""
@@ -134,6 +138,19 @@ class SentenceTransformerEmbedder(Embedder):
         model = self.model
         with self._using:
             return len(model.tokenizer.tokenize(_width_folded(text)))
+
+    def count_tokens_many(self, texts: list[str]) -> list[int]:
+        model = self.model
+        backend = getattr(model.tokenizer, "backend_tokenizer", None)
+        if backend is None:
+            return super().count_tokens_many(texts)
+        with self._using:
+            # What tokenize() counts (no special tokens, nothing cut), in one call instead of one per text: about
+            # half the cost per text, the larger part of chunking's.
+            backend.no_truncation()
+            backend.no_padding()
+            encoded = backend.encode_batch([_width_folded(t) for t in texts], add_special_tokens=False)
+        return [len(e.ids) for e in encoded]
 
     def coverage(self, text: str) -> float:
         model = self.model

@@ -124,47 +124,48 @@ class Index:
             if current(self.lexical):
                 return
             fresh = LexicalIndex(folder)
-            if fresh.load() and current(fresh):
+            if fresh.load(reuse=self.lexical) and current(fresh):
                 self.last_sync = "loaded"
             else:
                 count = self.store.count()
                 revision = f"{published}/{count}"
-                rows = changes.apply() if changes is not None else None
+                changed = changes.apply() if changes is not None else None
                 self.last_sync = "updated"
-                if rows is None or len(rows) != count:
-                    rows, self.last_sync = self._replay(self.lexical, published, count), "replayed"
-                if rows is not None:
-                    fresh.save(rows, revision)
+                if changed is None or len(changed.ids) != count:
+                    changed, self.last_sync = self._replay(self.lexical, published, count), "replayed"
+                if changed is not None:
+                    fresh = changed
+                    fresh.publish(revision)
                 else:
                     fresh.build(stored_entries(self.store, self.settings.chunking.context_prefix), revision)
                     self.last_sync = "rebuilt"
             self.lexical = fresh
 
-    def _replay(self, index: LexicalIndex, published: str, count: int) -> TokenRows | None:
-        """The index's rows brought to ``published`` through the store's change log: each transaction another
-        process committed since this index was built, applied in turn (the chunks it added read back by id, what
-        it removed dropped). None, and a rebuild from the store, when the log does not lead there: a writer still
-        writing or killed before it committed, two writers interleaved, a log pruned past this index, or a result
-        that does not hold the store's chunk count."""
+    def _replay(self, index: LexicalIndex, published: str, count: int) -> LexicalIndex | None:
+        """The index brought to ``published`` through the store's change log: each transaction another process
+        committed since this index was built, applied in turn as a delta (the chunks it added read back by id and
+        tokenised, what it removed tombstoned), so the cost follows the change, not the index. None, and a
+        rebuild from the store, when the log does not lead there: a writer still writing or killed before it
+        committed, two writers interleaved, a log pruned past this index, or a result that does not hold the
+        store's chunk count."""
         revision = index.revision.partition("/")[0]
-        rows = None
+        if not revision:
+            return None
         while revision != published:
             found = self.store.changes_from(revision)
             if len(found) != 1 or found[0].get("rebuild"):
                 return None
             change = found[0]
-            if rows is None:  # not `rows or …`: rows emptied by a removal are still the rows to go on from
-                rows = index.rows()
-            if rows is None:
-                return None
-            rows.drop(set(change["removed_docs"]), set(change["removed_versions"]))
+            added = TokenRows()
             for start in range(0, len(change["added"]), REPLAY_BATCH):
                 for chunk in self.store.get(change["added"][start : start + REPLAY_BATCH]):
                     title = str(chunk.metadata["title"])
                     text = index_text(title, chunk.heading_path, chunk.text, self.settings.chunking.context_prefix)
-                    rows.add(chunk.chunk_id, text, chunk.metadata)
+                    added.add(chunk.chunk_id, text, chunk.metadata)
+            # Applied even when a removal empties the index: that is still the index to go on from.
+            index = index.changed(set(change["removed_docs"]), set(change["removed_versions"]), added)
             revision = str(change["end"])
-        return rows if rows is not None and len(rows) == count else None
+        return index if len(index.ids) == count else None
 
     @contextmanager
     def transaction(self) -> Iterator[IndexWriter]:

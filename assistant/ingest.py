@@ -193,9 +193,9 @@ class Ingest:
             kept.pop(doc_id, None)
 
     def _queue(self, doc: Document, old: StoredDocument | None) -> None:
-        chunks = chunk_document(
-            doc, self.settings.chunking.max_tokens, self.embedder.count_tokens, self.settings.chunking.context_prefix
-        )
+        settings, embedder = self.settings.chunking, self.embedder
+        count, many = embedder.count_tokens, embedder.count_tokens_many  # many: a document's units in one call
+        chunks = chunk_document(doc, settings.max_tokens, count, settings.context_prefix, many)
         if not chunks:
             self.report.failed.append(f"{doc.source}: no text to index after cleaning")
             return

@@ -162,6 +162,9 @@ class DelegatingEmbedder(Embedder):
     def count_tokens(self, text: str) -> int:
         return self.inner.count_tokens(text)
 
+    def count_tokens_many(self, texts: list[str]) -> list[int]:
+        return self.inner.count_tokens_many(texts)
+
     def coverage(self, text: str) -> float:
         return self.inner.coverage(text)
 

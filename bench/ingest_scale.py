@@ -8,13 +8,16 @@ alone on the same chunk texts (with --baseline-encode), re-ingest of the unchang
 With --export, writes every chunk's vector (int8, per-row scale) keyed by its text, for bench/query.py and
 bench/recall.py to build 100k-chunk stores on a CPU machine without re-embedding. With --vectors DIR (such an
 export), chunk vectors are served from it instead of embedded: what remains is everything but the model, the
-floor under a GPU ingest's time, measurable on a CPU machine.
+floor under a GPU ingest's time, measurable on a CPU machine. With --stand-in, chunk vectors are deterministic hash
+vectors (bench/common.py StandInEmbedder) when no export is at hand: the same floor, answers meaningless. With
+--ingest-only, it stops after the ingest figure.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 import time
@@ -23,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np
-from common import CachedEmbedder, RecordingEmbedder, machine, peak_rss_mib, save_vectors
+from common import CachedEmbedder, RecordingEmbedder, StandInEmbedder, machine, peak_rss_mib, save_vectors
 from synth import make_document, questions, write_corpus
 
 from assistant.embedding import make_embedder
@@ -46,8 +49,10 @@ def main() -> None:
     parser.add_argument(
         "--vectors", type=Path, default=None, help="serve chunk vectors from this export instead of embedding them"
     )
+    parser.add_argument("--stand-in", action="store_true", help="hash vectors instead of the model (timings only)")
+    parser.add_argument("--ingest-only", action="store_true", help="stop after the ingest figure")
     args = parser.parse_args()
-    if args.vectors and (args.export or args.baseline_encode):
+    if (args.vectors or args.stand_in) and (args.export or args.baseline_encode):
         parser.error("--vectors serves vectors instead of embedding; drop --export and --baseline-encode")
 
     work = args.workdir or Path(tempfile.mkdtemp(prefix="pa-bench-"))
@@ -67,8 +72,12 @@ def main() -> None:
     t = time.perf_counter()
     inner = make_embedder(EmbeddingSettings(model=args.model))
     inner.embed(["warm-up: load the model and run one batch"])
-    embedder: CachedEmbedder | RecordingEmbedder = (
-        CachedEmbedder(inner, args.vectors) if args.vectors else RecordingEmbedder(inner)
+    embedder: CachedEmbedder | RecordingEmbedder | StandInEmbedder = (
+        CachedEmbedder(inner, args.vectors)
+        if args.vectors
+        else StandInEmbedder(inner)
+        if args.stand_in
+        else RecordingEmbedder(inner)
     )
     device = str(getattr(inner, "model").device)  # noqa: B009
     batch = int(getattr(inner, "batch_size"))  # noqa: B009
@@ -100,7 +109,12 @@ def main() -> None:
         print(f"chunk vectors served from {args.vectors}: {embedder.hits}, embedded here: {embedder.misses}")
 
     texts = embedder.recorded_texts if isinstance(embedder, RecordingEmbedder) else []
+    figures["load_1min"] = round(os.getloadavg()[0], 2)
+    print(f"load average after the ingest: {figures['load_1min']}", flush=True)
     save()
+    if args.ingest_only:
+        print(json.dumps(figures))
+        return
     # Export first, so the vectors come back even if a later step runs out of time.
     if args.export and isinstance(embedder, RecordingEmbedder):
         vectors = np.concatenate(embedder.recorded) if embedder.recorded else np.zeros((0, inner.dimension))

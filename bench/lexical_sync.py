@@ -4,10 +4,11 @@
 
 Builds a store of N synthetic chunks (bench/synth.py) with stand-in hash vectors (bench/common.py: only timings
 are read), opens a second Assistant on it with its own index_dir (another machine), then, in the first, adds one
-~30-chunk document and later removes it. Prints, for each, the second process's catch-up before its next
-question (``Index.refresh``: a replay of the store's change log) next to a BM25 rebuild from the store (what
-every other process paid per publish before the change log), and checks that the replayed index equals the
-rebuilt one. The store is a real `chroma run` on this machine: two processes with their own BM25 are two
+~30-chunk document, removes it, and removes one of the corpus's documents. Prints, for each, the second process's
+catch-up before its next question (``Index.refresh``: a replay of the store's change log, applied as a delta over
+the BM25 base) next to a BM25 rebuild from the store (what every other process paid per publish before the change
+log), and checks that the replayed index equals the rebuilt one: the same chunk ids and the same search results,
+scores included. The store is a real `chroma run` on this machine: two processes with their own BM25 are two
 machines sharing a server (on one machine, embedded, they share one BM25 folder instead).
 """
 
@@ -32,6 +33,13 @@ from assistant.index import stored_entries
 from assistant.lexical import LexicalIndex
 from assistant.pipeline import Assistant
 from assistant.settings import Settings, StoreSettings
+
+QUERIES = [
+    "What does Article 12 say about funding?",
+    "obligations of data processors",
+    "《数据安全条例》第十二条规定了什么？",
+    "subsidy application deadline",
+]
 
 
 def _serve(path: Path, port: int) -> subprocess.Popen[bytes]:
@@ -73,13 +81,17 @@ def main() -> None:
         print(f"store: {report.chunks_embedded} chunks in {time.perf_counter() - t:.1f} s (stand-in vectors)")
         second = Assistant(Settings(index_dir=work / "b", store=store), embedder=embedder)
 
-        extra = make_document(len(docs))
+        # The first document past the corpus with about 30 chunks (the issue's figure is for a 30-chunk document).
+        extra = next(d for d in map(make_document, range(len(docs), len(docs) + 500)) if 25 <= d.chunks <= 40)
         (work / "corpus" / extra.name).write_text(extra.text + "\n", encoding="utf-8")
-        for step in ("add", "remove"):
+        # "remove": the document just added (in the reader's delta); "remove-base": one of the corpus's (a tombstone).
+        for step in ("add", "remove", "remove-base"):
             if step == "remove":
                 (work / "corpus" / extra.name).unlink()
+            if step == "remove-base":
+                (work / "corpus" / docs[0].name).unlink()
             before = second.store.count()
-            done = first.ingest([work / "corpus"], prune=step == "remove")
+            done = first.ingest([work / "corpus"], prune=step != "add")
             t = time.perf_counter()
             second.index.refresh()
             caught_up = time.perf_counter() - t
@@ -89,11 +101,18 @@ def main() -> None:
             rebuilt.build(stored_entries(second.store, True), "rebuilt")
             rebuild = time.perf_counter() - t
             assert sorted(rebuilt.ids) == sorted(second.lexical.ids), "the replayed BM25 index differs from a rebuild"
+            for query in QUERIES:
+                assert second.lexical.search(query, 40) == rebuilt.search(query, 40), query
+            lexical = second.lexical
+            delta = (
+                f"delta: {len(lexical.delta)} added, {int(lexical.dead.sum())} tombstoned, "
+                f"over a base of {len(lexical.base.ids)}"
+            )
             changed = f"{done.chunks_embedded} chunks" if step == "add" else f"{before - len(rebuilt.ids)} chunks"
             print(
                 f"{step} one document ({changed}) in another process, {len(rebuilt.ids)} chunks: the next "
-                f"question's catch-up {caught_up:.2f} s ({how}); a BM25 rebuild from the store {rebuild:.2f} s "
-                f"(x{rebuild / caught_up:.1f})",
+                f"question's catch-up {caught_up * 1000:.1f} ms ({how}); a BM25 rebuild from the store {rebuild:.2f} s "
+                f"(x{rebuild / caught_up:.0f}); {delta}; load {os.getloadavg()[0]:.2f}",
                 flush=True,
             )
     finally:

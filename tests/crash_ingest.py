@@ -85,6 +85,14 @@ def main() -> None:
             real_save(self, rows, revision)
 
         lexical.LexicalIndex.save = save  # type: ignore[method-assign]
+        real_save_delta = lexical.LexicalIndex._save_delta
+
+        def save_delta(self: Any, revision: str) -> None:  # a small change is saved as a delta beside the base
+            if point == "before-lexical" and reached():
+                die()
+            real_save_delta(self, revision)
+
+        lexical.LexicalIndex._save_delta = save_delta  # type: ignore[method-assign]
     else:
         raise SystemExit(f"unknown point {point}")
 

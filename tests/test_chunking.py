@@ -256,3 +256,19 @@ def test_no_sample_chunk_contains_furniture(sample: Document, embedder) -> None:
     body = [line for line in sample.text.split("\n") if line and line not in {c.heading_path for c in chunks}]
     joined = "\n".join(c.text for c in chunks)
     assert all(line in joined for line in body)
+
+
+def test_counting_a_documents_units_in_one_call_chunks_as_counting_each(embedder) -> None:  # type: ignore[no-untyped-def]
+    """Ingest counts a document's units in one tokenizer call (Embedder.count_tokens_many): the same counts as
+    count_tokens, nothing cut at the model's window even after encode set truncation, so the same chunks."""
+    embedder.embed(["encode leaves truncation set on the tokenizer"])
+    long = "policy compute voucher " * 400
+    texts = [long, "数据安全", ""]
+    assert embedder.count_tokens_many(texts) == [embedder.count_tokens(t) for t in texts]
+    zh = sorted((Path(__file__).resolve().parents[1] / "corpus").rglob("*.md"))[:3]
+    for path in [SAMPLE, *zh]:
+        doc = load_document(path, path.name)
+        for max_tokens in (ChunkingSettings().max_tokens, 40):
+            one_by_one = chunk_document(doc, max_tokens, embedder.count_tokens, True)
+            many = embedder.count_tokens_many
+            assert chunk_document(doc, max_tokens, embedder.count_tokens, True, many) == one_by_one

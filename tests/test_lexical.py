@@ -144,4 +144,98 @@ def test_rows_of_another_build_are_never_used(tmp_path: Path) -> None:
     assert rows is not None and rows.ids == ["a.md#x:0"]
     second = LexicalIndex(tmp_path / "lexical")  # same folder: a process on the same machine rebuilt it
     second.build([("a.md#y:0", "compute vouchers", meta), ("a.md#y:1", "data vouchers", meta)], "2-b/2")
-    assert first.rows() is None  # its revision is no longer what the folder holds
+    assert first.rows().ids == ["a.md#x:0"]  # its own rows, kept in memory, never those the folder now holds
+
+
+def _synthetic_rows(doc: int, version: str, n: int) -> list[tuple[str, str, dict[str, Any]]]:
+    words = ["voucher", "compute", "subsidy", "pudong", "xuhui", "model", "data", "grant", "firm", "round"]
+    words += ["人工智能", "补贴"]
+    meta = {"doc_id": f"d{doc}.md", "type": "news", "lang": "en", "date_num": doc, "title": f"T{doc}", "heading": ""}
+    return [
+        (f"d{doc}.md#{version}:{i}", " ".join(words[(doc * 7 + i * j) % len(words)] for j in range(3 + i % 5)), meta)
+        for i in range(n)
+    ]
+
+
+def _assert_same_as_built(index: Any, entries: list[tuple[str, str, dict[str, Any]]], folder: Path) -> None:
+    from assistant.lexical import LexicalIndex
+
+    built = LexicalIndex(folder)
+    built.build(entries, "built")
+    _assert_same_index(index, built)
+    assert len(index.ids) == len(entries)
+    for token in ("voucher", "补贴", "pudong", "absent"):
+        assert index.idf(token) == pytest.approx(built.idf(token), abs=1e-12)
+    queries = ["voucher subsidy for Pudong firms", "model data grant round", "人工智能补贴", "xuhui compute"]
+    for query in queries:  # exact scores and order (ties by chunk id in both), under a filter as well
+        assert index.search(query, 7) == built.search(query, 7), query
+        allowed = {c for c in built.ids if int(c[1:].split(".")[0]) % 3 == 0}
+        ours = index.search(query, 5, np.asarray([c in allowed for c in index.ids]))
+        assert ours == built.search(query, 5, np.asarray([c in allowed for c in built.ids])), query
+
+
+def test_a_delta_and_tombstones_search_as_an_index_built_from_scratch(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Each change is a delta over one base (no re-index): ids, fields, document frequencies, IDF, and search
+    results with exact scores must equal those of an index built from scratch on the same chunks, in memory and
+    once saved and loaded by another process; a compaction folds the delta into a new base with the same answers."""
+    from assistant import lexical
+    from assistant.lexical import LexicalIndex, TokenRows
+
+    def rows_of(entries: list[tuple[str, str, dict[str, Any]]]) -> TokenRows:
+        rows = TokenRows()
+        for entry in entries:
+            rows.add(*entry)
+        return rows
+
+    live = [e for d in range(12) for e in _synthetic_rows(d, "v1", 4 + d % 3)]
+    index = LexicalIndex(tmp_path / "lexical")
+    index.build(live, "1/0")
+    base_tag = index.base.tag
+    steps: list[tuple[set[str], set[str], list[tuple[str, str, dict[str, Any]]]]] = [
+        (set(), set(), _synthetic_rows(20, "v1", 6)),  # add a document
+        ({"d3.md"}, set(), []),  # remove a base document
+        (set(), {"d5.md#v1"}, _synthetic_rows(5, "v2", 3)),  # update: a new version replaces the old
+        ({"d20.md"}, set(), _synthetic_rows(21, "v1", 2)),  # remove what the delta added, add another
+        ({f"d{d}.md" for d in range(12) if d not in (3, 5)}, set(), []),  # the base emptied to tombstones
+    ]
+    for i, (docs, versions, added) in enumerate(steps):
+        index = index.changed(docs, versions, rows_of(added))
+        live = [e for e in live if e[2]["doc_id"] not in docs and e[0].rsplit(":", 1)[0] not in versions] + added
+        index.publish(f"{i + 2}/0")
+        assert index.base.tag == base_tag  # no re-index
+        _assert_same_as_built(index, live, tmp_path / f"built-{i}")
+        loaded = LexicalIndex(index.folder)
+        assert loaded.load() and loaded.revision == f"{i + 2}/0"
+        _assert_same_as_built(loaded, live, tmp_path / f"built-loaded-{i}")
+        reused = LexicalIndex(index.folder)
+        assert reused.load(reuse=index) and reused.base is index.base  # only the delta read again
+
+    monkeypatch.setattr(lexical, "COMPACT_MIN", 1)
+    monkeypatch.setattr(lexical, "COMPACT_SHARE", 0.0)
+    index = index.changed(set(), set(), rows_of(_synthetic_rows(30, "v1", 3)))
+    live += _synthetic_rows(30, "v1", 3)
+    index.publish("9/0")
+    assert index.base.tag != base_tag and not index.dead.any() and not len(index.delta)
+    _assert_same_as_built(index, live, tmp_path / "built-compacted")
+    loaded = LexicalIndex(index.folder)
+    assert loaded.load() and loaded.revision == "9/0"
+    _assert_same_as_built(loaded, live, tmp_path / "built-compacted-loaded")
+
+
+def test_a_delta_is_never_saved_beside_another_processes_base(tmp_path: Path) -> None:
+    """Two processes on one machine share the folder: when one compacted (a new base) while the other held the
+    old base, the other's next change is saved whole, not as a delta the folder's base cannot take."""
+    from assistant.lexical import LexicalIndex, TokenRows
+
+    first = LexicalIndex(tmp_path / "lexical")
+    first.build(_synthetic_rows(1, "v1", 5), "1/0")
+    second = LexicalIndex(tmp_path / "lexical")
+    second.build(_synthetic_rows(2, "v1", 5), "2/0")  # the other process's compaction
+    added = TokenRows()
+    for entry in _synthetic_rows(3, "v1", 2):
+        added.add(*entry)
+    changed = first.changed(set(), set(), added)
+    changed.publish("3/0")
+    loaded = LexicalIndex(tmp_path / "lexical")
+    assert loaded.load() and loaded.revision == "3/0"
+    assert sorted(loaded.ids) == sorted(e[0] for e in _synthetic_rows(1, "v1", 5) + _synthetic_rows(3, "v1", 2))
