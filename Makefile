@@ -14,16 +14,16 @@ export GRADIO_ANALYTICS_ENABLED := False
 # the whole bundled corpus, so the older sets' floors were set again for a library of ten documents and an answer
 # step without rules fitted to their questions (docs/evals.md says what they were). Raise floors as the pipeline
 # earns it; never lower one without saying why in docs/evals.md.
-SEED_EN_FLOORS := --min citation_precision=0.68 --min citation_recall=0.64 --min fact_recall=0.62 \
+SEED_EN_FLOORS := --min citation_precision=0.68 --min citation_recall=0.72 --min fact_recall=0.74 \
 	--min refusal_accuracy=0.27 --max false_refusal_rate=0.13 --min hit@5=0.87 --min mrr=0.85
-ZH_FLOORS := --min citation_precision=0.70 --min citation_recall=0.80 --min fact_recall=0.84 \
+ZH_FLOORS := --min citation_precision=0.70 --min citation_recall=0.87 --min fact_recall=0.89 \
 	--min refusal_accuracy=0.57 --max false_refusal_rate=0.10 --min hit@5=0.93 --min mrr=0.80
-EN_BLIND_FLOORS := --min citation_precision=0.55 --min citation_char_precision=0.58 --min citation_recall=0.37 \
-	--min fact_recall=0.37 --min refusal_accuracy=0.76 --max false_refusal_rate=0.34 --min refusal_auc=0.77 \
+EN_BLIND_FLOORS := --min citation_precision=0.55 --min citation_char_precision=0.58 --min citation_recall=0.39 \
+	--min fact_recall=0.41 --min refusal_accuracy=0.76 --max false_refusal_rate=0.34 --min refusal_auc=0.77 \
 	--min counterpart_accuracy=0.95
-ZH_BLIND_FLOORS := --min citation_precision=0.60 --min citation_char_precision=0.55 --min citation_recall=0.64 \
-	--min fact_recall=0.57 --min refusal_accuracy=0.66 --max false_refusal_rate=0.12 --min refusal_auc=0.82
-DIALOGUE_FLOORS := --min fact_recall=0.48 --min citation_precision=0.57
+ZH_BLIND_FLOORS := --min citation_precision=0.70 --min citation_char_precision=0.62 --min citation_recall=0.84 \
+	--min fact_recall=0.75 --min refusal_accuracy=0.66 --max false_refusal_rate=0.08 --min refusal_auc=0.88
+DIALOGUE_FLOORS := --min fact_recall=0.56 --min citation_precision=0.60
 EVAL = $(CLI) eval --corpus corpus --index-dir $(REPORTS)/index-corpus
 reports = --json $(REPORTS)/$(1).json --markdown $(REPORTS)/$(1).md --junit $(REPORTS)/$(1).xml
 
