@@ -413,6 +413,7 @@ def test_filters_take_any_iso_date_and_the_indexed_documents() -> None:
         check_question("x" * 2001, 2000)
 
 
+@pytest.mark.usefixtures("real_components")
 def test_ui_py_runs_the_ui_command(monkeypatch: pytest.MonkeyPatch) -> None:
     """One entry point: python ui.py is `policy-assistant ui`, with its options and its one-line errors."""
     import subprocess
