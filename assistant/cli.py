@@ -246,33 +246,50 @@ def check(index_dir: IndexDir = None) -> None:
                 problems.append(f"package {package.name} is not installed ({package.install})")
             else:
                 typer.echo(f"note: {component.kind} {component.name} needs {package.name} ({package.install})")
-    from .embedding import EmbeddingError, resolve_model
+    from .embedding import EmbeddingError, model_files_problem, resolve_model
 
     try:
         typer.echo(f"embedding model: {settings.embedding.model} -> {resolve_model(settings.embedding.model)}")
+        problem = model_files_problem(settings.embedding.model)
+        if problem:
+            problems.append(problem)
     except EmbeddingError as exc:
         problems.append(str(exc))
     if not problems:
-        assistant = open_assistant(settings)
-        status = assistant.status()
-        for key, value in status.items():
-            typer.echo(f"{key}: {value}")
-        if assistant.writer_elsewhere():
-            typer.echo(f"note: {WRITER_ELSEWHERE}")
-        if status["chunks"] == 0:
-            problems.append("the index is empty: run 'policy-assistant ingest corpus/'")
-        if status["incomplete_documents"]:
-            problems.append("some documents are incomplete (an interrupted ingest): run ingest again")
-        for name, count in status["other_collections"]:
-            typer.echo(
-                f"note: the index also holds collection {name} ({count} chunks), built with another model or "
-                "chunking; it is not used (delete it, or switch the settings back to use it)"
-            )
+        problems += _check_index(settings)
     for problem in problems:
         typer.echo(f"missing: {problem}")
     if problems:
         raise typer.Exit(1)
     typer.echo("ok")
+
+
+def _check_index(settings: Settings) -> list[str]:
+    """Print what the index holds, read from the store alone (no model, no BM25); returns what is wrong."""
+    from .index import collection_name, index_fingerprint, index_status
+    from .store import StoreError, make_store
+
+    name = collection_name(settings)
+    try:
+        store = make_store(settings.store, settings.index_dir, name, index_fingerprint(settings))
+        status = index_status(store, settings, name)
+    except StoreError as exc:
+        fail(str(exc))
+    for key, value in status.items():
+        typer.echo(f"{key}: {value}")
+    if store.writer_elsewhere():
+        typer.echo(f"note: {WRITER_ELSEWHERE}")
+    problems = []
+    if status["chunks"] == 0:
+        problems.append("the index is empty: run 'policy-assistant ingest corpus/'")
+    if status["incomplete_documents"]:
+        problems.append("some documents are incomplete (an interrupted ingest): run ingest again")
+    for other, count in status["other_collections"]:
+        typer.echo(
+            f"note: the index also holds collection {other} ({count} chunks), built with another model or "
+            "chunking; it is not used (delete it, or switch the settings back to use it)"
+        )
+    return problems
 
 
 @app.command("eval")

@@ -218,3 +218,40 @@ def test_ingest_reports_embedding_progress_per_document(make_fake_assistant, tmp
     assert report.chunks_embedded == article + 1
     assert "40 firms" in assistant.ask("How many firms will the pilot zone open with?").text
     assert "1 billion yuan" in assistant.ask("What subsidies cover model usage?").text
+
+
+@pytest.mark.usefixtures("real_components")
+def test_cli_check_loads_no_model(tmp_path: Path) -> None:
+    """`check` reads the model's files and the store; torch and the model are never loaded (issue 15)."""
+    import subprocess
+    import sys
+
+    index = str(tmp_path / "check-index")
+    assert CliRunner().invoke(app, ["ingest", str(ARTICLE), "--index-dir", index]).exit_code == 0
+    probe = (
+        "import sys; from typer.testing import CliRunner; from assistant.cli import app; "
+        f"result = CliRunner().invoke(app, ['check', '--index-dir', {index!r}]); "
+        "print(result.exit_code, result.output.splitlines()[-1]); "
+        "print(sorted(m for m in ('torch', 'sentence_transformers', 'transformers') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300, check=True)
+    assert done.stdout.splitlines() == ["0 ok", "[]"], done.stdout + done.stderr
+
+
+def test_model_files_are_judged_without_loading_the_model(tmp_path: Path) -> None:
+    from assistant.embedding import model_files_problem
+    from assistant.settings import BUNDLED_MODEL
+
+    assert model_files_problem(BUNDLED_MODEL) is None
+    model = tmp_path / "model"
+    model.mkdir()
+    assert "config.json is missing or unreadable" in str(model_files_problem(str(model)))
+    (model / "config.json").write_text("{not json", encoding="utf-8")
+    assert "config.json is missing or unreadable" in str(model_files_problem(str(model)))
+    (model / "config.json").write_text("{}", encoding="utf-8")
+    assert "no weights (model.safetensors or pytorch_model.bin)" in str(model_files_problem(str(model)))
+    (model / "model.safetensors").write_bytes(b"x")
+    assert "no tokenizer" in str(model_files_problem(str(model)))
+    (model / "vocab.txt").write_text("[UNK]\n", encoding="utf-8")
+    assert model_files_problem(str(model)) is None
+    assert "neither a folder nor in the offline" in str(model_files_problem(str(tmp_path / "nowhere")))
