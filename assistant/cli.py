@@ -166,13 +166,24 @@ def ask(
         str | None,
         typer.Option("--url", help="Ask the chat app running at this address (e.g. http://127.0.0.1:7860)."),
     ] = None,
+    user: Annotated[
+        str | None,
+        typer.Option(
+            "--user",
+            envvar="POLICY_ASSISTANT_USER",
+            help="With --url: log in to the app as this user; the password is read from $POLICY_ASSISTANT_PASSWORD, "
+            "or asked for.",
+        ),
+    ] = None,
     index_dir: IndexDir = None,
 ) -> None:
     """Answer a question from the indexed documents, with citations."""
     filters = _filters(doc, type_, lang, since, until)
     if url:  # before anything loads a model or an index: the app has them
-        _ask_app(url, question, filters, as_json=as_json, after=after, generator=generator)
+        _ask_app(url, question, filters, as_json=as_json, after=after, generator=generator, user=user)
         return
+    if user:
+        fail("--user is for logging in to an app with --url")
     from .answer.llm import GeneratorError
     from .pipeline import QuestionError
     from .retrieve import FilterError
@@ -214,17 +225,30 @@ def ask(
 
 
 def _ask_app(
-    url: str, question: str, filters: Filters, *, as_json: bool, after: list[str] | None, generator: str | None
+    url: str,
+    question: str,
+    filters: Filters,
+    *,
+    as_json: bool,
+    after: list[str] | None,
+    generator: str | None,
+    user: str | None,
 ) -> None:
     """``ask --url``: the answer with its sources as Markdown, from the app's /ask endpoint."""
-    from .remote import RemoteError, ask_remote
+    from .remote import PASSWORD_ENV, RemoteError, ask_remote
 
     # The app answers each API call as a new chat with its own settings: these cannot be passed on.
     for given, option in ((as_json, "--json"), (after, "--after"), (generator, "--generator")):
         if given:
             fail(f"{option} cannot be used with --url: the app answers with its own settings, as a new chat")
+    auth = None
+    if user:  # the password never on the command line: from the environment, or typed without echo
+        password = os.environ.get(PASSWORD_ENV) or typer.prompt(f"Password for {user}", hide_input=True, err=True)
+        auth = (user, password)
     try:
-        answer = ask_remote(url, question, filters.doc_ids, filters.types, filters.langs, filters.since, filters.until)
+        answer = ask_remote(
+            url, question, filters.doc_ids, filters.types, filters.langs, filters.since, filters.until, auth=auth
+        )
         typer.echo(answer.rstrip("\n"))
     except RemoteError as exc:
         fail(str(exc))
