@@ -24,6 +24,7 @@ from .common import (
 
 if TYPE_CHECKING:
     from ..retrieve import Filters
+    from ..types import Answer
 
 
 def _filters(doc: list[str] | None, type_: list[str] | None, lang: list[str] | None, since: str, until: str) -> Filters:
@@ -98,6 +99,11 @@ def ask(
     if as_json:
         typer.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         return
+    _print_answer(answer)
+
+
+def _print_answer(answer: Answer) -> None:
+    """The answer, then each source with its place, date, quote and the other language's article."""
     if answer.searched_for:
         typer.echo(f"(searched for: {answer.searched_for})")
     typer.echo(answer.text)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..documents import DocumentError, discover, load_document, read_sidecar, related_id
 from ..language import fold, fold_with_offsets
@@ -109,45 +111,8 @@ def load_dataset(path: Path, corpus: Path) -> list[Case]:
         def bad(message: str, line: int = number) -> DatasetError:
             return DatasetError(f"{path}:{line}: {message}")
 
-        try:
-            data = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise bad(f"invalid JSON ({exc.msg})") from exc
-        if not isinstance(data, dict):
-            raise bad("each line must be a JSON object")
-        unknown = set(data) - _CASE_KEYS
-        if unknown:
-            raise bad(f"unknown keys {sorted(unknown)}; valid keys: {sorted(_CASE_KEYS)}")
-        for key, kind in (("id", str), ("question", str), ("answerable", bool), ("facts", list), ("evidence", list)):
-            if not isinstance(data.get(key), kind):
-                raise bad(f"'{key}' is missing or not a {kind.__name__}")
-        if data["id"] in seen:
-            raise bad(f"duplicate id '{data['id']}'")
-        seen.add(data["id"])
-        if not data["answerable"] and (data["facts"] or data["evidence"]):
-            raise bad("an unanswerable case must have empty 'facts' and 'evidence'")
-        if data["answerable"] and not data["evidence"]:
-            raise bad("an answerable case needs at least one evidence quote")
-        gold = []
-        for item in data["evidence"]:
-            if (
-                not isinstance(item, dict)
-                or not isinstance(item.get("doc"), str)
-                or not isinstance(item.get("quote"), str)
-            ):
-                raise bad("each evidence item needs 'doc' and 'quote' strings")
-            doc_id = _resolve_doc(item["doc"], files)
-            if doc_id is None:
-                raise bad(f"document '{item['doc']}' is not in {corpus}")
-            if doc_id not in texts:
-                try:
-                    texts[doc_id] = load_document(files[doc_id], doc_id).text
-                except DocumentError as exc:
-                    raise bad(str(exc)) from exc
-            span = locate(item["quote"], texts[doc_id])
-            if span is None:
-                raise bad(f"quote does not occur in {item['doc']}: {item['quote'][:60]!r}")
-            gold.append(Span(doc_id, *span))
+        data = _case_fields(raw, seen, bad)
+        gold = _gold_spans(data["evidence"], files, texts, corpus, bad)
         try:
             filters = Filters.from_dict(data.get("filters") or {})
         except FilterError as exc:
@@ -171,6 +136,53 @@ def load_dataset(path: Path, corpus: Path) -> list[Case]:
     if not cases:
         raise DatasetError(f"{path}: no cases")
     return cases
+
+
+def _case_fields(raw: str, seen: set[str], bad: Callable[[str], DatasetError]) -> dict[str, Any]:
+    """One line's JSON object, its keys and their types checked, its id not seen before (added to ``seen``)."""
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise bad(f"invalid JSON ({exc.msg})") from exc
+    if not isinstance(data, dict):
+        raise bad("each line must be a JSON object")
+    unknown = set(data) - _CASE_KEYS
+    if unknown:
+        raise bad(f"unknown keys {sorted(unknown)}; valid keys: {sorted(_CASE_KEYS)}")
+    for key, kind in (("id", str), ("question", str), ("answerable", bool), ("facts", list), ("evidence", list)):
+        if not isinstance(data.get(key), kind):
+            raise bad(f"'{key}' is missing or not a {kind.__name__}")
+    if data["id"] in seen:
+        raise bad(f"duplicate id '{data['id']}'")
+    seen.add(data["id"])
+    if not data["answerable"] and (data["facts"] or data["evidence"]):
+        raise bad("an unanswerable case must have empty 'facts' and 'evidence'")
+    if data["answerable"] and not data["evidence"]:
+        raise bad("an answerable case needs at least one evidence quote")
+    return data
+
+
+def _gold_spans(
+    evidence: list[Any], files: dict[str, Path], texts: dict[str, str], corpus: Path, bad: Callable[[str], DatasetError]
+) -> list[Span]:
+    """Each evidence quote as a character span of its document (read once, kept in ``texts``)."""
+    gold = []
+    for item in evidence:
+        if not isinstance(item, dict) or not isinstance(item.get("doc"), str) or not isinstance(item.get("quote"), str):
+            raise bad("each evidence item needs 'doc' and 'quote' strings")
+        doc_id = _resolve_doc(item["doc"], files)
+        if doc_id is None:
+            raise bad(f"document '{item['doc']}' is not in {corpus}")
+        if doc_id not in texts:
+            try:
+                texts[doc_id] = load_document(files[doc_id], doc_id).text
+            except DocumentError as exc:
+                raise bad(str(exc)) from exc
+        span = locate(item["quote"], texts[doc_id])
+        if span is None:
+            raise bad(f"quote does not occur in {item['doc']}: {item['quote'][:60]!r}")
+        gold.append(Span(doc_id, *span))
+    return gold
 
 
 def _resolve_doc(name: str, files: dict[str, Path]) -> str | None:
