@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..documents import DocumentError, discover, load_document, read_sidecar, related_id
-from ..language import fold, fold_with_offsets
+from ..language import ZH_NUMERAL, fold, fold_with_offsets
 from ..retrieve import FilterError, Filters
 
 _CASE_KEYS = {"id", "question", "answerable", "facts", "evidence", "tags", "filters", "history"}
@@ -56,7 +56,7 @@ def normalise_for_match(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-_NUMERAL_CHARS = "0-9零〇一二两三四五六七八九十百千万亿"
+_NUMERAL_CHARS = f"0-9{ZH_NUMERAL}亿"
 
 
 def contains_fact(answer: str, fact: str) -> bool:
