@@ -1,4 +1,6 @@
 # `make run`: install, index corpus/, open the chat UI.   `make test`: the whole suite, then the gated evals.
+# `make unit`: the fast tier only (under a minute): tests over the fakes in tests/fakes, none that loads the real
+# model, opens a real Chroma, a browser or a server (tests/conftest.py marks those `slow`).
 VENV ?= .venv
 PY := $(VENV)/bin/python
 CLI := $(VENV)/bin/policy-assistant
@@ -27,7 +29,7 @@ DIALOGUE_FLOORS := --min fact_recall=0.56 --min citation_precision=0.60
 EVAL = $(CLI) eval --corpus corpus --index-dir $(REPORTS)/index-corpus
 reports = --json $(REPORTS)/$(1).json --markdown $(REPORTS)/$(1).md --junit $(REPORTS)/$(1).xml
 
-.PHONY: install index run lint test unit evals clean
+.PHONY: install index run lint test unit suite evals clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -48,6 +50,9 @@ lint: install
 	$(VENV)/bin/mypy
 
 unit: install
+	$(VENV)/bin/pytest -m "not slow"
+
+suite: install
 	$(VENV)/bin/pytest
 
 evals: install
@@ -63,7 +68,7 @@ evals: install
 	$(CLI) eval-verifier --dataset evals/verifier_labelled.jsonl --corpus corpus --index-dir $(REPORTS)/index-corpus \
 		--json $(REPORTS)/verifier.json --min balanced_accuracy=0.90 --max false_rejection_rate=0.05
 
-test: lint unit evals
+test: lint suite evals
 
 clean:
 	rm -rf index $(REPORTS) .pytest_cache .mypy_cache .ruff_cache

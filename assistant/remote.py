@@ -21,6 +21,21 @@ class RemoteError(Exception):
     """The app could not be reached or did not answer; one line for the command line."""
 
 
+PASSWORD_ENV = "POLICY_ASSISTANT_PASSWORD"
+"""Where ``ask --url --user NAME`` reads the password from (it is asked for when this is unset)."""
+
+
+def _login(client: httpx.Client, base: str, url: str, auth: tuple[str, str]) -> None:
+    """Log in to the app (Gradio's /login form); the client keeps the session cookie it sets."""
+    user, password = auth
+    answered = client.post(f"{base}/login", data={"username": user, "password": password})
+    if answered.status_code in (400, 401):  # Gradio answers 400 "Incorrect credentials."
+        raise RemoteError(f"the app at {url} refused the login of '{user}': wrong user name or password")
+    if answered.is_redirect:  # an app without a login sends the browser back to its page: nothing to do
+        return
+    answered.raise_for_status()
+
+
 def _last_message(history: Any) -> str:
     """The chat's last message as plain text (what the app says when it could not answer)."""
     if not isinstance(history, list) or not history or not isinstance(history[-1], dict):
@@ -40,15 +55,26 @@ def ask_remote(
     since: str = "",
     until: str = "",
     timeout: float = 120.0,
+    auth: tuple[str, str] | None = None,
 ) -> str:
-    """The answer to ``question`` from the app at ``url``, as Markdown with its sources (filters as in ask)."""
+    """The answer to ``question`` from the app at ``url``, as Markdown with its sources (filters as in ask).
+
+    ``auth`` (user, password) logs in first, as gradio_client's ``Client(url, auth=...)`` does: a form POST to
+    ``/login``, whose session cookie the client then sends with the question."""
     base = url.rstrip("/")
     values = [question, [], list(doc_ids), list(types), list(langs), since, until]
     try:
         with httpx.Client(timeout=timeout) as client:
+            if auth is not None:
+                _login(client, base, url, auth)
             posted = client.post(f"{base}/gradio_api/call/ask", json={"data": values})
             if posted.status_code in (401, 403):
-                raise RemoteError(f"the app at {url} asks for a login, which ask --url does not send")
+                raise RemoteError(
+                    f"the app at {url} asks for a login: give --user NAME, with the password in "
+                    f"${PASSWORD_ENV} or typed when asked"
+                    if auth is None
+                    else f"the app at {url} did not accept the login of '{auth[0]}' for asking"
+                )
             posted.raise_for_status()
             event_id = posted.json()["event_id"]
             stream = client.get(f"{base}/gradio_api/call/ask/{event_id}")

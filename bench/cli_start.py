@@ -5,7 +5,7 @@
 Each command runs in a fresh process, --runs times; the median and the fastest are printed, with the 1-minute load
 average (the machine is shared: a busy one inflates every row). Rows:
   --help          typer and the settings only
-  check           packages, the model's files, then the index (it opens the store and loads the model)
+  check           packages, the model's files (read, not loaded), then the index (it opens the store only)
   ask             a question over --index-dir: torch, the model, Chroma and jieba load, then the answer
   ask --url       the same question to a chat app on this machine (`policy-assistant ui`, started here over the
                   same index and stopped afterwards): only the HTTP call and the answer

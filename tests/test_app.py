@@ -413,6 +413,7 @@ def test_filters_take_any_iso_date_and_the_indexed_documents() -> None:
         check_question("x" * 2001, 2000)
 
 
+@pytest.mark.usefixtures("real_components")
 def test_ui_py_runs_the_ui_command(monkeypatch: pytest.MonkeyPatch) -> None:
     """One entry point: python ui.py is `policy-assistant ui`, with its options and its one-line errors."""
     import subprocess
@@ -940,6 +941,32 @@ def test_a_non_admin_cannot_remove_or_upload_through_the_api(  # type: ignore[no
         assert not (assistant.settings.index_dir / "uploads" / "drone-permits.txt").exists()
         _, history, *_ = reader.predict(VOUCHER_QUESTION, [], [], [], [], "", "", api_name="/ask")
         assert "1 billion yuan" in reply_text(history)  # a reader still reads
+
+        # policy-assistant ask --url logs in as --user, the password from the environment or typed when asked.
+        from typer.testing import CliRunner
+
+        from assistant.cli import app
+
+        ask = ["ask", VOUCHER_QUESTION, "--url", url]
+        anonymous = CliRunner().invoke(app, ask, env={"POLICY_ASSISTANT_PASSWORD": None})
+        assert anonymous.exit_code == 2
+        assert anonymous.stderr == (
+            f"error: the app at {url} asks for a login: give --user NAME, with the password in "
+            "$POLICY_ASSISTANT_PASSWORD or typed when asked\n"
+        )
+        wrong = CliRunner().invoke(app, [*ask, "--user", "reader"], env={"POLICY_ASSISTANT_PASSWORD": "wrong"})
+        assert wrong.exit_code == 2
+        assert wrong.stderr == f"error: the app at {url} refused the login of 'reader': wrong user name or password\n"
+        logged_in = CliRunner().invoke(app, [*ask, "--user", "reader"], env={"POLICY_ASSISTANT_PASSWORD": "reader-pw"})
+        assert logged_in.exit_code == 0, logged_in.output
+        assert logged_in.stdout.startswith(f"**Question:** {VOUCHER_QUESTION}") and "1 billion yuan" in logged_in.stdout
+        typed = CliRunner().invoke(
+            app, [*ask, "--user", "reader"], input="reader-pw\n", env={"POLICY_ASSISTANT_PASSWORD": None}
+        )
+        assert typed.exit_code == 0, typed.output
+        # (CliRunner writes the hidden input's line end to stdout; a terminal gets it on the terminal.)
+        assert typed.stdout.strip() == logged_in.stdout.strip() and "reader-pw" not in typed.output
+        assert CliRunner().invoke(app, ["ask", VOUCHER_QUESTION, "--user", "reader"]).exit_code == 2  # no --url
 
         admin = Client(url, auth=("admin", "admin-pw"), verbose=False)
         assert "1 indexed" in admin.predict([handle_file(str(new))], api_name="/upload")[0]

@@ -88,12 +88,14 @@ def test_ingest_updates_bm25_from_its_changes_without_reading_the_store(  # type
     _assert_same_index(loaded, assistant.lexical)
 
 
-def test_an_index_that_was_stale_before_the_ingest_is_rebuilt_from_the_store(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_an_index_that_was_stale_before_the_ingest_is_rebuilt_from_the_store(  # type: ignore[no-untyped-def]
+    make_fake_assistant, tmp_path: Path
+) -> None:
     corpus = tmp_path / "corpus"
     news_corpus(corpus, 4)
-    assistant = make_assistant()
+    assistant = make_fake_assistant()
     assistant.ingest([corpus])
-    other = make_assistant()  # another writer on the same index, whose ingest this instance has not noticed
+    other = make_fake_assistant()  # another writer on the same index, whose ingest this instance has not noticed
     extra = tmp_path / "extra"
     news_corpus(extra, 1, start=30)
     other.ingest([extra])

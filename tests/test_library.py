@@ -72,6 +72,7 @@ def test_a_chinese_answer_offers_the_official_english(library) -> None:  # type:
     assert other is not None and other.doc_id == PIPL_EN and other.label == "Official English · Article 55"
 
 
+@pytest.mark.usefixtures("real_components")
 def test_ask_json_gives_the_counterpart_as_a_second_span(tmp_path: Path) -> None:
     folder = tmp_path / "laws"
     folder.mkdir()

@@ -95,6 +95,7 @@ def test_openai_generator_passes_the_floors_on_seed_en(llm_assistant) -> None:
     assert metrics["uncited_sentence_rate"] == 0
 
 
+@pytest.mark.usefixtures("real_components")
 def test_cli_names_the_url_when_the_endpoint_is_down(tmp_path: Path) -> None:
     runner = CliRunner()
     index = str(tmp_path / "index")

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from assistant.cli import app
@@ -78,14 +79,14 @@ def test_questions_the_corpus_cannot_answer_are_refused(make_assistant) -> None:
         assert answer.citations == []
 
 
-def test_ingest_is_incremental_and_prunes(make_assistant, tmp_path: Path) -> None:
+def test_ingest_is_incremental_and_prunes(make_fake_assistant, tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     shutil.copy(CORPUS / "shanghai-ai-policy-clustering.txt", corpus)
     (corpus / "notice.md").write_text(
         "# Notice\n\nThe pilot zone opens on 1 March 2026 with 40 firms.\n", encoding="utf-8"
     )
-    assistant = make_assistant()
+    assistant = make_fake_assistant()
     first = assistant.ingest([corpus])
     assert sorted(first.added) == ["notice.md", "shanghai-ai-policy-clustering.txt"]
     chunks_before = assistant.store.count()
@@ -111,6 +112,7 @@ def test_ingest_is_incremental_and_prunes(make_assistant, tmp_path: Path) -> Non
     assert not any(cid.startswith("notice.md") for cid in assistant.lexical.ids)
 
 
+@pytest.mark.usefixtures("real_components")
 def test_cli_ingest_and_ask_json(tmp_path: Path) -> None:
     runner = CliRunner()
     index = str(tmp_path / "cli-index")
@@ -126,6 +128,7 @@ def test_cli_ingest_and_ask_json(tmp_path: Path) -> None:
     assert [r["rank"] for r in payload["retrieved"]] == list(range(1, len(payload["retrieved"]) + 1))
 
 
+@pytest.mark.usefixtures("real_components")
 def test_cli_ask_on_an_empty_index_points_to_ingest(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["ask", "What subsidies cover model usage?", "--index-dir", str(tmp_path / "i")])
     assert result.exit_code == 1
@@ -141,6 +144,7 @@ def test_cli_rejects_bad_filter_with_choices(tmp_path: Path) -> None:
     assert "unknown type 'memo'; valid types: regulation, news, other" in result.output
 
 
+@pytest.mark.usefixtures("real_components")
 def test_cli_check_reports_index(tmp_path: Path) -> None:
     index = str(tmp_path / "check-index")
     result = CliRunner().invoke(app, ["check", "--index-dir", index])
@@ -153,7 +157,9 @@ def test_cli_check_reports_index(tmp_path: Path) -> None:
     assert "all-MiniLM-L6-v2" in result.output
 
 
-def test_reingest_reads_changed_files_and_rewrites_redescribed(make_assistant, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_reingest_reads_changed_files_and_rewrites_redescribed(  # type: ignore[no-untyped-def]
+    make_fake_assistant, tmp_path: Path, monkeypatch
+) -> None:
     import assistant.ingest as ingest
     from assistant.retrieve import Filters
 
@@ -161,7 +167,7 @@ def test_reingest_reads_changed_files_and_rewrites_redescribed(make_assistant, t
 
     corpus = tmp_path / "corpus"
     files = news_corpus(corpus, 3)
-    assistant = make_assistant()
+    assistant = make_fake_assistant()
     assistant.ingest([corpus])
     loaded: list[str] = []
     real_load = ingest.load_document
@@ -190,7 +196,7 @@ def test_reingest_reads_changed_files_and_rewrites_redescribed(make_assistant, t
     assert len(assistant.ingest([corpus]).unchanged) == 3 and loaded == []
 
 
-def test_ingest_reports_embedding_progress_per_document(make_assistant, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_ingest_reports_embedding_progress_per_document(make_fake_assistant, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """on_embed names the document being embedded, counting its own passages, and the vectors stay in order."""
     import assistant.ingest as ingest
 
@@ -198,7 +204,7 @@ def test_ingest_reports_embedding_progress_per_document(make_assistant, tmp_path
     notice = tmp_path / "notice.md"
     notice.write_text("# Notice\n\nThe pilot zone opens on 1 March 2026 with 40 firms.\n", encoding="utf-8")
     calls: list[tuple[int, int, str]] = []
-    assistant = make_assistant()
+    assistant = make_fake_assistant()
     report = assistant.ingest([ARTICLE, notice], on_embed=lambda *call: calls.append(call))
     stored = assistant.documents()
     article = stored["shanghai-ai-policy-clustering.txt"].chunks
@@ -212,3 +218,40 @@ def test_ingest_reports_embedding_progress_per_document(make_assistant, tmp_path
     assert report.chunks_embedded == article + 1
     assert "40 firms" in assistant.ask("How many firms will the pilot zone open with?").text
     assert "1 billion yuan" in assistant.ask("What subsidies cover model usage?").text
+
+
+@pytest.mark.usefixtures("real_components")
+def test_cli_check_loads_no_model(tmp_path: Path) -> None:
+    """`check` reads the model's files and the store; torch and the model are never loaded (issue 15)."""
+    import subprocess
+    import sys
+
+    index = str(tmp_path / "check-index")
+    assert CliRunner().invoke(app, ["ingest", str(ARTICLE), "--index-dir", index]).exit_code == 0
+    probe = (
+        "import sys; from typer.testing import CliRunner; from assistant.cli import app; "
+        f"result = CliRunner().invoke(app, ['check', '--index-dir', {index!r}]); "
+        "print(result.exit_code, result.output.splitlines()[-1]); "
+        "print(sorted(m for m in ('torch', 'sentence_transformers', 'transformers') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300, check=True)
+    assert done.stdout.splitlines() == ["0 ok", "[]"], done.stdout + done.stderr
+
+
+def test_model_files_are_judged_without_loading_the_model(tmp_path: Path) -> None:
+    from assistant.embedding import model_files_problem
+    from assistant.settings import BUNDLED_MODEL
+
+    assert model_files_problem(BUNDLED_MODEL) is None
+    model = tmp_path / "model"
+    model.mkdir()
+    assert "config.json is missing or unreadable" in str(model_files_problem(str(model)))
+    (model / "config.json").write_text("{not json", encoding="utf-8")
+    assert "config.json is missing or unreadable" in str(model_files_problem(str(model)))
+    (model / "config.json").write_text("{}", encoding="utf-8")
+    assert "no weights (model.safetensors or pytorch_model.bin)" in str(model_files_problem(str(model)))
+    (model / "model.safetensors").write_bytes(b"x")
+    assert "no tokenizer" in str(model_files_problem(str(model)))
+    (model / "vocab.txt").write_text("[UNK]\n", encoding="utf-8")
+    assert model_files_problem(str(model)) is None
+    assert "neither a folder nor in the offline" in str(model_files_problem(str(tmp_path / "nowhere")))

@@ -165,6 +165,7 @@ def test_decoded_texts_are_right(hostile: HostileRun, make_assistant) -> None:  
     assert "十亿元" in texts["上海市算力券通知.md"]
 
 
+@pytest.mark.usefixtures("real_components")
 def test_names_with_dashes_spaces_and_chinese_through_the_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = tmp_path / "docs"
     folder.mkdir()
@@ -185,6 +186,7 @@ def test_names_with_dashes_spaces_and_chinese_through_the_cli(tmp_path: Path, mo
     assert json.loads(result.stdout)["citations"][0]["doc_id"] == "-rf.txt"
 
 
+@pytest.mark.usefixtures("real_components")
 def test_ingest_exits_nonzero_only_when_it_indexed_nothing_while_files_were_given(tmp_path: Path) -> None:
     runner = CliRunner()
     index = str(tmp_path / "index")
@@ -214,13 +216,13 @@ def test_ingest_exits_nonzero_only_when_it_indexed_nothing_while_files_were_give
     assert result.exit_code == 0 and "1 unchanged" in result.stdout
 
 
-def test_duplicates_are_indexed_once_with_both_paths_and_never_lost(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_duplicates_are_indexed_once_with_both_paths_and_never_lost(make_fake_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     folder = tmp_path / "dups"
     folder.mkdir()
     text = "# Fee notice\n\nThe listing fee is 3,000 yuan per dataset.\n"
     (folder / "a.md").write_text(text, encoding="utf-8")
     (folder / "b.md").write_text(text, encoding="utf-8")
-    assistant = make_assistant()
+    assistant = make_fake_assistant()
     report = assistant.ingest([folder])
     assert report.added == ["a.md"] and report.duplicates == {"b.md": "a.md"}
     chunks = assistant.store.count()
@@ -258,6 +260,7 @@ def test_duplicates_are_indexed_once_with_both_paths_and_never_lost(make_assista
     assert sorted(c.chunk_id for c in assistant.store.iter_chunks()) == sorted(assistant.lexical.ids)
 
 
+@pytest.mark.usefixtures("real_components")
 def test_check_shows_both_paths_of_a_duplicate(tmp_path: Path) -> None:
     folder = tmp_path / "dups"
     folder.mkdir()
@@ -270,11 +273,11 @@ def test_check_shows_both_paths_of_a_duplicate(tmp_path: Path) -> None:
     assert f"duplicates: {{'one.md': ['two.md ({folder / 'two.md'})']}}" in result.stdout
 
 
-def test_unreadable_now_keeps_the_indexed_version_even_with_prune(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_unreadable_now_keeps_the_indexed_version_even_with_prune(make_fake_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     folder = tmp_path / "c"
     folder.mkdir()
     (folder / "memo.txt").write_text("The memo grants 9 vouchers.\n", encoding="utf-8")
-    assistant = make_assistant()
+    assistant = make_fake_assistant()
     assistant.ingest([folder])
     (folder / "memo.txt").write_bytes(bytes(range(256)) * 64)  # the file turns into binary junk
     report = assistant.ingest([folder], prune=True)
@@ -351,13 +354,17 @@ def test_a_file_of_nothing_but_instructions_is_skipped_with_its_reason(tmp_path:
 # --- 5. limits and errors ----------------------------------------------------------------------------------------
 
 
-def test_question_length_limit_is_a_setting_with_a_clear_message(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_question_length_limit_is_a_setting_with_a_clear_message(make_fake_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from assistant.pipeline import QuestionError
     from assistant.settings import LimitsSettings
 
-    assistant = make_assistant(limits=LimitsSettings(max_question_chars=50))
+    assistant = make_fake_assistant(limits=LimitsSettings(max_question_chars=50))
     with pytest.raises(QuestionError, match=r"^the question is 51 characters long; the limit is 50 \(limits"):
         assistant.ask("x" * 51)
+
+
+@pytest.mark.usefixtures("real_components")
+def test_question_length_limit_through_the_cli(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["ask", "y" * 2001, "--index-dir", str(tmp_path / "i")])
     assert result.exit_code == 2
     assert result.stderr.strip() == (
@@ -365,12 +372,12 @@ def test_question_length_limit_is_a_setting_with_a_clear_message(make_assistant,
     )
 
 
-def test_file_size_limit_is_a_setting(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_file_size_limit_is_a_setting(make_fake_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from assistant.settings import LimitsSettings
 
     (tmp_path / "d").mkdir()
     (tmp_path / "d" / "big.txt").write_text("The big memo grants 3 vouchers.\n" * 40000, encoding="utf-8")
-    small = make_assistant(limits=LimitsSettings(max_file_mb=1))
+    small = make_fake_assistant(limits=LimitsSettings(max_file_mb=1))
     report = small.ingest([tmp_path / "d"])
     assert report.failed == [
         f"{tmp_path / 'd' / 'big.txt'}: 1.2 MB is over the 1 MB limit (limits.max_file_mb); "
@@ -379,6 +386,7 @@ def test_file_size_limit_is_a_setting(make_assistant, tmp_path: Path) -> None:  
 
 
 @pytest.mark.parametrize("kind", ["empty folder", "corrupt files", "missing path"])
+@pytest.mark.usefixtures("real_components")  # `ask` opens the (empty) Chroma before the model
 def test_missing_or_corrupt_model_is_one_line_naming_the_package(tmp_path: Path, monkeypatch, kind: str) -> None:  # type: ignore[no-untyped-def]
     model = tmp_path / "model"
     if kind != "missing path":
@@ -407,6 +415,7 @@ def test_missing_model_package_names_it(tmp_path: Path, monkeypatch: pytest.Monk
     )
 
 
+@pytest.mark.usefixtures("real_components")
 def test_index_built_with_other_settings_is_reported_and_never_mixed_in(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     index = str(tmp_path / "index")
     runner = CliRunner()
@@ -463,6 +472,7 @@ def _chroma_rows(index_dir: Path) -> int:
         return 0
 
 
+@pytest.mark.usefixtures("real_components")
 def test_sigkill_mid_ingest_then_rerun_loses_nothing(tmp_path: Path) -> None:
     """The real CLI, killed from outside with SIGKILL once its first batches are stored, then run again."""
     corpus = tmp_path / "corpus"
@@ -855,6 +865,7 @@ def test_dotted_numbers_and_mixed_numerals_answer_without_a_traceback(round_two:
             assert "2021.09.01" in result.stdout and "gateway.md" in result.stdout
 
 
+@pytest.mark.usefixtures("real_components")
 def test_nineteen_megabytes_without_spaces_is_cut_into_capped_chunks(tmp_path: Path) -> None:
     """One 19 MB run of letters is one [UNK] token: it was stored as one 19 MB chunk, and every question on the
     index then cost 14.9 s and 2.2 GB. Now it is cut by the character cap, and a question costs what it did."""

@@ -107,6 +107,7 @@ def test_a_named_article_that_does_not_exist_is_refused(both) -> None:  # type: 
     assert answer.refused and "第99条" in answer.refusal_reason
 
 
+@pytest.mark.usefixtures("real_components")
 def test_cli_filters(tmp_path: Path) -> None:
     index = str(tmp_path / "index")
     runner = CliRunner()
@@ -137,10 +138,10 @@ def test_current_state_questions_prefer_the_newer_document(make_assistant, tmp_p
     assert "40%" in assistant.ask("What share of compute costs do vouchers currently offset?").text
 
 
-def test_filters_know_a_document_ingested_after_the_last_question(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_filters_know_a_document_ingested_after_the_last_question(make_fake_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     corpus = tmp_path / "later"
     _write(corpus, "first.md", "# First\n\nCompute vouchers offset compute costs for registered AI firms.\n")
-    assistant = make_assistant()
+    assistant = make_fake_assistant()
     assistant.ingest([corpus])
     assert assistant.retrieve("compute vouchers", Filters(doc_ids=("first.md",))).chunks
     with pytest.raises(FilterError, match=re.escape("unknown document 'second.md'")):

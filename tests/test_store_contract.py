@@ -19,6 +19,8 @@ from assistant.types import Chunk, Document
 from .test_server import chroma_server  # noqa: F401  (the fixture: a real `chroma run`)
 
 STORE_MODES = ("embedded", "server")
+FAKES = ("memory",)
+"""Test doubles held to the same contract (tests/fakes), so the fast tier's store behaves as the real ones do."""
 FINGERPRINT = {"embedding_model": "contract", "schema": "contract"}
 
 Item = tuple[Document, list[Chunk], np.ndarray]
@@ -28,11 +30,15 @@ def test_the_contract_covers_every_registered_store() -> None:
     assert set(STORES.names()) == set(STORE_MODES)
 
 
-@pytest.fixture(params=STORE_MODES)
+@pytest.fixture(params=STORE_MODES + FAKES)
 def open_store(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[], VectorStore]:
     """Opens the store under test on one collection; each call is another client of the same collection."""
     from assistant.settings import StoreSettings
 
+    if request.param == "memory":
+        from tests.fakes import MemoryStore
+
+        return lambda: MemoryStore(tmp_path / "index", "contract")
     if request.param == "server":
         host, port = request.getfixturevalue("chroma_server")
         settings = StoreSettings(mode="server", host=host, port=port)

@@ -21,8 +21,11 @@ from .rendering import DOCUMENT_COLUMNS, chat_examples, document_choices, docume
 from .sources import SOURCES_PLACEHOLDER
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from ..pipeline import Assistant
     from ..settings import Settings
+    from ..store import StoredDocument
 
 ASK_CONCURRENCY = 4
 """Questions answered at once per app; each is a short CPU-bound burst (one embedding, BM25, sentence scoring)."""
@@ -73,9 +76,48 @@ class DocumentsTab:
     remove_result: gr.Markdown
 
 
-def ask_tab(handlers: Handlers) -> AskTab:
+def _filter_controls(docs: Mapping[str, StoredDocument]) -> tuple[Any, Any, Any, Any, Any]:
+    """The filters: documents, type, language, from and until (made inside the Filters accordion)."""
     from ..retrieve import DOC_TYPES
 
+    # Choices are refreshed on every page load and upload, but Gradio checks a value sent to the API
+    # against those it was built with; the retriever checks them against the index.
+    doc_filter = gr.Dropdown(
+        label="Documents",
+        choices=document_choices(docs),
+        multiselect=True,
+        allow_custom_value=True,
+        elem_id="filter-docs",
+    )
+    with gr.Row():
+        type_filter = gr.CheckboxGroup(list(DOC_TYPES), label="Type", elem_id="filter-type")
+        lang_filter = gr.CheckboxGroup([(LANGUAGE_NAMES[c], c) for c in ("en", "zh")], label="Language")
+    with gr.Row():
+        since = gr.Textbox(label="From", placeholder="YYYY-MM-DD", elem_id="filter-since")
+        until = gr.Textbox(label="Until", placeholder="YYYY-MM-DD", elem_id="filter-until")
+    return doc_filter, type_filter, lang_filter, since, until
+
+
+def _sources_panel(handlers: Handlers) -> gr.HTML:
+    """The sources panel, with the server function its JavaScript calls to show a whole document."""
+
+    def document_view(doc_id: Any = None, start: Any = 0, end: Any = 0) -> str:
+        """The panel's server function (sources.js calls it by this name); Gradio marks it, so not a
+        bound method."""
+        return handlers.document_view(doc_id, start, end)
+
+    return gr.HTML(
+        SOURCES_PLACEHOLDER,
+        css_template=static("sources.css"),
+        js_on_load=static("sources.js"),
+        server_functions=[document_view],
+        max_height=700,
+        padding=True,
+        elem_id="sources",
+    )
+
+
+def ask_tab(handlers: Handlers) -> AskTab:
     docs = handlers.assistant.documents()
     limit = handlers.settings.limits.max_question_chars
     with gr.Row(equal_height=False):
@@ -120,37 +162,9 @@ def ask_tab(handlers: Handlers) -> AskTab:
             with gr.Accordion("Indexed documents", open=False, elem_id="ask-documents"):
                 documents = gr.Markdown(document_list(docs), elem_id="ask-document-list")
             with gr.Accordion("Filters", open=False, elem_id="filters"):
-                # Choices are refreshed on every page load and upload, but Gradio checks a value sent to the API
-                # against those it was built with; the retriever checks them against the index.
-                doc_filter = gr.Dropdown(
-                    label="Documents",
-                    choices=document_choices(docs),
-                    multiselect=True,
-                    allow_custom_value=True,
-                    elem_id="filter-docs",
-                )
-                with gr.Row():
-                    type_filter = gr.CheckboxGroup(list(DOC_TYPES), label="Type", elem_id="filter-type")
-                    lang_filter = gr.CheckboxGroup([(LANGUAGE_NAMES[c], c) for c in ("en", "zh")], label="Language")
-                with gr.Row():
-                    since = gr.Textbox(label="From", placeholder="YYYY-MM-DD", elem_id="filter-since")
-                    until = gr.Textbox(label="Until", placeholder="YYYY-MM-DD", elem_id="filter-until")
+                doc_filter, type_filter, lang_filter, since, until = _filter_controls(docs)
         with gr.Column(scale=2):
-
-            def document_view(doc_id: Any = None, start: Any = 0, end: Any = 0) -> str:
-                """The panel's server function (sources.js calls it by this name); Gradio marks it, so not a
-                bound method."""
-                return handlers.document_view(doc_id, start, end)
-
-            sources = gr.HTML(
-                SOURCES_PLACEHOLDER,
-                css_template=static("sources.css"),
-                js_on_load=static("sources.js"),
-                server_functions=[document_view],
-                max_height=700,
-                padding=True,
-                elem_id="sources",
-            )
+            sources = _sources_panel(handlers)
     return AskTab(
         chatbot, question, counter, documents, clear, copy, feedback_note, doc_filter, type_filter, lang_filter,
         since, until, sources,

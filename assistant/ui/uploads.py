@@ -55,6 +55,22 @@ class UploadPlan:
     """Saved path -> where the upload it replaces was moved, until the new one is indexed (see settle_uploads)."""
 
 
+def _refusal(path: Path, max_bytes: int) -> str | None:
+    """Why an uploaded file is not taken (its type, size or an unreadable file), judged before it is copied."""
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        return f"unsupported file type '{suffix or '(none)'}'; supported: {', '.join(SUPPORTED_SUFFIXES)}"
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    if size > max_bytes:
+        return f"{human_size(size)} is over the upload limit of {human_size(max_bytes)}"
+    if size == 0:
+        return "the file is empty"
+    return None
+
+
 def save_uploads(
     files: Sequence[str | Path],
     uploads: Path,
@@ -86,22 +102,9 @@ def save_uploads(
     for item in files:
         path = Path(item)
         original = path.name
-        suffix = path.suffix.lower()
-        if suffix not in SUPPORTED_SUFFIXES:
-            plan.rejected.append(
-                f"{original}: unsupported file type '{suffix or '(none)'}'; supported: {', '.join(SUPPORTED_SUFFIXES)}"
-            )
-            continue
-        try:
-            size = path.stat().st_size
-        except OSError as exc:
-            plan.rejected.append(f"{original}: cannot be read ({exc.strerror or exc})")
-            continue
-        if size > max_bytes:
-            plan.rejected.append(f"{original}: {human_size(size)} is over the upload limit of {human_size(max_bytes)}")
-            continue
-        if size == 0:
-            plan.rejected.append(f"{original}: the file is empty")
+        refused = _refusal(path, max_bytes)
+        if refused:
+            plan.rejected.append(f"{original}: {refused}")
             continue
         name = safe_upload_name(original)
         stem, suffix = PurePosixPath(name).stem, PurePosixPath(name).suffix
