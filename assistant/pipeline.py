@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from .answer import EvidenceUnit, ExtractiveGenerator, Generator, SentenceSink, make_generator, refusal
+from .answer.answer_types import answer_words
 from .answer.base import compose
 from .answer.llm import LLMGenerator
-from .answer.questions import answer_words
 from .answer.references import CrossReferences
 from .citing import annotate
 from .conversation import contextualise

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from assistant.answer.questions import main_clause  # noqa: E402
+from assistant.answer.answer_types import main_clause  # noqa: E402
 from assistant.answer.scoring import (  # noqa: E402
     ANSWERABLE_FEATURES,
     ANSWERABLE_SIGNS,

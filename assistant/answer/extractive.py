@@ -16,16 +16,17 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from ..chunking import PATH_SEPARATOR
 from ..embedding import Embedder
-from ..language import LAW_NAMES, article_number, law_key
+from ..language import LAW_NAMES, law_key
 from ..lexical import tokenize
 from ..retrieve import Retrieval
 from ..settings import AnswerSettings
 from ..types import Answer, RetrievedChunk
 from . import evidence as ev
-from .base import REFUSAL, EvidenceUnit, Generator, SentenceSink, compose, refusal
-from .questions import INTERROGATIVE_TOKENS, LIST, YESNO, QuestionFrame, frame, main_clause, proper_names, type_names
+from . import shaping
+from .answer_types import LIST, main_clause, type_names
+from .base import REFUSAL, Generator, SentenceSink, compose, refusal
+from .questions import INTERROGATIVE_TOKENS, QuestionFrame, frame, proper_names
 from .references import CrossReferences
 from .scoring import (
     ANSWERABLE_FEATURES,
@@ -121,12 +122,12 @@ class ExtractiveGenerator(Generator):
         if judged.refusal is not None or judged.found is None:
             return judged.refusal or refusal(question, retrieval, confidence=0.0)
         found, best = judged.found, judged.best
-        chosen = self._extend(found, best)
-        second = self._second(found, judged.scores, best, chosen)
+        chosen = shaping.extend(found, best, self.settings)
+        second = shaping.second(found, judged.scores, best, chosen, self.settings)
         quoted = [(chosen, judged.scores[best])]
         if second is not None:
             quoted.append((found.windows[second], judged.scores[second]))
-        parts = [(q.text, [replace(q, score=float(score))]) for window, score in quoted for q in _quotes(window)]
+        parts = [(q.text, [replace(q, score=float(score))]) for window, score in quoted for q in shaping.quotes(window)]
         answer = compose(question, retrieval, parts)
         answer.confidence = judged.probability
         if found.windows[best].passage.chunks[0].metadata.get("lang") not in (None, found.frame.lang):
@@ -176,8 +177,8 @@ class ExtractiveGenerator(Generator):
         question_frame = frame(question)
         chunks, named = self._evidence_chunks(question_frame, retrieval)
         reached_from: dict[str, RetrievedChunk] = {}
-        if question_frame.consequence:
-            chunks, reached_from = self._with_citing(chunks)
+        if question_frame.consequence and self.references is not None:
+            chunks, reached_from = self.references.follow(chunks, self.settings.citing_from)
         top = retrieval.chunks[: self.settings.evidence_chunks]
         other = [c for c in top if c.metadata.get("lang") != question_frame.lang]
         passages = ev.passages(chunks, self.lookup)
@@ -283,35 +284,6 @@ class ExtractiveGenerator(Generator):
         named = [c for c in same if c.metadata.get("title") in retrieval.named_titles]
         return (named or same)[: self.settings.evidence_chunks], False
 
-    def _with_citing(self, chunks: list[RetrievedChunk]) -> tuple[list[RetrievedChunk], dict[str, RetrievedChunk]]:
-        """The evidence with the provisions that cite its articles (a law's penalty articles cite the duties they
-        punish): what breaking the duty costs is stated there. Each ranks as the chunk it cites, when that one ranks
-        better, and is read with it (the second value: by the citing chunk's id, the chunk it cites)."""
-        if self.references is None:
-            return chunks, {}
-        # An article of which some chunk is evidence already brings its other chunks as neighbours (evidence.py).
-        held = {(c.doc_id, c.heading_path) for c in chunks}
-        added: list[RetrievedChunk] = []
-        reached_from: dict[str, RetrievedChunk] = {}
-        for chunk in chunks[: self.settings.citing_from]:
-            article = article_number(chunk.heading_path.rsplit(PATH_SEPARATOR, 1)[-1])
-            if not article:
-                continue
-            citing = self.references.citing(chunk.doc_id, article)
-            for other in citing:
-                reached_from.setdefault(other.chunk_id, chunk)
-            new = [c for c in citing if (c.doc_id, c.heading_path) not in held]
-            added += [replace(c, rank=chunk.rank) for c in new]
-            held |= {(c.doc_id, c.heading_path) for c in new}
-        # One retrieved below the duty it cites ranks with it: for this question, it is the better half of the pair.
-        raised = [
-            replace(c, rank=source.rank)
-            if (source := reached_from.get(c.chunk_id)) is not None and 0 < source.rank < c.rank
-            else c
-            for c in chunks
-        ]
-        return raised + added, reached_from
-
     def _context_tokens(self, passage: ev.Passage, reached_from: dict[str, RetrievedChunk]) -> set[str]:
         """What a window is read with: its document's title (and the law's other names) and its heading path; for
         a provision reached by following a citation, the text of the provision it cites ("violates Article 42":
@@ -366,90 +338,6 @@ class ExtractiveGenerator(Generator):
             self._vectors.move_to_end(text)
         return [self._vectors[t] for t in texts]
 
-    # --- shaping the answer ------------------------------------------------------------------------------------
-
-    def _extend(self, found: Candidates, best: int) -> ev.Window:
-        """A question that asks what an article says gets the whole article, when short. A question for a maximum
-        or minimum sees every tier of the provision: the window grows by the other units of its passage that state a
-        figure. A question asking for a list gets the whole list the window
-        belongs to, its lead sentence with every item: one item of "the following obligations" is not the answer."""
-        window = found.windows[best]
-        article = window.passage.units
-        if found.asks_for_article and sum(len(u.text) for u in article) <= self.settings.whole_article_chars:
-            return ev.Window(window.passage, list(article))
-        asked = found.frame.types - {LIST}
-        if not asked or not all(type_present(kind, window.text, found.frame.time) for kind in asked):
-            window = self._with_follower(window)
-        if LIST in found.frame.types:
-            return self._whole_list(window)
-        if YESNO in found.frame.types:
-            return self._with_exception(window)
-        if not (found.frame.extreme and found.frame.wants_quantity):
-            return window
-        units = {u.position: u for u in window.units}
-        for unit in window.passage.units:
-            if unit.position not in units and type_present("number", unit.text):
-                units[unit.position] = unit
-        return ev.Window(window.passage, [units[p] for p in sorted(units)][: self.settings.max_tier_units])
-
-    @staticmethod
-    def _with_follower(window: ev.Window) -> ev.Window:
-        """The window with the unit after it when that one leans back on it ("… computing power, model usage and
-        data access. The city plans vouchers covering these areas"): what a sentence announces, the next states.
-        Only for a window that does not already hold the type of answer asked for (a date, a figure)."""
-        units = window.passage.units
-        after = window.units[-1].position + 1
-        if after < len(units) and units[after].leans_back and len(window.units) < ev.MAX_WINDOW_UNITS:
-            return ev.Window(window.passage, [*window.units, units[after]])
-        return window
-
-    @staticmethod
-    def _with_exception(window: ev.Window) -> ev.Window:
-        """The window with the first unit of its passage that qualifies it (an exception or exemption, see
-        evidence.QUALIFIES), when the window states none itself: "is not required to notify individuals" is the
-        answer to "Does it always have to notify them?"."""
-        if any(ev.QUALIFIES.search(u.text) for u in window.units):
-            return window
-        held = {u.position for u in window.units}
-        exception = next(
-            (u for u in window.passage.units if u.position not in held and ev.QUALIFIES.search(u.text)), None
-        )
-        if exception is None:
-            return window
-        return ev.Window(window.passage, sorted([*window.units, exception], key=lambda u: u.position))
-
-    @staticmethod
-    def _whole_list(window: ev.Window) -> ev.Window:
-        leads = [u for u in window.units if u.kind == "lead"]
-        leads += [lead for u in window.units if (lead := ev.lead_of(u, window.passage)) is not None]
-        if not leads:
-            return window
-        lead = leads[0]
-        units = {u.position: u for u in window.units}
-        units.update({u.position: u for u in [lead, *ev.items_of(lead, window.passage)]})
-        return ev.Window(window.passage, [units[p] for p in sorted(units)])
-
-    def _second(self, found: Candidates, scores: np.ndarray, best: int, chosen: ev.Window) -> int | None:
-        """A second window when the question has two parts: scoring nearly as well, not overlapping the first,
-        and covering question terms the first does not."""
-        covered = self._covered(found, chosen)
-        margin = self.settings.second_window_margin
-        for i in np.argsort(-scores, kind="stable")[1:]:
-            window = found.windows[int(i)]
-            if scores[int(i)] < scores[best] - margin:
-                return None
-            if window.overlaps(chosen):
-                continue
-            gain = self._covered(found, window) - covered
-            total = sum(found.weights.values()) or 1.0
-            if sum(found.weights[t] for t in gain) / total >= self.settings.second_window_gain:
-                return int(i)
-        return None
-
-    def _covered(self, found: Candidates, window: ev.Window) -> set[str]:
-        tokens = set(tokenize(window.text)) | found.context.get(id(window.passage), set())
-        return {t for t in found.weights if t in tokens}
-
     def _why_not(self, found: Candidates, best: int) -> str:
         window = found.windows[best]
         missing_types = [
@@ -473,16 +361,6 @@ class ExtractiveGenerator(Generator):
             + "; ".join(f"《{t}》" if language == "Chinese" else t for t in titles)
             + "."
         )
-
-
-def _quotes(window: ev.Window) -> list[EvidenceUnit]:
-    """The window as verbatim quotes: one per run of units contiguous within one chunk."""
-    quotes = []
-    for run in ev.parts(window):
-        chunk = run[0].chunk
-        start, end = run[0].start, run[-1].end
-        quotes.append(EvidenceUnit(chunk, start, end, chunk.text[start - chunk.start : end - chunk.start]))
-    return quotes
 
 
 def _law_label(law: str) -> str:

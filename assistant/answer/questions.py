@@ -17,159 +17,27 @@ from typing import Any
 
 from ..language import fold, has_cjk
 from ..lexical import EN_STOP, ZH_STOP, tokenize
-
-LAW = "law"
-"""A law or regulation by name ("which law governs …", "依据哪部法律"): the evidence must come from, or cite, one."""
-DATE, DURATION, FREQUENCY = "date", "duration", "frequency"
-"""What kind of time a question asks for: when something happens, how long it lasts, or how often."""
-AMOUNT, NUMBER, PERCENT, TIME, AGENT, PLACE, LIST, YESNO, DEFINITION = (
-    "amount",
-    "number",
-    "percentage",
-    "time",
-    "agent",
-    "place",
-    "list",
-    "yes/no",
-    "definition",
+from .answer_types import (
+    AGENT,
+    AGENT_NOUNS,
+    AMOUNT,
+    CONSEQUENCE,
+    DEFINITION,
+    EXTREME,
+    LAW,
+    LIST,
+    MONEY_HEAD,
+    NUMBER,
+    PERCENT,
+    PLACE,
+    PLACE_NOUNS,
+    QUANTITY_NOUNS,
+    TIME,
+    TIME_NOUNS,
+    answer_types,
+    main_clause,
+    time_kind,
 )
-ANSWER_TYPES = (AMOUNT, NUMBER, PERCENT, TIME, AGENT, PLACE, LIST, YESNO, DEFINITION, LAW)
-_AUXILIARIES = r"(?:do|does|did|is|are|was|were|must|shall|should|can|could|may|might|have|has|had|will|would)"
-
-# Nouns whose class says what kind of answer "which/what X" wants. General vocabulary of the taxonomy's classes.
-PERSON_NOUNS = (
-    "person|persons|people|individual|individuals|official|officials|parent|parents|guardian|guardians|"
-    "representative|representatives|employee|employees|staff|manager|managers|director|directors|founder|founders|"
-    "investor|investors|user|users|consumer|consumers|owner|owners|member|members"
-)
-"""People by role: who can answer a "who/whose" question, in a question ("which investor") or in the evidence."""
-_AGENT_NOUNS = (
-    "department|departments|authority|authorities|body|bodies|agency|agencies|ministry|ministries|organ|organs|"
-    "office|government|governments|organisation|organisations|organization|organizations|institution|institutions|"
-    "regulator|regulators|commission|bureau|court|courts|entity|entities|party|parties|"
-    f"company|companies|firm|firms|operator|operators|provider|providers|{PERSON_NOUNS}"
-)
-_PLACE_NOUNS = (
-    "city|cities|district|districts|province|provinces|region|regions|area|areas|country|countries|place|"
-    "places|location|locations|zone|zones|park|parks|site|sites|bank|address"
-)
-_TIME_NOUNS = (
-    "year|years|date|dates|month|months|day|days|time|deadline|deadlines|period|periods|duration|"
-    "time limit|time frame|timeframe|age|hours?|weeks?"
-)
-_QUANTITY_NOUNS = "percentage|percent|share|proportion|portion|rate|ratio"
-_EXTREME = re.compile(
-    r"\b(?:maximum|minimum|max|min|highest|lowest|biggest|largest|greatest|smallest|upper limit|lower limit|cap|"
-    r"ceiling|at most|at least|up to)\b"
-    # "the most a firm can be fined", but not "the most difficult constraint"
-    r"|\bthe (?:most|least) (?:that )?(?:\w+ ){1,3}(?:can|could|may|might|will|would|must)\b"
-    r"|最高|最低|最多|最少|上限|下限|最长|最短|至多|至少",
-    re.I,
-)
-_CONSEQUENCE = re.compile(
-    r"\b(?:penalt(?:y|ies)|fine[sd]?|punish\w*|sanction\w*|liable|liability|consequences?)\b"
-    r"|罚|处分|法律责任|追责|追究",
-    re.I,
-)
-"""A question about what breaking a rule costs: answered by the provisions that punish it, which cite the rule."""
-_MONEY_HEAD = re.compile(r"\b(?:fines?|fees?|charges?)\b|罚款|罚金|费用|收费", re.I)
-"""Sums of money a rule imposes: the extreme of one ("the maximum fine") is an amount."""
-_EN_AUX = (
-    "is|are|was|were|do|does|did|can|could|may|might|must|shall|should|will|would|has|have|had|need|needs|"
-    "isn't|aren't|doesn't|don't|can't|won't"
-)
-_EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(rf"^(?:{_EN_AUX})\b", re.I), YESNO),
-    (
-        re.compile(
-            r"\bwhich\s+(?:\w+\s+)?(?:laws?|regulations?|acts?)\b|\bwhat\s+(?:laws?|regulations?|acts?)\b", re.I
-        ),
-        LAW,
-    ),
-    # "When did it open?" asks for a time; "when is an assessment needed?", "when must a firm …" for conditions.
-    (
-        re.compile(
-            r"\bhow (?:long|soon|often|frequently)\b|\bby when\b|\bwithin (?:how|what)\b"
-            r"|\bwhen\b(?!\s+(?:is|are|must|should|shall|do|does|can|may|need|needs)\b)",
-            re.I,
-        ),
-        TIME,
-    ),
-    (re.compile(rf"\bhow many (?:\w+ )?(?:{_TIME_NOUNS})\b", re.I), TIME),
-    (re.compile(rf"\b(?:what|which)\s+(?:\w+\s+)?(?:{_TIME_NOUNS})\b", re.I), TIME),
-    (re.compile(rf"\b(?:what|which)\s+(?:{_QUANTITY_NOUNS})\b|\bwhat share\b", re.I), PERCENT),
-    (re.compile(r"\bhow much\b|\b(?:what|which)\s+(?:\w+\s+)?(?:amount|sum|total)\b", re.I), AMOUNT),
-    (re.compile(r"\bhow (?:many|large|big|high|far|old)\b", re.I), NUMBER),
-    # "who" asks at the start of a clause; after a noun it is a relative pronoun ("an owner who never registers").
-    (re.compile(r"(?:^|[,;:]|\band|\bor|\bbut)\s*(?:who|whom|whose)\b|\b(?:by|from|to|with|of) whom\b", re.I), AGENT),
-    (re.compile(rf"\b(?:what|which)\s+(?:\w+\s+)?(?:{_AGENT_NOUNS})\b", re.I), AGENT),
-    (re.compile(rf"\bwhere\b|\b(?:what|which)\s+(?:\w+\s+)?(?:{_PLACE_NOUNS})\b", re.I), PLACE),
-    (
-        re.compile(
-            r"\b(?:what|which) (?:are|were)\b|\blist\b"
-            r"|\b(?:what|which) (?!is\b|was\b|does\b|has\b|this\b)\w*[^\Wsui]s\b"  # a plural: not "process", "status"
-            # "what extra obligations does …": a plural head after the interrogative, before the verb
-            rf"|\b(?:what|which) (?:(?!{_AUXILIARIES}\b)\w+[ -]){{0,2}}\w*[^\Wsui]s (?:{_AUXILIARIES})\b"
-            r"|\bname the\b"
-            r"|\bwhat (?:kinds?|types?|categories|forms|sorts) of\b",
-            re.I,
-        ),
-        LIST,
-    ),
-    (
-        re.compile(
-            r"\bwhat (?:does|do|did) .{1,60}\bmean\b|\bwhat is meant by\b|\bdefin(?:e|ed|ition)\b|\bmeaning of\b|"
-            r"^\s*what is (?:an? )?(?!the\b)[\w'’ -]{1,40}$",
-            re.I,
-        ),
-        DEFINITION,
-    ),
-)
-_ZH_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"是否|能否|可否|是不是|有没有|可不可以|能不能|吗[？?]?$"), YESNO),
-    (re.compile(r"(?:哪|什么|何)(?:部|个|项|种)?(?:法律|法规|法|条例|规定|办法)"), LAW),
-    (
-        re.compile(
-            r"多久|多长时间|什么时候|何时|哪一?[年天]|几[月日天年]|哪个月|期限|时限|日期|几个工作日|几次"
-            r"|多少(?:个)?(?:工作日|天|日|小时|年|个月|周)"
-        ),
-        TIME,
-    ),
-    (re.compile(r"百分之几|比例|比率|占比|几成"), PERCENT),
-    (re.compile(r"多少钱|罚多少|罚款.{0,4}多少|多少[^，。？]{0,4}(?:元|费|钱|罚款)|金额|费用是多少|费率"), AMOUNT),
-    (re.compile(r"多少|几[个家项名人次倍条]|多大|多高"), NUMBER),
-    (re.compile(r"谁|哪[个些一]?(?:部门|机构|机关|单位|组织|主体|方|级)|什么(?:部门|机构|机关|单位|组织|主体)"), AGENT),
-    (re.compile(r"哪里|在哪(?![些个一])|什么地方|哪[个些一]?(?:地方|城市|地区|区域|省|市|区)"), PLACE),
-    (re.compile(r"什么是|是指什么|指什么|是什么意思|含义|定义|何谓"), DEFINITION),
-    (re.compile(r"哪些|包括什么|有什么|几类|几种"), LIST),
-)
-_EN_TIME_KINDS = (
-    (re.compile(r"\bwhen\b|\bwhat (?:date|day|month|year)\b|\bwhich (?:date|day|month|year)\b", re.I), DATE),
-    (re.compile(r"\bhow (?:often|frequently)\b|\bhow many times\b|\bonce a\b", re.I), FREQUENCY),
-    (re.compile(r"\bhow (?:long|soon)\b|\bhow many\b|\bwithin\b|\bdeadline|\bperiod\b|\bduration\b", re.I), DURATION),
-)
-_ZH_TIME_KINDS = (
-    (re.compile(r"几月|哪一?天|何时|什么时候|哪一?年|几号|日期|哪个月"), DATE),
-    (re.compile(r"多久.{0,3}一次|几次|每年.{0,4}(?:几|多少)|频率|多长时间.{0,3}一次"), FREQUENCY),
-    (
-        re.compile(
-            r"多久|多长时间|多少(?:个)?(?:工作日|天|日|小时|年|个月|周)|几(?:个)?(?:工作日|天|年|个月|小时)|期限|时限"
-        ),
-        DURATION,
-    ),
-)
-
-
-def time_kind(question: str) -> str:
-    """For a time question: 'frequency' (how often), 'duration' (how long, within how many days) or 'date'. Read
-    from the clause that asks for the time, as answer_types reads it: the first, else the whole question (a
-    follow-up searched with the question before it: "要是终止服务呢？ …多久内办理备案？")."""
-    for clause in (main_clause(question), question.strip()):
-        for pattern, kind in _ZH_TIME_KINDS if has_cjk(clause) else _EN_TIME_KINDS:
-            if pattern.search(clause):
-                return kind
-    return DATE
-
 
 _ZH_QUESTION_WORD = re.compile(r"多少|多久|多长|几|哪|什么|谁|何|是否|怎样|如何")
 # The interrogative phrases that are followed by what is asked about: "how much X", "what X", "which X",
@@ -190,7 +58,7 @@ _WH_WORDS = re.compile(r"^(?:what|which|who|whom|whose|where|when|why|how|much|m
 
 
 _TYPE_WORDS = set(
-    tokenize(" ".join((_AGENT_NOUNS, _PLACE_NOUNS, _TIME_NOUNS, _QUANTITY_NOUNS)).replace("|", " ").replace("?", ""))
+    tokenize(" ".join((AGENT_NOUNS, PLACE_NOUNS, TIME_NOUNS, QUANTITY_NOUNS)).replace("|", " ").replace("?", ""))
     + tokenize("law laws regulation regulations act acts")
 ) | {
     "法律",
@@ -219,22 +87,6 @@ INTERROGATIVE_TOKENS = frozenset(
     ]
 )
 """Tokens that ask rather than say: no evidence is expected to contain them."""
-_TYPE_NAMES = {
-    LAW: "law or regulation",
-    AMOUNT: "amount",
-    NUMBER: "figure",
-    PERCENT: "percentage",
-    TIME: "date or time limit",
-    AGENT: "body or person",
-    PLACE: "place",
-    DEFINITION: "definition",
-    LIST: "list",
-}
-
-
-def type_names(kinds: list[str]) -> str:
-    """'amount', 'amount or date or time limit': how a refusal names what the evidence lacks."""
-    return " or ".join(_TYPE_NAMES.get(kind, kind) for kind in kinds)
 
 
 @dataclass(frozen=True)
@@ -255,46 +107,6 @@ class QuestionFrame:
     @property
     def wants_quantity(self) -> bool:
         return bool(self.types & {AMOUNT, NUMBER, PERCENT}) or (self.extreme and not self.types - {LIST})
-
-
-def main_clause(question: str) -> str:
-    """The clause that carries the interrogative: the question up to its first clause break after it."""
-    text = question.strip()
-    for mark in ("？", "?"):
-        text = text.split(mark, 1)[0]
-    return text
-
-
-_ANSWER_WORDS = {DEFINITION: {"zh": "所称 是指", "en": "means refers to"}}
-"""How a text words an answer of some types, whatever the question calls it: a definition reads "本法所称数据，是指…",
-"'important data' refers to …"."""
-
-
-def answer_words(question: str) -> str:
-    """Words to search for beside the question's own: those its type of answer is written with (see
-    _ANSWER_WORDS); none for most questions."""
-    lang = "zh" if has_cjk(main_clause(question)) else "en"
-    return " ".join(_ANSWER_WORDS[kind][lang] for kind in sorted(answer_types(question)) if kind in _ANSWER_WORDS)
-
-
-def answer_types(question: str) -> frozenset[str]:
-    """The types the first clause asks for; when it asks for none ("第四十六条呢？ …最多罚多少？"), the rest's."""
-    found = _clause_types(main_clause(question))
-    return found or _clause_types(question.strip())
-
-
-def _clause_types(clause: str) -> frozenset[str]:
-    rules = _ZH_TYPE_RULES if has_cjk(clause) else _EN_TYPE_RULES
-    found = [kind for pattern, kind in rules if pattern.search(clause)]
-    if not found:
-        return frozenset()
-    if found[0] == YESNO:
-        return frozenset({YESNO})  # "Is there a deadline …?" asks yes or no, whatever else it names
-    # The first rule that matches names the interrogative; a list question may ask for a list of a type too.
-    kinds = {found[0]}
-    if LIST in found and found[0] in (AGENT, PLACE):
-        kinds.add(LIST)
-    return frozenset(kinds)
 
 
 @lru_cache(maxsize=1)
@@ -426,7 +238,7 @@ def frame(question: str) -> QuestionFrame:
     clause = main_clause(question)
     zh = has_cjk(clause)
     types = answer_types(question)
-    if not types and _EXTREME.search(fold(clause)) and _MONEY_HEAD.search(clause):
+    if not types and EXTREME.search(fold(clause)) and MONEY_HEAD.search(clause):
         types = frozenset({AMOUNT})  # "the biggest fine", "最高罚款": a sum of money, not any figure
     words = _defined_term(clause) if DEFINITION in types else []
     words = words or (_zh_focus(clause) if zh else _en_focus(clause))
@@ -435,7 +247,7 @@ def frame(question: str) -> QuestionFrame:
     # A noun that only names the answer's type ("which department", "哪个部门", "多少钱") is not an attribute
     # the evidence must mention.
     type_words = _TYPE_WORDS if types & {AGENT, PLACE, TIME, PERCENT, LAW} or zh else set()
-    extreme_words = set(tokenize(" ".join(m.group(0) for m in _EXTREME.finditer(clause))))
+    extreme_words = set(tokenize(" ".join(m.group(0) for m in EXTREME.finditer(clause))))
     focus = [
         t
         for t in tokenize(" ".join(words))
@@ -446,7 +258,7 @@ def frame(question: str) -> QuestionFrame:
         lang="zh" if zh else "en",
         types=types,
         focus=tuple(dict.fromkeys(focus)),
-        extreme=bool(_EXTREME.search(fold(clause))),
+        extreme=bool(EXTREME.search(fold(clause))),
         time=time_kind(question) if TIME in types else "",
-        consequence=bool(_CONSEQUENCE.search(clause)),
+        consequence=bool(CONSEQUENCE.search(clause)),
     )

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import replace
 
 from ..catalogue import Catalogue
-from ..language import cited_articles
+from ..chunking import PATH_SEPARATOR
+from ..language import article_number, cited_articles
 from ..types import RetrievedChunk
 
 
@@ -34,6 +36,36 @@ class CrossReferences:
             self._citing[doc_id] = self._read(catalogue, doc_id)
         ids = [i for citer in self._citing[doc_id].get(article, []) for i in catalogue.article_chunks(doc_id, citer)]
         return self._lookup(ids) if ids else []
+
+    def follow(
+        self, chunks: list[RetrievedChunk], limit: int
+    ) -> tuple[list[RetrievedChunk], dict[str, RetrievedChunk]]:
+        """The evidence with the provisions that cite the articles of its first ``limit`` chunks (a law's penalty
+        articles cite the duties they punish): what breaking the duty costs is stated there. Each ranks as the chunk
+        it cites, when that one ranks better, and is read with it (the second value: by the citing chunk's id, the
+        chunk it cites)."""
+        # An article of which some chunk is evidence already brings its other chunks as neighbours (evidence.py).
+        held = {(c.doc_id, c.heading_path) for c in chunks}
+        added: list[RetrievedChunk] = []
+        reached_from: dict[str, RetrievedChunk] = {}
+        for chunk in chunks[:limit]:
+            article = article_number(chunk.heading_path.rsplit(PATH_SEPARATOR, 1)[-1])
+            if not article:
+                continue
+            citing = self.citing(chunk.doc_id, article)
+            for other in citing:
+                reached_from.setdefault(other.chunk_id, chunk)
+            new = [c for c in citing if (c.doc_id, c.heading_path) not in held]
+            added += [replace(c, rank=chunk.rank) for c in new]
+            held |= {(c.doc_id, c.heading_path) for c in new}
+        # One retrieved below the duty it cites ranks with it: for this question, it is the better half of the pair.
+        raised = [
+            replace(c, rank=source.rank)
+            if (source := reached_from.get(c.chunk_id)) is not None and 0 < source.rank < c.rank
+            else c
+            for c in chunks
+        ]
+        return raised + added, reached_from
 
     def _read(self, catalogue: Catalogue, doc_id: str) -> dict[int, list[int]]:
         citing: dict[int, set[int]] = defaultdict(set)

@@ -17,8 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..language import ZH_NUMERAL
-from .evidence import Unit, Window
-from .questions import (
+from .answer_types import (
     AGENT,
     AMOUNT,
     DEFINITION,
@@ -30,8 +29,9 @@ from .questions import (
     PLACE,
     TIME,
     YESNO,
-    QuestionFrame,
 )
+from .evidence import Unit, Window
+from .questions import QuestionFrame
 
 MODEL_FILE = Path(__file__).with_name("answer_model.json")
 

@@ -1,0 +1,112 @@
+"""Shaping the answer from the chosen window: what it must be read with (the sentence that states what it
+announces, the whole list, the exception to a duty, every tier of a penalty, the whole article), a second window
+for a question in two parts, and the verbatim quotes it becomes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..lexical import tokenize
+from ..settings import AnswerSettings
+from . import evidence as ev
+from .answer_types import LIST, YESNO
+from .base import EvidenceUnit
+from .scoring import type_present
+
+if TYPE_CHECKING:
+    from .extractive import Candidates
+
+
+def extend(found: Candidates, best: int, settings: AnswerSettings) -> ev.Window:
+    """A question that asks what an article says gets the whole article, when short. A question for a maximum
+    or minimum sees every tier of the provision: the window grows by the other units of its passage that state a
+    figure. A question asking for a list gets the whole list the window
+    belongs to, its lead sentence with every item: one item of "the following obligations" is not the answer."""
+    window = found.windows[best]
+    article = window.passage.units
+    if found.asks_for_article and sum(len(u.text) for u in article) <= settings.whole_article_chars:
+        return ev.Window(window.passage, list(article))
+    asked = found.frame.types - {LIST}
+    if not asked or not all(type_present(kind, window.text, found.frame.time) for kind in asked):
+        window = _with_follower(window)
+    if LIST in found.frame.types:
+        return _whole_list(window)
+    if YESNO in found.frame.types:
+        return _with_exception(window)
+    if not (found.frame.extreme and found.frame.wants_quantity):
+        return window
+    units = {u.position: u for u in window.units}
+    for unit in window.passage.units:
+        if unit.position not in units and type_present("number", unit.text):
+            units[unit.position] = unit
+    return ev.Window(window.passage, [units[p] for p in sorted(units)][: settings.max_tier_units])
+
+
+def _with_follower(window: ev.Window) -> ev.Window:
+    """The window with the unit after it when that one leans back on it ("… computing power, model usage and
+    data access. The city plans vouchers covering these areas"): what a sentence announces, the next states.
+    Only for a window that does not already hold the type of answer asked for (a date, a figure)."""
+    units = window.passage.units
+    after = window.units[-1].position + 1
+    if after < len(units) and units[after].leans_back and len(window.units) < ev.MAX_WINDOW_UNITS:
+        return ev.Window(window.passage, [*window.units, units[after]])
+    return window
+
+
+def _with_exception(window: ev.Window) -> ev.Window:
+    """The window with the first unit of its passage that qualifies it (an exception or exemption, see
+    evidence.QUALIFIES), when the window states none itself: "is not required to notify individuals" is the
+    answer to "Does it always have to notify them?"."""
+    if any(ev.QUALIFIES.search(u.text) for u in window.units):
+        return window
+    held = {u.position for u in window.units}
+    exception = next((u for u in window.passage.units if u.position not in held and ev.QUALIFIES.search(u.text)), None)
+    if exception is None:
+        return window
+    return ev.Window(window.passage, sorted([*window.units, exception], key=lambda u: u.position))
+
+
+def _whole_list(window: ev.Window) -> ev.Window:
+    leads = [u for u in window.units if u.kind == "lead"]
+    leads += [lead for u in window.units if (lead := ev.lead_of(u, window.passage)) is not None]
+    if not leads:
+        return window
+    lead = leads[0]
+    units = {u.position: u for u in window.units}
+    units.update({u.position: u for u in [lead, *ev.items_of(lead, window.passage)]})
+    return ev.Window(window.passage, [units[p] for p in sorted(units)])
+
+
+def second(found: Candidates, scores: np.ndarray, best: int, chosen: ev.Window, settings: AnswerSettings) -> int | None:
+    """A second window when the question has two parts: scoring nearly as well, not overlapping the first,
+    and covering question terms the first does not."""
+    covered = _covered(found, chosen)
+    margin = settings.second_window_margin
+    for i in np.argsort(-scores, kind="stable")[1:]:
+        window = found.windows[int(i)]
+        if scores[int(i)] < scores[best] - margin:
+            return None
+        if window.overlaps(chosen):
+            continue
+        gain = _covered(found, window) - covered
+        total = sum(found.weights.values()) or 1.0
+        if sum(found.weights[t] for t in gain) / total >= settings.second_window_gain:
+            return int(i)
+    return None
+
+
+def _covered(found: Candidates, window: ev.Window) -> set[str]:
+    tokens = set(tokenize(window.text)) | found.context.get(id(window.passage), set())
+    return {t for t in found.weights if t in tokens}
+
+
+def quotes(window: ev.Window) -> list[EvidenceUnit]:
+    """The window as verbatim quotes: one per run of units contiguous within one chunk."""
+    quotes = []
+    for run in ev.parts(window):
+        chunk = run[0].chunk
+        start, end = run[0].start, run[-1].end
+        quotes.append(EvidenceUnit(chunk, start, end, chunk.text[start - chunk.start : end - chunk.start]))
+    return quotes
