@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +84,22 @@ def chunk_metadata(doc: Document, chunk: Chunk, index: int, total: int) -> dict[
         "translation_of": doc.translation_of,
         "supersedes": doc.supersedes,
     }
+
+
+def stored_documents(versions: Iterable[tuple[dict[str, Any], int]]) -> dict[str, StoredDocument]:
+    """Documents from their versions (the metadata of a version's first chunk, and its number of chunks found).
+    Two hashes under one id means an interrupted replace: that document is reported incomplete, so it is redone."""
+    counts: dict[str, int] = {}
+    first: dict[str, dict[str, Any]] = {}
+    for meta, count in versions:
+        key = f"{meta['doc_id']}\0{meta['doc_hash']}"
+        counts[key] = counts.get(key, 0) + count
+        first.setdefault(key, meta)
+    result: dict[str, StoredDocument] = {}
+    for key, meta in first.items():
+        stored = stored_document(meta, counts[key])
+        result[stored.doc_id] = replace(stored, expected_chunks=-1) if stored.doc_id in result else stored
+    return result
 
 
 def stored_document(meta: dict[str, Any], chunks: int) -> StoredDocument:

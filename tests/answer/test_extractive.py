@@ -6,8 +6,6 @@ index holds the whole bundled corpus, so every answer competes with ten document
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from assistant.evaluation import contains_fact, normalise_for_match
@@ -99,76 +97,69 @@ def test_a_list_question_gets_the_lead_with_every_item(library) -> None:  # type
     assert all(f"({n})" in answer.text for n in range(1, 7)), answer.text
 
 
-def test_a_yes_no_question_on_a_duty_is_answered_with_its_exception(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    folder = tmp_path / "rules"
-    folder.mkdir()
-    (folder / "drone-rules.txt").write_text(
+def test_a_yes_no_question_on_a_duty_is_answered_with_its_exception(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    assistant = assistant_over(
+        "drone-rules.txt",
         "Drone Registration Rules\n\n"
         "Article 5 The owner of a drone shall register the drone with the civil aviation authority within 15 days "
         "of buying it. The registration shall state the owner's name and the drone's serial number. The authority "
         "shall issue a registration label. The label shall be fixed to the drone's frame. An owner whose drone "
         "weighs less than 250 grams is not required to register the drone.\n\n"
         "Article 6 A registered owner who sells the drone shall report the sale within 30 days.\n",
-        encoding="utf-8",
     )
-    assistant = make_assistant()
-    assistant.ingest([folder])
     answer = assistant.ask("Does every drone owner have to register the drone?")
     assert not answer.refused, answer.text
     assert "register the drone with the civil aviation authority" in answer.text
     assert "not required to register" in answer.text, answer.text
 
 
-def test_a_definition_is_found_among_the_articles_that_use_the_term(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    folder = tmp_path / "rules"
-    folder.mkdir()
+def test_a_definition_is_found_among_the_articles_that_use_the_term(assistant_over) -> None:  # type: ignore[no-untyped-def]
     uses = [
         f"第{n}条 无人机{duty}，无人机所有者应当配合无人机管理部门。"
         for n, duty in zip(
             "二三四五六七八九十",
-            ["实行实名登记", "应当标注登记标识", "飞行应当遵守空域规定", "转让应当办理变更", "不得在人群上方飞行",
-             "事故应当及时报告", "数据应当保存一年", "维修应当由专业机构进行", "报废应当注销登记"],
+            [
+                "实行实名登记",
+                "应当标注登记标识",
+                "飞行应当遵守空域规定",
+                "转让应当办理变更",
+                "不得在人群上方飞行",
+                "事故应当及时报告",
+                "数据应当保存一年",
+                "维修应当由专业机构进行",
+                "报废应当注销登记",
+            ],
             strict=True,
         )
     ]
     articles = ["第一条 本办法所称无人机，是指没有机载驾驶员、由遥控设备操纵的航空器。", *uses]
-    (folder / "无人机管理办法.txt").write_text("无人机管理办法\n\n" + "\n\n".join(articles) + "\n", encoding="utf-8")
-    assistant = make_assistant()
-    assistant.ingest([folder])
+    assistant = assistant_over("无人机管理办法.txt", "无人机管理办法\n\n" + "\n\n".join(articles) + "\n")
     answer = assistant.ask("无人机管理办法里说的“无人机”是什么意思？")
     assert not answer.refused, answer.text
     assert "没有机载驾驶员" in answer.text, answer.text
 
 
-def test_what_an_article_says_is_the_whole_article(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    folder = tmp_path / "rules"
-    folder.mkdir()
-    (folder / "drone-rules.txt").write_text(
+def test_what_an_article_says_is_the_whole_article(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    assistant = assistant_over(
+        "drone-rules.txt",
         "Drone Registration Rules\n\n"
         "Article 3 The civil aviation authority keeps the register of drones.\n\n"
         "The register is open to the public, except for the owners' addresses.\n\n"
         "Article 4 Owners shall keep their registration label readable.\n",
-        encoding="utf-8",
     )
-    assistant = make_assistant()
-    assistant.ingest([folder])
     answer = assistant.ask("What does Article 3 of the Drone Registration Rules say?")
     assert "keeps the register of drones" in answer.text
     assert "open to the public" in answer.text, answer.text
     assert "Article 4" not in answer.text
 
 
-def test_a_follow_up_asking_how_long_is_answered_with_a_time_limit(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    folder = tmp_path / "rules"
-    folder.mkdir()
-    (folder / "无人机登记办法.txt").write_text(
+def test_a_follow_up_asking_how_long_is_answered_with_a_time_limit(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    assistant = assistant_over(
+        "无人机登记办法.txt",
         "无人机实名登记办法\n\n"
         "第五条 无人机所有者应当在购买之日起十五日内办理实名登记。\n\n"
         "第六条 无人机所有者转让无人机的，应当在转让之日起三十日内办理变更登记。\n",
-        encoding="utf-8",
     )
-    assistant = make_assistant()
-    assistant.ingest([folder])
     answer = assistant.ask("那转让了呢？", history=["无人机所有者购买后多久内要办理实名登记？"])
     assert not answer.refused, answer.text
     assert "三十日内" in answer.text
@@ -180,15 +171,11 @@ def test_a_frequency_without_digits_answers_how_often(library) -> None:  # type:
     assert "每年度" in answer.text
 
 
-def test_time_expressions_without_digits_answer_when(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    folder = tmp_path / "notices"
-    folder.mkdir()
-    (folder / "算力券通知.txt").write_text(
+def test_time_expressions_without_digits_answer_when(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    assistant = assistant_over(
+        "算力券通知.txt",
         "算力券申报通知\n\n企业应当于每年上半年提交算力券申请材料。\n\n市经济信息化部门在受理后的次月公布评审结果。\n",
-        encoding="utf-8",
     )
-    assistant = make_assistant()
-    assistant.ingest([folder])
     first = assistant.ask("企业什么时候提交算力券申请材料？")
     assert not first.refused and "上半年" in first.text
     second = assistant.ask("评审结果什么时候公布？")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from assistant.language import cited_articles
 from assistant.settings import AnswerSettings
 
@@ -35,14 +33,9 @@ def test_another_laws_article_is_not_cited_by_this_one() -> None:
     assert cited_articles("in accordance with Article 40 of this Law") == {40}
 
 
-def test_a_fine_question_is_answered_from_the_article_that_punishes_the_duty(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    folder = tmp_path / "rules"
-    folder.mkdir()
-    (folder / "drone-rules.txt").write_text(RULES, encoding="utf-8")
+def test_a_fine_question_is_answered_from_the_article_that_punishes_the_duty(assistant_over, make_assistant) -> None:  # type: ignore[no-untyped-def]
     question = "What is the highest fine for an owner who never registers a new drone?"
-    assistant = make_assistant()
-    assistant.ingest([folder])
-    answer = assistant.ask(question)
+    answer = assistant_over("drone-rules.txt", RULES).ask(question)
     assert not answer.refused, answer.text
     assert "RMB 20,000 Yuan" in answer.text, answer.text
 

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from assistant.chunking import version_of
-from assistant.store import ALIASES_KEY, StoredDocument, VectorStore, chunk_metadata, stored_document, to_retrieved
+from assistant.store import ALIASES_KEY, StoredDocument, VectorStore, chunk_metadata, stored_documents, to_retrieved
 from assistant.types import Chunk, Document, RetrievedChunk
 
 
@@ -55,18 +55,11 @@ class MemoryStore(VectorStore):
                 self._data.rows[chunk_id] = (text, {**meta, ALIASES_KEY: value}, vector)
 
     def documents(self) -> dict[str, StoredDocument]:
-        counts: dict[str, int] = {}
-        first: dict[str, dict[str, Any]] = {}
+        versions: dict[str, tuple[dict[str, Any], int]] = {}
         for chunk_id, (_, meta, _) in sorted(self._data.rows.items(), key=lambda row: row[1][1]["chunk_index"]):
-            key = f"{meta['doc_id']}\0{meta['doc_hash']}"
-            counts[key] = counts.get(key, 0) + 1
-            first.setdefault(key, meta)
-            assert version_of(chunk_id)  # the id names its version, as the real store relies on
-        result: dict[str, StoredDocument] = {}
-        for key, meta in first.items():
-            stored = stored_document(meta, counts[key])
-            result[stored.doc_id] = replace(stored, expected_chunks=-1) if stored.doc_id in result else stored
-        return result
+            head, count = versions.get(version_of(chunk_id), (meta, 0))
+            versions[version_of(chunk_id)] = (head, count + 1)
+        return stored_documents(versions.values())
 
     def query(
         self,

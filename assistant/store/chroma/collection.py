@@ -29,7 +29,7 @@ from .. import (
     StoreError,
     VectorStore,
     chunk_metadata,
-    stored_document,
+    stored_documents,
     to_retrieved,
 )
 
@@ -148,19 +148,7 @@ class ChromaStore(VectorStore):
                 for chunk_id, meta in zip(page["ids"], page["metadatas"]):
                     if version_of(chunk_id) in wanted:
                         heads.setdefault(version_of(chunk_id), meta)
-        counts: dict[str, int] = {}
-        first: dict[str, dict[str, Any]] = {}
-        for group, count in groups.items():
-            meta = heads[group]
-            key = f"{meta['doc_id']}\0{meta['doc_hash']}"
-            counts[key] = counts.get(key, 0) + count
-            first.setdefault(key, meta)
-        result: dict[str, StoredDocument] = {}
-        for key, meta in first.items():
-            stored = stored_document(meta, counts[key])
-            # Two hashes under one id means an interrupted replace: report it incomplete so it is redone.
-            result[stored.doc_id] = replace(stored, expected_chunks=-1) if stored.doc_id in result else stored
-        return result
+        return stored_documents((heads[group], count) for group, count in groups.items())
 
     def query(
         self,
