@@ -1,6 +1,6 @@
 """The filter catalogue: each chunk's fields that filters, named-article lookups and document relations read.
 
-It is kept with the BM25 index (lexical.py), in the same files and under the same revision, and swapped with it
+It is kept with the BM25 index (lexical/), in the same files and under the same revision, and swapped with it
 whole: a question reads one consistent catalogue from start to end, while an ingest or another process's publish
 makes the next one.
 """

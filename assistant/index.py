@@ -1,7 +1,7 @@
 """The index layer: the vector store, the BM25 index with its filter catalogue, and the revision that keeps them
 in step, for this process and for every other one sharing the store.
 
-The store is the source of truth. The BM25 index (lexical.py) is derived from it, locally, and records the store
+The store is the source of truth. The BM25 index (lexical/) is derived from it, locally, and records the store
 revision it was built at, so that any process notices a change another one published and rebuilds its own.
 Writes go through an ``IndexWriter``: each change is made in the store and recorded, so that the BM25 index it
 started from can be brought up to date without reading every chunk back.

@@ -1,6 +1,6 @@
 """How indexed documents relate: a translation and its original; an earlier and a later version of one law.
 
-Both are read from the per-chunk fields the lexical index keeps (lexical.FIELDS), once per index. A translation
+Both are read from the per-chunk fields the lexical index keeps (catalogue.FIELDS), once per index. A translation
 names its original in its sidecar (``translation_of``); a newer version names the one it replaces
 (``supersedes``), or simply carries the same title with a later date.
 """

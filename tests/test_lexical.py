@@ -180,8 +180,8 @@ def test_a_delta_and_tombstones_search_as_an_index_built_from_scratch(tmp_path: 
     """Each change is a delta over one base (no re-index): ids, fields, document frequencies, IDF, and search
     results with exact scores must equal those of an index built from scratch on the same chunks, in memory and
     once saved and loaded by another process; a compaction folds the delta into a new base with the same answers."""
-    from assistant import lexical
     from assistant.lexical import LexicalIndex, TokenRows
+    from assistant.lexical import index as lexical_index
 
     def rows_of(entries: list[tuple[str, str, dict[str, Any]]]) -> TokenRows:
         rows = TokenRows()
@@ -212,8 +212,8 @@ def test_a_delta_and_tombstones_search_as_an_index_built_from_scratch(tmp_path: 
         reused = LexicalIndex(index.folder)
         assert reused.load(reuse=index) and reused.base is index.base  # only the delta read again
 
-    monkeypatch.setattr(lexical, "COMPACT_MIN", 1)
-    monkeypatch.setattr(lexical, "COMPACT_SHARE", 0.0)
+    monkeypatch.setattr(lexical_index, "COMPACT_MIN", 1)
+    monkeypatch.setattr(lexical_index, "COMPACT_SHARE", 0.0)
     index = index.changed(set(), set(), rows_of(_synthetic_rows(30, "v1", 3)))
     live += _synthetic_rows(30, "v1", 3)
     index.publish("9/0")

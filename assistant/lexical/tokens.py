@@ -1,0 +1,152 @@
+"""Language-aware tokenisation, the same for documents and queries: jieba for Chinese, stemmed and stop-worded
+English, numbers kept whole."""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+from typing import Any
+
+from ..language import CJK, CJK_RANGES, fold
+
+_TOKEN = re.compile(rf"[{CJK_RANGES}]+|[a-z]+|\d+(?:[.,]\d+)*%?")
+EN_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "how",
+        "in",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "that",
+        "the",
+        "this",
+        "to",
+        "was",
+        "were",
+        "what",
+        "when",
+        "which",
+        "who",
+        "why",
+        "will",
+        "with",
+        "do",
+        "does",
+        "did",
+        "can",
+        "could",
+        "should",
+        "would",
+        "may",
+        "might",
+        "there",
+        "their",
+        "they",
+        "these",
+        "those",
+        "than",
+        "about",
+        "into",
+        "over",
+        "under",
+        "any",
+        "all",
+        "also",
+        "been",
+        "being",
+        "not",
+        "no",
+        "but",
+        "if",
+        "so",
+        "such",
+        "our",
+        "we",
+        "you",
+        "your",
+        "i",
+    ]
+)
+ZH_STOP = frozenset(
+    [
+        "的",
+        "了",
+        "和",
+        "与",
+        "及",
+        "或",
+        "是",
+        "在",
+        "对",
+        "等",
+        "为",
+        "由",
+        "其",
+        "之",
+        "并",
+        "而",
+        "被",
+        "把",
+        "以",
+        "于",
+        "中",
+        "上",
+        "下",
+        "哪些",
+        "什么",
+        "如何",
+        "怎么",
+        "吗",
+        "呢",
+        "有",
+        "应当",
+        "规定",
+    ]
+)
+
+
+@lru_cache(maxsize=1)
+def _jieba() -> Any:
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return jieba
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def tokenize(text: str) -> list[str]:
+    """The same tokens for documents and queries: jieba search-mode words for CJK, stems for English."""
+    tokens: list[str] = []
+    for match in _TOKEN.finditer(fold(text)):
+        piece = match.group()
+        if CJK.match(piece):
+            tokens.extend(w for w in _jieba().cut_for_search(piece) if w not in ZH_STOP and w.strip())
+        elif piece[0].isalpha():
+            if piece not in EN_STOP:
+                tokens.append(_stemmer().stemWord(piece))
+        else:
+            tokens.append(piece.replace(",", ""))
+    return tokens
