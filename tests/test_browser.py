@@ -19,6 +19,8 @@ from typing import Any
 import numpy as np
 import pytest
 
+from assistant.embedding import Embedder
+
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -352,7 +354,7 @@ def test_document_text_never_runs(browser: Any, app: Served, tmp_path: Path) -> 
     assert page.locator('a[href^="javascript:"]').count() == 0
 
 
-class QuickEmbedder:
+class QuickEmbedder(Embedder):
     """Hashed bag-of-words vectors with a pause per call: embedding speed is not what the big-upload test is about,
     the progress shown while it runs is."""
 
@@ -380,7 +382,7 @@ def test_five_megabyte_upload_shows_progress(browser: Any, tmp_path: Path) -> No
     from assistant.pipeline import Assistant
     from assistant.settings import Settings
 
-    assistant = Assistant(Settings(index_dir=tmp_path / "index"), embedder=QuickEmbedder())  # type: ignore[arg-type]
+    assistant = Assistant(Settings(index_dir=tmp_path / "index"), embedder=QuickEmbedder())
     big = tmp_path / "big-digest.txt"
     words = (CORPUS / "shanghai-ai-policy-clustering.txt").read_text(encoding="utf-8").split()
     rng = np.random.default_rng(6)
