@@ -49,9 +49,10 @@ TIME_NOUNS = (
     "time limit|time frame|timeframe|age|hours?|weeks?"
 )
 QUANTITY_NOUNS = "percentage|percent|share|proportion|portion|rate|ratio"
+# The closed class of English superlatives of size, height and length, with the nouns and phrases of a bound.
 EXTREME = re.compile(
-    r"\b(?:maximum|minimum|max|min|highest|lowest|biggest|largest|greatest|smallest|upper limit|lower limit|cap|"
-    r"ceiling|at most|at least|up to)\b"
+    r"\b(?:maximum|minimum|max|min|highest|lowest|biggest|largest|greatest|smallest|longest|shortest|upper limit|"
+    r"lower limit|cap|ceiling|at most|at least|up to)\b"
     # "the most a firm can be fined", but not "the most difficult constraint"
     r"|\bthe (?:most|least) (?:that )?(?:\w+ ){1,3}(?:can|could|may|might|will|would|must)\b"
     r"|最高|最低|最多|最少|上限|下限|最长|最短|至多|至少",

@@ -32,6 +32,8 @@ def test_maximum_questions_want_a_quantity() -> None:
     assert frame("What is the most a company can be fined under the PIPL?").wants_quantity
     assert frame("违反本法的，最高罚款多少？").extreme
     assert not frame("What is the most difficult constraint?").extreme
+    assert all(frame(f"What is the {size} fine for a late filing?").extreme for size in ("biggest", "smallest"))
+    assert frame("What is the longest period records may be kept?").extreme
 
 
 def test_names_in_a_question() -> None:
