@@ -79,10 +79,12 @@ _EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
         LAW,
     ),
     # "When did it open?" asks for a time; "when is an assessment needed?", "when must a firm …" for conditions.
+    # Like "who", "when" asks at the start of a clause; after a verb it opens a condition ("what fine does a
+    # manager face when …").
     (
         re.compile(
-            r"\bhow (?:long|soon|often|frequently)\b|\bby when\b|\bwithin (?:how|what)\b"
-            r"|\bwhen\b(?!\s+(?:is|are|must|should|shall|do|does|can|may|need|needs)\b)",
+            r"\bhow (?:long|soon|often|frequently)\b|\b(?:by|since|until|till) when\b|\bwithin (?:how|what)\b"
+            r"|(?:^|[,;:]|\band|\bor|\bbut)\s*when\b(?!\s+(?:is|are|must|should|shall|do|does|can|may|need|needs)\b)",
             re.I,
         ),
         TIME,
@@ -90,7 +92,15 @@ _EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"\bhow many (?:\w+ )?(?:{TIME_NOUNS})\b", re.I), TIME),
     (re.compile(rf"\b(?:what|which)\s+(?:\w+\s+)?(?:{TIME_NOUNS})\b", re.I), TIME),
     (re.compile(rf"\b(?:what|which)\s+(?:{QUANTITY_NOUNS})\b|\bwhat share\b", re.I), PERCENT),
-    (re.compile(r"\bhow much\b|\b(?:what|which)\s+(?:\w+\s+)?(?:amount|sum|total)\b", re.I), AMOUNT),
+    # A fine is a sum of money: "what fine", "what is the fine" ask for an amount.
+    (
+        re.compile(
+            r"\bhow much\b|\b(?:what|which)\s+(?:\w+\s+)?(?:amount|sum|total|fines?)\b"
+            r"|\bwhat (?:is|are|was|were) the (?:\w+ )?fines?\b",
+            re.I,
+        ),
+        AMOUNT,
+    ),
     (re.compile(r"\bhow (?:many|large|big|high|far|old)\b", re.I), NUMBER),
     # "who" asks at the start of a clause; after a noun it is a relative pronoun ("an owner who never registers").
     (re.compile(r"(?:^|[,;:]|\band|\bor|\bbut)\s*(?:who|whom|whose)\b|\b(?:by|from|to|with|of) whom\b", re.I), AGENT),

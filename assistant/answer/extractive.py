@@ -88,6 +88,8 @@ class Candidates:
     named: bool = False
     other_language: list[RetrievedChunk] = field(default_factory=list)
     """Retrieved chunks in another language than the question (not quoted)."""
+    citing: frozenset[str] = frozenset()
+    """Ids of the chunks reached by following a citation back from the evidence (a duty's penalty article)."""
 
     @property
     def asks_for_article(self) -> bool:
@@ -163,8 +165,19 @@ class ExtractiveGenerator(Generator):
 
     @staticmethod
     def choose(found: Candidates, scores: np.ndarray) -> int:
-        """The window that answers: the best scored."""
+        """The window that answers: the best scored; for a question on what breaking a rule costs, the best scored
+        of the provisions that punish it and state what is asked (a fine) better than the best does: the duty itself
+        ranks higher, being what the question describes, but says nothing of the penalty."""
         best = int(np.argmax(scores))
+        column = WINDOW_FEATURES.index("types")
+        if found.frame.consequence:
+            punishing = [
+                i
+                for i, w in enumerate(found.windows)
+                if found.rows[i, column] > found.rows[best, column]
+                and all(u.chunk.chunk_id in found.citing for u in w.units)
+            ]
+            best = max(punishing, key=lambda i: scores[i], default=best)
         if found.asks_for_article:
             # "What does Article 55 say?": the article's opening provision (a lead with its items, whole).
             # Of several articles under that number (no law named), the one whose opening matches best.
@@ -186,6 +199,7 @@ class ExtractiveGenerator(Generator):
         weights = {t: self.idf(t) for t in dict.fromkeys(tokenize(question)) if t not in INTERROGATIVE_TOKENS}
         found = Candidates(question_frame, windows, np.zeros((len(windows), len(WINDOW_FEATURES))), weights)
         found.named = named
+        found.citing = frozenset(reached_from)
         # Named only when nothing in the question's language competes: a Chinese chunk that the dense retriever
         # ranks fifth for an English question is usually noise (the bundled model does not read Chinese).
         found.other_language = other if not named and not chunks else []

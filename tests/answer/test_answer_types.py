@@ -27,6 +27,8 @@ from assistant.answer.answer_types import (
     ("question", "kind"),
     [
         ("How much did the firm raise?", AMOUNT),
+        ("What fine does the operator face?", AMOUNT),
+        ("What is the fine for not registering?", AMOUNT),
         ("How many companies operate there?", NUMBER),
         ("What share of the costs is covered?", PERCENT),
         ("When did the community open?", TIME),
@@ -67,6 +69,13 @@ def test_when_with_a_present_obligation_asks_for_conditions_not_a_time() -> None
     assert TIME not in answer_types("When is an impact assessment needed?")
     assert TIME not in answer_types("When must a processor notify the regulator?")
     assert TIME in answer_types("When did the regulation take effect?")
+
+
+def test_when_after_the_verb_opens_a_condition_not_a_question() -> None:
+    assert TIME not in answer_types("What fine does a manager face when the platform ignores the rule?")
+    assert TIME not in answer_types("What happened when the firm moved in?")
+    assert TIME in answer_types("And when did the second cluster open?")
+    assert TIME in answer_types("Since when has the rule applied?")
 
 
 def test_a_question_without_an_interrogative_type_asks_for_none() -> None:

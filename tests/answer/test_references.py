@@ -42,3 +42,35 @@ def test_a_fine_question_is_answered_from_the_article_that_punishes_the_duty(ass
     # Without following the citation, the duty is all the evidence there is: it states no fine.
     unfollowed = make_assistant(answer=AnswerSettings(citing_from=0))
     assert "RMB 20,000 Yuan" not in unfollowed.ask(question).text
+
+
+LONG_PENALTY = (
+    "Library Lending Rules\n\n"
+    "Article 3 A lending library shall let every borrower switch off reading suggestions that are based on the "
+    "borrower's loan history, with one click on the account page.\n\n"
+    "Article 4 A lending library shall keep loan records for no longer than two years.\n\n"
+    "Article 5 A lending library shall publish its opening hours at the entrance.\n\n"
+    "Article 6 A lending library shall answer a borrower's complaint within ten days.\n\n"
+    "Article 20 Where anyone violates Article 3, Article 4, Article 5 or Article 6 of these Rules, the culture "
+    "department shall order corrections, give a warning, and confiscate the illegal gains; where the violator "
+    "refuses to make corrections or the circumstances are serious, the culture department shall impose a fine of "
+    "not more than RMB 300,000 Yuan on the library, may order the suspension of lending, and shall impose a fine "
+    "of not less than RMB 5,000 Yuan but not more than RMB 50,000 Yuan on the directly liable person in charge and "
+    "other directly liable persons.\n"
+)
+
+
+def test_a_fine_question_quotes_the_penalty_even_when_the_duty_matches_the_question_better(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    # Each question describes the duty (Article 3) more closely than the long penalty article that cites four
+    # duties, so the duty scores best: still, only the penalty says what breaking the duty costs.
+    assistant = assistant_over("library-rules.txt", LONG_PENALTY)
+    for question in (
+        "What fine does a manager face when the library ignores the rule that borrowers may switch off reading "
+        "suggestions?",
+        "How much can the people in charge be fined if a library does not let borrowers switch off reading "
+        "suggestions based on their loan history?",
+    ):
+        answer = assistant.ask(question)
+        assert not answer.refused, answer.text
+        assert answer.text.startswith("Article 20"), answer.text
+        assert "RMB 50,000 Yuan" in answer.text, answer.text
