@@ -15,7 +15,7 @@ HERE = Path(__file__).resolve().parent
 SETS = {
     "en_blind": ["en_article.jsonl", "en_pipl.jsonl", "en_ndsr.jsonl"],
     "zh_blind": ["zh_a.jsonl", "zh_b.jsonl", "zh_c.jsonl"],
-    "dialogues": ["dialogues.jsonl"],
+    "dialogues": ["dialogues.jsonl", "dialogues2.jsonl"],
 }
 DEV_BELOW = 154
 
