@@ -42,6 +42,8 @@ from assistant.answer.answer_types import (
         ("What does de-identification mean?", DEFINITION),
         ("What are the obligations of large platforms?", LIST),
         ("What security measures must processors take?", LIST),  # a plural head after the interrogative
+        ("What has to go into a breach notice?", LIST),  # the contents of something
+        ("What must the annual report contain?", LIST),
         ("罚款是多少？", AMOUNT),
         ("需要缴纳多少备案费？", AMOUNT),
         ("报告应当保存多久？", TIME),
