@@ -93,9 +93,13 @@ class Assistant:
         self._check_question(question)
         return self._retrieve(question, filters)
 
-    def _retrieve(self, question: str, filters: Filters | None) -> Retrieval:
+    def _retrieve(self, searched: str, filters: Filters | None, question: str = "") -> Retrieval:
         self.index.refresh()  # another process sharing the store may have changed it
-        return self.retriever.retrieve(question, filters, also=answer_words(question))
+        retrieval = self.retriever.retrieve(searched, filters, also=answer_words(searched))
+        own = question.strip()
+        if own and searched != own and searched.startswith(own):
+            retrieval.borrowed = searched[len(own) :].strip()
+        return retrieval
 
     def ask(self, question: str, filters: Filters | None = None, history: Sequence[str] = ()) -> Answer:
         """Answer ``question``; ``history`` holds the conversation's earlier questions, oldest first, so that a
@@ -103,7 +107,7 @@ class Assistant:
         filters = filters or Filters()
         self._check_question(question)
         searched = self.searched_for(question, history)
-        retrieval = self._retrieve(searched, filters)
+        retrieval = self._retrieve(searched, filters, question)
         answer = self._answer(searched, retrieval)
         return self._finish(answer, question, searched, filters)
 
@@ -118,7 +122,7 @@ class Assistant:
         filters = filters or Filters()
         self._check_question(question)
         searched = self.searched_for(question, history)
-        retrieval = self._retrieve(searched, filters)
+        retrieval = self._retrieve(searched, filters, question)
         updates: queue.Queue[Answer | None] = queue.Queue()
         outcome: dict[str, Any] = {}
         shown: list[tuple[str, list[EvidenceUnit]]] = []

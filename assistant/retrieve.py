@@ -105,6 +105,8 @@ class Retrieval:
     """A law the question names that no indexed document is, and that the retrieved text does not mention."""
     named_titles: tuple[str, ...] = ()
     """Titles of indexed documents the question names."""
+    borrowed: str = ""
+    """What a follow-up was searched with beyond its own words: the previous question (conversation.py)."""
 
 
 class Retriever:

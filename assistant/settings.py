@@ -160,6 +160,14 @@ class AnswerSettings(_Section):
         description="A second, separate window enters the answer when its score (a logit) is within this of the "
         "best's (fitted on the dev splits: it trades citation precision for recall on two-part questions).",
     )
+    borrowed_word_weight: float = Field(
+        0.1,
+        ge=0,
+        le=1,
+        description="In a follow-up searched with the previous question's words, how much those borrowed words count "
+        "against its own in choosing the quote: they find the subject, its own words say what is asked (fitted on "
+        "the dev dialogues: at 1 the answer re-quotes the previous answer beside the new one).",
+    )
     second_window_gain: float = Field(
         0.05,
         ge=0,

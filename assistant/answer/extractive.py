@@ -196,7 +196,13 @@ class ExtractiveGenerator(Generator):
         other = [c for c in top if c.metadata.get("lang") != question_frame.lang]
         passages = ev.passages(chunks, self.lookup)
         windows = [w for p in passages for w in ev.windows(p)]
-        weights = {t: self.idf(t) for t in dict.fromkeys(tokenize(question)) if t not in INTERROGATIVE_TOKENS}
+        own = question.removesuffix(retrieval.borrowed) if retrieval.borrowed else question
+        borrowed = set(tokenize(retrieval.borrowed)) - set(tokenize(own))
+        weights = {
+            t: self.idf(t) * (self.settings.borrowed_word_weight if t in borrowed else 1.0)
+            for t in dict.fromkeys(tokenize(question))
+            if t not in INTERROGATIVE_TOKENS
+        }
         found = Candidates(question_frame, windows, np.zeros((len(windows), len(WINDOW_FEATURES))), weights)
         found.named = named
         found.citing = frozenset(reached_from)

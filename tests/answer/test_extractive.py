@@ -10,6 +10,7 @@ import pytest
 
 from assistant.evaluation import contains_fact, normalise_for_match
 from assistant.retrieve import Filters
+from assistant.settings import AnswerSettings
 from tests.conftest import CORPUS
 
 ARTICLE = CORPUS / "shanghai-ai-policy-clustering.txt"
@@ -203,3 +204,23 @@ def test_a_follow_up_is_searched_with_the_previous_subject(library) -> None:  # 
     assert not answer.refused, answer.text
     assert answer.citations[0].heading_path.endswith("第四十六条")
     assert "数据安全法" in answer.searched_for
+
+
+def test_a_follow_up_quotes_what_it_asks_not_the_previous_answer_again(assistant_over, make_assistant) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Harbour Estate Rules\n\n"
+        "Article 9 Face scanners installed at the gates of residential estates shall be necessary for public "
+        "security, shall comply with relevant national provisions, and shall carry prominent signs.\n\n"
+        "Article 10 Scanning a face shall not be the sole way for residents to enter an estate.\n\n"
+        "Article 11 Estate managers shall keep visitor logs for one year.\n"
+    )
+    first = "What do the Harbour Estate Rules require of face scanners installed at residential estate gates?"
+    follow_up = "Can scanning be the sole way in?"
+    assistant = assistant_over("harbour-rules.txt", text)
+    answer = assistant.ask(follow_up, history=[first])
+    assert not answer.refused, answer.text
+    assert answer.text.startswith("Article 10 Scanning a face shall not be the sole way"), answer.text
+    assert len(answer.citations) == 1, answer.text
+    # Counted as much as its own, the previous question's words bring back the answer it already had.
+    even = make_assistant(answer=AnswerSettings(borrowed_word_weight=1.0)).ask(follow_up, history=[first])
+    assert "public security" in even.text, even.text
