@@ -79,12 +79,14 @@ _EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
         LAW,
     ),
     # "When did it open?" asks for a time; "when is an assessment needed?", "when must a firm …" for conditions.
-    # Like "who", "when" asks at the start of a clause; after a verb it opens a condition ("what fine does a
-    # manager face when …").
+    # Like "who", "when" asks at the start of a clause, before its verb ("when did …", "when and where …"); after a
+    # verb ("what fine does a manager face when …") or before a subject ("and when the circumstances are serious,
+    # …") it opens a condition.
     (
         re.compile(
             r"\bhow (?:long|soon|often|frequently)\b|\b(?:by|since|until|till) when\b|\bwithin (?:how|what)\b"
-            r"|(?:^|[,;:]|\band|\bor|\bbut)\s*when\b(?!\s+(?:is|are|must|should|shall|do|does|can|may|need|needs)\b)",
+            r"|(?:^|[,;:]|\band|\bor|\bbut)\s*when\b(?!\s+(?:is|are|must|should|shall|do|does|can|may|need|needs|"
+            r"the|a|an|its|their|his|her|this|that|these|those|it|they|he|she|we|you|there|any|some|such)\b)",
             re.I,
         ),
         TIME,

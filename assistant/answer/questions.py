@@ -260,5 +260,12 @@ def frame(question: str) -> QuestionFrame:
         focus=tuple(dict.fromkeys(focus)),
         extreme=bool(EXTREME.search(fold(clause))),
         time=time_kind(question) if TIME in types else "",
-        consequence=bool(CONSEQUENCE.search(clause)),
+        consequence=bool(CONSEQUENCE.search(clause) or (CONSEQUENCE.search(question) and _continues(clause))),
     )
+
+
+def _continues(clause: str) -> bool:
+    """Does the clause that asks carry on the aspect of what follows it (a follow-up's previous question)? It asks
+    for no kind of answer of its own ("What if it causes a large leak?"), or only for a quantity ("how high can
+    it go?"): after a question on a penalty, it still asks about the penalty."""
+    return not answer_types(clause) - {NUMBER, AMOUNT}

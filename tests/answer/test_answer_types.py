@@ -76,7 +76,9 @@ def test_when_with_a_present_obligation_asks_for_conditions_not_a_time() -> None
 def test_when_after_the_verb_opens_a_condition_not_a_question() -> None:
     assert TIME not in answer_types("What fine does a manager face when the platform ignores the rule?")
     assert TIME not in answer_types("What happened when the firm moved in?")
+    assert TIME not in answer_types("And when the circumstances are serious, how high can the fine go?")
     assert TIME in answer_types("And when did the second cluster open?")
+    assert TIME in answer_types("When and where is the conference held?")
     assert TIME in answer_types("Since when has the rule applied?")
 
 

@@ -74,3 +74,12 @@ def test_a_fine_question_quotes_the_penalty_even_when_the_duty_matches_the_quest
         assert not answer.refused, answer.text
         assert answer.text.startswith("Article 20"), answer.text
         assert "RMB 50,000 Yuan" in answer.text, answer.text
+
+
+def test_a_follow_up_to_a_fine_question_still_asks_about_the_fine(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    assistant = assistant_over("drone-rules.txt", RULES)
+    first = "What is the penalty for an owner who does not register a new drone in time?"
+    for follow_up in ("What if the owner then refuses to correct it?", "And if the owner refuses, how high can it go?"):
+        answer = assistant.ask(follow_up, history=[first])
+        assert not answer.refused, answer.text
+        assert "RMB 20,000 Yuan" in answer.text, (follow_up, answer.text)
