@@ -198,10 +198,13 @@ class ExtractiveGenerator(Generator):
         windows = [w for p in passages for w in ev.windows(p)]
         own = question.removesuffix(retrieval.borrowed) if retrieval.borrowed else question
         borrowed = set(tokenize(retrieval.borrowed)) - set(tokenize(own))
+        # A word no passage holds ("刷脸", tokenised 刷 and 脸) covers no window: counted, it only shrinks every
+        # window's coverage alike, drowning the words that tell them apart.
+        unseen = self.idf("\uffff")
         weights = {
             t: self.idf(t) * (self.settings.borrowed_word_weight if t in borrowed else 1.0)
             for t in dict.fromkeys(tokenize(question))
-            if t not in INTERROGATIVE_TOKENS
+            if t not in INTERROGATIVE_TOKENS and self.idf(t) < unseen - 1e-9
         }
         found = Candidates(question_frame, windows, np.zeros((len(windows), len(WINDOW_FEATURES))), weights)
         found.named = named

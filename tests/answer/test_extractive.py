@@ -224,3 +224,22 @@ def test_a_follow_up_quotes_what_it_asks_not_the_previous_answer_again(assistant
     # Counted as much as its own, the previous question's words bring back the answer it already had.
     even = make_assistant(answer=AnswerSettings(borrowed_word_weight=1.0)).ask(follow_up, history=[first])
     assert "public security" in even.text, even.text
+
+
+def test_words_no_passage_holds_do_not_drown_those_that_tell_passages_apart(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    # 刷脸 (tokenised 刷, 脸), 物业, 业主 and 进门 occur nowhere: counted, they would shrink every window's coverage
+    # alike, and the article's lead paragraph would win on its position alone.
+    assistant = assistant_over(
+        "港湾小区管理规定.txt",
+        "港湾小区管理规定\n\n"
+        "第九条 在小区、商场、公园、宾馆等场所安装人脸识别设备，应当为维护公共安全所必需，"
+        "遵守国家有关规定，并设置显著标识。\n\n"
+        "所收集的人脸信息只能用于维护公共安全，不得用于其他目的。\n\n"
+        "前款规定的场所，不得以人脸识别作为进入该场所的唯一方式。\n\n"
+        "第十条 小区管理者应当保存访客登记一年。\n",
+    )
+    for question in ("物业能让业主只靠刷脸这一种方式进门吗？", "刷脸可以当成进小区的唯一方式吗？"):
+        answer = assistant.ask(question)
+        assert not answer.refused, answer.text
+        assert "唯一方式" in answer.text, (question, answer.text)
+        assert not answer.text.startswith("第九条"), (question, answer.text)
