@@ -59,12 +59,12 @@ EXTREME = re.compile(
     re.I,
 )
 CONSEQUENCE = re.compile(
-    r"\b(?:penalt(?:y|ies)|fine[sd]?|punish\w*|sanction\w*|liable|liability|consequences?)\b"
+    r"\b(?:penalt(?:y|ies)|fine[sd]?(?!-)|punish\w*|sanction\w*|liable|liability|consequences?)\b"
     r"|罚|处分|法律责任|追责|追究",
     re.I,
 )
 """A question about what breaking a rule costs: answered by the provisions that punish it, which cite the rule."""
-MONEY_HEAD = re.compile(r"\b(?:fines?|fees?|charges?)\b|罚款|罚金|费用|收费", re.I)
+MONEY_HEAD = re.compile(r"\b(?:fines?(?!-)|fees?|charges?)\b|罚款|罚金|费用|收费", re.I)
 """Sums of money a rule imposes: the extreme of one ("the maximum fine") is an amount."""
 _EN_AUX = (
     "is|are|was|were|do|does|did|can|could|may|might|must|shall|should|will|would|has|have|had|need|needs|"
@@ -97,8 +97,8 @@ _EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     # A fine is a sum of money: "what fine", "what is the fine" ask for an amount.
     (
         re.compile(
-            r"\bhow much\b|\b(?:what|which)\s+(?:\w+\s+)?(?:amount|sum|total|fines?)\b"
-            r"|\bwhat (?:is|are|was|were) the (?:\w+ )?fines?\b",
+            r"\bhow much\b|\b(?:what|which)\s+(?:\w+\s+)?(?:amount|sum|total|fines?(?!-))\b"
+            r"|\bwhat (?:is|are|was|were) the (?:\w+ )?fines?\b(?!-)",
             re.I,
         ),
         AMOUNT,

@@ -21,6 +21,7 @@ from assistant.answer.answer_types import (
     answer_words,
     time_kind,
 )
+from assistant.answer.questions import frame
 
 
 @pytest.mark.parametrize(
@@ -71,6 +72,12 @@ def test_when_with_a_present_obligation_asks_for_conditions_not_a_time() -> None
     assert TIME not in answer_types("When is an impact assessment needed?")
     assert TIME not in answer_types("When must a processor notify the regulator?")
     assert TIME in answer_types("When did the regulation take effect?")
+
+
+def test_fine_tuning_is_no_fine() -> None:
+    assert AMOUNT not in answer_types("What fine-tuning rules apply to generative AI providers?")
+    assert not frame("What fine-tuning rules apply to generative AI providers?").consequence
+    assert frame("What fine does the operator face?").consequence
 
 
 def test_when_after_the_verb_opens_a_condition_not_a_question() -> None:
