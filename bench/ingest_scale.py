@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -37,6 +38,14 @@ from assistant.lexical import LexicalIndex
 from assistant.pipeline import Assistant
 from assistant.reading import worker_count
 from assistant.settings import EmbeddingSettings, LimitsSettings, Settings
+
+
+def cpu_seconds() -> tuple[float, float]:
+    """CPU time (user and system) of this process, all its threads, and of its ended child processes: the ingest's
+    worker processes, once it has shut their pool down. On a machine with cores to spare, this process's share is
+    what bounds the ingest."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
 
 
 def main() -> None:
@@ -102,10 +111,12 @@ def main() -> None:
         assistant = Assistant(settings, embedder=embedder)
         load_before = os.getloadavg()[0]
         embedded_before = embedder.seconds
+        cpu_before = cpu_seconds()
         t = time.perf_counter()
         report = assistant.ingest([work / "corpus"])
         ingest_s = time.perf_counter() - t
         embed_s = embedder.seconds - embedded_before
+        cpu_main, cpu_workers = (after - before for after, before in zip(cpu_seconds(), cpu_before))
         if isinstance(embedder, RecordingEmbedder):
             embedder.recording = False  # questions and answer sentences are embedded later: not chunk vectors
         chunks = report.chunks_embedded
@@ -118,6 +129,8 @@ def main() -> None:
             "ingest_chunks_per_s": round(chunks / ingest_s, 1),
             "ingest_embed_s": round(embed_s, 2),
             "non_model_chunks_per_s": round(chunks / (ingest_s - embed_s), 1),
+            "cpu_main_s": round(cpu_main, 2),
+            "cpu_workers_s": round(cpu_workers, 2),
             "load_1min_before": round(load_before, 2),
             "load_1min_after": round(os.getloadavg()[0], 2),
         }
@@ -128,6 +141,7 @@ def main() -> None:
             f"ingest, workers={workers} ({run['processes']} reading): {chunks} chunks in {ingest_s:.1f} s = "
             f"{chunks / ingest_s:,.0f} chunks/s (embedding {embed_s:.1f} s, everything else "
             f"{ingest_s - embed_s:.1f} s = {rates[-1]:,.0f} chunks/s, x{rates[-1] / rates[0]:.2f} of the first run); "
+            f"CPU: this process {cpu_main:.1f} s, worker processes {cpu_workers:.1f} s; "
             f"load {run['load_1min_before']} before, {run['load_1min_after']} after",
             flush=True,
         )
