@@ -23,11 +23,13 @@ from .lexical import tokenize
 from .types import Chunk, Document
 
 POOL_MIN_FILES = 64
-"""Fewer files to read than this are read in the ingest's own process: starting workers (a fresh interpreter each,
-importing the readers, tokenizers and jieba: seconds) costs more than reading a few files (milliseconds each)."""
+"""Fewer files to read than this are read in the ingest's own process: a worker takes ~1.5 s to start (a fresh
+interpreter importing the readers and tokenizers, then jieba's dictionary), about what reading, chunking and
+tokenising 64 files of ~40 passages costs in-process (~0.7 ms a passage, docs/benchmarks.md)."""
 AHEAD_PER_WORKER = 16
 """Files handed to each worker beyond the one the ingest waits for: enough to keep the workers busy while the
-ingest embeds a batch (2,048 chunks are some 70 files), few enough to bound what waits in memory."""
+ingest embeds and hands over a batch (2,048 chunks: ~50 files of bench/synth.py's), few enough to bound what waits
+in memory."""
 MAX_AUTO_WORKERS = 8
 
 
@@ -105,6 +107,7 @@ class WorkerReading:
     Chroma's threads and locks."""
 
     def __init__(self, files: list[tuple[Path, str]], workers: int, preparer: tuple[str, int, bool, int]) -> None:
+        """``preparer``: the arguments each worker makes its own Preparer from."""
         self.files = files
         self.ahead = workers * AHEAD_PER_WORKER
         self.pool = ProcessPoolExecutor(
