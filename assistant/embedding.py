@@ -48,6 +48,11 @@ class Embedder(ABC):
     def coverage(self, text: str) -> float:
         """Share of the text's tokens the model knows (not [UNK]): how far its vector can be trusted."""
 
+    def tokenizer_json(self) -> str | None:
+        """The model's tokenizer serialised (Hugging Face tokenizers JSON), for ``TokenizerCounts`` in another
+        process (ingest workers); None when only this object can count, and files are then read in-process."""
+        return None
+
 
 def resolve_model(model: str) -> str:
     """A local directory for the model: the bundled package's copy, a path, or a name in the offline HF cache."""
@@ -180,12 +185,41 @@ class SentenceTransformerEmbedder(Embedder):
             encoded = backend.encode_batch([_width_folded(t) for t in texts], add_special_tokens=False)
         return [len(e.ids) for e in encoded]
 
+    def tokenizer_json(self) -> str | None:
+        backend = getattr(self.model.tokenizer, "backend_tokenizer", None)
+        if backend is None:
+            return None
+        with self._using:
+            # The tokenizer as loaded rather than tokenizer.json read again: transformers may adjust it on load
+            # (a BERT normaliser from tokenizer_config.json), and the counts must be the model's.
+            return str(backend.to_str())
+
     def coverage(self, text: str) -> float:
         model = self.model
         with self._using:
             tokens = model.tokenizer.tokenize(_width_folded(text))
         unknown = model.tokenizer.unk_token
         return 1.0 - sum(t == unknown for t in tokens) / len(tokens) if tokens else 0.0
+
+
+class TokenizerCounts:
+    """count_tokens and count_tokens_many of a model from its tokenizer alone (``Embedder.tokenizer_json``): what
+    an ingest worker process loads instead of the model, without torch or the weights."""
+
+    def __init__(self, tokenizer_json: str) -> None:
+        from tokenizers import Tokenizer
+
+        self.tokenizer = Tokenizer.from_str(tokenizer_json)
+        # As SentenceTransformerEmbedder.count_tokens_many: every token counted, none added.
+        self.tokenizer.no_truncation()
+        self.tokenizer.no_padding()
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.tokenizer.encode(_width_folded(text), add_special_tokens=False).ids)
+
+    def count_tokens_many(self, texts: list[str]) -> list[int]:
+        encoded = self.tokenizer.encode_batch([_width_folded(t) for t in texts], add_special_tokens=False)
+        return [len(e.ids) for e in encoded]
 
 
 def _width_folded(text: str) -> str:

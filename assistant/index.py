@@ -266,12 +266,14 @@ class IndexWriter:
         store.bump_revision()
 
     def add(self, items: Sequence[tuple[Document, list[Chunk], np.ndarray]]) -> None:
-        """Store documents' chunks with their vectors, in as few calls as the store takes."""
+        """Store documents' chunks with their vectors, in as few calls as the store takes; BM25 tokens are made
+        here for chunks that do not carry them."""
         self._start()
         self.store.add(items)
         for doc, chunks, _ in items:
             for i, chunk in enumerate(chunks):
-                self.changes.add(chunk.chunk_id, chunk.index_text, chunk_metadata(doc, chunk, i, len(chunks)))
+                meta = chunk_metadata(doc, chunk, i, len(chunks))
+                self.changes.add(chunk.chunk_id, chunk.index_text, meta, chunk.tokens)
 
     def delete_document(self, doc_id: str) -> None:
         self._start()

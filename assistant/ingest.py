@@ -5,17 +5,19 @@ Writes go in the order docs/reliability.md gives, so an ingest killed at any poi
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
 from .chunking import chunk_document
-from .documents import DocumentError, discover, file_hash, load_document
+from .documents import discover, file_hash, load_document
 from .embedding import Embedder
 from .index import IndexWriter
+from .reading import POOL_MIN_FILES, WorkerReading, read_failure, worker_count
 from .settings import Settings
 from .store import StoredDocument
 from .types import Chunk, Document
@@ -131,43 +133,74 @@ class Ingest:
         every changed document is written, and the aliases of documents whose text changed."""
         copies: list[tuple[Document, StoredDocument | None]] = []
         orphans: dict[str, str] = {}
-        for number, (path, doc_id) in enumerate(self.files, 1):
-            if self.progress:
-                self.progress(number, len(self.files), str(path))
-            if doc_id in seen:
-                self.report.failed.append(
-                    f"{path}: its id '{doc_id}' is already taken by {seen[doc_id]} in this run; "
-                    "rename one of them or ingest their folders"
-                )
-                continue
-            seen[doc_id] = path
-            old = self.stored.get(doc_id)
-            if self._unchanged_file(path, old):
-                self.report.unchanged.append(doc_id)
-                continue
-            doc = self._load(path, doc_id)
-            if doc is None:
-                continue
-            if old and old.content_hash == doc.content_hash and old.complete:
-                described = (old.title, old.date, old.doc_type, old.lang, old.translation_of, old.supersedes)
-                if described == (doc.title, doc.date, doc.doc_type, doc.lang, doc.translation_of, doc.supersedes):
+        unchanged = [self._unchanged_file(path, self.stored.get(doc_id)) for path, doc_id in self.files]
+        first: dict[str, int] = {}
+        to_read = [
+            (path, doc_id)
+            for number, (path, doc_id) in enumerate(self.files)
+            if first.setdefault(doc_id, number) == number and not unchanged[number]
+        ]
+        # Closed when the loop ends, however it ends: worker processes never outlive the reading.
+        with closing(self._reading(to_read)) as read:
+            for number, (path, doc_id) in enumerate(self.files, 1):
+                if self.progress:
+                    self.progress(number, len(self.files), str(path))
+                if doc_id in seen:
+                    self.report.failed.append(
+                        f"{path}: its id '{doc_id}' is already taken by {seen[doc_id]} in this run; "
+                        "rename one of them or ingest their folders"
+                    )
+                    continue
+                seen[doc_id] = path
+                old = self.stored.get(doc_id)
+                if unchanged[number - 1]:
                     self.report.unchanged.append(doc_id)
-                else:
-                    # The same text newly described (a sidecar edited). The title is embedded, so the chunks are
-                    # written again; their ids are the same, so like an interrupted write's: cleared, then written.
-                    self._queue(doc, replace(old, expected_chunks=-1))
-                continue
-            primary = self.by_hash.get(doc.content_hash)
-            if primary is not None and primary != doc_id:
-                copies.append((doc, old))
-                continue
-            if old is not None:
-                # Its old text is going: copies of that text must be indexed on their own (see run).
-                if self.by_hash.get(old.content_hash) == doc_id:
-                    del self.by_hash[old.content_hash]
-                orphans.update(self.aliases.pop(doc_id, {}))
-            self._queue(doc, old)
+                    continue
+                doc, chunks = next(read)
+                if doc is None:
+                    continue
+                if old and old.content_hash == doc.content_hash and old.complete:
+                    described = (old.title, old.date, old.doc_type, old.lang, old.translation_of, old.supersedes)
+                    if described == (doc.title, doc.date, doc.doc_type, doc.lang, doc.translation_of, doc.supersedes):
+                        self.report.unchanged.append(doc_id)
+                    else:
+                        # The same text newly described (a sidecar edited). The title is embedded, so the chunks are
+                        # written again; their ids are the same, so like an interrupted write's: cleared, then written.
+                        self._queue(doc, replace(old, expected_chunks=-1), chunks)
+                    continue
+                primary = self.by_hash.get(doc.content_hash)
+                if primary is not None and primary != doc_id:
+                    copies.append((doc, old))
+                    continue
+                if old is not None:
+                    # Its old text is going: copies of that text must be indexed on their own (see run).
+                    if self.by_hash.get(old.content_hash) == doc_id:
+                        del self.by_hash[old.content_hash]
+                    orphans.update(self.aliases.pop(doc_id, {}))
+                self._queue(doc, old, chunks)
         return copies, orphans
+
+    def _reading(self, files: list[tuple[Path, str]]) -> Generator[tuple[Document | None, list[Chunk] | None]]:
+        """Each file read, in order: its document (None: it could not be read, and the report says why) and its
+        chunks when a worker made them. Files are read in worker processes when there are enough of them and the
+        embedder's tokenizer can count there (limits.ingest_workers, reading.py), otherwise here, one at a time
+        as the ingest reaches them; either way notes and failures reach the report in file order."""
+        workers = worker_count(self.settings.limits.ingest_workers)
+        tokenizer = self.embedder.tokenizer_json() if workers > 1 and len(files) >= POOL_MIN_FILES else None
+        if tokenizer is None:
+            for path, doc_id in files:
+                yield self._load(path, doc_id), None
+            return
+        chunking = self.settings.chunking
+        pool = WorkerReading(files, workers, (tokenizer, chunking.max_tokens, chunking.context_prefix, self.max_bytes))
+        try:
+            for prepared in pool:
+                self.report.notes.extend(prepared.notes)
+                if prepared.failure:
+                    self.report.failed.append(prepared.failure)
+                yield prepared.doc, prepared.chunks
+        finally:
+            pool.close()
 
     @staticmethod
     def _unchanged_file(path: Path, old: StoredDocument | None) -> bool:
@@ -182,20 +215,20 @@ class Ingest:
     def _load(self, path: Path, doc_id: str) -> Document | None:
         try:
             return load_document(path, doc_id, self.max_bytes, self.report.notes)
-        except DocumentError as exc:
-            self.report.failed.append(str(exc))
         except Exception as exc:  # a reader library failing on odd input must not stop the batch
-            self.report.failed.append(f"{path}: could not be read ({type(exc).__name__}: {exc})")
+            self.report.failed.append(read_failure(path, exc))
         return None
 
     def _drop_alias(self, doc_id: str) -> None:
         for kept in self.aliases.values():
             kept.pop(doc_id, None)
 
-    def _queue(self, doc: Document, old: StoredDocument | None) -> None:
-        settings, embedder = self.settings.chunking, self.embedder
-        count, many = embedder.count_tokens, embedder.count_tokens_many  # many: a document's units in one call
-        chunks = chunk_document(doc, settings.max_tokens, count, settings.context_prefix, many)
+    def _queue(self, doc: Document, old: StoredDocument | None, chunks: list[Chunk] | None = None) -> None:
+        """Chunk the document (unless a worker did) and add it to the batch to embed."""
+        if chunks is None:
+            settings, embedder = self.settings.chunking, self.embedder
+            count, many = embedder.count_tokens, embedder.count_tokens_many  # many: a document's units in one call
+            chunks = chunk_document(doc, settings.max_tokens, count, settings.context_prefix, many)
         if not chunks:
             self.report.failed.append(f"{doc.source}: no text to index after cleaning")
             return

@@ -219,6 +219,13 @@ class LimitsSettings(_Section):
         "Bigger batches pad less and make fewer store calls (512 cost ~5% of ingest speed on CPU, see "
         "docs/benchmarks.md); a crash loses at most the batch in flight, which the next ingest redoes.",
     )
+    ingest_workers: int = Field(
+        0,
+        ge=0,
+        description="Worker processes that read, chunk and BM25-tokenise files while the ingest embeds and writes: "
+        "0 picks one fewer than the CPU cores (the model keeps one), at most 8; 1 reads in the ingest's own process. "
+        "Workers start only for an ingest with many files to read: a few are read sooner than workers start.",
+    )
 
 
 class LLMSettings(_Section):

@@ -35,6 +35,9 @@ class Chunk:
     heading_path: str
     index_text: str
     """What is embedded and indexed: ``text`` behind the title and heading path."""
+    tokens: tuple[str, ...] | None = field(default=None, compare=False, repr=False)
+    """Its BM25 tokens (lexical.tokenize of ``index_text``) when an ingest worker process made them; None: the
+    index writer makes them as it writes."""
 
 
 @dataclass(frozen=True)

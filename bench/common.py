@@ -168,6 +168,9 @@ class DelegatingEmbedder(Embedder):
     def coverage(self, text: str) -> float:
         return self.inner.coverage(text)
 
+    def tokenizer_json(self) -> str | None:
+        return self.inner.tokenizer_json()
+
     def __getattr__(self, name: str) -> object:  # model, batch_size... of the wrapped embedder
         return getattr(self.inner, name)
 

@@ -10,7 +10,9 @@ bench/recall.py to build 100k-chunk stores on a CPU machine without re-embedding
 export), chunk vectors are served from it instead of embedded: what remains is everything but the model, the
 floor under a GPU ingest's time, measurable on a CPU machine. With --stand-in, chunk vectors are deterministic hash
 vectors (bench/common.py StandInEmbedder) when no export is at hand: the same floor, answers meaningless. With
---ingest-only, it stops after the ingest figure.
+--ingest-only, it stops after the ingest figure. With --workers N [N ...] (limits.ingest_workers), the ingest is
+run once per value, back to back, each into a fresh index, and each run's non-model rate is given as a ratio to the
+first's, with the load average before and after each (the rest of the script goes on with the last run's index).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -33,7 +36,16 @@ from assistant.embedding import make_embedder
 from assistant.index import stored_entries
 from assistant.lexical import LexicalIndex
 from assistant.pipeline import Assistant
-from assistant.settings import EmbeddingSettings, Settings
+from assistant.reading import worker_count
+from assistant.settings import EmbeddingSettings, LimitsSettings, Settings
+
+
+def cpu_seconds() -> tuple[float, float]:
+    """CPU time (user and system) of this process, all its threads, and of its ended child processes: the ingest's
+    worker processes, once it has shut their pool down. On a machine with cores to spare, this process's share is
+    what bounds the ingest."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
 
 
 def main() -> None:
@@ -51,6 +63,9 @@ def main() -> None:
     )
     parser.add_argument("--stand-in", action="store_true", help="hash vectors instead of the model (timings only)")
     parser.add_argument("--ingest-only", action="store_true", help="stop after the ingest figure")
+    parser.add_argument(
+        "--workers", type=int, nargs="+", default=[0], help="limits.ingest_workers of each ingest run (0: auto)"
+    )
     args = parser.parse_args()
     if (args.vectors or args.stand_in) and (args.export or args.baseline_encode):
         parser.error("--vectors serves vectors instead of embedding; drop --export and --baseline-encode")
@@ -84,26 +99,53 @@ def main() -> None:
     figures.update(model_load_s=round(time.perf_counter() - t, 2), device=device, batch_size=batch)
     print(f"model: {args.model} on {device}, batch {batch}, loaded in {figures['model_load_s']} s", flush=True)
 
-    settings = Settings(index_dir=work / "index", embedding=EmbeddingSettings(model=args.model))
-    assistant = Assistant(settings, embedder=embedder)
-    t = time.perf_counter()
-    report = assistant.ingest([work / "corpus"])
-    ingest_s = time.perf_counter() - t
-    if isinstance(embedder, RecordingEmbedder):
-        embedder.recording = False  # questions and answer sentences are embedded later: not chunk vectors
-    chunks = report.chunks_embedded
-    assert not report.failed, report.failed[:3]
-    figures.update(
-        chunks=chunks,
-        ingest_s=round(ingest_s, 2),
-        ingest_chunks_per_s=round(chunks / ingest_s, 1),
-        ingest_embed_s=round(embedder.seconds, 2),
-    )
-    print(
-        f"ingest: {chunks} chunks in {ingest_s:.1f} s = {chunks / ingest_s:,.0f} chunks/s "
-        f"(embedding {embedder.seconds:.1f} s, everything else {ingest_s - embedder.seconds:.1f} s)",
-        flush=True,
-    )
+    runs: list[dict[str, object]] = []
+    rates: list[float] = []  # non-model chunks/s of each run
+    for workers in args.workers:
+        index_dir = work / ("index" if len(args.workers) == 1 else f"index-workers-{workers}-{len(runs)}")
+        settings = Settings(
+            index_dir=index_dir,
+            embedding=EmbeddingSettings(model=args.model),
+            limits=LimitsSettings(ingest_workers=workers),
+        )
+        assistant = Assistant(settings, embedder=embedder)
+        load_before = os.getloadavg()[0]
+        embedded_before = embedder.seconds
+        cpu_before = cpu_seconds()
+        t = time.perf_counter()
+        report = assistant.ingest([work / "corpus"])
+        ingest_s = time.perf_counter() - t
+        embed_s = embedder.seconds - embedded_before
+        cpu_main, cpu_workers = (after - before for after, before in zip(cpu_seconds(), cpu_before))
+        if isinstance(embedder, RecordingEmbedder):
+            embedder.recording = False  # questions and answer sentences are embedded later: not chunk vectors
+        chunks = report.chunks_embedded
+        assert not report.failed, report.failed[:3]
+        run = {
+            "workers": workers,
+            "processes": worker_count(workers),
+            "chunks": chunks,
+            "ingest_s": round(ingest_s, 2),
+            "ingest_chunks_per_s": round(chunks / ingest_s, 1),
+            "ingest_embed_s": round(embed_s, 2),
+            "non_model_chunks_per_s": round(chunks / (ingest_s - embed_s), 1),
+            "cpu_main_s": round(cpu_main, 2),
+            "cpu_workers_s": round(cpu_workers, 2),
+            "load_1min_before": round(load_before, 2),
+            "load_1min_after": round(os.getloadavg()[0], 2),
+        }
+        runs.append(run)
+        figures.update({k: v for k, v in run.items() if not k.startswith("load")})
+        rates.append(chunks / (ingest_s - embed_s))
+        print(
+            f"ingest, workers={workers} ({run['processes']} reading): {chunks} chunks in {ingest_s:.1f} s = "
+            f"{chunks / ingest_s:,.0f} chunks/s (embedding {embed_s:.1f} s, everything else "
+            f"{ingest_s - embed_s:.1f} s = {rates[-1]:,.0f} chunks/s, x{rates[-1] / rates[0]:.2f} of the first run); "
+            f"CPU: this process {cpu_main:.1f} s, worker processes {cpu_workers:.1f} s; "
+            f"load {run['load_1min_before']} before, {run['load_1min_after']} after",
+            flush=True,
+        )
+    figures["runs"] = runs
     if isinstance(embedder, CachedEmbedder):
         figures["vectors_served"] = embedder.hits
         print(f"chunk vectors served from {args.vectors}: {embedder.hits}, embedded here: {embedder.misses}")

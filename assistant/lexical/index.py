@@ -7,7 +7,7 @@ import json
 import os
 import shutil
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -36,8 +36,8 @@ class LexicalChanges:
         self.removed_versions: set[str] = set()
         self.added_docs: set[str] = set()
 
-    def add(self, chunk_id: str, text: str, meta: dict[str, Any]) -> None:
-        self.added.add(chunk_id, text, meta)
+    def add(self, chunk_id: str, text: str, meta: dict[str, Any], tokens: Sequence[str] | None = None) -> None:
+        self.added.add(chunk_id, text, meta, tokens)
         self.added_docs.add(str(meta["doc_id"]))
 
     def remove_document(self, doc_id: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -28,9 +29,10 @@ class TokenRows:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def add(self, chunk_id: str, text: str, meta: dict[str, Any]) -> None:
-        """One chunk: its id, index text and store metadata."""
-        ids = [self.vocab.setdefault(token, len(self.vocab)) for token in tokenize(text)]
+    def add(self, chunk_id: str, text: str, meta: dict[str, Any], tokens: Sequence[str] | None = None) -> None:
+        """One chunk: its id, index text and store metadata; ``tokens``: tokenize(text), when already made."""
+        made = tokenize(text) if tokens is None else tokens
+        ids = [self.vocab.setdefault(token, len(self.vocab)) for token in made]
         self._append(chunk_id, np.asarray(ids, dtype=np.int32), fields_of(meta))
 
     def extend(self, other: TokenRows) -> None:
