@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.scoring import WINDOW_FEATURES
 from assistant.evaluation import contains_fact, normalise_for_match
-from assistant.lexical import tokenize
 from assistant.retrieve import Filters
 from assistant.settings import AnswerSettings
 from tests.conftest import CORPUS
@@ -265,17 +263,3 @@ def test_a_sentence_that_leans_back_is_about_what_the_one_before_names(assistant
         answer = assistant.ask(question)
         assert not answer.refused, (question, answer.text)
         assert "more than 300 companies" in answer.text, (question, answer.text)
-    question = "How many companies has the Harbour Robotics Park attracted?"
-    found = assistant.extractive.candidates(question, assistant.retrieve(question))
-    column = WINDOW_FEATURES.index("unit_lexical")
-    pair = next(i for i, w in enumerate(found.windows) if [u.text[:6] for u in w.units] == ["The Ha", "It has"])
-    total = sum(found.weights.values())
-    # The figure's sentence covers the park's name as well as "attracted … companies": the pair's best unit
-    # covers the whole question, more than either sentence read alone.
-    assert found.rows[pair, column] == pytest.approx(1.0), found.rows[pair]
-    context = found.context[id(found.windows[pair].passage)]
-    alone = max(
-        sum(w for t, w in found.weights.items() if t in set(tokenize(u.text)) | context) / total
-        for u in found.windows[pair].units
-    )
-    assert alone < 0.9
