@@ -216,11 +216,6 @@ class ExtractiveGenerator(Generator):
             return found
         found.context = {id(p): self._context_tokens(p, reached_from) for p in passages}
         unit_tokens = {id(u): set(tokenize(u.text)) for p in passages for u in p.units}
-        # A sentence that leans back ("It has attracted more than 500 companies") is about what the one before names.
-        for p in passages:
-            for before, unit in zip(p.units, p.units[1:]):
-                if unit.leans_back:
-                    unit_tokens[id(unit)] |= unit_tokens[id(before)]
         total = sum(weights.values()) or 1.0
         focus_total = sum(self.idf(t) for t in question_frame.focus) or 1.0
         for i, window in enumerate(windows):

@@ -243,23 +243,3 @@ def test_words_no_passage_holds_do_not_drown_those_that_tell_passages_apart(assi
         assert not answer.refused, answer.text
         assert "唯一方式" in answer.text, (question, answer.text)
         assert not answer.text.startswith("第九条"), (question, answer.text)
-
-
-def test_a_sentence_that_leans_back_is_about_what_the_one_before_names(assistant_over) -> None:  # type: ignore[no-untyped-def]
-    assistant = assistant_over(
-        "harbour-review.txt",
-        "Harbour Technology Review\n\n"
-        "The Harbour Robotics Park opened in March 2021 on the north shore. It has attracted more than 300 "
-        "companies, most of them makers of industrial arms.\n\n"
-        "The Lakeside Chip Hub, across the bay, focuses on chip design and testing. Its anchor tenant is a memory "
-        "maker.\n\n"
-        "Rents in both districts rose by a fifth last year, and the city added two ferry lines.\n",
-    )
-    # "It has attracted …" names no park: read alone, the figure would be about nothing the question asks of.
-    for question in (
-        "How many firms has the Harbour Robotics Park drawn in?",
-        "How many businesses moved into the robotics park?",
-    ):
-        answer = assistant.ask(question)
-        assert not answer.refused, (question, answer.text)
-        assert "more than 300 companies" in answer.text, (question, answer.text)
