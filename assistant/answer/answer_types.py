@@ -70,6 +70,8 @@ _EN_AUX = (
     "is|are|was|were|do|does|did|can|could|may|might|must|shall|should|will|would|has|have|had|need|needs|"
     "isn't|aren't|doesn't|don't|can't|won't"
 )
+_CLAUSE_START = r"(?:^|[,;:]|\band|\bor|\bbut)\s*"
+"""Where an interrogative that may also join clauses ("who", "when") asks: at the start of a clause."""
 _EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"^(?:{_EN_AUX})\b", re.I), YESNO),
     (
@@ -85,7 +87,7 @@ _EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(
             r"\bhow (?:long|soon|often|frequently)\b|\b(?:by|since|until|till) when\b|\bwithin (?:how|what)\b"
-            r"|(?:^|[,;:]|\band|\bor|\bbut)\s*when\b(?!\s+(?:is|are|must|should|shall|do|does|can|may|need|needs|"
+            rf"|{_CLAUSE_START}when\b(?!\s+(?:is|are|must|should|shall|do|does|can|may|need|needs|"
             r"the|a|an|its|their|his|her|this|that|these|those|it|they|he|she|we|you|there|any|some|such)\b)",
             re.I,
         ),
@@ -105,7 +107,7 @@ _EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (re.compile(r"\bhow (?:many|large|big|high|far|old)\b", re.I), NUMBER),
     # "who" asks at the start of a clause; after a noun it is a relative pronoun ("an owner who never registers").
-    (re.compile(r"(?:^|[,;:]|\band|\bor|\bbut)\s*(?:who|whom|whose)\b|\b(?:by|from|to|with|of) whom\b", re.I), AGENT),
+    (re.compile(rf"{_CLAUSE_START}(?:who|whom|whose)\b|\b(?:by|from|to|with|of) whom\b", re.I), AGENT),
     (re.compile(rf"\b(?:what|which)\s+(?:\w+\s+)?(?:{AGENT_NOUNS})\b", re.I), AGENT),
     (re.compile(rf"\bwhere\b|\b(?:what|which)\s+(?:\w+\s+)?(?:{PLACE_NOUNS})\b", re.I), PLACE),
     (
