@@ -74,11 +74,13 @@ class Catalogue:
         if not self.ids:
             return []
         hits = np.isin(self.fields["article"], list(numbers))
-        if titles:
-            hits &= np.isin(self.fields["title"], list(titles))
         if mask is not None:
             hits &= mask
-        return [self.ids[i] for i in np.flatnonzero(hits)]
+        rows = np.flatnonzero(hits).tolist()
+        if titles:
+            wanted = set(titles)
+            rows = [i for i in rows if self.fields["title"][i] in wanted]
+        return [self.ids[i] for i in rows]
 
     def chunk_ids(self, doc_id: str) -> list[str]:
         """Ids of every chunk of one document (all its versions), in index order."""

@@ -45,8 +45,7 @@ def main() -> None:
     rows.vocab = {"": 0, **{w: i + 1 for i, w in enumerate(words)}}
     lengths = rng.integers(30, 90, n)
     flat = np.minimum(rng.zipf(1.3, int(lengths.sum())), len(words)).astype(np.int32)
-    offsets = np.concatenate([[0], np.cumsum(lengths)])
-    rows.tokens = [flat[offsets[i] : offsets[i + 1]] for i in range(n)]
+    rows.set_tokens(flat, lengths)
     rows.ids = [f"d{i // 30}.md#abcdef012345:{i % 30}" for i in range(n)]
     docs = [f"d{i // 30}.md" for i in range(n)]
     rows.fields = {

@@ -241,3 +241,22 @@ def test_a_delta_is_never_saved_beside_another_processes_base(tmp_path: Path) ->
     loaded = LexicalIndex(tmp_path / "lexical")
     assert loaded.load() and loaded.revision == "3/0"
     assert sorted(loaded.ids) == sorted(e[0] for e in _synthetic_rows(1, "v1", 5) + _synthetic_rows(3, "v1", 2))
+
+
+def test_postings_built_a_page_at_a_time_are_the_rows_and_counts_of_each_token(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The inverted index is built a few rows at a time (its memory is a page's): every token must still list
+    each row holding it once, in row order, with its count, across page boundaries and empty rows."""
+    from collections import Counter
+
+    from assistant.lexical import rows as token_rows
+
+    monkeypatch.setattr(token_rows, "POSTINGS_PAGE", 3)
+    rng = np.random.default_rng(5)
+    width = 9
+    tokens = [rng.integers(0, width, int(rng.integers(0, 7))).astype(np.int32) for _ in range(20)]
+    indptr, rows, tf, df = token_rows.postings_of(tokens, width)
+    for token in range(width):
+        expected = [(row, Counter(t.tolist())[token]) for row, t in enumerate(tokens) if token in t.tolist()]
+        span = slice(indptr[token], indptr[token + 1])
+        assert list(zip(rows[span].tolist(), tf[span].tolist())) == expected
+        assert df[token] == len(expected)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
+from typing import Any, TextIO
 
 import numpy as np
 
-from .rows import TokenRows, fields_arrays, postings_of
+from .rows import TokenRows, fields_arrays, postings, postings_of
 
 
 class Base:
@@ -45,29 +47,42 @@ class Base:
 
     @classmethod
     def empty(cls) -> Base:
-        postings = postings_of([], 1)
-        return cls("", [], fields_arrays({}), {"": 0}, np.zeros(0, np.int32), np.zeros(0, np.int64), postings)
+        nothing = postings_of([], 1)
+        return cls("", [], fields_arrays({}), {"": 0}, np.zeros(0, np.int32), np.zeros(0, np.int64), nothing)
 
     def tokens(self, row: int) -> np.ndarray:
         return np.asarray(self.flat[self.offsets[row] : self.offsets[row + 1]])
 
     @classmethod
     def of(cls, rows: TokenRows) -> Base:
-        postings = postings_of(rows.tokens, len(rows.vocab))
-        rows.compact(postings[3])  # tokens no chunk holds any more are forgotten at each compaction
-        if len(rows.vocab) != len(postings[3]):
-            postings = postings_of(rows.tokens, len(rows.vocab))
-        lengths = rows.lengths()
-        flat = np.concatenate(rows.tokens).astype(np.int32) if rows.tokens else np.zeros(0, np.int32)
+        flat, lengths = rows.flat(), rows.lengths()
+        indptr, posting_rows, tf, df = postings(flat, lengths, len(rows.vocab))
+        before = len(rows.vocab)
+        df = rows.compact(df)  # tokens no chunk holds any more are forgotten at each compaction
+        if len(rows.vocab) != before:
+            # Forgotten tokens have no postings, so the others' keep their order: only the pointers shrink.
+            flat = rows.flat()
+            indptr = np.zeros(len(df) + 1, dtype=np.int64)
+            np.cumsum(df, out=indptr[1:])
         tag = hashlib.sha256(os.urandom(16)).hexdigest()[:16]
-        return cls(tag, list(rows.ids), fields_arrays(rows.fields), dict(rows.vocab), flat, lengths, postings)
+        fields = fields_arrays(rows.fields)
+        return cls(tag, list(rows.ids), fields, dict(rows.vocab), flat, lengths, (indptr, posting_rows, tf, df))
 
     def save(self, folder: Path, revision: str) -> None:
         np.save(folder / "forward.npy", self.flat)
         np.savez(folder / "base.npz", lengths=self.lengths, indptr=self.indptr, rows=self.rows, tf=self.tf, df=self.df)
-        fields = {name: values.tolist() for name, values in self.fields.items()}
-        meta = {"tag": self.tag, "revision": revision, "ids": self.ids, "fields": fields, "vocab": list(self.vocab)}
-        (folder / "base.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        # Written a page at a time: the index as one JSON string, beside the lists it is made from, was the peak
+        # of a million-chunk build.
+        with (folder / "base.json").open("w", encoding="utf-8") as out:
+            out.write(f'{{"tag": {json.dumps(self.tag)}, "revision": {json.dumps(revision)}, "ids": ')
+            _write_list(out, self.ids)
+            out.write(', "fields": {')
+            for i, (name, values) in enumerate(self.fields.items()):
+                out.write(f'{", " if i else ""}{json.dumps(name)}: ')
+                _write_list(out, values)
+            out.write('}, "vocab": ')
+            _write_list(out, list(self.vocab))
+            out.write("}")
         (folder / "state.json").write_text(json.dumps({"tag": self.tag, "revision": revision}), encoding="utf-8")
 
     @classmethod
@@ -80,3 +95,12 @@ class Base:
         vocab = {token: i for i, token in enumerate(meta["vocab"])}
         fields = fields_arrays(meta["fields"])
         return cls(meta["tag"], meta["ids"], fields, vocab, flat, lengths, postings)
+
+
+def _write_list(out: TextIO, values: Sequence[Any] | np.ndarray, page: int = 65_536) -> None:
+    out.write("[")
+    for start in range(0, len(values), page):
+        chunk = values[start : start + page]
+        items = chunk.tolist() if isinstance(chunk, np.ndarray) else list(chunk)
+        out.write(("," if start else "") + json.dumps(items, ensure_ascii=False)[1:-1])
+    out.write("]")

@@ -8,7 +8,7 @@ import numpy as np
 
 from ..catalogue import FIELDS, Catalogue
 from .base import Base
-from .rows import TokenRows, postings_of
+from .rows import TokenRows, field_array, postings, postings_of
 from .tokens import tokenize
 
 K1 = 1.5
@@ -34,13 +34,13 @@ class Scoring:
         self.filter_fields: dict[str, np.ndarray] = {}
         for name in FIELDS:
             kept = base.fields[name] if alive is None else base.fields[name][alive]
-            added = np.asarray(delta.fields[name])
+            added = field_array(name, delta.fields[name])
             if not len(added):
                 self.filter_fields[name] = kept
             elif not len(kept) or kept.dtype.kind == added.dtype.kind:
                 self.filter_fields[name] = np.concatenate([kept, added]) if len(kept) else added
             else:
-                self.filter_fields[name] = np.asarray(kept.tolist() + delta.fields[name])
+                self.filter_fields[name] = field_array(name, kept.tolist() + delta.fields[name])
         self.catalogue = Catalogue(self.ids, self.filter_fields)
         slots = np.arange(nb + len(delta), dtype=np.int64)
         self._slots = slots if alive is None else np.concatenate([alive, slots[nb:]])
@@ -56,7 +56,7 @@ class Scoring:
         average = total / n if n else 1.0
         lengths = np.concatenate([base.lengths, delta_lengths]).astype(np.float32)
         self._norm = (K1 * ((1 - B) + B * lengths / np.float32(average))).astype(np.float32)
-        self._delta = postings_of(delta.tokens, len(delta.vocab))
+        self._delta = postings(delta.flat(), delta_lengths, len(delta.vocab))
 
     def _df(self, token: str) -> int:
         df = 0

@@ -95,9 +95,10 @@ class LexicalIndex(Scoring):
         rows = TokenRows()
         rows.vocab = dict(self.base.vocab)
         alive = np.flatnonzero(~self.dead)
-        rows.ids = [self.base.ids[i] for i in alive]
-        rows.tokens = [self.base.tokens(int(i)) for i in alive]
-        rows.fields = {name: self.base.fields[name][alive].tolist() for name in FIELDS}
+        rows.ids = [self.base.ids[i] for i in alive.tolist()]
+        rows.set_tokens(np.asarray(self.base.flat)[np.repeat(~self.dead, self.base.lengths)], self.base.lengths[alive])
+        for name in FIELDS:
+            rows.set_field(name, self.base.fields[name][alive].tolist())
         rows.extend(self.delta)
         return rows
 
@@ -171,7 +172,7 @@ class LexicalIndex(Scoring):
             "fields": self.delta.fields,
             "vocab": list(self.delta.vocab),
         }
-        flat = np.concatenate(self.delta.tokens).astype(np.int32) if self.delta.tokens else np.zeros(0, np.int32)
+        flat = self.delta.flat()
         staging = self.folder / "delta.new.npz"
         with staging.open("wb") as out:
             np.savez(
@@ -203,8 +204,9 @@ class LexicalIndex(Scoring):
                     revision = str(meta["revision"])
                     delta.vocab = {token: i for i, token in enumerate(meta["vocab"])}
                     delta.ids = list(meta["ids"])
-                    delta.tokens = list(np.split(flat, np.cumsum(lengths)[:-1])) if len(lengths) else []
-                    delta.fields = {name: list(meta["fields"][name]) for name in FIELDS}
+                    delta.set_tokens(flat, lengths)
+                    for name in FIELDS:
+                        delta.set_field(name, list(meta["fields"][name]))
                 else:
                     dead[:] = False
         except (OSError, ValueError, KeyError, TypeError, IndexError, EOFError, zipfile.BadZipFile):
