@@ -23,7 +23,8 @@ def extend(found: Candidates, best: int, settings: AnswerSettings) -> ev.Window:
     """A question that asks what an article says gets the whole article, when short. A question for a maximum
     or minimum sees every tier of the provision: the window grows by the other units of its passage that state a
     figure. A question asking for a list gets the whole list the window
-    belongs to, its lead sentence with every item: one item of "the following obligations" is not the answer."""
+    belongs to, its lead sentence with every item: one item of "the following obligations" is not the answer. A
+    question on a penalty reads an item with its lead, which states the sanction."""
     window = found.windows[best]
     article = window.passage.units
     if found.asks_for_article and sum(len(u.text) for u in article) <= settings.whole_article_chars:
@@ -31,6 +32,8 @@ def extend(found: Candidates, best: int, settings: AnswerSettings) -> ev.Window:
     asked = found.frame.types - {LIST}
     if not asked or not all(type_present(kind, window.text, found.frame.time) for kind in asked):
         window = _with_follower(window)
+    if found.frame.consequence:
+        window = _with_lead(window)
     if LIST in found.frame.types:
         return _whole_list(window)
     if YESNO in found.frame.types:
@@ -53,6 +56,18 @@ def _with_follower(window: ev.Window) -> ev.Window:
     if after < len(units) and units[after].leans_back and len(window.units) < ev.MAX_WINDOW_UNITS:
         return ev.Window(window.passage, [*window.units, units[after]])
     return window
+
+
+def _with_lead(window: ev.Window) -> ev.Window:
+    """The window with the lead sentence of each numbered item it quotes, for a question on what breaking a rule
+    costs: a penalty provision lists the conduct in its items and states the sanction once, in the lead ("有下列
+    行为之一的，由…责令改正…：（六）擅自…"). The item alone says what was done, not what follows."""
+    held = {u.position for u in window.units}
+    leads = {lead.position: lead for u in window.units if (lead := ev.lead_of(u, window.passage)) is not None}
+    missing = [lead for p, lead in leads.items() if p not in held]
+    if not missing:
+        return window
+    return ev.Window(window.passage, sorted([*window.units, *missing], key=lambda u: u.position))
 
 
 def _with_exception(window: ev.Window) -> ev.Window:

@@ -83,3 +83,25 @@ def test_a_follow_up_to_a_fine_question_still_asks_about_the_fine(assistant_over
         answer = assistant.ask(follow_up, history=[first])
         assert not answer.refused, answer.text
         assert "RMB 20,000 Yuan" in answer.text, (follow_up, answer.text)
+
+
+LISTED_CONDUCT = (
+    "Museum Rules\n\n"
+    "Article 12 Duplicate items of a collection may be disposed of only through a public auction.\n\n"
+    "Article 13 A museum shall keep an inventory of its collection and update it every year.\n\n"
+    "Article 40 Where a museum or its staff commits any of the following acts, the cultural heritage department "
+    "at the same level shall order corrections; where the circumstances are serious, the persons directly in "
+    "charge shall be given sanctions according to law:\n"
+    "(1) lending a collection item abroad without approval;\n"
+    "(2) failing to keep the inventory of the collection;\n"
+    "(3) selling duplicate items to private dealers without a public auction.\n"
+)
+
+
+def test_a_penalty_question_on_listed_conduct_quotes_the_item_with_the_lead_naming_the_sanction(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    # The item matches the question best, but only the lead of the list says what follows from it.
+    assistant = assistant_over("museum-rules.txt", LISTED_CONDUCT)
+    answer = assistant.ask("What is the penalty for a museum selling duplicate items to private dealers?")
+    assert not answer.refused, answer.text
+    assert "selling duplicate items to private dealers" in answer.text, answer.text
+    assert "shall order corrections" in answer.text, answer.text
