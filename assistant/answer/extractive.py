@@ -24,7 +24,7 @@ from ..settings import AnswerSettings
 from ..types import Answer, RetrievedChunk
 from . import evidence as ev
 from . import shaping
-from .answer_types import LIST, main_clause, type_names
+from .answer_types import CONSEQUENCE, LIST, main_clause, type_names
 from .base import REFUSAL, Generator, SentenceSink, compose, refusal
 from .questions import INTERROGATIVE_TOKENS, QuestionFrame, frame, proper_names
 from .references import CrossReferences
@@ -155,13 +155,33 @@ class ExtractiveGenerator(Generator):
             return Judgement(found=found, refusal=refusal(question, retrieval, self._elsewhere(found), 0.0))
         scores = self.model.window.logit(found.rows)
         best = self.choose(found, scores)
-        row = self.answerable_row(found, best, float(scores[best]))
-        probability = float(self.model.answerable.probability(row)[0])
+        probability = self._answerable(found, scores, best)
+        stating = self.stating_sanction(found, scores, best)
+        if stating != best:
+            # Both bear on whether the documents answer: the provision the question describes, and the one that
+            # says what breaking it costs.
+            probability = max(probability, self._answerable(found, scores, stating))
+            best = stating
         judged = Judgement(found=found, scores=scores, best=best, probability=probability)
         threshold = self.settings.refusal_threshold
         if probability < (self.model.threshold if threshold is None else threshold):
             judged.refusal = refusal(question, retrieval, self._why_not(found, best), probability)
         return judged
+
+    def _answerable(self, found: Candidates, scores: np.ndarray, best: int) -> float:
+        """The probability that the documents answer the question, read from window ``best``."""
+        return float(self.model.answerable.probability(self.answerable_row(found, best, float(scores[best])))[0])
+
+    @staticmethod
+    def stating_sanction(found: Candidates, scores: np.ndarray, best: int) -> int:
+        """For a question on what breaking a rule costs, whose chosen window states no sanction: the best scored
+        window that states one (a fine, a punishment, a liability), when the evidence holds any. The duty the
+        question describes matches it best, but does not say what follows; a provision that cites no article
+        (so that citations cannot lead to it) is found this way."""
+        if not found.frame.consequence or found.asks_for_article or CONSEQUENCE.search(found.windows[best].text):
+            return best
+        stating = [i for i, w in enumerate(found.windows) if CONSEQUENCE.search(w.text)]
+        return max(stating, key=lambda i: scores[i], default=best)
 
     @staticmethod
     def choose(found: Candidates, scores: np.ndarray) -> int:

@@ -39,9 +39,12 @@ def test_a_fine_question_is_answered_from_the_article_that_punishes_the_duty(ass
     assert not answer.refused, answer.text
     assert "RMB 20,000 Yuan" in answer.text, answer.text
 
-    # Without following the citation, the duty is all the evidence there is: it states no fine.
-    unfollowed = make_assistant(answer=AnswerSettings(citing_from=0))
-    assert "RMB 20,000 Yuan" not in unfollowed.ask(question).text
+    # The penalty is reached by following its citation of Article 5 back from the duty; not without.
+    for citing_from, reached in ((AnswerSettings().citing_from, True), (0, False)):
+        assistant = make_assistant(answer=AnswerSettings(citing_from=citing_from))
+        found = assistant.extractive.candidates(question, assistant.retrieve(question))
+        citing = [w.text for w in found.windows if all(u.chunk.chunk_id in found.citing for u in w.units)]
+        assert any("RMB 20,000 Yuan" in text for text in citing) is reached, citing
 
 
 LONG_PENALTY = (
@@ -105,3 +108,20 @@ def test_a_penalty_question_on_listed_conduct_quotes_the_item_with_the_lead_nami
     assert not answer.refused, answer.text
     assert "selling duplicate items to private dealers" in answer.text, answer.text
     assert "shall order corrections" in answer.text, answer.text
+
+
+UNCITED_PENALTY = (
+    "Heritage Rules\n\n"
+    "Article 5 A museum shall not lend a collection item abroad without the approval of the heritage department.\n\n"
+    "Article 6 A museum shall insure every collection item it lends.\n\n"
+    "Article 30 Where a loan breaches these rules, the heritage department shall revoke the museum's licence to "
+    "lend and may impose a fine of up to RMB 200,000 Yuan.\n"
+)
+
+
+def test_a_penalty_question_quotes_a_provision_stating_a_sanction_over_the_duty_it_describes(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    # The duty (Article 5) matches the question best and cites nothing back; only Article 30 says what follows.
+    assistant = assistant_over("heritage-rules.txt", UNCITED_PENALTY)
+    answer = assistant.ask("What are the consequences for a museum lending a collection item abroad without approval?")
+    assert not answer.refused, answer.text
+    assert "RMB 200,000 Yuan" in answer.text, answer.text
