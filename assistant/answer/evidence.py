@@ -202,6 +202,24 @@ def windows(passage: Passage) -> list[Window]:
     return list(unique.values())
 
 
+def runs_on(unit: Unit, following: Unit) -> bool:
+    """Whether ``following`` finishes the sentence of ``unit``: a clause ending in "；" that a chunk boundary cut
+    from the rest of its line (within a chunk, units_of keeps them together)."""
+    return unit.text.endswith(_CLAUSE_END) and following.start == unit.end
+
+
+def whole_sentences(window: Window) -> Window:
+    """The window grown to whole sentences where a chunk boundary cut one at its "；" (runs_on): a provision is
+    never quoted up to a "；" when the rest of its sentence holds the next tier or condition."""
+    units = window.passage.units
+    run = list(window.units)
+    while run[0].position > 0 and runs_on(units[run[0].position - 1], run[0]):
+        run.insert(0, units[run[0].position - 1])
+    while run[-1].position + 1 < len(units) and runs_on(run[-1], units[run[-1].position + 1]):
+        run.append(units[run[-1].position + 1])
+    return window if len(run) == len(window.units) else Window(window.passage, run)
+
+
 def lead_of(unit: Unit, passage: Passage) -> Unit | None:
     """The lead sentence a numbered item belongs to, when the passage holds it."""
     if unit.kind != "item":

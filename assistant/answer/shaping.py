@@ -24,8 +24,9 @@ def extend(found: Candidates, best: int, settings: AnswerSettings) -> ev.Window:
     or minimum sees every tier of the provision: the window grows by the other units of its passage that state a
     figure. A question asking for a list gets the whole list the window
     belongs to, its lead sentence with every item: one item of "the following obligations" is not the answer. A
-    question on a penalty reads an item with its lead, which states the sanction."""
-    window = found.windows[best]
+    question on a penalty reads an item with its lead, which states the sanction. A sentence that a chunk boundary
+    cut at its "；" is quoted whole (evidence.whole_sentences)."""
+    window = ev.whole_sentences(found.windows[best])
     article = window.passage.units
     if found.asks_for_article and sum(len(u.text) for u in article) <= settings.whole_article_chars:
         return ev.Window(window.passage, list(article))

@@ -243,3 +243,23 @@ def test_words_no_passage_holds_do_not_drown_those_that_tell_passages_apart(assi
         assert not answer.refused, answer.text
         assert "唯一方式" in answer.text, (question, answer.text)
         assert not answer.text.startswith("第九条"), (question, answer.text)
+
+
+CUT_AT_SEMICOLON = (
+    "# 示例园区管理办法\n\n第一条 为了规范园区管理，制定本办法。\n\n"
+    "第九条 入驻企业应当按照约定用途使用园区提供的算力资源，"
+    + "如实登记使用情况、用途变化、合作单位、数据来源、模型名称和服务对象，" * 4
+    + "并每季度向园区管理机构报送使用报告；"
+    + "连续两次逾期的，管理方可以收回已分配的算力资源，三年内不再受理其算力券、模型券和数据券申请，" * 2
+    + "情节严重的予以通报。\n\n第十条 园区管理机构应当公开收费标准。\n"
+)
+
+
+def test_a_provision_cut_by_a_chunk_boundary_at_its_semicolon_is_quoted_to_its_sentence_end(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    assistant = assistant_over("园区办法.md", CUT_AT_SEMICOLON)
+    # The article is longer than a chunk: the boundary falls at its "；", in the middle of the sentence.
+    texts = [c.text for c in assistant.index.chunks(list(assistant.lexical.ids))]
+    assert any(t.endswith("报送使用报告；") for t in texts) and any(t.startswith("连续两次逾期的") for t in texts)
+    answer = assistant.ask("入驻企业多久报送一次使用报告？")
+    assert not answer.refused, answer.text
+    assert "每季度" in answer.text and "情节严重的予以通报。" in answer.text, answer.text
