@@ -87,7 +87,8 @@ def _indexed(assistant: Assistant) -> dict[str, Any]:
         "chunks": [(c.chunk_id, c.text, c.start, c.end, c.heading_path, c.metadata) for c in stored],
         "ids": rows.ids,
         "vocab": rows.vocab,
-        "tokens": [t.tolist() for t in rows.tokens],
+        "tokens": rows.flat().tolist(),
+        "lengths": rows.lengths().tolist(),
         "fields": rows.fields,
         "found": [assistant.lexical.search(q, 5) for q in ("data security review", "数据安全", "生成式人工智能 服务")],
     }
