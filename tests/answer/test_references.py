@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.language import cited_articles
 from assistant.settings import AnswerSettings
 
@@ -101,15 +103,6 @@ LISTED_CONDUCT = (
 )
 
 
-def test_a_penalty_question_on_listed_conduct_quotes_the_item_with_the_lead_naming_the_sanction(assistant_over) -> None:  # type: ignore[no-untyped-def]
-    # The item matches the question best, but only the lead of the list says what follows from it.
-    assistant = assistant_over("museum-rules.txt", LISTED_CONDUCT)
-    answer = assistant.ask("What is the penalty for a museum selling duplicate items to private dealers?")
-    assert not answer.refused, answer.text
-    assert "selling duplicate items to private dealers" in answer.text, answer.text
-    assert "shall order corrections" in answer.text, answer.text
-
-
 UNCITED_PENALTY = (
     "Heritage Rules\n\n"
     "Article 5 A museum shall not lend a collection item abroad without the approval of the heritage department.\n\n"
@@ -119,9 +112,26 @@ UNCITED_PENALTY = (
 )
 
 
-def test_a_penalty_question_quotes_a_provision_stating_a_sanction_over_the_duty_it_describes(assistant_over) -> None:  # type: ignore[no-untyped-def]
-    # The duty (Article 5) matches the question best and cites nothing back; only Article 30 says what follows.
-    assistant = assistant_over("heritage-rules.txt", UNCITED_PENALTY)
-    answer = assistant.ask("What are the consequences for a museum lending a collection item abroad without approval?")
+@pytest.mark.parametrize(
+    ("document", "question", "expected"),
+    [
+        # The item matches the question best, but only the lead of the list says what follows from it.
+        (
+            LISTED_CONDUCT,
+            "What is the penalty for a museum selling duplicate items to private dealers?",
+            ["selling duplicate items to private dealers", "shall order corrections"],
+        ),
+        # The duty (Article 5) matches the question best and cites nothing back; only Article 30 says what follows.
+        (
+            UNCITED_PENALTY,
+            "What are the consequences for a museum lending a collection item abroad without approval?",
+            ["RMB 200,000 Yuan"],
+        ),
+    ],
+    ids=["item-with-its-lead", "uncited-penalty-over-the-duty"],
+)
+def test_a_penalty_question_quotes_what_states_the_sanction(assistant_over, document, question, expected) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant_over("museum-rules.txt", document).ask(question)
     assert not answer.refused, answer.text
-    assert "RMB 200,000 Yuan" in answer.text, answer.text
+    for text in expected:
+        assert text in answer.text, answer.text
