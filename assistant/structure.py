@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from .language import (
     BOOK_TITLE,
+    CJK_RANGES,
     EN_ARTICLE_REFERENCE,
     LAW_NAMES,
     PRC_PREFIX,
@@ -41,6 +42,39 @@ def _named_laws(question: str) -> tuple[list[str], list[str]]:
     return keys, others
 
 
+_ZH_LAW_NAME = re.compile(rf"[{CJK_RANGES}]{{2,30}}?(?:法|条例|规定|办法)")
+"""A run of Chinese ending in what a law's name ends in: a candidate for a short name of an indexed title."""
+
+
+def abbreviates(name: str, title: str) -> bool:
+    """Whether ``name`` is a short form of the Chinese ``title`` (its 中华人民共和国 dropped), the two ways Chinese
+    law names are shortened: keeping the title's end (算法推荐管理规定 for 互联网信息服务算法推荐管理规定), or
+    keeping some of its characters in order, from its first to its last (个保法 for 个人信息保护法, 科技进步法 for
+    科学技术进步法)."""
+    short = title.removeprefix(PRC_PREFIX)
+    if len(name) < 3 or name == short or not short.endswith(name[-1]):
+        return False
+    if len(name) >= 4 and short.endswith(name):
+        return True
+    if name[0] != short[0]:
+        return False
+    rest = iter(short)
+    return all(ch in rest for ch in name)
+
+
+def _abbreviated(question: str, known_titles: list[str]) -> dict[str, str]:
+    """Short names in the question ({name: title}) that shorten exactly one indexed title."""
+    found: dict[str, str] = {}
+    for run in (m.group(0) for m in _ZH_LAW_NAME.finditer(question)):
+        for start in range(len(run) - 2):
+            name = run[start:]
+            matches = [t for t in known_titles if abbreviates(name, t)]
+            if len(matches) == 1:
+                found[name] = matches[0]
+                break
+    return found
+
+
 def mentioned(law: str, text: str) -> bool:
     """Does lower-cased ``text`` cite the law: 《law》 or its full Chinese title, or an English name of it?"""
     if f"《{law}》" in text or f"{PRC_PREFIX}{law}" in text:
@@ -56,12 +90,18 @@ def parse_question(question: str, known_titles: list[str]) -> StructureQuery:
     articles = [n for m in ZH_ARTICLE_REFERENCE.finditer(question) if (n := article_from_numeral(m.group(1)))]
     articles += [int(m.group(1)) for m in EN_ARTICLE_REFERENCE.finditer(question)]
     keys, others = _named_laws(question)
+    short_names = _abbreviated(question, known_titles)
     titles = []
     for title in known_titles:
         short = title.removeprefix(PRC_PREFIX)
         key = law_key(title)
-        if (key and key in keys) or short in others or (len(short) >= 4 and short in question):
+        if (
+            (key and key in keys)
+            or short in others
+            or (len(short) >= 4 and short in question)
+            or title in short_names.values()
+        ):
             titles.append(title)
-    indexed = {law_key(t) for t in titles} | {t.removeprefix(PRC_PREFIX) for t in titles}
+    indexed = {law_key(t) for t in titles} | {t.removeprefix(PRC_PREFIX) for t in titles} | set(short_names)
     unknown = [k for k in keys if k not in indexed] + [o for o in others if o not in indexed]
     return StructureQuery(tuple(dict.fromkeys(articles)), tuple(titles), tuple(dict.fromkeys(unknown)))

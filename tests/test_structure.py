@@ -12,6 +12,8 @@ TITLES = [
     "中华人民共和国个人信息保护法",
     "网络数据安全管理条例",
     "上海市数据条例",
+    "互联网信息服务算法推荐管理规定",
+    "中华人民共和国科学技术进步法",
     "How Shanghai is pairing policy and clustering to scale artificial intelligence",
 ]
 
@@ -83,3 +85,27 @@ def test_mixed_numerals_name_no_article(question: str) -> None:
 
 def test_mixed_numerals_beside_a_real_article() -> None:
     assert parse_question("第1十条和第二十一条", TITLES).articles == (21,)
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        ("按个保法，App要告诉用户什么？", "中华人民共和国个人信息保护法"),  # characters kept in order
+        ("数安法第三十条讲了什么", "中华人民共和国数据安全法"),
+        ("科技进步法怎么说？", "中华人民共和国科学技术进步法"),
+        ("按《算法推荐管理规定》最多罚多少？", "互联网信息服务算法推荐管理规定"),  # the title's end kept
+    ],
+)
+def test_a_short_name_of_an_indexed_law_names_it(question: str, title: str) -> None:
+    query = parse_question(question, TITLES)
+    assert query.titles == (title,)
+    assert query.unknown_laws == ()  # not refused as "not indexed"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["《网络安全法》第二十一条规定了什么？", "按照国家有关规定办理", "上海的规定是什么", "依照本法规定的办法"],
+)
+def test_other_names_and_ordinary_words_shorten_no_indexed_law(question: str) -> None:
+    query = parse_question(question, TITLES)
+    assert query.titles == ()

@@ -53,8 +53,9 @@ QUANTITY_NOUNS = "percentage|percent|share|proportion|portion|rate|ratio"
 EXTREME = re.compile(
     r"\b(?:maximum|minimum|max|min|highest|lowest|biggest|largest|greatest|smallest|longest|shortest|upper limit|"
     r"lower limit|cap|ceiling|at most|at least|up to)\b"
-    # "the most a firm can be fined", but not "the most difficult constraint"
-    r"|\bthe (?:most|least) (?:that )?(?:\w+ ){1,3}(?:can|could|may|might|will|would|must)\b"
+    # "the most a firm can be fined", "the most the directly liable person in charge can be fined", but not "the
+    # most difficult constraint": a clause (its subject, then a modal) follows
+    r"|\bthe (?:most|least) (?:that )?(?:[\w'-]+ ){1,6}(?:can|could|may|might|will|would|must)\b"
     r"|最高|最低|最多|最少|上限|下限|最长|最短|至多|至少",
     re.I,
 )
@@ -64,7 +65,7 @@ CONSEQUENCE = re.compile(
     re.I,
 )
 """A question about what breaking a rule costs: answered by the provisions that punish it, which cite the rule."""
-MONEY_HEAD = re.compile(r"\b(?:fines?(?!-)|fees?|charges?)\b|罚款|罚金|费用|收费", re.I)
+MONEY_HEAD = re.compile(r"\b(?:fine[sd]?(?!-)|fees?|charge[sd]?)\b|罚款|罚金|费用|收费", re.I)
 """Sums of money a rule imposes: the extreme of one ("the maximum fine") is an amount."""
 _EN_AUX = (
     "is|are|was|were|do|does|did|can|could|may|might|must|shall|should|will|would|has|have|had|need|needs|"

@@ -35,7 +35,7 @@ def extend(found: Candidates, best: int, settings: AnswerSettings) -> ev.Window:
         window = _with_follower(window)
     if found.frame.consequence:
         window = _with_lead(window)
-    if LIST in found.frame.types:
+    if LIST in found.frame.types or _asks_what_lead_announces(found, window):
         return _whole_list(window)
     if YESNO in found.frame.types:
         return _with_exception(window)
@@ -82,6 +82,27 @@ def _with_exception(window: ev.Window) -> ev.Window:
     if exception is None:
         return window
     return ev.Window(window.passage, sorted([*window.units, exception], key=lambda u: u.position))
+
+
+def _asks_what_lead_announces(found: Candidates, window: ev.Window) -> bool:
+    """Whether the window quotes a list's lead with only some of its items, and those items match no word of the
+    question that the lead does not: then the question asks what the lead announces ("What must a company tell
+    people before processing?" over "… shall, before processing personal information, inform an individual of the
+    following matters:"), and the first item, quoted because it comes next, is not the answer. An item that
+    matches words of its own ("evacuation routes") is what the question asks about."""
+    held = {u.position for u in window.units}
+    for lead in (u for u in window.units if u.kind == "lead"):
+        items = ev.items_of(lead, window.passage)
+        quoted = [item for item in items if item.position in held]
+        if quoted and len(quoted) < len(items):
+            beyond_lead = set().union(*(_matched(found, item) for item in quoted)) - _matched(found, lead)
+            return not beyond_lead
+    return False
+
+
+def _matched(found: Candidates, unit: ev.Unit) -> set[str]:
+    tokens = set(tokenize(unit.text))
+    return {t for t in found.weights if t in tokens}
 
 
 def _whole_list(window: ev.Window) -> ev.Window:

@@ -98,6 +98,34 @@ def test_a_list_question_gets_the_lead_with_every_item(library) -> None:  # type
     assert all(f"({n})" in answer.text for n in range(1, 7)), answer.text
 
 
+MUSEUM_RULES = (
+    "Museum Visitor Rules\n\n"
+    "Article 7 Before admitting a school group, a museum shall give the accompanying teacher the following "
+    "information:\n"
+    "(1) the opening hours of the galleries the group will visit;\n"
+    "(2) the evacuation routes and the assembly point;\n"
+    "(3) the name of the staff member on duty for the group.\n\n"
+    "Article 8 A museum shall keep its visitor records for two years.\n"
+)
+
+
+def test_a_question_on_what_a_lead_announces_gets_every_item(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    """Asked in the lead's own terms, with no list word, the question asks for what the lead announces: the
+    first item, which comes next, is not the answer."""
+    assistant = assistant_over("museum-rules.txt", MUSEUM_RULES)
+    answer = assistant.ask("What must a museum tell the teacher before it admits a school group?")
+    assert not answer.refused, answer.text
+    assert says(answer, "the following information", "opening hours", "evacuation routes", "staff member on duty")
+
+
+def test_a_question_on_one_item_gets_that_item_with_its_lead(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    assistant = assistant_over("museum-rules.txt", MUSEUM_RULES)
+    answer = assistant.ask("Does the teacher of a school group have to be told the evacuation routes?")
+    assert not answer.refused, answer.text
+    assert says(answer, "evacuation routes and the assembly point")
+    assert not says(answer, "opening hours"), answer.text
+
+
 def test_a_yes_no_question_on_a_duty_is_answered_with_its_exception(assistant_over) -> None:  # type: ignore[no-untyped-def]
     assistant = assistant_over(
         "drone-rules.txt",

@@ -34,6 +34,9 @@ def test_maximum_questions_want_a_quantity() -> None:
     assert not frame("What is the most difficult constraint?").extreme
     assert all(frame(f"What is the {size} fine for a late filing?").extreme for size in ("biggest", "smallest"))
     assert frame("What is the longest period records may be kept?").extreme
+    # A longer subject between "the most" and its modal is still a clause; "fined" is the verb of "fine".
+    asked = frame("What is the most the directly liable person in charge can be fined?")
+    assert asked.extreme and asked.wants_quantity and asked.consequence
 
 
 def test_names_in_a_question() -> None:
