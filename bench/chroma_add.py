@@ -28,6 +28,7 @@ from synth import documents
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from assistant.settings import StoreSettings
+from assistant.store.chroma.collection import hnsw_configuration
 
 WAYS = ("as stored", "no document", "text in metadata", "vector only")
 BATCH = 2048
@@ -68,19 +69,9 @@ def add(
 ) -> tuple[float, float]:
     import chromadb
 
-    store = StoreSettings()
     client = chromadb.PersistentClient(path=str(folder), settings=chromadb.config.Settings(anonymized_telemetry=False))
     collection = client.get_or_create_collection(
-        "bench-add",
-        embedding_function=None,
-        configuration={
-            "hnsw": {
-                "space": "cosine",
-                "ef_construction": store.hnsw_ef_construction,
-                "ef_search": store.hnsw_ef_search,
-                "max_neighbors": store.hnsw_m,
-            }
-        },
+        "bench-add", embedding_function=None, configuration=hnsw_configuration(StoreSettings())
     )
     wall, cpu = time.perf_counter(), time.process_time()
     for start in range(0, len(ids), BATCH):

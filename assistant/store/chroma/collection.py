@@ -43,6 +43,18 @@ CHANGE_LOG_KEPT = 500
 """Transactions kept in the change log: a process further behind than this rebuilds its BM25 from the store."""
 
 
+def hnsw_configuration(settings: StoreSettings) -> dict[str, Any]:
+    """The collection configuration the store creates its collection with (fixed at creation)."""
+    return {
+        "hnsw": {
+            "space": "cosine",
+            "ef_construction": settings.hnsw_ef_construction,
+            "ef_search": settings.hnsw_ef_search,
+            "max_neighbors": settings.hnsw_m,
+        }
+    }
+
+
 class ChromaStore(VectorStore):
     """One Chroma collection; the subclasses differ only in the client that reaches it."""
 
@@ -61,14 +73,7 @@ class ChromaStore(VectorStore):
                 collection_name,
                 embedding_function=None,
                 metadata=fingerprint,
-                configuration={
-                    "hnsw": {
-                        "space": "cosine",
-                        "ef_construction": settings.hnsw_ef_construction,
-                        "ef_search": settings.hnsw_ef_search,
-                        "max_neighbors": settings.hnsw_m,
-                    }
-                },
+                configuration=hnsw_configuration(settings),
             )
         except Exception as exc:  # chromadb raises ValueError, ConnectionError, httpx errors...
             raise StoreError(f"cannot open the Chroma {self.mode} store at {self._where(settings)}: {exc}") from exc
