@@ -302,9 +302,8 @@ class ExtractiveGenerator(Generator):
         return max(covered, default=0.0)
 
     def unknown_name(self, question: str) -> str:
-        """A name the question uses (Shenzhen, 新加坡), or the focus of a Chinese question (保额), that no indexed
-        passage contains: then the question is about something the documents do not cover, however well its other
-        words match. Law names are not counted: a
+        """A name the question uses (Shenzhen, 新加坡) that no indexed passage contains: then the question is about
+        something the documents do not cover, however well its other words match. Law names are not counted: a
         law with no English text indexed is still found by its Chinese title."""
         unseen = self.idf("\uffff")  # a token no chunk holds: the highest IDF there is
         law_words = {t for names in LAW_NAMES.values() for name in names for t in tokenize(name)}
@@ -312,12 +311,6 @@ class ExtractiveGenerator(Generator):
             tokens = [t for t in tokenize(name) if t not in law_words]
             if tokens and all(self.idf(t) >= unseen - 1e-9 for t in tokens):
                 return name
-        # A Chinese question's focus is the nouns jieba finds in it ("最低保额", "什么牌照"): when no chunk holds
-        # any of them, the documents do not speak of what is asked. English focus words are too often a
-        # paraphrase ("perks", "cash", "kinds") for the same test.
-        asked = frame(question)
-        if asked.lang == "zh" and asked.focus and all(self.idf(t) >= unseen - 1e-9 for t in asked.focus):
-            return asked.focus[0]
         return ""
 
     # --- evidence ----------------------------------------------------------------------------------------------
