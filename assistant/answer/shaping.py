@@ -95,14 +95,9 @@ def _asks_what_lead_announces(found: Candidates, window: ev.Window) -> bool:
         items = ev.items_of(lead, window.passage)
         quoted = [item for item in items if item.position in held]
         if quoted and len(quoted) < len(items):
-            beyond_lead = set().union(*(_matched(found, item) for item in quoted)) - _matched(found, lead)
-            return not beyond_lead
+            matched = [_covered(found, ev.Window(window.passage, [unit])) for unit in [lead, *quoted]]
+            return not set().union(*matched[1:]) - matched[0]
     return False
-
-
-def _matched(found: Candidates, unit: ev.Unit) -> set[str]:
-    tokens = set(tokenize(unit.text))
-    return {t for t in found.weights if t in tokens}
 
 
 def _whole_list(window: ev.Window) -> ev.Window:
