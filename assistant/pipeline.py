@@ -89,9 +89,10 @@ class Assistant:
             writer.commit()
         return True
 
-    def retrieve(self, question: str, filters: Filters | None = None) -> Retrieval:
+    def retrieve(self, question: str, filters: Filters | None = None, history: Sequence[str] = ()) -> Retrieval:
+        """What the answer step reads for ``question``: searched, as ``ask`` searches it, with ``history``."""
         self._check_question(question)
-        return self._retrieve(question, filters)
+        return self._retrieve(self.searched_for(question, history), filters, question)
 
     def _retrieve(self, searched: str, filters: Filters | None, question: str = "") -> Retrieval:
         self.index.refresh()  # another process sharing the store may have changed it

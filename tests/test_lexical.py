@@ -260,3 +260,11 @@ def test_postings_built_a_page_at_a_time_are_the_rows_and_counts_of_each_token(m
         span = slice(indptr[token], indptr[token + 1])
         assert list(zip(rows[span].tolist(), tf[span].tolist())) == expected
         assert df[token] == len(expected)
+
+
+def test_determiners_are_not_searched_for() -> None:
+    # A closed class that says nothing of the subject; rare in the documents, "each" would outweigh every other word.
+    from assistant.lexical import tokenize
+
+    question = "What must each platform publish every year, and do both or either of the other firms own the same data?"
+    assert tokenize(question) == ["must", "platform", "publish", "year", "firm", "data"]

@@ -173,7 +173,8 @@ def time_kind(question: str) -> str:
     """For a time question: 'frequency' (how often), 'duration' (how long, within how many days) or 'date'. Read
     from the clause that asks for the time, as answer_types reads it: the first, else the whole question (a
     follow-up searched with the question before it: "要是终止服务呢？ …多久内办理备案？")."""
-    for clause in (main_clause(question), question.strip()):
+    first = main_clause(question)
+    for clause in (first,) if asks(first) else (first, question.strip()):
         for pattern, kind in _ZH_TIME_KINDS if has_cjk(clause) else _EN_TIME_KINDS:
             if pattern.search(clause):
                 return kind
@@ -218,10 +219,23 @@ def answer_words(question: str) -> str:
     return " ".join(_ANSWER_WORDS[kind][lang] for kind in sorted(answer_types(question)) if kind in _ANSWER_WORDS)
 
 
+_EN_INTERROGATIVE = re.compile(rf"\b(?:what|which|who|whom|whose|when|where|why|how)\b|^\s*(?:{_EN_AUX})\b", re.I)
+_ZH_INTERROGATIVE = re.compile(r"什么|哪|谁|多少|几|如何|怎|何|是否|能否|可否|吗")
+
+
+def asks(clause: str) -> bool:
+    """Does the clause hold an interrogative of its own? An elliptic follow-up ("第四十六条呢？", "And Article
+    56?") holds none: it asks what the question before it asked."""
+    return bool((_ZH_INTERROGATIVE if has_cjk(clause) else _EN_INTERROGATIVE).search(clause))
+
+
 def answer_types(question: str) -> frozenset[str]:
-    """The types the first clause asks for; when it asks for none ("第四十六条呢？ …最多罚多少？"), the rest's."""
-    found = _clause_types(main_clause(question))
-    return found or _clause_types(question.strip())
+    """The types the first clause asks for. A first clause with no interrogative ("第四十六条呢？ …最多罚多少？")
+    asks what the rest asks; one that asks, but for no type ("What do they have to publish every year? How do
+    the Rules define …"), asks for none, whatever the question it is searched with asked."""
+    clause = main_clause(question)
+    found = _clause_types(clause)
+    return found if found or asks(clause) else _clause_types(question.strip())
 
 
 def _clause_types(clause: str) -> frozenset[str]:

@@ -354,6 +354,11 @@ class ExtractiveGenerator(Generator):
         vectors = self._unit_vectors([u.text for u in units])
         by_unit = {id(u): v for u, v in zip(units, vectors, strict=True)}
         query = retrieval.question_vector
+        if retrieval.borrowed and query is not None:
+            # A follow-up is searched with the previous question's words, whose vector alone pulls each window
+            # toward what was already answered; its own words, counted as much, say what it asks now.
+            own = self.embedder.embed([question.removesuffix(retrieval.borrowed)])[0] + query
+            query = own / (float(np.linalg.norm(own)) or 1.0)
         if query is None:
             query = self.embedder.embed([question])[0]
         trust = retrieval.dense_trust

@@ -81,6 +81,17 @@ EN_STOP = frozenset(
         "you",
         "your",
         "i",
+        "each",
+        "every",
+        "either",
+        "neither",
+        "both",
+        "some",
+        "other",
+        "another",
+        "own",
+        "same",
+        "several",
     ]
 )
 ZH_STOP = frozenset(

@@ -96,6 +96,16 @@ def test_a_question_without_an_interrogative_type_asks_for_none() -> None:
 
 def test_a_bare_follow_up_takes_the_type_of_the_rest() -> None:
     assert AMOUNT in answer_types("第四十六条呢？ 《数据安全法》第四十五条最多罚多少？")
+    assert AMOUNT in answer_types("And Article 46? What is the maximum fine under Article 45?")
+
+
+def test_a_follow_up_that_asks_for_no_type_takes_none_from_the_question_before() -> None:
+    # Its own interrogative ("what … publish") asks for no type: the definition asked before is not asked again.
+    assert answer_types("What do they have to publish every year? How do the Rules define a large platform?") == (
+        frozenset()
+    )
+    assert answer_types("它要公开什么？ 《示例条例》如何定义大型平台？") == frozenset()
+    assert time_kind("What must they publish? How long must records be kept?") == DATE
 
 
 @pytest.mark.parametrize(

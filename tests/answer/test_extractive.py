@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.answer.scoring import WINDOW_FEATURES
 from assistant.evaluation import contains_fact, normalise_for_match
 from assistant.retrieve import Filters
 from assistant.settings import AnswerSettings
@@ -252,6 +253,34 @@ def test_a_follow_up_quotes_what_it_asks_not_the_previous_answer_again(assistant
     # Counted as much as its own, the previous question's words bring back the answer it already had.
     even = make_assistant(answer=AnswerSettings(borrowed_word_weight=1.0)).ask(follow_up, history=[first])
     assert "public security" in even.text, even.text
+
+
+PLATFORM_RULES = (
+    "Harbour Platform Rules\n\n"
+    "Article 2 In these Rules, a large platform means an online platform with 50 million or more registered users.\n\n"
+    "Article 8 Large platform operators shall publish annual reports on personal data protection.\n\n"
+    "Article 9 Operators shall appoint a data officer.\n"
+)
+DEFINING = "How do the Harbour Platform Rules define a large platform?"
+
+
+def test_a_follow_up_asking_for_no_type_is_not_held_to_the_type_asked_before(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    # Held to the definition the first question asked for, Article 8 (which defines nothing) was refused.
+    answer = assistant_over("platform-rules.txt", PLATFORM_RULES).ask(
+        "What do they have to publish every year?", history=[DEFINING]
+    )
+    assert not answer.refused, answer.text
+    assert answer.text.startswith("Article 8 Large platform operators shall publish annual reports"), answer.text
+
+
+def test_a_follow_up_is_compared_with_its_own_words_not_only_the_previous_question(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    assistant = assistant_over("platform-rules.txt", PLATFORM_RULES)
+    question = "What do they have to publish every year?"
+    searched = assistant.searched_for(question, [DEFINING])
+    found = assistant.extractive.candidates(searched, assistant.retrieve(question, history=[DEFINING]), embed_all=True)
+    dense = {w.text.split()[1]: row[WINDOW_FEATURES.index("dense")] for w, row in zip(found.windows, found.rows)}
+    # By the searched text's vector alone, the definition the previous question asked for is the closer.
+    assert dense["8"] > dense["2"], dense
 
 
 def test_words_no_passage_holds_do_not_drown_those_that_tell_passages_apart(assistant_over) -> None:  # type: ignore[no-untyped-def]
