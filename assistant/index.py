@@ -23,7 +23,7 @@ from filelock import FileLock
 
 from .catalogue import Catalogue
 from .chunking import PATH_SEPARATOR, index_text
-from .lexical import LexicalChanges, LexicalIndex, TokenRows
+from .lexical import TOKEN_SCHEME, LexicalChanges, LexicalIndex, TokenRows
 from .settings import Settings
 from .store import StoredDocument, VectorStore, chunk_metadata, make_store
 from .types import Chunk, Document, RetrievedChunk
@@ -62,7 +62,7 @@ def lexical_folder(settings: Settings, name: str) -> Path:
     base = settings.index_dir / "lexical"
     if settings.store.mode == "server":
         base = base / re.sub(r"[^A-Za-z0-9._-]", "_", f"server-{settings.store.host}-{settings.store.port}")
-    return base / name
+    return base / f"{name}-{TOKEN_SCHEME}"
 
 
 def index_status(store: VectorStore, settings: Settings, name: str) -> dict[str, Any]:

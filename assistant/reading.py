@@ -19,7 +19,7 @@ from pathlib import Path
 from .chunking import chunk_document
 from .documents import DocumentError, load_document
 from .embedding import TokenizerCounts
-from .lexical import tokenize
+from .lexical import search_tokens
 from .types import Chunk, Document
 
 POOL_MIN_FILES = 64
@@ -80,7 +80,7 @@ class Preparer:
         chunks = chunk_document(
             doc, self.max_tokens, counts.count_tokens, self.context_prefix, counts.count_tokens_many
         )
-        return Prepared(doc, [replace(c, tokens=tuple(tokenize(c.index_text))) for c in chunks], notes)
+        return Prepared(doc, [replace(c, tokens=tuple(search_tokens(c.index_text))) for c in chunks], notes)
 
 
 _preparer: Preparer | None = None

@@ -176,3 +176,25 @@ def test_an_unloadable_reranker_is_skipped_with_a_warning(make_assistant, caplog
         answer = assistant.ask("What subsidies cover model usage?")
     assert "1 billion yuan" in answer.text
     assert "reranker '/nonexistent/cross-encoder' could not be loaded" in caplog.text
+
+
+
+def test_a_colloquial_chinese_question_finds_the_provision_it_shares_only_characters_with(  # type: ignore[no-untyped-def]
+    make_assistant, tmp_path: Path
+) -> None:
+    # 扣走 and 扣押 share a character but no word: by words alone, every article matches only 公司, and the shortest
+    # ranks first.
+    folder = tmp_path / "documents"
+    folder.mkdir()
+    (folder / "示例网络管理办法.txt").write_text(
+        "示例网络管理办法\n\n"
+        "第一条 公司应当遵守本办法。\n\n"
+        "第二条 公司应当每年报送安全报告。\n\n"
+        "第三条 公司有证据证明用于违法活动的设备、物品，经批准可以查封或者扣押，并应当在三日内通知当事人。\n\n"
+        "第四条 公司的服务器应当设置在本市境内。\n",
+        encoding="utf-8",
+    )
+    assistant = make_assistant()
+    assistant.ingest([folder])
+    top = assistant.retrieve("公司的东西能被直接扣走吗？").chunks[0]
+    assert "扣押" in top.text, top.text

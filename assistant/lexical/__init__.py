@@ -1,6 +1,6 @@
 """BM25 with language-aware tokenisation: jieba for Chinese, stemmed and stop-worded English.
 
-- ``tokens.py``: ``tokenize`` and the stop words.
+- ``tokens.py``: ``tokenize``, ``search_tokens`` (what BM25 indexes) and the stop words.
 - ``rows.py``: ``TokenRows`` (chunks as BM25 sees them) and the inverted index of a set of rows.
 - ``base.py``: the built, unchanging base, saved and loaded.
 - ``bm25.py``: the live view of a base and a delta (tombstones, statistics) and the BM25 scores.
@@ -14,7 +14,7 @@ from ..components import Component, Package
 from .bm25 import K1, B
 from .index import COMPACT_MIN, COMPACT_SHARE, LexicalChanges, LexicalIndex
 from .rows import TokenRows
-from .tokens import EN_STOP, ZH_STOP, tokenize
+from .tokens import EN_STOP, TOKEN_SCHEME, ZH_STOP, search_tokens, tokenize
 
 __all__ = [
     "COMPACT_MIN",
@@ -22,11 +22,13 @@ __all__ = [
     "EN_STOP",
     "K1",
     "LEXICAL",
+    "TOKEN_SCHEME",
     "ZH_STOP",
     "B",
     "LexicalChanges",
     "LexicalIndex",
     "TokenRows",
+    "search_tokens",
     "tokenize",
 ]
 

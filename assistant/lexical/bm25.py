@@ -9,7 +9,7 @@ import numpy as np
 from ..catalogue import FIELDS, Catalogue
 from .base import Base
 from .rows import TokenRows, field_array, postings, postings_of
-from .tokens import tokenize
+from .tokens import search_tokens
 
 K1 = 1.5
 B = 0.75
@@ -82,7 +82,7 @@ class Scoring:
 
     def search(self, query: str, k: int, mask: np.ndarray | None = None) -> list[tuple[str, float]]:
         """The k best chunks by BM25 (Lucene's variant) among those ``mask`` allows, best first, ties by id."""
-        tokens = tokenize(query)
+        tokens = search_tokens(query)
         n = len(self.ids)
         if not tokens or not n:
             return []

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..catalogue import FIELDS, fields_of
 from ..chunking import version_of
-from .tokens import tokenize
+from .tokens import search_tokens
 
 POSTINGS_PAGE = 65_536
 """Rows inverted at a time: the sort's working memory is a page's (token, row) pairs, not the whole index's (at 1M
@@ -39,8 +39,8 @@ class TokenRows:
         return len(self.ids)
 
     def add(self, chunk_id: str, text: str, meta: dict[str, Any], tokens: Sequence[str] | None = None) -> None:
-        """One chunk: its id, index text and store metadata; ``tokens``: tokenize(text), when already made."""
-        made = tokenize(text) if tokens is None else tokens
+        """One chunk: its id, index text and store metadata; ``tokens``: search_tokens(text), when already made."""
+        made = search_tokens(text) if tokens is None else tokens
         vocab = self.vocab
         self._flat.extend([vocab.setdefault(token, len(vocab)) for token in made])
         self._lengths.append(len(made))
