@@ -137,7 +137,8 @@ def postings(flat: np.ndarray, lengths: np.ndarray, width: int) -> Postings:
     indptr = np.zeros(width + 1, dtype=np.int64)
     np.cumsum(df, out=indptr[1:])
     rows = np.empty(int(indptr[-1]), dtype=np.int32)
-    tf = np.empty(int(indptr[-1]), dtype=np.float32)
+    # Counts within one chunk: float16 holds them exactly to 2,048, at half the memory of every posting.
+    tf = np.empty(int(indptr[-1]), dtype=np.float16)
     cursor = indptr[:-1].copy()
     for start, end in pages:
         token, row, count = _page_pairs(flat, offsets, start, end)
