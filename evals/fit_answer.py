@@ -172,7 +172,7 @@ def main() -> None:
                 retrieval.missing_article
                 or retrieval.missing_law
                 or not retrieval.chunks
-                or generator.unknown_name(main_clause(question))
+                or generator.unknown_name(main_clause(question), [c.text for c in retrieval.chunks])
             ):
                 continue  # refused before any model is asked
             found = generator.candidates(question, retrieval, embed_all=True)

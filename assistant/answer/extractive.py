@@ -26,7 +26,7 @@ from . import evidence as ev
 from . import shaping
 from .answer_types import CONSEQUENCE, LIST, main_clause, type_names
 from .base import REFUSAL, Generator, SentenceSink, compose, refusal
-from .questions import INTERROGATIVE_TOKENS, QuestionFrame, frame, proper_names
+from .questions import INTERROGATIVE_TOKENS, QuestionFrame, abbreviates, frame, proper_names
 from .references import CrossReferences
 from .scoring import (
     ANSWERABLE_FEATURES,
@@ -34,7 +34,7 @@ from .scoring import (
     AnswerModel,
     default_model,
     required_types,
-    type_present,
+    states,
     types_present,
 )
 
@@ -148,7 +148,7 @@ class ExtractiveGenerator(Generator):
             return Judgement(refusal=refusal(question, retrieval, reason, 0.0))
         if not retrieval.chunks:
             return Judgement(refusal=refusal(question, retrieval, confidence=0.0))
-        if name := self.unknown_name(main_clause(question)):
+        if name := self.unknown_name(main_clause(question), [c.text for c in retrieval.chunks]):
             return Judgement(refusal=refusal(question, retrieval, f"{REFUSAL} None of them mentions {name}.", 0.0))
         found = self.candidates(question, retrieval)
         if not found.windows:
@@ -296,20 +296,22 @@ class ExtractiveGenerator(Generator):
         covered = [
             sum(w for t, w in found.weights.items() if t in tokens) / total
             for u in window.units
-            if all(type_present(kind, u.text, found.frame.time) for kind in kinds)
+            if all(states(kind, u.text, found.frame) for kind in kinds)
             for tokens in [set(tokenize(u.text)) | context]
         ]
         return max(covered, default=0.0)
 
-    def unknown_name(self, question: str) -> str:
+    def unknown_name(self, question: str, evidence: Sequence[str] = ()) -> str:
         """A name the question uses (Shenzhen, 新加坡) that no indexed passage contains: then the question is about
         something the documents do not cover, however well its other words match. Law names are not counted: a
-        law with no English text indexed is still found by its Chinese title."""
+        law with no English text indexed is still found by its Chinese title; nor is an abbreviation the evidence
+        spells out ("MLPS": "multi-level protection scheme")."""
         unseen = self.idf("\uffff")  # a token no chunk holds: the highest IDF there is
         law_words = {t for names in LAW_NAMES.values() for name in names for t in tokenize(name)}
         for name in proper_names(question):
             tokens = [t for t in tokenize(name) if t not in law_words]
-            if tokens and all(self.idf(t) >= unseen - 1e-9 for t in tokens):
+            unknown = tokens and all(self.idf(t) >= unseen - 1e-9 for t in tokens)
+            if unknown and not any(abbreviates(name, text) for text in evidence):
                 return name
         return ""
 
@@ -389,7 +391,7 @@ class ExtractiveGenerator(Generator):
     def _why_not(self, found: Candidates, best: int) -> str:
         window = found.windows[best]
         missing_types = [
-            kind for kind in sorted(found.frame.types - {LIST}) if not type_present(kind, window.text, found.frame.time)
+            kind for kind in sorted(found.frame.types - {LIST}) if not states(kind, window.text, found.frame)
         ]
         if elsewhere := self._elsewhere(found):
             return elsewhere

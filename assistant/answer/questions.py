@@ -234,6 +234,23 @@ def proper_names(question: str) -> list[str]:
     return names
 
 
+_ABBREVIATION = re.compile(r"[A-Z]{2,6}(?=s?$)")
+_SKIPPED_IN_ACRONYMS = frozenset({"of", "and", "the", "for", "on", "in", "to"})
+
+
+def abbreviates(name: str, text: str) -> bool:
+    """Whether ``name``, when an abbreviation (MLPS, ID, GPUs), stands for words of ``text``: as an acronym, their
+    initials ("multi-level protection scheme"); as a truncation, a word's beginning ("ID": "identity")."""
+    match = _ABBREVIATION.match(name)
+    if match is None:
+        return False
+    letters = match.group(0).lower()
+    if re.search(rf"\b{letters}[a-z]{{2,}}", text, re.I):
+        return True
+    words = [w for w in re.findall(r"[a-z]+", text.lower()) if w not in _SKIPPED_IN_ACRONYMS]
+    return letters in "".join(w[0] for w in words)
+
+
 def frame(question: str) -> QuestionFrame:
     clause = main_clause(question)
     zh = has_cjk(clause)

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..language import ZH_NUMERAL
+from ..lexical import tokenize
 from .answer_types import (
     AGENT,
     AMOUNT,
@@ -134,6 +135,34 @@ def type_present(kind: str, text: str, time_kind: str = "") -> bool:
     return True
 
 
+_NAME = re.compile(r"\b[A-Z][\w'+-]*(?:\s+(?:(?:of|for|and|on)\s+)?[A-Z][\w'+-]*)*")
+"""A run of capitalised words: a name ("Infinigence AI", "Ministry of Education", "XIA Lixue")."""
+_FIGURE = re.compile(r"\d[\d,.]*\d|\d")
+
+
+def unasked(text: str, question: str) -> str:
+    """``text`` with the names and figures the question itself gives blanked out: they are what it asks about,
+    not its answer. "For firms like Infinigence AI, …" names no one for "Who is the chief executive of
+    Infinigence AI?"."""
+    asked = set(tokenize(question))
+    figures = set(_FIGURE.findall(question))
+
+    def blank(match: re.Match[str]) -> str:
+        return " " * len(match.group(0))
+
+    def given_name(match: re.Match[str]) -> str:
+        tokens = tokenize(match.group(0))
+        return blank(match) if tokens and set(tokens) <= asked else match.group(0)
+
+    text = _NAME.sub(given_name, text)
+    return _FIGURE.sub(lambda m: blank(m) if m.group(0) in figures else m.group(0), text) if figures else text
+
+
+def states(kind: str, text: str, frame: QuestionFrame) -> bool:
+    """Does ``text`` state an answer of type ``kind`` to the question, beyond what the question gives itself?"""
+    return type_present(kind, unasked(text, frame.text), frame.time)
+
+
 def required_types(frame: QuestionFrame) -> set[str]:
     kinds = set(frame.types) - {YESNO}
     if frame.wants_quantity and not kinds:
@@ -162,17 +191,17 @@ def types_present(frame: QuestionFrame, window: Window, unit_tokens: dict[int, s
             found = items >= 2 if structured else type_present(LIST, window.text)
             score = min(score, float(found))
         else:
-            score = min(score, _presence(kind, frame.time, focused if frame.focus else window.units, window.units))
+            score = min(score, _presence(kind, frame, focused if frame.focus else window.units, window.units))
     return score
 
 
-def _presence(kind: str, time_kind: str, focused: list[Unit], units: list[Unit]) -> float:
+def _presence(kind: str, frame: QuestionFrame, focused: list[Unit], units: list[Unit]) -> float:
     """1 in a unit naming the focus, 0.5 only elsewhere in the window (or, for an amount, a bare number), else 0."""
-    if any(type_present(kind, u.text, time_kind) for u in focused):
+    if any(states(kind, u.text, frame) for u in focused):
         return 1.0
-    if any(type_present(kind, u.text, time_kind) for u in units):
+    if any(states(kind, u.text, frame) for u in units):
         return 0.5
-    if kind == AMOUNT and any(type_present(NUMBER, u.text) for u in focused):
+    if kind == AMOUNT and any(states(NUMBER, u.text, frame) for u in focused):
         return 0.5
     return 0.0
 

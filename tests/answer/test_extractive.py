@@ -320,3 +320,42 @@ def test_a_provision_cut_by_a_chunk_boundary_at_its_semicolon_is_quoted_to_its_s
     answer = assistant.ask("入驻企业多久报送一次使用报告？")
     assert not answer.refused, answer.text
     assert "每季度" in answer.text and "情节严重的予以通报。" in answer.text, answer.text
+
+
+def test_an_abbreviation_the_evidence_spells_out_is_no_unknown_name(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    # "MLPS" is in no passage, but the passage it is asked about spells it out: a refusal ("None of them mentions
+    # MLPS") would turn away an answerable question. An abbreviation nothing spells out still is one.
+    assistant = assistant_over(
+        "rules.txt",
+        "Article 12 Where the risk assessment of important data overlaps with that in the cybersecurity multi-level "
+        "protection scheme assessment, the relevant results can be mutually recognised.\n\n"
+        "Article 13 Network data processors shall keep logs of their processing for at least three years.\n",
+    )
+    answer = assistant.ask("If our risk assessment overlaps with our MLPS assessment, can the results be reused?")
+    assert not answer.refused, answer.text
+    assert says(answer, "mutually recognised")
+    refused = assistant.ask("If our risk assessment overlaps with our GDPR assessment, can the results be reused?")
+    assert refused.refused and "GDPR" in refused.text
+
+
+def test_a_name_the_question_gives_is_not_the_answer_it_asks_for(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    # "Acme Robotics" is a name, but the question gives it: a sentence naming only Acme Robotics names no one.
+    assistant = assistant_over(
+        "acme.txt",
+        "Acme Robotics opened its first laboratory in the Xuhui cluster in 2021. For firms like Acme Robotics, the "
+        "impact of the cluster has been practical. Its workforce grew to more than 200 people within two years. "
+        "Co-founder and chief executive Jane Doe said the growth owed less to subsidies than to proximity. The "
+        "cluster also hosts several chip designers and two universities.\n\n"
+        "The city government plans further measures for the district in 2026.\n",
+    )
+    answer = assistant.ask("Who is the chief executive of Acme Robotics?")
+    assert says(answer, "Jane Doe"), answer.text
+    assert "opened its first laboratory" not in answer.text
+
+
+def test_a_second_quote_comes_from_the_document_of_the_first(library) -> None:  # type: ignore[no-untyped-def]
+    # Article 51 of the network data regulations answers; the Data Security Law's sentence on who coordinates
+    # supervision shares the question's words (网络数据安全, 监管), not its subject, and was quoted beside it.
+    answer = library.ask("监管来查网络数据安全，会向公司收钱吗？")
+    assert "不得向被检查单位收取费用" in answer.text
+    assert {c.doc_id for c in answer.citations} == {"网络数据安全管理条例_2024-09-24.md"}, answer.text

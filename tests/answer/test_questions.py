@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.questions import frame, proper_names
+from assistant.answer.questions import abbreviates, frame, proper_names
 from assistant.lexical import tokenize
 
 
@@ -44,3 +44,17 @@ def test_names_in_a_question() -> None:
     assert proper_names("What does the law say?") == []
     # jieba tags 东西 ("things") as a place name: a framing noun is never a name.
     assert proper_names("那份报告里要写哪些东西？") == []
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "spelt_out"),
+    [
+        ("MLPS", "on the basis of the cybersecurity multi-level protection scheme", True),
+        ("ID", "public services for online identity authentication", True),
+        ("GPUs", "more than 500 companies and shared computing platforms", False),
+        ("EU", "the State encourages international exchanges", False),
+        ("Shenzhen", "the city of Shenzhen", False),  # a name, not an abbreviation: only the index can tell
+    ],
+)
+def test_an_abbreviation_is_spelt_out_by_initials_or_by_its_start(name: str, text: str, spelt_out: bool) -> None:
+    assert abbreviates(name, text) is spelt_out
