@@ -4,6 +4,7 @@ for a question in two parts, and the verbatim quotes it becomes."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -33,6 +34,8 @@ def extend(found: Candidates, best: int, settings: AnswerSettings) -> ev.Window:
     asked = found.frame.types - {LIST}
     if not asked or not all(states(kind, window.text, found.frame) for kind in asked):
         window = _with_follower(window)
+    else:
+        window = _with_follower(window, lambda grown: _gain(found, window, grown) >= settings.second_window_gain)
     if found.frame.consequence:
         window = _with_lead(window)
     if LIST in found.frame.types or _asks_what_lead_announces(found, window):
@@ -48,15 +51,24 @@ def extend(found: Candidates, best: int, settings: AnswerSettings) -> ev.Window:
     return ev.Window(window.passage, [units[p] for p in sorted(units)][: settings.max_tier_units])
 
 
-def _with_follower(window: ev.Window) -> ev.Window:
+def _with_follower(window: ev.Window, worth: Callable[[ev.Window], bool] = lambda _: True) -> ev.Window:
     """The window with the unit after it when that one leans back on it ("… computing power, model usage and
     data access. The city plans vouchers covering these areas"): what a sentence announces, the next states.
-    Only for a window that does not already hold the type of answer asked for (a date, a figure)."""
+    For a window that already holds the type of answer asked for (a date, a figure), only when the follower is
+    ``worth`` it: it covers more of the question ("前款规定的损害赔偿责任按照…确定" says how much, after the
+    sentence that says who is liable). Leaning back, it is never a window of its own."""
     units = window.passage.units
     after = window.units[-1].position + 1
     if after < len(units) and units[after].leans_back and len(window.units) < ev.MAX_WINDOW_UNITS:
-        return ev.Window(window.passage, [*window.units, units[after]])
+        grown = ev.Window(window.passage, [*window.units, units[after]])
+        return grown if worth(grown) else window
     return window
+
+
+def _gain(found: Candidates, window: ev.Window, grown: ev.Window) -> float:
+    """The IDF-weighted share of the question that ``grown`` covers and ``window`` does not."""
+    gained = _covered(found, grown) - _covered(found, window)
+    return sum(found.weights[t] for t in gained) / (sum(found.weights.values()) or 1.0)
 
 
 def _with_lead(window: ev.Window) -> ev.Window:
@@ -116,7 +128,6 @@ def second(found: Candidates, scores: np.ndarray, best: int, chosen: ev.Window, 
     overlapping the first, and covering question terms the first does not. Another document that scores as well
     shares words with the question, not its subject: on the dev splits, none of the eleven second windows drawn
     from another document than the first was right."""
-    covered = _covered(found, chosen)
     margin = settings.second_window_margin
     for i in np.argsort(-scores, kind="stable")[1:]:
         window = found.windows[int(i)]
@@ -124,9 +135,7 @@ def second(found: Candidates, scores: np.ndarray, best: int, chosen: ev.Window, 
             return None
         if window.overlaps(chosen) or window.units[0].chunk.doc_id != chosen.units[0].chunk.doc_id:
             continue
-        gain = _covered(found, window) - covered
-        total = sum(found.weights.values()) or 1.0
-        if sum(found.weights[t] for t in gain) / total >= settings.second_window_gain:
+        if _gain(found, chosen, window) >= settings.second_window_gain:
             return int(i)
     return None
 

@@ -1,0 +1,43 @@
+"""Shaping the answer from the chosen window (pure logic over hand-made chunks; no model)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from assistant.answer import shaping
+from assistant.answer.evidence import windows
+from assistant.answer.extractive import Candidates
+from assistant.answer.questions import frame
+from assistant.answer.scoring import WINDOW_FEATURES
+from assistant.lexical import tokenize
+from assistant.settings import AnswerSettings
+from tests.answer.test_evidence import chunk, passage_of
+
+LIABLE = "第二十条 处理个人信息造成损害，个人信息处理者不能证明自己没有过错的，应当承担损害赔偿责任。"
+AMOUNT = "前款规定的损害赔偿责任按照个人因此受到的损失确定；难以确定的，根据实际情况确定赔偿数额。"
+
+
+def extended(question: str, text: str, first_unit: str) -> str:
+    """The answer's window for ``question`` when the window chosen is the one unit ``first_unit``."""
+    passage = passage_of(chunk(text))
+    found_windows = windows(passage)
+    found = Candidates(
+        frame(question),
+        found_windows,
+        np.zeros((len(found_windows), len(WINDOW_FEATURES))),
+        {t: 1.0 for t in dict.fromkeys(tokenize(question))},
+    )
+    best = next(i for i, w in enumerate(found_windows) if w.text == first_unit)
+    return shaping.extend(found, best, AnswerSettings()).text
+
+
+def test_a_sentence_leaning_back_joins_the_window_when_it_answers_more_of_the_question() -> None:
+    # The first sentence says who is liable; the next ("前款规定的…") how much: it leans back, so it is never a
+    # window of its own, and the question asks both.
+    text = f"{LIABLE}\n{AMOUNT}"
+    assert extended("泄露信息造成损失，要赔偿吗？赔偿数额怎么确定？", text, LIABLE) == f"{LIABLE} {AMOUNT}"
+
+
+def test_a_sentence_leaning_back_stays_out_when_it_answers_nothing_more() -> None:
+    text = f"{LIABLE}\n{AMOUNT}"
+    assert extended("个人信息处理者不能证明自己没有过错的，要承担责任吗？", text, LIABLE) == LIABLE
