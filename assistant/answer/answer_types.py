@@ -229,26 +229,6 @@ def asks(clause: str) -> bool:
     return bool((_ZH_INTERROGATIVE if has_cjk(clause) else _EN_INTERROGATIVE).search(clause))
 
 
-_EN_PART = re.compile(r"[,;:]\s*(?:and\s+|or\s+)?|\s(?:and|or|but)\s")
-_ZH_PART = re.compile(r"[，；：、]|以及|还有|并且|而且|或者")
-
-
-def asks_in_parts(question: str) -> bool:
-    """Does the question ask two things? Two sentences that ask ("…必须设吗？由谁担任？", "…？研发设备呢？"), or a
-    second interrogative after a clause break or a conjunction ("When did it launch, and how many firms …",
-    "how many applied and how many were picked")."""
-    sentences = [s for s in re.split(r"[?？]", question) if s.strip()]
-    if len(sentences) > 1:
-        return True
-    clause = question.strip()
-    breaks = _ZH_PART if has_cjk(clause) else _EN_PART
-    interrogative = _ZH_INTERROGATIVE if has_cjk(clause) else _EN_INTERROGATIVE
-    first = interrogative.search(clause)
-    if first is None:
-        return False
-    return any(interrogative.match(clause, b.end()) for b in breaks.finditer(clause, first.end()))
-
-
 def answer_types(question: str) -> frozenset[str]:
     """The types the first clause asks for. A first clause with no interrogative ("第四十六条呢？ …最多罚多少？")
     asks what the rest asks; one that asks, but for no type ("What do they have to publish every year? How do

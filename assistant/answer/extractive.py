@@ -90,8 +90,6 @@ class Candidates:
     """Retrieved chunks in another language than the question (not quoted)."""
     citing: frozenset[str] = frozenset()
     """Ids of the chunks reached by following a citation back from the evidence (a duty's penalty article)."""
-    own: str = ""
-    """The question as asked: without the previous question's words a follow-up is searched with."""
 
     @property
     def asks_for_article(self) -> bool:
@@ -230,7 +228,6 @@ class ExtractiveGenerator(Generator):
         }
         found = Candidates(question_frame, windows, np.zeros((len(windows), len(WINDOW_FEATURES))), weights)
         found.named = named
-        found.own = own
         found.citing = frozenset(reached_from)
         # Named only when nothing in the question's language competes: a Chinese chunk that the dense retriever
         # ranks fifth for an English question is usually noise (the bundled model does not read Chinese).

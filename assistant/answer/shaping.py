@@ -12,7 +12,7 @@ import numpy as np
 from ..lexical import tokenize
 from ..settings import AnswerSettings
 from . import evidence as ev
-from .answer_types import LIST, YESNO, asks_in_parts
+from .answer_types import LIST, YESNO
 from .base import EvidenceUnit
 from .scoring import states, type_present
 
@@ -124,21 +124,14 @@ def _whole_list(window: ev.Window) -> ev.Window:
 
 
 def second(found: Candidates, scores: np.ndarray, best: int, chosen: ev.Window, settings: AnswerSettings) -> int | None:
-    """A second window, scoring nearly as well as the first, not overlapping it, covering question terms it does
-    not, and from its document: another document that scores as well shares words with the question, not its
-    subject (on the dev splits, none of the eleven second windows drawn from another document was right). A
-    question for a figure, a date, a body or a place is answered in one place: another passage of the document
-    joins only when the question asks in parts ("When did it launch, and how many firms has it drawn?"); for a
-    yes-or-no or an open question, it may hold the exception or the other half of the answer."""
-    one_place = bool(found.frame.types - {YESNO}) and not asks_in_parts(found.own or found.frame.text)
+    """A second window when the question has two parts: scoring nearly as well, not overlapping the first,
+    and covering question terms the first does not."""
     margin = settings.second_window_margin
     for i in np.argsort(-scores, kind="stable")[1:]:
         window = found.windows[int(i)]
         if scores[int(i)] < scores[best] - margin:
             return None
-        if window.overlaps(chosen) or window.units[0].chunk.doc_id != chosen.units[0].chunk.doc_id:
-            continue
-        if one_place and window.passage is not chosen.passage:
+        if window.overlaps(chosen):
             continue
         if _gain(found, chosen, window) >= settings.second_window_gain:
             return int(i)

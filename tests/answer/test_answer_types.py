@@ -19,7 +19,6 @@ from assistant.answer.answer_types import (
     YESNO,
     answer_types,
     answer_words,
-    asks_in_parts,
     time_kind,
 )
 from assistant.answer.questions import frame
@@ -135,19 +134,3 @@ def test_a_definition_is_searched_with_the_words_definitions_are_written_with() 
     assert answer_words("数据安全法里说的“数据”是什么意思？") == "所称 是指"
     assert answer_words("How do the regulations define important data?") == "means refers to"
     assert answer_words("How much is the fine?") == ""
-
-
-@pytest.mark.parametrize(
-    ("question", "in_parts"),
-    [
-        ("When did the centre launch, and how many companies has it attracted?", True),
-        ("How competitive is it: how many applied and how many were admitted?", True),
-        ("上海的企业必须设首席数据官吗？首席数据官由谁担任？", True),
-        ("企业的研发费用能享受什么政策？研发设备呢？", True),
-        ("Who can sue a company whose violation harms many people?", False),
-        ("Is there a difference between de-identified and anonymized data?", False),
-        ("数据处理者拒不改正或者造成大量数据泄露的，罚款多少？", False),
-    ],
-)
-def test_a_question_asks_in_parts_when_a_second_clause_or_sentence_asks(question: str, in_parts: bool) -> None:
-    assert asks_in_parts(question) is in_parts

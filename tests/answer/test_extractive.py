@@ -351,11 +351,3 @@ def test_a_name_the_question_gives_is_not_the_answer_it_asks_for(assistant_over)
     answer = assistant.ask("Who is the chief executive of Acme Robotics?")
     assert says(answer, "Jane Doe"), answer.text
     assert "opened its first laboratory" not in answer.text
-
-
-def test_a_second_quote_comes_from_the_document_of_the_first(library) -> None:  # type: ignore[no-untyped-def]
-    # Article 51 of the network data regulations answers; the Data Security Law's sentence on who coordinates
-    # supervision shares the question's words (网络数据安全, 监管), not its subject, and was quoted beside it.
-    answer = library.ask("监管来查网络数据安全，会向公司收钱吗？")
-    assert "不得向被检查单位收取费用" in answer.text
-    assert {c.doc_id for c in answer.citations} == {"网络数据安全管理条例_2024-09-24.md"}, answer.text

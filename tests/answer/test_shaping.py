@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 
 from assistant.answer import shaping
@@ -44,29 +42,3 @@ def test_a_sentence_leaning_back_stays_out_when_it_answers_nothing_more() -> Non
     text = f"{LIABLE}\n{AMOUNT}"
     assert extended("个人信息处理者不能证明自己没有过错的，要承担责任吗？", text, LIABLE) == LIABLE
 
-
-def two_passages(question: str) -> Candidates:
-    opened = chunk("The Alpha Park opened in May 2021 beside the river.", index=0)
-    hosts = replace(chunk("The Beta Hub hosts 300 firms and two laboratories.", index=1, start=100), heading_path="B")
-    found_windows = [w for c in (opened, hosts) for w in windows(passage_of(c))]
-    found = Candidates(
-        frame(question),
-        found_windows,
-        np.zeros((len(found_windows), len(WINDOW_FEATURES))),
-        {t: 1.0 for t in dict.fromkeys(tokenize(question))},
-    )
-    found.own = question
-    return found
-
-
-def test_a_typed_question_in_one_part_is_answered_from_one_passage() -> None:
-    # The date is stated in the first passage; the second shares a word of the question ("firms"), not its subject.
-    found = two_passages("When did the Alpha Park open its doors to firms?")
-    scores = np.asarray([2.0, 1.8])
-    assert shaping.second(found, scores, 0, found.windows[0], AnswerSettings()) is None
-
-
-def test_a_question_in_two_parts_may_be_answered_from_two_passages() -> None:
-    found = two_passages("When did the Alpha Park open, and how many firms does the Beta Hub host?")
-    scores = np.asarray([2.0, 1.8])
-    assert shaping.second(found, scores, 0, found.windows[0], AnswerSettings()) == 1
