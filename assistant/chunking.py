@@ -124,6 +124,10 @@ class _Unit:
     start: int
     end: int
     path: tuple[str, ...]
+    """Heading labels: ("Chapter IV", "Article 50"), shown with citations."""
+    headings: tuple[str, ...] = ()
+    """The same headings as written ("Chapter IV Individuals' Rights in Personal Information Processing Activities",
+    "Article 50"): indexed with the passage, since a chapter's title says what every article in it is about."""
 
 
 def _blocks(text: str) -> list[tuple[int, int]]:
@@ -141,11 +145,15 @@ def structural_units(doc: Document) -> list[_Unit]:
     text = doc.text
     blocks = _blocks(text)
     headings: dict[int, str] = {}
+    written: dict[int, str] = {}
     units: list[_Unit] = []
     article: _Unit | None = None
 
     def path() -> tuple[str, ...]:
         return tuple(headings[level] for level in sorted(headings))
+
+    def as_written() -> tuple[str, ...]:
+        return tuple(written.get(level, headings[level]) for level in sorted(headings))
 
     for index, (start, end) in enumerate(blocks):
         line = text[start:end]
@@ -156,25 +164,31 @@ def structural_units(doc: Document) -> list[_Unit]:
                 continue
             division = DIVISION.match(label)
             headings = {k: v for k, v in headings.items() if k < level}
+            written = {k: v for k, v in written.items() if k < level}
             headings[level] = division.group(0) if division else label
+            written[level] = label
             continue
         if plain := division_heading(line):
             headings = {k: v for k, v in headings.items() if k < plain[0]}
+            written = {k: v for k, v in written.items() if k < plain[0]}
             headings[plain[0]] = plain[1]
+            written[plain[0]] = line.strip()
             article = None
             continue
         starts_article = ARTICLE.match(line)
         if not starts_article and doc.lang == "en" and index + 1 < len(blocks) and _is_english_heading(line):
             headings = {2: line}
+            written = {}
             article = None
             continue
         if starts_article:
-            article = _Unit(start, end, (*path(), starts_article.group(0)))
+            label = starts_article.group(0)
+            article = _Unit(start, end, (*path(), label), (*as_written(), label))
             units.append(article)
         elif article is not None:
             article.end = end
         else:
-            units.append(_Unit(start, end, path()))
+            units.append(_Unit(start, end, path(), as_written()))
     return units
 
 
@@ -281,7 +295,7 @@ def chunk_document(
                     start=start,
                     end=start + len(passage),
                     heading_path=heading_path,
-                    index_text=index_text(doc.title, heading_path, passage, context_prefix),
+                    index_text=index_text(doc.title, PATH_SEPARATOR.join(unit.headings), passage, context_prefix),
                 )
             )
     return chunks

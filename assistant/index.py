@@ -28,9 +28,9 @@ from .settings import Settings
 from .store import StoredDocument, VectorStore, chunk_metadata, make_store
 from .types import Chunk, Document, RetrievedChunk
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 """2: document text kept as written (no NFKC), so quotes and offsets read as the source does. 3: chunks carry their
-document's translation_of and supersedes."""
+document's translation_of and supersedes. 4: chunks are indexed with their chapters' and sections' titles."""
 
 
 MAX_LOGGED_CHUNKS = 20_000

@@ -198,3 +198,26 @@ def test_a_colloquial_chinese_question_finds_the_provision_it_shares_only_charac
     assistant.ingest([folder])
     top = assistant.retrieve("公司的东西能被直接扣走吗？").chunks[0]
     assert "扣押" in top.text, top.text
+
+
+def test_an_article_is_found_by_the_title_of_its_chapter(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # Article 3 names no right and no individual: its chapter's title does. A question in the chapter's words finds
+    # it, as a reader of the law would, through the table of contents.
+    folder = tmp_path / "documents"
+    folder.mkdir()
+    (folder / "sample-rules.txt").write_text(
+        "Sample Rules\n\n"
+        "Chapter I General Provisions\n\n"
+        "Article 1 These Rules apply to operators of online platforms.\n\n"
+        "Chapter II Rights of Individuals in Data Processing\n\n"
+        "Article 2 A copy of the records shall be provided within 15 days of a request.\n\n"
+        "Article 3 Records that are inaccurate shall be corrected without delay once this is asked for.\n\n"
+        "Chapter III Obligations of Operators\n\n"
+        "Article 4 Operators shall keep logs of processing for at least three years.\n\n"
+        "Article 5 Operators shall appoint a person in charge of data security.\n",
+        encoding="utf-8",
+    )
+    assistant = make_assistant()
+    assistant.ingest([folder])
+    top = [c.text for c in assistant.retrieve("What rights do individuals have over data about them?").chunks[:2]]
+    assert any(t.startswith("Article 2") for t in top) and any(t.startswith("Article 3") for t in top), top
