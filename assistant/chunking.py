@@ -281,6 +281,7 @@ def chunk_document(
     chunks: list[Chunk] = []
     for unit in units:
         heading_path = PATH_SEPARATOR.join(unit.path)
+        context = PATH_SEPARATOR.join(unit.headings)
         for start, end in _pack(doc.text, unit, max_tokens, count):
             raw = doc.text[start:end]
             passage = raw.strip()
@@ -295,7 +296,8 @@ def chunk_document(
                     start=start,
                     end=start + len(passage),
                     heading_path=heading_path,
-                    index_text=index_text(doc.title, PATH_SEPARATOR.join(unit.headings), passage, context_prefix),
+                    index_text=index_text(doc.title, context, passage, context_prefix),
+                    context=context,
                 )
             )
     return chunks

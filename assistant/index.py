@@ -30,7 +30,8 @@ from .types import Chunk, Document, RetrievedChunk
 
 SCHEMA_VERSION = "4"
 """2: document text kept as written (no NFKC), so quotes and offsets read as the source does. 3: chunks carry their
-document's translation_of and supersedes. 4: chunks are indexed with their chapters' and sections' titles."""
+document's translation_of and supersedes. 4: chunks are indexed with their chapters' and sections' titles as
+written, which their metadata keeps ("context")."""
 
 
 MAX_LOGGED_CHUNKS = 20_000
@@ -81,10 +82,15 @@ def index_status(store: VectorStore, settings: Settings, name: str) -> dict[str,
     }
 
 
+def stored_context(chunk: RetrievedChunk) -> str:
+    """What a stored chunk was indexed behind (Chunk.context); its heading path in an index of schema 3."""
+    return str(chunk.metadata.get("context") or chunk.heading_path)
+
+
 def stored_entries(store: VectorStore, context_prefix: bool) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """Every chunk in the store as BM25 indexes it: (chunk id, index text, metadata), read back from the store."""
     for c in store.iter_chunks():
-        yield c.chunk_id, index_text(str(c.metadata["title"]), c.heading_path, c.text, context_prefix), c.metadata
+        yield c.chunk_id, index_text(str(c.metadata["title"]), stored_context(c), c.text, context_prefix), c.metadata
 
 
 class Index:
@@ -176,7 +182,8 @@ class Index:
             for start in range(0, len(change["added"]), REPLAY_BATCH):
                 for chunk in self.store.get(change["added"][start : start + REPLAY_BATCH]):
                     title = str(chunk.metadata["title"])
-                    text = index_text(title, chunk.heading_path, chunk.text, self.settings.chunking.context_prefix)
+                    prefix = self.settings.chunking.context_prefix
+                    text = index_text(title, stored_context(chunk), chunk.text, prefix)
                     added.add(chunk.chunk_id, text, chunk.metadata)
             # Applied even when a removal empties the index: that is still the index to go on from.
             index = index.changed(set(change["removed_docs"]), set(change["removed_versions"]), added)

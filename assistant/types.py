@@ -34,10 +34,13 @@ class Chunk:
     end: int
     heading_path: str
     index_text: str
-    """What is embedded and indexed: ``text`` behind the title and heading path."""
+    """What is embedded and indexed: ``text`` behind the title and ``context``."""
     tokens: tuple[str, ...] | None = field(default=None, compare=False, repr=False)
     """Its BM25 tokens (lexical.tokenize of ``index_text``) when an ingest worker process made them; None: the
     index writer makes them as it writes."""
+    context: str = ""
+    """The headings as written ("Chapter IV Individuals' Rights in … › Article 50"), which ``index_text`` puts
+    before the passage; kept with the chunk, so that a BM25 index rebuilt from the store indexes the same text."""
 
 
 @dataclass(frozen=True)

@@ -268,3 +268,22 @@ def test_determiners_are_not_searched_for() -> None:
 
     question = "What must each platform publish every year, and do both or either of the other firms own the same data?"
     assert tokenize(question) == ["must", "platform", "publish", "year", "firm", "data"]
+
+
+def test_a_rebuild_from_the_store_indexes_the_chapter_titles_the_ingest_did(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # Chunks are indexed behind their chapters' titles as written, which their heading paths ("Chapter II ›
+    # Article 2") do not hold: the store keeps them, or a reader rebuilding BM25 from a server would lose them.
+    folder = tmp_path / "documents"
+    folder.mkdir()
+    (folder / "sample-rules.txt").write_text(
+        "Sample Rules\n\nChapter I General Provisions\n\nArticle 1 These Rules apply to online platforms.\n\n"
+        "Chapter II Rights of Individuals\n\nArticle 2 A copy of the records shall be provided on request.\n",
+        encoding="utf-8",
+    )
+    assistant = make_assistant()
+    assistant.ingest([folder])
+    rebuilt = _rebuilt_from_store(assistant, tmp_path / "rebuilt")
+    assert rebuilt.document_frequency == assistant.lexical.document_frequency
+    assert [c for c, _ in rebuilt.search("rights of individuals", 1)] == [
+        c for c, _ in assistant.lexical.search("rights of individuals", 1)
+    ]

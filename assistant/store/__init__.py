@@ -76,6 +76,7 @@ def chunk_metadata(doc: Document, chunk: Chunk, index: int, total: int) -> dict[
         "date_num": int(doc.date.replace("-", "")) if doc.date else 0,
         "url": doc.url,
         "heading": chunk.heading_path,
+        "context": chunk.context,
         "start": chunk.start,
         "end": chunk.end,
         "chunk_index": index,
