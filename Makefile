@@ -20,12 +20,12 @@ SEED_EN_FLOORS := --min citation_precision=0.68 --min citation_recall=0.72 --min
 	--min refusal_accuracy=0.27 --max false_refusal_rate=0.13 --min hit@5=0.87 --min mrr=0.85
 ZH_FLOORS := --min citation_precision=0.66 --min citation_recall=0.87 --min fact_recall=0.89 \
 	--min refusal_accuracy=0.57 --max false_refusal_rate=0.10 --min hit@5=0.93 --min mrr=0.80
-EN_BLIND_FLOORS := --min citation_precision=0.52 --min citation_char_precision=0.52 --min citation_recall=0.41 \
-	--min fact_recall=0.43 --min refusal_accuracy=0.74 --max false_refusal_rate=0.26 --min refusal_auc=0.77 \
+EN_BLIND_FLOORS := --min citation_precision=0.53 --min citation_char_precision=0.52 --min citation_recall=0.52 \
+	--min fact_recall=0.52 --min refusal_accuracy=0.74 --max false_refusal_rate=0.18 --min refusal_auc=0.83 \
 	--min counterpart_accuracy=0.95
 ZH_BLIND_FLOORS := --min citation_precision=0.68 --min citation_char_precision=0.60 --min citation_recall=0.86 \
 	--min fact_recall=0.84 --min refusal_accuracy=0.66 --max false_refusal_rate=0.08 --min refusal_auc=0.89
-DIALOGUE_FLOORS := --min fact_recall=0.73 --min citation_precision=0.55
+DIALOGUE_FLOORS := --min fact_recall=0.73 --min citation_precision=0.57
 EVAL = $(CLI) eval --corpus corpus --index-dir $(REPORTS)/index-corpus
 reports = --json $(REPORTS)/$(1).json --markdown $(REPORTS)/$(1).md --junit $(REPORTS)/$(1).xml
 
