@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -140,12 +141,18 @@ _NAME = re.compile(r"\b[A-Z][\w'+-]*(?:\s+(?:(?:of|for|and|on)\s+)?[A-Z][\w'+-]*
 _FIGURE = re.compile(r"\d[\d,.]*\d|\d")
 
 
+@lru_cache(maxsize=64)
+def _given(question: str) -> tuple[frozenset[str], frozenset[str]]:
+    return frozenset(tokenize(question)), frozenset(_FIGURE.findall(question))
+
+
+# Each unit is read once for every window that holds it and every type asked: worth keeping.
+@lru_cache(maxsize=4096)
 def unasked(text: str, question: str) -> str:
     """``text`` with the names and figures the question itself gives blanked out: they are what it asks about,
     not its answer. "For firms like Infinigence AI, …" names no one for "Who is the chief executive of
     Infinigence AI?"."""
-    asked = set(tokenize(question))
-    figures = set(_FIGURE.findall(question))
+    asked, figures = _given(question)
 
     def blank(match: re.Match[str]) -> str:
         return " " * len(match.group(0))
