@@ -144,16 +144,22 @@ def structural_units(doc: Document) -> list[_Unit]:
     """Articles (Chinese regulations) or paragraphs, each with its heading path."""
     text = doc.text
     blocks = _blocks(text)
-    headings: dict[int, str] = {}
-    written: dict[int, str] = {}
+    headings: dict[int, tuple[str, str]] = {}
+    """Level -> (label, heading as written)."""
     units: list[_Unit] = []
     article: _Unit | None = None
 
-    def path() -> tuple[str, ...]:
-        return tuple(headings[level] for level in sorted(headings))
+    def under(level: int, label: str, written: str) -> dict[int, tuple[str, str]]:
+        return {**{k: v for k, v in headings.items() if k < level}, level: (label, written)}
 
-    def as_written() -> tuple[str, ...]:
-        return tuple(written.get(level, headings[level]) for level in sorted(headings))
+    def unit(start: int, end: int, *article_label: str) -> _Unit:
+        ordered = [headings[level] for level in sorted(headings)]
+        return _Unit(
+            start,
+            end,
+            (*(label for label, _ in ordered), *article_label),
+            (*(written for _, written in ordered), *article_label),
+        )
 
     for index, (start, end) in enumerate(blocks):
         line = text[start:end]
@@ -163,32 +169,24 @@ def structural_units(doc: Document) -> list[_Unit]:
             if level == 1:
                 continue
             division = DIVISION.match(label)
-            headings = {k: v for k, v in headings.items() if k < level}
-            written = {k: v for k, v in written.items() if k < level}
-            headings[level] = division.group(0) if division else label
-            written[level] = label
+            headings = under(level, division.group(0) if division else label, label)
             continue
         if plain := division_heading(line):
-            headings = {k: v for k, v in headings.items() if k < plain[0]}
-            written = {k: v for k, v in written.items() if k < plain[0]}
-            headings[plain[0]] = plain[1]
-            written[plain[0]] = line.strip()
+            headings = under(plain[0], plain[1], line.strip())
             article = None
             continue
         starts_article = ARTICLE.match(line)
         if not starts_article and doc.lang == "en" and index + 1 < len(blocks) and _is_english_heading(line):
-            headings = {2: line}
-            written = {}
+            headings = {2: (line, line)}
             article = None
             continue
         if starts_article:
-            label = starts_article.group(0)
-            article = _Unit(start, end, (*path(), label), (*as_written(), label))
+            article = unit(start, end, starts_article.group(0))
             units.append(article)
         elif article is not None:
             article.end = end
         else:
-            units.append(_Unit(start, end, path(), as_written()))
+            units.append(unit(start, end))
     return units
 
 

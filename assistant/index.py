@@ -83,8 +83,8 @@ def index_status(store: VectorStore, settings: Settings, name: str) -> dict[str,
 
 
 def stored_context(chunk: RetrievedChunk) -> str:
-    """What a stored chunk was indexed behind (Chunk.context); its heading path in an index of schema 3."""
-    return str(chunk.metadata.get("context") or chunk.heading_path)
+    """What a stored chunk was indexed behind (Chunk.context)."""
+    return str(chunk.metadata.get("context", ""))
 
 
 def stored_entries(store: VectorStore, context_prefix: bool) -> Iterator[tuple[str, str, dict[str, Any]]]:
