@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from typer.testing import CliRunner
 
@@ -128,6 +130,22 @@ def test_the_stream_is_cut_after_the_sentences_asked_for(llm_assistant, replay: 
     assert "talent" not in answer.text  # the fifth and sixth sentences are never read
     assert len(answer.sentences) + len(answer.dropped) <= 4
     assert "at most 4 short sentences" in replay.requests[-1]["messages"][0]["content"]
+
+
+def test_a_stream_cut_short_leaves_no_response_open(llm_assistant, replay: ReplayLLM) -> None:
+    # Left open, the SDK's abandoned stream is closed by the garbage collector whenever it runs, even inside the
+    # connection pool's lock while the next request holds it: the thread then waits on itself (encode/httpcore#990).
+    assistant = llm_assistant("chatty")
+    gc.collect()
+    gc.disable()
+    try:
+        assistant.ask("What subsidies cover model usage?")
+        ours = [o for o in gc.get_objects() if isinstance(o, httpx.Response) and replay.base_url in str(o.url)]
+        left_open = [r for r in ours if not r.is_closed]  # read before the collector may close them
+    finally:
+        gc.enable()
+    assert ours
+    assert left_open == []
 
 
 def test_rules_are_folded_into_the_user_turn_for_templates_without_a_system_role(llm_assistant, replay) -> None:  # type: ignore[no-untyped-def]
