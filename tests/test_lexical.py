@@ -287,3 +287,16 @@ def test_a_rebuild_from_the_store_indexes_the_chapter_titles_the_ingest_did(make
     assert [c for c, _ in rebuilt.search("rights of individuals", 1)] == [
         c for c, _ in assistant.lexical.search("rights of individuals", 1)
     ]
+
+
+def test_a_built_index_maps_its_forward_index_from_its_file(tmp_path: Path) -> None:
+    """Every chunk's tokens are read only for removals and compactions: once built and saved they are mapped from
+    the file, as a loaded index maps them, not held in memory (about 340 MB at a million chunks)."""
+    from assistant.lexical import LexicalIndex
+
+    index = LexicalIndex(tmp_path / "lexical")
+    index.build([e for d in range(3) for e in _synthetic_rows(d, "v1", 4)], "1/0")
+    assert isinstance(index.base.flat, np.memmap)
+    loaded = LexicalIndex(index.folder)
+    assert loaded.load()
+    assert np.array_equal(index.base.flat, loaded.base.flat) and len(index.base.flat) == int(index.base.lengths.sum())

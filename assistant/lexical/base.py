@@ -55,13 +55,15 @@ class Base:
 
     @classmethod
     def of(cls, rows: TokenRows) -> Base:
-        flat, lengths = rows.flat(), rows.lengths()
+        """The base of ``rows``, which it takes over: their tokens are viewed, not copied (~340 MB at a million
+        chunks), so no row can be added to them after."""
+        flat, lengths = rows.flat_view(), rows.lengths()
         indptr, posting_rows, tf, df = postings(flat, lengths, len(rows.vocab))
         before = len(rows.vocab)
         df = rows.compact(df)  # tokens no chunk holds any more are forgotten at each compaction
         if len(rows.vocab) != before:
             # Forgotten tokens have no postings, so the others' keep their order: only the pointers shrink.
-            flat = rows.flat()
+            flat = rows.flat_view()
             indptr = np.zeros(len(df) + 1, dtype=np.int64)
             np.cumsum(df, out=indptr[1:])
         tag = hashlib.sha256(os.urandom(16)).hexdigest()[:16]

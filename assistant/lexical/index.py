@@ -154,6 +154,8 @@ class LexicalIndex(Scoring):
             self.folder.rename(old)
         staging.rename(self.folder)
         shutil.rmtree(old, ignore_errors=True)
+        # Read only for removals and compactions: from the file, as a loaded base reads it, not held in memory.
+        base.flat = np.load(self.folder / "forward.npy", mmap_mode="r")
         self.base, self.dead, self.delta, self.revision = base, np.zeros(len(base.ids), bool), TokenRows(), revision
         self._derive()
 

@@ -52,6 +52,10 @@ class TokenRows:
         """Every row's tokens, one after the other (a copy)."""
         return np.frombuffer(self._flat, dtype=np.int32).copy() if len(self._flat) else np.zeros(0, np.int32)
 
+    def flat_view(self) -> np.ndarray:
+        """Every row's tokens without a copy: no row can be added while the view lives (it pins the buffer)."""
+        return np.frombuffer(self._flat, dtype=np.int32) if len(self._flat) else np.zeros(0, np.int32)
+
     def lengths(self) -> np.ndarray:
         return np.frombuffer(self._lengths, dtype=np.int64).copy() if len(self._lengths) else np.zeros(0, np.int64)
 
