@@ -35,6 +35,12 @@ EXACT_MAX = 500
 KEEP_MIN_SHARE = 0.1
 """From this share of all chunks allowed, search the whole store deeper and keep the allowed (VectorStore.query's
 mask); ids again when that finds fewer than k."""
+WHOLE_SEARCH_MAX = 2_000
+"""Up to this many chunks, an unfiltered search reads every chunk the HNSW graph reaches (as deep as the collection,
+~0.005 ms a chunk), so it finds the nearest exactly. Chroma persists its graph every sync_threshold (1,000) records
+and rebuilds the rest from its log, with threads, in each process that opens the collection: in a collection this
+small, processes searched differently built graphs, and at the usual depth one of them missed the third-nearest
+chunk of a question (the same question answered differently from run to run)."""
 
 
 class FilterError(ValueError):
@@ -145,7 +151,8 @@ class Retriever:
         k = self.settings.candidates
         store = self.index.store
         if mask is None:
-            return store.query(vector, k)
+            count = len(catalogue.ids)
+            return store.query(vector, k, depth=count if count <= WHOLE_SEARCH_MAX else 0)
         allowed = int(np.count_nonzero(mask))
         if allowed >= KEEP_MIN_SHARE * len(mask):
             found = store.query(vector, k, mask=(catalogue.rows, mask))

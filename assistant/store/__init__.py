@@ -167,6 +167,7 @@ class VectorStore(ABC):
         ids: list[str] | None = None,
         exact: bool = False,
         mask: tuple[dict[str, int], np.ndarray] | None = None,
+        depth: int = 0,
     ) -> list[RetrievedChunk]:
         """The k chunks nearest ``vector``, nearest first, scored by cosine similarity.
 
@@ -174,6 +175,8 @@ class VectorStore(ABC):
         vector with each of them rather than searching the HNSW graph (for a few hundred ids: each vector is read
         back). ``mask``: (row of each chunk id, allowed rows): only chunks it allows, looked for among the nearest
         of the whole store, as deep as the share it allows calls for; fewer than k when the others are further down.
+        ``depth``: the graph is searched for this many nearest (when more than k), of which the k nearest are kept:
+        as deep as a small collection, the search reads every chunk the graph reaches.
         """
 
     @abstractmethod

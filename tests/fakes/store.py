@@ -68,6 +68,7 @@ class MemoryStore(VectorStore):
         ids: list[str] | None = None,
         exact: bool = False,
         mask: tuple[dict[str, int], np.ndarray] | None = None,
+        depth: int = 0,
     ) -> list[RetrievedChunk]:
         candidates = list(self._data.rows) if ids is None else [i for i in ids if i in self._data.rows]
         if mask is not None:
