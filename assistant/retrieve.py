@@ -37,10 +37,10 @@ KEEP_MIN_SHARE = 0.1
 mask); ids again when that finds fewer than k."""
 WHOLE_SEARCH_MAX = 2_000
 """Up to this many chunks, an unfiltered search reads every chunk the HNSW graph reaches (as deep as the collection,
-~0.005 ms a chunk), so it finds the nearest exactly. Chroma persists its graph every sync_threshold (1,000) records
-and rebuilds the rest from its log, with threads, in each process that opens the collection: in a collection this
-small, processes searched differently built graphs, and at the usual depth one of them missed the third-nearest
-chunk of a question (the same question answered differently from run to run)."""
+~0.005 ms a chunk), so it finds the nearest exactly. Chroma persists its graph only every sync_threshold (1,000)
+records: a collection this small is searched through a graph built, with threads, in the process that opens it,
+which differs from process to process, and at the usual depth some missed the third-nearest chunk of a question
+(the same question answered differently from run to run)."""
 
 
 class FilterError(ValueError):
