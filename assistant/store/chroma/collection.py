@@ -219,8 +219,8 @@ class ChromaStore(VectorStore):
         # out still finds k; and at least 20 k, as HNSW searches as wide as it is asked to (ef), which gives the k
         # nearest allowed a recall over 0.99 at 100k chunks, at or above that of Chroma's own filter.
         depth = math.ceil(k * max(20.0, 2 / share))
-        nearest = [(chunk_id, score) for chunk_id, score in self._distances(vector, depth) if chunk_id in rows]
-        return self._scored([(chunk_id, score) for chunk_id, score in nearest if allowed[rows[chunk_id]]][:k])
+        nearest = [(i, score) for i, score in self._distances(vector, depth) if i in rows and allowed[rows[i]]]
+        return self._scored(nearest[:k])
 
     def _distances(self, vector: np.ndarray, depth: int) -> list[tuple[str, float]]:
         """The ``depth`` nearest chunks' ids and cosine similarities, nearest first. Distances alone come back:
