@@ -1,12 +1,16 @@
-"""Chroma HNSW recall@10 against exact search, on real embeddings of 100k synthetic chunks, and what it costs.
+"""Chroma HNSW recall@10 against exact search, on real embeddings of synthetic chunks, and what it costs.
 
     python bench/recall.py --vectors bench/data/gpu-100k [--queries 200] [--configs 16/100/100 32/200/128 ...]
+    python bench/recall.py --encode 1000000 --half --configs 16/100/200     # on a lent GPU (bench/gpu_recall.sh)
 
-The chunk vectors are the ones bench/gpu.sh computed (all-MiniLM-L6-v2 over the 100k synthetic chunks); the
-queries are synthetic questions embedded here. Exact top-10 is a float32 matrix product over all vectors. Each
-config (max_neighbors/ef_construction/ef_search) is a fresh embedded Chroma collection created with those
-settings, filled in batches of 5,000. (Changing ef_search later with collection.modify() was tried: the
-embedded index already loaded kept answering with the old one, so every ef_search gets its own build.)
+The chunk vectors are the ones bench/gpu.sh computed (all-MiniLM-L6-v2 over the 100k synthetic chunks), or, with
+--encode N, those of N chunks that the pipeline's chunker cuts from bench/synth.py's documents (in worker
+processes), embedded here; --half runs the model in float16 on a GPU, and prints the cosine of its vectors to
+float32 ones on a sample. The queries are synthetic questions embedded here. Exact top-10 is a float32 matrix
+product over all vectors. Each config (max_neighbors/ef_construction/ef_search) is a fresh embedded Chroma
+collection created with those settings, filled in batches of 5,000. (Changing ef_search later with
+collection.modify() was tried: the embedded index already loaded kept answering with the old one, so every
+ef_search gets its own build.)
 Prints recall@10, bare query p50/p95, build rate and index size on disk.
 """
 
@@ -14,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import shutil
 import sys
 import tempfile
@@ -24,10 +29,60 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np
 from common import load_vectors, machine, pct
-from synth import documents, questions
+from synth import SynthDoc, documents, make_document, questions
 
-from assistant.embedding import make_embedder
-from assistant.settings import EmbeddingSettings, StoreSettings
+from assistant.chunking import chunk_document
+from assistant.embedding import Embedder, make_embedder
+from assistant.settings import ChunkingSettings, EmbeddingSettings, StoreSettings
+from assistant.types import Document
+
+
+def _chunk_texts(first_and_count: tuple[int, int]) -> list[tuple[SynthDoc, list[str]]]:
+    """Each of documents first..first+count-1 with the index texts of its chunks, cut by the pipeline's chunker.
+    Synthetic units are far below the token limit, so a length estimate stands in for the tokenizer (it decides
+    no cut here)."""
+    first, count = first_and_count
+    chunking = ChunkingSettings()
+    out = []
+    for i in range(first, first + count):
+        doc = make_document(i)
+        document = Document(doc.name, doc.title, doc.name, doc.text, str(i), doc.lang, doc.doc_type, doc.date)
+        chunks = chunk_document(document, chunking.max_tokens, lambda text: len(text) // 3, chunking.context_prefix)
+        out.append((doc, [c.index_text for c in chunks]))
+    return out
+
+
+def encoded_chunks(n: int, embedder: Embedder, half: bool) -> tuple[list[SynthDoc], np.ndarray]:
+    t = time.perf_counter()
+    texts: list[str] = []
+    docs: list[SynthDoc] = []
+    step = max(1, min(200, n // 2000))
+    with multiprocessing.Pool() as pool:
+        for batch in pool.imap(_chunk_texts, ((first, step) for first in range(0, n, step))):
+            for doc, doc_texts in batch:
+                if len(texts) < n:
+                    texts += doc_texts[: n - len(texts)]
+                    docs.append(doc)
+            if len(texts) >= n:
+                break
+    print(f"{n:,} chunk texts from {len(docs):,} documents in {time.perf_counter() - t:.1f} s", flush=True)
+    sample = texts[:: max(1, n // 2000)]
+    reference = embedder.embed(sample) if half else None
+    if half:
+        getattr(embedder, "model").half()  # noqa: B009
+    t = time.perf_counter()
+    matrix = np.asarray(embedder.embed(texts), dtype=np.float32)
+    took = time.perf_counter() - t
+    print(f"embedded in {took:.1f} s ({n / took:,.0f} texts/s)", flush=True)
+    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+    if reference is not None:
+        cosines = (matrix[:: max(1, n // 2000)][: len(sample)] * reference).sum(axis=1)
+        print(
+            f"float16 against float32 on {len(sample):,} texts: cosine min {cosines.min():.5f}, "
+            f"mean {cosines.mean():.5f}",
+            flush=True,
+        )
+    return docs, matrix
 
 
 def folder_size(path: Path) -> int:
@@ -37,6 +92,9 @@ def folder_size(path: Path) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--vectors", type=Path, default=Path("bench/data/gpu-100k"))
+    parser.add_argument("--encode", type=int, default=0, help="embed this many synthetic chunks here instead")
+    parser.add_argument("--half", action="store_true", help="with --encode: the model in float16 (GPU)")
+    parser.add_argument("--model", default="all-MiniLM-L6-v2", help="embedding model (name or local folder)")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument(
         "--configs",
@@ -48,18 +106,27 @@ def main() -> None:
     args = parser.parse_args()
     import chromadb
 
-    _, matrix = load_vectors(args.vectors)
-    n = len(matrix)
     ours = StoreSettings()
-    print(f"# HNSW recall@10 on {machine()}")
+    print(f"# HNSW recall@10 on {machine()}", flush=True)
+    embedder = make_embedder(EmbeddingSettings(model=args.model))
+    if args.encode:
+        docs, matrix = encoded_chunks(args.encode, embedder, args.half)
+        source = f"embedded here ({'float16' if args.half else 'float32'})"
+    else:
+        _, matrix = load_vectors(args.vectors)
+        docs, source = list(documents(len(matrix))), f"from {args.vectors}"
+    n = len(matrix)
     print(
-        f"{n:,} chunk vectors from {args.vectors}; store defaults now: max_neighbors {ours.hnsw_m}, "
-        f"ef_construction {ours.hnsw_ef_construction}, ef_search {ours.hnsw_ef_search}"
+        f"{n:,} chunk vectors {source}; store defaults now: max_neighbors {ours.hnsw_m}, "
+        f"ef_construction {ours.hnsw_ef_construction}, ef_search {ours.hnsw_ef_search}",
+        flush=True,
     )
-    embedder = make_embedder(EmbeddingSettings())
-    qs = questions(list(documents(n)), args.queries, seed=3)
+    qs = questions(docs, args.queries, seed=3)
     query_vectors = embedder.embed(qs)
-    exact = np.argsort(-(query_vectors @ matrix.T), axis=1)[:, :10]
+    scores = query_vectors @ matrix.T
+    top = np.argpartition(-scores, 10, axis=1)[:, :10]
+    exact = np.take_along_axis(top, np.argsort(-np.take_along_axis(scores, top, axis=1), axis=1), axis=1)
+    print(f"exact top-10 of {len(qs)} questions computed", flush=True)
     ids = [str(i) for i in range(n)]
     results = []
     for config in args.configs:
@@ -106,7 +173,9 @@ def main() -> None:
         shutil.rmtree(where, ignore_errors=True)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"machine": machine(), "vectors": n, "results": results}, indent=1))
+        args.json.write_text(
+            json.dumps({"machine": machine(), "vectors": n, "source": source, "results": results}, indent=1)
+        )
 
 
 if __name__ == "__main__":
