@@ -8,11 +8,8 @@
 # (vectors-*.npy, for bench/query.py and bench/recall.py) into OUT_DIR; --ingest-only stops after the ingest figure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-CHUNKS=${1:-100000}
-OUT_DIR=${2:-${OUT:-reports/bench-gpu}}
-START=$(date +%s)
+DEFAULT_CHUNKS=100000
 source bench/gpu_env.sh
-mkdir -p "$OUT_DIR"
 "$PY" bench/ingest_scale.py --chunks "$CHUNKS" --model "$MODEL" --baseline-encode --export "$OUT_DIR" \
   --json "$OUT_DIR/gpu.json" "${@:3}" 2>&1 | tee "$OUT_DIR/gpu.log"
 echo "bench/gpu.sh took $(( $(date +%s) - START )) s"

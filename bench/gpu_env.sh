@@ -1,7 +1,12 @@
-# Sourced by bench/gpu.sh and bench/gpu_recall.sh: the interpreter, the model and the environment for a bench on a
-# GPU machine. Where the project is installed (make install) it runs as is. On the lent bare GPU machine (PyTorch
+# Sourced by bench/gpu.sh and bench/gpu_recall.sh, from the repository root, with their arguments: CHUNKS (the
+# script's DEFAULT_CHUNKS when not given) and OUT_DIR (made here), the interpreter, the model and the environment
+# for a bench on a GPU machine. Where the project is installed (make install) it runs as is. On the lent bare GPU machine (PyTorch
 # but no package registry) run `.venv/bin/python bench/pack_gpu.py` here first and carry .gpu/: the packages and
 # the model are then unpacked from it, once per machine.
+CHUNKS=${1:-$DEFAULT_CHUNKS}
+OUT_DIR=${2:-${OUT:-reports/bench-gpu}}
+START=$(date +%s)
+mkdir -p "$OUT_DIR"
 PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] && [ -z "${PYTHON:-}" ] && PY=.venv/bin/python
 MODEL=all-MiniLM-L6-v2

@@ -8,11 +8,8 @@
 # On the lent bare GPU machine carry .gpu/ (bench/gpu_env.sh). Writes recall.log and recall.json into OUT_DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-CHUNKS=${1:-1000000}
-OUT_DIR=${2:-${OUT:-reports/bench-gpu}}
-START=$(date +%s)
+DEFAULT_CHUNKS=1000000
 source bench/gpu_env.sh
-mkdir -p "$OUT_DIR"
 "$PY" bench/recall.py --encode "$CHUNKS" --half --model "$MODEL" --configs 16/100/200 \
   --json "$OUT_DIR/recall.json" 2>&1 | tee "$OUT_DIR/recall.log"
 echo "bench/gpu_recall.sh took $(( $(date +%s) - START )) s"
