@@ -270,6 +270,18 @@ def test_determiners_are_not_searched_for() -> None:
     assert tokenize(question) == ["must", "platform", "publish", "year", "firm", "data"]
 
 
+def test_coverage_tokens_add_the_characters_of_chinese_words_only() -> None:
+    # The answer step's coverage: a question's function words (吗, 的) bring no characters, English gets none.
+    from assistant.lexical import coverage_tokens, tokenize
+
+    words = tokenize("许可证的有效期届满吗？")
+    tokens = coverage_tokens("许可证的有效期届满吗？")
+    assert tokens[: len(words)] == words
+    assert {"#许", "#证", "#届", "#满"} <= set(tokens)
+    assert not {"#的", "#吗"} & set(tokens)
+    assert coverage_tokens("Operators shall keep logs") == tokenize("Operators shall keep logs")
+
+
 def test_a_rebuild_from_the_store_indexes_the_chapter_titles_the_ingest_did(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     # Chunks are indexed behind their chapters' titles as written, which their heading paths ("Chapter II ›
     # Article 2") do not hold: the store keeps them, or a reader rebuilding BM25 from a server would lose them.

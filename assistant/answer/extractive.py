@@ -18,7 +18,7 @@ import numpy as np
 
 from ..embedding import Embedder
 from ..language import LAW_NAMES, law_key
-from ..lexical import tokenize
+from ..lexical import coverage_tokens, tokenize
 from ..retrieve import Retrieval
 from ..settings import AnswerSettings
 from ..types import Answer, RetrievedChunk
@@ -217,13 +217,15 @@ class ExtractiveGenerator(Generator):
         passages = ev.passages(chunks, self.lookup)
         windows = [w for p in passages for w in ev.windows(p)]
         own = question.removesuffix(retrieval.borrowed) if retrieval.borrowed else question
-        borrowed = set(tokenize(retrieval.borrowed)) - set(tokenize(own))
+        borrowed = set(coverage_tokens(retrieval.borrowed)) - set(coverage_tokens(own))
         # A word no passage holds ("刷脸", tokenised 刷 and 脸) covers no window: counted, it only shrinks every
         # window's coverage alike, drowning the words that tell them apart.
+        # Chinese words count with their characters, as BM25 searches them: a colloquial question and the statute's
+        # wording often share characters but no word (续 and 延续, 到期 and 届满).
         unseen = self.idf("\uffff")
         weights = {
             t: self.idf(t) * (self.settings.borrowed_word_weight if t in borrowed else 1.0)
-            for t in dict.fromkeys(tokenize(question))
+            for t in dict.fromkeys(coverage_tokens(question))
             if t not in INTERROGATIVE_TOKENS and self.idf(t) < unseen - 1e-9
         }
         found = Candidates(question_frame, windows, np.zeros((len(windows), len(WINDOW_FEATURES))), weights)
@@ -235,7 +237,7 @@ class ExtractiveGenerator(Generator):
         if not windows:
             return found
         found.context = {id(p): self._context_tokens(p, reached_from) for p in passages}
-        unit_tokens = {id(u): set(tokenize(u.text)) for p in passages for u in p.units}
+        unit_tokens = {id(u): set(coverage_tokens(u.text)) for p in passages for u in p.units}
         total = sum(weights.values()) or 1.0
         focus_total = sum(self.idf(t) for t in question_frame.focus) or 1.0
         for i, window in enumerate(windows):
@@ -263,7 +265,7 @@ class ExtractiveGenerator(Generator):
     def answerable_row(self, found: Candidates, best: int, score: float) -> np.ndarray:
         row = dict(zip(WINDOW_FEATURES, found.rows[best], strict=True))
         window = found.windows[best]
-        tokens = set(tokenize(window.text)) | found.context.get(id(window.passage), set())
+        tokens = set(coverage_tokens(window.text)) | found.context.get(id(window.passage), set())
         missing = [w for t, w in found.weights.items() if t not in tokens]
         peak = max(found.weights.values(), default=1.0) or 1.0
         values = {
@@ -297,7 +299,7 @@ class ExtractiveGenerator(Generator):
             sum(w for t, w in found.weights.items() if t in tokens) / total
             for u in window.units
             if all(states(kind, u.text, found.frame) for kind in kinds)
-            for tokens in [set(tokenize(u.text)) | context]
+            for tokens in [set(coverage_tokens(u.text)) | context]
         ]
         return max(covered, default=0.0)
 
@@ -339,7 +341,7 @@ class ExtractiveGenerator(Generator):
         cited = " ".join(
             dict.fromkeys(reached_from[c.chunk_id].text for c in passage.chunks if c.chunk_id in reached_from)
         )
-        return set(tokenize(f"{title} {names} {law_key(title)} {chunk.heading_path} {cited}"))
+        return set(coverage_tokens(f"{title} {names} {law_key(title)} {chunk.heading_path} {cited}"))
 
     def _dense(self, question: str, retrieval: Retrieval, found: Candidates, embed_all: bool) -> None:
         """Embedding similarity of the windows most worth it: all with ``embed_all``, else the best few by the

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..lexical import tokenize
+from ..lexical import coverage_tokens
 from ..settings import AnswerSettings
 from . import evidence as ev
 from .answer_types import LIST, YESNO
@@ -139,7 +139,7 @@ def second(found: Candidates, scores: np.ndarray, best: int, chosen: ev.Window, 
 
 
 def _covered(found: Candidates, window: ev.Window) -> set[str]:
-    tokens = set(tokenize(window.text)) | found.context.get(id(window.passage), set())
+    tokens = set(coverage_tokens(window.text)) | found.context.get(id(window.passage), set())
     return {t for t in found.weights if t in tokens}
 
 

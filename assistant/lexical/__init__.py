@@ -14,7 +14,7 @@ from ..components import Component, Package
 from .bm25 import K1, B
 from .index import COMPACT_MIN, COMPACT_SHARE, LexicalChanges, LexicalIndex
 from .rows import TokenRows
-from .tokens import EN_STOP, TOKEN_SCHEME, ZH_STOP, search_tokens, tokenize
+from .tokens import EN_STOP, TOKEN_SCHEME, ZH_STOP, coverage_tokens, search_tokens, tokenize
 
 __all__ = [
     "COMPACT_MIN",
@@ -28,6 +28,7 @@ __all__ = [
     "LexicalChanges",
     "LexicalIndex",
     "TokenRows",
+    "coverage_tokens",
     "search_tokens",
     "tokenize",
 ]

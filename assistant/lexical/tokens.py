@@ -170,6 +170,12 @@ _FUNCTION_CHARS = frozenset("的了和与及或等在是为对由于其之以而
 """Characters that join rather than name: in nearly every Chinese passage, they would only lengthen them."""
 
 
+def coverage_tokens(text: str) -> list[str]:
+    """tokenize's words and, for Chinese, each character of those words (marked "#" as search_tokens marks them)."""
+    words = tokenize(text)
+    return words + ["#" + c for w in words if CJK.match(w) for c in w if c not in _FUNCTION_CHARS]
+
+
 def search_tokens(text: str) -> list[str]:
     """What BM25 indexes and searches: tokenize's words and, for Chinese, each character on its own (marked "#",
     apart from the one-character words jieba gives). A colloquial question and the statute's wording often share

@@ -351,3 +351,19 @@ def test_a_name_the_question_gives_is_not_the_answer_it_asks_for(assistant_over)
     answer = assistant.ask("Who is the chief executive of Acme Robotics?")
     assert says(answer, "Jane Doe"), answer.text
     assert "opened its first laboratory" not in answer.text
+
+
+def test_a_colloquial_chinese_question_is_answered_by_the_paragraph_it_shares_characters_with(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    # 续 (延续) and 到期 (届满) share characters with the question but no word: by words alone the second paragraph
+    # matches nothing the first does not, and the article's lead paragraph wins on its position.
+    assistant = assistant_over(
+        "示例许可管理办法.txt",
+        "示例许可管理办法\n\n"
+        "第五条 经营单位应当向区市场监管部门申请办理经营许可证，许可证有效期为三年。\n\n"
+        "许可证有效期届满需要延续的，经营单位应当在届满前三十日内向原发证部门提出延续申请。\n\n"
+        "第六条 经营单位应当在经营场所显著位置悬挂许可证。\n",
+    )
+    for question in ("许可证快到期了，想继续用要怎么办？", "证过期前要续的话得提前多久申请？"):
+        answer = assistant.ask(question)
+        assert not answer.refused, answer.text
+        assert "三十日内" in answer.text, (question, answer.text)
