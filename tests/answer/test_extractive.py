@@ -22,6 +22,16 @@ def says(answer, *facts: str) -> bool:  # type: ignore[no-untyped-def]
     return all(contains_fact(text, normalise_for_match(f)) for f in facts)
 
 
+def answers_quoting(assistant, phrase: str, *questions: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """Each question's answer text, after checking that it answers and quotes ``phrase``."""
+    texts = []
+    for question in questions:
+        answer = assistant.ask(question)
+        assert not answer.refused and phrase in answer.text, (question, answer.text)
+        texts.append(answer.text)
+    return texts
+
+
 def test_voucher_sentence_is_read_with_what_these_areas_are(library) -> None:  # type: ignore[no-untyped-def]
     answer = library.ask("What subsidies cover model usage?")
     assert not answer.refused
@@ -295,11 +305,9 @@ def test_words_no_passage_holds_do_not_drown_those_that_tell_passages_apart(assi
         "前款规定的场所，不得以人脸识别作为进入该场所的唯一方式。\n\n"
         "第十条 小区管理者应当保存访客登记一年。\n",
     )
-    for question in ("物业能让业主只靠刷脸这一种方式进门吗？", "刷脸可以当成进小区的唯一方式吗？"):
-        answer = assistant.ask(question)
-        assert not answer.refused, answer.text
-        assert "唯一方式" in answer.text, (question, answer.text)
-        assert not answer.text.startswith("第九条"), (question, answer.text)
+    questions = ("物业能让业主只靠刷脸这一种方式进门吗？", "刷脸可以当成进小区的唯一方式吗？")
+    for text in answers_quoting(assistant, "唯一方式", *questions):
+        assert not text.startswith("第九条"), text
 
 
 CUT_AT_SEMICOLON = (
@@ -363,7 +371,4 @@ def test_a_colloquial_chinese_question_is_answered_by_the_paragraph_it_shares_ch
         "许可证有效期届满需要延续的，经营单位应当在届满前三十日内向原发证部门提出延续申请。\n\n"
         "第六条 经营单位应当在经营场所显著位置悬挂许可证。\n",
     )
-    for question in ("许可证快到期了，想继续用要怎么办？", "证过期前要续的话得提前多久申请？"):
-        answer = assistant.ask(question)
-        assert not answer.refused, answer.text
-        assert "三十日内" in answer.text, (question, answer.text)
+    answers_quoting(assistant, "三十日内", "许可证快到期了，想继续用要怎么办？", "证过期前要续的话得提前多久申请？")
