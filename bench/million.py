@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -65,7 +66,9 @@ def measure(folder: Path, port: int, chunks: int, n: int) -> dict[str, object]:
     assistant = Assistant(Settings(index_dir=folder, store=store))
     assistant.embedder.embed(["warm-up"])
     open_s = time.perf_counter() - t
-    docs = list(documents(chunks))
+    opened_peak = peak_rss_mib()
+    # The corpus's texts are the benchmark's, not the UI's: only the fields the questions are made from are kept.
+    docs = [replace(d, text="") for d in documents(chunks)]
     qs = questions(docs, n + 5)
     for q in qs[:5]:
         assistant.ask(q)
@@ -86,7 +89,12 @@ def measure(folder: Path, port: int, chunks: int, n: int) -> dict[str, object]:
             assistant.ask(q, f) if f is not None else assistant.ask(q)
             times.append((time.perf_counter() - t) * 1000)
         rows[name] = {"p50": round(pct(times, 50), 1), "p95": round(pct(times, 95), 1), "load": os.getloadavg()[0]}
-    return {"open_s": round(open_s, 1), "peak_rss_mib": round(peak_rss_mib()), "answer_ms": rows}
+    return {
+        "open_s": round(open_s, 1),
+        "opened_peak_rss_mib": round(opened_peak),
+        "peak_rss_mib": round(peak_rss_mib()),
+        "answer_ms": rows,
+    }
 
 
 def main() -> None:
@@ -133,7 +141,7 @@ def main() -> None:
             ui = json.loads(child.stdout.strip().splitlines()[-1])
             print(
                 f"UI-like process: started in {ui['open_s']} s (BM25 built from the server), peak RSS "
-                f"{ui['peak_rss_mib']:,} MiB",
+                f"{ui['peak_rss_mib']:,} MiB ({ui['opened_peak_rss_mib']:,} MiB once open)",
                 flush=True,
             )
             for name, row in ui["answer_ms"].items():
