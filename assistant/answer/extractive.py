@@ -217,11 +217,11 @@ class ExtractiveGenerator(Generator):
         passages = ev.passages(chunks, self.lookup)
         windows = [w for p in passages for w in ev.windows(p)]
         own = question.removesuffix(retrieval.borrowed) if retrieval.borrowed else question
+        # Chinese words count with their characters, as BM25 searches them: a colloquial question and the statute's
+        # wording often share characters but no word (续 and 延续, 到期 and 届满).
         borrowed = set(coverage_tokens(retrieval.borrowed)) - set(coverage_tokens(own))
         # A word no passage holds ("刷脸", tokenised 刷 and 脸) covers no window: counted, it only shrinks every
         # window's coverage alike, drowning the words that tell them apart.
-        # Chinese words count with their characters, as BM25 searches them: a colloquial question and the statute's
-        # wording often share characters but no word (续 and 延续, 到期 and 届满).
         unseen = self.idf("\uffff")
         weights = {
             t: self.idf(t) * (self.settings.borrowed_word_weight if t in borrowed else 1.0)
