@@ -282,6 +282,17 @@ def test_coverage_tokens_add_the_characters_of_chinese_words_only() -> None:
     assert coverage_tokens("Operators shall keep logs") == tokenize("Operators shall keep logs")
 
 
+def test_coverage_tokens_count_a_one_character_word_once_as_its_character() -> None:
+    from assistant.lexical import coverage_tokens, tokenize
+
+    question = "用户拿它去干违法的事呢？"
+    assert {"去", "事"} <= set(tokenize(question))
+    tokens = coverage_tokens(question)
+    assert "去" not in tokens and "事" not in tokens
+    assert tokens.count("#去") == 1 and tokens.count("#事") == 1
+    assert {"用户", "违法", "#用", "#户"} <= set(tokens)
+
+
 def test_a_rebuild_from_the_store_indexes_the_chapter_titles_the_ingest_did(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     # Chunks are indexed behind their chapters' titles as written, which their heading paths ("Chapter II ›
     # Article 2") do not hold: the store keeps them, or a reader rebuilding BM25 from a server would lose them.
