@@ -113,6 +113,11 @@ class Retrieval:
     """Titles of indexed documents the question names."""
     borrowed: str = ""
     """What a follow-up was searched with beyond its own words: the previous question (conversation.py)."""
+    unmatched_titles: tuple[str, ...] = ()
+    """The named titles, when the question names documents none of whose passages was found: the evidence would
+    be another document's."""
+    unmatched_langs: tuple[str, ...] = ()
+    """The languages those documents are indexed in, as far as the filters allow (none: they leave them out)."""
 
 
 class Retriever:
@@ -204,6 +209,7 @@ class Retriever:
         ]
         evidence = " ".join(c.text for c in chunks).lower()
         missing_law = next((law for law in unknown_laws if not mentioned(law, evidence)), "")
+        unmatched = named_titles and not any(c.metadata.get("title") in named_titles for c in chunks)
         return Retrieval(
             chunks=chunks,
             named_articles=[c for c in named if c in texts],
@@ -212,7 +218,17 @@ class Retriever:
             question_vector=vector,
             missing_law=missing_law,
             named_titles=named_titles,
+            unmatched_titles=named_titles if unmatched else (),
+            unmatched_langs=self._languages(named_titles, catalogue, mask) if unmatched else (),
         )
+
+    @staticmethod
+    def _languages(titles: tuple[str, ...], catalogue: Catalogue, mask: np.ndarray | None) -> tuple[str, ...]:
+        """The languages the chunks of documents titled ``titles`` are in, of those the filters allow."""
+        held = np.isin(catalogue.fields["title"], list(titles))
+        if mask is not None:
+            held &= mask
+        return tuple(sorted({str(lang) for lang in catalogue.fields["lang"][held].tolist()}))
 
     def _fuse(
         self,

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from ..embedding import Embedder
-from ..language import LAW_NAMES, law_key
+from ..language import LAW_NAMES, has_cjk, law_key
 from ..lexical import coverage_tokens, tokenize
 from ..retrieve import Retrieval
 from ..settings import AnswerSettings
@@ -148,6 +148,10 @@ class ExtractiveGenerator(Generator):
             return Judgement(refusal=refusal(question, retrieval, reason, 0.0))
         if not retrieval.chunks:
             return Judgement(refusal=refusal(question, retrieval, confidence=0.0))
+        if retrieval.unmatched_titles:
+            # Another document's passage would be quoted as if the named one said it.
+            reason = _unmatched(retrieval, frame(question).lang)
+            return Judgement(refusal=refusal(question, retrieval, reason, 0.0))
         if name := self.unknown_name(main_clause(question), [c.text for c in retrieval.chunks]):
             return Judgement(refusal=refusal(question, retrieval, f"{REFUSAL} None of them mentions {name}.", 0.0))
         found = self.candidates(question, retrieval)
@@ -420,6 +424,24 @@ def _law_label(law: str) -> str:
     if names:
         return f"The {names[0].title().replace(' Of ', ' of ').replace(' On ', ' on ')} (《{law}》)"
     return f"《{law}》"
+
+
+def _unmatched(retrieval: Retrieval, lang: str) -> str:
+    """Why a question naming a document gets no passage of it: the filters leave it out, its text is in another
+    language than the question (which neither BM25 nor the bundled model matches across), or nothing in it does."""
+    titles = retrieval.unmatched_titles
+    title = next((t for t in titles if has_cjk(t) == (lang == "zh")), titles[0])
+    label = _law_label(law_key(title)) if has_cjk(title) else title
+    if not retrieval.unmatched_langs:
+        return f"{REFUSAL} The filters leave out {label}."
+    if lang not in retrieval.unmatched_langs:
+        held = " and ".join(_LANGUAGE_NAMES.get(held, held) for held in retrieval.unmatched_langs)
+        asked = _LANGUAGE_NAMES.get(lang, lang)
+        return (
+            f"{REFUSAL} {label} is indexed in {held} only, and an {asked} question is not matched against its text: "
+            f"ask in {held}, or name the article you mean."
+        )
+    return f"{REFUSAL} No passage of {label} matches it."
 
 
 def _load_model() -> AnswerModel:
