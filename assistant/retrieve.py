@@ -114,8 +114,8 @@ class Retrieval:
     borrowed: str = ""
     """What a follow-up was searched with beyond its own words: the previous question (conversation.py)."""
     unmatched_titles: tuple[str, ...] = ()
-    """The named titles, when the question names documents none of whose passages was found: the evidence would
-    be another document's."""
+    """The named titles, when the question names documents none of whose passages in its language was found: the
+    evidence would be another document's."""
     unmatched_langs: tuple[str, ...] = ()
     """The languages those documents are indexed in, as far as the filters allow (none: they leave them out)."""
 
@@ -209,7 +209,12 @@ class Retriever:
         ]
         evidence = " ".join(c.text for c in chunks).lower()
         missing_law = next((law for law in unknown_laws if not mentioned(law, evidence)), "")
-        unmatched = named_titles and not any(c.metadata.get("title") in named_titles for c in chunks)
+        # Passages of the named law in another language than the question's are no evidence the answer step can
+        # read (neither BM25 nor the bundled model matches across languages): boosted in, they came by chance.
+        lang = "zh" if has_cjk(question) else "en"
+        unmatched = named_titles and not named and not any(
+            c.metadata.get("title") in named_titles and c.metadata.get("lang", lang) == lang for c in chunks
+        )
         return Retrieval(
             chunks=chunks,
             named_articles=[c for c in named if c in texts],

@@ -419,10 +419,15 @@ class ExtractiveGenerator(Generator):
         )
 
 
+_MINOR_WORDS = frozenset({"of", "on", "for", "the", "and", "in", "to", "a", "an"})
+"""Left in lower case inside a law's English name, as titles are written."""
+
+
 def _law_label(law: str) -> str:
     names = LAW_NAMES.get(law)
     if names:
-        return f"The {names[0].title().replace(' Of ', ' of ').replace(' On ', ' on ')} (《{law}》)"
+        words = [w if i and w in _MINOR_WORDS else w.capitalize() for i, w in enumerate(names[0].split())]
+        return f"The {' '.join(words)} (《{law}》)"
     return f"《{law}》"
 
 
