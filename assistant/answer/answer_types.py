@@ -174,7 +174,7 @@ def time_kind(question: str) -> str:
     from the clause that asks for the time, as answer_types reads it: the first, else the whole question (a
     follow-up searched with the question before it: "要是终止服务呢？ …多久内办理备案？")."""
     first = main_clause(question)
-    for clause in (first,) if asks(first) else (first, question.strip()):
+    for clause in (first,) if asks(first) else (first, spelled_out(question)):
         for pattern, kind in _ZH_TIME_KINDS if has_cjk(clause) else _EN_TIME_KINDS:
             if pattern.search(clause):
                 return kind
@@ -199,9 +199,24 @@ def type_names(kinds: list[str]) -> str:
     return " or ".join(_TYPE_NAMES.get(kind, kind) for kind in kinds)
 
 
+_CONTRACTED_IS = re.compile(r"\b(what|who|where|when|how|why|which|that|it|there|here)['’]s\b", re.I)
+_CONTRACTED_NOT = re.compile(r"\b(\w+n)['’]t\b", re.I)
+_IRREGULAR_NOT = {"can": "can", "won": "will", "shan": "shall"}
+_CONTRACTED_VERB = re.compile(r"\b(\w+)['’](re|ve|ll)\b", re.I)
+_VERBS = {"re": "are", "ve": "have", "ll": "will"}
+
+
+def spelled_out(question: str) -> str:
+    """The question with its English contractions written out ("What's the fine" -> "What is the fine", "doesn't"
+    -> "does not"), as the patterns that read its type and focus expect. A possessive "'s" stays."""
+    text = _CONTRACTED_IS.sub(r"\1 is", question.strip())
+    text = _CONTRACTED_NOT.sub(lambda m: f"{_IRREGULAR_NOT.get(m[1].lower(), m[1][:-1])} not", text)
+    return _CONTRACTED_VERB.sub(lambda m: f"{m[1]} {_VERBS[m[2].lower()]}", text)
+
+
 def main_clause(question: str) -> str:
     """The clause that carries the interrogative: the question up to its first clause break after it."""
-    text = question.strip()
+    text = spelled_out(question)
     for mark in ("？", "?"):
         text = text.split(mark, 1)[0]
     return text
@@ -235,7 +250,7 @@ def answer_types(question: str) -> frozenset[str]:
     the Rules define …"), asks for none, whatever the question it is searched with asked."""
     clause = main_clause(question)
     found = _clause_types(clause)
-    return found if found or asks(clause) else _clause_types(question.strip())
+    return found if found or asks(clause) else _clause_types(spelled_out(question))
 
 
 def _clause_types(clause: str) -> frozenset[str]:

@@ -19,6 +19,7 @@ from assistant.answer.answer_types import (
     YESNO,
     answer_types,
     answer_words,
+    spelled_out,
     time_kind,
 )
 from assistant.answer.questions import frame
@@ -134,3 +135,21 @@ def test_a_definition_is_searched_with_the_words_definitions_are_written_with() 
     assert answer_words("数据安全法里说的“数据”是什么意思？") == "所称 是指"
     assert answer_words("How do the regulations define important data?") == "means refers to"
     assert answer_words("How much is the fine?") == ""
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("What's the fine for violating Article 27 of the Data Security Law?", AMOUNT),
+        ("What’s the maximum fine under the PIPL?", AMOUNT),
+        ("Who's in charge of enforcing the PIPL?", AGENT),
+    ],
+)
+def test_a_contracted_question_is_read_as_written_out(question: str, kind: str) -> None:
+    assert kind in frame(question).types
+
+
+def test_contractions_are_written_out_and_possessives_kept() -> None:
+    assert spelled_out("What's Shanghai's plan? It doesn't say, they can't and won't.") == (
+        "What is Shanghai's plan? It does not say, they can not and will not."
+    )

@@ -257,6 +257,15 @@ def test_a_law_named_in_english_but_indexed_in_chinese_only_is_not_answered_from
     assert "indexed in Chinese only" in answer.refusal_reason and law in answer.refusal_reason
 
 
+def test_a_contracted_penalty_question_on_a_named_article_quotes_the_article_that_punishes_it(library) -> None:  # type: ignore[no-untyped-def]
+    # "What's" read as "What is": a question for an amount, so the provision citing Article 27 with its fine is
+    # quoted, not Article 27's duty (quoted before, the question read as asking for no type).
+    answer = library.ask("What's the fine for violating Article 27 of the Data Security Law?")
+    assert not answer.refused, answer.text
+    assert answer.citations[0].heading_path.endswith("第四十五条")
+    assert "五万元以上五十万元以下" in answer.text
+
+
 def test_a_named_law_the_filters_leave_out_is_refused_saying_so(library) -> None:  # type: ignore[no-untyped-def]
     answer = library.ask("What does the PIPL say about consent?", Filters(types=("news",)))
     assert answer.refused and not answer.citations, answer.text
