@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from ..chunking import PATH_SEPARATOR
 from ..embedding import Embedder
-from ..language import LAW_NAMES, has_cjk, law_key
+from ..language import LAW_NAMES, article_number, cited_articles, has_cjk, law_key
 from ..lexical import coverage_tokens, tokenize
 from ..retrieve import Retrieval
 from ..settings import AnswerSettings
@@ -214,12 +216,17 @@ class ExtractiveGenerator(Generator):
         question_frame = frame(question)
         chunks, named = self._evidence_chunks(question_frame, retrieval)
         reached_from: dict[str, RetrievedChunk] = {}
+        duties: set[int] = set()
         if question_frame.consequence and self.references is not None:
+            duties = {
+                article_number(c.heading_path.rsplit(PATH_SEPARATOR, 1)[-1])
+                for c in chunks[: self.settings.citing_from]
+            }
             chunks, reached_from = self.references.follow(chunks, self.settings.citing_from)
         top = retrieval.chunks[: self.settings.evidence_chunks]
         other = [c for c in top if c.metadata.get("lang") != question_frame.lang]
         passages = ev.passages(chunks, self.lookup)
-        windows = [w for p in passages for w in ev.windows(p)]
+        windows = [w for p in passages for w in ev.windows(p) if not _punishes_another_breach(w, reached_from, duties)]
         own = question.removesuffix(retrieval.borrowed) if retrieval.borrowed else question
         # Chinese words count with their characters, as BM25 searches them: a colloquial question and the statute's
         # wording often share characters but no word (续 and 延续, 到期 and 届满).
@@ -421,6 +428,24 @@ class ExtractiveGenerator(Generator):
 
 _MINOR_WORDS = frozenset({"of", "on", "for", "the", "and", "in", "to", "a", "an"})
 """Left in lower case inside a law's English name, as titles are written."""
+
+
+_OPENS_A_VIOLATION = re.compile(
+    r"^(?:(?:第[〇零一二三四五六七八九十百\d]+条|Article\s+\d+)\s*)?(?:违反|where\b[^,，]{0,40}\bviolat)", re.I
+)
+"""A penalty provision's own breach, as statutes open one: "违反本法第二十七条规定的", "Where anyone violates …"."""
+
+
+def _punishes_another_breach(window: ev.Window, reached: dict[str, RetrievedChunk], duties: set[int]) -> bool:
+    """Whether the window, in a provision reached by following a citation, holds a paragraph that opens with a
+    breach of its own, citing none of the ``duties`` (the evidence's articles) it was reached from: Article 45 of
+    the Data Security Law punishes breaches of Article 27 in its first paragraph and of the core data rules in its
+    second (违反国家核心数据管理制度的…). A paragraph that goes on with the same breach ("If the violator refuses …",
+    "拒不改正…") opens with none."""
+    return any(
+        u.chunk.chunk_id in reached and _OPENS_A_VIOLATION.search(u.text) and not duties & cited_articles(u.text)
+        for u in window.units
+    )
 
 
 def _law_label(law: str) -> str:

@@ -266,6 +266,15 @@ def test_a_contracted_penalty_question_on_a_named_article_quotes_the_article_tha
     assert "五万元以上五十万元以下" in answer.text
 
 
+def test_a_penalty_question_quotes_the_paragraph_that_names_the_duty_not_one_punishing_another_breach(library) -> None:  # type: ignore[no-untyped-def]
+    # Article 45 of the Data Security Law punishes breaches of Article 27 in its first paragraph, and breaches of
+    # the core data rules in its second, which was quoted (its fine, up to 一千万元, is no fine for Article 27).
+    answer = library.ask("违反数据安全法第二十七条会被罚多少？")
+    assert not answer.refused, answer.text
+    assert "不履行本法第二十七条" in answer.text and "五万元以上五十万元以下" in answer.text
+    assert "核心数据" not in answer.text
+
+
 def test_a_named_law_the_filters_leave_out_is_refused_saying_so(library) -> None:  # type: ignore[no-untyped-def]
     answer = library.ask("What does the PIPL say about consent?", Filters(types=("news",)))
     assert answer.refused and not answer.citations, answer.text
