@@ -29,7 +29,7 @@ from . import shaping
 from .answer_types import CONSEQUENCE, LIST, main_clause, type_names
 from .base import REFUSAL, Generator, SentenceSink, compose, refusal
 from .questions import INTERROGATIVE_TOKENS, QuestionFrame, abbreviates, frame, proper_names
-from .references import CrossReferences
+from .references import GENERAL_BREACH, CrossReferences
 from .scoring import (
     ANSWERABLE_FEATURES,
     WINDOW_FEATURES,
@@ -95,8 +95,10 @@ class Candidates:
 
     @property
     def asks_for_article(self) -> bool:
-        """The question names an article and asks nothing more of it ("What does Article 55 say?")."""
-        return self.named and not self.frame.types and not self.frame.focus and not self.frame.extreme
+        """The question names an article and asks nothing more of it ("What does Article 55 say?"), not even what
+        breaking it costs ("违反第十三条怎么罚？")."""
+        frame = self.frame
+        return self.named and not (frame.types or frame.focus or frame.extreme or frame.consequence)
 
 
 class ExtractiveGenerator(Generator):
@@ -222,7 +224,9 @@ class ExtractiveGenerator(Generator):
                 article_number(c.heading_path.rsplit(PATH_SEPARATOR, 1)[-1])
                 for c in chunks[: self.settings.citing_from]
             }
-            chunks, reached_from = self.references.follow(chunks, self.settings.citing_from)
+            # Only for an article the question names is a law's general penalty clause its answer: for evidence
+            # merely retrieved, it would outrank the provision that answers.
+            chunks, reached_from = self.references.follow(chunks, self.settings.citing_from, general=named)
         top = retrieval.chunks[: self.settings.evidence_chunks]
         other = [c for c in top if c.metadata.get("lang") != question_frame.lang]
         passages = ev.passages(chunks, self.lookup)
@@ -441,9 +445,12 @@ def _punishes_another_breach(window: ev.Window, reached: dict[str, RetrievedChun
     breach of its own, citing none of the ``duties`` (the evidence's articles) it was reached from: Article 45 of
     the Data Security Law punishes breaches of Article 27 in its first paragraph and of the core data rules in its
     second (违反国家核心数据管理制度的…). A paragraph that goes on with the same breach ("If the violator refuses …",
-    "拒不改正…") opens with none."""
+    "拒不改正…") opens with none; one on breaches of the law at large ("违反本法规定…") punishes every duty."""
     return any(
-        u.chunk.chunk_id in reached and _OPENS_A_VIOLATION.search(u.text) and not duties & cited_articles(u.text)
+        u.chunk.chunk_id in reached
+        and _OPENS_A_VIOLATION.search(u.text)
+        and not duties & cited_articles(u.text)
+        and not GENERAL_BREACH.search(u.text)
         for u in window.units
     )
 

@@ -7,6 +7,7 @@ what it retrieves is the duty: the answer step follows the citation back (answer
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import replace
@@ -15,6 +16,16 @@ from ..catalogue import Catalogue
 from ..chunking import PATH_SEPARATOR
 from ..language import article_number, cited_articles
 from ..types import RetrievedChunk
+from .answer_types import CONSEQUENCE
+
+_GENERAL = 0
+"""Where _read files the articles that punish breaches of the law at large (no article is numbered 0)."""
+GENERAL_BREACH = re.compile(
+    r"违反本(?:法|条例|规定|办法)规定|\bviolat\w*\s+(?:of\s+)?(?:the\s+provisions\s+of\s+)?(?:this\s+Law|these\s+Regulations)",
+    re.I,
+)
+"""A breach of the law at large, not of a numbered article: "违反本法规定处理个人信息", "in violation of the provisions
+of this Law"."""
 
 
 class CrossReferences:
@@ -27,23 +38,27 @@ class CrossReferences:
         self._seen: Catalogue | None = None
         self._citing: dict[str, dict[int, list[int]]] = {}
 
-    def citing(self, doc_id: str, article: int) -> list[RetrievedChunk]:
-        """The chunks of the articles of ``doc_id`` that cite ``article``, in document order."""
+    def citing(self, doc_id: str, article: int, general: bool = False) -> list[RetrievedChunk]:
+        """The chunks of the articles of ``doc_id`` that cite ``article``, in document order; with ``general``, when
+        none does, those of the articles that punish breaches of the law at large."""
         catalogue = self._catalogue()
         if catalogue is not self._seen:
             self._seen, self._citing = catalogue, {}
         if doc_id not in self._citing:
             self._citing[doc_id] = self._read(catalogue, doc_id)
-        ids = [i for citer in self._citing[doc_id].get(article, []) for i in catalogue.article_chunks(doc_id, citer)]
+        citers = self._citing[doc_id].get(article, [])
+        if general and not citers:
+            citers = [citer for citer in self._citing[doc_id].get(_GENERAL, []) if citer != article]
+        ids = [i for citer in citers for i in catalogue.article_chunks(doc_id, citer)]
         return self._lookup(ids) if ids else []
 
     def follow(
-        self, chunks: list[RetrievedChunk], limit: int
+        self, chunks: list[RetrievedChunk], limit: int, general: bool = False
     ) -> tuple[list[RetrievedChunk], dict[str, RetrievedChunk]]:
         """The evidence with the provisions that cite the articles of its first ``limit`` chunks (a law's penalty
         articles cite the duties they punish): what breaking the duty costs is stated there. Each ranks as the chunk
         it cites, when that one ranks better, and is read with it (the second value: by the citing chunk's id, the
-        chunk it cites)."""
+        chunk it cites). With ``general``, a duty no article cites leads to the law's general penalty clauses."""
         # An article of which some chunk is evidence already brings its other chunks as neighbours (evidence.py).
         held = {(c.doc_id, c.heading_path) for c in chunks}
         added: list[RetrievedChunk] = []
@@ -52,7 +67,8 @@ class CrossReferences:
             article = article_number(chunk.heading_path.rsplit(PATH_SEPARATOR, 1)[-1])
             if not article:
                 continue
-            citing = self.citing(chunk.doc_id, article)
+            # A provision that states a sanction itself is no duty that the general clauses would punish.
+            citing = self.citing(chunk.doc_id, article, general and not CONSEQUENCE.search(chunk.text))
             for other in citing:
                 reached_from.setdefault(other.chunk_id, chunk)
             new = [c for c in citing if (c.doc_id, c.heading_path) not in held]
@@ -68,10 +84,16 @@ class CrossReferences:
         return raised + added, reached_from
 
     def _read(self, catalogue: Catalogue, doc_id: str) -> dict[int, list[int]]:
+        """By cited article, the articles citing it; under _GENERAL, the articles that punish breaches of the law
+        at large ("违反本法规定…", "in violation of the provisions of this Law"), which answer for a duty no article
+        cites."""
         citing: dict[int, set[int]] = defaultdict(set)
         for chunk in self._lookup(catalogue.chunk_ids(doc_id)):
             own = catalogue.article_of(chunk.chunk_id)
+            if not own:
+                continue
             for cited in cited_articles(chunk.text) - {own}:
-                if own:
-                    citing[cited].add(own)
+                citing[cited].add(own)
+            if GENERAL_BREACH.search(chunk.text) and CONSEQUENCE.search(chunk.text):
+                citing[_GENERAL].add(own)
         return {cited: sorted(citers) for cited, citers in citing.items()}

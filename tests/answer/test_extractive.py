@@ -275,6 +275,15 @@ def test_a_penalty_question_quotes_the_paragraph_that_names_the_duty_not_one_pun
     assert "核心数据" not in answer.text
 
 
+def test_a_penalty_question_on_an_article_no_provision_cites_is_answered_by_the_general_clause(library) -> None:  # type: ignore[no-untyped-def]
+    # No article of the Data Security Law cites Article 13; Article 52 punishes breaches of the law at large
+    # ("违反本法规定…"). Before, the question read as asking what Article 13 says, and Article 13 was quoted.
+    answer = library.ask("违反数据安全法第十三条怎么罚？")
+    assert not answer.refused, answer.text
+    assert answer.citations[0].heading_path.endswith("第五十二条")
+    assert "违反本法规定" in answer.text and "第十三条" not in answer.text
+
+
 def test_a_named_law_the_filters_leave_out_is_refused_saying_so(library) -> None:  # type: ignore[no-untyped-def]
     answer = library.ask("What does the PIPL say about consent?", Filters(types=("news",)))
     assert answer.refused and not answer.citations, answer.text
