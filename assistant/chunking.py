@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .language import ARTICLE, CJK_TEXT, DIVISION, division_heading
+from .language import ARTICLE, CJK_TEXT, DIVISION, article_number, division_heading
 from .types import Chunk, Document
 
 PATH_SEPARATOR = " › "
@@ -52,6 +52,11 @@ characters one [UNK], so a token count alone let a 19 MB text without spaces thr
 4 to 5 characters a token and Chinese about 1, so the cap never cuts an ordinary passage."""
 
 TokenCounter = Callable[[str], int]
+
+
+def heading_article(heading_path: str) -> int:
+    """The number of the article a heading path ends in ("第六章 › 第四十五条" -> 45; 0 when it ends in none)."""
+    return article_number(heading_path.rsplit(PATH_SEPARATOR, 1)[-1])
 
 
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:

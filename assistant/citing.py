@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from .chunking import PATH_SEPARATOR
-from .language import article_number, int_to_chinese
+from .chunking import heading_article
+from .language import int_to_chinese
 from .relations import Relations
 from .types import Answer, Citation, Counterpart, RetrievedChunk
 
@@ -45,7 +45,7 @@ def _counterpart(
     lookup: Callable[[list[str]], list[RetrievedChunk]],
 ) -> Counterpart | None:
     other = relations.counterpart_of(citation.doc_id)
-    number = article_number(citation.heading_path.rsplit(PATH_SEPARATOR, 1)[-1])
+    number = heading_article(citation.heading_path)
     if not other or not number:
         return None
     is_original = citation.doc_id in relations.originals  # the cited text is a translation of `other`

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from ..chunking import PATH_SEPARATOR
+from ..chunking import heading_article
 from ..embedding import Embedder
-from ..language import LAW_NAMES, article_number, cited_articles, has_cjk, law_key
+from ..language import LAW_NAMES, cited_articles, has_cjk, law_key
 from ..lexical import coverage_tokens, tokenize
 from ..retrieve import Retrieval
 from ..settings import AnswerSettings
@@ -220,10 +220,7 @@ class ExtractiveGenerator(Generator):
         reached_from: dict[str, RetrievedChunk] = {}
         duties: set[int] = set()
         if question_frame.consequence and self.references is not None:
-            duties = {
-                article_number(c.heading_path.rsplit(PATH_SEPARATOR, 1)[-1])
-                for c in chunks[: self.settings.citing_from]
-            }
+            duties = {heading_article(c.heading_path) for c in chunks[: self.settings.citing_from]}
             # Only for an article the question names is a law's general penalty clause its answer: for evidence
             # merely retrieved, it would outrank the provision that answers.
             chunks, reached_from = self.references.follow(chunks, self.settings.citing_from, general=named)

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from ..catalogue import Catalogue
-from ..chunking import PATH_SEPARATOR
-from ..language import article_number, cited_articles
+from ..chunking import heading_article
+from ..language import cited_articles
 from ..types import RetrievedChunk
 from .answer_types import CONSEQUENCE
 
@@ -64,7 +64,7 @@ class CrossReferences:
         added: list[RetrievedChunk] = []
         reached_from: dict[str, RetrievedChunk] = {}
         for chunk in chunks[:limit]:
-            article = article_number(chunk.heading_path.rsplit(PATH_SEPARATOR, 1)[-1])
+            article = heading_article(chunk.heading_path)
             if not article:
                 continue
             # A provision that states a sanction itself is no duty that the general clauses would punish.

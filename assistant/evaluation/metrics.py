@@ -6,8 +6,7 @@ import statistics
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ..chunking import PATH_SEPARATOR
-from ..language import article_number
+from ..chunking import heading_article
 from ..types import Answer
 from .dataset import Case, Span, contains_fact, normalise_for_match
 
@@ -120,13 +119,13 @@ def counterparts(answer: Answer, pairs: dict[str, str]) -> tuple[int, int]:
     article of the same number, found and shown."""
     right = total = 0
     for citation in answer.citations:
-        number = article_number(citation.heading_path.rsplit(PATH_SEPARATOR, 1)[-1])
+        number = heading_article(citation.heading_path)
         if citation.doc_id not in pairs or not number:
             continue
         total += 1
         other = citation.counterpart
         if other is not None and not other.missing and other.doc_id == pairs[citation.doc_id]:
-            right += article_number(other.heading_path.rsplit(PATH_SEPARATOR, 1)[-1]) == number
+            right += heading_article(other.heading_path) == number
     return right, total
 
 
