@@ -3,9 +3,11 @@
 "And what share of the costs?" after a question about the voucher scheme, "第四十六条呢？" after one about
 《数据安全法》第四十五条, "Can the processor charge for them?" — each is searched together with the subject of the
 previous question: its law, its named entities and its other content words. The question's own words still decide
-what kind of answer it wants (answer/questions.py reads only its first clause). An article number carries over
-only to a bare reference ("它规定了什么？"): "做不到的话会怎么罚？" after a question on Article 33 asks about the
-penalty article, not Article 33 again.
+what kind of answer it wants (answer/questions.py reads only its first clause). A follow-up naming a law of its own
+("数据安全法呢？") keeps the rest of the question before, not its law. An article number carries over to a bare
+reference ("它规定了什么？") and to a question on what breaking it costs ("做不到的话会怎么罚？": the provisions
+citing it answer); a follow-up asking something else ("那重要数据目录预计什么时候公布？") is about the law, not the
+article.
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .answer.questions import INTERROGATIVE_TOKENS, proper_names
+from .answer.questions import INTERROGATIVE_TOKENS, frame, proper_names
 from .language import EN_ARTICLE_REFERENCE, ZH_ARTICLE_REFERENCE, has_cjk
 from .lexical import tokenize
-from .structure import parse_question
+from .structure import parse_question, without_laws
 
 _EN_CONTINUES = re.compile(
     r"^\s*(?:and|but|also|so|then|what about|how about|and what|what else)\b"
@@ -52,7 +54,11 @@ def contextualise(question: str, history: Sequence[str], titles: Sequence[str]) 
         return question
     own = parse_question(question, list(titles))
     context = previous
+    if own.titles or own.unknown_laws:
+        # "And the Network Data Security Regulations?" after a question on the PIPL asks the same of another law.
+        context = without_laws(context, list(titles))
     words = [t for t in tokenize(_ARTICLE_LABEL.sub(" ", question)) if t not in INTERROGATIVE_TOKENS]
-    if own.articles or len(words) > BARE_REFERENCE_TOKENS:
+    # What breaking the article costs ("违反了怎么罚？") is answered by the provisions that cite it: it carries over.
+    if own.articles or (len(words) > BARE_REFERENCE_TOKENS and not frame(question).consequence):
         context = _ARTICLE_LABEL.sub(" ", context)
     return f"{question.strip()} {' '.join(context.split())}"

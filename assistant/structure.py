@@ -75,6 +75,19 @@ def _abbreviated(question: str, known_titles: list[str]) -> dict[str, str]:
     return found
 
 
+def without_laws(text: str, known_titles: list[str]) -> str:
+    """``text`` with the laws it names taken out (《…》 titles, indexed titles and their short forms, LAW_NAMES
+    names): what a follow-up naming a law of its own keeps of the question before it."""
+    names = [m.group(0) for m in BOOK_TITLE.finditer(text)] + list(_abbreviated(text, known_titles))
+    names += [t for t in known_titles if t in text] + [t.removeprefix(PRC_PREFIX) for t in known_titles]
+    names += [name for key, spelled in LAW_NAMES.items() for name in (key, *spelled)]
+    for name in sorted(set(names), key=len, reverse=True):
+        text = re.sub(
+            rf"(?<![\w-]){re.escape(name)}(?![\w-])" if name.isascii() else re.escape(name), " ", text, flags=re.I
+        )
+    return " ".join(text.split())
+
+
 def mentioned(law: str, text: str) -> bool:
     """Does lower-cased ``text`` cite the law: 《law》 or its full Chinese title, or an English name of it?"""
     if f"《{law}》" in text or f"{PRC_PREFIX}{law}" in text:

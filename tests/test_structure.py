@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.language import article_number, chinese_to_int
-from assistant.structure import StructureQuery, parse_question
+from assistant.structure import StructureQuery, parse_question, without_laws
 
 TITLES = [
     "中华人民共和国数据安全法",
@@ -109,3 +109,11 @@ def test_a_short_name_of_an_indexed_law_names_it(question: str, title: str) -> N
 def test_other_names_and_ordinary_words_shorten_no_indexed_law(question: str) -> None:
     query = parse_question(question, TITLES)
     assert query.titles == ()
+
+
+def test_without_laws_takes_out_every_way_a_law_is_named() -> None:
+    titles = ["中华人民共和国个人信息保护法", "Personal Information Protection Law of the People's Republic of China"]
+    assert without_laws("When does the PIPL come into force?", titles) == "When does the come into force?"
+    assert without_laws("《个人信息保护法》什么时候施行？", titles) == "什么时候施行？"
+    assert without_laws("个保法第十三条规定了什么？", titles) == "第十三条规定了什么？"
+    assert without_laws("What does the Data Security Law say?", titles) == "What does the say?"

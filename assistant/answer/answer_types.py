@@ -46,7 +46,7 @@ PLACE_NOUNS = (
 )
 TIME_NOUNS = (
     "year|years|date|dates|month|months|day|days|time|deadline|deadlines|period|periods|duration|"
-    "time limit|time frame|timeframe|age|hours?|weeks?"
+    "time limit|time frame|timeframe|hours?|weeks?"
 )
 QUANTITY_NOUNS = "percentage|percent|share|proportion|portion|rate|ratio"
 # The closed class of English superlatives of size, height and length, with the nouns and phrases of a bound.
@@ -94,6 +94,17 @@ _EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         TIME,
     ),
+    # Before a verb of beginning or ending, "when does/do …" asks for the time of an event, not for a condition.
+    (
+        re.compile(
+            r"\bwhen (?:do|does|did|will|would|shall|is|are|was|were)\b.{0,80}?\b(?:take[sn]? effect|took effect"
+            r"|(?:come|comes|came) into (?:force|effect)|(?:enter|enters|entered) into force|(?:become|becomes)?"
+            r" effective|start|starts|started|begin|begins|began|open|opens|opened|launch|launches|launched|expire"
+            r"|expires|expired|end|ends|ended|close|closes|closed)\b",
+            re.I,
+        ),
+        TIME,
+    ),
     (re.compile(rf"\bhow many (?:\w+ )?(?:{TIME_NOUNS})\b", re.I), TIME),
     (re.compile(rf"\b(?:what|which)\s+(?:\w+\s+)?(?:{TIME_NOUNS})\b", re.I), TIME),
     (re.compile(rf"\b(?:what|which)\s+(?:{QUANTITY_NOUNS})\b|\bwhat share\b", re.I), PERCENT),
@@ -106,7 +117,8 @@ _EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         AMOUNT,
     ),
-    (re.compile(r"\bhow (?:many|large|big|high|far|old)\b", re.I), NUMBER),
+    # An age is a number of years, stated as one ("under the age of 14"), not as a date or a period.
+    (re.compile(r"\bhow (?:many|large|big|high|far|old)\b|\b(?:what|which)\s+(?:\w+\s+)?ages?\b", re.I), NUMBER),
     # "who" asks at the start of a clause; after a noun it is a relative pronoun ("an owner who never registers").
     (re.compile(rf"{_CLAUSE_START}(?:who|whom|whose)\b|\b(?:by|from|to|with|of) whom\b", re.I), AGENT),
     (re.compile(rf"\b(?:what|which)\s+(?:\w+\s+)?(?:{AGENT_NOUNS})\b", re.I), AGENT),
@@ -146,7 +158,7 @@ _ZH_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (re.compile(r"百分之几|比例|比率|占比|几成"), PERCENT),
     (re.compile(r"多少钱|罚多少|罚款.{0,4}多少|多少[^，。？]{0,4}(?:元|费|钱|罚款)|金额|费用是多少|费率"), AMOUNT),
-    (re.compile(r"多少|几[个家项名人次倍条]|多大|多高"), NUMBER),
+    (re.compile(r"多少|几[个家项名人次倍条岁]|多大|多高"), NUMBER),
     (re.compile(r"谁|哪[个些一]?(?:部门|机构|机关|单位|组织|主体|方|级)|什么(?:部门|机构|机关|单位|组织|主体)"), AGENT),
     (re.compile(r"哪里|在哪(?![些个一])|什么地方|哪[个些一]?(?:地方|城市|地区|区域|省|市|区)"), PLACE),
     (re.compile(r"什么是|是指什么|指什么|是什么意思|含义|定义|何谓"), DEFINITION),

@@ -75,6 +75,19 @@ def test_when_with_a_present_obligation_asks_for_conditions_not_a_time() -> None
     assert TIME in answer_types("When did the regulation take effect?")
 
 
+def test_when_before_a_verb_of_beginning_or_ending_asks_for_a_time() -> None:
+    assert TIME in answer_types("When do the Network Data Security Regulations come into force?")
+    assert TIME in answer_types("When is the PIPL effective?")
+    assert TIME in answer_types("When does the voucher scheme expire?")
+    assert TIME not in answer_types("When do we still need their consent?")
+
+
+def test_an_age_is_a_number_not_a_time() -> None:
+    assert answer_types("At what age does the PIPL treat personal information as that of a minor?") == {NUMBER}
+    assert NUMBER in answer_types("不满几岁的未成年人需要监护人同意？")
+    assert TIME not in answer_types("不满几岁的未成年人需要监护人同意？")
+
+
 def test_fine_tuning_is_no_fine() -> None:
     assert AMOUNT not in answer_types("What fine-tuning rules apply to generative AI providers?")
     assert not frame("What fine-tuning rules apply to generative AI providers?").consequence

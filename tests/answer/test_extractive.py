@@ -298,6 +298,28 @@ def test_a_follow_up_is_searched_with_the_previous_subject(library) -> None:  # 
     assert "数据安全法" in answer.searched_for
 
 
+def test_a_follow_up_on_what_breaking_an_article_costs_is_answered_by_the_provision_citing_it(library) -> None:  # type: ignore[no-untyped-def]
+    # Before, the article number was dropped from what was searched, and a general liability clause was quoted.
+    answer = library.ask("违反了怎么罚？", history=["网络数据安全管理条例第三十条规定了什么？"])
+    assert not answer.refused, answer.text
+    assert answer.citations[0].heading_path.endswith("第五十七条"), answer.text
+    assert "第三十条" in answer.searched_for
+
+
+def test_a_follow_up_naming_another_law_is_not_searched_with_the_law_before(library) -> None:  # type: ignore[no-untyped-def]
+    answer = library.ask("数据安全法呢？", history=["个人信息保护法什么时候施行？"])
+    assert "个人信息保护法" not in answer.searched_for
+    assert answer.citations[0].doc_id.startswith("数据安全法"), answer.text
+    assert "2021年9月1日" in answer.text
+
+
+def test_an_age_is_answered_with_the_age_the_law_states(library) -> None:  # type: ignore[no-untyped-def]
+    # Before, "what age" asked for a time, which "under the age of 14" is not, and the question was refused.
+    answer = library.ask("At what age does the PIPL treat personal information as that of a minor?")
+    assert not answer.refused, answer.text
+    assert "under the age of 14" in answer.text
+
+
 def test_a_follow_up_quotes_what_it_asks_not_the_previous_answer_again(assistant_over, make_assistant) -> None:  # type: ignore[no-untyped-def]
     text = (
         "Harbour Estate Rules\n\n"
