@@ -132,6 +132,13 @@ class AnswerSettings(_Section):
         description="For a question on what breaking a rule costs, the top evidence chunks whose articles' citing "
         "provisions (a law's penalty articles) join the evidence; 0 turns following citations off.",
     )
+    referral_margin: float = Field(
+        2.0,
+        ge=0,
+        description="For a question on what breaking a rule costs, a provision imposing a sanction itself (a fine, a "
+        "warning) is quoted instead of a referral to other law ('依法追究刑事责任') scoring at most this much (a "
+        "logit) better: the referral matches 'punished' literally, but says nothing of what the penalty is.",
+    )
     refusal_threshold: float | None = Field(
         None,
         ge=0,

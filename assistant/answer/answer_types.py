@@ -65,6 +65,14 @@ CONSEQUENCE = re.compile(
     re.I,
 )
 """A question about what breaking a rule costs: answered by the provisions that punish it, which cite the rule."""
+MEASURED_SANCTION = re.compile(
+    r"罚款|警告|没收|吊销|责令|通报批评|拘留"
+    r"|\bfine[sd]?\b(?!-)|\bwarnings?\b|\bconfiscat\w*|\brevok\w*|\brevocation\b|\bsuspen\w*|\bmake corrections\b",
+    re.I,
+)
+"""A sanction a provision imposes itself, from the closed list of administrative penalties (warning, fine,
+confiscation, suspension, revocation, an order to correct): unlike a referral ("依法追究刑事责任", "criminal
+liability shall be pursued in accordance with the law"), which leaves what breaking the rule costs to other law."""
 MONEY_HEAD = re.compile(r"\b(?:fine[sd]?(?!-)|fees?|charge[sd]?)\b|罚款|罚金|费用|收费", re.I)
 """Sums of money a rule imposes: the extreme of one ("the maximum fine") is an amount."""
 _EN_AUX = (

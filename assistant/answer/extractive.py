@@ -26,10 +26,10 @@ from ..settings import AnswerSettings
 from ..types import Answer, RetrievedChunk
 from . import evidence as ev
 from . import shaping
-from .answer_types import CONSEQUENCE, LIST, main_clause, type_names
+from .answer_types import CONSEQUENCE, LIST, MEASURED_SANCTION, main_clause, type_names
 from .base import REFUSAL, Generator, SentenceSink, compose, refusal
 from .questions import INTERROGATIVE_TOKENS, QuestionFrame, abbreviates, frame, proper_names
-from .references import GENERAL_BREACH, CrossReferences
+from .references import BREACH_OF_A_LAW, GENERAL_BREACH, CrossReferences
 from .scoring import (
     ANSWERABLE_FEATURES,
     WINDOW_FEATURES,
@@ -180,16 +180,31 @@ class ExtractiveGenerator(Generator):
         """The probability that the documents answer the question, read from window ``best``."""
         return float(self.model.answerable.probability(self.answerable_row(found, best, float(scores[best])))[0])
 
-    @staticmethod
-    def stating_sanction(found: Candidates, scores: np.ndarray, best: int) -> int:
+    def stating_sanction(self, found: Candidates, scores: np.ndarray, best: int) -> int:
         """For a question on what breaking a rule costs, whose chosen window states no sanction: the best scored
         window that states one (a fine, a punishment, a liability), when the evidence holds any. The duty the
         question describes matches it best, but does not say what follows; a provision that cites no article
-        (so that citations cannot lead to it) is found this way."""
-        if not found.frame.consequence or found.asks_for_article or CONSEQUENCE.search(found.windows[best].text):
+        (so that citations cannot lead to it) is found this way. A referral to other law ("构成犯罪的，依法追究
+        刑事责任") gives way to a provision imposing a sanction of its own that scores nearly as well."""
+        if not found.frame.consequence or found.asks_for_article:
             return best
-        stating = [i for i, w in enumerate(found.windows) if CONSEQUENCE.search(w.text)]
-        return max(stating, key=lambda i: scores[i], default=best)
+        if not CONSEQUENCE.search(found.windows[best].text):
+            stating = [i for i, w in enumerate(found.windows) if CONSEQUENCE.search(w.text)]
+            best = max(stating, key=lambda i: scores[i], default=best)
+        if MEASURED_SANCTION.search(found.windows[best].text) or not CONSEQUENCE.search(found.windows[best].text):
+            return best
+
+        def cites(window: ev.Window) -> bool:
+            return all(u.chunk.chunk_id in found.citing for u in window.units)
+
+        # Provisions reached as punishing the duty asked about all answer it: their wording decides nothing.
+        floor = -np.inf if cites(found.windows[best]) else scores[best] - self.settings.referral_margin
+        measured = [
+            i
+            for i, w in enumerate(found.windows)
+            if MEASURED_SANCTION.search(w.text) and (scores[i] >= floor or cites(w))
+        ]
+        return max(measured, key=lambda i: scores[i], default=best)
 
     @staticmethod
     def choose(found: Candidates, scores: np.ndarray) -> int:
@@ -221,9 +236,11 @@ class ExtractiveGenerator(Generator):
         duties: set[int] = set()
         if question_frame.consequence and self.references is not None:
             duties = {heading_article(c.heading_path) for c in chunks[: self.settings.citing_from]}
-            # Only for an article the question names is a law's general penalty clause its answer: for evidence
-            # merely retrieved, it would outrank the provision that answers.
-            chunks, reached_from = self.references.follow(chunks, self.settings.citing_from, general=named)
+            # A law's general penalty clauses answer for an article the question names, or for a breach of the law
+            # as a whole the question describes: for evidence merely retrieved, they would outrank the provision
+            # that answers.
+            general = named or bool(BREACH_OF_A_LAW.search(question))
+            chunks, reached_from = self.references.follow(chunks, self.settings.citing_from, general=general)
         top = retrieval.chunks[: self.settings.evidence_chunks]
         other = [c for c in top if c.metadata.get("lang") != question_frame.lang]
         passages = ev.passages(chunks, self.lookup)

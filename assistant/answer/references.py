@@ -26,6 +26,14 @@ GENERAL_BREACH = re.compile(
 )
 """A breach of the law at large, not of a numbered article: "违反本法规定处理个人信息", "in violation of the provisions
 of this Law"."""
+BREACH_OF_A_LAW = re.compile(
+    r"违反(?:了)?(?:本|该|此|这部)?(?:《[^》]{2,40}》|[\u4e00-\u9fff]{0,24}?(?:法|条例|规定|办法))"
+    r"|(?i:\b(?:violat|break|breach|infring)\w*\s+(?:of\s+)?(?:the\s+)?(?:provisions\s+of\s+)?(?:the\s+)?)"
+    r"(?:(?i:laws?|regulations?|rules|measures|provisions)\b|[A-Z]{3,5}\b|(?:[A-Z][\w-]*\s+){1,8}"
+    r"(?:Law|Regulations?|Measures|Provisions)\b)"
+)
+"""A question describing a breach of a law as a whole ("违反办法规定的", "if a company violates the PIPL"): what it
+costs is stated in the law's general penalty clauses, as for a duty no article cites."""
 
 
 class CrossReferences:

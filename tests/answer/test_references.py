@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.answer.references import BREACH_OF_A_LAW
 from assistant.language import cited_articles
 from assistant.settings import AnswerSettings
 
@@ -135,3 +136,42 @@ def test_a_penalty_question_quotes_what_states_the_sanction(assistant_over, docu
     assert not answer.refused, answer.text
     for text in expected:
         assert text in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "breach"),
+    [
+        ("生成式人工智能服务提供者违反办法规定怎么处罚？", "违反办法"),
+        ("What happens if a company violates the PIPL?", "violates the PIPL"),
+        (
+            "What is the fine for breaking the Network Data Security Regulations?",
+            "breaking the Network Data Security Regulations",
+        ),
+        ("违反数据安全保护义务的，最高罚款多少？", None),
+        ("What's the fine if a platform ignores that?", None),
+    ],
+)
+def test_a_breach_of_a_law_as_a_whole_is_told_from_a_breach_of_a_duty(question: str, breach: str | None) -> None:
+    found = BREACH_OF_A_LAW.search(question)
+    assert (found.group(0) if found else None) == breach
+
+
+def test_a_penalty_question_quotes_the_provision_imposing_a_sanction_not_a_referral_to_other_law(library) -> None:  # type: ignore[no-untyped-def]
+    # Both general penalty clauses punish a breach of the PIPL; Article 71 (public security penalties, criminal
+    # liability "in accordance with the law") matched "penalty" literally and was quoted instead of Article 66.
+    for question, history in (
+        ("What is the penalty for violating Article 13 of the PIPL?", []),
+        ("违反的话怎么处罚？", ["《个人信息保护法》第五十一条规定了什么？"]),
+    ):
+        answer = library.ask(question, history=history)
+        assert not answer.refused, answer.text
+        assert answer.citations[0].heading_path.endswith(("Article 66", "第六十六条")), answer.text
+    crime = library.ask("What happens if a violation of the PIPL constitutes a crime?")
+    assert crime.citations[0].heading_path.endswith("Article 71"), crime.text
+
+
+def test_a_question_on_breaching_a_law_as_a_whole_quotes_its_general_penalty_clause(library) -> None:  # type: ignore[no-untyped-def]
+    # Before, the definitions of the measures were quoted: the penalty article shares few words with the question.
+    answer = library.ask("生成式人工智能服务提供者违反办法规定怎么处罚？")
+    assert not answer.refused, answer.text
+    assert answer.citations[0].heading_path.endswith("第二十一条"), answer.text
