@@ -80,6 +80,11 @@ _TYPE_WORDS = set(
 }
 
 
+_DUTY_WORDS = set(tokenize("obligation obligations duty duties requirement requirements")) | {"义务", "要求", "职责"}
+"""Nouns naming a duty ("what obligations …", "有什么要求", "履行什么义务"): a provision states one with "shall" or
+"应当", seldom with the noun, which names the kind of answer rather than an attribute the evidence must mention."""
+
+
 INTERROGATIVE_TOKENS = frozenset(
     [
         *tokenize("much many long often soon mean meant"),
@@ -272,7 +277,7 @@ def frame(question: str) -> QuestionFrame:
     focus = [
         t
         for t in tokenize(" ".join(words))
-        if t not in type_words | extreme_words | sanction_words and t not in EN_STOP and t not in ZH_STOP
+        if t not in type_words | extreme_words | sanction_words | _DUTY_WORDS and t not in EN_STOP and t not in ZH_STOP
     ]
     return QuestionFrame(
         text=question,

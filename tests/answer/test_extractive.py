@@ -313,6 +313,13 @@ def test_a_follow_up_naming_another_law_is_not_searched_with_the_law_before(libr
     assert "2021年9月1日" in answer.text
 
 
+def test_a_question_on_duties_quotes_the_duty_not_the_penalty_for_breaching_it(library) -> None:  # type: ignore[no-untyped-def]
+    # Article 47 words the duty again ("未履行本法第三十三条规定的义务"), matching 义务 where Article 33 says 应当.
+    answer = library.ask("数据交易中介机构要履行什么义务？")
+    assert not answer.refused, answer.text
+    assert answer.citations[0].heading_path.endswith("第三十三条"), answer.text
+
+
 def test_an_age_is_answered_with_the_age_the_law_states(library) -> None:  # type: ignore[no-untyped-def]
     # Before, "what age" asked for a time, which "under the age of 14" is not, and the question was refused.
     answer = library.ask("At what age does the PIPL treat personal information as that of a minor?")
