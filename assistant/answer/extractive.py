@@ -23,6 +23,7 @@ from ..language import LAW_NAMES, cited_articles, has_cjk, law_key
 from ..lexical import coverage_tokens, tokenize
 from ..retrieve import Retrieval
 from ..settings import AnswerSettings
+from ..structure import parse_question
 from ..types import Answer, RetrievedChunk
 from . import evidence as ev
 from . import shaping
@@ -197,12 +198,13 @@ class ExtractiveGenerator(Generator):
         def cites(window: ev.Window) -> bool:
             return all(u.chunk.chunk_id in found.citing for u in window.units)
 
-        # Provisions reached as punishing the duty asked about all answer it: their wording decides nothing.
-        floor = -np.inf if cites(found.windows[best]) else scores[best] - self.settings.referral_margin
+        # Provisions reached as punishing the duty asked about all answer it: their wording decides nothing. One
+        # merely retrieved must score nearly as well, and punish no other numbered duty.
+        floor = scores[best] - self.settings.referral_margin
         measured = [
             i
             for i, w in enumerate(found.windows)
-            if MEASURED_SANCTION.search(w.text) and (scores[i] >= floor or cites(w))
+            if MEASURED_SANCTION.search(w.text) and (cites(w) or (scores[i] >= floor and not cited_articles(w.text)))
         ]
         return max(measured, key=lambda i: scores[i], default=best)
 
@@ -235,16 +237,23 @@ class ExtractiveGenerator(Generator):
         reached_from: dict[str, RetrievedChunk] = {}
         duties: set[int] = set()
         if question_frame.consequence and self.references is not None:
-            duties = {heading_article(c.heading_path) for c in chunks[: self.settings.citing_from]}
+            # The duties asked about: the named articles, when the question names (or carries over) some.
+            head = sum(c.chunk_id in retrieval.named_articles for c in chunks) if named else len(chunks)
+            head = min(head, self.settings.citing_from)
+            duties = {heading_article(c.heading_path) for c in chunks[:head]}
             # A law's general penalty clauses answer for an article the question names, or for a breach of the law
             # as a whole the question describes: for evidence merely retrieved, they would outrank the provision
             # that answers.
             general = named or bool(BREACH_OF_A_LAW.search(question))
-            chunks, reached_from = self.references.follow(chunks, self.settings.citing_from, general=general)
+            chunks, reached_from = self.references.follow(chunks, head, general=general)
         top = retrieval.chunks[: self.settings.evidence_chunks]
         other = [c for c in top if c.metadata.get("lang") != question_frame.lang]
         passages = ev.passages(chunks, self.lookup)
-        windows = [w for p in passages for w in ev.windows(p) if not _punishes_another_breach(w, reached_from, duties)]
+        # With an article named, every other penalty provision is held to it, reached by citation or retrieved.
+        judged = (
+            {c.chunk_id for c in chunks if c.chunk_id not in retrieval.named_articles} if named else set(reached_from)
+        )
+        windows = [w for p in passages for w in ev.windows(p) if not _punishes_another_breach(w, judged, duties)]
         own = question.removesuffix(retrieval.borrowed) if retrieval.borrowed else question
         # Chinese words count with their characters, as BM25 searches them: a colloquial question and the statute's
         # wording often share characters but no word (续 and 延续, 到期 and 届满).
@@ -351,11 +360,18 @@ class ExtractiveGenerator(Generator):
     def _evidence_chunks(self, question: QuestionFrame, retrieval: Retrieval) -> tuple[list[RetrievedChunk], bool]:
         """The chunks whose windows compete: a named article's (in the question's language when it has one), else
         the top chunks in the question's language."""
+        same = [c for c in retrieval.chunks if c.metadata.get("lang", question.lang) == question.lang]
         if retrieval.named_articles:
             named = [c for c in retrieval.chunks if c.chunk_id in retrieval.named_articles]
-            same = [c for c in named if c.metadata.get("lang") == question.lang]
-            return (same or named), True
-        same = [c for c in retrieval.chunks if c.metadata.get("lang", question.lang) == question.lang]
+            own = [c for c in named if c.metadata.get("lang") == question.lang] or named
+            if retrieval.borrowed and not parse_question(question.text.removesuffix(retrieval.borrowed), []).articles:
+                # An article carried over from the question before ("违反了怎么罚？" after one on Article 30) leads to
+                # the provisions citing it, but the answer may be elsewhere in its law: what was retrieved from it
+                # competes too.
+                laws = {c.doc_id for c in own}
+                others = [c for c in same if c.doc_id in laws and c.chunk_id not in retrieval.named_articles]
+                return own + others[: self.settings.evidence_chunks], True
+            return own, True
         # A question naming a law is about that law: its chunks, when retrieved, are the evidence.
         named = [c for c in same if c.metadata.get("title") in retrieval.named_titles]
         return (named or same)[: self.settings.evidence_chunks], False
@@ -454,16 +470,16 @@ _OPENS_A_VIOLATION = re.compile(
 """A penalty provision's own breach, as statutes open one: "违反本法第二十七条规定的", "Where anyone violates …"."""
 
 
-def _punishes_another_breach(window: ev.Window, reached: dict[str, RetrievedChunk], duties: set[int]) -> bool:
-    """Whether the window, in a provision reached by following a citation, holds a paragraph that opens with a
-    breach of its own, citing none of the ``duties`` (the evidence's articles) it was reached from: Article 45 of
+def _punishes_another_breach(window: ev.Window, judged: set[str], duties: set[int]) -> bool:
+    """Whether the window, in a provision of ``judged`` (those reached by following a citation), holds a paragraph
+    that opens with a breach of its own, citing none of the ``duties`` (the evidence's articles): Article 45 of
     the Data Security Law punishes breaches of Article 27 in its first paragraph and of the core data rules in its
     second (违反国家核心数据管理制度的…). A paragraph that goes on with the same breach ("If the violator refuses …",
     "拒不改正…") opens with none; one on breaches of the law at large ("违反本法规定…") punishes every duty."""
     return any(
-        u.chunk.chunk_id in reached
+        u.chunk.chunk_id in judged
         and _OPENS_A_VIOLATION.search(u.text)
-        and not duties & cited_articles(u.text)
+        and not duties & (cited_articles(u.text) - {heading_article(u.chunk.heading_path)})
         and not GENERAL_BREACH.search(u.text)
         for u in window.units
     )

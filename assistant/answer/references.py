@@ -21,11 +21,12 @@ from .answer_types import CONSEQUENCE
 _GENERAL = 0
 """Where _read files the articles that punish breaches of the law at large (no article is numbered 0)."""
 GENERAL_BREACH = re.compile(
-    r"违反本(?:法|条例|规定|办法)规定|\bviolat\w*\s+(?:of\s+)?(?:the\s+provisions\s+of\s+)?(?:this\s+Law|these\s+Regulations)",
+    r"违反本(?:法|条例|规定|办法)(?:其他有关)?规定"
+    r"|\bviolat\w*\s+(?:of\s+)?(?:(?:the|other)\s+(?:relevant\s+)?provisions\s+of\s+)?(?:this\s+Law|these\s+Regulations)",
     re.I,
 )
 """A breach of the law at large, not of a numbered article: "违反本法规定处理个人信息", "in violation of the provisions
-of this Law"."""
+of this Law", and the residual clause for breaches no other article punishes ("违反本条例其他有关规定的")."""
 BREACH_OF_A_LAW = re.compile(
     r"违反(?:了)?(?:本|该|此|这部)?(?:《[^》]{2,40}》|[\u4e00-\u9fff]{0,24}?(?:法|条例|规定|办法))"
     r"|(?i:\b(?:violat|break|breach|infring)\w*\s+(?:of\s+)?(?:the\s+)?(?:provisions\s+of\s+)?(?:the\s+)?)"

@@ -175,3 +175,13 @@ def test_a_question_on_breaching_a_law_as_a_whole_quotes_its_general_penalty_cla
     answer = library.ask("生成式人工智能服务提供者违反办法规定怎么处罚？")
     assert not answer.refused, answer.text
     assert answer.citations[0].heading_path.endswith("第二十一条"), answer.text
+
+
+def test_a_penalty_follow_up_on_an_article_no_provision_cites_is_not_answered_by_one_punishing_other_articles(
+    library,
+) -> None:  # type: ignore[no-untyped-def]
+    # The article carried over leads to the law's general clauses; what was retrieved beside them competes too, but
+    # Article 57, punishing breaches of Articles 29 to 32 (retrieved through "第十条" in "第三十条"), is no answer.
+    answer = library.ask("违反了怎么罚？", history=["网络数据安全管理条例第十条规定了什么？"])
+    assert answer.citations, answer.text
+    assert answer.citations[0].heading_path.endswith(("第五十八条", "第六十一条")), answer.text
