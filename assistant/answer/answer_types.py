@@ -102,13 +102,12 @@ _EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         TIME,
     ),
-    # Before a verb of beginning or ending, "when does/do …" asks for the time of an event, not for a condition.
+    # "When does/do …" before the law's words for commencement asks for a date: when a rule takes effect. Other
+    # verbs of beginning ("when does the duty begin?") ask for the condition that starts it.
     (
         re.compile(
             r"\bwhen (?:do|does|did|will|would|shall|is|are|was|were)\b.{0,80}?\b(?:take[sn]? effect|took effect"
-            r"|(?:come|comes|came) into (?:force|effect)|(?:enter|enters|entered) into force|(?:become|becomes)?"
-            r" effective|start|starts|started|begin|begins|began|open|opens|opened|launch|launches|launched|expire"
-            r"|expires|expired|end|ends|ended|close|closes|closed)\b",
+            r"|(?:come|comes|came) into (?:force|effect)|(?:enter|enters|entered) into force|effective)\b",
             re.I,
         ),
         TIME,

@@ -75,10 +75,11 @@ def test_when_with_a_present_obligation_asks_for_conditions_not_a_time() -> None
     assert TIME in answer_types("When did the regulation take effect?")
 
 
-def test_when_before_a_verb_of_beginning_or_ending_asks_for_a_time() -> None:
+def test_when_a_rule_takes_effect_asks_for_a_date_and_when_a_duty_begins_for_a_condition() -> None:
     assert TIME in answer_types("When do the Network Data Security Regulations come into force?")
+    assert TIME in answer_types("When does the PIPL take effect?")
     assert TIME in answer_types("When is the PIPL effective?")
-    assert TIME in answer_types("When does the voucher scheme expire?")
+    assert TIME not in answer_types("When does a processor's duty to delete personal information begin?")
     assert TIME not in answer_types("When do we still need their consent?")
 
 
