@@ -54,8 +54,11 @@ def contextualise(question: str, history: Sequence[str], titles: Sequence[str]) 
         return question
     own = parse_question(question, list(titles))
     context = previous
-    if own.titles or own.unknown_laws:
-        # "And the Network Data Security Regulations?" after a question on the PIPL asks the same of another law.
+    zh = has_cjk(question)
+    if own.unknown_laws or any(has_cjk(title) == zh for title in own.titles):
+        # "And the Network Data Security Regulations?" after a question on the PIPL asks the same of another law. A
+        # law indexed only in another language ("what about algorithmic recommendation?") may name a topic instead:
+        # the law before stays.
         context = without_laws(context, list(titles))
     words = [t for t in tokenize(_ARTICLE_LABEL.sub(" ", question)) if t not in INTERROGATIVE_TOKENS]
     # What breaking the article costs ("违反了怎么罚？") is answered by the provisions that cite it: it carries over.

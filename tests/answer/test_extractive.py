@@ -320,6 +320,17 @@ def test_a_question_on_duties_quotes_the_duty_not_the_penalty_for_breaching_it(l
     assert answer.citations[0].heading_path.endswith("第三十三条"), answer.text
 
 
+def test_a_follow_up_naming_a_law_indexed_only_in_another_language_keeps_the_law_before(library) -> None:  # type: ignore[no-untyped-def]
+    # "algorithmic recommendation" names the Chinese-only provisions, but here it is the topic asked about.
+    answer = library.ask(
+        "What about algorithmic recommendation?",
+        history=["Under the PIPL, can companies use automated decision-making?"],
+    )
+    assert "PIPL" in answer.searched_for
+    assert not answer.refused, answer.text
+    assert answer.citations[0].doc_id.startswith("pipl"), answer.text
+
+
 def test_an_age_is_answered_with_the_age_the_law_states(library) -> None:  # type: ignore[no-untyped-def]
     # Before, "what age" asked for a time, which "under the age of 14" is not, and the question was refused.
     answer = library.ask("At what age does the PIPL treat personal information as that of a minor?")
