@@ -23,6 +23,9 @@ class Document:
     """Doc id of the document this one translates (its sidecar's ``translation_of``): the original controls."""
     supersedes: str = ""
     """Doc id of the earlier version of the same law that this one replaces (its sidecar's ``supersedes``)."""
+    publisher: str = ""
+    """Who published it (its sidecar's ``publisher``): a reader may name a news article by its outlet."""
+    author: str = ""
 
 
 @dataclass(frozen=True)

@@ -157,7 +157,9 @@ class ExtractiveGenerator(Generator):
             # Another document's passage would be quoted as if the named one said it.
             reason = _unmatched(retrieval, frame(question).lang)
             return Judgement(refusal=refusal(question, retrieval, reason, 0.0))
-        if name := self.unknown_name(main_clause(question), [c.text for c in retrieval.chunks]):
+        # A document's byline counts as evidence of a name: "per the Jiemian feature" names its publisher.
+        bylines = [_byline(c) for c in retrieval.chunks]
+        if name := self.unknown_name(main_clause(question), [c.text for c in retrieval.chunks] + bylines):
             return Judgement(refusal=refusal(question, retrieval, f"{REFUSAL} None of them mentions {name}.", 0.0))
         found = self.candidates(question, retrieval)
         if not found.windows:
@@ -351,7 +353,8 @@ class ExtractiveGenerator(Generator):
         for name in proper_names(question):
             tokens = [t for t in tokenize(name) if t not in law_words]
             unknown = tokens and all(self.idf(t) >= unseen - 1e-9 for t in tokens)
-            if unknown and not any(abbreviates(name, text) for text in evidence):
+            named = any(abbreviates(name, text) or set(tokens) <= set(tokenize(text)) for text in evidence)
+            if unknown and not named:
                 return name
         return ""
 
@@ -483,6 +486,11 @@ def _punishes_another_breach(window: ev.Window, judged: set[str], duties: set[in
         and not GENERAL_BREACH.search(u.text)
         for u in window.units
     )
+
+
+def _byline(chunk: RetrievedChunk) -> str:
+    """Who published and wrote the chunk's document, as its sidecar says (a news article's outlet and author)."""
+    return " ".join(str(chunk.metadata.get(key, "")) for key in ("publisher", "author")).strip()
 
 
 def _law_label(law: str) -> str:

@@ -103,4 +103,6 @@ def load_document(path: Path, doc_id: str, max_bytes: int = 0, notes: list[str] 
         file_hash=file_hash(path),
         translation_of=related_id(doc_id, sidecar["translation_of"]) if sidecar.get("translation_of") else "",
         supersedes=related_id(doc_id, sidecar["supersedes"]) if sidecar.get("supersedes") else "",
+        publisher=sidecar.get("publisher", ""),
+        author=sidecar.get("author") or found.get("author", ""),
     )

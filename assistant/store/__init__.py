@@ -84,6 +84,8 @@ def chunk_metadata(doc: Document, chunk: Chunk, index: int, total: int) -> dict[
         "file_hash": doc.file_hash,
         "translation_of": doc.translation_of,
         "supersedes": doc.supersedes,
+        "publisher": doc.publisher,
+        "author": doc.author,
     }
 
 

@@ -331,6 +331,15 @@ def test_a_follow_up_naming_a_law_indexed_only_in_another_language_keeps_the_law
     assert answer.citations[0].doc_id.startswith("pipl"), answer.text
 
 
+def test_a_question_naming_a_documents_publisher_is_answered_from_it(library) -> None:  # type: ignore[no-untyped-def]
+    # The feature's text never names its outlet; its sidecar does. Before, "None of them mentions Jiemian."
+    answer = library.ask("Roughly how many AI companies operate in Shanghai, per the Jiemian feature?")
+    assert not answer.refused, answer.text
+    assert "10,000" in answer.text
+    other = library.ask("What does the Reuters article say about Shanghai?")
+    assert other.refused and "Reuters" in other.refusal_reason
+
+
 def test_an_age_is_answered_with_the_age_the_law_states(library) -> None:  # type: ignore[no-untyped-def]
     # Before, "what age" asked for a time, which "under the age of 14" is not, and the question was refused.
     answer = library.ask("At what age does the PIPL treat personal information as that of a minor?")

@@ -26,6 +26,21 @@ def test_sidecar_gives_date_url_title(tmp_path: Path, sidecar_name: str) -> None
     assert doc.title == "Memo on compute vouchers"
 
 
+def test_sidecar_publisher_and_author_reach_the_stored_chunks(tmp_path: Path) -> None:
+    from assistant.store import chunk_metadata
+    from assistant.types import Chunk
+
+    path = tmp_path / "feature.txt"
+    path.write_text("Shanghai hands out compute vouchers.\n", encoding="utf-8")
+    meta = {"publisher": "Jiemian News", "author": "FAN Yicheng"}
+    (tmp_path / "feature.txt.meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    doc = _load(path)
+    assert (doc.publisher, doc.author) == ("Jiemian News", "FAN Yicheng")
+    chunk = Chunk("feature.txt#0", doc.doc_id, doc.text, 0, len(doc.text), "", doc.text)
+    stored = chunk_metadata(doc, chunk, 0, 1)
+    assert (stored["publisher"], stored["author"]) == ("Jiemian News", "FAN Yicheng")
+
+
 def test_sidecar_with_unknown_key_is_rejected(tmp_path: Path) -> None:
     path = tmp_path / "memo.txt"
     path.write_text("Body.\n", encoding="utf-8")
