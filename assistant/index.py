@@ -28,10 +28,10 @@ from .settings import Settings
 from .store import StoredDocument, VectorStore, chunk_metadata, make_store
 from .types import Chunk, Document, RetrievedChunk
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 """2: document text kept as written (no NFKC), so quotes and offsets read as the source does. 3: chunks carry their
 document's translation_of and supersedes. 4: chunks are indexed with their chapters' and sections' titles as
-written, which their metadata keeps ("context")."""
+written, which their metadata keeps ("context"). 5: chunks carry their document's publisher and author."""
 
 
 MAX_LOGGED_CHUNKS = 20_000
