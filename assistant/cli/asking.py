@@ -93,6 +93,12 @@ def ask(
     except (QuestionError, FilterError, GeneratorError) as exc:
         fail(str(exc))
     if assistant.store.count() == 0:  # after the question's own checks, so a bad question is named first
+        if assistant.store.other_collections():
+            fail(
+                "the index was built by an earlier version or with other model or chunking settings: run "
+                "'policy-assistant ingest PATH' again to rebuild it for these",
+                1,
+            )
         fail("nothing is indexed yet: run 'policy-assistant ingest PATH' (a file or folder of documents) first", 1)
     if assistant.writer_elsewhere():
         typer.echo(f"note: {WRITER_ELSEWHERE}", err=True)
