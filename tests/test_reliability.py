@@ -426,10 +426,14 @@ def test_index_built_with_other_settings_is_reported_and_never_mixed_in(tmp_path
     assert "documents: 0" in result.stdout
     note = r"note: the index also holds collection policy-[0-9a-f]{16} \(\d+ chunks\), built with another model"
     assert re.search(note, result.stdout), result.stdout
-    # ask says that nothing is indexed for these settings, and retrieval finds nothing from the other collection.
+    # ask says to ingest again for these settings (an upgrade changing the index schema does the same), and
+    # retrieval finds nothing from the other collection.
     result = runner.invoke(app, ["ask", VOUCHER_QUESTION, "--json", "--index-dir", index])
     assert result.exit_code == 1 and result.stdout == ""
-    assert result.stderr.startswith("error: nothing is indexed yet: run 'policy-assistant ingest PATH'")
+    assert result.stderr.startswith(
+        "error: the index was built by an earlier version or with other model or chunking settings: run "
+        "'policy-assistant ingest PATH' again"
+    )
     from assistant.pipeline import Assistant
     from assistant.settings import Settings
 
