@@ -286,8 +286,23 @@ def frame(question: str) -> QuestionFrame:
         focus=tuple(dict.fromkeys(focus)),
         extreme=bool(EXTREME.search(fold(clause))),
         time=time_kind(question) if TIME in types else "",
-        consequence=bool(CONSEQUENCE.search(clause) or (CONSEQUENCE.search(question) and _continues(clause))),
+        consequence=bool(
+            CONSEQUENCE.search(clause)
+            or (CONSEQUENCE.search(question) and _continues(clause))
+            or (_BREACH.search(clause) and _HYPOTHETICAL.search(clause) and _continues(clause))
+        ),
     )
+
+
+_BREACH = re.compile(
+    r"违反|不遵守|不履行|未履行|不配合|拒不|"
+    r"\b(?:violat\w*|breach\w*|ignor\w*|break\w*|disobey\w*|(?:does|do|did) not comply|fails? to comply)\b",
+    re.I,
+)
+_HYPOTHETICAL = re.compile(
+    r"如果|要是|的话|了呢|会怎样|会怎么样|怎么办|\bwhat if\b|\bwhat happens\b|^\s*(?:and\s+)?if\b", re.I
+)
+"""A breach supposed ("违反了呢？", "What if a platform ignores it?"): asking what it costs, naming no sanction."""
 
 
 def _continues(clause: str) -> bool:

@@ -36,6 +36,19 @@ def test_a_noun_naming_a_duty_or_a_sanction_is_not_a_focus() -> None:
     assert "fine" in frame("What is the biggest fine for a company?").focus  # a sum is stated where the fine is
 
 
+@pytest.mark.parametrize(
+    ("question", "consequence"),
+    [
+        ("违反了呢？", True),
+        ("What if a platform ignores it?", True),
+        ("What does the PIPL say about violations of consent rules?", False),
+        ("What if the receiving company later wants to use it for something else?", False),
+    ],
+)
+def test_a_supposed_breach_is_a_question_on_consequences(question: str, consequence: bool) -> None:
+    assert frame(question).consequence is consequence
+
+
 def test_maximum_questions_want_a_quantity() -> None:
     assert frame("What is the most a company can be fined under the PIPL?").wants_quantity
     assert frame("违反本法的，最高罚款多少？").extreme

@@ -185,3 +185,13 @@ def test_a_penalty_follow_up_on_an_article_no_provision_cites_is_not_answered_by
     answer = library.ask("违反了怎么罚？", history=["网络数据安全管理条例第十条规定了什么？"])
     assert answer.citations, answer.text
     assert answer.citations[0].heading_path.endswith(("第五十八条", "第六十一条")), answer.text
+
+
+def test_a_supposed_breach_asks_what_it_costs_without_naming_a_sanction(library) -> None:  # type: ignore[no-untyped-def]
+    # "What if … ignores it?", "不配合会怎样？" name no fine or penalty; before, they read as asking about the duty.
+    answer = library.ask(
+        "What if a platform ignores it?", history=["What does Article 42 of the NDSR require of platforms?"]
+    )
+    assert answer.citations[0].heading_path.endswith("Article 55"), answer.text
+    answer = library.ask("不配合会怎样？", history=["《数据安全法》第三十五条要求企业做什么？"])
+    assert answer.citations[0].heading_path.endswith("第四十八条"), answer.text
