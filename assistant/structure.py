@@ -51,8 +51,7 @@ _EN_HEADS = {"regulation": "regulations", "regs": "regulations", "rules": "regul
 def _shortened_english_names(lowered: str) -> list[str]:
     """LAW_NAMES keys of laws named in English by some of their name's words, as the Chinese are (abbreviates):
     "the network data regs" for the Network Data Security Management Regulations. The words keep their order, the
-    first is the name's first and the last its kind (law, regulations), at least three of them, and exactly one law
-    fits."""
+    first is the name's first and the last its kind (law, regulations), and exactly one law fits."""
     found = []
     for run in (m.group(1).split() for m in _EN_LAW_NAME.finditer(lowered)):
         for start in range(len(run) - 1):
@@ -70,9 +69,7 @@ def _shortened_english_names(lowered: str) -> list[str]:
 
 
 def _keeps_in_order(words: list[str], name: list[str]) -> bool:
-    # Two words are a common noun phrase more often than a name: "the Shanghai regulation" is the news article's
-    # AI regulation, not the Shanghai Data Regulations.
-    if len(words) < 3 or words[0] != name[0] or words[-1] != name[-1]:
+    if len(name) < 2 or words[0] != name[0] or words[-1] != name[-1]:
         return False
     rest = iter(name)
     return all(word in rest for word in words)

@@ -134,4 +134,3 @@ def test_a_law_named_in_english_by_some_of_its_words_is_found(question: str, law
 def test_words_that_fit_no_law_or_several_name_none() -> None:
     assert parse_question("What are the security regulations for cars?", TITLES).titles == ()
     assert parse_question("What rules apply to the network?", TITLES).titles == ()
-    assert parse_question("What does the Shanghai regulation say about algorithm trading?", TITLES).titles == ()
