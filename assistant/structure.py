@@ -34,45 +34,12 @@ def _named_laws(question: str) -> tuple[list[str], list[str]]:
         for key, names in LAW_NAMES.items()
         if key in question or any(re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", lowered) for name in names)
     ]
-    keys += [key for key in _shortened_english_names(lowered) if key not in keys]
     others = []
     for name in (m.group(1).strip() for m in BOOK_TITLE.finditer(question)):
         short = name.removeprefix(PRC_PREFIX)
         if short not in LAW_NAMES:
             others.append(short)
     return keys, others
-
-
-_EN_LAW_NAME = re.compile(r"(?<![\w-])((?:[a-z-]+\s+){1,6}(?:law|regulations?|regs|measures|provisions|rules))\b")
-"""A run of English words ending in what a law's name ends in: a candidate for a shortened name of a known law."""
-_EN_HEADS = {"regulation": "regulations", "regs": "regulations", "rules": "regulations"}
-
-
-def _shortened_english_names(lowered: str) -> list[str]:
-    """LAW_NAMES keys of laws named in English by some of their name's words, as the Chinese are (abbreviates):
-    "the network data regs" for the Network Data Security Management Regulations. The words keep their order, the
-    first is the name's first and the last its kind (law, regulations), and exactly one law fits."""
-    found = []
-    for run in (m.group(1).split() for m in _EN_LAW_NAME.finditer(lowered)):
-        for start in range(len(run) - 1):
-            words = [*run[start:-1], _EN_HEADS.get(run[-1], run[-1])]
-            fits = {
-                key
-                for key, names in LAW_NAMES.items()
-                for name in names
-                if _keeps_in_order(words, [_EN_HEADS.get(w, w) for w in name.split()])
-            }
-            if len(fits) == 1:
-                found.append(fits.pop())
-                break
-    return found
-
-
-def _keeps_in_order(words: list[str], name: list[str]) -> bool:
-    if len(name) < 2 or words[0] != name[0] or words[-1] != name[-1]:
-        return False
-    rest = iter(name)
-    return all(word in rest for word in words)
 
 
 _ZH_LAW_NAME = re.compile(rf"[{CJK_RANGES}]{{2,30}}?(?:法|条例|规定|办法)")

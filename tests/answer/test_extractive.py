@@ -340,18 +340,6 @@ def test_a_question_naming_a_documents_publisher_is_answered_from_it(library) ->
     assert other.refused and "Reuters" in other.refusal_reason
 
 
-def test_a_follow_up_naming_a_law_by_some_of_its_words_is_answered_from_that_law(library) -> None:  # type: ignore[no-untyped-def]
-    # "the network data regs" names the Network Data Security Management Regulations: before, it named nothing, and
-    # the PIPL of the question before was searched instead.
-    answer = library.ask(
-        "Can we charge a fee for that under the network data regs?",
-        history=["Can a user ask us to transfer their personal information to another provider under the PIPL?"],
-    )
-    assert not answer.refused, answer.text
-    assert answer.citations[0].doc_id.startswith("network-data-security-regulations"), answer.text
-    assert "may charge necessary fees" in answer.text
-
-
 def test_an_age_is_answered_with_the_age_the_law_states(library) -> None:  # type: ignore[no-untyped-def]
     # Before, "what age" asked for a time, which "under the age of 14" is not, and the question was refused.
     answer = library.ask("At what age does the PIPL treat personal information as that of a minor?")
