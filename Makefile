@@ -25,7 +25,7 @@ EN_BLIND_FLOORS := --min citation_precision=0.55 --min citation_char_precision=0
 	--min counterpart_accuracy=0.95
 ZH_BLIND_FLOORS := --min citation_precision=0.71 --min citation_char_precision=0.64 --min citation_recall=0.90 \
 	--min fact_recall=0.87 --min refusal_accuracy=0.66 --max false_refusal_rate=0.08 --min refusal_auc=0.90
-DIALOGUE_FLOORS := --min fact_recall=0.74 --min citation_precision=0.62
+DIALOGUE_FLOORS := --min fact_recall=0.73 --min citation_precision=0.57
 EVAL = $(CLI) eval --corpus corpus --index-dir $(REPORTS)/index-corpus
 reports = --json $(REPORTS)/$(1).json --markdown $(REPORTS)/$(1).md --junit $(REPORTS)/$(1).xml
 
