@@ -270,14 +270,10 @@ def frame(question: str) -> QuestionFrame:
     # the evidence must mention.
     type_words = _TYPE_WORDS if types & {AGENT, PLACE, TIME, PERCENT, LAW} or zh else set()
     extreme_words = set(tokenize(" ".join(m.group(0) for m in EXTREME.finditer(clause))))
-    # "What is the penalty for …" asks for whatever sanction the law sets, however its provision words it ("a fine
-    # of …", "criminally liable"): like a type noun, "penalty" names the kind of answer, not an attribute. Not so
-    # for a sum: "the biggest fine" is stated where the fine is.
-    sanction_words = set() if types else set(tokenize(" ".join(m.group(0) for m in CONSEQUENCE.finditer(clause))))
     focus = [
         t
         for t in tokenize(" ".join(words))
-        if t not in type_words | extreme_words | sanction_words | _DUTY_WORDS and t not in EN_STOP and t not in ZH_STOP
+        if t not in type_words | extreme_words | _DUTY_WORDS and t not in EN_STOP and t not in ZH_STOP
     ]
     return QuestionFrame(
         text=question,

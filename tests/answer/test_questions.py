@@ -28,12 +28,10 @@ def test_type_nouns_and_framing_words_are_not_a_focus() -> None:
     assert frame("What does Shanghai offer to cut costs?").focus == ()  # "what does X …": X is the subject
 
 
-def test_a_noun_naming_a_duty_or_a_sanction_is_not_a_focus() -> None:
-    # Provisions state duties with "shall"/"应当" and sanctions as fines or liability, seldom with these nouns.
+def test_a_noun_naming_a_duty_is_not_a_focus() -> None:
+    # Provisions state duties with "shall"/"应当", seldom with these nouns.
     assert frame("数据交易中介机构要履行什么义务？").focus == ()
     assert "oblig" not in frame("What obligations do large online platforms have?").focus
-    assert frame("What is the penalty for violating Article 13 of the PIPL?").focus == ()
-    assert "fine" in frame("What is the biggest fine for a company?").focus  # a sum is stated where the fine is
 
 
 @pytest.mark.parametrize(
