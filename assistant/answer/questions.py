@@ -279,7 +279,8 @@ def frame(question: str) -> QuestionFrame:
         text=question,
         lang="zh" if zh else "en",
         types=types,
-        focus=tuple(dict.fromkeys(focus)),
+        # As coverage_tokens has them: a one-character Chinese word ("多少人") is matched as its character.
+        focus=tuple(dict.fromkeys(f"#{t}" if len(t) == 1 and has_cjk(t) else t for t in focus)),
         extreme=bool(EXTREME.search(fold(clause))),
         time=time_kind(question) if TIME in types else "",
         consequence=bool(

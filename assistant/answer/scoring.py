@@ -198,8 +198,21 @@ def types_present(frame: QuestionFrame, window: Window, unit_tokens: dict[int, s
             found = items >= 2 if structured else type_present(LIST, window.text)
             score = min(score, float(found))
         else:
+            counted = _counted_unit(frame) if kind == NUMBER else ""
+            if counted:
+                # "多少人": a figure of that unit ("1000万人"), not any unit holding the character (个人信息).
+                focused = [
+                    u for u in window.units if re.search(rf"[\d〇零一二三四五六七八九十百千万亿两]\s*{counted}", u.text)
+                ]
             score = min(score, _presence(kind, frame, focused if frame.focus else window.units, window.units))
     return score
+
+
+def _counted_unit(frame: QuestionFrame) -> str:
+    """The unit a Chinese question counts in ("多少人", "几家"): its focus when that is one character."""
+    if len(frame.focus) == 1 and frame.focus[0].startswith("#"):
+        return re.escape(frame.focus[0][1:])
+    return ""
 
 
 def _presence(kind: str, frame: QuestionFrame, focused: list[Unit], units: list[Unit]) -> float:

@@ -340,6 +340,15 @@ def test_a_question_naming_a_documents_publisher_is_answered_from_it(library) ->
     assert other.refused and "Reuters" in other.refusal_reason
 
 
+def test_a_chinese_count_is_answered_with_a_figure_of_the_unit_counted(library) -> None:  # type: ignore[no-untyped-def]
+    # "多少人": the focus 人 is one character, which the coverage holds as its character; before, it was never found,
+    # and the question was refused. A figure of people ("1000万人") answers, not "3年" beside 个人信息.
+    answer = library.ask("一个App手里的个人信息达到多少人，就得按重要数据处理者的标准来管？")
+    assert not answer.refused, answer.text
+    assert answer.citations[0].heading_path.endswith("第二十八条"), answer.text
+    assert "1000万人" in answer.text
+
+
 def test_an_age_is_answered_with_the_age_the_law_states(library) -> None:  # type: ignore[no-untyped-def]
     # Before, "what age" asked for a time, which "under the age of 14" is not, and the question was refused.
     answer = library.ask("At what age does the PIPL treat personal information as that of a minor?")
