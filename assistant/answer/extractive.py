@@ -94,6 +94,10 @@ class Candidates:
     citing: frozenset[str] = frozenset()
     """Ids of the chunks reached by following a citation back from the evidence (a duty's penalty article)."""
 
+    def reached_by_citation(self, window: ev.Window) -> bool:
+        """Is the window wholly in provisions reached by following a citation (see ``citing``)?"""
+        return all(u.chunk.chunk_id in self.citing for u in window.units)
+
     @property
     def asks_for_article(self) -> bool:
         """The question names an article and asks nothing more of it ("What does Article 55 say?"), not even what
@@ -197,16 +201,14 @@ class ExtractiveGenerator(Generator):
         if MEASURED_SANCTION.search(found.windows[best].text) or not CONSEQUENCE.search(found.windows[best].text):
             return best
 
-        def cites(window: ev.Window) -> bool:
-            return all(u.chunk.chunk_id in found.citing for u in window.units)
-
         # Provisions reached as punishing the duty asked about all answer it: their wording decides nothing. One
         # merely retrieved must score nearly as well, and punish no other numbered duty.
         floor = scores[best] - self.settings.referral_margin
         measured = [
             i
             for i, w in enumerate(found.windows)
-            if MEASURED_SANCTION.search(w.text) and (cites(w) or (scores[i] >= floor and not cited_articles(w.text)))
+            if MEASURED_SANCTION.search(w.text)
+            and (found.reached_by_citation(w) or (scores[i] >= floor and not cited_articles(w.text)))
         ]
         return max(measured, key=lambda i: scores[i], default=best)
 
@@ -221,8 +223,7 @@ class ExtractiveGenerator(Generator):
             punishing = [
                 i
                 for i, w in enumerate(found.windows)
-                if found.rows[i, column] > found.rows[best, column]
-                and all(u.chunk.chunk_id in found.citing for u in w.units)
+                if found.rows[i, column] > found.rows[best, column] and found.reached_by_citation(w)
             ]
             best = max(punishing, key=lambda i: scores[i], default=best)
         if found.asks_for_article:
