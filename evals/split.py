@@ -13,9 +13,23 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SETS = {
-    "en_blind": ["en_article.jsonl", "en_pipl.jsonl", "en_ndsr.jsonl", "en_laws3.jsonl", "en_laws4.jsonl"],
-    "zh_blind": ["zh_a.jsonl", "zh_b.jsonl", "zh_c.jsonl", "zh_d.jsonl"],
-    "dialogues": ["dialogues.jsonl", "dialogues2.jsonl", "dialogues3.jsonl", "dialogues4.jsonl", "dialogues5.jsonl"],
+    "en_blind": [
+        "en_article.jsonl",
+        "en_pipl.jsonl",
+        "en_ndsr.jsonl",
+        "en_laws3.jsonl",
+        "en_laws4.jsonl",
+        "en_laws5.jsonl",
+    ],
+    "zh_blind": ["zh_a.jsonl", "zh_b.jsonl", "zh_c.jsonl", "zh_d.jsonl", "zh_e.jsonl"],
+    "dialogues": [
+        "dialogues.jsonl",
+        "dialogues2.jsonl",
+        "dialogues3.jsonl",
+        "dialogues4.jsonl",
+        "dialogues5.jsonl",
+        "dialogues6.jsonl",
+    ],
 }
 DEV_BELOW = 154
 
