@@ -11,8 +11,9 @@ from ..language import has_cjk
 
 LAW = "law"
 """A law or regulation by name ("which law governs …", "依据哪部法律"): the evidence must come from, or cite, one."""
-DATE, DURATION, FREQUENCY = "date", "duration", "frequency"
-"""What kind of time a question asks for: when something happens, how long it lasts, or how often."""
+DATE, WHEN, DURATION, FREQUENCY = "date", "when", "duration", "frequency"
+"""What kind of time a question asks for: a calendar date ("what date", "几月"), when something happens (a date, or
+a time limit counted from an event: "within ten working days of the change"), how long it lasts, or how often."""
 AMOUNT, NUMBER, PERCENT, TIME, AGENT, PLACE, LIST, YESNO, DEFINITION = (
     "amount",
     "number",
@@ -172,12 +173,14 @@ _ZH_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"哪些|包括什么|有什么|几类|几种"), LIST),
 )
 _EN_TIME_KINDS = (
-    (re.compile(r"\bwhen\b|\bwhat (?:date|day|month|year)\b|\bwhich (?:date|day|month|year)\b", re.I), DATE),
+    (re.compile(r"\b(?:what|which) (?:date|day|month|year)\b", re.I), DATE),
+    (re.compile(r"\bwhen\b", re.I), WHEN),
     (re.compile(r"\bhow (?:often|frequently)\b|\bhow many times\b|\bonce a\b", re.I), FREQUENCY),
     (re.compile(r"\bhow (?:long|soon)\b|\bhow many\b|\bwithin\b|\bdeadline|\bperiod\b|\bduration\b", re.I), DURATION),
 )
 _ZH_TIME_KINDS = (
-    (re.compile(r"几月|哪一?天|何时|什么时候|哪一?年|几号|日期|哪个月"), DATE),
+    (re.compile(r"几月|哪一?天|哪一?年|几号|日期|哪个月"), DATE),
+    (re.compile(r"何时|什么时候"), WHEN),
     (re.compile(r"多久.{0,3}一次|几次|每年.{0,4}(?:几|多少)|频率|多长时间.{0,3}一次"), FREQUENCY),
     (
         re.compile(

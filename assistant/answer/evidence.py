@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from ..chunking import split_sentences, version_of
 from ..embedding import Embedder
-from ..language import fold
+from ..language import ARTICLE, ZH_NUMERAL, article_from_numeral, fold
 from ..lexical import tokenize
 from ..types import RetrievedChunk
 
@@ -37,6 +37,11 @@ QUALIFIES = re.compile(
 )
 """A unit that limits a rule: an exception, an exemption, a case where the duty does not hold. A yes-or-no question
 about a duty ("Does it always have to …?", "是否一定要…？") is answered by the rule and its exceptions together."""
+_THIS_ARTICLES_PARAGRAPH = re.compile(
+    rf"^\s*(?:[^,，。]{{0,20}})?本条第([{ZH_NUMERAL}\d]+)款|\bparagraph (\d+) of this Article\b", re.I
+)
+"""A paragraph of the same article named by its number ("本条第一款规定的公共场所", "paragraph 1 of this Article"): what
+the unit leans on is that paragraph, which need not be the one just before it."""
 _CLAUSE_END = ("；", ";")
 MAX_WINDOW_UNITS = 3
 MAX_LIST_ITEMS = 12
@@ -189,7 +194,7 @@ def windows(passage: Passage) -> list[Window]:
                 break
             run = units[first : first + size]
             if run[0].leans_back and first > 0:
-                run = [units[first - 1], *run]
+                run = [*_leaned_on(run[0], passage), *run]
             if run[-1].kind == "lead":
                 run = [*run, *items_of(run[-1], passage)]
             found.append(Window(passage, run))
@@ -200,6 +205,35 @@ def windows(passage: Passage) -> list[Window]:
     for window in found:
         unique.setdefault(tuple(u.position for u in window.units), window)
     return list(unique.values())
+
+
+def _paragraphs(passage: Passage) -> list[list[Unit]]:
+    """The passage's units grouped by paragraph (a line break, or a chunk boundary, between two units)."""
+    found: list[list[Unit]] = []
+    for unit in passage.units:
+        last = found[-1][-1] if found else None
+        if last is not None and last.chunk.chunk_id == unit.chunk.chunk_id:
+            between = unit.chunk.text[last.end - unit.chunk.start : unit.start - unit.chunk.start]
+            if "\n" not in between:
+                found[-1].append(unit)
+                continue
+        found.append([unit])
+    return found
+
+
+def _leaned_on(unit: Unit, passage: Passage) -> list[Unit]:
+    """What a unit leaning back needs beside it: the paragraph of its article it names by number, when the passage
+    starts at the article's heading; else the unit before it."""
+    before = [passage.units[unit.position - 1]]
+    named = _THIS_ARTICLES_PARAGRAPH.search(unit.text)
+    if named is None or not ARTICLE.match(passage.units[0].text):
+        return before
+    numeral = named.group(1) or named.group(2)
+    number = int(numeral) if numeral.isdigit() else article_from_numeral(numeral)
+    paragraphs = _paragraphs(passage)
+    if not 0 < number <= len(paragraphs) or unit in paragraphs[number - 1]:
+        return before
+    return [u for u in paragraphs[number - 1] if u.position < unit.position] or before
 
 
 def runs_on(unit: Unit, following: Unit) -> bool:

@@ -77,7 +77,19 @@ _FREQUENCY = re.compile(
     r"|\b(?:annual(?:ly)?|each year|every year|quarterly|monthly|yearly|per year|once a|twice a|(?:\w+) times a)\b",
     re.I,
 )
-_TIME_KINDS = {"date": _DATE, "duration": _DURATION, "frequency": _FREQUENCY}
+_DEADLINE = re.compile(
+    rf"[{_ZH_NUM}\d]+\s*(?:个)?(?:工作日|日|天|小时|个月|年|周)(?:内|以内|之内)"
+    rf"|\bwithin\s+(?:\d+|{_NUMBER_WORDS})[\s-]+(?:working[\s-]+)?(?:days?|hours?|weeks?|months?|years?)\b",
+    re.I,
+)
+"""A time limit counted from an event ("自变更之日起十个工作日内", "within 15 working days"): how a rule says when its
+duty falls due, so it answers "when" as a date would."""
+_TIME_KINDS = {
+    "date": _DATE,
+    "when": re.compile(f"{_DATE.pattern}|{_DEADLINE.pattern}", re.I),
+    "duration": _DURATION,
+    "frequency": _FREQUENCY,
+}
 _AGENT = re.compile(
     r"\b(?:Ministry|Department|Commission|Administration|Bureau|Council|Government|Committee|Institute|Court|"
     r"Authority|Agency|Congress|Procuratorate|Office|Centre|Center|Association)\b|\bdepartments?\b"

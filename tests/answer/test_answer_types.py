@@ -16,6 +16,7 @@ from assistant.answer.answer_types import (
     PERCENT,
     PLACE,
     TIME,
+    WHEN,
     YESNO,
     answer_types,
     answer_words,
@@ -126,7 +127,10 @@ def test_a_follow_up_that_asks_for_no_type_takes_none_from_the_question_before()
 @pytest.mark.parametrize(
     ("question", "kind"),
     [
-        ("When did it open?", DATE),
+        ("When did it open?", WHEN),
+        ("By what date is the report due?", DATE),
+        ("要在什么时候备案？", WHEN),
+        ("报告几月份提交？", DATE),
         ("How long must records be kept?", DURATION),
         ("How often must the audit run?", FREQUENCY),
         ("全国科技工作者日是每年的哪一天？", DATE),

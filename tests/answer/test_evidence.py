@@ -89,6 +89,10 @@ def test_type_detectors() -> None:
     assert type_present("time", "应当每年度开展风险评估", "frequency")
     assert not type_present("time", "上一年度营业额百分之五以下", "duration")
     assert type_present("time", "每年上半年报送，次月公布", "date")
+    # "when" is answered by a time limit counted from an event; "what date" only by a date
+    assert type_present("time", "应当在变更之日起十个工作日内办理变更手续", "when")
+    assert type_present("time", "shall report within 15 working days", "when")
+    assert not type_present("time", "shall report within 15 working days", "date")
     assert type_present("percentage", "offsetting 30% to 100% of costs")
     assert type_present("list", "computing power, model usage and data access")
     assert type_present("agent", "the consent of the parents or other guardians shall be obtained")
@@ -97,3 +101,19 @@ def test_type_detectors() -> None:
     # "means" the noun is no definition
     assert not type_present("definition", "according to the agreed purposes, means, and scopes")
     assert not type_present("definition", "collected by means of automated tools")
+
+
+def test_a_paragraph_naming_another_of_its_article_is_quoted_with_that_one() -> None:
+    text = (
+        "第二十三条 在小区安装个人身份识别设备，应当设置显著标识。\n\n"
+        "所收集的信息，只能用于维护公共安全的目的。\n\n"
+        "本条第一款规定的区域，不得以个人身份识别技术作为唯一验证方式。"
+    )
+    passage = passage_of(chunk(text))
+    assert passage.units[2].leans_back
+    found = {tuple(u.position for u in w.units) for w in windows(passage)}
+    # the third paragraph is read with the first, which it names, not only with the second just before it
+    assert (0, 2) in found
+    assert (2,) not in found
+    named_second = windows(passage_of(chunk(text.replace("第一款", "第二款"))))
+    assert (0, 2) not in {tuple(u.position for u in w.units) for w in named_second}
