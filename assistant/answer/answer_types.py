@@ -131,6 +131,8 @@ _EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"{_CLAUSE_START}(?:who|whom|whose)\b|\b(?:by|from|to|with|of) whom\b", re.I), AGENT),
     (re.compile(rf"\b(?:what|which)\s+(?:\w+\s+)?(?:{AGENT_NOUNS})\b", re.I), AGENT),
     (re.compile(rf"\bwhere\b|\b(?:what|which)\s+(?:\w+\s+)?(?:{PLACE_NOUNS})\b", re.I), PLACE),
+    # "What counts as a large platform?" asks where a term's bounds lie: its definition, not a list of counts.
+    (re.compile(r"\bwhat (?:counts|qualifies) as\b|\bwhat is (?:considered|regarded|treated)\b", re.I), DEFINITION),
     (
         re.compile(
             r"\b(?:what|which) (?:are|were)\b|\blist\b"
@@ -169,7 +171,7 @@ _ZH_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"多少|几[个家项名人次倍条岁]|多大|多高"), NUMBER),
     (re.compile(r"谁|哪[个些一]?(?:部门|机构|机关|单位|组织|主体|方|级)|什么(?:部门|机构|机关|单位|组织|主体)"), AGENT),
     (re.compile(r"哪里|在哪(?![些个一])|什么地方|哪[个些一]?(?:地方|城市|地区|区域|省|市|区)"), PLACE),
-    (re.compile(r"什么是|是指什么|指什么|是什么意思|含义|定义|何谓"), DEFINITION),
+    (re.compile(r"什么是|是指什么|指什么|是什么意思|含义|定义|何谓|(?:如何|怎么|怎样)(?:界定|认定)"), DEFINITION),
     (re.compile(r"哪些|包括什么|有什么|几类|几种"), LIST),
 )
 _EN_TIME_KINDS = (

@@ -180,11 +180,14 @@ def _zh_focus(clause: str) -> list[str]:
 
 _EN_DEFINED = re.compile(
     r"\bdefine[sd]?\s+(?:the\s+|an?\s+)?(.+)$|\bwhat (?:does|do)\s+(?:the\s+|an?\s+)?(.+?)\s+mean\b"
-    r"|\bmeaning of\s+(?:the\s+|an?\s+)?(.+)$|\bwhat is meant by\s+(?:the\s+|an?\s+)?(.+)$",
+    r"|\bmeaning of\s+(?:the\s+|an?\s+)?(.+)$|\bwhat is meant by\s+(?:the\s+|an?\s+)?(.+)$"
+    r"|\bwhat (?:counts as|qualifies as|is (?:considered|regarded|treated)(?: as)?)\s+(?:the\s+|an?\s+)?(.+)$",
     re.I,
 )
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{1,40})[”\"」』]")
-_ZH_DEFINED = re.compile(r"什么是(.+)$|(.+?)(?:是什么意思|指什么|是指什么|的含义|的定义)")
+_ZH_DEFINED = re.compile(
+    r"什么是(.+)$|(.+?)(?:是什么意思|指什么|是指什么|的含义|的定义|(?:如何|怎么|怎样)(?:界定|认定))"
+)
 
 
 def _defined_term(clause: str) -> list[str]:

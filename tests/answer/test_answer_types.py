@@ -43,6 +43,8 @@ from assistant.answer.questions import frame
         ("Is separate consent required?", YESNO),
         ("Does the law apply abroad?", YESNO),
         ("What does de-identification mean?", DEFINITION),
+        ("And what counts as a large platform?", DEFINITION),  # not a list: "counts" is no plural head
+        ("What is considered sensitive information?", DEFINITION),
         ("What are the obligations of large platforms?", LIST),
         ("What security measures must processors take?", LIST),  # a plural head after the interrogative
         ("What has to go into a breach notice?", LIST),  # the contents of something
@@ -54,6 +56,7 @@ from assistant.answer.questions import frame
         ("由哪个部门负责？", AGENT),
         ("是否需要取得单独同意？", YESNO),
         ("什么是敏感个人信息？", DEFINITION),
+        ("重要数据如何界定？", DEFINITION),
         ("有哪些情形？", LIST),
         ("持股比例上限是多少？", PERCENT),
     ],

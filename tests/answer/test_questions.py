@@ -16,6 +16,8 @@ from assistant.lexical import tokenize
         ("How do the regulations define important data?", "important data"),
         ("数据处理者需要缴纳多少费用？", "费用"),
         ("数据安全法里说的“数据”是什么意思？", "数据"),
+        ("What qualifies as a large platform under the regulations?", "large platform"),
+        ("重要数据如何界定？", "重要数据"),
     ],
 )
 def test_the_focus_is_the_head_of_what_is_asked_about(question: str, focus: str) -> None:
