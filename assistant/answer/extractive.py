@@ -27,7 +27,7 @@ from ..structure import parse_question
 from ..types import Answer, RetrievedChunk
 from . import evidence as ev
 from . import shaping
-from .answer_types import CONSEQUENCE, LIST, MEASURED_SANCTION, main_clause, type_names
+from .answer_types import CONSEQUENCE, DEFINITION, LIST, MEASURED_SANCTION, main_clause, type_names
 from .base import REFUSAL, Generator, SentenceSink, compose, refusal
 from .questions import INTERROGATIVE_TOKENS, QuestionFrame, abbreviates, frame, proper_names
 from .references import BREACH_OF_A_LAW, GENERAL_BREACH, CrossReferences
@@ -36,6 +36,7 @@ from .scoring import (
     WINDOW_FEATURES,
     AnswerModel,
     default_model,
+    defined_head,
     required_types,
     states,
     types_present,
@@ -281,6 +282,12 @@ class ExtractiveGenerator(Generator):
         unit_tokens = {id(u): set(coverage_tokens(u.text)) for p in passages for u in p.units}
         total = sum(weights.values()) or 1.0
         focus_total = sum(self.idf(t) for t in question_frame.focus) or 1.0
+        # A definition question's focus is the term defined: a window holding its words elsewhere defines another.
+        defining = (
+            [set().union(*(coverage_tokens(defined_head(u.text)) for u in w.units)) for w in windows]
+            if DEFINITION in question_frame.types
+            else []
+        )
         for i, window in enumerate(windows):
             context = found.context[id(window.passage)]
             tokens = set().union(*(unit_tokens[id(u)] for u in window.units)) | context
@@ -289,7 +296,8 @@ class ExtractiveGenerator(Generator):
                 sum(w for t, w in weights.items() if t in tokens) / total,
                 max(sum(w for t, w in weights.items() if t in unit_tokens[id(u)] | context) for u in window.units)
                 / total,
-                sum(self.idf(t) for t in question_frame.focus if t in tokens) / focus_total
+                sum(self.idf(t) for t in question_frame.focus if t in (defining[i] if defining else tokens))
+                / focus_total
                 if question_frame.focus
                 else 1.0,
                 types_present(question_frame, window, unit_tokens),

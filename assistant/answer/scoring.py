@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from ..language import ZH_NUMERAL
-from ..lexical import tokenize
+from ..lexical import coverage_tokens, tokenize
 from .answer_types import (
     AGENT,
     AMOUNT,
@@ -204,6 +204,11 @@ def types_present(frame: QuestionFrame, window: Window, unit_tokens: dict[int, s
             # A law's own provisions answer "which law …"; other text must cite one by name.
             regulation = window.passage.chunks[0].metadata.get("type") == "regulation"
             score = min(score, 1.0 if regulation or type_present(LAW, window.text) else 0.0)
+        elif kind == DEFINITION and frame.focus:
+            # A definition states its term before "是指" or "refers to": "（八）大型网络平台，是指…具有重要影响的网络平台"
+            # holds 重要 and 数据, yet defines no 重要数据.
+            defining = [u for u in window.units if set(frame.focus) <= set(coverage_tokens(defined_head(u.text)))]
+            score = min(score, _presence(kind, frame, defining, window.units))
         elif kind == LIST:
             items = sum(u.kind == "item" for u in window.units)
             structured = any(u.kind in ("item", "lead") for u in window.passage.units)
@@ -218,6 +223,20 @@ def types_present(frame: QuestionFrame, window: Window, unit_tokens: dict[int, s
                 ]
             score = min(score, _presence(kind, frame, focused if frame.focus else window.units, window.units))
     return score
+
+
+_DEFINES = re.compile(
+    r"是指|指的是|(?<!by )\bmeans?\b(?!\s*[,;.)]|\s+(?:of|and|or)\b)|\brefers? to\b|\bshall mean\b|\bis defined as\b",
+    re.I,
+)
+"""The verbs a definition is stated with (not "包括"/"includes", which as often list what a duty covers)."""
+
+
+def defined_head(text: str) -> str:
+    """The text before a unit's definition marker ("是指", "refers to"): the term it defines ("本法所称数据"), when
+    it defines one; empty when not."""
+    match = _DEFINES.search(text)
+    return text[: match.start()] if match else ""
 
 
 def _counted_unit(frame: QuestionFrame) -> str:

@@ -483,3 +483,23 @@ def test_a_colloquial_chinese_question_is_answered_by_the_paragraph_it_shares_ch
         "第六条 经营单位应当在经营场所显著位置悬挂许可证。\n",
     )
     answers_quoting(assistant, "三十日内", "许可证快到期了，想继续用要怎么办？", "证过期前要续的话得提前多久申请？")
+
+
+def test_a_follow_up_asking_when_is_answered_by_a_time_limit_counted_from_an_event(library) -> None:  # type: ignore[no-untyped-def]
+    # "什么时候" asked for a calendar date, which "变更之日起十个工作日内" is not: the question was refused.
+    answer = library.ask("那备案信息后来变了呢？", history=["具有舆论属性的算法推荐服务要在什么时候备案？"])
+    assert not answer.refused, answer.text
+    assert "变更之日起十个工作日内" in answer.text
+
+
+def test_a_definition_follow_up_quotes_the_term_it_names_not_one_merely_holding_its_words(library) -> None:  # type: ignore[no-untyped-def]
+    # "（八）大型网络平台，是指…具有重要影响的网络平台" holds 重要 and 数据 but defines no 重要数据; it was quoted alone.
+    answer = library.ask("那“重要数据”呢？", history=["《网络数据安全管理条例》里“大型网络平台”是什么意思？"])
+    assert not answer.refused, answer.text
+    assert answer.citations[0].quote.startswith("（四）重要数据，是指"), answer.text
+
+
+def test_what_counts_as_a_term_is_answered_by_its_definition(library) -> None:  # type: ignore[no-untyped-def]
+    answer = library.ask("What counts as a large online platform under the 2024 network data regulations?")
+    assert not answer.refused, answer.text
+    assert "50 million or more registered users" in answer.text

@@ -41,4 +41,3 @@ def test_a_sentence_leaning_back_joins_the_window_when_it_answers_more_of_the_qu
 def test_a_sentence_leaning_back_stays_out_when_it_answers_nothing_more() -> None:
     text = f"{LIABLE}\n{AMOUNT}"
     assert extended("个人信息处理者不能证明自己没有过错的，要承担责任吗？", text, LIABLE) == LIABLE
-
