@@ -205,8 +205,8 @@ def types_present(frame: QuestionFrame, window: Window, unit_tokens: dict[int, s
             regulation = window.passage.chunks[0].metadata.get("type") == "regulation"
             score = min(score, 1.0 if regulation or type_present(LAW, window.text) else 0.0)
         elif kind == DEFINITION and frame.focus:
-            # A definition states its term before "是指" or "refers to": "（八）大型网络平台，是指…具有重要影响的网络平台"
-            # holds 重要 and 数据, yet defines no 重要数据.
+            # A definition states its term before "是指" or "refers to": "（八）大型网络平台，是指…具有重要影响的
+            # 网络平台" holds 重要 and 数据, yet defines no 重要数据.
             defining = [u for u in window.units if set(frame.focus) <= set(coverage_tokens(defined_head(u.text)))]
             score = min(score, _presence(kind, frame, defining, window.units))
         elif kind == LIST:

@@ -493,7 +493,8 @@ def test_a_follow_up_asking_when_is_answered_by_a_time_limit_counted_from_an_eve
 
 
 def test_a_definition_follow_up_quotes_the_term_it_names_not_one_merely_holding_its_words(library) -> None:  # type: ignore[no-untyped-def]
-    # "（八）大型网络平台，是指…具有重要影响的网络平台" holds 重要 and 数据 but defines no 重要数据; it was quoted alone.
+    # "（八）大型网络平台，是指…具有重要影响的网络平台" holds 重要 and 数据 but defines no 重要数据: it was quoted
+    # alone.
     answer = library.ask("那“重要数据”呢？", history=["《网络数据安全管理条例》里“大型网络平台”是什么意思？"])
     assert not answer.refused, answer.text
     assert answer.citations[0].quote.startswith("（四）重要数据，是指"), answer.text
