@@ -14,7 +14,7 @@ from ..settings import AnswerSettings
 from . import evidence as ev
 from .answer_types import LIST, YESNO
 from .base import EvidenceUnit
-from .scoring import states, type_present
+from .scoring import WINDOW_FEATURES, states, type_present
 
 if TYPE_CHECKING:
     from .extractive import Candidates
@@ -131,11 +131,19 @@ def second(found: Candidates, scores: np.ndarray, best: int, chosen: ev.Window, 
         window = found.windows[int(i)]
         if scores[int(i)] < scores[best] - margin:
             return None
-        if window.overlaps(chosen):
+        if window.overlaps(chosen) or not _as_apt(found, int(i), best):
             continue
         if _gain(found, chosen, window) >= settings.second_window_gain:
             return int(i)
     return None
+
+
+def _as_apt(found: Candidates, other: int, best: int) -> bool:
+    """Is window ``other`` about what the question asks (its focus), and does it state the kind of answer asked,
+    as well as the best does? A second window holding other words of the question, but defining another term or
+    stating no figure, answers another question."""
+    columns = [WINDOW_FEATURES.index("focus"), WINDOW_FEATURES.index("types")]
+    return bool(np.all(found.rows[other, columns] >= found.rows[best, columns]))
 
 
 def _covered(found: Candidates, window: ev.Window) -> set[str]:

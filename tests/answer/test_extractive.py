@@ -498,6 +498,8 @@ def test_a_definition_follow_up_quotes_the_term_it_names_not_one_merely_holding_
     answer = library.ask("那“重要数据”呢？", history=["《网络数据安全管理条例》里“大型网络平台”是什么意思？"])
     assert not answer.refused, answer.text
     assert answer.citations[0].quote.startswith("（四）重要数据，是指"), answer.text
+    # nor is it quoted beside: a second window must be as much about the term asked, and state as much of the answer
+    assert "大型网络平台" not in answer.text
 
 
 def test_what_counts_as_a_term_is_answered_by_its_definition(library) -> None:  # type: ignore[no-untyped-def]
