@@ -506,3 +506,11 @@ def test_what_counts_as_a_term_is_answered_by_its_definition(library) -> None:  
     answer = library.ask("What counts as a large online platform under the 2024 network data regulations?")
     assert not answer.refused, answer.text
     assert "50 million or more registered users" in answer.text
+
+
+def test_a_second_quote_comes_from_the_document_of_the_first(library) -> None:  # type: ignore[no-untyped-def]
+    # The regulations' portability clause answers; the PIPL's platform duties (Article 58) were quoted beside it.
+    answer = library.ask("用户多次要求把个人信息转到其他平台，公司可以收费吗？")
+    assert not answer.refused, answer.text
+    assert answer.citations[0].doc_id.startswith("网络数据安全管理条例"), answer.text
+    assert {c.doc_id for c in answer.citations} == {answer.citations[0].doc_id}, answer.text
