@@ -50,6 +50,8 @@ TIME_NOUNS = (
     "time limit|time frame|timeframe|hours?|weeks?"
 )
 QUANTITY_NOUNS = "percentage|percent|share|proportion|portion|rate|ratio"
+COUNT_NOUNS = "numbers|figures?|thresholds?|volumes?|sizes?|scales?"
+"""Nouns naming a count or a magnitude: "what user numbers", "at what volume" ask for a figure."""
 # The closed class of English superlatives of size, height and length, with the nouns and phrases of a bound.
 EXTREME = re.compile(
     r"\b(?:maximum|minimum|max|min|highest|lowest|biggest|largest|greatest|smallest|longest|shortest|upper limit|"
@@ -126,7 +128,15 @@ _EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
         AMOUNT,
     ),
     # An age is a number of years, stated as one ("under the age of 14"), not as a date or a period.
-    (re.compile(r"\bhow (?:many|large|big|high|far|old)\b|\b(?:what|which)\s+(?:\w+\s+)?ages?\b", re.I), NUMBER),
+    # "What user numbers make a platform large?": the head is the count, whatever noun modifies it ("user").
+    (
+        re.compile(
+            r"\bhow (?:many|large|big|high|far|old)\b|\b(?:what|which)\s+(?:\w+\s+)?ages?\b"
+            rf"|\b(?:what|which)\s+(?:[\w-]+\s+){{0,2}}(?:{COUNT_NOUNS})\b",
+            re.I,
+        ),
+        NUMBER,
+    ),
     # "who" asks at the start of a clause; after a noun it is a relative pronoun ("an owner who never registers").
     (re.compile(rf"{_CLAUSE_START}(?:who|whom|whose)\b|\b(?:by|from|to|with|of) whom\b", re.I), AGENT),
     (re.compile(rf"\b(?:what|which)\s+(?:\w+\s+)?(?:{AGENT_NOUNS})\b", re.I), AGENT),

@@ -22,6 +22,7 @@ from .answer_types import (
     AGENT_NOUNS,
     AMOUNT,
     CONSEQUENCE,
+    COUNT_NOUNS,
     DEFINITION,
     EXTREME,
     LAW,
@@ -80,6 +81,7 @@ _TYPE_WORDS = set(
 }
 
 
+_COUNT_WORDS = set(tokenize(COUNT_NOUNS.replace("|", " ").replace("?", "")))
 _DUTY_WORDS = set(tokenize("obligation obligations duty duties requirement requirements")) | {"义务", "要求", "职责"}
 """Nouns naming a duty ("what obligations …", "有什么要求", "履行什么义务"): a provision states one with "shall" or
 "应当", seldom with the noun, which names the kind of answer rather than an attribute the evidence must mention."""
@@ -273,6 +275,8 @@ def frame(question: str) -> QuestionFrame:
     # the evidence must mention.
     type_words = _TYPE_WORDS if types & {AGENT, PLACE, TIME, PERCENT, LAW} or zh else set()
     extreme_words = set(tokenize(" ".join(m.group(0) for m in EXTREME.finditer(clause))))
+    if NUMBER in types:
+        extreme_words |= _COUNT_WORDS  # "at what volume": the figure asked for, not an attribute named in the text
     focus = [
         t
         for t in tokenize(" ".join(words))

@@ -49,6 +49,8 @@ from assistant.answer.questions import frame
         ("What security measures must processors take?", LIST),  # a plural head after the interrogative
         ("What has to go into a breach notice?", LIST),  # the contents of something
         ("What must the annual report contain?", LIST),
+        ("What user numbers make a platform count as large?", NUMBER),  # the head is the count, not the users
+        ("At what volume of data do the rules start to apply?", NUMBER),
         ("罚款是多少？", AMOUNT),
         ("需要缴纳多少备案费？", AMOUNT),
         ("报告应当保存多久？", TIME),

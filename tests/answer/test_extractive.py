@@ -514,3 +514,10 @@ def test_a_second_quote_comes_from_the_document_of_the_first(library) -> None:  
     assert not answer.refused, answer.text
     assert answer.citations[0].doc_id.startswith("网络数据安全管理条例"), answer.text
     assert {c.doc_id for c in answer.citations} == {answer.citations[0].doc_id}, answer.text
+
+
+def test_a_question_on_what_numbers_qualify_is_answered_with_the_figures(library) -> None:  # type: ignore[no-untyped-def]
+    # "What user numbers …" asked for a person ("what user"), and a list of platform duties was quoted.
+    answer = library.ask("What user numbers make a platform count as 'large' under the 2024 network data regulations?")
+    assert not answer.refused, answer.text
+    assert "50 million or more registered users" in answer.text
