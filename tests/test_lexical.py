@@ -323,3 +323,11 @@ def test_a_built_index_maps_its_forward_index_from_its_file(tmp_path: Path) -> N
     loaded = LexicalIndex(index.folder)
     assert loaded.load()
     assert np.array_equal(index.base.flat, loaded.base.flat) and len(index.base.flat) == int(index.base.lengths.sum())
+
+
+def test_a_periods_adjective_covers_its_noun() -> None:
+    from assistant.lexical import coverage_tokens
+
+    # "every year" is what an "annual" report is published; "monthly" already stems to "month"
+    assert "year" in coverage_tokens("shall publish annual reports")
+    assert "day" in coverage_tokens("a daily log")

@@ -170,11 +170,16 @@ _FUNCTION_CHARS = frozenset("的了和与及或等在是为对由于其之以而
 """Characters that join rather than name: in nearly every Chinese passage, they would only lengthen them."""
 
 
+_PERIODS = {"annual": "year", "daili": "day"}
+"""The adjectives of the calendar's periods whose stems are not the noun's ("annual", "daily"; "monthly" and
+"yearly" already stem to theirs): "every year" asks what an "annual report" says."""
+
+
 def coverage_tokens(text: str) -> list[str]:
     """tokenize's words and, for Chinese, each character of those words (marked "#" as search_tokens marks them).
     A one-character word counts once, as its character: counted as both, the most ambiguous units of a question
     (去, 事, 门) weighed twice as much as any other, and matched words that merely hold them (去 in 去重)."""
-    words = tokenize(text)
+    words = [_PERIODS.get(w, w) for w in tokenize(text)]
     return [w for w in words if not (len(w) == 1 and CJK.match(w))] + [
         "#" + c for w in words if CJK.match(w) for c in w if c not in _FUNCTION_CHARS
     ]

@@ -521,3 +521,12 @@ def test_a_question_on_what_numbers_qualify_is_answered_with_the_figures(library
     answer = library.ask("What user numbers make a platform count as 'large' under the 2024 network data regulations?")
     assert not answer.refused, answer.text
     assert "50 million or more registered users" in answer.text
+
+
+def test_what_is_published_every_year_is_answered_by_the_annual_report(library) -> None:  # type: ignore[no-untyped-def]
+    answer = library.ask(
+        "What do they have to put out every year?",
+        history=["How do the 2024 network data regulations define a large online platform?"],
+    )
+    assert not answer.refused, answer.text
+    assert "annual social responsibility reports" in answer.text
