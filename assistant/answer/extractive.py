@@ -29,7 +29,7 @@ from . import evidence as ev
 from . import shaping
 from .answer_types import CONSEQUENCE, DEFINITION, LIST, MEASURED_SANCTION, main_clause, type_names
 from .base import REFUSAL, Generator, SentenceSink, compose, refusal
-from .questions import INTERROGATIVE_TOKENS, QuestionFrame, abbreviates, frame, proper_names
+from .questions import QuestionFrame, abbreviates, asked_words, frame, proper_names
 from .references import BREACH_OF_A_LAW, GENERAL_BREACH, CrossReferences
 from .scoring import (
     ANSWERABLE_FEATURES,
@@ -267,8 +267,8 @@ class ExtractiveGenerator(Generator):
         unseen = self.idf("\uffff")
         weights = {
             t: self.idf(t) * (self.settings.borrowed_word_weight if t in borrowed else 1.0)
-            for t in dict.fromkeys(coverage_tokens(question))
-            if t not in INTERROGATIVE_TOKENS and self.idf(t) < unseen - 1e-9
+            for t in dict.fromkeys(asked_words(question))
+            if self.idf(t) < unseen - 1e-9
         }
         found = Candidates(question_frame, windows, np.zeros((len(windows), len(WINDOW_FEATURES))), weights)
         found.named = named

@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..language import fold, has_cjk
-from ..lexical import EN_STOP, ZH_STOP, tokenize
+from ..lexical import EN_STOP, ZH_STOP, coverage_tokens, tokenize
 from .answer_types import (
     AGENT,
     AGENT_NOUNS,
@@ -94,6 +94,16 @@ INTERROGATIVE_TOKENS = frozenset(
     ]
 )
 """Tokens that ask rather than say: no evidence is expected to contain them."""
+_ZH_ASKING = re.compile(r"谁|什么|哪|多少|怎")
+"""Chinese interrogatives that jieba may fuse with the words around them ("由谁来", "干什么")."""
+
+
+def asked_words(question: str) -> list[str]:
+    """The question's words (coverage_tokens) that say what it is about: not its interrogatives, nor the
+    characters of a word fused with one ("一般由谁来当": 来 is no word of the answer)."""
+    asking = {w for w in tokenize(question) if w in INTERROGATIVE_TOKENS or _ZH_ASKING.search(w)}
+    dropped = asking | {f"#{c}" for w in asking if has_cjk(w) for c in w}
+    return [t for t in coverage_tokens(question) if t not in dropped]
 
 
 @dataclass(frozen=True)

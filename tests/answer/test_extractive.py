@@ -530,3 +530,17 @@ def test_what_is_published_every_year_is_answered_by_the_annual_report(library) 
     )
     assert not answer.refused, answer.text
     assert "annual social responsibility reports" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("history", "question", "expected"),
+    [
+        ("What is the Shanghai Innovation Institute?", "Who's behind it?", "Ministry of Education"),
+    ],
+)
+def test_a_follow_up_asking_who_is_answered_about_the_subject_before(  # type: ignore[no-untyped-def]
+    library, history: str, question: str, expected: str
+) -> None:
+    answer = library.ask(question, history=[history])
+    assert not answer.refused, answer.text
+    assert expected in answer.text
