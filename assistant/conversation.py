@@ -43,6 +43,9 @@ def is_follow_up(question: str, previous: str, titles: Sequence[str]) -> bool:
     own = parse_question(question, list(titles))
     if own.titles or own.unknown_laws or proper_names(question):
         return False
+    # A breach supposed without the rule it breaks ("不备案会怎样？", "What if we don't?") is the rule before.
+    if frame(question).consequence:
+        return True
     before = parse_question(previous, list(titles))
     return bool(before.titles or before.unknown_laws or before.articles or proper_names(previous))
 

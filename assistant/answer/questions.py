@@ -310,7 +310,10 @@ def frame(question: str) -> QuestionFrame:
 
 _BREACH = re.compile(
     r"违反|不遵守|不履行|未履行|不配合|拒不|"
-    r"\b(?:violat\w*|breach\w*|ignor\w*|break\w*|disobey\w*|(?:does|do|did) not comply|fails? to comply)\b",
+    # a duty left undone, said as its verb negated at the head of the clause: "不备案会怎样？", "要是没报告呢？"
+    r"^\s*(?:那|那么)?\s*(?:如果|要是|假如)?\s*(?:企业|公司|平台|他们|它)?\s*(?:不|没有?|未)(?![得能可需必同少多])|"
+    r"\b(?:violat\w*|breach\w*|ignor\w*|break\w*|disobey\w*|(?:does|do|did) not|don't|doesn't|didn't|"
+    r"fails? to|without)\b",
     re.I,
 )
 _HYPOTHETICAL = re.compile(

@@ -89,3 +89,13 @@ def test_the_words_asked_about_leave_out_interrogatives_and_what_is_fused_with_t
     assert "一般" in asked_words("一般由谁来当？")
     # "Who's" left a lone "s", which every possessive in the text matched
     assert asked_words("Who's behind it?") == ["behind"]
+
+
+@pytest.mark.parametrize("question", ["不备案会怎样？", "要是没报告呢？", "What if the company does not notify them?"])
+def test_a_duty_left_undone_asks_what_it_costs(question: str) -> None:
+    assert frame(question).consequence
+
+
+@pytest.mark.parametrize("question", ["不需要备案吗？", "如果不同意会怎样？", "Can we transfer data without consent?"])
+def test_a_negation_that_supposes_no_breach_asks_no_cost(question: str) -> None:
+    assert not frame(question).consequence
