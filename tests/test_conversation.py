@@ -1,0 +1,28 @@
+"""Which questions lean on the one before, and what they are searched with (pure logic, no model)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.conversation import contextualise, is_follow_up
+
+TITLES = ["互联网信息服务算法推荐管理规定", "Personal Information Protection Law"]
+
+
+@pytest.mark.parametrize(
+    ("previous", "question"),
+    [
+        ("算法推荐服务提供者需要备案吗？", "不备案会怎样？"),  # a duty left undone: the rule before
+        ("Must a processor notify regulators of a breach?", "What if it doesn't?"),
+        ("What does Article 13 of the PIPL list?", "And Article 14?"),
+    ],
+)
+def test_a_question_leaning_on_the_one_before_is_a_follow_up(previous: str, question: str) -> None:
+    assert is_follow_up(question, previous, TITLES)
+    assert contextualise(question, [previous], TITLES) != question
+
+
+def test_a_question_with_a_subject_of_its_own_is_not_a_follow_up() -> None:
+    previous = "算法推荐服务提供者需要备案吗？"
+    assert not is_follow_up("数据出境安全评估由谁组织？", previous, TITLES)
+    assert contextualise("数据出境安全评估由谁组织？", [previous], TITLES) == "数据出境安全评估由谁组织？"
