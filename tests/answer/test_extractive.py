@@ -544,3 +544,12 @@ def test_a_follow_up_asking_who_is_answered_about_the_subject_before(  # type: i
     answer = library.ask(question, history=[history])
     assert not answer.refused, answer.text
     assert expected in answer.text
+
+
+def test_an_everyday_abbreviation_no_document_uses_does_not_refuse_the_question(library) -> None:  # type: ignore[no-untyped-def]
+    # Before: "None of them mentions HQ."
+    answer = library.ask(
+        "Under the 2024 network data regulations, can a company send its employees' data to its overseas HQ for HR?"
+    )
+    assert not answer.refused, answer.text
+    assert "human resource management" in answer.text

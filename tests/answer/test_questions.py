@@ -99,3 +99,8 @@ def test_a_duty_left_undone_asks_what_it_costs(question: str) -> None:
 @pytest.mark.parametrize("question", ["不需要备案吗？", "如果不同意会怎样？", "Can we transfer data without consent?"])
 def test_a_negation_that_supposes_no_breach_asks_no_cost(question: str) -> None:
     assert not frame(question).consequence
+
+
+def test_everyday_abbreviations_are_no_names() -> None:
+    assert proper_names("Can we send staff data to our overseas HQ for HR work?") == []
+    assert proper_names("Is MLPS required?") == ["MLPS"]
