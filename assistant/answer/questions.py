@@ -238,10 +238,12 @@ def _en_focus(clause: str) -> list[str]:
 
 _EN_NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][A-Za-z]+(?:[-'’][A-Za-z]+)*\b(?!\.\s*\d)")
 _NOT_NAMES = frozenset(
-    ["OK", "Mr", "Ms", "Mrs", "Dr", "No", "Art", "Para"]
-    # the everyday abbreviations of business English: words of the language, not names of anything a document
-    # must mention ("our overseas HQ", "the HR team")
-    + ["HQ", "HR", "CEO", "CFO", "CTO", "COO", "IT", "IPO", "PR", "KPI", "SME", "SMEs", "VC", "FAQ", "API", "APIs"]
+    [
+        *("OK", "Mr", "Ms", "Mrs", "Dr", "No", "Art", "Para"),
+        # the everyday abbreviations of business English: words of the language, not names of anything a document
+        # must mention ("our overseas HQ", "the HR team")
+        *("HQ", "HR", "CEO", "CFO", "CTO", "COO", "IT", "IPO", "PR", "KPI", "SME", "SMEs", "VC", "FAQ", "API", "APIs"),
+    ]
 )
 """Capitalised by convention, not names."""
 
