@@ -221,19 +221,24 @@ def _paragraphs(passage: Passage) -> list[list[Unit]]:
     return found
 
 
-def _leaned_on(unit: Unit, passage: Passage) -> list[Unit]:
-    """What a unit leaning back needs beside it: the paragraph of its article it names by number, when the passage
-    starts at the article's heading; else the unit before it."""
-    before = [passage.units[unit.position - 1]]
+def named_paragraph(unit: Unit, passage: Passage) -> list[Unit]:
+    """The units of the paragraph of its article that ``unit`` names by number ("本条第一款规定的…"), when the
+    passage starts at the article's heading and holds that paragraph before the unit; else none."""
     named = _THIS_ARTICLES_PARAGRAPH.search(unit.text)
-    if named is None or not ARTICLE.match(passage.units[0].text):
-        return before
+    if named is None or not passage.units or not ARTICLE.match(passage.units[0].text):
+        return []
     numeral = named.group(1) or named.group(2)
     number = int(numeral) if numeral.isdigit() else article_from_numeral(numeral)
     paragraphs = _paragraphs(passage)
     if not 0 < number <= len(paragraphs) or unit in paragraphs[number - 1]:
-        return before
-    return [u for u in paragraphs[number - 1] if u.position < unit.position] or before
+        return []
+    return [u for u in paragraphs[number - 1] if u.position < unit.position]
+
+
+def _leaned_on(unit: Unit, passage: Passage) -> list[Unit]:
+    """What a unit leaning back needs beside it: the paragraph of its article it names by number; else the unit
+    before it."""
+    return named_paragraph(unit, passage) or [passage.units[unit.position - 1]]
 
 
 def runs_on(unit: Unit, following: Unit) -> bool:

@@ -86,14 +86,24 @@ def _with_lead(window: ev.Window) -> ev.Window:
 def _with_exception(window: ev.Window) -> ev.Window:
     """The window with the first unit of its passage that qualifies it (an exception or exemption, see
     evidence.QUALIFIES), when the window states none itself: "is not required to notify individuals" is the
-    answer to "Does it always have to notify them?"."""
-    if any(ev.QUALIFIES.search(u.text) for u in window.units):
-        return window
+    answer to "Does it always have to notify them?"; and with the paragraphs that name one it quotes by number."""
     held = {u.position for u in window.units}
-    exception = next((u for u in window.passage.units if u.position not in held and ev.QUALIFIES.search(u.text)), None)
-    if exception is None:
+    # A later paragraph naming a quoted one by number ("本条第一款规定的区域，不得…") says how that rule is bounded.
+    bounding = [
+        u
+        for u in window.passage.units
+        if u.position not in held and any(named.position in held for named in ev.named_paragraph(u, window.passage))
+    ]
+    if not any(ev.QUALIFIES.search(u.text) for u in window.units):
+        exception = next(
+            (u for u in window.passage.units if u.position not in held and ev.QUALIFIES.search(u.text)), None
+        )
+        bounding += [exception] if exception is not None else []
+    if not bounding:
         return window
-    return ev.Window(window.passage, sorted([*window.units, exception], key=lambda u: u.position))
+    return ev.Window(
+        window.passage, sorted({u.position: u for u in [*window.units, *bounding]}.values(), key=lambda u: u.position)
+    )
 
 
 def _asks_what_lead_announces(found: Candidates, window: ev.Window) -> bool:

@@ -553,3 +553,11 @@ def test_an_everyday_abbreviation_no_document_uses_does_not_refuse_the_question(
     )
     assert not answer.refused, answer.text
     assert "human resource management" in answer.text
+
+
+def test_a_yes_no_question_reads_the_paragraph_that_bounds_the_rule_by_naming_it(library) -> None:  # type: ignore[no-untyped-def]
+    # The third paragraph of Article 23 names the first by number ("本条第一款规定的…不得…"); the first was
+    # quoted alone, which says where devices may be installed, not that they may not be the only way in.
+    answer = library.ask("在上海，写字楼能不能只靠人脸识别让人进出？")
+    assert not answer.refused, answer.text
+    assert "唯一验证方式" in answer.text
