@@ -28,6 +28,13 @@ _EN_CONTINUES = re.compile(
 _ZH_CONTINUES = re.compile(
     r"^\s*(?:那|那么|还有|另外|此外|而且|并且|如果|要是)|它|其|该|上述|前述|这|此|呢[？?]?\s*$|也"
 )
+_EN_OWN_LAW = re.compile(
+    r"\b(?:under|in|by|of|per|according to)\s+(?:the\s+)?(?!(?:this|that|these|those|same|its|their|said)\b)"
+    r"(?:(?!the\b)[\w-]+\s+){1,5}(?:laws?|regulations?|rules|measures|provisions|act)\b",
+    re.I,
+)
+"""A law the question names in words of its own ("under the 2024 network data regulations"), whether or not they
+are a title the index knows; not one it points back to ("under this law", "under the regulations")."""
 _ARTICLE_LABEL = re.compile(f"{ZH_ARTICLE_REFERENCE.pattern}|{EN_ARTICLE_REFERENCE.pattern}", re.I)
 BARE_REFERENCE_TOKENS = 1
 """A follow-up with at most this many words of its own ("它规定了什么？", "what does it say?") is about the same
@@ -58,7 +65,11 @@ def contextualise(question: str, history: Sequence[str], titles: Sequence[str]) 
     own = parse_question(question, list(titles))
     context = previous
     zh = has_cjk(question)
-    if own.unknown_laws or any(has_cjk(title) == zh for title in own.titles):
+    if (
+        own.unknown_laws
+        or any(has_cjk(title) == zh for title in own.titles)
+        or (not zh and _EN_OWN_LAW.search(question))
+    ):
         # "And the Network Data Security Regulations?" after a question on the PIPL asks the same of another law. A
         # law indexed only in another language ("what about algorithmic recommendation?") may name a topic instead:
         # the law before stays.

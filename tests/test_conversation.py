@@ -26,3 +26,14 @@ def test_a_question_with_a_subject_of_its_own_is_not_a_follow_up() -> None:
     previous = "算法推荐服务提供者需要备案吗？"
     assert not is_follow_up("数据出境安全评估由谁组织？", previous, TITLES)
     assert contextualise("数据出境安全评估由谁组织？", [previous], TITLES) == "数据出境安全评估由谁组织？"
+
+
+def test_a_follow_up_naming_a_law_in_words_of_its_own_drops_the_law_before() -> None:
+    titles = ["Personal Information Protection Law", "Network Data Security Management Regulations"]
+    previous = "Under the PIPL, what are the ways a company can lawfully send personal information out of China?"
+    searched = contextualise(
+        "And under the 2024 network data regulations, can they send employee data abroad?", [previous], titles
+    )
+    assert "PIPL" not in searched
+    # pointing back keeps it
+    assert "PIPL" in contextualise("And what about penalties under this law?", [previous], titles)

@@ -561,3 +561,14 @@ def test_a_yes_no_question_reads_the_paragraph_that_bounds_the_rule_by_naming_it
     answer = library.ask("在上海，写字楼能不能只靠人脸识别让人进出？")
     assert not answer.refused, answer.text
     assert "唯一验证方式" in answer.text
+
+
+def test_a_follow_up_naming_another_law_in_everyday_words_is_answered_from_that_law(library) -> None:  # type: ignore[no-untyped-def]
+    # "the 2024 network data regulations" is no title the index knows; the PIPL, named before, confined the evidence
+    # to its own articles, and the question was refused.
+    answer = library.ask(
+        "And under the 2024 network data regulations, can they send employee data abroad for HR management?",
+        history=["Under the PIPL, what are the ways a company can lawfully send personal information out of China?"],
+    )
+    assert not answer.refused, answer.text
+    assert "human resource management" in answer.text
