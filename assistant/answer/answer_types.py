@@ -146,7 +146,9 @@ _EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(
             r"\b(?:what|which) (?:are|were)\b|\blist\b"
-            r"|\b(?:what|which) (?!is\b|was\b|does\b|has\b|this\b)\w*[^\Wsui]s\b"  # a plural: not "process", "status"
+            # a plural: not "process", "status", nor a verb whose subject "what" is ("what happens", "what applies")
+            r"|\b(?:what|which) (?!is\b|was\b|does\b|has\b|this\b|(?:happen|appl(?:ie)?|follow|remain|matter)s\b)"
+            r"\w*[^\Wsui]s\b"
             # "what extra obligations does …": a plural head after the interrogative, before the verb
             rf"|\b(?:what|which) (?:(?!{_AUXILIARIES}\b)\w+[ -]){{0,2}}\w*[^\Wsui]s (?:{_AUXILIARIES})\b"
             r"|\bname the\b"

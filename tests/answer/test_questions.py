@@ -91,7 +91,15 @@ def test_the_words_asked_about_leave_out_interrogatives_and_what_is_fused_with_t
     assert asked_words("Who's behind it?") == ["behind"]
 
 
-@pytest.mark.parametrize("question", ["不备案会怎样？", "要是没报告呢？", "What if the company does not notify them?"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "不备案会怎样？",
+        "要是没报告呢？",
+        "What if the company does not notify them?",
+        "What happens if it just goes ahead without one?",
+    ],
+)
 def test_a_duty_left_undone_asks_what_it_costs(question: str) -> None:
     assert frame(question).consequence
 
