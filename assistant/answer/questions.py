@@ -98,11 +98,18 @@ _ZH_ASKING = re.compile(r"谁|什么|哪|多少|怎")
 """Chinese interrogatives that jieba may fuse with the words around them ("由谁来", "干什么")."""
 
 
+_ZH_LIGHT_VERBS = frozenset("去来干搞弄拿做让给")
+"""Colloquial verbs that, standing alone, carry the sentence rather than name anything ("拿它去干违法的事"): as
+characters they match unrelated statute words (去重, 干预, 给予)."""
+
+
 def asked_words(question: str) -> list[str]:
     """The question's words (coverage_tokens) that say what it is about: not its interrogatives, nor the
     characters of a word fused with one ("一般由谁来当": 来 is no word of the answer)."""
-    asking = {w for w in tokenize(question) if w in INTERROGATIVE_TOKENS or _ZH_ASKING.search(w)}
+    words = tokenize(question)
+    asking = {w for w in words if w in INTERROGATIVE_TOKENS or _ZH_ASKING.search(w)}
     dropped = asking | {f"#{c}" for w in asking if has_cjk(w) for c in w}
+    dropped |= {f"#{w}" for w in words if w in _ZH_LIGHT_VERBS}
     return [t for t in coverage_tokens(question) if t not in dropped]
 
 

@@ -572,3 +572,11 @@ def test_a_follow_up_naming_another_law_in_everyday_words_is_answered_from_that_
     )
     assert not answer.refused, answer.text
     assert "human resource management" in answer.text
+
+
+def test_a_colloquial_follow_up_is_not_matched_by_its_light_verbs(library) -> None:  # type: ignore[no-untyped-def]
+    # "拿它去干违法的事": 去 and 干, as characters, matched 去重 and 干预 of the algorithm provisions' Article 12.
+    answer = library.ask("那如果是用户拿它去干违法的事呢？", history=["生成式AI服务提供者发现违法内容应该怎么处理？"])
+    assert not answer.refused, answer.text
+    assert "第十二条" not in answer.text
+    assert "使用者利用生成式人工智能服务从事违法活动" in answer.text

@@ -87,6 +87,9 @@ def test_the_words_asked_about_leave_out_interrogatives_and_what_is_fused_with_t
     # jieba fuses 由谁来; its 来 named nothing of the answer yet weighed most of all
     assert "#来" not in asked_words("一般由谁来当？")
     assert "一般" in asked_words("一般由谁来当？")
+    # colloquial verbs standing alone matched 去重 and 干预
+    assert not {"#去", "#干", "#拿"} & set(asked_words("那如果是用户拿它去干违法的事呢？"))
+    assert "违法" in asked_words("那如果是用户拿它去干违法的事呢？")
     # "Who's" left a lone "s", which every possessive in the text matched
     assert asked_words("Who's behind it?") == ["behind"]
 
