@@ -29,7 +29,11 @@ def extend(found: Candidates, best: int, settings: AnswerSettings) -> ev.Window:
     cut at its "；" is quoted whole (evidence.whole_sentences)."""
     window = ev.whole_sentences(found.windows[best])
     article = window.passage.units
-    if found.asks_for_article and sum(len(u.text) for u in article) <= settings.whole_article_chars:
+    short = sum(len(u.text) for u in article) <= settings.whole_article_chars
+    if found.asks_for_article and short:
+        return ev.Window(window.passage, list(article))
+    # "第十七条给了用户哪些选择？": a named article asked for a list it states in paragraphs, not numbered items
+    if found.named and LIST in found.frame.types and short and not any(u.kind == "lead" for u in article):
         return ev.Window(window.passage, list(article))
     asked = found.frame.types - {LIST}
     if not asked or not all(states(kind, window.text, found.frame) for kind in asked):

@@ -580,3 +580,11 @@ def test_a_colloquial_follow_up_is_not_matched_by_its_light_verbs(library) -> No
     assert not answer.refused, answer.text
     assert "第十二条" not in answer.text
     assert "使用者利用生成式人工智能服务从事违法活动" in answer.text
+
+
+def test_a_list_asked_of_a_named_article_stated_in_paragraphs_quotes_the_article(library) -> None:  # type: ignore[no-untyped-def]
+    # Article 17 states its options in three paragraphs, not numbered items: one paragraph was quoted.
+    answer = library.ask("算法推荐管理规定第十七条要求提供者给用户哪些选项？")
+    assert not answer.refused, answer.text
+    assert "不针对其个人特征的选项" in answer.text
+    assert "选择或者删除" in answer.text
