@@ -50,6 +50,8 @@ TIME_NOUNS = (
     "time limit|time frame|timeframe|hours?|weeks?"
 )
 QUANTITY_NOUNS = "percentage|percent|share|proportion|portion|rate|ratio"
+BOUNDS_OF_A_TERM = r"\bwhat (?:counts as|qualifies as|is (?:considered|regarded|treated)(?: as)?)"
+"""How English asks for a term's definition without naming it ("what counts as", "what is considered")."""
 COUNT_NOUNS = "numbers|figures?|thresholds?|volumes?|sizes?|scales?"
 """Nouns naming a count or a magnitude: "what user numbers", "at what volume" ask for a figure."""
 # The closed class of English superlatives of size, height and length, with the nouns and phrases of a bound.
@@ -142,7 +144,7 @@ _EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"\b(?:what|which)\s+(?:\w+\s+)?(?:{AGENT_NOUNS})\b", re.I), AGENT),
     (re.compile(rf"\bwhere\b|\b(?:what|which)\s+(?:\w+\s+)?(?:{PLACE_NOUNS})\b", re.I), PLACE),
     # "What counts as a large platform?" asks where a term's bounds lie: its definition, not a list of counts.
-    (re.compile(r"\bwhat (?:counts|qualifies) as\b|\bwhat is (?:considered|regarded|treated)\b", re.I), DEFINITION),
+    (re.compile(rf"{BOUNDS_OF_A_TERM}\b", re.I), DEFINITION),
     (
         re.compile(
             r"\b(?:what|which) (?:are|were)\b|\blist\b"

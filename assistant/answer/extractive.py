@@ -36,7 +36,7 @@ from .scoring import (
     WINDOW_FEATURES,
     AnswerModel,
     default_model,
-    defined_head,
+    defined_term_tokens,
     required_types,
     states,
     types_present,
@@ -284,7 +284,7 @@ class ExtractiveGenerator(Generator):
         focus_total = sum(self.idf(t) for t in question_frame.focus) or 1.0
         # A definition question's focus is the term defined: a window holding its words elsewhere defines another.
         defining = (
-            [set().union(*(coverage_tokens(defined_head(u.text)) for u in w.units)) for w in windows]
+            [frozenset().union(*(defined_term_tokens(u.text) for u in w.units)) for w in windows]
             if DEFINITION in question_frame.types
             else []
         )

@@ -21,6 +21,7 @@ from .answer_types import (
     AGENT,
     AGENT_NOUNS,
     AMOUNT,
+    BOUNDS_OF_A_TERM,
     CONSEQUENCE,
     COUNT_NOUNS,
     DEFINITION,
@@ -200,7 +201,7 @@ def _zh_focus(clause: str) -> list[str]:
 _EN_DEFINED = re.compile(
     r"\bdefine[sd]?\s+(?:the\s+|an?\s+)?(.+)$|\bwhat (?:does|do)\s+(?:the\s+|an?\s+)?(.+?)\s+mean\b"
     r"|\bmeaning of\s+(?:the\s+|an?\s+)?(.+)$|\bwhat is meant by\s+(?:the\s+|an?\s+)?(.+)$"
-    r"|\bwhat (?:counts as|qualifies as|is (?:considered|regarded|treated)(?: as)?)\s+(?:the\s+|an?\s+)?(.+)$",
+    rf"|{BOUNDS_OF_A_TERM}\s+(?:the\s+|an?\s+)?(.+)$",
     re.I,
 )
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{1,40})[”\"」』]")

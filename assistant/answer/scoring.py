@@ -103,13 +103,14 @@ _PLACE = re.compile(
     r"\b(?:in|at|on|along|across|near|inside|within) (?:the )?[A-Z][a-z]+|\b[A-Z][a-z]+(?:'s)? (?:District|City|"
     r"Province|Bank|River|Park|Town|Zone)\b|[省市区县镇]|新片区|园区|境内|境外",
 )
-_DEFINITION = re.compile(
+_DEFINES = re.compile(
     # "means" the verb, not the noun ("the agreed purposes, means, and scopes", "by means of")
-    r"(?<!by )\bmeans?\b(?!\s*[,;.)]|\s+(?:of|and|or)\b)|\brefers? to\b|\bshall mean\b|\bis defined as\b|\bdefined\b"
-    r"|\binclud(?:e|es|ing)\b"
-    r"|是指|指的是|包括|所称",
+    r"(?<!by )\bmeans?\b(?!\s*[,;.)]|\s+(?:of|and|or)\b)|\brefers? to\b|\bshall mean\b|\bis defined as\b|是指|指的是",
     re.I,
 )
+"""The verbs a definition is stated with, after the term it defines."""
+_DEFINITION = re.compile(rf"{_DEFINES.pattern}|\bdefined\b|\binclud(?:e|es|ing)\b|包括|所称", re.I)
+"""A unit that may define: those verbs, or words that bound a term's scope ("包括", "includes", "所称")."""
 _CITES_LAW = re.compile(
     r"《[^》]{2,40}(?:法|条例|规定|办法|细则)》|\b(?:[A-Z][a-z]+ ){1,6}(?:Law|Regulations|Act|Measures|Provisions)\b"
 )
@@ -207,7 +208,7 @@ def types_present(frame: QuestionFrame, window: Window, unit_tokens: dict[int, s
         elif kind == DEFINITION and frame.focus:
             # A definition states its term before "是指" or "refers to": "（八）大型网络平台，是指…具有重要影响的
             # 网络平台" holds 重要 and 数据, yet defines no 重要数据.
-            defining = [u for u in window.units if set(frame.focus) <= set(coverage_tokens(defined_head(u.text)))]
+            defining = [u for u in window.units if set(frame.focus) <= defined_term_tokens(u.text)]
             score = min(score, _presence(kind, frame, defining, window.units))
         elif kind == LIST:
             items = sum(u.kind == "item" for u in window.units)
@@ -225,18 +226,12 @@ def types_present(frame: QuestionFrame, window: Window, unit_tokens: dict[int, s
     return score
 
 
-_DEFINES = re.compile(
-    r"是指|指的是|(?<!by )\bmeans?\b(?!\s*[,;.)]|\s+(?:of|and|or)\b)|\brefers? to\b|\bshall mean\b|\bis defined as\b",
-    re.I,
-)
-"""The verbs a definition is stated with (not "包括"/"includes", which as often list what a duty covers)."""
-
-
-def defined_head(text: str) -> str:
-    """The text before a unit's definition marker ("是指", "refers to"): the term it defines ("本法所称数据"), when
-    it defines one; empty when not."""
+@lru_cache(maxsize=4096)
+def defined_term_tokens(text: str) -> frozenset[str]:
+    """The coverage tokens of the term a unit defines: its text before "是指" or "refers to" ("本法所称数据"); none
+    when it defines nothing ("包括" and "includes" as often list what a duty covers)."""
     match = _DEFINES.search(text)
-    return text[: match.start()] if match else ""
+    return frozenset(coverage_tokens(text[: match.start()])) if match else frozenset()
 
 
 def _counted_unit(frame: QuestionFrame) -> str:
