@@ -126,6 +126,12 @@ class AnswerSettings(_Section):
         "optional 'llm' extra).",
     )
     evidence_chunks: int = Field(5, ge=1, description="Top chunks whose windows compete to enter the answer.")
+    typed_reach: int = Field(
+        5,
+        ge=0,
+        description="When no window of the top evidence chunks states the type a question asks for (a date, a "
+        "figure, a body), the windows that do from this many further chunks compete too; 0 turns it off.",
+    )
     citing_from: int = Field(
         3,
         ge=0,

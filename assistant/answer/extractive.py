@@ -258,6 +258,8 @@ class ExtractiveGenerator(Generator):
             {c.chunk_id for c in chunks if c.chunk_id not in retrieval.named_articles} if named else set(reached_from)
         )
         windows = [w for p in passages for w in ev.windows(p) if not _punishes_another_breach(w, judged, duties)]
+        if not named and not question_frame.consequence:
+            windows += self._typed_reach(question_frame, retrieval, chunks, windows)
         own = question.removesuffix(retrieval.borrowed) if retrieval.borrowed else question
         # Chinese words count with their characters, as BM25 searches them: a colloquial question and the statute's
         # wording often share characters but no word (续 and 延续, 到期 and 届满).
@@ -278,6 +280,7 @@ class ExtractiveGenerator(Generator):
         found.other_language = other if not named and not chunks else []
         if not windows:
             return found
+        passages = list({id(w.passage): w.passage for w in windows}.values())
         found.context = {id(p): self._context_tokens(p, reached_from) for p in passages}
         unit_tokens = {id(u): set(coverage_tokens(u.text)) for p in passages for u in p.units}
         total = sum(weights.values()) or 1.0
@@ -388,6 +391,29 @@ class ExtractiveGenerator(Generator):
         named = [c for c in same if c.metadata.get("title") in retrieval.named_titles]
         return (named or same)[: self.settings.evidence_chunks], False
 
+    def _typed_reach(
+        self, frame: QuestionFrame, retrieval: Retrieval, chunks: list[RetrievedChunk], windows: list[ev.Window]
+    ) -> list[ev.Window]:
+        """When no window of the top chunks states what the question asks for (a date, a figure, a body), the
+        windows that do from the next few chunks: "When do the Regulations take effect?" matches every article
+        naming "these Regulations" about as well as the one that gives the date."""
+        kinds = required_types(frame) - {LIST, DEFINITION}
+        if not kinds or not self.settings.typed_reach:
+            return []
+        if any(types_present(frame, w, _unit_tokens(w)) for w in windows):
+            return []
+        seen = {c.chunk_id for c in chunks}
+        same = [c for c in retrieval.chunks if c.metadata.get("lang", frame.lang) == frame.lang]
+        titles = {c.metadata.get("title") for c in chunks}
+        further = [c for c in same if c.chunk_id not in seen and (not chunks or c.metadata.get("title") in titles)]
+        extra = further[: self.settings.typed_reach]
+        return [
+            w
+            for p in ev.passages(extra, self.lookup)
+            for w in ev.windows(p)
+            if types_present(frame, w, _unit_tokens(w))
+        ]
+
     def _context_tokens(self, passage: ev.Passage, reached_from: dict[str, RetrievedChunk]) -> set[str]:
         """What a window is read with: its document's title (and the law's other names) and its heading path; for
         a provision reached by following a citation, the text of the provision it cites ("violates Article 42":
@@ -480,6 +506,10 @@ _OPENS_A_VIOLATION = re.compile(
     r"^(?:(?:第[〇零一二三四五六七八九十百\d]+条|Article\s+\d+)\s*)?(?:违反|where\b[^,，]{0,40}\bviolat)", re.I
 )
 """A penalty provision's own breach, as statutes open one: "违反本法第二十七条规定的", "Where anyone violates …"."""
+
+
+def _unit_tokens(window: ev.Window) -> dict[int, set[str]]:
+    return {id(u): set(coverage_tokens(u.text)) for u in window.units}
 
 
 def _punishes_another_breach(window: ev.Window, judged: set[str], duties: set[int]) -> bool:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from ..language import fold, has_cjk
+from ..language import BOOK_TITLE, LAW_NAMES, PRC_PREFIX, fold, has_cjk
 from ..lexical import EN_STOP, ZH_STOP, coverage_tokens, tokenize
 from .answer_types import (
     AGENT,
@@ -92,6 +92,8 @@ INTERROGATIVE_TOKENS = frozenset(
     [
         *tokenize("much many long often soon mean meant"),
         *("多少", "多久", "哪个", "哪些", "是否", "可以", "能否", "什么", "怎样", "如何", "哪", "几", "谁", "何时"),
+        # jieba splits "什么时候" in two; "时候" ("…的时候") names no content either way
+        "时候",
     ]
 )
 """Tokens that ask rather than say: no evidence is expected to contain them."""
@@ -227,18 +229,30 @@ def _en_focus(clause: str) -> list[str]:
     """The head of what is asked about: the noun phrase after "what is the …" or "how many …", up to the first
     function word ("what is the minimum registered capital for …" -> minimum registered capital); the one noun
     after "which/what" when a verb follows ("which law governs …" -> law); none after who/when/where or
-    "what does …"."""
+    "what does …". A measure that only names the answer's type gives way to what it measures: "how many years of
+    management experience" -> management experience."""
     match = _EN_HEAD.search(clause)
     if match is None:
         return []
     # "which law governs …", "what fines does …": the word after which/what is the head, the next one a verb.
     limit = 1 if match.group("wh").lower() in ("what", "which") and not match.group("copula") else 3
+    words = [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", clause[match.end() :])]
+    phrase = _noun_phrase(words, limit)
+    rest = words[len(phrase) :]
+    if phrase and rest[:1] == ["of"] and set(tokenize(" ".join(phrase))) <= _TYPE_WORDS:
+        measured = rest[1:]
+        while measured[:1] and measured[0] in ("the", "a", "an", "its", "their", "our", "your"):
+            measured = measured[1:]
+        return _noun_phrase(measured, 3) or phrase
+    return phrase
+
+
+def _noun_phrase(words: list[str], limit: int) -> list[str]:
     phrase: list[str] = []
-    for word in re.findall(r"[A-Za-z][A-Za-z'’-]*", clause[match.end() :]):
-        lowered = word.lower()
-        if _EN_PHRASE_END.match(lowered) or _WH_WORDS.match(lowered):
+    for word in words:
+        if _EN_PHRASE_END.match(word) or _WH_WORDS.match(word):
             break
-        phrase.append(lowered)
+        phrase.append(word)
         if len(phrase) == limit:
             break
     return phrase
@@ -286,6 +300,15 @@ def abbreviates(name: str, text: str) -> bool:
     return letters in "".join(w[0] for w in words)
 
 
+_LAW_NAME = re.compile(
+    "|".join(
+        [BOOK_TITLE.pattern, f"(?:{PRC_PREFIX})?(?:{'|'.join(LAW_NAMES)})"]
+        + [rf"\b{re.escape(name)}\b" for names in LAW_NAMES.values() for name in sorted(names, key=len, reverse=True)]
+    ),
+    re.I,
+)
+
+
 def frame(question: str) -> QuestionFrame:
     clause = main_clause(question)
     zh = has_cjk(clause)
@@ -293,8 +316,11 @@ def frame(question: str) -> QuestionFrame:
     if not types and EXTREME.search(fold(clause)) and MONEY_HEAD.search(clause):
         types = frozenset({AMOUNT})  # "the biggest fine", "最高罚款": a sum of money, not any figure
     words = _defined_term(clause) if DEFINITION in types else []
-    words = words or (_zh_focus(clause) if zh else _en_focus(clause))
-    if words and not zh and types & {AGENT, PLACE, TIME, PERCENT, LAW} and set(tokenize(words[0])) <= _TYPE_WORDS:
+    # A law the question names is where to look, not what is asked about: "网络数据安全管理条例什么时候施行".
+    scope = _LAW_NAME.sub(" ", clause)
+    words = words or (_zh_focus(scope) if zh else _en_focus(scope))
+    only_type = set(tokenize(" ".join(words))) <= _TYPE_WORDS
+    if words and not zh and types & {AGENT, PLACE, TIME, PERCENT, LAW} and only_type:
         words = []  # "which department enforces …": the head is the type; what follows is the verb phrase
     # A noun that only names the answer's type ("which department", "哪个部门", "多少钱") is not an attribute
     # the evidence must mention.

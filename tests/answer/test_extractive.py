@@ -588,3 +588,16 @@ def test_a_list_asked_of_a_named_article_stated_in_paragraphs_quotes_the_article
     assert not answer.refused, answer.text
     assert "不针对其个人特征的选项" in answer.text
     assert "选择或者删除" in answer.text
+
+
+def test_a_date_no_top_passage_gives_is_found_further_down(library) -> None:  # type: ignore[no-untyped-def]
+    # Every article naming "these Regulations" matched the question as well as the one giving the date (ranked
+    # below the evidence's top five): the question was refused.
+    answer = library.ask("When do China's network data security management regulations take effect?")
+    assert not answer.refused, answer.text
+    assert "January 1, 2025" in answer.text
+
+
+def test_a_figure_of_something_else_further_down_does_not_answer(library) -> None:  # type: ignore[no-untyped-def]
+    answer = library.ask("How many years of work experience must the person in charge of network data security have?")
+    assert answer.refused, answer.text

@@ -115,3 +115,24 @@ def test_a_negation_that_supposes_no_breach_asks_no_cost(question: str) -> None:
 def test_everyday_abbreviations_are_no_names() -> None:
     assert proper_names("Can we send staff data to our overseas HQ for HR work?") == []
     assert proper_names("Is MLPS required?") == ["MLPS"]
+
+
+def test_a_measure_of_something_asks_about_what_it_measures() -> None:
+    # the focus was empty ("years" names the type, and "management" shares its stem with "manager", an agent noun)
+    assert frame("How many years of management experience must the security lead have?").focus == ("experi",)
+    assert frame("How many days of notice must be given?").focus == ("notic",)
+    assert frame("How many years must records be kept?").focus == ()
+
+
+def test_a_law_the_question_names_is_no_focus() -> None:
+    assert frame("网络数据安全管理条例什么时候开始实施？").focus == ()
+    assert "适用范围" in frame("数据安全法的适用范围是什么？").focus
+    assert not {"数据", "安全"} & set(frame("数据安全法的适用范围是什么？").focus)
+    assert frame("What fines does the PIPL set?").focus == ("fine",)
+
+
+def test_the_time_noun_of_what_time_is_no_word_asked_about() -> None:
+    from assistant.answer.questions import asked_words
+
+    # 时候 is in no passage, but its characters were, and 候 weighed most of all the question's words
+    assert not {"#时", "#候"} & set(asked_words("这条规定什么时候开始实施？"))
