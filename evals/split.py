@@ -20,8 +20,9 @@ SETS = {
         "en_laws3.jsonl",
         "en_laws4.jsonl",
         "en_laws5.jsonl",
+        "en_laws6.jsonl",
     ],
-    "zh_blind": ["zh_a.jsonl", "zh_b.jsonl", "zh_c.jsonl", "zh_d.jsonl", "zh_e.jsonl"],
+    "zh_blind": ["zh_a.jsonl", "zh_b.jsonl", "zh_c.jsonl", "zh_d.jsonl", "zh_e.jsonl", "zh_f.jsonl"],
     "dialogues": [
         "dialogues.jsonl",
         "dialogues2.jsonl",
@@ -29,6 +30,7 @@ SETS = {
         "dialogues4.jsonl",
         "dialogues5.jsonl",
         "dialogues6.jsonl",
+        "dialogues7.jsonl",
     ],
 }
 DEV_BELOW = 154
