@@ -331,3 +331,14 @@ def test_a_periods_adjective_covers_its_noun() -> None:
     # "every year" is what an "annual" report is published; "monthly" already stems to "month"
     assert "year" in coverage_tokens("shall publish annual reports")
     assert "day" in coverage_tokens("a daily log")
+
+
+def test_a_chinese_numeral_also_counts_as_its_digits() -> None:
+    # "不满14岁" shared no token with "不满十四周岁" but 不满 and 岁: the age itself did not count.
+    from assistant.lexical import tokenize
+
+    assert "14" in tokenize("不满十四周岁的未成年人")
+    assert {"500000", "1000000"} <= set(tokenize("五十万元以上一百万元以下"))
+    assert "30" in tokenize("三十个工作日内")
+    # a lone numeral character is a word's part more often than a number: 统一, 一般, 万一
+    assert tokenize("统一") == ["统一"] and not any(t.isdigit() for t in tokenize("一般情况"))

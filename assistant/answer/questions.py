@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from ..language import BOOK_TITLE, LAW_NAMES, PRC_PREFIX, fold, has_cjk
+from ..language import LAW_NAMES, fold, has_cjk
 from ..lexical import EN_STOP, ZH_STOP, coverage_tokens, tokenize
+from ..structure import without_laws
 from .answer_types import (
     AGENT,
     AGENT_NOUNS,
@@ -300,15 +301,6 @@ def abbreviates(name: str, text: str) -> bool:
     return letters in "".join(w[0] for w in words)
 
 
-_LAW_NAME = re.compile(
-    "|".join(
-        [BOOK_TITLE.pattern, f"(?:{PRC_PREFIX})?(?:{'|'.join(LAW_NAMES)})"]
-        + [rf"\b{re.escape(name)}\b" for names in LAW_NAMES.values() for name in sorted(names, key=len, reverse=True)]
-    ),
-    re.I,
-)
-
-
 def frame(question: str) -> QuestionFrame:
     clause = main_clause(question)
     zh = has_cjk(clause)
@@ -317,7 +309,7 @@ def frame(question: str) -> QuestionFrame:
         types = frozenset({AMOUNT})  # "the biggest fine", "最高罚款": a sum of money, not any figure
     words = _defined_term(clause) if DEFINITION in types else []
     # A law the question names is where to look, not what is asked about: "网络数据安全管理条例什么时候施行".
-    scope = _LAW_NAME.sub(" ", clause)
+    scope = without_laws(clause, list(LAW_NAMES))
     words = words or (_zh_focus(scope) if zh else _en_focus(scope))
     only_type = set(tokenize(" ".join(words))) <= _TYPE_WORDS
     if words and not zh and types & {AGENT, PLACE, TIME, PERCENT, LAW} and only_type:

@@ -8,7 +8,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from ..language import CJK, CJK_RANGES, fold
+from ..language import CJK, CJK_RANGES, ZH_NUMERAL, chinese_to_int, fold
 
 _TOKEN = re.compile(rf"[{CJK_RANGES}]+|[a-z]+|\d+(?:[.,]\d+)*%?")
 EN_STOP = frozenset(
@@ -155,6 +155,8 @@ def tokenize(text: str) -> list[str]:
         piece = match.group()
         if CJK.match(piece):
             tokens.extend(w for w in _jieba().cut_for_search(piece) if w not in ZH_STOP and w.strip())
+            # "不满14岁" asks what "不满十四周岁" says: a Chinese numeral also counts as its digits.
+            tokens.extend(str(chinese_to_int(n)) for n in _ZH_NUMBER.findall(piece) if len(n) > 1 or n == "十")
         elif piece[0].isalpha():
             if piece not in EN_STOP:
                 tokens.append(_stemmer().stemWord(piece))
@@ -163,7 +165,8 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
-TOKEN_SCHEME = "words+chars"
+_ZH_NUMBER = re.compile(f"[{ZH_NUMERAL}]+")
+TOKEN_SCHEME = "words+chars+numerals"
 """What search_tokens makes, named in the BM25 index's folder: an index built by another scheme is not read."""
 _CJK_RUN = re.compile(f"[{CJK_RANGES}]+")
 _FUNCTION_CHARS = frozenset("的了和与及或等在是为对由于其之以而被把将从向这那也就都")
