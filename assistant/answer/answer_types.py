@@ -155,7 +155,7 @@ _EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
             rf"|\b(?:what|which) (?:(?!{_AUXILIARIES}\b)\w+[ -]){{0,2}}\w*[^\Wsui]s (?:{_AUXILIARIES})\b"
             r"|\bname the\b"
             # what something holds is a list of its contents: "what must the notice include", "what goes into it"
-            r"|\bwhat\b.{0,60}?\b(?:includes?|contains?|consists? of|comprises?|go(?:es)? into|be included)\b"
+            r"|\bwhat\b.{0,60}?\b(?:includes?|contains?|consists? of|comprises?|covers?|go(?:es)? into|be included)\b"
             r"|\bwhat (?:kinds?|types?|categories|forms|sorts) of\b",
             re.I,
         ),

@@ -57,6 +57,11 @@ _EN_PHRASE_END = re.compile(
     r"who|whom|whose|when|where|why|how|if|whether|and|or|but|is|are|was|were|be|been|being|do|does|did|has|have|"
     r"had|can|could|may|might|must|shall|should|will|would|the|a|an|this|these|those|its|their)$"
 )
+_EN_SEMI_MODAL = frozenset(
+    ["supposed", "required", "expected", "allowed", "permitted", "obliged", "meant", "able", "going"]
+)
+"""Participles that work as modals: in "what is the assessment supposed to cover" the noun is the verb's subject,
+and "what" its object, as in "what does the assessment cover"."""
 _WH_WORDS = re.compile(r"^(?:what|which|who|whom|whose|where|when|why|how|much|many|long)$")
 
 
@@ -240,6 +245,8 @@ def _en_focus(clause: str) -> list[str]:
     words = [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", clause[match.end() :])]
     phrase = _noun_phrase(words, limit)
     rest = words[len(phrase) :]
+    if rest[:1] and rest[0] in _EN_SEMI_MODAL:
+        return []
     if phrase and rest[:1] == ["of"] and set(tokenize(" ".join(phrase))) <= _TYPE_WORDS:
         measured = rest[1:]
         while measured[:1] and measured[0] in ("the", "a", "an", "its", "their", "our", "your"):
@@ -251,7 +258,7 @@ def _en_focus(clause: str) -> list[str]:
 def _noun_phrase(words: list[str], limit: int) -> list[str]:
     phrase: list[str] = []
     for word in words:
-        if _EN_PHRASE_END.match(word) or _WH_WORDS.match(word):
+        if _EN_PHRASE_END.match(word) or _WH_WORDS.match(word) or word in _EN_SEMI_MODAL:
             break
         phrase.append(word)
         if len(phrase) == limit:

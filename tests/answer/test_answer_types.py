@@ -49,6 +49,7 @@ from assistant.answer.questions import frame
         ("What security measures must processors take?", LIST),  # a plural head after the interrogative
         ("What has to go into a breach notice?", LIST),  # the contents of something
         ("What must the annual report contain?", LIST),
+        ("What is the assessment supposed to cover?", LIST),
         ("What user numbers make a platform count as large?", NUMBER),  # the head is the count, not the users
         ("At what volume of data do the rules start to apply?", NUMBER),
         ("罚款是多少？", AMOUNT),

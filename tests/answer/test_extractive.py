@@ -601,3 +601,10 @@ def test_a_date_no_top_passage_gives_is_found_further_down(library) -> None:  # 
 def test_a_figure_of_something_else_further_down_does_not_answer(library) -> None:  # type: ignore[no-untyped-def]
     answer = library.ask("How many years of work experience must the person in charge of network data security have?")
     assert answer.refused, answer.text
+
+
+def test_what_something_is_supposed_to_cover_is_answered_with_its_contents(library) -> None:  # type: ignore[no-untyped-def]
+    # refused: "supposed" counted as what was asked about, and "cover" asked for no list
+    answer = library.ask("What is it supposed to cover?", history=["When does the PIPL require an impact assessment?"])
+    assert not answer.refused, answer.text
+    assert "legitimate, justified and necessary" in answer.text

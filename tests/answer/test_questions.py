@@ -136,3 +136,10 @@ def test_the_time_noun_of_what_time_is_no_word_asked_about() -> None:
 
     # 时候 is in no passage, but its characters were, and 候 weighed most of all the question's words
     assert not {"#时", "#候"} & set(asked_words("这条规定什么时候开始实施？"))
+
+
+def test_a_noun_before_a_modal_participle_is_the_subject_not_the_focus() -> None:
+    # "supposed" was read as part of the head, and no window mentions it
+    assert frame("What's the assessment supposed to cover?").focus == ()
+    assert frame("What are processors required to do?").focus == ()
+    assert frame("What is the minimum registered capital for AI firms?").focus == ("regist", "capit")
