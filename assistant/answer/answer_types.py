@@ -291,13 +291,26 @@ def answer_types(question: str) -> frozenset[str]:
     return found if found or asks(clause) else _clause_types(spelled_out(question))
 
 
+_EXISTENCE = re.compile(r"\b(?:is|are) there\b|有没有|有(?=.{0,8}吗)", re.I)
+_EXISTING_TIME = re.compile(rf"\s*(?:(?:an?|any|some)\s+)?(?:[\w-]+\s+)?(?:{TIME_NOUNS})\b", re.I)
+
+
 def _clause_types(clause: str) -> frozenset[str]:
     rules = _ZH_TYPE_RULES if has_cjk(clause) else _EN_TYPE_RULES
     found = [kind for pattern, kind in rules if pattern.search(clause)]
     if not found:
         return frozenset()
     if found[0] == YESNO:
-        return frozenset({YESNO})  # "Is there a deadline …?" asks yes or no, whatever else it names
+        # "Does it apply …?" asks yes or no, whatever else it names; "Is there a deadline?", "有期限吗？" ask whether
+        # the thing exists, and it is answered by stating it.
+        if existence := _EXISTENCE.search(clause):
+            named = clause[existence.end() :]
+            measured = [k for k in found[1:] if k in (TIME, AMOUNT, NUMBER, PERCENT)]
+            measured += [TIME] if _EXISTING_TIME.match(named) else []
+            measured += [AMOUNT] if MONEY_HEAD.search(named) else []
+            if measured:
+                return frozenset({YESNO, measured[0]})
+        return frozenset({YESNO})
     # The first rule that matches names the interrogative; a list question may ask for a list of a type too.
     kinds = {found[0]}
     if LIST in found and found[0] in (AGENT, PLACE):

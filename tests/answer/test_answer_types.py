@@ -182,3 +182,20 @@ def test_contractions_are_written_out_and_possessives_kept() -> None:
     assert spelled_out("What's Shanghai's plan? It doesn't say, they can't and won't.") == (
         "What is Shanghai's plan? It does not say, they can not and will not."
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("Is there a deadline for filing?", {YESNO, TIME}),
+        ("Is there a filing fee?", {YESNO, AMOUNT}),
+        ("注销备案有期限吗？", {YESNO, TIME}),
+        ("有没有罚款上限？", {YESNO, AMOUNT}),
+        ("Is there any exception?", {YESNO}),
+        ("Does the law apply abroad?", {YESNO}),
+        ("是否需要单独同意？", {YESNO}),
+    ],
+)
+def test_asking_whether_a_time_or_sum_exists_asks_for_it(question: str, kinds: set[str]) -> None:
+    # "有期限吗" was a bare yes/no: a provision punishing the missed deadline was quoted, not the deadline
+    assert answer_types(question) == kinds

@@ -608,3 +608,10 @@ def test_what_something_is_supposed_to_cover_is_answered_with_its_contents(libra
     answer = library.ask("What is it supposed to cover?", history=["When does the PIPL require an impact assessment?"])
     assert not answer.refused, answer.text
     assert "legitimate, justified and necessary" in answer.text
+
+
+def test_asking_whether_a_time_limit_exists_is_answered_with_it_or_refused(library) -> None:  # type: ignore[no-untyped-def]
+    # The Data Security Law says to report "按照规定", with no time limit: article 29 was quoted as if it gave one.
+    assert library.ask("数据安全法规定发生数据安全事件后向主管部门报告有没有具体时限？").refused
+    # The network data regulations charge for transfers beyond a reasonable number: no fee for a filing.
+    assert library.ask("Is there a fee for an algorithm filing?").refused
