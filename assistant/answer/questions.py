@@ -54,6 +54,7 @@ _EN_HEAD = re.compile(
 # Words that end a noun phrase in a question: prepositions, conjunctions, auxiliaries and other function words.
 _EN_PHRASE_END = re.compile(
     r"^(?:for|of|in|on|at|to|by|from|with|within|under|into|about|over|after|before|since|during|per|than|that|which|"
+    r"between|among|against|through|via|without|including|except|across|beyond|upon|toward|towards|"
     r"who|whom|whose|when|where|why|how|if|whether|and|or|but|is|are|was|were|be|been|being|do|does|did|has|have|"
     r"had|can|could|may|might|must|shall|should|will|would|the|a|an|this|these|those|its|their)$"
 )
@@ -308,6 +309,29 @@ def abbreviates(name: str, text: str) -> bool:
     return letters in "".join(w[0] for w in words)
 
 
+_COMPARED = (
+    re.compile(r"\bdifferen(?:ce|ces|t)\s+between\s+(.+?)\s+and\s+(.+?)\s*$", re.I),
+    re.compile(r"\bhow\s+(?:does|do|is|are)\s+(.+?)\s+differ(?:ent)?\s+from\s+(.+?)\s*$", re.I),
+    re.compile(r"\bcompare\s+(.+?)\s+(?:with|to|and)\s+(.+?)\s*$", re.I),
+    re.compile(
+        r"([^，,。？?]+?)(?:和|与|跟)([^，,。？?]+?)(?:之间)?(?:有|的)?(?:什么|何|哪些)?(?:区别|不同|差别|差异)"
+    ),
+)
+
+
+_LEADING_LINK = re.compile(r"^(?:(?:the|a|an)\s+|[里中内的在对]|关于|对于)", re.I)
+"""What may stand before a compared term once the law naming its scope is out: "个人信息保护法里去标识化"."""
+
+
+def _compared(clause: str) -> list[str]:
+    """The two things a comparison asks about ("the difference between de-identification and anonymization",
+    "去标识化和匿名化有什么区别"): the answer must say what each is, so both are its focus."""
+    for pattern in _COMPARED:
+        if match := pattern.search(clause):
+            return [_LEADING_LINK.sub("", term.strip(" “”\"'")) for term in match.groups()]
+    return []
+
+
 def frame(question: str) -> QuestionFrame:
     clause = main_clause(question)
     zh = has_cjk(clause)
@@ -317,7 +341,7 @@ def frame(question: str) -> QuestionFrame:
     words = _defined_term(clause) if DEFINITION in types else []
     # A law the question names is where to look, not what is asked about: "网络数据安全管理条例什么时候施行".
     scope = without_laws(clause, list(LAW_NAMES))
-    words = words or (_zh_focus(scope) if zh else _en_focus(scope))
+    words = words or _compared(scope) or (_zh_focus(scope) if zh else _en_focus(scope))
     only_type = set(tokenize(" ".join(words))) <= _TYPE_WORDS
     if words and not zh and types & {AGENT, PLACE, TIME, PERCENT, LAW} and only_type:
         words = []  # "which department enforces …": the head is the type; what follows is the verb phrase

@@ -615,3 +615,9 @@ def test_asking_whether_a_time_limit_exists_is_answered_with_it_or_refused(libra
     assert library.ask("数据安全法规定发生数据安全事件后向主管部门报告有没有具体时限？").refused
     # The network data regulations charge for transfers beyond a reasonable number: no fee for a filing.
     assert library.ask("Is there a fee for an algorithm filing?").refused
+
+
+def test_a_comparison_quotes_what_each_thing_is(library) -> None:  # type: ignore[no-untyped-def]
+    answer = library.ask("Under the PIPL, what's the difference between de-identified and anonymized information?")
+    assert not answer.refused, answer.text
+    assert '"de-identification" refers to' in answer.text and '"anonymization" refers to' in answer.text

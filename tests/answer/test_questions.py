@@ -143,3 +143,14 @@ def test_a_noun_before_a_modal_participle_is_the_subject_not_the_focus() -> None
     assert frame("What's the assessment supposed to cover?").focus == ()
     assert frame("What are processors required to do?").focus == ()
     assert frame("What is the minimum registered capital for AI firms?").focus == ("regist", "capit")
+
+
+def test_a_comparison_asks_about_both_things_compared() -> None:
+    # "difference between A and B" took "difference between de-identification" as the focus: only A was quoted
+    assert frame("What's the difference between de-identification and anonymization in PIPL?").focus == (
+        "de",
+        "identif",
+        "anonym",
+    )
+    assert {"标识", "匿名"} <= set(frame("个人信息保护法里去标识化和匿名化有什么区别？").focus)
+    assert "#里" not in frame("个人信息保护法里去标识化和匿名化有什么区别？").focus
