@@ -55,6 +55,8 @@ EN_STOP = frozenset(
         "would",
         "may",
         "might",
+        "must",
+        "shall",
         "there",
         "their",
         "they",
