@@ -50,8 +50,12 @@ TIME_NOUNS = (
     "time limit|time frame|timeframe|hours?|weeks?"
 )
 QUANTITY_NOUNS = "percentage|percent|share|proportion|portion|rate|ratio"
-BOUNDS_OF_A_TERM = r"\bwhat (?:counts as|qualifies as|is (?:considered|regarded|treated)(?: as)?)"
-"""How English asks for a term's definition without naming it ("what counts as", "what is considered")."""
+BOUNDS_OF_A_TERM = (
+    r"(?:\bwhat (?:counts as|qualifies as|is (?:considered|regarded|treated)(?: as)?)"
+    r"|\bcriteri(?:a|on) (?:for|of)(?: being| qualifying as| counting as)?)"
+)
+"""How English asks for a term's definition without naming it ("what counts as", "what is considered", "the
+criteria for")."""
 COUNT_NOUNS = "numbers|figures?|thresholds?|volumes?|sizes?|scales?"
 """Nouns naming a count or a magnitude: "what user numbers", "at what volume" ask for a figure."""
 # The closed class of English superlatives of size, height and length, with the nouns and phrases of a bound.
@@ -185,7 +189,12 @@ _ZH_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"多少|几[个家项名人次倍条岁]|多大|多高"), NUMBER),
     (re.compile(r"谁|哪[个些一]?(?:部门|机构|机关|单位|组织|主体|方|级)|什么(?:部门|机构|机关|单位|组织|主体)"), AGENT),
     (re.compile(r"哪里|在哪(?![些个一])|什么地方|哪[个些一]?(?:地方|城市|地区|区域|省|市|区)"), PLACE),
-    (re.compile(r"什么是|是指什么|指什么|是什么意思|含义|定义|何谓|(?:如何|怎么|怎样)(?:界定|认定)"), DEFINITION),
+    (
+        re.compile(
+            r"什么是|是指什么|指什么|是什么意思|含义|定义|何谓|(?:如何|怎么|怎样)(?:界定|认定)|(?:界定|认定)(?:标准|条件)"
+        ),
+        DEFINITION,
+    ),
     (re.compile(r"哪些|包括什么|有什么|几类|几种"), LIST),
 )
 _EN_TIME_KINDS = (

@@ -60,6 +60,8 @@ from assistant.answer.questions import frame
         ("是否需要取得单独同意？", YESNO),
         ("什么是敏感个人信息？", DEFINITION),
         ("重要数据如何界定？", DEFINITION),
+        ("大型网络平台的认定标准是什么？", DEFINITION),
+        ("What are the criteria for a large online platform?", DEFINITION),
         ("有哪些情形？", LIST),
         ("持股比例上限是多少？", PERCENT),
     ],

@@ -621,3 +621,17 @@ def test_a_comparison_quotes_what_each_thing_is(library) -> None:  # type: ignor
     answer = library.ask("Under the PIPL, what's the difference between de-identified and anonymized information?")
     assert not answer.refused, answer.text
     assert '"de-identification" refers to' in answer.text and '"anonymization" refers to' in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "defined"),
+    [
+        ("大型网络平台的认定标准是什么？", "大型网络平台，是指注册用户5000万以上"),
+        ("What are the criteria for a large online platform under the 2024 network data regulations?", "refers to"),
+    ],
+)
+def test_the_criteria_for_a_term_are_its_definition(library, question: str, defined: str) -> None:  # type: ignore[no-untyped-def]
+    # a provision on what large platforms must do was quoted: "认定标准" and "criteria" asked for no definition
+    answer = library.ask(question)
+    assert not answer.refused, answer.text
+    assert defined in answer.text and ("5000万" in answer.text or "50 million" in answer.text), answer.text
