@@ -88,6 +88,10 @@ def test_type_detectors() -> None:
     assert type_present("time", "应当在三十个工作日内予以备案", "duration")
     assert type_present("time", "应当每年度开展风险评估", "frequency")
     assert not type_present("time", "上一年度营业额百分之五以下", "duration")
+    # a duration stated as a bound: "how long" is answered by "the minimum time necessary"
+    assert type_present("time", "shall be the minimum time necessary to achieve the purpose", "duration")
+    assert type_present("time", "保存期限应当为实现处理目的所必要的最短时间", "duration")
+    assert not type_present("time", "shall be kept for the time being", "duration")
     assert type_present("time", "每年上半年报送，次月公布", "date")
     # "when" is answered by a time limit counted from an event; "what date" only by a date
     assert type_present("time", "应当在变更之日起十个工作日内办理变更手续", "when")

@@ -635,3 +635,10 @@ def test_the_criteria_for_a_term_are_its_definition(library, question: str, defi
     answer = library.ask(question)
     assert not answer.refused, answer.text
     assert defined in answer.text and ("5000万" in answer.text or "50 million" in answer.text), answer.text
+
+
+def test_a_duration_stated_as_a_bound_answers_how_long(library) -> None:  # type: ignore[no-untyped-def]
+    # "所必要的最短时间" states no figure: the question was refused as if the law set no period
+    answer = library.ask("个人信息最多能保存多久？")
+    assert not answer.refused, answer.text
+    assert "必要的最短时间" in answer.text
