@@ -47,7 +47,7 @@ _ZH_QUESTION_WORD = re.compile(r"多少|多久|多长|几|哪|什么|谁|何|是
 # "what is the X" (but not "what does X do", whose X is the subject).
 _EN_HEAD = re.compile(
     r"\b(?P<wh>how (?:much|many)|what|which)(?P<copula>\s+(?:is|are|was|were))?"
-    r"(?:\s+(?:the|a|an|its|their|this|that|these|those))?\s+(?!(?:does|do|did|has|have|had|can|could|may|might|"
+    r"(?P<det>\s+(?:the|a|an|its|their|this|that|these|those))?\s+(?!(?:does|do|did|has|have|had|can|could|may|might|"
     r"must|shall|should|will|would|is|are|was|were)\b)",
     re.I,
 )
@@ -241,6 +241,8 @@ def _en_focus(clause: str) -> list[str]:
     match = _EN_HEAD.search(clause)
     if match is None:
         return []
+    if match.group("wh").lower().startswith("how") and match.group("copula") and not match.group("det"):
+        return []  # "how much is available": a predicate, not a head ("how much is the fine")
     # "which law governs …", "what fines does …": the word after which/what is the head, the next one a verb.
     limit = 1 if match.group("wh").lower() in ("what", "which") and not match.group("copula") else 3
     words = [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", clause[match.end() :])]

@@ -642,3 +642,10 @@ def test_a_duration_stated_as_a_bound_answers_how_long(library) -> None:  # type
     answer = library.ask("个人信息最多能保存多久？")
     assert not answer.refused, answer.text
     assert "必要的最短时间" in answer.text
+
+
+def test_how_much_is_available_is_answered_with_the_sum(library) -> None:  # type: ignore[no-untyped-def]
+    # refused: "available" was taken for what the sum is of, and the voucher sentence never says it
+    answer = library.ask("How much is available in total?", history=["What are the AI+ vouchers?"])
+    assert not answer.refused, answer.text
+    assert "1 billion yuan" in answer.text

@@ -154,3 +154,9 @@ def test_a_comparison_asks_about_both_things_compared() -> None:
     )
     assert {"标识", "匿名"} <= set(frame("个人信息保护法里去标识化和匿名化有什么区别？").focus)
     assert "#里" not in frame("个人信息保护法里去标识化和匿名化有什么区别？").focus
+
+
+def test_how_much_before_a_predicate_has_no_head() -> None:
+    # "available" was read as the head of "how much is available" and no window on the budget mentions it
+    assert frame("How much is available in total?").focus == ()
+    assert set(tokenize("fine")) <= set(frame("How much is the fine?").focus)
