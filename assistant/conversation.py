@@ -15,18 +15,18 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .answer.questions import INTERROGATIVE_TOKENS, frame, proper_names
+from .answer.questions import EN_PRONOUNS, INTERROGATIVE_TOKENS, ZH_PRONOUNS, frame, proper_names
 from .language import EN_ARTICLE_REFERENCE, ZH_ARTICLE_REFERENCE, has_cjk
 from .lexical import tokenize
 from .structure import parse_question, without_laws
 
 _EN_CONTINUES = re.compile(
-    r"^\s*(?:and|but|also|so|then|what about|how about|and what|what else)\b"
-    r"|\b(?:it|its|they|them|their|theirs|this|that|these|those|he|she|his|her|the same|such)\b",
+    rf"^\s*(?:and|but|also|so|then|what about|how about|and what|what else)\b|{EN_PRONOUNS}"
+    r"|\b(?:this|that|these|those|the same|such)\b",
     re.I,
 )
 _ZH_CONTINUES = re.compile(
-    r"^\s*(?:那|那么|还有|另外|此外|而且|并且|如果|要是)|它|其|该|上述|前述|这|此|呢[？?]?\s*$|也"
+    rf"^\s*(?:那|那么|还有|另外|此外|而且|并且|如果|要是)|{ZH_PRONOUNS}|该|上述|前述|这|此|呢[？?]?\s*$|也"
 )
 _EN_OWN_LAW = re.compile(
     r"\b(?:under|in|by|of|per|according to)\s+(?:the\s+)?(?!(?:this|that|these|those|same|its|their|said)\b)"

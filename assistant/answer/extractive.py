@@ -29,7 +29,7 @@ from . import evidence as ev
 from . import shaping
 from .answer_types import CONSEQUENCE, DEFINITION, LIST, MEASURED_SANCTION, main_clause, type_names
 from .base import REFUSAL, Generator, SentenceSink, compose, refusal
-from .questions import QuestionFrame, abbreviates, asked_words, frame, proper_names
+from .questions import PRONOUN, QuestionFrame, abbreviates, asked_words, frame, proper_names
 from .references import BREACH_OF_A_LAW, GENERAL_BREACH, CrossReferences
 from .scoring import (
     ANSWERABLE_FEATURES,
@@ -264,6 +264,10 @@ class ExtractiveGenerator(Generator):
         # Chinese words count with their characters, as BM25 searches them: a colloquial question and the statute's
         # wording often share characters but no word (续 and 延续, 到期 and 届满).
         borrowed = set(coverage_tokens(retrieval.borrowed)) - set(coverage_tokens(own))
+        if PRONOUN.search(own):
+            # "What targets has the city set for it?": "it" is the town the question before named, as much asked
+            # about as the question's own words; a window on another cluster's targets does not answer.
+            borrowed -= {t for name in proper_names(retrieval.borrowed) for t in coverage_tokens(name)}
         # A word no passage holds ("刷脸", tokenised 刷 and 脸) covers no window: counted, it only shrinks every
         # window's coverage alike, drowning the words that tell them apart.
         unseen = self.idf("\uffff")

@@ -281,6 +281,13 @@ _NOT_NAMES = frozenset(
 """Capitalised by convention, not names."""
 
 
+EN_PRONOUNS = r"\b(?:it|its|they|them|their|theirs|he|she|his|her)\b"
+ZH_PRONOUNS = r"它|其(?!他|它|余|中|实|次)"
+PRONOUN = re.compile(f"{EN_PRONOUNS}|{ZH_PRONOUNS}", re.I)
+"""A pronoun: in a follow-up, it stands for the subject of the previous question. A determiner ("that one",
+"those platforms") may set its noun apart from what was named before."""
+
+
 def proper_names(question: str) -> list[str]:
     """Names the question uses: capitalised words inside an English sentence; place and organisation names in
     Chinese (jieba's ns and nt: its person and 'other proper noun' tags catch too many common words)."""

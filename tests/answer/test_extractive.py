@@ -649,3 +649,10 @@ def test_how_much_is_available_is_answered_with_the_sum(library) -> None:  # typ
     answer = library.ask("How much is available in total?", history=["What are the AI+ vouchers?"])
     assert not answer.refused, answer.text
     assert "1 billion yuan" in answer.text
+
+
+def test_a_pronoun_in_a_follow_up_asks_about_what_the_question_before_named(library) -> None:  # type: ignore[no-untyped-def]
+    # "it" is Zhangjiang AI Innovation Town: the goal of the next paragraph's measures (50 billion yuan) was quoted
+    answer = library.ask("What output goal does it have?", history=["Tell me about Zhangjiang AI Innovation Town."])
+    assert not answer.refused, answer.text
+    assert "250 billion yuan" in answer.text.split("[1]")[0], answer.text

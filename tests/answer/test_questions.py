@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.questions import abbreviates, frame, proper_names
+from assistant.answer.questions import PRONOUN, abbreviates, frame, proper_names
 from assistant.lexical import tokenize
 
 
@@ -160,3 +160,10 @@ def test_how_much_before_a_predicate_has_no_head() -> None:
     # "available" was read as the head of "how much is available" and no window on the budget mentions it
     assert frame("How much is available in total?").focus == ()
     assert set(tokenize("fine")) <= set(frame("How much is the fine?").focus)
+
+
+def test_pronouns_stand_for_something_named_before_determiners_and_other_words_do_not() -> None:
+    assert PRONOUN.search("What output goal does it have?")
+    assert PRONOUN.search("它什么时候施行？")
+    assert not PRONOUN.search("And the cluster on the other side, when did that one open?")
+    assert not PRONOUN.search("其他部门呢？")
