@@ -49,7 +49,6 @@ _MONEY = re.compile(
     re.I,
 )
 _PERCENT = re.compile(r"\d\s*%|％|\bper ?cent\b|百分之|[一二三四五六七八九十]成(?![员立功])", re.I)
-_YEAR = re.compile(r"\b(?:1[89]|20)\d{2}\b")
 _REFERENCE = re.compile(
     rf"\b(?:Article|Chapter|Section|paragraph|item|No\.)\s*\d+|第[\d{_ZH_NUM}]+[条款项章节]"
     r"|(?:^|(?<=[\s:：;；]))[（(]\s*(?:\d+|[一二三四五六七八九十]+|[a-z])\s*[)）]|^\s*\d+[.、]",
@@ -72,6 +71,11 @@ _DURATION = re.compile(
     rf"|\b(?:\d+|{_NUMBER_WORDS})[\s-]+(?:working[\s-]+)?(?:days?|hours?|weeks?|months?|years?)\b"
     # a duration stated as a bound rather than a figure: "the minimum period necessary", "必要的最短时间"
     r"|\b(?:minimum|shortest) (?:\w+ )?(?:period|time)\b|最短(?:时间|期限)",
+    re.I,
+)
+_AGE = re.compile(
+    rf"\bage of (?:\d+|{_NUMBER_WORDS})\b|\b(?:\d+|{_NUMBER_WORDS})[\s-]+years?[\s-]+(?:old|of age)\b"
+    rf"|[\d{_ZH_NUM}]+\s*周?岁",
     re.I,
 )
 _FREQUENCY = re.compile(
@@ -132,7 +136,9 @@ def type_present(kind: str, text: str, time_kind: str = "") -> bool:
     if kind == PERCENT:
         return bool(_PERCENT.search(text))
     if kind == NUMBER:
-        return bool(_NUMBER.search(_YEAR.sub(" ", _REFERENCE.sub(" ", text))))
+        # A count ("how many firms") is no date or length of time: "kept for at least three years" counts nothing;
+        # an age ("under the age of 14 years") is a count of years.
+        return bool(_AGE.search(text) or _NUMBER.search(_DURATION.sub(" ", _DATE.sub(" ", _REFERENCE.sub(" ", text)))))
     if kind == TIME:
         cleaned = _REFERENCE.sub(" ", text)
         if time_kind in _TIME_KINDS:

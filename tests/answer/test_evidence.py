@@ -129,3 +129,12 @@ def test_a_definition_states_its_term_before_its_defining_verb() -> None:
     assert {"larg", "onlin", "platform"} <= defined_term_tokens("(8) “large online platform” refers to a platform")
     # "包括" lists what a duty covers as often as it defines
     assert defined_term_tokens("报告除包括前款规定的内容外，还应当说明情况。") == frozenset()
+
+
+def test_a_count_is_no_date_or_length_of_time_but_an_age_is_a_count() -> None:
+    # "kept for at least three years" answered "at what volume of personal information …"
+    assert not type_present("number", "Records shall be kept for at least three years.")
+    assert not type_present("number", "第五十五条 本条例自2025年1月1日起施行。")
+    assert type_present("number", "personal information of more than 10 million individuals")
+    assert type_present("number", "minors under the age of 14 years")
+    assert type_present("number", "不满十四周岁未成年人")
