@@ -88,10 +88,13 @@ _EN_AUX = (
     "is|are|was|were|do|does|did|can|could|may|might|must|shall|should|will|would|has|have|had|need|needs|"
     "isn't|aren't|doesn't|don't|can't|won't"
 )
+_EN_LEADING_PHRASE = r"(?:[^,?]{1,80},\s*)?"
+"""What a question may open with before its verb: "Under the PIPL, can a company …?", "If a user withdraws consent,
+does …?"."""
 _CLAUSE_START = r"(?:^|[,;:]|\band|\bor|\bbut)\s*"
 """Where an interrogative that may also join clauses ("who", "when") asks: at the start of a clause."""
 _EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(rf"^(?:{_EN_AUX})\b", re.I), YESNO),
+    (re.compile(rf"^{_EN_LEADING_PHRASE}(?:{_EN_AUX})\b", re.I), YESNO),
     (
         re.compile(
             r"\bwhich\s+(?:\w+\s+)?(?:laws?|regulations?|acts?)\b|\bwhat\s+(?:laws?|regulations?|acts?)\b", re.I
@@ -197,16 +200,27 @@ _ZH_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (re.compile(r"哪些|包括什么|有什么|几类|几种"), LIST),
 )
+_EN_NAMED_FREQUENCY = (
+    r"\b(?:once|twice|\w+ times) (?:a|per|every) (?:year|month|quarter|week|day)\b"
+    r"|\bevery (?:\w+ )?(?:years?|months?|quarters?|weeks?|days?)\b"
+)
+_ZH_NAMED_FREQUENCY = r"每(?:[一二三两\d]+)?(?:个)?(?:年|季度|月|半年|周)"
+_NAMED_FREQUENCY = re.compile(f"{_EN_NAMED_FREQUENCY}|{_ZH_NAMED_FREQUENCY}", re.I)
+"""A frequency a question names ("once a year", "every two years", "每两年"): whether the law sets it is answered
+by the frequency the law states, and a law stating none ("regularly") does not answer it."""
 _EN_TIME_KINDS = (
     (re.compile(r"\b(?:what|which) (?:date|day|month|year)\b", re.I), DATE),
     (re.compile(r"\bwhen\b", re.I), WHEN),
-    (re.compile(r"\bhow (?:often|frequently)\b|\bhow many times\b|\bonce a\b", re.I), FREQUENCY),
+    (re.compile(rf"\bhow (?:often|frequently)\b|\bhow many times\b|{_EN_NAMED_FREQUENCY}", re.I), FREQUENCY),
     (re.compile(r"\bhow (?:long|soon)\b|\bhow many\b|\bwithin\b|\bdeadline|\bperiod\b|\bduration\b", re.I), DURATION),
 )
 _ZH_TIME_KINDS = (
     (re.compile(r"几月|哪一?天|哪一?年|几号|日期|哪个月"), DATE),
     (re.compile(r"何时|什么时候"), WHEN),
-    (re.compile(r"多久.{0,3}一次|几次|每年.{0,4}(?:几|多少)|频率|多长时间.{0,3}一次"), FREQUENCY),
+    (
+        re.compile(rf"多久.{{0,3}}一次|几次|每年.{{0,4}}(?:几|多少)|频率|多长时间.{{0,3}}一次|{_ZH_NAMED_FREQUENCY}"),
+        FREQUENCY,
+    ),
     (
         re.compile(
             r"多久|多长时间|多少(?:个)?(?:工作日|天|日|小时|年|个月|周)|几(?:个)?(?:工作日|天|年|个月|小时)|期限|时限"
@@ -281,7 +295,9 @@ def answer_words(question: str) -> str:
     return " ".join(_ANSWER_WORDS[kind][lang] for kind in sorted(answer_types(question)) if kind in _ANSWER_WORDS)
 
 
-_EN_INTERROGATIVE = re.compile(rf"\b(?:what|which|who|whom|whose|when|where|why|how)\b|^\s*(?:{_EN_AUX})\b", re.I)
+_EN_INTERROGATIVE = re.compile(
+    rf"\b(?:what|which|who|whom|whose|when|where|why|how)\b|^\s*{_EN_LEADING_PHRASE}(?:{_EN_AUX})\b", re.I
+)
 _ZH_INTERROGATIVE = re.compile(r"什么|哪|谁|多少|几|如何|怎|何|是否|能否|可否|吗")
 
 
@@ -312,14 +328,16 @@ def _clause_types(clause: str) -> frozenset[str]:
     if found[0] == YESNO:
         # "Does it apply …?" asks yes or no, whatever else it names; "Is there a deadline?", "有期限吗？" ask whether
         # the thing exists, and it is answered by stating it.
+        measured: list[str] = []
         if existence := _EXISTENCE.search(clause):
             named = clause[existence.end() :]
             measured = [k for k in found[1:] if k in (TIME, AMOUNT, NUMBER, PERCENT)]
             measured += [TIME] if _EXISTING_TIME.match(named) else []
             measured += [AMOUNT] if MONEY_HEAD.search(named) else []
-            if measured:
-                return frozenset({YESNO, measured[0]})
-        return frozenset({YESNO})
+        elif _NAMED_FREQUENCY.search(clause):
+            # "Must the audit be done once a year?" is answered by the frequency the law sets, if it sets one.
+            measured = [TIME]
+        return frozenset({YESNO, measured[0]}) if measured else frozenset({YESNO})
     # The first rule that matches names the interrogative; a list question may ask for a list of a type too.
     kinds = {found[0]}
     if LIST in found and found[0] in (AGENT, PLACE):

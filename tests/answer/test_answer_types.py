@@ -201,3 +201,16 @@ def test_contractions_are_written_out_and_possessives_kept() -> None:
 def test_asking_whether_a_time_or_sum_exists_asks_for_it(question: str, kinds: set[str]) -> None:
     # "有期限吗" was a bare yes/no: a provision punishing the missed deadline was quoted, not the deadline
     assert answer_types(question) == kinds
+
+
+def test_a_yes_no_question_may_open_with_a_phrase_before_its_verb() -> None:
+    assert YESNO in answer_types("Under the PIPL, can a company sell personal information?")
+    assert YESNO in answer_types("If a user withdraws consent, does that make earlier processing unlawful?")
+    assert YESNO not in answer_types("For serious violations, how many years can an executive be barred?")
+
+
+def test_a_yes_no_question_naming_a_frequency_asks_for_the_frequency_the_law_sets() -> None:
+    assert answer_types("Must audits be done once a year?") == {YESNO, TIME}
+    assert frame("Do audits have to be done every two years?").time == "frequency"
+    assert answer_types("合规审计需要每年做一次吗？") == {YESNO, TIME}
+    assert answer_types("Does the PIPL apply to minors?") == {YESNO}

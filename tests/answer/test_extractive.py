@@ -656,3 +656,11 @@ def test_a_pronoun_in_a_follow_up_asks_about_what_the_question_before_named(libr
     answer = library.ask("What output goal does it have?", history=["Tell me about Zhangjiang AI Innovation Town."])
     assert not answer.refused, answer.text
     assert "250 billion yuan" in answer.text.split("[1]")[0], answer.text
+
+
+def test_a_frequency_the_law_does_not_set_is_not_confirmed(library) -> None:  # type: ignore[no-untyped-def]
+    # The regulations say "regularly": Article 27 was quoted as if it answered "twice a year?"
+    answer = library.ask(
+        "Under the network data regulations, must processors audit their handling of personal information twice a year?"
+    )
+    assert answer.refused, answer.text
