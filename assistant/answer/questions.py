@@ -281,7 +281,10 @@ _NOT_NAMES = frozenset(
 """Capitalised by convention, not names."""
 
 
-EN_PRONOUNS = r"\b(?:it|its|they|them|their|theirs|he|she|his|her)\b"
+EN_PRONOUNS = (
+    r"\b(?:it|its|they|them|their|theirs|he|she|his|her)\b"
+    r"|(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )\bthere\b(?!\s+(?:is|are|was|were|be|must|may|shall)\b)"
+)
 ZH_PRONOUNS = r"它|其(?!他|它|余|中|实|次)"
 PRONOUN = re.compile(f"{EN_PRONOUNS}|{ZH_PRONOUNS}", re.I)
 """A pronoun: in a follow-up, it stands for the subject of the previous question. A determiner ("that one",

@@ -664,3 +664,11 @@ def test_a_frequency_the_law_does_not_set_is_not_confirmed(library) -> None:  # 
         "Under the network data regulations, must processors audit their handling of personal information twice a year?"
     )
     assert answer.refused, answer.text
+
+
+def test_there_in_a_follow_up_is_the_place_the_question_before_named(library) -> None:  # type: ignore[no-untyped-def]
+    # The article gives no count of the community's firms; "allowing the firm to scale" in one district was quoted
+    answer = library.ask("How many firms have set up there?", history=["Tell me about Pudong's Model Power Community."])
+    assert answer.refused, answer.text
+    answer = library.ask("How many students study there?", history=["What is the Shanghai Innovation Institute?"])
+    assert "over 800 students" in answer.text, answer.text

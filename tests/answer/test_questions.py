@@ -167,3 +167,5 @@ def test_pronouns_stand_for_something_named_before_determiners_and_other_words_d
     assert PRONOUN.search("它什么时候施行？")
     assert not PRONOUN.search("And the cluster on the other side, when did that one open?")
     assert not PRONOUN.search("其他部门呢？")
+    assert PRONOUN.search("How many firms are based there?")
+    assert not PRONOUN.search("Is there a deadline?")
