@@ -182,8 +182,8 @@ _ZH_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?:哪|什么|何)(?:部|个|项|种)?(?:法律|法规|法|条例|规定|办法)"), LAW),
     (
         re.compile(
-            r"多久|多长时间|什么时候|何时|哪一?[年天]|几[月日天年]|哪个月|期限|时限|日期|几个工作日|几次"
-            r"|多少(?:个)?(?:工作日|天|日|小时|年|个月|周)"
+            r"多久|多长时间|什么时候|何时|哪一?[年天]|几(?:个)?(?:月|日|天|年|小时|周|星期|工作日)|哪个月|期限|时限|日期|几次"
+            r"|多少(?:个)?(?:工作日|天|日|小时|年|个月|周|星期)"
         ),
         TIME,
     ),
@@ -204,7 +204,9 @@ _EN_NAMED_FREQUENCY = (
     r"\b(?:once|twice|\w+ times) (?:a|per|every) (?:year|month|quarter|week|day)\b"
     r"|\bevery (?:\w+ )?(?:years?|months?|quarters?|weeks?|days?)\b"
 )
-_ZH_NAMED_FREQUENCY = r"每(?:[一二三两\d]+)?(?:个)?(?:年|季度|月|半年|周)"
+_ZH_NAMED_FREQUENCY = (
+    r"每(?:[一二三两\d]+)?(?:个)?(?:年|季度|月|半年|周)|[一二三两半\d]+(?:个)?(?:年|季度|月|周)[^，。？?]{0,4}一次"
+)
 _NAMED_FREQUENCY = re.compile(f"{_EN_NAMED_FREQUENCY}|{_ZH_NAMED_FREQUENCY}", re.I)
 """A frequency a question names ("once a year", "every two years", "每两年"): whether the law sets it is answered
 by the frequency the law states, and a law stating none ("regularly") does not answer it."""
@@ -218,12 +220,14 @@ _ZH_TIME_KINDS = (
     (re.compile(r"几月|哪一?天|哪一?年|几号|日期|哪个月"), DATE),
     (re.compile(r"何时|什么时候"), WHEN),
     (
-        re.compile(rf"多久.{{0,3}}一次|几次|每年.{{0,4}}(?:几|多少)|频率|多长时间.{{0,3}}一次|{_ZH_NAMED_FREQUENCY}"),
+        re.compile(
+            rf"多久.{{0,3}}一次|每隔|几次|每年.{{0,4}}(?:几|多少)|频率|多长时间.{{0,3}}一次|{_ZH_NAMED_FREQUENCY}"
+        ),
         FREQUENCY,
     ),
     (
         re.compile(
-            r"多久|多长时间|多少(?:个)?(?:工作日|天|日|小时|年|个月|周)|几(?:个)?(?:工作日|天|年|个月|小时)|期限|时限"
+            r"多久|多长时间|多少(?:个)?(?:工作日|天|日|小时|年|个月|周|星期)|几(?:个)?(?:工作日|天|年|月|小时|周|星期)|期限|时限"
         ),
         DURATION,
     ),

@@ -214,3 +214,18 @@ def test_a_yes_no_question_naming_a_frequency_asks_for_the_frequency_the_law_set
     assert frame("Do audits have to be done every two years?").time == "frequency"
     assert answer_types("合规审计需要每年做一次吗？") == {YESNO, TIME}
     assert answer_types("Does the PIPL apply to minors?") == {YESNO}
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("发生事件后必须在几小时内报告？", "duration"),
+        ("几周内办完？", "duration"),
+        ("风险评估要每隔几个月做一次？", "frequency"),
+        ("合规审计是规定一年做一次吗？", "frequency"),
+    ],
+)
+def test_chinese_hours_weeks_and_intervals_ask_for_a_time(question: str, kind: str) -> None:
+    # "几小时内" asked for no type: a provision saying "立即" was quoted as if it gave the hours
+    assert TIME in answer_types(question)
+    assert frame(question).time == kind

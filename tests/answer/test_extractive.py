@@ -672,3 +672,8 @@ def test_there_in_a_follow_up_is_the_place_the_question_before_named(library) ->
     assert answer.refused, answer.text
     answer = library.ask("How many students study there?", history=["What is the Shanghai Innovation Institute?"])
     assert "over 800 students" in answer.text, answer.text
+
+
+def test_hours_the_law_does_not_count_are_not_answered_by_immediately(library) -> None:  # type: ignore[no-untyped-def]
+    # Article 29 says "立即" and "及时": it was quoted as if it said within how many hours
+    assert library.ask("数据安全法要求发生数据安全事件后几小时内告知用户？").refused
