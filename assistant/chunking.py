@@ -143,8 +143,6 @@ def _is_english_heading(line: str) -> bool:
     return len(line.split()) <= 12 and not re.search(r"[.!?:;,。！？：；，]$", line) and line[:1].isupper()
 
 
-
-
 def structural_units(doc: Document) -> list[_Unit]:
     """Articles (Chinese regulations) or paragraphs, each with its heading path."""
     text = doc.text

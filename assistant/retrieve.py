@@ -212,8 +212,12 @@ class Retriever:
         # Passages of the named law in another language than the question's are no evidence the answer step can
         # read (neither BM25 nor the bundled model matches across languages): boosted in, they came by chance.
         lang = "zh" if has_cjk(question) else "en"
-        unmatched = named_titles and not named and not any(
-            c.metadata.get("title") in named_titles and c.metadata.get("lang", lang) == lang for c in chunks
+        unmatched = (
+            named_titles
+            and not named
+            and not any(
+                c.metadata.get("title") in named_titles and c.metadata.get("lang", lang) == lang for c in chunks
+            )
         )
         return Retrieval(
             chunks=chunks,

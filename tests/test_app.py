@@ -326,8 +326,10 @@ def test_status_line_reads_for_people_and_details_name_no_path() -> None:
     status = {"embedding_model": "m", "index": "embedded /srv/policy/index/chroma", "documents": 3, "chunks": 1024}
     assert render_status(status, docs) == "3 documents · 1,024 passages · dated 2021-06-10 to 2025-07-01"
     one = {"documents": 1, "chunks": 1, "incomplete_documents": ["a.txt"]}
-    assert render_status(one, docs[:1]) == "1 document · 1 passage · dated 2021-06-10 · 1 document only partly " \
+    assert (
+        render_status(one, docs[:1]) == "1 document · 1 passage · dated 2021-06-10 · 1 document only partly "
         "indexed: add it again"
+    )
     empty = {"documents": 0, "chunks": 0}
     assert render_status(empty) == "**Nothing is indexed yet: upload documents in the Documents tab, then ask.**"
     assert "whoever runs this assistant" in render_status(empty, can_upload=False)
@@ -559,7 +561,10 @@ def test_ask_tab_lists_the_documents_and_draws_examples_from_them() -> None:
         "《中华人民共和国数据安全法》的立法目的是什么？",
         "What is the purpose of the Old Law?",
     ]  # one of each type and language first, newest first; then the rest, newest first, undated last
-    assert example_questions(docs, limit=5)[-1] == f"What are the main points of “Memo {SCRIPT} ![x](https://evil.example/x.png)”?"
+    assert (
+        example_questions(docs, limit=5)[-1]
+        == f"What are the main points of “Memo {SCRIPT} ![x](https://evil.example/x.png)”?"
+    )
     assert chat_examples({}) is None
     listed = document_list(docs)
     assert listed.splitlines()[0] == "- How Shanghai scales AI · news · English · 2025-07-01"
@@ -770,8 +775,10 @@ def test_served_app_answers_with_citation_and_filters(make_assistant) -> None:  
 
         too_long = CliRunner().invoke(app, ["ask", "x" * 2001, "--url", url])
         assert too_long.exit_code == 2
-        assert too_long.stderr == "error: Cannot ask this: Questions can be up to 2,000 characters; this one has " \
+        assert (
+            too_long.stderr == "error: Cannot ask this: Questions can be up to 2,000 characters; this one has "
             "2,001. Shorten it and ask again.\n"
+        )
         mixed = CliRunner().invoke(app, ["ask", VOUCHER_QUESTION, "--url", url, "--json"])
         assert mixed.exit_code == 2 and "--json cannot be used with --url" in mixed.stderr
         gone = CliRunner().invoke(app, ["ask", VOUCHER_QUESTION, "--url", f"http://127.0.0.1:{free_port()}"])
@@ -1041,8 +1048,10 @@ def test_failed_reupload_keeps_the_file_and_removal_takes_its_copies(make_assist
     assert (uploads / "copy of n.txt").is_file()
     visible, question, _ = handler(build_app(assistant), "confirm_removal")("n.txt")
     assert visible.visible is True
-    assert question == "**Remove “Permits” (n.txt)?** It will no longer be searched or cited. Its uploaded file is " \
+    assert (
+        question == "**Remove “Permits” (n.txt)?** It will no longer be searched or cited. Its uploaded file is "
         "deleted too."
+    )
     assert "n.txt" in assistant.documents()  # asking removes nothing
     assert remove("n.txt")[0] == "Removed “Permits” (n.txt)."
     assert not (uploads / "n.txt").exists() and not (uploads / "copy of n.txt").exists()

@@ -116,7 +116,7 @@ def test_a_bad_translation_sidecar_is_one_line(make_assistant, tmp_path: Path) -
     (folder / "rules.txt.meta.json").write_text('{"translation_of": "missing.md"}', encoding="utf-8")
     report = make_assistant().ingest([folder])
     assert report.added == []
-    assert len(report.failed) == 1 and "translation_of \"missing.md\" names no file beside it" in report.failed[0]
+    assert len(report.failed) == 1 and 'translation_of "missing.md" names no file beside it' in report.failed[0]
 
 
 # --- newer versions first ---------------------------------------------------------------------------------------

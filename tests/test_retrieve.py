@@ -178,7 +178,6 @@ def test_an_unloadable_reranker_is_skipped_with_a_warning(make_assistant, caplog
     assert "reranker '/nonexistent/cross-encoder' could not be loaded" in caplog.text
 
 
-
 def test_a_colloquial_chinese_question_finds_the_provision_it_shares_only_characters_with(  # type: ignore[no-untyped-def]
     make_assistant, tmp_path: Path
 ) -> None:

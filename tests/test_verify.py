@@ -112,8 +112,6 @@ def test_unsupported_sentences_are_dropped_and_markers_renumbered(verifier: Veri
     assert flagged.text.startswith("(unsupported) The vouchers are worth 5 billion yuan. [1]")
 
 
-
-
 def test_a_title_supports_only_a_sentence_naming_its_document(verifier: Verifier) -> None:
     title = "How Shanghai is pairing policy and clustering to scale artificial intelligence"
     span = "Co-founder and chief executive XIA Lixue said the company's growth owed less to individual subsidies."

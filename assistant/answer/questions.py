@@ -232,12 +232,22 @@ def _defined_term(clause: str) -> list[str]:
     return [term.strip(" “”\"'《》")]
 
 
+_EN_WHO_HEAD = re.compile(
+    r"\bwho(?:'s|’s|\s+(?:is|are|was|were))\s+(?:the|a|an|(?:[\w-]+\s+){0,3}[\w-]+['’]s)\s+", re.I
+)
+
+
 def _en_focus(clause: str) -> list[str]:
     """The head of what is asked about: the noun phrase after "what is the …" or "how many …", up to the first
     function word ("what is the minimum registered capital for …" -> minimum registered capital); the one noun
-    after "which/what" when a verb follows ("which law governs …" -> law); none after who/when/where or
-    "what does …". A measure that only names the answer's type gives way to what it measures: "how many years of
-    management experience" -> management experience."""
+    after "which/what" when a verb follows ("which law governs …" -> law); the role after "who is the …" ("who
+    is the chief executive of …" -> chief executive); none after other who/when/where questions or "what does …".
+    A measure that only names the answer's type gives way to what it measures: "how many years of management
+    experience" -> management experience."""
+    if who := _EN_WHO_HEAD.search(clause):
+        # "who is the chief executive of X": the role is what the answer must name; "who is responsible for …",
+        # "who is behind …" name none.
+        return _noun_phrase([w.lower() for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", clause[who.end() :])], 3)
     match = _EN_HEAD.search(clause)
     if match is None:
         return []

@@ -74,9 +74,7 @@ class CaseResult:
     lost: list[str] = field(default_factory=list)
 
 
-def score_case(
-    case: Case, answer: Answer, latency_ms: float, pairs: dict[str, str] | None = None
-) -> CaseResult:
+def score_case(case: Case, answer: Answer, latency_ms: float, pairs: dict[str, str] | None = None) -> CaseResult:
     cited = [Span(c.doc_id, c.start, c.end) for c in answer.citations]
     retrieved = [Span(r.doc_id, r.start, r.end) for r in answer.retrieved]
     first_hit = next((i + 1 for i, span in enumerate(retrieved) if any(span.matches(g) for g in case.gold)), None)

@@ -80,7 +80,7 @@ class Base:
             _write_list(out, self.ids)
             out.write(', "fields": {')
             for i, (name, values) in enumerate(self.fields.items()):
-                out.write(f'{", " if i else ""}{json.dumps(name)}: ')
+                out.write(f"{', ' if i else ''}{json.dumps(name)}: ")
                 _write_list(out, values)
             out.write('}, "vocab": ')
             _write_list(out, list(self.vocab))

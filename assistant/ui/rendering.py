@@ -114,9 +114,7 @@ def render_ask_error(message: str) -> str:
     return f'<div class="ask-error"><strong>Cannot ask this:</strong> {inline(message)}</div>'
 
 
-def render_status(
-    status: Mapping[str, Any], documents: Iterable[StoredDocument] = (), can_upload: bool = True
-) -> str:
+def render_status(status: Mapping[str, Any], documents: Iterable[StoredDocument] = (), can_upload: bool = True) -> str:
     """The status line, for people: '10 documents · 715 passages · dated 2021-06-10 to 2025-07-01' (Markdown)."""
     if not status.get("chunks"):
         return f"**{escape_markdown(empty_index_hint(can_upload))}**"

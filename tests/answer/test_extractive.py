@@ -677,3 +677,9 @@ def test_there_in_a_follow_up_is_the_place_the_question_before_named(library) ->
 def test_hours_the_law_does_not_count_are_not_answered_by_immediately(library) -> None:  # type: ignore[no-untyped-def]
     # Article 29 says "立即" and "及时": it was quoted as if it said within how many hours
     assert library.ask("数据安全法要求发生数据安全事件后几小时内告知用户？").refused
+
+
+def test_a_question_on_who_holds_a_role_quotes_the_sentence_naming_the_role(library) -> None:  # type: ignore[no-untyped-def]
+    answer = library.ask("Who is Infinigence AI's chief executive?")
+    assert not answer.refused, answer.text
+    assert "XIA Lixue" in answer.text

@@ -169,3 +169,10 @@ def test_pronouns_stand_for_something_named_before_determiners_and_other_words_d
     assert not PRONOUN.search("其他部门呢？")
     assert PRONOUN.search("How many firms are based there?")
     assert not PRONOUN.search("Is there a deadline?")
+
+
+def test_the_role_a_who_question_asks_for_is_its_focus() -> None:
+    # "Who is the chief executive of Infinigence AI?" had no focus: any sentence naming the firm answered
+    assert frame("Who is the chief executive of Infinigence AI?").focus == ("chief", "execut")
+    assert frame("Who is responsible for enforcing the PIPL?").focus == ()
+    assert frame("Who is behind the Shanghai Innovation Institute?").focus == ()
