@@ -205,7 +205,7 @@ _EN_NAMED_FREQUENCY = (
     r"|\bevery (?:\w+ )?(?:years?|months?|quarters?|weeks?|days?)\b"
 )
 _ZH_NAMED_FREQUENCY = (
-    r"每(?:[一二三两\d]+)?(?:个)?(?:年|季度|月|半年|周)|[一二三两半\d]+(?:个)?(?:年|季度|月|周)[^，。？?]{0,4}一次"
+    r"每(?:[一二三两\d]+)?(?:个)?(?:年|季度|月|半年|周)|[几一二三两半\d]+(?:个)?(?:年|季度|月|周)[^，。？?]{0,4}一次"
 )
 _NAMED_FREQUENCY = re.compile(f"{_EN_NAMED_FREQUENCY}|{_ZH_NAMED_FREQUENCY}", re.I)
 """A frequency a question names ("once a year", "every two years", "每两年"): whether the law sets it is answered

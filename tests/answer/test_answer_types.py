@@ -223,6 +223,7 @@ def test_a_yes_no_question_naming_a_frequency_asks_for_the_frequency_the_law_set
         ("几周内办完？", "duration"),
         ("风险评估要每隔几个月做一次？", "frequency"),
         ("合规审计是规定一年做一次吗？", "frequency"),
+        ("风险评估至少几年做一次？", "frequency"),
     ],
 )
 def test_chinese_hours_weeks_and_intervals_ask_for_a_time(question: str, kind: str) -> None:
