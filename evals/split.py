@@ -21,8 +21,9 @@ SETS = {
         "en_laws4.jsonl",
         "en_laws5.jsonl",
         "en_laws6.jsonl",
+        "en_laws7.jsonl",
     ],
-    "zh_blind": ["zh_a.jsonl", "zh_b.jsonl", "zh_c.jsonl", "zh_d.jsonl", "zh_e.jsonl", "zh_f.jsonl"],
+    "zh_blind": ["zh_a.jsonl", "zh_b.jsonl", "zh_c.jsonl", "zh_d.jsonl", "zh_e.jsonl", "zh_f.jsonl", "zh_g.jsonl"],
     "dialogues": [
         "dialogues.jsonl",
         "dialogues2.jsonl",
@@ -31,6 +32,7 @@ SETS = {
         "dialogues5.jsonl",
         "dialogues6.jsonl",
         "dialogues7.jsonl",
+        "dialogues8.jsonl",
     ],
 }
 DEV_BELOW = 154
