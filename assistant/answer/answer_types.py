@@ -91,6 +91,8 @@ _EN_AUX = (
 _EN_LEADING_PHRASE = r"(?:[^,?]{1,80},\s*)?"
 """What a question may open with before its verb: "Under the PIPL, can a company …?", "If a user withdraws consent,
 does …?"."""
+_LODGING = r"(?:files?|filed|submit(?:s|ted)?|report(?:s|ed)?|appl(?:y|ies)|registers?|lodges?|complains?|appeals?)\b"
+"""Verbs of handing something to an authority: where one does it is a body, not a place."""
 _CLAUSE_START = r"(?:^|[,;:]|\band|\bor|\bbut)\s*"
 """Where an interrogative that may also join clauses ("who", "when") asks: at the start of a clause."""
 _EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -149,6 +151,8 @@ _EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     # "who" asks at the start of a clause; after a noun it is a relative pronoun ("an owner who never registers").
     (re.compile(rf"{_CLAUSE_START}(?:who|whom|whose)\b|\b(?:by|from|to|with|of) whom\b", re.I), AGENT),
     (re.compile(rf"\b(?:what|which)\s+(?:\w+\s+)?(?:{AGENT_NOUNS})\b", re.I), AGENT),
+    # Where one files, reports or complains is an office: "Where do I file the details?" is answered by a body.
+    (re.compile(rf"\bwhere\b(?:\s+[\w'’-]+){{0,10}}?\s+{_LODGING}", re.I), AGENT),
     (re.compile(rf"\bwhere\b|\b(?:what|which)\s+(?:\w+\s+)?(?:{PLACE_NOUNS})\b", re.I), PLACE),
     # "What counts as a large platform?" asks where a term's bounds lie: its definition, not a list of counts.
     (re.compile(rf"{BOUNDS_OF_A_TERM}\b", re.I), DEFINITION),
@@ -191,6 +195,7 @@ _ZH_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"多少钱|罚多少|罚款.{0,4}多少|多少[^，。？]{0,4}(?:元|费|钱|罚款)|金额|费用是多少|费率"), AMOUNT),
     (re.compile(r"多少|几[个家项名人次倍条岁]|多大|多高"), NUMBER),
     (re.compile(r"谁|哪[个些一]?(?:部门|机构|机关|单位|组织|主体|方|级)|什么(?:部门|机构|机关|单位|组织|主体)"), AGENT),
+    (re.compile(r"(?:哪里|哪儿)(?:去|来)?(?:报|备案|申请|投诉|举报|提交|登记|申诉)"), AGENT),
     (re.compile(r"哪里|在哪(?![些个一])|什么地方|哪[个些一]?(?:地方|城市|地区|区域|省|市|区)"), PLACE),
     (
         re.compile(

@@ -29,7 +29,7 @@ from . import evidence as ev
 from . import shaping
 from .answer_types import CONSEQUENCE, DEFINITION, LIST, MEASURED_SANCTION, main_clause, type_names
 from .base import REFUSAL, Generator, SentenceSink, compose, refusal
-from .questions import PRONOUN, QuestionFrame, abbreviates, asked_words, frame, proper_names
+from .questions import PRONOUN, QuestionFrame, abbreviates, asked_words, demonym_of, frame, proper_names
 from .references import BREACH_OF_A_LAW, GENERAL_BREACH, CrossReferences
 from .scoring import (
     ANSWERABLE_FEATURES,
@@ -369,7 +369,10 @@ class ExtractiveGenerator(Generator):
         for name in proper_names(question):
             tokens = [t for t in tokenize(name) if t not in law_words]
             unknown = tokens and all(self.idf(t) >= unseen - 1e-9 for t in tokens)
-            named = any(abbreviates(name, text) or set(tokens) <= set(tokenize(text)) for text in evidence)
+            named = any(
+                abbreviates(name, text) or demonym_of(name, text) or set(tokens) <= set(tokenize(text))
+                for text in evidence
+            )
             if unknown and not named:
                 return name
         return ""

@@ -331,6 +331,16 @@ def abbreviates(name: str, text: str) -> bool:
     return letters in "".join(w[0] for w in words)
 
 
+_DEMONYM = re.compile(r"(?P<stem>[A-Z][a-z]{2,}?)(?:ese|ian|an|n|ish|i)$")
+
+
+def demonym_of(name: str, text: str) -> bool:
+    """Whether ``name`` is the adjective of a place ``text`` names: "Chinese" of China, "Japanese" of Japan,
+    "Indian" of India, "European" of Europe."""
+    match = _DEMONYM.match(name)
+    return match is not None and bool(re.search(rf"\b{match.group('stem')}[a-z]{{0,2}}\b", text))
+
+
 _COMPARED = (
     re.compile(r"\bdifferen(?:ce|ces|t)\s+between\s+(.+?)\s+and\s+(.+?)\s*$", re.I),
     re.compile(r"\bhow\s+(?:does|do|is|are)\s+(.+?)\s+differ(?:ent)?\s+from\s+(.+?)\s*$", re.I),

@@ -230,3 +230,9 @@ def test_chinese_hours_weeks_and_intervals_ask_for_a_time(question: str, kind: s
     # "几小时内" asked for no type: a provision saying "立即" was quoted as if it gave the hours
     assert TIME in answer_types(question)
     assert frame(question).time == kind
+
+
+def test_where_one_files_or_complains_is_a_body() -> None:
+    assert answer_types("Where does an overseas company have to file its representative's details?") == {AGENT}
+    assert answer_types("个人信息泄露了去哪里投诉？") == {AGENT}
+    assert answer_types("Where is the Model Power Community?") == {PLACE}

@@ -683,3 +683,13 @@ def test_a_question_on_who_holds_a_role_quotes_the_sentence_naming_the_role(libr
     answer = library.ask("Who is Infinigence AI's chief executive?")
     assert not answer.refused, answer.text
     assert "XIA Lixue" in answer.text
+
+
+def test_a_nationality_is_no_unknown_name_and_where_one_reports_is_a_body(library) -> None:  # type: ignore[no-untyped-def]
+    # refused: "None of them mentions Chinese." (the texts say "the People's Republic of China"), then as no place
+    answer = library.ask(
+        "Under the network data regulations, where must a foreign processor serving Chinese users report its "
+        "representative's contact details?"
+    )
+    assert not answer.refused, answer.text
+    assert "cyberspace administration" in answer.text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.questions import PRONOUN, abbreviates, frame, proper_names
+from assistant.answer.questions import PRONOUN, abbreviates, demonym_of, frame, proper_names
 from assistant.lexical import tokenize
 
 
@@ -176,3 +176,9 @@ def test_the_role_a_who_question_asks_for_is_its_focus() -> None:
     assert frame("Who is the chief executive of Infinigence AI?").focus == ("chief", "execut")
     assert frame("Who is responsible for enforcing the PIPL?").focus == ()
     assert frame("Who is behind the Shanghai Innovation Institute?").focus == ()
+
+
+def test_a_nationality_adjective_is_named_by_its_country() -> None:
+    text = "citizens of the People's Republic of China and of Japan"
+    assert demonym_of("Chinese", text) and demonym_of("Japanese", text)
+    assert not demonym_of("Canadian", text) and not demonym_of("Shenzhen", text)
