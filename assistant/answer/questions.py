@@ -398,6 +398,7 @@ def frame(question: str) -> QuestionFrame:
         time=time_kind(question) if TIME in types else "",
         consequence=bool(
             CONSEQUENCE.search(clause)
+            or _FACING.search(clause)
             or (CONSEQUENCE.search(question) and _continues(clause))
             or (_BREACH.search(clause) and _HYPOTHETICAL.search(clause) and _continues(clause))
         ),
@@ -412,6 +413,12 @@ _BREACH = re.compile(
     r"fails? to|without)\b",
     re.I,
 )
+_FACING = re.compile(
+    r"\bwhat (?:can|could|will|would|might|may) happen to\b"
+    r"|\bwhat (?:do|does|can|could|will|would) [\w\s'’-]{1,40}? face\b",
+    re.I,
+)
+"""What a party may face: "What can happen to a platform that …?", "What does a company face if …?"."""
 _HYPOTHETICAL = re.compile(
     r"如果|要是|的话|了呢|会怎样|会怎么样|怎么办|\bwhat if\b|\bwhat happens\b|^\s*(?:and\s+)?if\b", re.I
 )

@@ -693,3 +693,9 @@ def test_a_nationality_is_no_unknown_name_and_where_one_reports_is_a_body(librar
     )
     assert not answer.refused, answer.text
     assert "cyberspace administration" in answer.text
+
+
+def test_what_a_company_may_face_is_answered_by_the_penalty(library) -> None:  # type: ignore[no-untyped-def]
+    # Article 10, the duty, was quoted: "what does a company face" asked nothing of a penalty
+    answer = library.ask("Under the PIPL, what does a company face if it processes personal information illegally?")
+    assert "Article 66" in answer.text and "fine" in answer.text, answer.text

@@ -182,3 +182,10 @@ def test_a_nationality_adjective_is_named_by_its_country() -> None:
     text = "citizens of the People's Republic of China and of Japan"
     assert demonym_of("Chinese", text) and demonym_of("Japanese", text)
     assert not demonym_of("Canadian", text) and not demonym_of("Shenzhen", text)
+
+
+def test_what_a_party_may_face_asks_what_breaking_the_rule_costs() -> None:
+    assert frame("What can happen to a platform that gives users no way to opt out?").consequence
+    assert frame("What does a company face if it processes personal information illegally?").consequence
+    assert not frame("What challenges do firms face in Shanghai?").consequence
+    assert not frame("What happens to my data after I close my account?").consequence
