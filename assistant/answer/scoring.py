@@ -73,6 +73,7 @@ _DURATION = re.compile(
     r"|\b(?:minimum|shortest) (?:\w+ )?(?:period|time)\b|最短(?:时间|期限)",
     re.I,
 )
+_FINE = re.compile(r"\bfine[sd]?\b(?!-)|罚款", re.I)
 _AGE = re.compile(
     rf"\bage of (?:\d+|{_NUMBER_WORDS})\b|\b(?:\d+|{_NUMBER_WORDS})[\s-]+years?[\s-]+(?:old|of age)\b"
     rf"|[\d{_ZH_NUM}]+\s*周?岁",
@@ -187,7 +188,10 @@ def unasked(text: str, question: str) -> str:
 
 
 def states(kind: str, text: str, frame: QuestionFrame) -> bool:
-    """Does ``text`` state an answer of type ``kind`` to the question, beyond what the question gives itself?"""
+    """Does ``text`` state an answer of type ``kind`` to the question, beyond what the question gives itself?
+    A fine is the sum only a question on what breaking a rule costs asks for: not a fee, a grant or a cover."""
+    if kind == AMOUNT and not frame.consequence and _FINE.search(text):
+        return False
     return type_present(kind, unasked(text, frame.text), frame.time)
 
 

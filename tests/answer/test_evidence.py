@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from assistant.answer.evidence import Passage, parts, units_of, windows
-from assistant.answer.scoring import defined_term_tokens, type_present
+from assistant.answer.questions import frame
+from assistant.answer.scoring import defined_term_tokens, states, type_present
 from assistant.types import RetrievedChunk
 
 
@@ -138,3 +139,12 @@ def test_a_count_is_no_date_or_length_of_time_but_an_age_is_a_count() -> None:
     assert type_present("number", "personal information of more than 10 million individuals")
     assert type_present("number", "minors under the age of 14 years")
     assert type_present("number", "不满十四周岁未成年人")
+
+
+def test_a_fine_is_the_sum_only_a_question_on_a_penalty_asks_for() -> None:
+    fined = "并处一万元以上十万元以下罚款"
+    assert not states("amount", fined, frame("算法推荐服务提供者备案要交多少钱？"))
+    assert states("amount", fined, frame("违反的话最高罚款多少？"))
+    assert states(
+        "amount", "The city plans to issue 1 billion yuan worth of vouchers", frame("How much are the vouchers?")
+    )

@@ -699,3 +699,8 @@ def test_what_a_company_may_face_is_answered_by_the_penalty(library) -> None:  #
     # Article 10, the duty, was quoted: "what does a company face" asked nothing of a penalty
     answer = library.ask("Under the PIPL, what does a company face if it processes personal information illegally?")
     assert "Article 66" in answer.text and "fine" in answer.text, answer.text
+
+
+def test_a_fee_the_law_does_not_set_is_not_answered_by_a_fine(library) -> None:  # type: ignore[no-untyped-def]
+    # Article 33's fine for a filing obtained by fraud was quoted as the price of a filing
+    assert library.ask("算法推荐服务提供者备案要交多少钱？").refused
