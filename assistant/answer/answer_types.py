@@ -133,7 +133,7 @@ _EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(
             r"\bhow much\b|\b(?:what|which)\s+(?:\w+\s+)?(?:amount|sum|total|fines?(?!-))\b"
-            r"|\bwhat (?:is|are|was|were) the (?:\w+ )?fines?\b(?!-)",
+            r"|\bwhat (?:is|are|was|were) the (?:[\w-]+ ){0,3}(?:amount|sum|fines?(?!-))\b",
             re.I,
         ),
         AMOUNT,
@@ -143,7 +143,8 @@ _EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(
             r"\bhow (?:many|large|big|high|far|old)\b|\b(?:what|which)\s+(?:\w+\s+)?ages?\b"
-            rf"|\b(?:what|which)\s+(?:[\w-]+\s+){{0,2}}(?:{COUNT_NOUNS})\b",
+            rf"|\b(?:what|which)\s+(?:[\w-]+\s+){{0,2}}(?:{COUNT_NOUNS})\b"
+            rf"|\bwhat (?:is|are|was|were) the (?:[\w-]+ ){{0,3}}(?:{COUNT_NOUNS})\b",
             re.I,
         ),
         NUMBER,
@@ -194,7 +195,12 @@ _ZH_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"百分之几|比例|比率|占比|几成"), PERCENT),
     (re.compile(r"多少钱|罚多少|罚款.{0,4}多少|多少[^，。？]{0,4}(?:元|费|钱|罚款)|金额|费用是多少|费率"), AMOUNT),
     (re.compile(r"多少|几[个家项名人次倍条岁]|多大|多高"), NUMBER),
-    (re.compile(r"谁|哪[个些一]?(?:部门|机构|机关|单位|组织|主体|方|级)|什么(?:部门|机构|机关|单位|组织|主体)"), AGENT),
+    (
+        re.compile(
+            r"谁|哪[个些一家]?(?:部门|部委|机构|机关|单位|组织|主体|方|级)|什么(?:部门|部委|机构|机关|单位|组织|主体)"
+        ),
+        AGENT,
+    ),
     (re.compile(r"(?:哪里|哪儿)(?:去|来)?(?:报|备案|申请|投诉|举报|提交|登记|申诉)"), AGENT),
     (re.compile(r"哪里|在哪(?![些个一])|什么地方|哪[个些一]?(?:地方|城市|地区|区域|省|市|区)"), PLACE),
     (

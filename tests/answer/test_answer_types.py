@@ -236,3 +236,9 @@ def test_where_one_files_or_complains_is_a_body() -> None:
     assert answer_types("Where does an overseas company have to file its representative's details?") == {AGENT}
     assert answer_types("个人信息泄露了去哪里投诉？") == {AGENT}
     assert answer_types("Where is the Model Power Community?") == {PLACE}
+
+
+def test_what_is_the_amount_or_the_threshold_asks_for_a_figure_whatever_modifies_it() -> None:
+    assert AMOUNT in answer_types("What's the minimum coverage amount for the insurance?")
+    assert NUMBER in answer_types("What is the exact threshold for a large platform?")
+    assert AGENT in answer_types("出口管制具体由哪个部委负责？")

@@ -704,3 +704,13 @@ def test_what_a_company_may_face_is_answered_by_the_penalty(library) -> None:  #
 def test_a_fee_the_law_does_not_set_is_not_answered_by_a_fine(library) -> None:  # type: ignore[no-untyped-def]
     # Article 33's fine for a filing obtained by fraud was quoted as the price of a filing
     assert library.ask("算法推荐服务提供者备案要交多少钱？").refused
+
+
+def test_a_figure_asked_with_modifiers_before_its_noun_is_answered_with_the_figure(library) -> None:  # type: ignore[no-untyped-def]
+    # "what is the exact threshold" asked for no type: Article 46's prohibitions were quoted
+    answer = library.ask(
+        "What is the exact threshold of users for a large online platform under the network data regulations?"
+    )
+    assert "50 million" in answer.text, answer.text
+    # "哪个部委" asked for no body: Article 25, which names none, was quoted
+    assert library.ask("数据安全法规定的管制物项数据出口管制，由哪个部委负责？").refused
