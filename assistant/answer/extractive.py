@@ -258,8 +258,9 @@ class ExtractiveGenerator(Generator):
             {c.chunk_id for c in chunks if c.chunk_id not in retrieval.named_articles} if named else set(reached_from)
         )
         windows = [w for p in passages for w in ev.windows(p) if not _punishes_another_breach(w, judged, duties)]
+        unit_tokens = _tokens_of_units(passages)
         if not named and not question_frame.consequence:
-            windows += self._typed_reach(question_frame, retrieval, chunks, windows)
+            windows += self._typed_reach(question_frame, retrieval, chunks, windows, unit_tokens)
         own = question.removesuffix(retrieval.borrowed) if retrieval.borrowed else question
         # Chinese words count with their characters, as BM25 searches them: a colloquial question and the statute's
         # wording often share characters but no word (续 and 延续, 到期 and 届满).
@@ -286,7 +287,6 @@ class ExtractiveGenerator(Generator):
             return found
         passages = list({id(w.passage): w.passage for w in windows}.values())
         found.context = {id(p): self._context_tokens(p, reached_from) for p in passages}
-        unit_tokens = {id(u): set(coverage_tokens(u.text)) for p in passages for u in p.units}
         total = sum(weights.values()) or 1.0
         focus_total = sum(self.idf(t) for t in question_frame.focus) or 1.0
         # A definition question's focus is the term defined: a window holding its words elsewhere defines another.
@@ -399,27 +399,29 @@ class ExtractiveGenerator(Generator):
         return (named or same)[: self.settings.evidence_chunks], False
 
     def _typed_reach(
-        self, frame: QuestionFrame, retrieval: Retrieval, chunks: list[RetrievedChunk], windows: list[ev.Window]
+        self,
+        frame: QuestionFrame,
+        retrieval: Retrieval,
+        chunks: list[RetrievedChunk],
+        windows: list[ev.Window],
+        unit_tokens: dict[int, set[str]],
     ) -> list[ev.Window]:
         """When no window of the top chunks states what the question asks for (a date, a figure, a body), the
         windows that do from the next few chunks: "When do the Regulations take effect?" matches every article
-        naming "these Regulations" about as well as the one that gives the date."""
+        naming "these Regulations" about as well as the one that gives the date. ``unit_tokens`` gains the
+        tokens of the units those chunks add."""
         kinds = required_types(frame) - {LIST, DEFINITION}
         if not kinds or not self.settings.typed_reach:
             return []
-        if any(types_present(frame, w, _unit_tokens(w)) for w in windows):
+        if any(types_present(frame, w, unit_tokens) for w in windows):
             return []
         seen = {c.chunk_id for c in chunks}
         same = [c for c in retrieval.chunks if c.metadata.get("lang", frame.lang) == frame.lang]
         titles = {c.metadata.get("title") for c in chunks}
         further = [c for c in same if c.chunk_id not in seen and (not chunks or c.metadata.get("title") in titles)]
-        extra = further[: self.settings.typed_reach]
-        return [
-            w
-            for p in ev.passages(extra, self.lookup)
-            for w in ev.windows(p)
-            if types_present(frame, w, _unit_tokens(w))
-        ]
+        reached = ev.passages(further[: self.settings.typed_reach], self.lookup)
+        unit_tokens.update(_tokens_of_units(reached))
+        return [w for p in reached for w in ev.windows(p) if types_present(frame, w, unit_tokens)]
 
     def _context_tokens(self, passage: ev.Passage, reached_from: dict[str, RetrievedChunk]) -> set[str]:
         """What a window is read with: its document's title (and the law's other names) and its heading path; for
@@ -515,8 +517,9 @@ _OPENS_A_VIOLATION = re.compile(
 """A penalty provision's own breach, as statutes open one: "违反本法第二十七条规定的", "Where anyone violates …"."""
 
 
-def _unit_tokens(window: ev.Window) -> dict[int, set[str]]:
-    return {id(u): set(coverage_tokens(u.text)) for u in window.units}
+def _tokens_of_units(passages: Sequence[ev.Passage]) -> dict[int, set[str]]:
+    """The coverage tokens of each unit of the passages, by id of the unit."""
+    return {id(u): set(coverage_tokens(u.text)) for p in passages for u in p.units}
 
 
 def _punishes_another_breach(window: ev.Window, judged: set[str], duties: set[int]) -> bool:
