@@ -22,8 +22,18 @@ SETS = {
         "en_laws5.jsonl",
         "en_laws6.jsonl",
         "en_laws7.jsonl",
+        "en_laws8.jsonl",
     ],
-    "zh_blind": ["zh_a.jsonl", "zh_b.jsonl", "zh_c.jsonl", "zh_d.jsonl", "zh_e.jsonl", "zh_f.jsonl", "zh_g.jsonl"],
+    "zh_blind": [
+        "zh_a.jsonl",
+        "zh_b.jsonl",
+        "zh_c.jsonl",
+        "zh_d.jsonl",
+        "zh_e.jsonl",
+        "zh_f.jsonl",
+        "zh_g.jsonl",
+        "zh_h.jsonl",
+    ],
     "dialogues": [
         "dialogues.jsonl",
         "dialogues2.jsonl",
@@ -33,6 +43,7 @@ SETS = {
         "dialogues6.jsonl",
         "dialogues7.jsonl",
         "dialogues8.jsonl",
+        "dialogues9.jsonl",
     ],
 }
 DEV_BELOW = 154
