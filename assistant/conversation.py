@@ -59,8 +59,13 @@ def is_follow_up(question: str, previous: str, titles: Sequence[str]) -> bool:
 
 def contextualise(question: str, history: Sequence[str], titles: Sequence[str]) -> str:
     """What to search for: the question, followed by the subject of the previous one when it is a follow-up."""
-    previous = next((h for h in reversed(history) if h.strip()), "")
-    if not previous or not is_follow_up(question, previous, titles):
+    asked = [h for h in history if h.strip()]
+    if not asked:
+        return question
+    # A previous question that was itself a follow-up ("没做到会怎么样？") stands for what it was searched with: a
+    # chain of follow-ups keeps the subject the chat began with.
+    previous = contextualise(asked[-1].strip(), asked[:-1], titles)
+    if not is_follow_up(question, previous, titles):
         return question
     own = parse_question(question, list(titles))
     context = previous

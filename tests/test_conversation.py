@@ -37,3 +37,10 @@ def test_a_follow_up_naming_a_law_in_words_of_its_own_drops_the_law_before() -> 
     assert "PIPL" not in searched
     # pointing back keeps it
     assert "PIPL" in contextualise("And what about penalties under this law?", [previous], titles)
+
+
+def test_a_chain_of_follow_ups_keeps_the_subject_the_chat_began_with() -> None:
+    titles = ["中华人民共和国数据安全法", "互联网信息服务算法推荐管理规定"]
+    history = ["数据安全法对数据交易中介有什么要求？", "没做到会怎么样？"]
+    searched = contextualise("罚款具体怎么算？", history, titles)
+    assert "数据安全法" in searched and "中介" in searched, searched

@@ -23,7 +23,7 @@ from ..language import LAW_NAMES, cited_articles, has_cjk, law_key
 from ..lexical import coverage_tokens, tokenize
 from ..retrieve import Retrieval
 from ..settings import AnswerSettings
-from ..structure import parse_question
+from ..structure import parse_question, without_laws
 from ..types import Answer, RetrievedChunk
 from . import evidence as ev
 from . import shaping
@@ -164,7 +164,10 @@ class ExtractiveGenerator(Generator):
             return Judgement(refusal=refusal(question, retrieval, reason, 0.0))
         # A document's byline counts as evidence of a name: "per the Jiemian feature" names its publisher.
         bylines = [_byline(c) for c in retrieval.chunks]
-        if name := self.unknown_name(main_clause(question), [c.text for c in retrieval.chunks] + bylines):
+        # A law named by a short form of its title (科技进步法里…) is no unknown name, nor is what the segmenter
+        # glues to its last character.
+        asked = without_laws(main_clause(question), list(retrieval.named_titles))
+        if name := self.unknown_name(asked, [c.text for c in retrieval.chunks] + bylines):
             return Judgement(refusal=refusal(question, retrieval, f"{REFUSAL} None of them mentions {name}.", 0.0))
         found = self.candidates(question, retrieval)
         if not found.windows:

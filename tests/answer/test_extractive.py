@@ -714,3 +714,18 @@ def test_a_figure_asked_with_modifiers_before_its_noun_is_answered_with_the_figu
     assert "50 million" in answer.text, answer.text
     # "哪个部委" asked for no body: Article 25, which names none, was quoted
     assert library.ask("数据安全法规定的管制物项数据出口管制，由哪个部委负责？").refused
+
+
+def test_a_law_named_by_a_short_form_is_no_unknown_name(library) -> None:  # type: ignore[no-untyped-def]
+    # refused: "None of them mentions 法里." (the segmenter glued 里 to the short name's last character)
+    answer = library.ask("科技进步法里哪些企业可以享受税收优惠？")
+    assert not answer.refused, answer.text
+    assert "科技型中小企业" in answer.text
+    assert library.ask("深圳的算力券补贴多少？").refused  # a place no document names still is one
+
+
+def test_a_follow_up_to_a_follow_up_is_answered_from_the_law_the_chat_began_with(library) -> None:  # type: ignore[no-untyped-def]
+    # the algorithm rules' Article 33 was quoted: only the previous question, itself subjectless, was searched with
+    history = ["数据安全法对数据交易中介有什么要求？", "没做到会怎么样？"]
+    answer = library.ask("罚款具体怎么算？", history=history)
+    assert "违法所得一倍以上十倍以下" in answer.text, answer.text
