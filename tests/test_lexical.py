@@ -351,3 +351,11 @@ def test_a_chinese_numeral_also_counts_as_its_digits() -> None:
     assert "30" in tokenize("三十个工作日内")
     # a lone numeral character is a word's part more often than a number: 统一, 一般, 万一
     assert tokenize("统一") == ["统一"] and not any(t.isdigit() for t in tokenize("一般情况"))
+
+
+def test_paying_is_read_as_the_fee_a_rule_states_but_a_person_in_charge_is_not() -> None:
+    from assistant.lexical import coverage_tokens
+
+    assert "fee" in coverage_tokens("Will they bill us?") and "fee" in coverage_tokens("Do I have to pay?")
+    assert "fee" in coverage_tokens("may charge necessary fees")
+    assert "fee" not in coverage_tokens("the person in charge of personal information protection")

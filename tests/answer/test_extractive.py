@@ -729,3 +729,9 @@ def test_a_follow_up_to_a_follow_up_is_answered_from_the_law_the_chat_began_with
     history = ["数据安全法对数据交易中介有什么要求？", "没做到会怎么样？"]
     answer = library.ask("罚款具体怎么算？", history=history)
     assert "违法所得一倍以上十倍以下" in answer.text, answer.text
+
+
+def test_being_billed_is_answered_by_the_rule_on_charging_fees(library) -> None:  # type: ignore[no-untyped-def]
+    # Article 50's inspection measures were quoted: "bill" shared no word with "shall not charge fees"
+    answer = library.ask("Will the authorities bill us after a network data security inspection?")
+    assert "shall not charge fees" in answer.text, answer.text
