@@ -23,6 +23,7 @@ SETS = {
         "en_laws6.jsonl",
         "en_laws7.jsonl",
         "en_laws8.jsonl",
+        "en_laws9.jsonl",
     ],
     "zh_blind": [
         "zh_a.jsonl",
@@ -33,6 +34,7 @@ SETS = {
         "zh_f.jsonl",
         "zh_g.jsonl",
         "zh_h.jsonl",
+        "zh_i.jsonl",
     ],
     "dialogues": [
         "dialogues.jsonl",
@@ -44,6 +46,7 @@ SETS = {
         "dialogues7.jsonl",
         "dialogues8.jsonl",
         "dialogues9.jsonl",
+        "dialogues10.jsonl",
     ],
 }
 DEV_BELOW = 154
