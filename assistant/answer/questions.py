@@ -261,12 +261,16 @@ def _en_focus(clause: str) -> list[str]:
     rest = words[len(phrase) :]
     if rest[:1] and rest[0] in _EN_SEMI_MODAL:
         return []
-    if phrase and rest[:1] == ["of"] and set(tokenize(" ".join(phrase))) <= _TYPE_WORDS:
+    if phrase and rest[:1] == ["of"] and set(tokenize(" ".join(phrase))) <= _TYPE_WORDS | _CLASSIFIERS:
         measured = rest[1:]
         while measured[:1] and measured[0] in ("the", "a", "an", "its", "their", "our", "your"):
             measured = measured[1:]
         return _noun_phrase(measured, 3) or phrase
     return phrase
+
+
+_CLASSIFIERS = frozenset(tokenize("kind kinds type types sort sorts categories"))
+"""Nouns that only sort what follows them: "what kinds of data" asks about data."""
 
 
 def _noun_phrase(words: list[str], limit: int) -> list[str]:

@@ -30,6 +30,12 @@ def test_type_nouns_and_framing_words_are_not_a_focus() -> None:
     assert frame("What does Shanghai offer to cut costs?").focus == ()  # "what does X …": X is the subject
 
 
+def test_a_noun_that_only_sorts_gives_way_to_what_it_sorts() -> None:
+    # "kind" was the focus: no passage holds it, so it told no window from another
+    assert frame("What kinds of records must an operator keep?").focus == ("record",)
+    assert frame("Which type of licence does a data broker need?").focus == ("licenc",)
+
+
 def test_a_noun_naming_a_duty_is_not_a_focus() -> None:
     # Provisions state duties with "shall"/"应当", seldom with these nouns.
     assert frame("数据交易中介机构要履行什么义务？").focus == ()
