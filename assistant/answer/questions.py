@@ -391,7 +391,11 @@ def frame(question: str) -> QuestionFrame:
     focus = [
         t
         for t in tokenize(" ".join(words))
-        if t not in type_words | extreme_words | _DUTY_WORDS and t not in EN_STOP and t not in ZH_STOP
+        if t not in type_words | extreme_words | _DUTY_WORDS
+        and t not in EN_STOP
+        and t not in ZH_STOP
+        # what is left of a possessive ("company's"): coverage_tokens drops it, so no window could hold it
+        and not (len(t) == 1 and t.isascii())
     ]
     return QuestionFrame(
         text=question,

@@ -36,6 +36,11 @@ def test_a_noun_that_only_sorts_gives_way_to_what_it_sorts() -> None:
     assert frame("Which type of licence does a data broker need?").focus == ("licenc",)
 
 
+def test_a_possessive_leaves_no_letter_in_the_focus() -> None:
+    # "s" was a focus word: no window's coverage holds a lone letter, so no window could cover the whole focus
+    assert frame("What portion of a firm's invoices do the vouchers pay?").focus == ("invoic",)
+
+
 def test_a_noun_naming_a_duty_is_not_a_focus() -> None:
     # Provisions state duties with "shall"/"应当", seldom with these nouns.
     assert frame("数据交易中介机构要履行什么义务？").focus == ()
