@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..language import LAW_NAMES, fold, has_cjk
-from ..lexical import EN_STOP, ZH_STOP, coverage_tokens, tokenize
+from ..lexical import EN_STOP, ZH_STOP, coverage_tokens, coverage_words, tokenize
 from ..structure import without_laws
 from .answer_types import (
     AGENT,
@@ -390,12 +390,9 @@ def frame(question: str) -> QuestionFrame:
         extreme_words |= _COUNT_WORDS  # "at what volume": the figure asked for, not an attribute named in the text
     focus = [
         t
-        for t in tokenize(" ".join(words))
-        if t not in type_words | extreme_words | _DUTY_WORDS
-        and t not in EN_STOP
-        and t not in ZH_STOP
-        # what is left of a possessive ("company's"): coverage_tokens drops it, so no window could hold it
-        and not (len(t) == 1 and t.isascii())
+        # as windows are covered: "a firm's bills" asks about fees, and no window holds the possessive's "s"
+        for t in coverage_words(" ".join(words))
+        if t not in type_words | extreme_words | _DUTY_WORDS and t not in EN_STOP and t not in ZH_STOP
     ]
     return QuestionFrame(
         text=question,

@@ -14,7 +14,7 @@ from ..components import Component, Package
 from .bm25 import K1, B
 from .index import COMPACT_MIN, COMPACT_SHARE, LexicalChanges, LexicalIndex
 from .rows import TokenRows
-from .tokens import EN_STOP, TOKEN_SCHEME, ZH_STOP, coverage_tokens, search_tokens, tokenize
+from .tokens import EN_STOP, TOKEN_SCHEME, ZH_STOP, coverage_tokens, coverage_words, search_tokens, tokenize
 
 __all__ = [
     "COMPACT_MIN",
@@ -29,6 +29,7 @@ __all__ = [
     "LexicalIndex",
     "TokenRows",
     "coverage_tokens",
+    "coverage_words",
     "search_tokens",
     "tokenize",
 ]

@@ -185,17 +185,22 @@ _PAYMENT = re.compile(r"\b(?:pay(?:s|ing|ments?)?|paid|bill(?:s|ed|ing)?|(?<![Ii
 charge fees"): a user asks whether they must "pay" or will be "billed". Not "in charge" (a person in charge)."""
 
 
-def coverage_tokens(text: str) -> list[str]:
-    """tokenize's words and, for Chinese, each character of those words (marked "#" as search_tokens marks them).
-    A one-character word counts once, as its character: counted as both, the most ambiguous units of a question
-    (去, 事, 门) weighed twice as much as any other, and matched words that merely hold them (去 in 去重)."""
-    # A lone Latin letter is what is left of a possessive or a contraction ("Who's", "China's"), or an item's
-    # letter: it names nothing.
-    words = [
+def coverage_words(text: str) -> list[str]:
+    """tokenize's words as coverage reads them: paying read as "fee", a period's adjective as its noun, and no
+    lone Latin letter (what is left of a possessive or a contraction, "Who's", "China's", or an item's letter: it
+    names nothing)."""
+    return [
         _PERIODS.get(w, w)
         for w in tokenize(_PAYMENT.sub(" fee ", text))
         if not (len(w) == 1 and w.isascii() and w.isalpha())
     ]
+
+
+def coverage_tokens(text: str) -> list[str]:
+    """coverage_words and, for Chinese, each character of those words (marked "#" as search_tokens marks them).
+    A one-character word counts once, as its character: counted as both, the most ambiguous units of a question
+    (去, 事, 门) weighed twice as much as any other, and matched words that merely hold them (去 in 去重)."""
+    words = coverage_words(text)
     return [w for w in words if not (len(w) == 1 and CJK.match(w))] + [
         "#" + c for w in words if CJK.match(w) for c in w if c not in _FUNCTION_CHARS
     ]

@@ -36,9 +36,12 @@ def test_a_noun_that_only_sorts_gives_way_to_what_it_sorts() -> None:
     assert frame("Which type of licence does a data broker need?").focus == ("licenc",)
 
 
-def test_a_possessive_leaves_no_letter_in_the_focus() -> None:
+def test_the_focus_is_read_as_windows_are_covered() -> None:
     # "s" was a focus word: no window's coverage holds a lone letter, so no window could cover the whole focus
     assert frame("What portion of a firm's invoices do the vouchers pay?").focus == ("invoic",)
+    # windows hold "annual" as "year" and "charge" as "fee": a focus of "annual" or "bills" matched none of them
+    assert frame("How much is the annual licence levy?").focus[0] == "year"
+    assert frame("What portion of the bills does it pick up?").focus == ("fee",)
 
 
 def test_a_noun_naming_a_duty_is_not_a_focus() -> None:
