@@ -94,6 +94,21 @@ EN_STOP = frozenset(
         "own",
         "same",
         "several",
+        # The rest of English's personal pronouns: they stand for something named elsewhere, never for what a
+        # passage is about ("is there a deadline to apply for them?")
+        "he",
+        "him",
+        "his",
+        "she",
+        "her",
+        "hers",
+        "them",
+        "theirs",
+        "me",
+        "my",
+        "us",
+        "ours",
+        "yours",
     ]
 )
 ZH_STOP = frozenset(
@@ -168,7 +183,7 @@ def tokenize(text: str) -> list[str]:
 
 
 _ZH_NUMBER = re.compile(f"[{ZH_NUMERAL}]+")
-TOKEN_SCHEME = "words+chars+numerals"
+TOKEN_SCHEME = "words+chars+numerals-2"
 """What search_tokens makes, named in the BM25 index's folder: an index built by another scheme is not read."""
 _CJK_RUN = re.compile(f"[{CJK_RANGES}]+")
 _FUNCTION_CHARS = frozenset("的了和与及或等在是为对由于其之以而被把将从向这那也就都")

@@ -735,3 +735,9 @@ def test_being_billed_is_answered_by_the_rule_on_charging_fees(library) -> None:
     # Article 50's inspection measures were quoted: "bill" shared no word with "shall not charge fees"
     answer = library.ask("Will the authorities bill us after a network data security inspection?")
     assert "shall not charge fees" in answer.text, answer.text
+
+
+def test_a_pronoun_is_no_word_of_what_is_asked(library) -> None:  # type: ignore[no-untyped-def]
+    # refused: "her", rare in the statutes, weighed as much as "corrected" and was in no window
+    answer = library.ask("My wife passed away. Can I have her personal information corrected?")
+    assert "rectify" in answer.text, answer.text
