@@ -30,7 +30,7 @@ from . import shaping
 from .answer_types import CONSEQUENCE, DEFINITION, LIST, MEASURED_SANCTION, main_clause, type_names
 from .base import REFUSAL, Generator, SentenceSink, compose, refusal
 from .questions import PRONOUN, QuestionFrame, abbreviates, asked_words, demonym_of, frame, proper_names
-from .references import BREACH_OF_A_LAW, GENERAL_BREACH, CrossReferences
+from .references import BREACH_OF_A_LAW, CITED_BREACH, GENERAL_BREACH, CrossReferences
 from .scoring import (
     ANSWERABLE_FEATURES,
     WINDOW_FEATURES,
@@ -199,8 +199,8 @@ class ExtractiveGenerator(Generator):
         刑事责任") gives way to a provision imposing a sanction of its own that scores nearly as well."""
         if not found.frame.consequence or found.asks_for_article:
             return best
-        if not CONSEQUENCE.search(found.windows[best].text):
-            stating = [i for i, w in enumerate(found.windows) if CONSEQUENCE.search(w.text)]
+        if not _states_consequence(found.windows[best]):
+            stating = [i for i, w in enumerate(found.windows) if _states_consequence(w)]
             best = max(stating, key=lambda i: scores[i], default=best)
         if MEASURED_SANCTION.search(found.windows[best].text) or not CONSEQUENCE.search(found.windows[best].text):
             return best
@@ -518,6 +518,12 @@ _OPENS_A_VIOLATION = re.compile(
     r"^(?:(?:第[〇零一二三四五六七八九十百\d]+条|Article\s+\d+)\s*)?(?:违反|where\b[^,，]{0,40}\bviolat)", re.I
 )
 """A penalty provision's own breach, as statutes open one: "违反本法第二十七条规定的", "Where anyone violates …"."""
+
+
+def _states_consequence(window: ev.Window) -> bool:
+    """Whether the window says what breaking a rule costs: a sanction or liability, or a penalty provision's
+    opening that names the duties it punishes (which may only hand the case on to other law)."""
+    return bool(CONSEQUENCE.search(window.text) or CITED_BREACH.search(window.text))
 
 
 def _tokens_of_units(passages: Sequence[ev.Passage]) -> dict[int, set[str]]:

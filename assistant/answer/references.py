@@ -27,6 +27,14 @@ GENERAL_BREACH = re.compile(
 )
 """A breach of the law at large, not of a numbered article: "违反本法规定处理个人信息", "in violation of the provisions
 of this Law", and the residual clause for breaches no other article punishes ("违反本条例其他有关规定的")."""
+CITED_BREACH = re.compile(
+    r"违反本(?:法|条例|规定|办法)第[\d〇零一二三四五六七八九十百]+条"
+    r"|\bviolat\w*\s+(?:the\s+provisions\s+of\s+)?Articles?\s+\d",
+    re.I,
+)
+"""A penalty provision's opening, naming the duties it punishes by number ("违反本规定第六条、第九条第二款…规定的",
+"Where anyone violates the provisions of Article 12, …"): what follows is what breaking them costs, even where it
+only hands the case on ("…按照有关法律、行政法规和部门规章的规定予以处理")."""
 BREACH_OF_A_LAW = re.compile(
     r"违反(?:了)?(?:本|该|此|这部)?(?:《[^》]{2,40}》|[\u4e00-\u9fff]{0,24}?(?:法|条例|规定|办法))"
     r"|(?i:\b(?:violat|break|breach|infring)\w*\s+(?:of\s+)?(?:the\s+)?(?:provisions\s+of\s+)?(?:the\s+)?)"

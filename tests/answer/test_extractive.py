@@ -741,3 +741,9 @@ def test_a_pronoun_is_no_word_of_what_is_asked(library) -> None:  # type: ignore
     # refused: "her", rare in the statutes, weighed as much as "corrected" and was in no window
     answer = library.ask("My wife passed away. Can I have her personal information corrected?")
     assert "rectify" in answer.text, answer.text
+
+
+def test_a_penalty_provision_that_hands_the_case_on_answers_for_the_duties_it_names(library) -> None:  # type: ignore[no-untyped-def]
+    # the PIPL's Article 66 was quoted: Article 32, which names Article 19, states no fine of its own ("予以处理")
+    answer = library.ask("算法推荐服务提供者违反第十九条会怎么处罚？")
+    assert "第三十二条" in answer.text, answer.text
