@@ -104,7 +104,8 @@ class Retrieval:
     missing_article: str = ""
     """An article the question names that the named document does not have."""
     dense_trust: float = 1.0
-    """How much of the question the embedding model could read (its [UNK]-free share, squared)."""
+    """How much of the question the embedding model could read (its [UNK]-free share, to coverage_power); 0 below
+    min_dense_trust, where its similarities are noise."""
     question_vector: np.ndarray | None = None
     """The question's embedding, when the dense retriever computed it."""
     missing_law: str = ""
@@ -168,10 +169,16 @@ class Retriever:
         return store.query(vector, k, ids=ids, exact=len(ids) <= EXACT_MAX)
 
     def retrieve(
-        self, question: str, filters: Filters | None = None, vector: np.ndarray | None = None, also: str = ""
+        self,
+        question: str,
+        filters: Filters | None = None,
+        vector: np.ndarray | None = None,
+        also: str = "",
+        follow_up: bool = False,
     ) -> Retrieval:
         """The chunks that best match ``question``; ``also``: words the lexical search looks for beside the
-        question's (those its answer is worded with, answer.questions.answer_words)."""
+        question's (those its answer is worded with, answer.questions.answer_words); ``follow_up``: the question
+        is a follow-up searched with the one before it (see RetrievalSettings.follow_up_dense_weight)."""
         filters = filters or Filters()
         settings = self.settings
         lexical = self.index.lexical  # one BM25 index and catalogue for the whole question: a rebuild makes another
@@ -180,7 +187,10 @@ class Retriever:
         # A model that cannot read the question (all-MiniLM maps most Chinese characters to [UNK]) gets
         # its say in the fusion cut accordingly; a multilingual model keeps full weight.
         trust = self.embedder.coverage(question) ** settings.coverage_power
-        dense_weight = settings.dense_weight * (trust if settings.mode == "hybrid" else 1.0)
+        if trust < settings.min_dense_trust:
+            trust = 0.0
+        weight = settings.follow_up_dense_weight if follow_up else settings.dense_weight
+        dense_weight = weight * (trust if settings.mode == "hybrid" else 1.0)
         dense = settings.mode in ("hybrid", "dense") and dense_weight > 0
         if dense and vector is None:
             vector = self.embedder.embed([question])[0]

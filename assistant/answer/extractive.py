@@ -443,7 +443,7 @@ class ExtractiveGenerator(Generator):
         other features (embedding every sentence of the evidence costs ~7 ms each on a CPU)."""
         column = WINDOW_FEATURES.index("dense")
         unit_column = WINDOW_FEATURES.index("unit_dense")
-        if retrieval.dense_trust < self.settings.min_dense_trust:
+        if retrieval.dense_trust <= 0.0:
             return  # the model cannot read the question (MiniLM on Chinese): its similarities would be noise
         order = np.argsort(-self.model.window.logit(found.rows), kind="stable")
         picked = order if embed_all else order[: self.settings.dense_windows]
