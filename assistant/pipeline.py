@@ -96,10 +96,9 @@ class Assistant:
 
     def _retrieve(self, searched: str, filters: Filters | None, question: str = "") -> Retrieval:
         self.index.refresh()  # another process sharing the store may have changed it
+        retrieval = self.retriever.retrieve(searched, filters, also=answer_words(searched))
         own = question.strip()
-        follow_up = bool(own) and searched != own and searched.startswith(own)
-        retrieval = self.retriever.retrieve(searched, filters, also=answer_words(searched), follow_up=follow_up)
-        if follow_up:
+        if own and searched != own and searched.startswith(own):
             retrieval.borrowed = searched[len(own) :].strip()
         return retrieval
 

@@ -169,16 +169,10 @@ class Retriever:
         return store.query(vector, k, ids=ids, exact=len(ids) <= EXACT_MAX)
 
     def retrieve(
-        self,
-        question: str,
-        filters: Filters | None = None,
-        vector: np.ndarray | None = None,
-        also: str = "",
-        follow_up: bool = False,
+        self, question: str, filters: Filters | None = None, vector: np.ndarray | None = None, also: str = ""
     ) -> Retrieval:
         """The chunks that best match ``question``; ``also``: words the lexical search looks for beside the
-        question's (those its answer is worded with, answer.questions.answer_words); ``follow_up``: the question
-        is a follow-up searched with the one before it (see RetrievalSettings.follow_up_dense_weight)."""
+        question's (those its answer is worded with, answer.questions.answer_words)."""
         filters = filters or Filters()
         settings = self.settings
         lexical = self.index.lexical  # one BM25 index and catalogue for the whole question: a rebuild makes another
@@ -189,8 +183,7 @@ class Retriever:
         trust = self.embedder.coverage(question) ** settings.coverage_power
         if trust < settings.min_dense_trust:
             trust = 0.0
-        weight = settings.follow_up_dense_weight if follow_up else settings.dense_weight
-        dense_weight = weight * (trust if settings.mode == "hybrid" else 1.0)
+        dense_weight = settings.dense_weight * (trust if settings.mode == "hybrid" else 1.0)
         dense = settings.mode in ("hybrid", "dense") and dense_weight > 0
         if dense and vector is None:
             vector = self.embedder.embed([question])[0]

@@ -88,18 +88,7 @@ class RetrievalSettings(_Section):
     top_k: int = Field(10, ge=1, le=100, description="Chunks returned to the answer step.")
     candidates: int = Field(40, ge=1, description="Candidates each retriever contributes before fusion.")
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
-    dense_weight: float = Field(
-        1.5,
-        ge=0,
-        description="Weight of the dense ranking in fusion (fitted on the dev splits: a paraphrase shares meaning "
-        "with its passage more often than words).",
-    )
-    follow_up_dense_weight: float = Field(
-        1.0,
-        ge=0,
-        description="Weight of the dense ranking for a follow-up, which is searched with the question before it: "
-        "those words pull its one vector toward what was already answered.",
-    )
+    dense_weight: float = Field(1.0, ge=0, description="Weight of the dense ranking in fusion.")
     lexical_weight: float = Field(1.0, ge=0, description="Weight of the BM25 ranking in fusion.")
     coverage_power: float = Field(
         4.0,

@@ -248,11 +248,3 @@ def test_a_question_the_model_cannot_read_is_ranked_by_bm25_alone(library) -> No
     retrieval = library.retriever.retrieve("外卖平台用算法给骑手派单，算法推荐规定对平台有什么要求？")
     assert retrieval.dense_trust == 0.0 and retrieval.question_vector is None
     assert library.retriever.retrieve("Who regulates ride-hailing dispatch algorithms?").dense_trust == 1.0
-
-
-def test_a_follow_up_is_ranked_with_less_of_its_vector(library) -> None:  # type: ignore[no-untyped-def]
-    # the previous question's words pull the one vector of "searched" toward what was already answered
-    searched = "And the fine? What must a platform do about personalised recommendations?"
-    plain = library.retriever.retrieve(searched)
-    follow_up = library.retriever.retrieve(searched, follow_up=True)
-    assert [c.score for c in plain.chunks] != [c.score for c in follow_up.chunks]
