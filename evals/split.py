@@ -24,6 +24,7 @@ SETS = {
         "en_laws7.jsonl",
         "en_laws8.jsonl",
         "en_laws9.jsonl",
+        "en_laws10.jsonl",
     ],
     "zh_blind": [
         "zh_a.jsonl",
@@ -35,6 +36,7 @@ SETS = {
         "zh_g.jsonl",
         "zh_h.jsonl",
         "zh_i.jsonl",
+        "zh_j.jsonl",
     ],
     "dialogues": [
         "dialogues.jsonl",
@@ -47,6 +49,7 @@ SETS = {
         "dialogues8.jsonl",
         "dialogues9.jsonl",
         "dialogues10.jsonl",
+        "dialogues11.jsonl",
     ],
 }
 DEV_BELOW = 154
