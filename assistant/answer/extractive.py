@@ -354,11 +354,14 @@ class ExtractiveGenerator(Generator):
             return unit_lexical
         total = sum(found.weights.values()) or 1.0
         context = found.context.get(id(window.passage), set())
+        units = window.units
         covered = [
             sum(w for t, w in found.weights.items() if t in tokens) / total
-            for u in window.units
+            for i, u in enumerate(units)
             if all(states(kind, u.text, found.frame) for kind in kinds)
-            for tokens in [set(coverage_tokens(u.text)) | context]
+            # "It has attracted more than 500 companies": what "it" is, the sentence before says
+            for said in [f"{units[i - 1].text} {u.text}" if u.leans_back and i > 0 else u.text]
+            for tokens in [set(coverage_tokens(said)) | context]
         ]
         return max(covered, default=0.0)
 

@@ -234,6 +234,10 @@ def types_present(frame: QuestionFrame, window: Window, unit_tokens: dict[int, s
                 focused = [
                     u for u in window.units if re.search(rf"[\d〇零一二三四五六七八九十百千万亿两]\s*{counted}", u.text)
                 ]
+            elif kind == NUMBER and frame.lang == "en" and len(frame.focus) == 1:
+                # "How many companies": a figure of companies ("more than 500 companies"), not a unit that holds
+                # "company" and some other figure ("the company has raised nearly 500 million yuan").
+                focused = [u for u in window.units if counts(frame.focus[0], u.text)]
             score = min(score, _presence(kind, frame, focused if frame.focus else window.units, window.units))
     return score
 
@@ -244,6 +248,21 @@ def defined_term_tokens(text: str) -> frozenset[str]:
     when it defines nothing ("包括" and "includes" as often list what a duty covers)."""
     match = _DEFINES.search(text)
     return frozenset(coverage_tokens(text[: match.start()])) if match else frozenset()
+
+
+_EN_COUNT = re.compile(
+    r"(?:\b\d+(?:[,.]\d+)*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
+    r"forty|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|dozen|dozens))"
+    r"((?:\s+[\w'-]+){1,5})",
+    re.I,
+)
+"""A figure or number word and the words after it, where English puts what it counts ("500 companies", "50 million
+or more registered users", "seven people")."""
+
+
+def counts(noun: str, text: str) -> bool:
+    """Whether ``text`` gives a figure of ``noun`` (a coverage token): the noun within five words after it."""
+    return any(noun in coverage_tokens(m.group(1)) for m in _EN_COUNT.finditer(text))
 
 
 def _counted_unit(frame: QuestionFrame) -> str:

@@ -747,3 +747,11 @@ def test_a_penalty_provision_that_hands_the_case_on_answers_for_the_duties_it_na
     # the PIPL's Article 66 was quoted: Article 32, which names Article 19, states no fine of its own ("予以处理")
     answer = library.ask("算法推荐服务提供者违反第十九条会怎么处罚？")
     assert "第三十二条" in answer.text, answer.text
+
+
+def test_how_many_is_answered_by_a_figure_of_what_is_counted(library) -> None:  # type: ignore[no-untyped-def]
+    # refused: "the company has raised nearly 500 million yuan" counted as a figure of companies outscored "It has
+    # attracted more than 500 companies", whose "it" only the sentence before names
+    history = ["When was the Foundation Model Innovation Center in Xuhui launched?"]
+    answer = library.ask("And how many businesses does it host?", history=history)
+    assert "more than 500 companies" in answer.text, answer.text
