@@ -88,9 +88,10 @@ _EN_AUX = (
     "is|are|was|were|do|does|did|can|could|may|might|must|shall|should|will|would|has|have|had|need|needs|"
     "isn't|aren't|doesn't|don't|can't|won't"
 )
-_EN_LEADING_PHRASE = r"(?:[^,?]{1,80},\s*)?"
+_EN_LEADING_PHRASE = r"(?:(?![^,?]*\b(?:what|which|who|whom|whose|why|how)\b)[^,?]{1,80},\s*)?"
 """What a question may open with before its verb: "Under the PIPL, can a company …?", "If a user withdraws consent,
-does …?"."""
+does …?". Not a question of its own ("what counts as large, is there a user number?" asks what counts, and its
+second clause only guesses at the answer); "when" and "where" also open conditions ("When a user asks, must …")."""
 _LODGING = r"(?:files?|filed|submit(?:s|ted)?|report(?:s|ed)?|appl(?:y|ies)|registers?|lodges?|complains?|appeals?)\b"
 """Verbs of handing something to an authority: where one does it is a body, not a place."""
 _CLAUSE_START = r"(?:^|[,;:]|\band|\bor|\bbut)\s*"
@@ -295,7 +296,13 @@ def main_clause(question: str) -> str:
     text = spelled_out(question)
     for mark in ("？", "?"):
         text = text.split(mark, 1)[0]
+    # "What counts as large, is it about users?": the second clause guesses at the answer of the first
+    if second := _GUESSED_ANSWER.match(text):
+        text = second.group(1)
     return text
+
+
+_GUESSED_ANSWER = re.compile(rf"^((?=[^,]*\b(?:what|which|who|whom|whose|why|how)\b)[^,]*),\s*(?:{_EN_AUX})\b", re.I)
 
 
 _ANSWER_WORDS = {DEFINITION: {"zh": "所称 是指", "en": "means refers to"}}

@@ -20,6 +20,7 @@ from assistant.answer.answer_types import (
     YESNO,
     answer_types,
     answer_words,
+    main_clause,
     spelled_out,
     time_kind,
 )
@@ -242,3 +243,8 @@ def test_what_is_the_amount_or_the_threshold_asks_for_a_figure_whatever_modifies
     assert AMOUNT in answer_types("What's the minimum coverage amount for the insurance?")
     assert NUMBER in answer_types("What is the exact threshold for a large platform?")
     assert AGENT in answer_types("出口管制具体由哪个部委负责？")
+
+
+def test_the_main_clause_ends_where_a_second_question_guesses_at_the_answer() -> None:
+    assert main_clause("what counts as large there, is there a user number?") == "what counts as large there"
+    assert main_clause("Under the PIPL, can a company refuse?") == "Under the PIPL, can a company refuse"

@@ -755,3 +755,9 @@ def test_how_many_is_answered_by_a_figure_of_what_is_counted(library) -> None:  
     history = ["When was the Foundation Model Innovation Center in Xuhui launched?"]
     answer = library.ask("And how many businesses does it host?", history=history)
     assert "more than 500 companies" in answer.text, answer.text
+
+
+def test_a_clause_that_guesses_at_the_answer_does_not_make_a_yes_no_question(library) -> None:  # type: ignore[no-untyped-def]
+    # Article 46's duties were quoted: "…, is it about users?" read the whole question as yes or no
+    answer = library.ask("What counts as a large online platform in the network data regulations, is it about users?")
+    assert "50 million or more registered users" in answer.text, answer.text
