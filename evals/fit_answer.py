@@ -3,7 +3,9 @@
     .venv/bin/python evals/fit_answer.py [--index-dir DIR]
 
 The window model learns which candidate window quotes the gold evidence; the answerable model learns, from the
-best window and the question, whether the documents answer at all. Both are L2-regularised logistic regressions
+best window and the question, whether the documents answer at all. With ``--threshold-only`` the shipped models are
+kept and only their operating point is chosen again, by the same rule, on the answer step's own probabilities for
+every dev case (when the dev splits have grown, but a refit does not pay). Both are L2-regularised logistic regressions
 on a handful of features (assistant/answer/scoring.py). Cases are split into five folds by a hash of their id: each
 fold is scored by models fitted on the other four, which gives the cross-validated refusal AUC and the operating
 point (the threshold with the best balanced accuracy on those held-out scores). The final models are fitted on all
@@ -142,6 +144,36 @@ def operating_point(scores: np.ndarray, labels: np.ndarray, max_false_refusal: f
     return tied[(len(tied) - 1) // 2], top
 
 
+def recalibrate(assistant, corpus: Path, max_false_refusal: float, dry_run: bool) -> None:  # type: ignore[no-untyped-def]
+    """The operating point of the shipped models on the probabilities the answer step gives every dev case that
+    reaches them (as `ask` computes them: follow-ups searched with their history)."""
+    scores, labels = [], []
+    for name in TRAINING_SETS:
+        for case in load_dataset(ROOT / "evals" / name, corpus):
+            searched = assistant.searched_for(case.question, case.history)
+            judged = assistant.extractive.judge(searched, assistant.retrieve(case.question, case.filters, case.history))
+            if judged.found is None or not judged.found.windows:
+                continue  # refused before any model is asked
+            scores.append(judged.probability)
+            labels.append(float(case.answerable))
+    threshold, balanced = operating_point(np.asarray(scores), np.asarray(labels), max_false_refusal)
+    model = assistant.extractive.model
+    print(
+        f"{len(scores)} cases ({int(sum(labels))} answerable): threshold {model.threshold:.4f} -> {threshold:.4f}, "
+        f"balanced accuracy {balanced:.4f}"
+    )
+    if not dry_run:
+        model.report["recalibrated"] = {
+            "cases": len(scores),
+            "threshold_before": model.threshold,
+            "balanced_accuracy": round(balanced, 4),
+            "threshold": round(threshold, 4),
+        }
+        model.threshold = round(threshold, 4)
+        model.save()
+        print("wrote assistant/answer/answer_model.json")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--index-dir", type=Path, default=ROOT / "reports" / "index-fit")
@@ -153,6 +185,11 @@ def main() -> None:
         help="Most answerable questions the operating point may refuse, on the held-out folds: refusing an "
         "answerable question costs the user the answer, so the point sits below the CI ceiling of 0.15.",
     )
+    parser.add_argument(
+        "--threshold-only",
+        action="store_true",
+        help="Keep the shipped models; choose only their operating point again, on all dev cases.",
+    )
     args = parser.parse_args()
 
     from assistant.pipeline import Assistant
@@ -162,6 +199,9 @@ def main() -> None:
     assistant = Assistant(Settings(index_dir=args.index_dir))
     assistant.ingest([corpus])
     generator = assistant.extractive
+    if args.threshold_only:
+        recalibrate(assistant, corpus, args.max_false_refusal, args.dry_run)
+        return
     generator.model = default_model()  # whatever answer_model.json holds, features are computed the same
     examples: list[Example] = []
     for name in TRAINING_SETS:
@@ -178,8 +218,10 @@ def main() -> None:
             found = generator.candidates(question, retrieval, embed_all=True)
             labels = window_labels(found, case.gold) if case.answerable else np.zeros(len(found.windows))
             examples.append(Example(case, found.rows, labels, [], found, fold_of(case.id)))
-    print(f"{len(examples)} cases ({sum(e.case.answerable for e in examples)} answerable), "
-          f"{sum(len(e.labels) for e in examples)} windows")
+    print(
+        f"{len(examples)} cases ({sum(e.case.answerable for e in examples)} answerable), "
+        f"{sum(len(e.labels) for e in examples)} windows"
+    )
 
     held_scores: list[float] = []
     held_labels: list[float] = []
