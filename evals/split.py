@@ -25,6 +25,7 @@ SETS = {
         "en_laws8.jsonl",
         "en_laws9.jsonl",
         "en_laws10.jsonl",
+        "en_laws11.jsonl",
     ],
     "zh_blind": [
         "zh_a.jsonl",
@@ -37,6 +38,7 @@ SETS = {
         "zh_h.jsonl",
         "zh_i.jsonl",
         "zh_j.jsonl",
+        "zh_k.jsonl",
     ],
     "dialogues": [
         "dialogues.jsonl",
@@ -50,6 +52,7 @@ SETS = {
         "dialogues9.jsonl",
         "dialogues10.jsonl",
         "dialogues11.jsonl",
+        "dialogues12.jsonl",
     ],
 }
 DEV_BELOW = 154
