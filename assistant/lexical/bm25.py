@@ -74,6 +74,10 @@ class Scoring:
         frequency = {token: self._df(token) for token in [*self.base.vocab, *self.delta.vocab]}
         return {token: df for token, df in frequency.items() if df}
 
+    def holds(self, token: str) -> bool:
+        """Whether any live chunk holds the token."""
+        return self._df(token) > 0
+
     def idf(self, token: str) -> float:
         """BM25's inverse document frequency of a token over the indexed chunks."""
         n = len(self.ids)
