@@ -134,7 +134,10 @@ _EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(
             r"\bhow much\b|\b(?:what|which)\s+(?:\w+\s+)?(?:amount|sum|total|fines?(?!-))\b"
-            r"|\bwhat (?:is|are|was|were) the (?:[\w-]+ ){0,3}(?:amount|sum|fines?(?!-))\b",
+            r"|\bwhat (?:is|are|was|were) the (?:[\w-]+ ){0,3}(?:amount|sum|fines?(?!-))\b"
+            # "What does the certification cost?", "What do they pay in tuition?": the price is the answer
+            r"|\bwhat (?:do|does|did|will|would|could|can|might)\b.{1,80}?\b(?:cost|charge|pay)\b"
+            r"(?! attention)(?!(?: \w+){0,2} with\b)",
             re.I,
         ),
         AMOUNT,
@@ -194,7 +197,14 @@ _ZH_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
         TIME,
     ),
     (re.compile(r"百分之几|比例|比率|占比|几成"), PERCENT),
-    (re.compile(r"多少钱|罚多少|罚款.{0,4}多少|多少[^，。？]{0,4}(?:元|费|钱|罚款)|金额|费用是多少|费率"), AMOUNT),
+    # "交多少？", "赔多少？": how much is paid is a sum of money, when nothing is counted instead ("交多少份？")
+    (
+        re.compile(
+            r"多少钱|[罚交缴付收赔花]多少(?=[？?，。！；]|$)|罚款.{0,4}多少|多少[^，。？]{0,4}(?:元|费|钱|罚款)"
+            r"|金额|费用是多少|费率"
+        ),
+        AMOUNT,
+    ),
     (re.compile(r"多少|几[个家项名人次倍条岁]|多大|多高"), NUMBER),
     (
         re.compile(

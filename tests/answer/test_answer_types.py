@@ -33,6 +33,9 @@ from assistant.answer.questions import frame
         ("How much did the firm raise?", AMOUNT),
         ("What fine does the operator face?", AMOUNT),
         ("What is the fine for not registering?", AMOUNT),
+        ("What does the permit cost?", AMOUNT),  # a price asked with the verb, not the noun
+        ("What do members pay for the service?", AMOUNT),
+        ("What will the agency charge an applicant?", AMOUNT),
         ("How many companies operate there?", NUMBER),
         ("What share of the costs is covered?", PERCENT),
         ("When did the community open?", TIME),
@@ -55,6 +58,8 @@ from assistant.answer.questions import frame
         ("At what volume of data do the rules start to apply?", NUMBER),
         ("罚款是多少？", AMOUNT),
         ("需要缴纳多少备案费？", AMOUNT),
+        ("登记要交多少？", AMOUNT),  # how much is paid is money, with no word for it
+        ("泄露了公司要赔多少？", AMOUNT),
         ("报告应当保存多久？", TIME),
         ("企业必须在多少个工作日内提供？", TIME),
         ("由哪个部门负责？", AGENT),
@@ -82,6 +87,14 @@ def test_answer_type_comes_from_the_interrogative(question: str, kind: str) -> N
 )
 def test_a_plural_subject_or_a_word_ending_in_s_is_not_a_list(question: str) -> None:
     assert LIST not in answer_types(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What do platforms pay attention to?", "What does the law charge the regulator with?", "交多少份材料？"],
+)
+def test_paying_attention_and_charging_with_a_duty_ask_no_price(question: str) -> None:
+    assert AMOUNT not in answer_types(question)
 
 
 def test_when_with_a_present_obligation_asks_for_conditions_not_a_time() -> None:

@@ -76,6 +76,19 @@ def test_questions_the_article_does_not_answer_are_refused(article, question: st
     assert answer.confidence is not None and answer.confidence < 0.5
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        # "what … cost/charge/pay" asks for a price: no passage states one, though each names what is paid for
+        "What does an outbound data transfer security assessment cost a company?",
+        "What does a company pay for the personal information protection certification?",
+        "What do doctoral students at the Shanghai Innovation Institute pay?",
+    ],
+)
+def test_a_price_no_passage_states_is_refused(library, question: str) -> None:  # type: ignore[no-untyped-def]
+    assert library.ask(question).refused
+
+
 def test_the_readme_example_quotes_article_21_of_the_data_security_law(library) -> None:  # type: ignore[no-untyped-def]
     answer = library.ask("What does Article 21 of the Data Security Law say?", Filters(types=("regulation",)))
     assert not answer.refused, answer.text
