@@ -50,26 +50,33 @@ class RelatedWords:
         """For the BM25 index last asked about: the candidates it holds and their vectors, one row each."""
 
     def expand(self, question: str, index: HeldTokens) -> list[str]:
-        """The indexed words to search for beside ``question``'s: for each of its words that ``index`` does not
-        hold, the nearest few above the similarity. Names (capitalised inside a sentence, or in capitals) are left
-        alone: "Beijing" is near "Shanghai", but a question about Beijing is not about Shanghai."""
+        """The indexed words to search for beside ``question``'s (``unseen``, embedded, then ``nearest``)."""
+        unseen = self.unseen(question, index)
+        return self.nearest(self.embedder.embed(unseen), index) if unseen else []
+
+    def unseen(self, question: str, index: HeldTokens) -> list[str]:
+        """The words of ``question`` to search for by meaning: those ``index`` holds no stem of (none when turned
+        off). Names (capitalised inside a sentence, or in capitals) are left alone: "Beijing" is near "Shanghai",
+        but a question about Beijing is not about Shanghai."""
         if self.limit <= 0:
             return []
-        unseen = [word for word in _unseen_words(question) if not any(index.holds(t) for t in tokenize(word))]
-        if not unseen:
-            return []
+        return [word for word in _unseen_words(question) if not any(index.holds(t) for t in tokenize(word))]
+
+    def nearest(self, vectors: np.ndarray, index: HeldTokens) -> list[str]:
+        """For each vector of an unseen word, the indexed words nearest to it above the similarity, at most
+        ``limit`` BM25 tokens each."""
         with self._lock:
             words, matrix = self._candidates(index)
-        if not words:
+        if not words or not len(vectors):
             return []
         found: dict[str, str] = {}
-        for vector in self.embedder.embed(unseen):
-            similarities = matrix @ vector
+        for similarities in np.asarray(vectors, np.float32) @ matrix.T:
+            above = np.flatnonzero(similarities >= self.similarity)
             tokens: set[str] = set()
-            for row in np.argsort(-similarities):
-                if similarities[row] < self.similarity or len(tokens) == self.limit:
-                    break
+            for row in above[np.argsort(-similarities[above], kind="stable")]:
                 token = self._tokens[words[row]]
+                if len(tokens) == self.limit and token not in tokens:
+                    break
                 tokens.add(token)
                 found.setdefault(token, words[row])
         return list(found.values())

@@ -190,9 +190,13 @@ class Retriever:
             trust = 0.0
         dense_weight = settings.dense_weight * (trust if settings.mode == "hybrid" else 1.0)
         dense = settings.mode in ("hybrid", "dense") and dense_weight > 0
+        unseen = self.related_words.unseen(question, lexical) if settings.mode != "dense" else []
+        # The words go through the model with the question: one call costs about what the question's alone does.
+        embedded = ([question] if dense and vector is None else []) + unseen
+        vectors = self.embedder.embed(embedded) if embedded else np.zeros((0, 0), np.float32)
         if dense and vector is None:
-            vector = self.embedder.embed([question])[0]
-        related = self.related_words.expand(question, lexical) if settings.mode != "dense" else []
+            vector, vectors = vectors[0], vectors[1:]
+        related = self.related_words.nearest(vectors, lexical) if unseen else []
         searched = " ".join([question, also, *related]).strip()
         scores, texts = self._fuse(searched, vector if dense else None, dense_weight, lexical, mask)
 
