@@ -34,12 +34,54 @@ def _named_laws(question: str) -> tuple[list[str], list[str]]:
         for key, names in LAW_NAMES.items()
         if key in question or any(re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", lowered) for name in names)
     ]
+    keys += [key for key in _shortened_english(lowered) if key not in keys]
     others = []
     for name in (m.group(1).strip() for m in BOOK_TITLE.finditer(question)):
         short = name.removeprefix(PRC_PREFIX)
         if short not in LAW_NAMES:
             others.append(short)
     return keys, others
+
+
+_EN_LAW_KINDS = frozenset({"regulations", "regulation", "provisions", "measures"})
+_EN_LAW_KIND_WORDS = _EN_LAW_KINDS | {"regs", "rules"}
+"""How users end a regulation's name: its own word, or "regs", "rules" for any of them."""
+
+
+def _shortened_english(lowered: str) -> list[str]:
+    """LAW_NAMES keys the question names by an English name shortened as users shorten them: words left out
+    after the first two and before the last ("the network data regulations" for the Network Data Security
+    Management Regulations), the last said as "regs" or "rules"; at least three words, and one law only ("network
+    security regulations" keeps too little to say which law it is)."""
+    return sorted({key for key, _ in _shortened_english_spans(lowered)})
+
+
+def _shortened_english_spans(lowered: str) -> list[tuple[str, tuple[int, int]]]:
+    """Each shortened English name in ``lowered`` (see _shortened_english): its key and where it stands."""
+    words = list(re.finditer(r"[a-z][a-z-]*", lowered))
+    found = []
+    for start, word in enumerate(words):
+        matches: dict[str, int] = {}
+        for key, names in LAW_NAMES.items():
+            for name in names:
+                parts = name.split()
+                if len(parts) < 3 or parts[0] != word.group():
+                    continue
+                for end in range(start + 2, min(start + len(parts), len(words))):
+                    run, last = [w.group() for w in words[start:end]], words[end].group()
+                    ends = last == parts[-1] or (last in _EN_LAW_KIND_WORDS and parts[-1] in _EN_LAW_KINDS)
+                    if ends and _in_order(run, parts[:-1]):
+                        matches[key] = max(matches.get(key, 0), words[end].end())
+        if len(matches) == 1:
+            ((key, stop),) = matches.items()
+            found.append((key, (word.start(), stop)))
+    return found
+
+
+def _in_order(words: list[str], parts: list[str]) -> bool:
+    """Whether ``words`` are some of ``parts``, in their order, starting with the first two."""
+    remaining = iter(parts)
+    return words[:2] == parts[:2] and all(any(w == p for p in remaining) for w in words)
 
 
 _ZH_LAW_NAME = re.compile(rf"[{CJK_RANGES}]{{2,30}}?(?:法|条例|规定|办法)")
@@ -85,6 +127,10 @@ def without_laws(text: str, known_titles: list[str]) -> str:
         text = re.sub(
             rf"(?<![\w-]){re.escape(name)}(?![\w-])" if name.isascii() else re.escape(name), " ", text, flags=re.I
         )
+    cut = len(text)
+    for _, (start, end) in reversed(_shortened_english_spans(text.lower())):
+        if end <= cut:  # of two names run together, the later is taken out
+            text, cut = f"{text[:start]} {text[end:]}", start
     return " ".join(text.split())
 
 

@@ -111,9 +111,37 @@ def test_other_names_and_ordinary_words_shorten_no_indexed_law(question: str) ->
     assert query.titles == ()
 
 
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        # words left out after the first two, the last said as "regs" or "rules": the way users shorten names
+        ("Do the network data regs cover apps run from abroad?", "网络数据安全管理条例"),
+        ("What do the network data rules say about minors?", "网络数据安全管理条例"),
+        ("Does the personal information law cover employees?", "中华人民共和国个人信息保护法"),
+        ("What do the Shanghai data rules say about public data?", "上海市数据条例"),
+        ("Do the generative AI rules apply to models used in-house?", "生成式人工智能服务管理暂行办法"),
+    ],
+)
+def test_an_english_name_shortened_as_users_shorten_it_names_the_law(question: str, title: str) -> None:
+    assert parse_question(question, TITLES).titles == (title,)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What do the network security regulations require?",  # which law: the one on network data, or another?
+        "What do the data rules say?",
+        "Which regulations on personal data apply?",
+    ],
+)
+def test_a_name_shortened_beyond_recognition_names_no_law(question: str) -> None:
+    assert parse_question(question, TITLES).titles == ()
+
+
 def test_without_laws_takes_out_every_way_a_law_is_named() -> None:
     titles = ["中华人民共和国个人信息保护法", "Personal Information Protection Law of the People's Republic of China"]
     assert without_laws("When does the PIPL come into force?", titles) == "When does the come into force?"
     assert without_laws("《个人信息保护法》什么时候施行？", titles) == "什么时候施行？"
     assert without_laws("个保法第十三条规定了什么？", titles) == "第十三条规定了什么？"
     assert without_laws("What does the Data Security Law say?", titles) == "What does the say?"
+    assert without_laws("Can they charge under the network data rules?", titles) == "Can they charge under the ?"

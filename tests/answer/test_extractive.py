@@ -326,6 +326,28 @@ def test_a_follow_up_naming_another_law_is_not_searched_with_the_law_before(libr
     assert "2021年9月1日" in answer.text
 
 
+@pytest.mark.parametrize(
+    ("history", "question"),
+    [
+        (
+            "Under the PIPL, what must a processor do before processing sensitive personal information?",
+            "What do the network data regs add for minors under 14?",
+        ),
+        (
+            "Does the PIPL require an impact assessment before automated decision-making?",
+            "What do the network data rules require of platforms that push personalized content?",
+        ),
+    ],
+)
+def test_a_follow_up_naming_another_law_by_a_shortened_name_is_answered_from_it(  # type: ignore[no-untyped-def]
+    library, history: str, question: str
+) -> None:
+    # "the network data regs / rules" name the Network Data Security Management Regulations as users shorten them
+    answer = library.ask(question, history=[history])
+    assert "PIPL" not in answer.searched_for
+    assert not answer.refused and answer.citations[0].doc_id.startswith("network-data-security"), answer.text
+
+
 def test_a_question_on_duties_quotes_the_duty_not_the_penalty_for_breaching_it(library) -> None:  # type: ignore[no-untyped-def]
     # Article 47 words the duty again ("未履行本法第三十三条规定的义务"), matching 义务 where Article 33 says 应当.
     answer = library.ask("数据交易中介机构要履行什么义务？")
