@@ -119,7 +119,7 @@ def test_other_names_and_ordinary_words_shorten_no_indexed_law(question: str) ->
         ("What do the network data rules say about minors?", "网络数据安全管理条例"),
         ("Does the personal information law cover employees?", "中华人民共和国个人信息保护法"),
         ("What do the Shanghai data rules say about public data?", "上海市数据条例"),
-        ("Do the generative AI rules apply to models used in-house?", "生成式人工智能服务管理暂行办法"),
+        ("Are the Shanghai data regs binding on companies?", "上海市数据条例"),
     ],
 )
 def test_an_english_name_shortened_as_users_shorten_it_names_the_law(question: str, title: str) -> None:
