@@ -89,11 +89,25 @@ class Candidates:
     """IDF weight of each salient question token."""
     context: dict[int, set[str]] = field(default_factory=dict)
     """Tokens each passage's title and heading path add (by id of the passage)."""
+    cited: dict[int, tuple[set[str], set[int]]] = field(default_factory=dict)
+    """For a passage reached by following a citation: the tokens of the provisions it was reached from, and their
+    article numbers (by id of the passage)."""
     named: bool = False
     other_language: list[RetrievedChunk] = field(default_factory=list)
     """Retrieved chunks in another language than the question (not quoted)."""
     citing: frozenset[str] = frozenset()
     """Ids of the chunks reached by following a citation back from the evidence (a duty's penalty article)."""
+
+    def context_of(self, window: ev.Window) -> set[str]:
+        """What the window is read with (``context``), and the text of the provisions its passage was reached from
+        unless the window punishes another breach: Article 48 of the Data Security Law punishes a breach of
+        Article 35 in its first paragraph and of Article 36 in its second, and reached from Article 36, only the
+        second is about Article 36's duty."""
+        base = self.context.get(id(window.passage), set())
+        tokens, articles = self.cited.get(id(window.passage), (set(), set()))
+        if not tokens or any(_breach_of_another(u, articles) for u in window.units):
+            return base
+        return base | tokens
 
     def reached_by_citation(self, window: ev.Window) -> bool:
         """Is the window wholly in provisions reached by following a citation (see ``citing``)?"""
@@ -260,11 +274,20 @@ class ExtractiveGenerator(Generator):
         judged = (
             {c.chunk_id for c in chunks if c.chunk_id not in retrieval.named_articles} if named else set(reached_from)
         )
-        windows = [w for p in passages for w in ev.windows(p) if not _punishes_another_breach(w, judged, duties)]
+        own = question.removesuffix(retrieval.borrowed) if retrieval.borrowed else question
+        # "那违反国家核心数据管理制度呢？" after a question on Article 45's first paragraph: the breach the question
+        # names is what it asks about, and the paragraph punishing it is no other breach.
+        named_breach = (
+            {t: self.idf(t) for t in asked_words(own) if t not in _BREACH_VERB_TOKENS}
+            if _NAMES_A_BREACH.search(own)
+            else {}
+        )
+        windows = [
+            w for p in passages for w in ev.windows(p) if not _punishes_another_breach(w, judged, duties, named_breach)
+        ]
         unit_tokens = _tokens_of_units(passages)
         if not named and not question_frame.consequence:
             windows += self._typed_reach(question_frame, retrieval, chunks, windows, unit_tokens)
-        own = question.removesuffix(retrieval.borrowed) if retrieval.borrowed else question
         # Chinese words count with their characters, as BM25 searches them: a colloquial question and the statute's
         # wording often share characters but no word (续 and 延续, 到期 and 届满).
         borrowed = set(coverage_tokens(retrieval.borrowed)) - set(coverage_tokens(own))
@@ -289,7 +312,8 @@ class ExtractiveGenerator(Generator):
         if not windows:
             return found
         passages = list({id(w.passage): w.passage for w in windows}.values())
-        found.context = {id(p): self._context_tokens(p, reached_from) for p in passages}
+        found.context = {id(p): self._context_tokens(p) for p in passages}
+        found.cited = {id(p): cited for p in passages if (cited := _cited_context(p, reached_from))[0]}
         total = sum(weights.values()) or 1.0
         focus_total = sum(self.idf(t) for t in question_frame.focus) or 1.0
         # A definition question's focus is the term defined: a window holding its words elsewhere defines another.
@@ -299,7 +323,7 @@ class ExtractiveGenerator(Generator):
             else []
         )
         for i, window in enumerate(windows):
-            context = found.context[id(window.passage)]
+            context = found.context_of(window)
             tokens = set().union(*(unit_tokens[id(u)] for u in window.units)) | context
             ranks = [u.chunk.rank for u in window.units if u.chunk.rank]
             found.rows[i] = (
@@ -324,7 +348,7 @@ class ExtractiveGenerator(Generator):
     def answerable_row(self, found: Candidates, best: int, score: float) -> np.ndarray:
         row = dict(zip(WINDOW_FEATURES, found.rows[best], strict=True))
         window = found.windows[best]
-        tokens = set(coverage_tokens(window.text)) | found.context.get(id(window.passage), set())
+        tokens = set(coverage_tokens(window.text)) | found.context_of(window)
         missing = [w for t, w in found.weights.items() if t not in tokens]
         peak = max(found.weights.values(), default=1.0) or 1.0
         values = {
@@ -353,7 +377,7 @@ class ExtractiveGenerator(Generator):
         if not kinds:
             return unit_lexical
         total = sum(found.weights.values()) or 1.0
-        context = found.context.get(id(window.passage), set())
+        context = found.context_of(window)
         units = window.units
         covered = [
             sum(w for t, w in found.weights.items() if t in tokens) / total
@@ -429,17 +453,13 @@ class ExtractiveGenerator(Generator):
         unit_tokens.update(_tokens_of_units(reached))
         return [w for p in reached for w in ev.windows(p) if types_present(frame, w, unit_tokens)]
 
-    def _context_tokens(self, passage: ev.Passage, reached_from: dict[str, RetrievedChunk]) -> set[str]:
-        """What a window is read with: its document's title (and the law's other names) and its heading path; for
-        a provision reached by following a citation, the text of the provision it cites ("violates Article 42":
-        Article 42's duty is what it punishes)."""
+    @staticmethod
+    def _context_tokens(passage: ev.Passage) -> set[str]:
+        """What a window is read with: its document's title (and the law's other names) and its heading path."""
         chunk = passage.chunks[0]
         title = str(chunk.metadata.get("title", ""))
         names = " ".join(LAW_NAMES.get(law_key(title), ()))
-        cited = " ".join(
-            dict.fromkeys(reached_from[c.chunk_id].text for c in passage.chunks if c.chunk_id in reached_from)
-        )
-        return set(coverage_tokens(f"{title} {names} {law_key(title)} {chunk.heading_path} {cited}"))
+        return set(coverage_tokens(f"{title} {names} {law_key(title)} {chunk.heading_path}"))
 
     def _dense(self, question: str, retrieval: Retrieval, found: Candidates, embed_all: bool) -> None:
         """Embedding similarity of the windows most worth it: all with ``embed_all``, else the best few by the
@@ -534,19 +554,54 @@ def _tokens_of_units(passages: Sequence[ev.Passage]) -> dict[int, set[str]]:
     return {id(u): set(coverage_tokens(u.text)) for p in passages for u in p.units}
 
 
-def _punishes_another_breach(window: ev.Window, judged: set[str], duties: set[int]) -> bool:
+def _cited_context(passage: ev.Passage, reached_from: dict[str, RetrievedChunk]) -> tuple[set[str], set[int]]:
+    """For a provision reached by following a citation, the text of the provisions it cites ("violates Article
+    42": Article 42's duty is what it punishes) and their article numbers."""
+    sources = list(
+        {
+            reached_from[c.chunk_id].chunk_id: reached_from[c.chunk_id]
+            for c in passage.chunks
+            if c.chunk_id in reached_from
+        }.values()
+    )
+    tokens = set(coverage_tokens(" ".join(c.text for c in sources)))
+    return tokens, {heading_article(c.heading_path) for c in sources}
+
+
+def _breach_of_another(unit: ev.Unit, articles: set[int]) -> bool:
+    """Whether the unit opens a paragraph punishing the breach of articles other than ``articles``."""
+    if not _OPENS_A_VIOLATION.search(unit.text):
+        return False
+    cited = cited_articles(unit.text) - {heading_article(unit.chunk.heading_path)}
+    return bool(cited) and not cited & articles
+
+
+def _punishes_another_breach(
+    window: ev.Window, judged: set[str], duties: set[int], named_breach: dict[str, float]
+) -> bool:
     """Whether the window, in a provision of ``judged`` (those reached by following a citation), holds a paragraph
     that opens with a breach of its own, citing none of the ``duties`` (the evidence's articles): Article 45 of
     the Data Security Law punishes breaches of Article 27 in its first paragraph and of the core data rules in its
     second (违反国家核心数据管理制度的…). A paragraph that goes on with the same breach ("If the violator refuses …",
-    "拒不改正…") opens with none; one on breaches of the law at large ("违反本法规定…") punishes every duty."""
+    "拒不改正…") opens with none; one on breaches of the law at large ("违反本法规定…") punishes every duty; one
+    holding most of the breach the question itself names (``named_breach``: its words, IDF-weighted) punishes the
+    breach asked about."""
+    total = sum(named_breach.values())
     return any(
         u.chunk.chunk_id in judged
         and _OPENS_A_VIOLATION.search(u.text)
         and not duties & (cited_articles(u.text) - {heading_article(u.chunk.heading_path)})
         and not GENERAL_BREACH.search(u.text)
+        and not (total and sum(w for t, w in named_breach.items() if t in set(coverage_tokens(u.text))) >= total / 2)
         for u in window.units
     )
+
+
+_NAMES_A_BREACH = re.compile(r"违反|违规|\bviolat|\bbreach", re.I)
+_BREACH_VERB_TOKENS = frozenset(
+    coverage_tokens("违反 违规 violate violates violated violating violation breach breaches")
+)
+"""The verb a breach is named with: every penalty paragraph holds it, so it tells none apart."""
 
 
 def _byline(chunk: RetrievedChunk) -> str:

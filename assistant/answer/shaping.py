@@ -162,7 +162,7 @@ def _as_apt(found: Candidates, other: int, best: int) -> bool:
 
 
 def _covered(found: Candidates, window: ev.Window) -> set[str]:
-    tokens = set(coverage_tokens(window.text)) | found.context.get(id(window.passage), set())
+    tokens = set(coverage_tokens(window.text)) | found.context_of(window)
     return {t for t in found.weights if t in tokens}
 
 

@@ -348,6 +348,30 @@ def test_a_follow_up_naming_another_law_by_a_shortened_name_is_answered_from_it(
     assert not answer.refused and answer.citations[0].doc_id.startswith("network-data-security"), answer.text
 
 
+def test_a_follow_up_on_another_breach_of_the_same_penalty_article_quotes_its_paragraph(library) -> None:  # type: ignore[no-untyped-def]
+    # Article 48 punishes a breach of Article 35 in its first paragraph and of Article 36 in its second; reached from
+    # Article 36 (foreign judicial bodies), the first paragraph is not read with Article 36's words.
+    answer = library.ask(
+        "那违反规定向外国司法机构提供数据呢？", history=["《数据安全法》第四十八条对拒不配合数据调取的最多罚多少？"]
+    )
+    assert not answer.refused and answer.citations[0].quote.startswith("违反本法第三十六条规定"), answer.text
+
+
+def test_a_follow_up_naming_a_breach_quotes_the_paragraph_punishing_it(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    # the paragraph opens with a breach of its own, citing no article: held to the duty asked about before, it was
+    # dropped as punishing another breach, though the follow-up names that very breach
+    assistant = assistant_over(
+        "示例数据条例_2024-01-01.md",
+        "# 示例数据条例\n\n"
+        "第三条 数据处理者应当按月向主管部门报送数据处理日志。\n\n"
+        "第五条 国家建立重要数据目录登记制度，由主管部门统一登记。\n\n"
+        "第九条 违反本条例第三条规定，未按月报送数据处理日志的，由主管部门责令改正，处一万元以上五万元以下罚款。\n\n"
+        "违反重要数据目录登记制度，隐瞒数据来源的，由主管部门处一百万元以上三百万元以下罚款。\n",
+    )
+    answer = assistant.ask("那违反重要数据目录登记制度呢？", history=["不按月报送数据处理日志，最多罚多少？"])
+    assert not answer.refused and "一百万元以上三百万元以下" in answer.text, answer.text
+
+
 def test_a_question_on_duties_quotes_the_duty_not_the_penalty_for_breaching_it(library) -> None:  # type: ignore[no-untyped-def]
     # Article 47 words the duty again ("未履行本法第三十三条规定的义务"), matching 义务 where Article 33 says 应当.
     answer = library.ask("数据交易中介机构要履行什么义务？")
