@@ -26,6 +26,7 @@ SETS = {
         "en_laws9.jsonl",
         "en_laws10.jsonl",
         "en_laws11.jsonl",
+        "en_laws12.jsonl",
     ],
     "zh_blind": [
         "zh_a.jsonl",
@@ -39,6 +40,7 @@ SETS = {
         "zh_i.jsonl",
         "zh_j.jsonl",
         "zh_k.jsonl",
+        "zh_l.jsonl",
     ],
     "dialogues": [
         "dialogues.jsonl",
@@ -53,6 +55,7 @@ SETS = {
         "dialogues10.jsonl",
         "dialogues11.jsonl",
         "dialogues12.jsonl",
+        "dialogues13.jsonl",
     ],
 }
 DEV_BELOW = 154

@@ -136,8 +136,8 @@ _EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
             r"\bhow much\b|\b(?:what|which)\s+(?:\w+\s+)?(?:amount|sum|total|fines?(?!-))\b"
             r"|\bwhat (?:is|are|was|were) the (?:[\w-]+ ){0,3}(?:amount|sum|fines?(?!-))\b"
             # "What does the certification cost?", "What do they pay in tuition?": the price is the answer
-            r"|\bwhat (?:do|does|did|will|would|could|can|might)\b.{1,80}?\b(?:cost|charge|pay)\b"
-            r"(?! attention)(?!(?: \w+){0,2} with\b)",
+            r"|\bwhat (?:do|does|did|will|would|could|can|might)\b.{1,80}?(?<!\bin )\b(?:cost|charge|pay)\b"
+            r"(?! attention| of\b)(?!(?: \w+){0,2} with\b)",
             re.I,
         ),
         AMOUNT,

@@ -91,7 +91,12 @@ def test_a_plural_subject_or_a_word_ending_in_s_is_not_a_list(question: str) -> 
 
 @pytest.mark.parametrize(
     "question",
-    ["What do platforms pay attention to?", "What does the law charge the regulator with?", "交多少份材料？"],
+    [
+        "What do platforms pay attention to?",
+        "What does the law charge the regulator with?",
+        "What does the person in charge of security need to be?",  # "in charge": the noun, no price
+        "交多少份材料？",
+    ],
 )
 def test_paying_attention_and_charging_with_a_duty_ask_no_price(question: str) -> None:
     assert AMOUNT not in answer_types(question)
