@@ -51,11 +51,12 @@ TIME_NOUNS = (
 )
 QUANTITY_NOUNS = "percentage|percent|share|proportion|portion|rate|ratio"
 BOUNDS_OF_A_TERM = (
-    r"(?:\bwhat (?:counts as|qualifies as|is (?:considered|regarded|treated)(?: as)?)"
+    r"(?:\bwhat (?:counts as|qualifies as|is (?:considered|regarded|treated)(?: as)?"
+    r"|makes (?:[\w'’-]+ ){1,5}?(?:count|qualify|be (?:considered|regarded|treated)) as)"
     r"|\bcriteri(?:a|on) (?:for|of)(?: being| qualifying as| counting as)?)"
 )
-"""How English asks for a term's definition without naming it ("what counts as", "what is considered", "the
-criteria for")."""
+"""How English asks for a term's definition without naming it ("what counts as", "what is considered", "what makes
+a platform count as large", "the criteria for")."""
 COUNT_NOUNS = "numbers|figures?|thresholds?|volumes?|sizes?|scales?"
 """Nouns naming a count or a magnitude: "what user numbers", "at what volume" ask for a figure."""
 # The closed class of English superlatives of size, height and length, with the nouns and phrases of a bound.
@@ -165,7 +166,7 @@ _EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(
             r"\b(?:what|which) (?:are|were)\b|\blist\b"
             # a plural: not "process", "status", nor a verb whose subject "what" is ("what happens", "what applies")
-            r"|\b(?:what|which) (?!is\b|was\b|does\b|has\b|this\b|(?:happen|appl(?:ie)?|follow|remain|matter)s\b)"
+            r"|\b(?:what|which) (?!is\b|was\b|does\b|has\b|this\b|(?:happen|appl(?:ie)?|follow|remain|matter|make)s\b)"
             r"\w*[^\Wsui]s\b"
             # "what extra obligations does …": a plural head after the interrogative, before the verb
             rf"|\b(?:what|which) (?:(?!{_AUXILIARIES}\b)\w+[ -]){{0,2}}\w*[^\Wsui]s (?:{_AUXILIARIES})\b"

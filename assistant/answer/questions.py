@@ -259,7 +259,7 @@ def _en_focus(clause: str) -> list[str]:
     words = [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", clause[match.end() :])]
     phrase = _noun_phrase(words, limit)
     rest = words[len(phrase) :]
-    if rest[:1] and rest[0] in _EN_SEMI_MODAL:
+    if (rest[:1] and rest[0] in _EN_SEMI_MODAL) or (phrase[:1] and phrase[0] in _WHAT_DOES):
         return []
     if phrase and rest[:1] == ["of"] and set(tokenize(" ".join(phrase))) <= _TYPE_WORDS | _CLASSIFIERS:
         measured = rest[1:]
@@ -268,6 +268,9 @@ def _en_focus(clause: str) -> list[str]:
         return _noun_phrase(measured, 3) or phrase
     return phrase
 
+
+_WHAT_DOES = frozenset(["makes", "happens", "applies", "follows", "remains", "matters"])
+"""Verbs whose subject "what" is ("what makes a platform large?"): no head noun follows the interrogative."""
 
 _CLASSIFIERS = frozenset(tokenize("kind kinds type types sort sorts categories"))
 """Nouns that only sort what follows them: "what kinds of data" asks about data."""

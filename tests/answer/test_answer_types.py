@@ -48,6 +48,8 @@ from assistant.answer.questions import frame
         ("Does the law apply abroad?", YESNO),
         ("What does de-identification mean?", DEFINITION),
         ("And what counts as a large platform?", DEFINITION),  # not a list: "counts" is no plural head
+        ("What makes a firm count as a small processor?", DEFINITION),
+        ("What makes a drone qualify as a light one?", DEFINITION),
         ("What is considered sensitive information?", DEFINITION),
         ("What are the obligations of large platforms?", LIST),
         ("What security measures must processors take?", LIST),  # a plural head after the interrogative
@@ -83,6 +85,7 @@ def test_answer_type_comes_from_the_interrogative(question: str, kind: str) -> N
         "What process does the law require?",
         "What status does it get?",
         "What happens if it goes ahead without one?",  # a verb whose subject "what" is
+        "What makes a drone light?",
     ],
 )
 def test_a_plural_subject_or_a_word_ending_in_s_is_not_a_list(question: str) -> None:
@@ -100,6 +103,13 @@ def test_a_plural_subject_or_a_word_ending_in_s_is_not_a_list(question: str) -> 
 )
 def test_paying_attention_and_charging_with_a_duty_ask_no_price(question: str) -> None:
     assert AMOUNT not in answer_types(question)
+
+
+def test_a_verb_after_what_is_no_head_noun() -> None:
+    # "What makes a platform large?" had the focus "make": a window had to hold "make" to be about it
+    assert frame("What makes a drone light?").focus == ()
+    assert frame("What happens to the data?").focus == ()
+    assert frame("What fines apply?").focus == ("fine",)
 
 
 def test_when_with_a_present_obligation_asks_for_conditions_not_a_time() -> None:

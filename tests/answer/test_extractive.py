@@ -372,6 +372,12 @@ def test_a_follow_up_naming_a_breach_quotes_the_paragraph_punishing_it(assistant
     assert not answer.refused and "一百万元以上三百万元以下" in answer.text, answer.text
 
 
+def test_what_makes_a_thing_count_as_a_term_is_answered_by_its_definition(library) -> None:  # type: ignore[no-untyped-def]
+    # read as a list whose focus was "make", it quoted Article 46's duties of large platforms
+    answer = library.ask("What makes an online platform count as a large one under the network data regulations?")
+    assert not answer.refused and "50 million or more registered users" in answer.text, answer.text
+
+
 def test_a_question_on_duties_quotes_the_duty_not_the_penalty_for_breaching_it(library) -> None:  # type: ignore[no-untyped-def]
     # Article 47 words the duty again ("未履行本法第三十三条规定的义务"), matching 义务 where Article 33 says 应当.
     answer = library.ask("数据交易中介机构要履行什么义务？")
