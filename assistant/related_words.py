@@ -13,11 +13,13 @@ Each candidate is embedded once (about 0.8 ms a word on a CPU) and kept in a cac
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
 import re
 import threading
+import weakref
 from functools import cached_property
 from pathlib import Path
 from typing import Protocol
@@ -46,8 +48,9 @@ class RelatedWords:
         self.cache_file = cache_dir / f"{digest}.npz"
         self._lock = threading.Lock()
         self._vectors: dict[str, np.ndarray] | None = None
-        self._held: tuple[object, list[str], np.ndarray] | None = None
-        """For the BM25 index last asked about: the candidates it holds and their vectors, one row each."""
+        self._held: tuple[weakref.ref[HeldTokens], list[str], np.ndarray] | None = None
+        """For the BM25 index last asked about (not kept alive by it: a rebuild replaces the index): the candidates
+        it holds and their vectors, one row each."""
 
     def expand(self, question: str, index: HeldTokens) -> list[str]:
         """The indexed words to search for beside ``question``'s (``unseen``, embedded, then ``nearest``)."""
@@ -88,7 +91,7 @@ class RelatedWords:
         return {word: found[0] for word, found in tokens.items() if len(found) == 1}
 
     def _candidates(self, index: HeldTokens) -> tuple[list[str], np.ndarray]:
-        if self._held is not None and self._held[0] is index:
+        if self._held is not None and self._held[0]() is index:
             return self._held[1], self._held[2]
         words = [word for word, token in self._tokens.items() if index.holds(token)]
         vectors = self._load()
@@ -101,7 +104,7 @@ class RelatedWords:
             if words
             else np.zeros((0, self.embedder.dimension), np.float32)
         )
-        self._held = (index, words, matrix)
+        self._held = (weakref.ref(index), words, matrix)
         return words, matrix
 
     def _load(self) -> dict[str, np.ndarray]:
@@ -118,15 +121,18 @@ class RelatedWords:
 
     def _save(self, vectors: dict[str, np.ndarray]) -> None:
         """Written whole and renamed into place: another process reading it sees the old file or the new one."""
+        temporary = self.cache_file.with_name(f"{self.cache_file.stem}.{os.getpid()}.{threading.get_ident()}.tmp")
         try:
             self.cache_file.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.cache_file.with_name(f"{self.cache_file.stem}.{os.getpid()}.{threading.get_ident()}.tmp")
             matrix = np.stack(list(vectors.values())).astype(np.float16)
             with temporary.open("wb") as out:
                 np.savez(out, words=np.array(list(vectors)), vectors=matrix)
             os.replace(temporary, self.cache_file)
         except OSError as exc:  # a read-only index folder: the words are embedded again by the next process
             logger.warning("related words: cannot write cache %s (%s)", self.cache_file, exc)
+        finally:
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)  # what a failed write left
 
 
 def _unseen_words(question: str) -> list[str]:

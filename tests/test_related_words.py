@@ -85,6 +85,16 @@ def test_the_candidates_are_embedded_once_and_kept_beside_the_index(tmp_path: Pa
         assert RelatedWords(embedder, tmp_path, 0.95, 3).expand("Can they sue?", index) == ["lawsuit", "litigation"]
     assert "unreadable cache" in caplog.text and "lawsuit" in embedder.embedded
     assert np.load(cache)["words"].size == 5
+    assert [p.name for p in tmp_path.iterdir()] == [cache.name]  # no temporary file left beside it
+
+
+def test_a_cache_that_cannot_be_written_is_skipped_with_a_warning(tmp_path: Path, caplog) -> None:  # type: ignore[no-untyped-def]
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder would be")
+    with caplog.at_level(logging.WARNING):
+        related = RelatedWords(_WordVectors(VECTORS), blocked / "related-words", 0.95, 3)
+        assert related.expand("Can they sue us?", _Held("lawsuit litigation")) == ["lawsuit", "litigation"]
+    assert "cannot write cache" in caplog.text
 
 
 @pytest.mark.parametrize(
