@@ -282,10 +282,13 @@ class ExtractiveGenerator(Generator):
             if _NAMES_A_BREACH.search(own)
             else {}
         )
-        windows = [
-            w for p in passages for w in ev.windows(p) if not _punishes_another_breach(w, judged, duties, named_breach)
-        ]
         unit_tokens = _tokens_of_units(passages)
+        windows = [
+            w
+            for p in passages
+            for w in ev.windows(p)
+            if not _punishes_another_breach(w, judged, duties, named_breach, unit_tokens)
+        ]
         if not named and not question_frame.consequence:
             windows += self._typed_reach(question_frame, retrieval, chunks, windows, unit_tokens)
         # Chinese words count with their characters, as BM25 searches them: a colloquial question and the statute's
@@ -568,16 +571,26 @@ def _cited_context(passage: ev.Passage, reached_from: dict[str, RetrievedChunk])
     return tokens, {heading_article(c.heading_path) for c in sources}
 
 
+def _opening_breach(unit: ev.Unit) -> set[int] | None:
+    """For a unit opening a paragraph with a breach of its own, the articles it cites (its own left out); None for
+    any other unit."""
+    if not _OPENS_A_VIOLATION.search(unit.text):
+        return None
+    return cited_articles(unit.text) - {heading_article(unit.chunk.heading_path)}
+
+
 def _breach_of_another(unit: ev.Unit, articles: set[int]) -> bool:
     """Whether the unit opens a paragraph punishing the breach of articles other than ``articles``."""
-    if not _OPENS_A_VIOLATION.search(unit.text):
-        return False
-    cited = cited_articles(unit.text) - {heading_article(unit.chunk.heading_path)}
+    cited = _opening_breach(unit) or set()
     return bool(cited) and not cited & articles
 
 
 def _punishes_another_breach(
-    window: ev.Window, judged: set[str], duties: set[int], named_breach: dict[str, float]
+    window: ev.Window,
+    judged: set[str],
+    duties: set[int],
+    named_breach: dict[str, float],
+    unit_tokens: dict[int, set[str]],
 ) -> bool:
     """Whether the window, in a provision of ``judged`` (those reached by following a citation), holds a paragraph
     that opens with a breach of its own, citing none of the ``duties`` (the evidence's articles): Article 45 of
@@ -587,14 +600,14 @@ def _punishes_another_breach(
     holding most of the breach the question itself names (``named_breach``: its words, IDF-weighted) punishes the
     breach asked about."""
     total = sum(named_breach.values())
-    return any(
-        u.chunk.chunk_id in judged
-        and _OPENS_A_VIOLATION.search(u.text)
-        and not duties & (cited_articles(u.text) - {heading_article(u.chunk.heading_path)})
-        and not GENERAL_BREACH.search(u.text)
-        and not (total and sum(w for t, w in named_breach.items() if t in set(coverage_tokens(u.text))) >= total / 2)
-        for u in window.units
-    )
+
+    def another(unit: ev.Unit) -> bool:
+        cited = _opening_breach(unit) if unit.chunk.chunk_id in judged else None
+        if cited is None or duties & cited or GENERAL_BREACH.search(unit.text):
+            return False
+        return not (total and sum(w for t, w in named_breach.items() if t in unit_tokens[id(unit)]) >= total / 2)
+
+    return any(another(u) for u in window.units)
 
 
 _NAMES_A_BREACH = re.compile(r"违反|违规|\bviolat|\bbreach", re.I)
