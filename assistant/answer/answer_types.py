@@ -129,7 +129,15 @@ _EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
         TIME,
     ),
     (re.compile(rf"\bhow many (?:\w+ )?(?:{TIME_NOUNS})\b", re.I), TIME),
-    (re.compile(rf"\b(?:what|which)\s+(?:\w+\s+)?(?:{TIME_NOUNS})\b", re.I), TIME),
+    # "What is the deadline for …", "what's the retention period": the head after "the" is the time, as for an amount
+    (
+        re.compile(
+            rf"\b(?:what|which)\s+(?:\w+\s+)?(?:{TIME_NOUNS})\b(?!-)"
+            rf"|\bwhat (?:is|are|was|were) the (?:[\w-]+ ){{0,3}}(?:{TIME_NOUNS})\b(?!-)",
+            re.I,
+        ),
+        TIME,
+    ),
     (re.compile(rf"\b(?:what|which)\s+(?:{QUANTITY_NOUNS})\b|\bwhat share\b", re.I), PERCENT),
     # A fine is a sum of money: "what fine", "what is the fine" ask for an amount.
     (

@@ -126,6 +126,14 @@ def test_when_a_rule_takes_effect_asks_for_a_date_and_when_a_duty_begins_for_a_c
     assert TIME not in answer_types("When do we still need their consent?")
 
 
+def test_what_is_the_deadline_asks_for_a_time_as_what_is_the_fine_asks_for_an_amount() -> None:
+    assert TIME in answer_types("What is the filing deadline for a new recommendation service?")
+    assert TIME in answer_types("What's the retention period for access logs?")
+    assert TIME in answer_types("What are the time limits for answering a complaint?")
+    assert TIME not in answer_types("What is the day-to-day job of the data officer?")
+    assert TIME not in answer_types("What is the purpose of the filing?")
+
+
 def test_an_age_is_a_number_not_a_time() -> None:
     assert answer_types("At what age does the PIPL treat personal information as that of a minor?") == {NUMBER}
     assert NUMBER in answer_types("不满几岁的未成年人需要监护人同意？")
