@@ -27,6 +27,7 @@ SETS = {
         "en_laws10.jsonl",
         "en_laws11.jsonl",
         "en_laws12.jsonl",
+        "en_laws13.jsonl",
     ],
     "zh_blind": [
         "zh_a.jsonl",
@@ -41,6 +42,7 @@ SETS = {
         "zh_j.jsonl",
         "zh_k.jsonl",
         "zh_l.jsonl",
+        "zh_m.jsonl",
     ],
     "dialogues": [
         "dialogues.jsonl",
@@ -56,6 +58,7 @@ SETS = {
         "dialogues11.jsonl",
         "dialogues12.jsonl",
         "dialogues13.jsonl",
+        "dialogues14.jsonl",
     ],
 }
 DEV_BELOW = 154
