@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 
 from .answer.questions import EN_PRONOUNS, INTERROGATIVE_TOKENS, ZH_PRONOUNS, frame, proper_names
-from .language import EN_ARTICLE_REFERENCE, ZH_ARTICLE_REFERENCE, has_cjk
+from .language import EN_ARTICLE_REFERENCE, ZH_ARTICLE_REFERENCE, has_cjk, named_paragraphs
 from .lexical import tokenize
 from .structure import parse_question, without_laws
 
@@ -80,7 +80,9 @@ def contextualise(question: str, history: Sequence[str], titles: Sequence[str]) 
         # the law before stays.
         context = without_laws(context, list(titles))
     words = [t for t in tokenize(_ARTICLE_LABEL.sub(" ", question)) if t not in INTERROGATIVE_TOKENS]
-    # What breaking the article costs ("违反了怎么罚？") is answered by the provisions that cite it: it carries over.
-    if own.articles or (len(words) > BARE_REFERENCE_TOKENS and not frame(question).consequence):
+    # What breaking the article costs ("违反了怎么罚？") is answered by the provisions that cite it: it carries over. So
+    # does the article whose paragraph a follow-up names alone ("第四款呢？", "and paragraph 2?").
+    paragraph_of_it = bool(named_paragraphs(question)) and not own.articles
+    if own.articles or (len(words) > BARE_REFERENCE_TOKENS and not frame(question).consequence and not paragraph_of_it):
         context = _ARTICLE_LABEL.sub(" ", context)
     return f"{question.strip()} {' '.join(context.split())}"

@@ -57,6 +57,15 @@ ZH_ARTICLE_REFERENCE = re.compile(rf"第\s*([{ZH_NUMERAL}\d]+)\s*条")
 """An article named anywhere in a text: 第二十一条, 第21条."""
 EN_ARTICLE_REFERENCE = re.compile(r"\bart(?:icle|\.)?\s*(\d+)\b", re.I)
 """Article 21, Art. 21, art 21."""
+ZH_PARAGRAPH_REFERENCE = re.compile(rf"第\s*([{ZH_NUMERAL}\d]+)\s*款")
+"""A paragraph (款) of an article named by its number: 第四款, 第2款."""
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+EN_PARAGRAPH_REFERENCE = re.compile(
+    rf"\b(?:paragraph|para\.?)\s*(\d+)\b|\b({'|'.join(_ORDINALS)}) paragraph\b"
+    r"|\bparagraphs ((?:\d+(?:,\s*|\s+and\s+))+\d+)\b",
+    re.I,
+)
+"""Paragraph 2, para. 2, the second paragraph, paragraphs 1 and 2."""
 BOOK_TITLE = re.compile(r"《([^》]+)》")
 """A title in Chinese book-title marks: 《数据安全法》."""
 _EN_ARTICLE_LABEL = re.compile(r"^Article (\d+)$")
@@ -119,6 +128,19 @@ def chinese_to_int(text: str) -> int:
         else:
             raise ValueError(f"not a Chinese numeral: {text!r}")
     return total + section + digit
+
+
+def named_paragraphs(text: str) -> tuple[int, ...]:
+    """The paragraphs of an article that ``text`` names by number (第四款, paragraph 2, the second paragraph,
+    paragraphs 1 and 2), in order, each once."""
+    numbers = [article_from_numeral(m.group(1)) for m in ZH_PARAGRAPH_REFERENCE.finditer(text)]
+    for match in EN_PARAGRAPH_REFERENCE.finditer(text):
+        digits, ordinal, several = match.groups()
+        if ordinal:
+            numbers.append(_ORDINALS.index(ordinal.lower()) + 1)
+        else:
+            numbers += [int(n) for n in re.findall(r"\d+", digits or several)]
+    return tuple(dict.fromkeys(n for n in numbers if n > 0))
 
 
 def article_from_numeral(numeral: str) -> int:

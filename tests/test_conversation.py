@@ -44,3 +44,11 @@ def test_a_chain_of_follow_ups_keeps_the_subject_the_chat_began_with() -> None:
     history = ["数据安全法对数据交易中介有什么要求？", "没做到会怎么样？"]
     searched = contextualise("罚款具体怎么算？", history, titles)
     assert "数据安全法" in searched and "中介" in searched, searched
+
+
+def test_a_follow_up_naming_only_a_paragraph_keeps_the_article_before() -> None:
+    titles = ["中华人民共和国数据安全法", "Personal Information Protection Law"]
+    assert "第六条" in contextualise("第四款呢？", ["《数据安全法》第六条讲了什么？"], titles)
+    assert "Article 57" in contextualise("and paragraph 2?", ["What does Article 57 of the PIPL say?"], titles)
+    # an article of its own is another article
+    assert "第六条" not in contextualise("第七条第二款呢？", ["《数据安全法》第六条讲了什么？"], titles)

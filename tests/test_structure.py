@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.language import article_number, chinese_to_int
+from assistant.language import article_number, chinese_to_int, named_paragraphs
 from assistant.structure import StructureQuery, parse_question, without_laws
 
 TITLES = [
@@ -145,3 +145,13 @@ def test_without_laws_takes_out_every_way_a_law_is_named() -> None:
     assert without_laws("个保法第十三条规定了什么？", titles) == "第十三条规定了什么？"
     assert without_laws("What does the Data Security Law say?", titles) == "What does the say?"
     assert without_laws("Can they charge under the network data rules?", titles) == "Can they charge under the ?"
+
+
+def test_paragraphs_named_by_number() -> None:
+    assert named_paragraphs("《数据安全法》第六条第四款讲了什么？") == (4,)
+    assert named_paragraphs("第四十条第一款和第二款") == (1, 2)
+    assert named_paragraphs("What does paragraph 2 of Article 57 say?") == (2,)
+    assert named_paragraphs("and the second paragraph?") == (2,)
+    assert named_paragraphs("paragraphs 1 and 2 of Article 40") == (1, 2)
+    assert named_paragraphs("罚款是多少？") == ()  # 罚款 names no paragraph
+    assert named_paragraphs("What does Article 5 say?") == ()

@@ -221,6 +221,28 @@ def _paragraphs(passage: Passage) -> list[list[Unit]]:
     return found
 
 
+def _article_paragraphs(passage: Passage) -> list[list[Unit]]:
+    """The paragraphs (款) of the article the passage holds, as its law numbers them: a numbered item belongs to
+    the paragraph whose lead it follows, though it stands on a line of its own. None when the passage does not
+    start at an article's heading."""
+    if not passage.units or not ARTICLE.match(passage.units[0].text):
+        return []
+    found: list[list[Unit]] = []
+    for paragraph in _paragraphs(passage):
+        if found and paragraph[0].kind == "item":
+            found[-1].extend(paragraph)
+        else:
+            found.append(list(paragraph))
+    return found
+
+
+def paragraph_units(passage: Passage, numbers: Sequence[int]) -> list[Unit]:
+    """The units of the paragraphs of its article numbered ``numbers`` (第四款, paragraph 2); none when the
+    article has no such paragraph, or the passage is no article."""
+    paragraphs = _article_paragraphs(passage)
+    return [u for n in sorted(set(numbers)) if 0 < n <= len(paragraphs) for u in paragraphs[n - 1]]
+
+
 def named_paragraph(unit: Unit, passage: Passage) -> list[Unit]:
     """The units of the paragraph of its article that ``unit`` names by number ("本条第一款规定的…"), when the
     passage starts at the article's heading and holds that paragraph before the unit; else none."""
@@ -229,7 +251,7 @@ def named_paragraph(unit: Unit, passage: Passage) -> list[Unit]:
         return []
     numeral = named.group(1) or named.group(2)
     number = int(numeral) if numeral.isdigit() else article_from_numeral(numeral)
-    paragraphs = _paragraphs(passage)
+    paragraphs = _article_paragraphs(passage)
     if not 0 < number <= len(paragraphs) or unit in paragraphs[number - 1]:
         return []
     return [u for u in paragraphs[number - 1] if u.position < unit.position]

@@ -19,7 +19,7 @@ import numpy as np
 
 from ..chunking import heading_article
 from ..embedding import Embedder
-from ..language import LAW_NAMES, cited_articles, has_cjk, law_key
+from ..language import LAW_NAMES, cited_articles, has_cjk, law_key, named_paragraphs
 from ..lexical import coverage_tokens, tokenize
 from ..retrieve import Retrieval
 from ..settings import AnswerSettings
@@ -93,6 +93,10 @@ class Candidates:
     """For a passage reached by following a citation: the tokens of the provisions it was reached from, and their
     article numbers (by id of the passage)."""
     named: bool = False
+    paragraphs: tuple[int, ...] = ()
+    """The paragraphs of the named article the question asks about by number (第四款, paragraph 2)."""
+    absent_paragraphs: tuple[int, ...] = ()
+    """Paragraphs the question names that the named article does not have."""
     other_language: list[RetrievedChunk] = field(default_factory=list)
     """Retrieved chunks in another language than the question (not quoted)."""
     citing: frozenset[str] = frozenset()
@@ -156,6 +160,9 @@ class ExtractiveGenerator(Generator):
         parts = [(q.text, [replace(q, score=float(score))]) for window, score in quoted for q in shaping.quotes(window)]
         answer = compose(question, retrieval, parts)
         answer.confidence = judged.probability
+        if found.absent_paragraphs:
+            numbers = ", ".join(str(n) for n in found.absent_paragraphs)
+            answer.note = f"The article has no paragraph {numbers}: what it says is quoted instead."
         if found.windows[best].passage.chunks[0].metadata.get("lang") not in (None, found.frame.lang):
             language = _LANGUAGE_NAMES.get(str(found.windows[best].passage.chunks[0].metadata.get("lang")), "")
             answer.note = f"Quoted in {language}: the indexed documents hold this article in {language} only."
@@ -291,6 +298,13 @@ class ExtractiveGenerator(Generator):
         ]
         if not named and not question_frame.consequence:
             windows += self._typed_reach(question_frame, retrieval, chunks, windows, unit_tokens)
+        # "第四款呢？" after a question on Article 6: the article's fourth paragraph is the evidence, not its first.
+        paragraphs = named_paragraphs(own) if named else ()
+        articles = [p for p in passages if any(c.chunk_id in retrieval.named_articles for c in p.chunks)]
+        in_paragraphs = {id(u) for p in articles for u in ev.paragraph_units(p, paragraphs)}
+        if in_paragraphs:
+            # what it leans on ("前款", "the preceding paragraph") may come with it
+            windows = [w for w in windows if id(w.units[-1]) in in_paragraphs] or windows
         # Chinese words count with their characters, as BM25 searches them: a colloquial question and the statute's
         # wording often share characters but no word (续 and 延续, 到期 and 届满).
         borrowed = set(coverage_tokens(retrieval.borrowed)) - set(coverage_tokens(own))
@@ -308,6 +322,10 @@ class ExtractiveGenerator(Generator):
         }
         found = Candidates(question_frame, windows, np.zeros((len(windows), len(WINDOW_FEATURES))), weights)
         found.named = named
+        found.paragraphs = paragraphs if in_paragraphs else ()
+        found.absent_paragraphs = tuple(
+            n for n in paragraphs if articles and not any(ev.paragraph_units(p, [n]) for p in articles)
+        )
         found.citing = frozenset(reached_from)
         # Named only when nothing in the question's language competes: a Chinese chunk that the dense retriever
         # ranks fifth for an English question is usually noise (the bundled model does not read Chinese).

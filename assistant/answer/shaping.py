@@ -30,6 +30,8 @@ def extend(found: Candidates, best: int, settings: AnswerSettings) -> ev.Window:
     window = ev.whole_sentences(found.windows[best])
     article = window.passage.units
     short = sum(len(u.text) for u in article) <= settings.whole_article_chars
+    if found.asks_for_article and found.paragraphs:
+        return ev.Window(window.passage, ev.paragraph_units(window.passage, found.paragraphs) or list(article))
     if found.asks_for_article and short:
         return ev.Window(window.passage, list(article))
     # "第十七条给了用户哪些选择？": a named article asked for a list it states in paragraphs, not numbered items

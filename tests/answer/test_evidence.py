@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.answer.evidence import Passage, parts, units_of, windows
+from assistant.answer.evidence import Passage, paragraph_units, parts, units_of, windows
 from assistant.answer.questions import frame
 from assistant.answer.scoring import defined_term_tokens, states, type_present
 from assistant.types import RetrievedChunk
@@ -122,6 +122,27 @@ def test_a_paragraph_naming_another_of_its_article_is_quoted_with_that_one() -> 
     assert (2,) not in found
     named_second = windows(passage_of(chunk(text.replace("第一款", "第二款"))))
     assert (0, 2) not in {tuple(u.position for u in w.units) for w in named_second}
+
+
+def test_a_paragraph_is_numbered_as_its_law_numbers_it_with_its_items() -> None:
+    text = (
+        "第二十一条 个人发现其个人信息不准确的，有权请求更正。\n\n"
+        "有下列情形之一的，处理者应当删除个人信息：\n\n"
+        "（一）处理目的已实现；\n\n"
+        "（二）个人撤回同意。\n\n"
+        "对属于本条第一款、第二款情形的，处理者应当予以更正、删除。"
+    )
+    passage = passage_of(chunk(text))
+    assert [u.text for u in paragraph_units(passage, [2])] == [
+        "有下列情形之一的，处理者应当删除个人信息：",
+        "（一）处理目的已实现；",
+        "（二）个人撤回同意。",
+    ]
+    third = ["对属于本条第一款、第二款情形的，处理者应当予以更正、删除。"]
+    assert [u.text for u in paragraph_units(passage, [3])] == third
+    assert paragraph_units(passage, [4]) == []
+    # the items of the second paragraph do not make the third paragraph the fifth
+    assert paragraph_units(passage_of(chunk("not an article\n\nsecond")), [2]) == []
 
 
 def test_a_definition_states_its_term_before_its_defining_verb() -> None:

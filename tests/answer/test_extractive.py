@@ -311,6 +311,26 @@ def test_a_follow_up_is_searched_with_the_previous_subject(library) -> None:  # 
     assert "数据安全法" in answer.searched_for
 
 
+def test_a_paragraph_named_by_number_is_quoted_without_the_rest_of_its_article(library) -> None:  # type: ignore[no-untyped-def]
+    answer = library.ask("《个人信息保护法》第十三条第二款是什么？")
+    assert not answer.refused, answer.text
+    assert answer.citations[0].heading_path.endswith("第十三条")
+    assert says(answer, "不需取得个人同意")
+    assert "（一）取得个人的同意" not in answer.text  # the first paragraph's items are not what was asked
+    absent = library.ask("《数据安全法》第六条第九款讲了什么？")
+    assert absent.citations[0].heading_path.endswith("第六条")
+    assert "no paragraph 9" in absent.note
+
+
+def test_a_follow_up_naming_only_a_paragraph_is_about_the_article_before(library) -> None:  # type: ignore[no-untyped-def]
+    # Before, the article was dropped from what was searched and a paragraph of another article was quoted.
+    answer = library.ask("And the second paragraph?", history=["What does Article 13 of the PIPL say?"])
+    assert not answer.refused, answer.text
+    assert answer.citations[0].heading_path.endswith("Article 13")
+    assert says(answer, "Subparagraphs (2) to (7) of the preceding paragraph")
+    assert "(1) the individual's consent has been obtained" not in answer.text
+
+
 def test_a_follow_up_on_what_breaking_an_article_costs_is_answered_by_the_provision_citing_it(library) -> None:  # type: ignore[no-untyped-def]
     # Before, the article number was dropped from what was searched, and a general liability clause was quoted.
     answer = library.ask("违反了怎么罚？", history=["网络数据安全管理条例第三十条规定了什么？"])
