@@ -25,6 +25,7 @@ _LEAD_END = (":", "：")
 LEANS_BACK = re.compile(
     r"^(?:[^,，]{0,40}[,，]\s*)?(?:it|its|they|their|them|this|these|those|such(?! as)|he|she|his|her)\b"
     r"|\b(?:these|those|such(?! as)|the said|the above|the preceding)\s+\w+"
+    r"|^The (?-i:[a-z]+) (?:shall|may|must|will|would|can|could|is|are|was|were|has|have|had|(?-i:[a-z]+(?:s|ed)))\b"
     r"|^(?:其|该|此|上述|前款|前述|前两款|前三款|本条第[一二三四五六七八九十]+款|这)",
     re.I,
 )

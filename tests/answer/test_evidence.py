@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.answer.evidence import Passage, paragraph_units, parts, units_of, windows
+from assistant.answer.evidence import LEANS_BACK, Passage, paragraph_units, parts, units_of, windows
 from assistant.answer.questions import frame
 from assistant.answer.scoring import defined_term_tokens, states, type_present
 from assistant.types import RetrievedChunk
@@ -143,6 +143,16 @@ def test_a_paragraph_is_numbered_as_its_law_numbers_it_with_its_items() -> None:
     assert paragraph_units(passage, [4]) == []
     # the items of the second paragraph do not make the third paragraph the fifth
     assert paragraph_units(passage_of(chunk("not an article\n\nsecond")), [2]) == []
+
+
+def test_a_sentence_whose_subject_is_a_bare_definite_noun_leans_back() -> None:
+    text = "In May 2024, the city opened Riverside Park, linking three labs. The project aims to host 300 firms."
+    passage = passage_of(chunk(text))
+    assert passage.units[1].leans_back
+    assert (1,) not in {tuple(u.position for u in w.units) for w in windows(passage)}
+    # a name is no noun standing for what came before; nor is a noun its phrase goes on to qualify
+    for sentence in ("The Model Power Community, which opened in 2024, hosts labs.", "The withdrawal of consent shall"):
+        assert not LEANS_BACK.search(sentence)
 
 
 def test_a_definition_states_its_term_before_its_defining_verb() -> None:

@@ -311,6 +311,13 @@ def test_a_follow_up_is_searched_with_the_previous_subject(library) -> None:  # 
     assert "数据安全法" in answer.searched_for
 
 
+def test_a_sentence_whose_subject_is_the_project_before_is_read_with_it(library) -> None:  # type: ignore[no-untyped-def]
+    # "The project aims to attract …" says what the town just named is meant to achieve; before, it was left out.
+    answer = library.ask("What is the Zhangjiang AI Innovation Town meant to achieve?")
+    assert not answer.refused, answer.text
+    assert says(answer, "1,000 additional companies", "250 billion yuan")
+
+
 def test_a_paragraph_named_by_number_is_quoted_without_the_rest_of_its_article(library) -> None:  # type: ignore[no-untyped-def]
     answer = library.ask("《个人信息保护法》第十三条第二款是什么？")
     assert not answer.refused, answer.text
