@@ -359,3 +359,15 @@ def test_paying_is_read_as_the_fee_a_rule_states_but_a_person_in_charge_is_not()
     assert "fee" in coverage_tokens("Will they bill us?") and "fee" in coverage_tokens("Do I have to pay?")
     assert "fee" in coverage_tokens("may charge necessary fees")
     assert "fee" not in coverage_tokens("the person in charge of personal information protection")
+
+
+def test_pronouns_are_no_words_of_a_question() -> None:
+    # Statutes never say 我们, 自己 or "themselves": counted, the rarest words of a colloquial question would be its
+    # pronouns, and whatever passage happened to hold one would rank first.
+    from assistant.lexical import coverage_tokens, search_tokens, tokenize
+
+    question = "我们公司能不能把他们自己的数据卖给你们？"
+    assert {"公司", "数据"} <= set(tokenize(question))
+    assert not {"我们", "他们", "自己", "你们"} & set(tokenize(question))
+    assert not {"#们", "#己", "#你"} & (set(search_tokens(question)) | set(coverage_tokens(question)))
+    assert "themselv" not in tokenize("Can users delete the data themselves?")

@@ -109,6 +109,14 @@ EN_STOP = frozenset(
         "us",
         "ours",
         "yours",
+        "myself",
+        "ourselves",
+        "yourself",
+        "yourselves",
+        "himself",
+        "herself",
+        "itself",
+        "themselves",
     ]
 )
 ZH_STOP = frozenset(
@@ -145,6 +153,23 @@ ZH_STOP = frozenset(
         "有",
         "应当",
         "规定",
+        # personal and reflexive pronouns: statutes never say 我们 or 自己, so in a question they would weigh most
+        "我",
+        "我们",
+        "咱",
+        "咱们",
+        "俺",
+        "你",
+        "你们",
+        "您",
+        "他",
+        "她",
+        "它",
+        "他们",
+        "她们",
+        "它们",
+        "自己",
+        "大家",
     ]
 )
 
@@ -183,11 +208,12 @@ def tokenize(text: str) -> list[str]:
 
 
 _ZH_NUMBER = re.compile(f"[{ZH_NUMERAL}]+")
-TOKEN_SCHEME = "words+chars+numerals-2"
+TOKEN_SCHEME = "words+chars+numerals-3"
 """What search_tokens makes, named in the BM25 index's folder: an index built by another scheme is not read."""
 _CJK_RUN = re.compile(f"[{CJK_RANGES}]+")
-_FUNCTION_CHARS = frozenset("的了和与及或等在是为对由于其之以而被把将从向这那也就都")
-"""Characters that join rather than name: in nearly every Chinese passage, they would only lengthen them."""
+_FUNCTION_CHARS = frozenset("的了和与及或等在是为对由于其之以而被把将从向这那也就都们你您俺咱她它己")
+"""Characters that join rather than name: in nearly every Chinese passage, they would only lengthen them; and those
+only pronouns are written with (们, 你, 己), which no statute uses."""
 
 
 _PERIODS = {"annual": "year", "daili": "day"}
