@@ -170,6 +170,11 @@ ZH_STOP = frozenset(
         "它们",
         "自己",
         "大家",
+        # demonstratives, as "this" and "those" are in English
+        "这个",
+        "那个",
+        "这些",
+        "那些",
     ]
 )
 
@@ -208,7 +213,7 @@ def tokenize(text: str) -> list[str]:
 
 
 _ZH_NUMBER = re.compile(f"[{ZH_NUMERAL}]+")
-TOKEN_SCHEME = "words+chars+numerals-3"
+TOKEN_SCHEME = "words+chars+numerals-4"
 """What search_tokens makes, named in the BM25 index's folder: an index built by another scheme is not read."""
 _CJK_RUN = re.compile(f"[{CJK_RANGES}]+")
 _FUNCTION_CHARS = frozenset("的了和与及或等在是为对由于其之以而被把将从向这那也就都们你您俺咱她它己")

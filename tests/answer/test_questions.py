@@ -203,3 +203,14 @@ def test_what_a_party_may_face_asks_what_breaking_the_rule_costs() -> None:
     assert frame("What does a company face if it processes personal information illegally?").consequence
     assert not frame("What challenges do firms face in Shanghai?").consequence
     assert not frame("What happens to my data after I close my account?").consequence
+
+
+def test_a_modal_said_and_denied_asks_and_says_nothing() -> None:
+    from assistant.answer.questions import asked_words
+
+    # 能不能 asks as 能否 does: its 不能 is no word the answer must hold
+    words = asked_words("平台能不能用算法给老顾客报更高的价？")
+    assert "不能" not in words and {"平台", "算法"} <= set(words)
+    assert "要求" in asked_words("家人能不能要求删除？")  # the verb after it stays
+    assert set(asked_words("需不需要备案？")) & {"需要", "备案"} == {"备案"}
+    assert "这个" not in asked_words("这个是不是合法的？")
