@@ -165,7 +165,8 @@ class ExtractiveGenerator(Generator):
             answer.note = f"The article has no paragraph {numbers}: what it says is quoted instead."
         if found.windows[best].passage.chunks[0].metadata.get("lang") not in (None, found.frame.lang):
             language = _LANGUAGE_NAMES.get(str(found.windows[best].passage.chunks[0].metadata.get("lang")), "")
-            answer.note = f"Quoted in {language}: the indexed documents hold this article in {language} only."
+            only = f"Quoted in {language}: the indexed documents hold this article in {language} only."
+            answer.note = f"{answer.note} {only}".strip()
         return answer
 
     def judge(self, question: str, retrieval: Retrieval) -> Judgement:

@@ -327,6 +327,8 @@ def test_a_paragraph_named_by_number_is_quoted_without_the_rest_of_its_article(l
     absent = library.ask("《数据安全法》第六条第九款讲了什么？")
     assert absent.citations[0].heading_path.endswith("第六条")
     assert "no paragraph 9" in absent.note
+    english = library.ask("What does paragraph 9 of Article 21 of the Data Security Law say?")
+    assert "no paragraph 9" in english.note and "Quoted in Chinese" in english.note, english.note
 
 
 def test_a_follow_up_naming_only_a_paragraph_is_about_the_article_before(library) -> None:  # type: ignore[no-untyped-def]
