@@ -23,7 +23,7 @@ ZH_FLOORS := --min citation_precision=0.67 --min citation_recall=0.90 --min fact
 EN_BLIND_FLOORS := --min citation_precision=0.62 --min citation_char_precision=0.55 --min citation_recall=0.62 \
 	--min fact_recall=0.66 --min refusal_accuracy=0.65 --max false_refusal_rate=0.09 --min refusal_auc=0.82 \
 	--min counterpart_accuracy=0.95
-ZH_BLIND_FLOORS := --min citation_precision=0.68 --min citation_char_precision=0.57 --min citation_recall=0.83 \
+ZH_BLIND_FLOORS := --min citation_precision=0.68 --min citation_char_precision=0.57 --min citation_recall=0.82 \
 	--min fact_recall=0.76 --min refusal_accuracy=0.81 --max false_refusal_rate=0.03 --min refusal_auc=0.94
 DIALOGUE_FLOORS := --min fact_recall=0.75 --min citation_precision=0.65 --min refusal_auc=0.85
 EVAL = $(CLI) eval --corpus corpus --index-dir $(REPORTS)/index-corpus

@@ -28,6 +28,7 @@ SETS = {
         "en_laws11.jsonl",
         "en_laws12.jsonl",
         "en_laws13.jsonl",
+        "en_laws14.jsonl",
     ],
     "zh_blind": [
         "zh_a.jsonl",
@@ -43,6 +44,7 @@ SETS = {
         "zh_k.jsonl",
         "zh_l.jsonl",
         "zh_m.jsonl",
+        "zh_n.jsonl",
     ],
     "dialogues": [
         "dialogues.jsonl",
@@ -59,6 +61,7 @@ SETS = {
         "dialogues12.jsonl",
         "dialogues13.jsonl",
         "dialogues14.jsonl",
+        "dialogues15.jsonl",
     ],
 }
 DEV_BELOW = 154
