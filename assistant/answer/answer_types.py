@@ -302,10 +302,18 @@ _CONTRACTED_VERB = re.compile(r"\b(\w+)['’](re|ve|ll)\b", re.I)
 _VERBS = {"re": "are", "ve": "have", "ll": "will"}
 
 
+_ZH_COLLOQUIAL = {"啥": "什么", "咋": "怎么"}
+"""The colloquial interrogatives of written Chinese chat and their standard forms ("是啥意思", "咋申请"): they ask
+as 什么 and 怎么 do, in every compound ("啥时候", "咋办")."""
+_ZH_COLLOQUIAL_PATTERN = re.compile("|".join(_ZH_COLLOQUIAL))
+
+
 def spelled_out(question: str) -> str:
     """The question with its English contractions written out ("What's the fine" -> "What is the fine", "doesn't"
-    -> "does not"), as the patterns that read its type and focus expect. A possessive "'s" stays."""
-    text = _CONTRACTED_IS.sub(r"\1 is", question.strip())
+    -> "does not") and its colloquial Chinese interrogatives in their standard form ("啥" -> "什么"), as the
+    patterns that read its type and focus expect. A possessive "'s" stays."""
+    text = _ZH_COLLOQUIAL_PATTERN.sub(lambda m: _ZH_COLLOQUIAL[m[0]], question.strip())
+    text = _CONTRACTED_IS.sub(r"\1 is", text)
     text = _CONTRACTED_NOT.sub(lambda m: f"{_IRREGULAR_NOT.get(m[1].lower(), m[1][:-1])} not", text)
     return _CONTRACTED_VERB.sub(lambda m: f"{m[1]} {_VERBS[m[2].lower()]}", text)
 

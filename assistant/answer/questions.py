@@ -231,12 +231,19 @@ def _defined_term(clause: str) -> list[str]:
     when the question quotes one (数据安全法里说的“数据”)."""
     if quoted := _QUOTED.search(clause):
         return [quoted.group(1)]
-    match = (_ZH_DEFINED if has_cjk(clause) else _EN_DEFINED).search(clause)
+    match = _MEANT_BY.search(clause) or (_ZH_DEFINED if has_cjk(clause) else _EN_DEFINED).search(clause)
     if match is None:
         return []
     term = next(g for g in match.groups() if g)
     term = re.sub(r"\b(?:under|in|of|according to)\b.*$", "", term, flags=re.I)  # "… under the PIPL"
+    term = _ZH_WHERE_SAID.sub("", term)  # "(个人信息保护法)里的去标识化": the law named is gone, its locative stays
     return [term.strip(" “”\"'《》")]
+
+
+_MEANT_BY = re.compile(r"\bmean[st]?\s+by\s+(?:the\s+|an?\s+)?(.+)$", re.I)
+"""'What does the PIPL mean by X?': the term follows 'by'; what comes before 'mean' is whose usage it is."""
+_ZH_WHERE_SAID = re.compile(r"^(?:(?:[里中内]面?|上)(?:所称|所说|说|讲|规定)?|所称|所说|说|讲|规定)的")
+"""What is left before a term once the law that uses it is taken out: '(…法)里的', '中所称的', '说的'."""
 
 
 _EN_WHO_HEAD = re.compile(
@@ -384,9 +391,9 @@ def frame(question: str) -> QuestionFrame:
     types = answer_types(question)
     if not types and EXTREME.search(fold(clause)) and MONEY_HEAD.search(clause):
         types = frozenset({AMOUNT})  # "the biggest fine", "最高罚款": a sum of money, not any figure
-    words = _defined_term(clause) if DEFINITION in types else []
     # A law the question names is where to look, not what is asked about: "网络数据安全管理条例什么时候施行".
     scope = without_laws(clause, list(LAW_NAMES))
+    words = _defined_term(scope) if DEFINITION in types else []
     words = words or _compared(scope) or (_zh_focus(scope) if zh else _en_focus(scope))
     only_type = set(tokenize(" ".join(words))) <= _TYPE_WORDS
     if words and not zh and types & {AGENT, PLACE, TIME, PERCENT, LAW} and only_type:

@@ -596,6 +596,13 @@ def test_a_definition_follow_up_quotes_the_term_it_names_not_one_merely_holding_
     assert "大型网络平台" not in answer.text
 
 
+def test_a_definition_asked_colloquially_of_a_named_law_quotes_the_definition(library) -> None:  # type: ignore[no-untyped-def]
+    # "啥" was no interrogative and the law's name part of the term: an article on 数据处理活动 was quoted
+    answer = library.ask("网络数据安全管理条例中的网络数据是啥意思？")
+    assert not answer.refused, answer.text
+    assert answer.citations[0].quote.startswith("（一）网络数据，是指"), answer.text
+
+
 def test_what_counts_as_a_term_is_answered_by_its_definition(library) -> None:  # type: ignore[no-untyped-def]
     answer = library.ask("What counts as a large online platform under the 2024 network data regulations?")
     assert not answer.refused, answer.text

@@ -214,3 +214,20 @@ def test_a_modal_said_and_denied_asks_and_says_nothing() -> None:
     assert "要求" in asked_words("家人能不能要求删除？")  # the verb after it stays
     assert set(asked_words("需不需要备案？")) & {"需要", "备案"} == {"备案"}
     assert "这个" not in asked_words("这个是不是合法的？")
+
+
+def test_colloquial_chinese_interrogatives_ask_as_the_standard_ones() -> None:
+    # "啥" and "咋" were no interrogatives: "是啥意思" asked for no definition, "啥时候" for no time
+    assert frame("算法备案是啥意思？").types == frame("算法备案是什么意思？").types == {"definition"}
+    assert frame("这个条例啥时候开始施行？").types == {"time"}
+    assert frame("对平台有啥要求？").types == frame("对平台有什么要求？").types
+
+
+def test_the_term_a_definition_question_asks_about_leaves_out_the_law_that_uses_it() -> None:
+    # the law's name and "里的" were read as part of the term: "个人信息保护法里的去标识化" had 保护法 in its focus
+    assert frame("数据安全法里的数据处理是什么意思？").focus == frame("数据处理是什么意思？").focus
+    assert frame("《网络数据安全管理条例》所称的网络数据是指什么？").focus == frame("网络数据是指什么？").focus
+    # "what does the PIPL mean by X": the term follows "by"
+    assert frame("What does the PIPL mean by automated decision-making?").focus == tuple(
+        tokenize("automated decision-making")
+    )
