@@ -309,9 +309,10 @@ class ExtractiveGenerator(Generator):
         # Chinese words count with their characters, as BM25 searches them: a colloquial question and the statute's
         # wording often share characters but no word (续 and 延续, 到期 and 届满).
         borrowed = set(coverage_tokens(retrieval.borrowed)) - set(coverage_tokens(own))
-        if PRONOUN.search(own):
+        if PRONOUN.search(own) and not proper_names(own):
             # "What targets has the city set for it?": "it" is the town the question before named, as much asked
-            # about as the question's own words; a window on another cluster's targets does not answer.
+            # about as the question's own words; a window on another cluster's targets does not answer. A follow-up
+            # naming something of its own ("the cluster on the Pudong side: when did it open?") points to that.
             borrowed -= {t for name in proper_names(retrieval.borrowed) for t in coverage_tokens(name)}
         # A word no passage holds ("刷脸", tokenised 刷 and 脸) covers no window: counted, it only shrinks every
         # window's coverage alike, drowning the words that tell them apart.

@@ -759,6 +759,20 @@ def test_a_pronoun_in_a_follow_up_asks_about_what_the_question_before_named(libr
     assert "250 billion yuan" in answer.text.split("[1]")[0], answer.text
 
 
+@pytest.mark.parametrize(
+    ("follow_up", "answered"),
+    [
+        ("And the Model Power Community, when did it open?", "opened in August 2024"),
+        ("What about Zhangjiang AI Innovation Town, when was it added?", "In September 2025"),
+    ],
+)
+def test_a_pronoun_in_a_follow_up_naming_its_own_subject_stands_for_it(library, follow_up: str, answered: str) -> None:  # type: ignore[no-untyped-def]
+    # "it" was read as the Foundation Model Innovation Center the question before named: its launch was quoted first
+    answer = library.ask(follow_up, history=["When was the Foundation Model Innovation Center launched?"])
+    assert not answer.refused, answer.text
+    assert answered in answer.citations[0].quote, answer.text
+
+
 def test_a_frequency_the_law_does_not_set_is_not_confirmed(library) -> None:  # type: ignore[no-untyped-def]
     # The regulations say "regularly": Article 27 was quoted as if it answered "twice a year?"
     answer = library.ask(
