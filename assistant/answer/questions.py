@@ -226,22 +226,35 @@ _ZH_DEFINED = re.compile(
 )
 
 
-def _defined_term(clause: str) -> list[str]:
+def _defined_term(clause: str) -> list[str] | None:
     """The term a definition question asks about: "define important data", "什么是敏感个人信息"; a quoted term
-    when the question quotes one (数据安全法里说的“数据”)."""
+    when the question quotes one (数据安全法里说的“数据”). None when no term is found; none of its own ([]) when
+    the question asks for a term named before ("How does it define that term?")."""
     if quoted := _QUOTED.search(clause):
         return [quoted.group(1)]
     match = _MEANT_BY.search(clause) or (_ZH_DEFINED if has_cjk(clause) else _EN_DEFINED).search(clause)
     if match is None:
-        return []
+        return None
     term = next(g for g in match.groups() if g)
     term = re.sub(r"\b(?:under|in|of|according to)\b.*$", "", term, flags=re.I)  # "… under the PIPL"
     term = _ZH_WHERE_SAID.sub("", term)  # "(个人信息保护法)里的去标识化": the law named is gone, its locative stays
-    return [term.strip(" “”\"'《》")]
+    term = term.strip(" “”\"'《》")
+    if _TERM_NAMED_BEFORE.match(term):
+        return []
+    return [_A_TERM_CALLED.sub("", term) or term]
 
 
 _MEANT_BY = re.compile(r"\bmean[st]?\s+by\s+(?:the\s+|an?\s+)?(.+)$", re.I)
 """'What does the PIPL mean by X?': the term follows 'by'; what comes before 'mean' is whose usage it is."""
+_TERM_NAMED_BEFORE = re.compile(
+    r"^(?:(?:that|this|these|those|such|the)\s+)?(?:terms?|words?|concepts?|phrases?|expressions?|notions?)$"
+    r"|^(?:这个|那个|该|这一|此|这)(?:词|词语|概念|术语|说法|名词)$",
+    re.I,
+)
+"""A definition question's term that is a word for a term, with a demonstrative ("How does it define that term?",
+"这个概念怎么界定？"): the term is the one named before, no word of its own."""
+_A_TERM_CALLED = re.compile(r"^(?:the\s+)?(?:terms?|words?|concepts?|phrases?|expressions?|notions?)\s+", re.I)
+"""'the term personal information': the term is what follows the word for one."""
 _ZH_WHERE_SAID = re.compile(r"^(?:(?:[里中内]面?|上)(?:所称|所说|说|讲|规定)?|所称|所说|说|讲|规定)的")
 """What is left before a term once the law that uses it is taken out: '(…法)里的', '中所称的', '说的'."""
 
@@ -393,8 +406,8 @@ def frame(question: str) -> QuestionFrame:
         types = frozenset({AMOUNT})  # "the biggest fine", "最高罚款": a sum of money, not any figure
     # A law the question names is where to look, not what is asked about: "网络数据安全管理条例什么时候施行".
     scope = without_laws(clause, list(LAW_NAMES))
-    words = _defined_term(scope) if DEFINITION in types else []
-    words = words or _compared(scope) or (_zh_focus(scope) if zh else _en_focus(scope))
+    defined = _defined_term(scope) if DEFINITION in types else None
+    words = defined if defined is not None else _compared(scope) or (_zh_focus(scope) if zh else _en_focus(scope))
     only_type = set(tokenize(" ".join(words))) <= _TYPE_WORDS
     if words and not zh and types & {AGENT, PLACE, TIME, PERCENT, LAW} and only_type:
         words = []  # "which department enforces …": the head is the type; what follows is the verb phrase

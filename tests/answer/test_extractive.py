@@ -603,6 +603,13 @@ def test_a_definition_asked_colloquially_of_a_named_law_quotes_the_definition(li
     assert answer.citations[0].quote.startswith("（一）网络数据，是指"), answer.text
 
 
+def test_a_follow_up_asking_how_that_term_is_defined_quotes_the_term_asked_about_before(library) -> None:  # type: ignore[no-untyped-def]
+    # "term" was the definition's focus, a word no definition is of: the question was refused
+    answer = library.ask("How does it define that term?", history=["Does the PIPL cover anonymized information?"])
+    assert not answer.refused, answer.text
+    assert '"anonymization" refers to' in answer.text, answer.text
+
+
 def test_what_counts_as_a_term_is_answered_by_its_definition(library) -> None:  # type: ignore[no-untyped-def]
     answer = library.ask("What counts as a large online platform under the 2024 network data regulations?")
     assert not answer.refused, answer.text

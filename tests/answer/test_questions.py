@@ -231,3 +231,11 @@ def test_the_term_a_definition_question_asks_about_leaves_out_the_law_that_uses_
     assert frame("What does the PIPL mean by automated decision-making?").focus == tuple(
         tokenize("automated decision-making")
     )
+
+
+def test_a_word_for_a_term_with_a_demonstrative_asks_for_the_term_named_before() -> None:
+    # "How does it define that term?" had "term" as its focus: no definition is of the word "term"
+    assert frame("How does the law define that term?").focus == ()
+    assert frame("这个概念是什么意思？").focus == ()
+    # "the term X" asks about X
+    assert frame("How does the PIPL define the term biometric data?").focus == tuple(tokenize("biometric data"))
