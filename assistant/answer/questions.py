@@ -335,10 +335,15 @@ PRONOUN = re.compile(f"{EN_PRONOUNS}|{ZH_PRONOUNS}", re.I)
 "those platforms") may set its noun apart from what was named before."""
 
 
+_POSSESSIVE = re.compile(r"['’]s$")
+
+
 def proper_names(question: str) -> list[str]:
     """Names the question uses: capitalised words inside an English sentence; place and organisation names in
     Chinese (jieba's ns and nt: its person and 'other proper noun' tags catch too many common words)."""
-    names = [m.group(0) for m in _EN_NAME.finditer(question.strip()) if m.group(0) not in _NOT_NAMES]
+    # "Nvidia's": the name is Nvidia; its possessive's "s" is a token every index holds
+    names = [_POSSESSIVE.sub("", m.group(0)) for m in _EN_NAME.finditer(question.strip())]
+    names = [name for name in names if name not in _NOT_NAMES]
     if has_cjk(question):
         names += [
             w

@@ -610,6 +610,12 @@ def test_a_follow_up_asking_how_that_term_is_defined_quotes_the_term_asked_about
     assert '"anonymization" refers to' in answer.text, answer.text
 
 
+def test_a_question_about_a_name_no_document_holds_is_refused_when_it_is_possessive(library) -> None:  # type: ignore[no-untyped-def]
+    answer = library.ask("How much did Alibaba's cloud revenue grow last year?")
+    assert answer.refused, answer.text
+    assert "Alibaba" in answer.text, answer.text
+
+
 def test_what_counts_as_a_term_is_answered_by_its_definition(library) -> None:  # type: ignore[no-untyped-def]
     answer = library.ask("What counts as a large online platform under the 2024 network data regulations?")
     assert not answer.refused, answer.text

@@ -239,3 +239,9 @@ def test_a_word_for_a_term_with_a_demonstrative_asks_for_the_term_named_before()
     assert frame("这个概念是什么意思？").focus == ()
     # "the term X" asks about X
     assert frame("How does the PIPL define the term biometric data?").focus == tuple(tokenize("biometric data"))
+
+
+def test_a_name_with_a_possessive_is_the_name() -> None:
+    # "Nvidia's" was the name: its "s" is a token every index holds, so the name never counted as unknown
+    assert proper_names("What did Huawei's cloud unit earn?") == ["Huawei"]
+    assert proper_names("How big is Xuhui’s cluster?") == ["Xuhui"]
