@@ -371,3 +371,26 @@ def test_pronouns_are_no_words_of_a_question() -> None:
     assert not {"我们", "他们", "自己", "你们"} & set(tokenize(question))
     assert not {"#们", "#己", "#你"} & (set(search_tokens(question)) | set(coverage_tokens(question)))
     assert "themselv" not in tokenize("Can users delete the data themselves?")
+
+
+@pytest.mark.parametrize(
+    ("british", "american"),
+    [
+        ("anonymised organisation", "anonymized organization"),
+        ("behaviour of the centre", "behavior of the center"),
+        ("a business licence", "a business license"),
+        ("data analysed by the programme", "data analyzed by the program"),
+    ],
+)
+def test_british_spellings_are_tokens_of_the_american_ones(british: str, american: str) -> None:
+    from assistant.lexical import tokenize
+
+    # the official translations spell the American way, and the stems differ ("anonymis" against "anonym")
+    assert tokenize(british) == tokenize(american)
+
+
+def test_words_spelt_ise_or_our_in_american_english_too_are_left_as_they_are() -> None:
+    from assistant.lexical.tokens import american_spelling
+
+    for word in ("exercise", "enterprise", "advise", "raise", "otherwise", "hour", "your", "devour", "analyses"):
+        assert american_spelling(word) == word

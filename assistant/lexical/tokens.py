@@ -206,14 +206,87 @@ def tokenize(text: str) -> list[str]:
             tokens.extend(str(chinese_to_int(n)) for n in _ZH_NUMBER.findall(piece) if len(n) > 1 or n == "十")
         elif piece[0].isalpha():
             if piece not in EN_STOP:
-                tokens.append(_stemmer().stemWord(piece))
+                tokens.append(_stemmer().stemWord(american_spelling(piece)))
         else:
             tokens.append(piece.replace(",", ""))
     return tokens
 
 
+_ISE = re.compile(r"^([a-z]{2,})is(e|ed|es|ing|ation|ations|er|ers)$")
+_YSE = re.compile(r"^([a-z]+)ys(e|ed|ing)$")
+_OUR = re.compile(r"^([a-z]{3,})our(s|ed|ing|able|ably|ite|ites|er|ers)?$")
+_TRE = re.compile(r"^([a-z]{2,})tre(s|d)?$")
+_ENCE = re.compile(r"^(licen|defen|offen|preten)ce(s)?$")
+_ISE_WORDS = frozenset(
+    [
+        "advertise",
+        "advise",
+        "apprise",
+        "arise",
+        "chastise",
+        "circumcise",
+        "comprise",
+        "compromise",
+        "demise",
+        "despise",
+        "devise",
+        "disguise",
+        "enfranchise",
+        "enterprise",
+        "excise",
+        "exercise",
+        "expertise",
+        "franchise",
+        "improvise",
+        "incise",
+        "merchandise",
+        "premise",
+        "promise",
+        "revise",
+        "rise",
+        "supervise",
+        "surmise",
+        "surprise",
+        "televise",
+        "wise",
+        "otherwise",
+        "likewise",
+        "noise",
+        "poise",
+        "praise",
+        "raise",
+        "cruise",
+        "bruise",
+        "precise",
+        "concise",
+        "paradise",
+        "treatise",
+        "clockwise",
+    ]
+)
+"""Words spelt -ise in American English too: not British spellings of an -ize word."""
+_OUR_WORDS = frozenset(["devour", "contour", "troubadour", "paramour"])
+
+
+def american_spelling(word: str) -> str:
+    """A British spelling as American English writes it ("organisation", "behaviour", "centre", "licence",
+    "analysed"): the official translations are in American spelling, and the stemmer keeps the two apart
+    ("anonymis" against "anonym"). Case-folded input; words spelt alike in both are returned as they are."""
+    if (match := _ISE.match(word)) and f"{match[1]}ise" not in _ISE_WORDS:
+        return f"{match[1]}iz{match[2]}"
+    if match := _YSE.match(word):
+        return f"{match[1]}yz{match[2]}"
+    if (match := _OUR.match(word)) and f"{match[1]}our" not in _OUR_WORDS:
+        return f"{match[1]}or{match[2] or ''}"
+    if match := _TRE.match(word):
+        return f"{match[1]}ter{match[2] or ''}"
+    if match := _ENCE.match(word):
+        return f"{match[1]}se{match[2] or ''}"
+    return {"programme": "program", "programmes": "programs", "judgement": "judgment"}.get(word, word)
+
+
 _ZH_NUMBER = re.compile(f"[{ZH_NUMERAL}]+")
-TOKEN_SCHEME = "words+chars+numerals-4"
+TOKEN_SCHEME = "words+chars+numerals-5"
 """What search_tokens makes, named in the BM25 index's folder: an index built by another scheme is not read."""
 _CJK_RUN = re.compile(f"[{CJK_RANGES}]+")
 _FUNCTION_CHARS = frozenset("的了和与及或等在是为对由于其之以而被把将从向这那也就都们你您俺咱她它己")

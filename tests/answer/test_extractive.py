@@ -616,6 +616,13 @@ def test_a_question_about_a_name_no_document_holds_is_refused_when_it_is_possess
     assert "Alibaba" in answer.text, answer.text
 
 
+def test_a_question_in_british_spelling_is_answered_as_in_american(library) -> None:  # type: ignore[no-untyped-def]
+    # "anonymisation" stemmed to "anonymis", which no passage holds: the question was refused
+    answer = library.ask("How does the PIPL define anonymisation?")
+    assert not answer.refused, answer.text
+    assert answer.citations[0].quote.startswith('(4) "anonymization" refers to'), answer.text
+
+
 def test_what_counts_as_a_term_is_answered_by_its_definition(library) -> None:  # type: ignore[no-untyped-def]
     answer = library.ask("What counts as a large online platform under the 2024 network data regulations?")
     assert not answer.refused, answer.text
