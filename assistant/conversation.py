@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .answer.questions import EN_PRONOUNS, INTERROGATIVE_TOKENS, ZH_PRONOUNS, frame, proper_names
+from .answer.questions import BACK_TO_THE_FIRST, EN_PRONOUNS, INTERROGATIVE_TOKENS, ZH_PRONOUNS, frame, proper_names
 from .language import EN_ARTICLE_REFERENCE, ZH_ARTICLE_REFERENCE, has_cjk, named_paragraphs
 from .lexical import tokenize
 from .structure import parse_question, without_laws
@@ -62,6 +62,8 @@ def contextualise(question: str, history: Sequence[str], titles: Sequence[str]) 
     asked = [h for h in history if h.strip()]
     if not asked:
         return question
+    if BACK_TO_THE_FIRST.search(question):
+        return f"{question.strip()} {' '.join(asked[0].split())}"
     # A previous question that was itself a follow-up ("没做到会怎么样？") stands for what it was searched with: a
     # chain of follow-ups keeps the subject the chat began with.
     previous = contextualise(asked[-1].strip(), asked[:-1], titles)

@@ -52,3 +52,20 @@ def test_a_follow_up_naming_only_a_paragraph_keeps_the_article_before() -> None:
     assert "Article 57" in contextualise("and paragraph 2?", ["What does Article 57 of the PIPL say?"], titles)
     # an article of its own is another article
     assert "第六条" not in contextualise("第七条第二款呢？", ["《数据安全法》第六条讲了什么？"], titles)
+
+
+def test_a_chat_turned_back_to_its_first_question_leans_on_that_one() -> None:
+    history = ["When did the Model Power Community open?", "What does the PIPL say about minors?"]
+    searched = contextualise("Back to my first question, what does it focus on?", history, TITLES)
+    assert "Model Power Community" in searched
+    assert "minors" not in searched
+    history = ["上海数据交易所设在哪里？", "第二十八条讲了什么？"]
+    searched = contextualise("回到第一个问题，它由谁运营？", history, TITLES)
+    assert searched.endswith("上海数据交易所设在哪里？")
+
+
+def test_the_words_turning_a_chat_back_ask_about_nothing() -> None:
+    from assistant.answer.questions import asked_words
+
+    assert asked_words("回到第一个问题，人数门槛是多少？") == asked_words("人数门槛是多少？")
+    assert asked_words("Going back to my first question, who enforces it?") == asked_words("who enforces it?")

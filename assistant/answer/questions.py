@@ -114,6 +114,14 @@ _ZH_LIGHT_VERBS = frozenset("去来干搞弄拿做让给")
 characters they match unrelated statute words (去重, 干预, 给予)."""
 
 
+BACK_TO_THE_FIRST = re.compile(
+    r"(?:回到|再回到|说回|再说回)(?:我的?)?(?:第一个|最初的?|最早的?|一开始的?|最开始的?)问题[，,：:。]?"
+    r"|\b(?:(?:going|coming|getting|to go)\s+)?back to (?:my|the|our) (?:first|original|initial|opening) "
+    r"question\b[,:;.]?",
+    re.I,
+)
+"""A chat turned back to the question it began with ("回到第一个问题，…", "Going back to my first question, …"):
+the follow-up leans on that question, not on the one just before; the phrase itself asks about nothing."""
 _ZH_A_NOT_A = re.compile(r"能不能|可不可以|会不会|要不要|需不需要|应不应该|是不是|有没有|用不用")
 """The colloquial yes-or-no question, a modal or copula said and denied (能不能, 可不可以, 是不是, 有没有): it
 asks as 能否 and 是否 do."""
@@ -123,6 +131,7 @@ def asked_words(question: str) -> list[str]:
     """The question's words (coverage_tokens) that say what it is about: not its interrogatives, nor the
     characters of a word fused with one ("一般由谁来当": 来 is no word of the answer)."""
     question = _ZH_A_NOT_A.sub("，", question)
+    question = BACK_TO_THE_FIRST.sub(" ", question)
     words = tokenize(question)
     asking = {w for w in words if w in INTERROGATIVE_TOKENS or _ZH_ASKING.search(w)}
     dropped = asking | {f"#{c}" for w in asking if has_cjk(w) for c in w}

@@ -793,6 +793,14 @@ def test_a_pronoun_in_a_follow_up_naming_its_own_subject_stands_for_it(library, 
     assert answered in answer.citations[0].quote, answer.text
 
 
+def test_a_follow_up_going_back_to_the_first_question_is_about_its_subject(library) -> None:  # type: ignore[no-untyped-def]
+    # it leaned on the question just before (the PIPL on minors) and was refused
+    history = ["When did the Model Power Community open?", "What does the PIPL say about minors?"]
+    answer = library.ask("Back to my first question, what does it focus on?", history=history)
+    assert not answer.refused, answer.text
+    assert "Model Power Community focuses on chips" in answer.citations[0].quote, answer.text
+
+
 def test_a_frequency_the_law_does_not_set_is_not_confirmed(library) -> None:  # type: ignore[no-untyped-def]
     # The regulations say "regularly": Article 27 was quoted as if it answered "twice a year?"
     answer = library.ask(
