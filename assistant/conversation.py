@@ -15,9 +15,17 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .answer.questions import BACK_TO_THE_FIRST, EN_PRONOUNS, INTERROGATIVE_TOKENS, ZH_PRONOUNS, frame, proper_names
+from .answer.questions import (
+    BACK_TO_THE_FIRST,
+    EN_PRONOUNS,
+    INTERROGATIVE_TOKENS,
+    ZH_PRONOUNS,
+    asked_words,
+    frame,
+    proper_names,
+)
 from .language import EN_ARTICLE_REFERENCE, ZH_ARTICLE_REFERENCE, has_cjk, named_paragraphs
-from .lexical import tokenize
+from .lexical import coverage_tokens, tokenize
 from .structure import parse_question, without_laws
 
 _EN_CONTINUES = re.compile(
@@ -48,6 +56,8 @@ def is_follow_up(question: str, previous: str, titles: Sequence[str]) -> bool:
     if continues.search(question):
         return True
     own = parse_question(question, list(titles))
+    if own.titles and not _asks_beyond_the_law(question, own.titles, titles):
+        return True  # "上海的数据条例里是怎么规定的？", "And what does the PIPL say?": the same, of another law
     if own.titles or own.unknown_laws or proper_names(question):
         return False
     # A breach supposed without the rule it breaks ("不备案会怎样？", "What if we don't?") is the rule before.
@@ -55,6 +65,25 @@ def is_follow_up(question: str, previous: str, titles: Sequence[str]) -> bool:
         return True
     before = parse_question(previous, list(titles))
     return bool(before.titles or before.unknown_laws or before.articles or proper_names(previous))
+
+
+_SAYING = frozenset(tokenize("say says said state states stated provide provides stipulate stipulates mention")) | {
+    "#说",
+    "#讲",
+    "#写",
+    "#提",
+    "#里",
+    "#中",
+}
+"""Verbs of what a law says, and the locatives of 'in the law' (里, 中): a question made only of them and a law's
+name asks what that law says about the topic before."""
+
+
+def _asks_beyond_the_law(question: str, named: Sequence[str], titles: Sequence[str]) -> bool:
+    """Does the question ask about anything but the law it names and what that law says?"""
+    law_words = {t for title in named for t in coverage_tokens(title)}
+    words = set(asked_words(without_laws(question, list(titles)))) - law_words - _SAYING
+    return bool(words)
 
 
 def contextualise(question: str, history: Sequence[str], titles: Sequence[str]) -> str:

@@ -69,3 +69,15 @@ def test_the_words_turning_a_chat_back_ask_about_nothing() -> None:
 
     assert asked_words("回到第一个问题，人数门槛是多少？") == asked_words("人数门槛是多少？")
     assert asked_words("Going back to my first question, who enforces it?") == asked_words("who enforces it?")
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["互联网信息服务算法推荐管理规定里怎么说？", "And what does the Personal Information Protection Law say?"],
+)
+def test_a_question_naming_only_a_law_asks_what_that_law_says_on_the_topic_before(question: str) -> None:
+    previous = "数据安全法规定谁可以对数据泄露提起诉讼？"
+    assert is_follow_up(question, previous, TITLES)
+    assert "诉讼" in contextualise(question, [previous], TITLES)
+    # a law with a topic of its own asks about that topic
+    assert not is_follow_up("互联网信息服务算法推荐管理规定对备案有什么要求？", previous, TITLES)

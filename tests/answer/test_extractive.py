@@ -801,6 +801,14 @@ def test_a_follow_up_going_back_to_the_first_question_is_about_its_subject(libra
     assert "Model Power Community focuses on chips" in answer.citations[0].quote, answer.text
 
 
+def test_a_follow_up_naming_only_another_law_asks_it_about_the_topic_before(library) -> None:  # type: ignore[no-untyped-def]
+    # it named a law of its own, so it was searched alone: the regulation's date of adoption was quoted
+    history = ["个人信息保护法对侵害众多个人权益的情形，规定谁可以起诉？"]
+    answer = library.ask("上海市数据条例里怎么说？", history=history)
+    assert not answer.refused, answer.text
+    assert "市消费者权益保护委员会" in answer.text, answer.text
+
+
 def test_a_frequency_the_law_does_not_set_is_not_confirmed(library) -> None:  # type: ignore[no-untyped-def]
     # The regulations say "regularly": Article 27 was quoted as if it answered "twice a year?"
     answer = library.ask(
