@@ -29,7 +29,16 @@ from . import evidence as ev
 from . import shaping
 from .answer_types import CONSEQUENCE, DEFINITION, LIST, MEASURED_SANCTION, main_clause, type_names
 from .base import REFUSAL, Generator, SentenceSink, compose, refusal
-from .questions import PRONOUN, QuestionFrame, abbreviates, asked_words, demonym_of, frame, proper_names
+from .questions import (
+    PRONOUN,
+    QuestionFrame,
+    abbreviates,
+    asked_words,
+    demonym_of,
+    frame,
+    name_parts,
+    proper_names,
+)
 from .references import BREACH_OF_A_LAW, CITED_BREACH, GENERAL_BREACH, CrossReferences
 from .scoring import (
     ANSWERABLE_FEATURES,
@@ -421,7 +430,12 @@ class ExtractiveGenerator(Generator):
         law_words = {t for names in LAW_NAMES.values() for name in names for t in tokenize(name)}
         for name in proper_names(question):
             tokens = [t for t in tokenize(name) if t not in law_words]
-            unknown = tokens and all(self.idf(t) >= unseen - 1e-9 for t in tokens)
+            # "深圳经济特区": no passage names 深圳, however many hold 经济 and 特区
+            unknown = tokens and any(
+                (part_tokens := [t for t in tokenize(part) if t not in law_words])
+                and all(self.idf(t) >= unseen - 1e-9 for t in part_tokens)
+                for part in name_parts(name)
+            )
             named = any(
                 abbreviates(name, text) or demonym_of(name, text) or set(tokens) <= set(tokenize(text))
                 for text in evidence

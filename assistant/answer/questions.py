@@ -366,6 +366,17 @@ _ABBREVIATION = re.compile(r"[A-Z]{2,6}(?=s?$)")
 _SKIPPED_IN_ACRONYMS = frozenset({"of", "and", "the", "for", "on", "in", "to"})
 
 
+def name_parts(name: str) -> list[str]:
+    """The words a name is made of: a Chinese name's shortest words of two characters or more, as search mode
+    segments it ("深圳经济特区": 深圳, 经济, 特区); an English name is one part."""
+    if not has_cjk(name):
+        return [name]
+    import jieba
+
+    words = {w for w in jieba.cut_for_search(name) if len(w) >= 2}
+    return [w for w in words if not any(other != w and other in w for other in words)] or [name]
+
+
 def abbreviates(name: str, text: str) -> bool:
     """Whether ``name``, when an abbreviation (MLPS, ID, GPUs), stands for words of ``text``: as an acronym, their
     initials ("multi-level protection scheme"); as a truncation, a word's beginning ("ID": "identity")."""

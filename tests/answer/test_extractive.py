@@ -623,6 +623,14 @@ def test_a_question_in_british_spelling_is_answered_as_in_american(library) -> N
     assert answer.citations[0].quote.startswith('(4) "anonymization" refers to'), answer.text
 
 
+@pytest.mark.parametrize("question", ["深圳经济特区对公共数据开放有什么规定？", "北京经济技术开发区的算力券怎么申请？"])
+def test_a_place_no_document_names_is_unknown_though_its_other_words_are_common(library, question: str) -> None:  # type: ignore[no-untyped-def]
+    # 经济 and 特区 are in many passages, so the name counted as known: Shanghai's rules were quoted
+    answer = library.ask(question)
+    assert answer.refused, answer.text
+    assert "None of them mentions" in answer.text, answer.text
+
+
 def test_what_counts_as_a_term_is_answered_by_its_definition(library) -> None:  # type: ignore[no-untyped-def]
     answer = library.ask("What counts as a large online platform under the 2024 network data regulations?")
     assert not answer.refused, answer.text

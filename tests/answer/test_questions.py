@@ -245,3 +245,10 @@ def test_a_name_with_a_possessive_is_the_name() -> None:
     # "Nvidia's" was the name: its "s" is a token every index holds, so the name never counted as unknown
     assert proper_names("What did Huawei's cloud unit earn?") == ["Huawei"]
     assert proper_names("How big is Xuhui’s cluster?") == ["Xuhui"]
+
+
+def test_a_chinese_name_is_made_of_its_shortest_words() -> None:
+    from assistant.answer.questions import name_parts
+
+    assert set(name_parts("深圳经济特区")) == {"深圳", "经济", "特区"}
+    assert name_parts("Model Power Community") == ["Model Power Community"]
