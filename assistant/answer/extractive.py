@@ -198,8 +198,15 @@ class ExtractiveGenerator(Generator):
         # A law named by a short form of its title (科技进步法里…) is no unknown name, nor is what the segmenter
         # glues to its last character.
         asked = without_laws(main_clause(question), list(retrieval.named_titles))
+        unseen = self.idf("\uffff")  # a token no chunk holds: the highest IDF there is
         if name := self.unknown_name(asked, [c.text for c in retrieval.chunks] + bylines):
             return Judgement(refusal=refusal(question, retrieval, f"{REFUSAL} None of them mentions {name}.", 0.0))
+        asking = frame(question)
+        noun = tokenize(asking.noun)
+        if noun and set(noun) <= set(asking.focus) and all(self.idf(t) >= unseen - 1e-9 for t in noun):
+            # "What valuation did it reach?": no passage names the thing asked for, whatever else they match
+            reason = f"{REFUSAL} None of them mentions {asking.noun}."
+            return Judgement(refusal=refusal(question, retrieval, reason, 0.0))
         found = self.candidates(question, retrieval)
         if not found.windows:
             return Judgement(found=found, refusal=refusal(question, retrieval, self._elsewhere(found), 0.0))

@@ -153,6 +153,10 @@ class QuestionFrame:
     """For a time question, which kind of time: DATE, DURATION or FREQUENCY."""
     consequence: bool = False
     """Asks what breaking a rule costs (a fine, a penalty, 怎么罚): see answer/references.py."""
+    noun: str = ""
+    """In English, the head noun of what is asked for, as written ("What valuation did it reach?", "What is the
+    official title …?"): empty when the interrogative asks for a predicate ("What is unusual about …?") or the
+    answer's type only."""
 
     @property
     def wants_quantity(self) -> bool:
@@ -302,6 +306,19 @@ def _en_focus(clause: str) -> list[str]:
             measured = measured[1:]
         return _noun_phrase(measured, 3) or phrase
     return phrase
+
+
+def _asked_noun(clause: str, phrase: list[str]) -> str:
+    """The last word of the noun phrase the focus begins, when the interrogative stands before a noun ("what
+    valuation", "how many square meters", "what is the title"), not before a predicate ("what is unusual"); a
+    hyphened word modifies the noun rather than heading it ("which well-known companies")."""
+    match = _EN_HEAD.search(clause)
+    if match is None or (match.group("copula") and not match.group("det")) or not phrase:
+        return ""
+    # "what extra obligations does …": the focus stops at the first word, the noun it modifies follows
+    words = _noun_phrase([w.lower() for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", clause[match.end() :])], 3)
+    head = words[-1] if words else ""
+    return head if head.isalpha() else ""
 
 
 _WHAT_DOES = frozenset(["makes", "happens", "applies", "follows", "remains", "matters"])
@@ -454,6 +471,7 @@ def frame(question: str) -> QuestionFrame:
         types=types,
         # As coverage_tokens has them: a one-character Chinese word ("多少人") is matched as its character.
         focus=tuple(dict.fromkeys(f"#{t}" if len(t) == 1 and has_cjk(t) else t for t in focus)),
+        noun=_asked_noun(scope, words) if focus and not zh else "",
         extreme=bool(EXTREME.search(fold(clause))),
         time=time_kind(question) if TIME in types else "",
         consequence=bool(

@@ -631,6 +631,22 @@ def test_a_place_no_document_names_is_unknown_though_its_other_words_are_common(
     assert "None of them mentions" in answer.text, answer.text
 
 
+@pytest.mark.parametrize(
+    ("question", "noun"),
+    [("What dividend did MiniMax pay its shareholders?", "dividend"), ("What royalty do model makers owe?", "royalty")],
+)
+def test_a_question_for_a_thing_no_passage_names_is_refused_naming_it(library, question: str, noun: str) -> None:  # type: ignore[no-untyped-def]
+    # the passages naming MiniMax were quoted, though none says anything of a dividend
+    answer = library.ask(question)
+    assert answer.refused, answer.text
+    assert f"None of them mentions {noun}." in answer.text, answer.text
+
+
+def test_a_question_for_a_thing_the_passages_name_is_not_refused_for_it(library) -> None:  # type: ignore[no-untyped-def]
+    answer = library.ask("What subsidies cover model usage?")
+    assert not answer.refused, answer.text
+
+
 def test_what_counts_as_a_term_is_answered_by_its_definition(library) -> None:  # type: ignore[no-untyped-def]
     answer = library.ask("What counts as a large online platform under the 2024 network data regulations?")
     assert not answer.refused, answer.text

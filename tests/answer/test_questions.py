@@ -252,3 +252,18 @@ def test_a_chinese_name_is_made_of_its_shortest_words() -> None:
 
     assert set(name_parts("深圳经济特区")) == {"深圳", "经济", "特区"}
     assert name_parts("Model Power Community") == ["Model Power Community"]
+
+
+@pytest.mark.parametrize(
+    ("question", "noun"),
+    [
+        ("What valuation did the start-up reach?", "valuation"),
+        ("How many square meters of office space are offered?", "meters"),
+        ("What is the official name of the scheme?", "name"),
+        ("What extra obligations does the law impose?", "obligations"),  # the focus stops at "extra"
+        ("What is unusual about the institute?", ""),  # a predicate, not a noun
+        ("Who enforces the law?", ""),
+    ],
+)
+def test_the_noun_asked_for_is_the_head_of_the_phrase_after_the_interrogative(question: str, noun: str) -> None:
+    assert frame(question).noun == noun
