@@ -48,6 +48,7 @@ class Assistant:
             lambda token: self.index.lexical.idf(token),
             self.index.chunks,
             references=CrossReferences(lambda: self.index.catalogue, self.index.chunks),
+            passages=lambda: len(self.index.lexical.ids),
         )
         self.generator: Generator = make_generator(self.settings, self.extractive)
         self.verifier = Verifier(self.embedder, lambda token: self.index.lexical.idf(token), self.settings.verify)

@@ -213,6 +213,13 @@ class AnswerSettings(_Section):
         description="The quoted answer replaces a checked LLM answer whose best evidence scores this much (logit) "
         "below the quoted answer's: the LLM kept only weaker sentences.",
     )
+    absent_noun_min_passages: int = Field(
+        200,
+        ge=0,
+        description="An English question asking for a thing by a noun no indexed passage holds ('What valuation did "
+        "it reach?') is refused, naming it, when the index holds at least this many passages: in a smaller library "
+        "an everyday noun's absence says little ('business' in one news article). 0 refuses in any library.",
+    )
     whole_article_chars: int = Field(
         800,
         ge=0,

@@ -145,8 +145,11 @@ class ExtractiveGenerator(Generator):
         lookup: Callable[[list[str]], list[RetrievedChunk]],
         model: AnswerModel | None = None,
         references: CrossReferences | None = None,
+        passages: Callable[[], int] = lambda: 0,
     ) -> None:
         self.settings = settings
+        self.passages = passages
+        """How many passages the index holds."""
         self.embedder = embedder
         self.idf = idf
         self.lookup = lookup
@@ -203,7 +206,10 @@ class ExtractiveGenerator(Generator):
             return Judgement(refusal=refusal(question, retrieval, f"{REFUSAL} None of them mentions {name}.", 0.0))
         asking = frame(question)
         noun = tokenize(asking.noun)
-        if noun and set(noun) <= set(asking.focus) and all(self.idf(t) >= unseen - 1e-9 for t in noun):
+        # what breaking a rule costs is stated as a fine or an order, seldom named ("What is the penalty for …?")
+        named_thing = noun and set(noun) <= set(asking.focus) and not CONSEQUENCE.search(asking.noun)
+        broad = self.passages() >= self.settings.absent_noun_min_passages
+        if named_thing and broad and all(self.idf(t) >= unseen - 1e-9 for t in noun):
             # "What valuation did it reach?": no passage names the thing asked for, whatever else they match
             reason = f"{REFUSAL} None of them mentions {asking.noun}."
             return Judgement(refusal=refusal(question, retrieval, reason, 0.0))
