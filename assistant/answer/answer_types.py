@@ -166,8 +166,9 @@ _EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"{_CLAUSE_START}(?:who|whom|whose)\b|\b(?:by|from|to|with|of) whom\b", re.I), AGENT),
     (re.compile(rf"\b(?:what|which)\s+(?:\w+\s+)?(?:{AGENT_NOUNS})\b", re.I), AGENT),
     # Where one files, reports or complains is an office: "Where do I file the details?" is answered by a body.
-    (re.compile(rf"\bwhere\b(?:\s+[\w'’-]+){{0,10}}?\s+{_LODGING}", re.I), AGENT),
-    (re.compile(rf"\bwhere\b|\b(?:what|which)\s+(?:\w+\s+)?(?:{PLACE_NOUNS})\b", re.I), PLACE),
+    # Like "who" and "when", "where" asks at the start of a clause; after a noun it relates ("any case where …").
+    (re.compile(rf"{_CLAUSE_START}where\b(?:\s+[\w'’-]+){{0,10}}?\s+{_LODGING}", re.I), AGENT),
+    (re.compile(rf"{_CLAUSE_START}where\b|\b(?:what|which)\s+(?:\w+\s+)?(?:{PLACE_NOUNS})\b", re.I), PLACE),
     # "What counts as a large platform?" asks where a term's bounds lie: its definition, not a list of counts.
     (re.compile(rf"{BOUNDS_OF_A_TERM}\b", re.I), DEFINITION),
     (

@@ -122,6 +122,13 @@ BACK_TO_THE_FIRST = re.compile(
 )
 """A chat turned back to the question it began with ("回到第一个问题，…", "Going back to my first question, …"):
 the follow-up leans on that question, not on the one just before; the phrase itself asks about nothing."""
+_CONDITION_ASKED = re.compile(
+    r"\b((?:any|what|which|some|in what|in which|under what|are there|is there(?: an?| any)?)\s+)"
+    r"(?:situations?|cases?|circumstances?|scenarios?|instances?)\b",
+    re.I,
+)
+"""A noun that asks for a condition ("in what situations …", "is there any case where …"): it names the kind of
+answer, a condition, which a provision states with "where", not with the noun."""
 _ZH_A_NOT_A = re.compile(r"能不能|可不可以|会不会|要不要|需不需要|应不应该|是不是|有没有|用不用")
 """The colloquial yes-or-no question, a modal or copula said and denied (能不能, 可不可以, 是不是, 有没有): it
 asks as 能否 and 是否 do."""
@@ -132,6 +139,7 @@ def asked_words(question: str) -> list[str]:
     characters of a word fused with one ("一般由谁来当": 来 is no word of the answer)."""
     question = _ZH_A_NOT_A.sub("，", question)
     question = BACK_TO_THE_FIRST.sub(" ", question)
+    question = _CONDITION_ASKED.sub(r"\1", question)
     words = tokenize(question)
     asking = {w for w in words if w in INTERROGATIVE_TOKENS or _ZH_ASKING.search(w)}
     dropped = asking | {f"#{c}" for w in asking if has_cjk(w) for c in w}

@@ -284,3 +284,11 @@ def test_what_is_the_amount_or_the_threshold_asks_for_a_figure_whatever_modifies
 def test_the_main_clause_ends_where_a_second_question_guesses_at_the_answer() -> None:
     assert main_clause("what counts as large there, is there a user number?") == "what counts as large there"
     assert main_clause("Under the PIPL, can a company refuse?") == "Under the PIPL, can a company refuse"
+
+
+def test_where_after_a_noun_relates_and_asks_for_no_place() -> None:
+    # "any situation where you can skip …" asked for a place, and no window states one
+    assert PLACE not in answer_types("Any situation where a processor can skip telling users?")
+    assert PLACE not in answer_types("Is there a case where consent is not needed?")
+    assert answer_types("Where does the Model Power Community sit?") == {PLACE}
+    assert answer_types("Which district hosts the hub, and where is it?") == {PLACE}

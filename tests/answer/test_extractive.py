@@ -842,6 +842,13 @@ def test_a_follow_up_naming_only_another_law_asks_it_about_the_topic_before(libr
     assert "市消费者权益保护委员会" in answer.text, answer.text
 
 
+def test_a_question_for_a_situation_where_a_duty_lapses_quotes_the_exception(library) -> None:  # type: ignore[no-untyped-def]
+    # "where" asked for a place and "situation" weighed most: the question was refused
+    answer = library.ask("Any situation where a processor can skip telling users about a leak under the PIPL?")
+    assert not answer.refused, answer.text
+    assert "is not required to notify individuals" in answer.text, answer.text
+
+
 def test_a_frequency_the_law_does_not_set_is_not_confirmed(library) -> None:  # type: ignore[no-untyped-def]
     # The regulations say "regularly": Article 27 was quoted as if it answered "twice a year?"
     answer = library.ask(

@@ -267,3 +267,13 @@ def test_a_chinese_name_is_made_of_its_shortest_words() -> None:
 )
 def test_the_noun_asked_for_is_the_head_of_the_phrase_after_the_interrogative(question: str, noun: str) -> None:
     assert frame(question).noun == noun
+
+
+def test_a_noun_asking_for_a_condition_is_no_word_of_the_answer() -> None:
+    from assistant.answer.questions import asked_words
+
+    # "situation" outweighed every other word: Article 43 ("the actual situation") was quoted
+    assert asked_words("In what situations must a firm erase data?") == asked_words("When must a firm erase data?")
+    assert "case" not in asked_words("Is there any case where consent is not needed?")
+    assert "serious" in asked_words("What if the circumstances are serious?")
+    assert tokenize("circumstances")[0] in asked_words("What if the circumstances are serious?")
