@@ -105,8 +105,8 @@ INTERROGATIVE_TOKENS = frozenset(
     ]
 )
 """Tokens that ask rather than say: no evidence is expected to contain them."""
-_ZH_ASKING = re.compile(r"谁|什么|哪|多少|怎")
-"""Chinese interrogatives that jieba may fuse with the words around them ("由谁来", "干什么")."""
+_ZH_ASKING = re.compile(r"谁|什么|哪|多少|怎|几(?!乎)")
+"""Chinese interrogatives that jieba may fuse with the words around them ("由谁来", "干什么", "几年")."""
 
 
 _ZH_LIGHT_VERBS = frozenset("去来干搞弄拿做让给")

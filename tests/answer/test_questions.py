@@ -277,3 +277,12 @@ def test_a_noun_asking_for_a_condition_is_no_word_of_the_answer() -> None:
     assert "case" not in asked_words("Is there any case where consent is not needed?")
     assert "serious" in asked_words("What if the circumstances are serious?")
     assert tokenize("circumstances")[0] in asked_words("What if the circumstances are serious?")
+
+
+def test_the_interrogative_numeral_is_no_word_of_the_answer() -> None:
+    from assistant.answer.questions import asked_words
+
+    # "几年" and its 几 were words the answer was held to, as 多少 was not
+    words = asked_words("评估报告要保存几年？")
+    assert "几年" not in words and "#几" not in words
+    assert "#几" in asked_words("几乎所有企业都要备案吗？")  # 几乎 is "almost", no interrogative
