@@ -116,7 +116,7 @@ characters they match unrelated statute words (去重, 干预, 给予)."""
 
 BACK_TO_THE_FIRST = re.compile(
     r"(?:回到|再回到|说回|再说回)(?:我的?)?(?:第一个|最初的?|最早的?|一开始的?|最开始的?)问题[，,：:。]?"
-    r"|\b(?:(?:going|coming|getting|to go)\s+)?back to (?:my|the|our) (?:first|original|initial|opening) "
+    r"|\b(?:(?:[a-z]+ing|to [a-z]+)\s+)?back to (?:my|the|our) (?:first|original|initial|opening) "
     r"question\b[,:;.]?",
     re.I,
 )
