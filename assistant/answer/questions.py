@@ -448,6 +448,7 @@ def _compared(clause: str) -> list[str]:
     return []
 
 
+@lru_cache(maxsize=256)  # read several times per question (judging, candidates, refusal reasons); frozen
 def frame(question: str) -> QuestionFrame:
     clause = main_clause(question)
     zh = has_cjk(clause)
