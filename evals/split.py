@@ -29,6 +29,7 @@ SETS = {
         "en_laws12.jsonl",
         "en_laws13.jsonl",
         "en_laws14.jsonl",
+        "en_laws15.jsonl",
     ],
     "zh_blind": [
         "zh_a.jsonl",
@@ -45,6 +46,7 @@ SETS = {
         "zh_l.jsonl",
         "zh_m.jsonl",
         "zh_n.jsonl",
+        "zh_o.jsonl",
     ],
     "dialogues": [
         "dialogues.jsonl",
@@ -62,6 +64,7 @@ SETS = {
         "dialogues13.jsonl",
         "dialogues14.jsonl",
         "dialogues15.jsonl",
+        "dialogues16.jsonl",
     ],
 }
 DEV_BELOW = 154
