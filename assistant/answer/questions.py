@@ -382,11 +382,18 @@ def proper_names(question: str) -> list[str]:
         names += [
             w
             for w, flag in _posseg().cut(question)
-            if flag in ("ns", "nt") and len(w) >= 2 and has_cjk(w) and w not in _ZH_GENERIC  # 东西 is tagged ns
+            if flag in ("ns", "nt")
+            and len(w) >= 2
+            and has_cjk(w)
+            and w not in _ZH_GENERIC  # 东西 is tagged ns
+            and not _ZH_WORD_AND_LOCATIVE.fullmatch(w)
         ]
     return names
 
 
+_ZH_WORD_AND_LOCATIVE = re.compile(r"[\u4e00-\u9fff][里中内]")
+"""One character and the locative after it, which the segmenter may glue into a place name: "同一部法里" ("in the
+same law") is tagged as the place 法里."""
 _ABBREVIATION = re.compile(r"[A-Z]{2,6}(?=s?$)")
 _SKIPPED_IN_ACRONYMS = frozenset({"of", "and", "the", "for", "on", "in", "to"})
 

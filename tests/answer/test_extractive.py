@@ -915,6 +915,12 @@ def test_a_law_named_by_a_short_form_is_no_unknown_name(library) -> None:  # typ
     assert library.ask("深圳的算力券补贴多少？").refused  # a place no document names still is one
 
 
+def test_the_same_law_named_in_a_follow_up_is_no_unknown_name(library) -> None:  # type: ignore[no-untyped-def]
+    # refused: "None of them mentions 法里." ("同一部法里": "in the same law", tagged as a place name)
+    answer = library.ask("同一部法里，哪些企业能享受税收优惠？", history=["科技进步法怎么鼓励科研人员创新？"])
+    assert "科技型中小企业" in answer.text, answer.text
+
+
 def test_a_follow_up_to_a_follow_up_is_answered_from_the_law_the_chat_began_with(library) -> None:  # type: ignore[no-untyped-def]
     # the algorithm rules' Article 33 was quoted: only the previous question, itself subjectless, was searched with
     history = ["数据安全法对数据交易中介有什么要求？", "没做到会怎么样？"]

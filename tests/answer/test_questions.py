@@ -79,6 +79,8 @@ def test_names_in_a_question() -> None:
     assert proper_names("What does the law say?") == []
     # jieba tags 东西 ("things") as a place name: a framing noun is never a name.
     assert proper_names("那份报告里要写哪些东西？") == []
+    # "同一部法里" ("in the same law"): jieba glues 法 and the locative into the place name 法里
+    assert proper_names("同一部法里，哪些情形可以不经同意？") == []
 
 
 @pytest.mark.parametrize(
