@@ -165,6 +165,9 @@ class QuestionFrame:
     """In English, the head noun of what is asked for, as written ("What valuation did it reach?", "What is the
     official title …?"): empty when the interrogative asks for a predicate ("What is unusual about …?") or the
     answer's type only."""
+    names: tuple[str, ...] = ()
+    """In English, the names of things the question (with the chat it follows) is about, as name_spans reads
+    them: "Pudong's Model Power Community" -> Pudong, Model Power Community. Laws are not counted."""
 
     @property
     def wants_quantity(self) -> bool:
@@ -425,6 +428,50 @@ def abbreviates(name: str, text: str) -> bool:
 _DEMONYM = re.compile(r"(?P<stem>[A-Z][a-z]{2,}?)(?:ese|ian|an|n|ish|i)$")
 
 
+_LAW_WORDS = frozenset(t for names in LAW_NAMES.values() for name in names for t in tokenize(name))
+_NAME_SPAN = re.compile(r"\b[A-Z][A-Za-z]*(?:-[A-Za-z]+)*(?:\s+[A-Z][A-Za-z]*(?:-[A-Za-z]+)*)*")
+_CAPITALISED_BY_CONVENTION = frozenset(
+    [
+        *_NOT_NAMES,
+        *("AI", "Article", "Articles", "Chapter", "Section", "Paragraph", "Item", "RMB", "CNY", "USD", "Yuan"),
+        *("January", "February", "March", "April", "May", "June", "July", "August", "September", "October"),
+        *("November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+    ]
+)
+_SENTENCE_START = re.compile(r"(?:^|[.?!:;]\s+|[(（]?\d+[)）]\s*|\bArticle \d+\s+)$")
+
+
+_LAW_OWNER = re.compile(r"['’]s\s+((?:[A-Z][A-Za-z]*\s*)+)")
+
+
+def name_spans(text: str) -> list[str]:
+    """The names a text uses, each a run of capitalised words ("Foundation Model Innovation Center", "Infinigence
+    AI"); a possessive ends one ("Pudong's Model Power Community": two). A sentence's first word counts only as
+    part of a longer run; words capitalised by convention (months, "Article", "AI", "RMB") and laws never."""
+    spans: list[str] = []
+    for match in _NAME_SPAN.finditer(text):
+        owned = _LAW_OWNER.match(text, match.end())
+        if owned and set(tokenize(owned[1])) <= _LAW_WORDS:
+            continue  # "China's PIPL": whose law it is, not what is asked about
+        # "AI-related": a conventional capital before a hyphen is no name either
+        words = [w for w in match.group(0).split() if w.split("-")[0] not in _CAPITALISED_BY_CONVENTION]
+        starts_sentence = bool(_SENTENCE_START.search(text[: match.start()]))
+        if starts_sentence and (len(words) == 1 or (words and words[0].lower() in EN_STOP)):
+            words = words[1:]
+        if words and not set(tokenize(" ".join(words))) <= _LAW_WORDS:  # "These Regulations", "the PIPL"
+            spans.append(" ".join(words))
+    return spans
+
+
+def same_name(asked: str, named: str) -> bool:
+    """Whether two names stand for one thing: one's words run inside the other's ("Infinigence" in "Infinigence
+    AI"), one abbreviates the other ("MPC"), or one is the other's adjective ("Chinese", "China")."""
+    one, other = asked.lower().split(), named.lower().split()
+    shorter, longer = sorted((one, other), key=len)
+    inside = any(longer[i : i + len(shorter)] == shorter for i in range(len(longer) - len(shorter) + 1))
+    return inside or abbreviates(asked, named) or demonym_of(asked, named) or demonym_of(named, asked)
+
+
 def demonym_of(name: str, text: str) -> bool:
     """Whether ``name`` is the adjective of a place ``text`` names: "Chinese" of China, "Japanese" of Japan,
     "Indian" of India, "European" of Europe."""
@@ -488,6 +535,7 @@ def frame(question: str) -> QuestionFrame:
         # As coverage_tokens has them: a one-character Chinese word ("多少人") is matched as its character.
         focus=tuple(dict.fromkeys(f"#{t}" if len(t) == 1 and has_cjk(t) else t for t in focus)),
         noun=_asked_noun(scope, words) if focus and not zh else "",
+        names=() if zh else tuple(name_spans(question)),
         extreme=bool(EXTREME.search(fold(clause))),
         time=time_kind(question) if TIME in types else "",
         consequence=bool(

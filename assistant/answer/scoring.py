@@ -33,7 +33,7 @@ from .answer_types import (
     YESNO,
 )
 from .evidence import Unit, Window
-from .questions import QuestionFrame
+from .questions import QuestionFrame, name_spans, same_name
 
 MODEL_FILE = Path(__file__).with_name("answer_model.json")
 
@@ -238,7 +238,13 @@ def types_present(frame: QuestionFrame, window: Window, unit_tokens: dict[int, s
                 # "How many companies": a figure of companies ("more than 500 companies"), not a unit that holds
                 # "company" and some other figure ("the company has raised nearly 500 million yuan").
                 focused = [u for u in window.units if counts(frame.focus[0], u.text)]
-            score = min(score, _presence(kind, frame, focused if frame.focus else window.units, window.units))
+            stating, units = (focused if frame.focus else window.units), window.units
+            if frame.names and kind in (NUMBER, AMOUNT, PERCENT, TIME):
+                # "How many companies are in Pudong's Model Power Community?": "It has attracted more than 500
+                # companies" counts those of the Foundation Model Innovation Center, named the sentence before.
+                stating = [u for u in stating if _about(u, window, frame.names)]
+                units = [u for u in units if _about(u, window, frame.names)]
+            score = min(score, _presence(kind, frame, stating, units))
     return score
 
 
@@ -270,6 +276,27 @@ def _counted_unit(frame: QuestionFrame) -> str:
     if len(frame.focus) == 1 and frame.focus[0].startswith("#"):
         return re.escape(frame.focus[0][1:])
     return ""
+
+
+def _about(unit: Unit, window: Window, names: tuple[str, ...]) -> bool:
+    """Whether a unit may be about what the question names: it names one of those things, or nothing at all (read
+    with the sentence before when it leans back on it: "It has attracted …")."""
+    named = name_spans(unit.text)
+    if unit.leans_back and unit.position > 0:
+        named += name_spans(window.passage.units[unit.position - 1].text)
+    if not named:
+        return True
+    # the passage may call it by another name: "Xuhui's Foundation Model Innovation Center" is the Xuhui cluster
+    aliases = {(owner, owned) for u in window.passage.units for owner, owned in _OWNED_NAME.findall(u.text)}
+    return any(
+        same_name(asked, name) or any(same_name(asked, a) and same_name(b, name) for a, b in aliases)
+        for asked in names
+        for name in named
+    )
+
+
+_OWNED_NAME = re.compile(r"\b([A-Z][A-Za-z]+)(?:['’]s|-based)\s+((?:[A-Z][A-Za-z]+\s+)*[A-Z][A-Za-z]+)")
+"""A name owned by a place or an organisation: "Xuhui's Foundation Model Innovation Center", "Xuhui-based …"."""
 
 
 def _presence(kind: str, frame: QuestionFrame, focused: list[Unit], units: list[Unit]) -> float:

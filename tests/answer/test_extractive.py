@@ -915,6 +915,17 @@ def test_a_law_named_by_a_short_form_is_no_unknown_name(library) -> None:  # typ
     assert library.ask("深圳的算力券补贴多少？").refused  # a place no document names still is one
 
 
+def test_a_figure_about_another_named_thing_is_no_answer(library) -> None:  # type: ignore[no-untyped-def]
+    # "It has attracted more than 500 companies" follows the sentence naming the Foundation Model Innovation Center;
+    # it was quoted as the Model Power Community's count, which the feature never gives.
+    assert library.ask("How many firms has Pudong's Model Power Community drawn in?").refused
+    history = ["What is Pudong's Model Power Community for?"]
+    assert library.ask("How many companies have set up there?", history=history).refused
+    # the same sentence answers for the cluster it is about, named as the feature names it elsewhere ("Xuhui's …")
+    answer = library.ask("When did the Xuhui large-model cluster launch, and how many companies does it have now?")
+    assert "more than 500 companies" in answer.text, answer.text
+
+
 def test_the_same_law_named_in_a_follow_up_is_no_unknown_name(library) -> None:  # type: ignore[no-untyped-def]
     # refused: "None of them mentions 法里." ("同一部法里": "in the same law", tagged as a place name)
     answer = library.ask("同一部法里，哪些企业能享受税收优惠？", history=["科技进步法怎么鼓励科研人员创新？"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.questions import PRONOUN, abbreviates, demonym_of, frame, proper_names
+from assistant.answer.questions import PRONOUN, abbreviates, demonym_of, frame, name_spans, proper_names, same_name
 from assistant.lexical import tokenize
 
 
@@ -81,6 +81,19 @@ def test_names_in_a_question() -> None:
     assert proper_names("那份报告里要写哪些东西？") == []
     # "同一部法里" ("in the same law"): jieba glues 法 and the locative into the place name 法里
     assert proper_names("同一部法里，哪些情形可以不经同意？") == []
+
+
+def test_names_a_figure_may_be_about() -> None:
+    assert name_spans("How many firms are in Pudong's Model Power Community?") == ["Pudong", "Model Power Community"]
+    # a sentence's first word, a month, a currency and a law are no names; the law's owner is not either
+    assert name_spans("These Regulations take effect on January 1, 2025, with fines in RMB.") == []
+    assert name_spans("What is the top fine under China's PIPL?") == []
+    assert frame("How big is it? What does Xuhui's Foundation Model Innovation Center do?").names == (
+        "Xuhui",
+        "Foundation Model Innovation Center",
+    )
+    assert same_name("Infinigence", "Infinigence AI") and same_name("Chinese", "China")
+    assert not same_name("Model Power Community", "Foundation Model Innovation Center")
 
 
 @pytest.mark.parametrize(
