@@ -441,7 +441,11 @@ _CAPITALISED_BY_CONVENTION = frozenset(
 _SENTENCE_START = re.compile(r"(?:^|[.?!:;]\s+|[(（]?\d+[)）]\s*|\bArticle \d+\s+)$")
 
 
-_LAW_OWNER = re.compile(r"['’]s\s+((?:[A-Z][A-Za-z]*\s*)+)")
+_LAW_ABBREVIATIONS = "|".join(a for names in LAW_NAMES.values() for a in names if " " not in a and "-" not in a)
+_LAW_OWNER = re.compile(
+    rf"['’]s\s+(?:(?:[\w-]+\s+){{0,6}}?(?:laws?|regulations?|rules|measures|provisions|code)|{_LAW_ABBREVIATIONS})\b",
+    re.I,
+)
 
 
 def name_spans(text: str) -> list[str]:
@@ -450,8 +454,7 @@ def name_spans(text: str) -> list[str]:
     part of a longer run; words capitalised by convention (months, "Article", "AI", "RMB") and laws never."""
     spans: list[str] = []
     for match in _NAME_SPAN.finditer(text):
-        owned = _LAW_OWNER.match(text, match.end())
-        if owned and set(tokenize(owned[1])) <= _LAW_WORDS:
+        if _LAW_OWNER.match(text, match.end()):
             continue  # "China's PIPL": whose law it is, not what is asked about
         # "AI-related": a conventional capital before a hyphen is no name either
         words = [w for w in match.group(0).split() if w.split("-")[0] not in _CAPITALISED_BY_CONVENTION]
