@@ -46,6 +46,7 @@ from .scoring import (
     AnswerModel,
     default_model,
     defined_term_tokens,
+    named_elsewhere,
     required_types,
     states,
     types_present,
@@ -563,10 +564,14 @@ class ExtractiveGenerator(Generator):
         missing_types = [
             kind for kind in sorted(found.frame.types - {LIST}) if not states(kind, window.text, found.frame)
         ]
-        if elsewhere := self._elsewhere(found):
+        if (elsewhere := self._elsewhere(found)) != REFUSAL:
             return elsewhere
         if missing_types:
             return f"{REFUSAL} The closest passage gives no {type_names(missing_types)}."
+        if others := named_elsewhere(found.frame, window):
+            kinds = type_names(sorted(required_types(found.frame)))
+            asked = max(found.frame.names, key=lambda name: len(name.split()))  # "Model Power Community", not Pudong
+            return f"{REFUSAL} The closest passage gives a {kinds} for {' and '.join(others)}, not for {asked}."
         return REFUSAL
 
     def _elsewhere(self, found: Candidates) -> str:

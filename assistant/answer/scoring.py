@@ -239,7 +239,7 @@ def types_present(frame: QuestionFrame, window: Window, unit_tokens: dict[int, s
                 # "company" and some other figure ("the company has raised nearly 500 million yuan").
                 focused = [u for u in window.units if counts(frame.focus[0], u.text)]
             stating, units = (focused if frame.focus else window.units), window.units
-            if frame.names and kind in (NUMBER, AMOUNT, PERCENT, TIME):
+            if frame.names and kind in _NAMED_FIGURES:
                 # "How many companies are in Pudong's Model Power Community?": "It has attracted more than 500
                 # companies" counts those of the Foundation Model Innovation Center, named the sentence before.
                 stating = [u for u in stating if _about(u, window, frame.names)]
@@ -278,12 +278,39 @@ def _counted_unit(frame: QuestionFrame) -> str:
     return ""
 
 
-def _about(unit: Unit, window: Window, names: tuple[str, ...]) -> bool:
-    """Whether a unit may be about what the question names: it names one of those things, or nothing at all (read
-    with the sentence before when it leans back on it: "It has attracted …")."""
+_NAMED_FIGURES = (NUMBER, AMOUNT, PERCENT, TIME)
+"""The types of answer that belong to whatever their sentence names: a count, a sum, a share, a date."""
+
+
+def named_elsewhere(frame: QuestionFrame, window: Window) -> list[str]:
+    """The names of the sentences that state what the question asks for, when each is about something other than
+    what the question names: "The closest passage gives that for the Foundation Model Innovation Center"."""
+    kinds = [k for k in required_types(frame) if k in _NAMED_FIGURES]
+    stating = [u for u in window.units if any(states(k, u.text, frame) for k in kinds)]
+    if not frame.names or not stating or any(_about(u, window, frame.names) for u in stating):
+        return []
+    return list(dict.fromkeys(name for u in stating for name in _subject(u, window)))
+
+
+def _subject(unit: Unit, window: Window) -> list[str]:
+    """Whom a unit is about, as far as names tell: the first it names, or the first the sentence before names
+    when it leans back on that one."""
+    if unit.leans_back and unit.position and (before := name_spans(window.passage.units[unit.position - 1].text)):
+        return before[:1]
+    return name_spans(unit.text)[:1]
+
+
+def _names_of(unit: Unit, window: Window) -> list[str]:
+    """What a unit names, read with the sentence before when it leans back on it ("It has attracted …")."""
     named = name_spans(unit.text)
     if unit.leans_back and unit.position > 0:
         named += name_spans(window.passage.units[unit.position - 1].text)
+    return named
+
+
+def _about(unit: Unit, window: Window, names: tuple[str, ...]) -> bool:
+    """Whether a unit may be about what the question names: it names one of those things, or nothing at all."""
+    named = _names_of(unit, window)
     if not named:
         return True
     # the passage may call it by another name: "Xuhui's Foundation Model Innovation Center" is the Xuhui cluster

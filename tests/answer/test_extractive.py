@@ -915,12 +915,21 @@ def test_a_law_named_by_a_short_form_is_no_unknown_name(library) -> None:  # typ
     assert library.ask("深圳的算力券补贴多少？").refused  # a place no document names still is one
 
 
+def test_a_refusal_says_what_the_closest_passage_lacks(library) -> None:  # type: ignore[no-untyped-def]
+    # only the bare refusal was ever shown: the reason's branch sat behind one that always returned
+    answer = library.ask("个人信息保护影响评估报告要交多少钱？")
+    assert answer.refused and answer.text.endswith("The closest passage gives no amount."), answer.text
+
+
 def test_a_figure_about_another_named_thing_is_no_answer(library) -> None:  # type: ignore[no-untyped-def]
     # "It has attracted more than 500 companies" follows the sentence naming the Foundation Model Innovation Center;
     # it was quoted as the Model Power Community's count, which the feature never gives.
     assert library.ask("How many firms has Pudong's Model Power Community drawn in?").refused
     history = ["What is Pudong's Model Power Community for?"]
-    assert library.ask("How many companies have set up there?", history=history).refused
+    answer = library.ask("How many companies have set up there?", history=history)
+    assert answer.refused
+    # the refusal says whose figure the closest passage gives
+    assert "gives a figure for Foundation Model Innovation Center, not for Model Power Community." in answer.text
     # the same sentence answers for the cluster it is about, named as the feature names it elsewhere ("Xuhui's …")
     answer = library.ask("When did the Xuhui large-model cluster launch, and how many companies does it have now?")
     assert "more than 500 companies" in answer.text, answer.text
