@@ -428,6 +428,8 @@ def abbreviates(name: str, text: str) -> bool:
 _DEMONYM = re.compile(r"(?P<stem>[A-Z][a-z]{2,}?)(?:ese|ian|an|n|ish|i)$")
 
 
+_CONTRASTED = re.compile(r"\b(?:the other|another)\b", re.I)
+"""A question about something other than what was named before it."""
 _LAW_WORDS = frozenset(t for names in LAW_NAMES.values() for name in names for t in tokenize(name))
 _NAME_SPAN = re.compile(r"\b[A-Z][A-Za-z]*(?:-[A-Za-z]+)*(?:\s+[A-Z][A-Za-z]*(?:-[A-Za-z]+)*)*")
 _CAPITALISED_BY_CONVENTION = frozenset(
@@ -538,7 +540,8 @@ def frame(question: str) -> QuestionFrame:
         # As coverage_tokens has them: a one-character Chinese word ("多少人") is matched as its character.
         focus=tuple(dict.fromkeys(f"#{t}" if len(t) == 1 and has_cjk(t) else t for t in focus)),
         noun=_asked_noun(scope, words) if focus and not zh else "",
-        names=() if zh else tuple(name_spans(question)),
+        # "And the cluster on the other side of the river?": not the one the chat named before
+        names=() if zh else tuple(name_spans(clause if _CONTRASTED.search(clause) else question)),
         extreme=bool(EXTREME.search(fold(clause))),
         time=time_kind(question) if TIME in types else "",
         consequence=bool(

@@ -92,6 +92,8 @@ def test_names_a_figure_may_be_about() -> None:
         "Xuhui",
         "Foundation Model Innovation Center",
     )
+    # a follow-up on "the other" cluster is not about the one the question before it named
+    assert frame("And the other cluster, when did it open? When did Xuhui's center launch?").names == ()
     assert same_name("Infinigence", "Infinigence AI") and same_name("Chinese", "China")
     assert not same_name("Model Power Community", "Foundation Model Innovation Center")
 
