@@ -571,7 +571,8 @@ class ExtractiveGenerator(Generator):
         if others := named_elsewhere(found.frame, window):
             kinds = type_names(sorted(required_types(found.frame)))
             asked = max(found.frame.names, key=lambda name: len(name.split()))  # "Model Power Community", not Pudong
-            return f"{REFUSAL} The closest passage gives a {kinds} for {' and '.join(others)}, not for {asked}."
+            article = "an" if kinds[0] in "aeiou" else "a"
+            return f"{REFUSAL} The closest passage gives {article} {kinds} for {' and '.join(others)}, not for {asked}."
         return REFUSAL
 
     def _elsewhere(self, found: Candidates) -> str:

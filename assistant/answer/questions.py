@@ -470,11 +470,21 @@ def name_spans(text: str) -> list[str]:
 
 def same_name(asked: str, named: str) -> bool:
     """Whether two names stand for one thing: one's words run inside the other's ("Infinigence" in "Infinigence
-    AI"), one abbreviates the other ("MPC"), or one is the other's adjective ("Chinese", "China")."""
-    one, other = asked.lower().split(), named.lower().split()
-    shorter, longer = sorted((one, other), key=len)
-    inside = any(longer[i : i + len(shorter)] == shorter for i in range(len(longer) - len(shorter) + 1))
-    return inside or abbreviates(asked, named) or demonym_of(asked, named) or demonym_of(named, asked)
+    AI", "Xuhui" in "Xuhui-based …"), one abbreviates the other ("MPC"), or one is the other's adjective
+    ("Chinese", "China")."""
+    return (
+        name_within(asked, named)
+        or name_within(named, asked)
+        or abbreviates(asked, named)
+        or demonym_of(asked, named)
+        or demonym_of(named, asked)
+    )
+
+
+def name_within(short: str, long: str) -> bool:
+    """Whether the words of one name run inside another's, hyphened words read as two."""
+    inner, outer = short.lower().replace("-", " ").split(), long.lower().replace("-", " ").split()
+    return any(outer[i : i + len(inner)] == inner for i in range(len(outer) - len(inner) + 1))
 
 
 def demonym_of(name: str, text: str) -> bool:

@@ -33,7 +33,7 @@ from .answer_types import (
     YESNO,
 )
 from .evidence import Unit, Window
-from .questions import QuestionFrame, name_spans, same_name
+from .questions import QuestionFrame, name_spans, name_within, same_name
 
 MODEL_FILE = Path(__file__).with_name("answer_model.json")
 
@@ -313,10 +313,11 @@ def _about(unit: Unit, window: Window, names: tuple[str, ...]) -> bool:
     named = _names_of(unit, window)
     if not named:
         return True
-    # the passage may call it by another name: "Xuhui's Foundation Model Innovation Center" is the Xuhui cluster
+    # The passage may call it by another name: "Xuhui's Foundation Model Innovation Center" is the Xuhui cluster.
+    # Not every name holding the owner's: the Shanghai Innovation Institute is not "Shanghai's Xuhui".
     aliases = {(owner, owned) for u in window.passage.units for owner, owned in _OWNED_NAME.findall(u.text)}
     return any(
-        same_name(asked, name) or any(same_name(asked, a) and same_name(b, name) for a, b in aliases)
+        same_name(asked, name) or any(name_within(asked, a) and same_name(b, name) for a, b in aliases)
         for asked in names
         for name in named
     )

@@ -930,6 +930,12 @@ def test_a_figure_about_another_named_thing_is_no_answer(library) -> None:  # ty
     assert answer.refused
     # the refusal says whose figure the closest passage gives
     assert "gives a figure for Foundation Model Innovation Center, not for Model Power Community." in answer.text
+    # "Shanghai's Xuhui-based …" makes Xuhui another name of Shanghai's, not of every name holding "Shanghai": the
+    # Infinigence sentence was quoted for the Shanghai Innovation Institute's funding
+    answer = library.ask(
+        "How much funding does it receive every year?", history=["What is the Shanghai Innovation Institute?"]
+    )
+    assert "gives an amount for Infinigence, not for Shanghai Innovation Institute." in answer.text, answer.text
     # the same sentence answers for the cluster it is about, named as the feature names it elsewhere ("Xuhui's …")
     answer = library.ask("When did the Xuhui large-model cluster launch, and how many companies does it have now?")
     assert "more than 500 companies" in answer.text, answer.text

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.questions import PRONOUN, abbreviates, demonym_of, frame, name_spans, proper_names, same_name
+from assistant.answer.questions import (
+    PRONOUN,
+    abbreviates,
+    demonym_of,
+    frame,
+    name_spans,
+    name_within,
+    proper_names,
+    same_name,
+)
 from assistant.lexical import tokenize
 
 
@@ -96,6 +105,8 @@ def test_names_a_figure_may_be_about() -> None:
     assert frame("And the other cluster, when did it open? When did Xuhui's center launch?").names == ()
     assert same_name("Infinigence", "Infinigence AI") and same_name("Chinese", "China")
     assert not same_name("Model Power Community", "Foundation Model Innovation Center")
+    assert name_within("Xuhui", "Xuhui-based Foundation Model Innovation Center")
+    assert not name_within("Shanghai Innovation Institute", "Shanghai")
 
 
 @pytest.mark.parametrize(
