@@ -30,6 +30,7 @@ SETS = {
         "en_laws13.jsonl",
         "en_laws14.jsonl",
         "en_laws15.jsonl",
+        "en_laws16.jsonl",
     ],
     "zh_blind": [
         "zh_a.jsonl",
@@ -47,6 +48,7 @@ SETS = {
         "zh_m.jsonl",
         "zh_n.jsonl",
         "zh_o.jsonl",
+        "zh_p.jsonl",
     ],
     "dialogues": [
         "dialogues.jsonl",
@@ -65,6 +67,7 @@ SETS = {
         "dialogues14.jsonl",
         "dialogues15.jsonl",
         "dialogues16.jsonl",
+        "dialogues17.jsonl",
     ],
 }
 DEV_BELOW = 154
