@@ -245,7 +245,10 @@ by the frequency the law states, and a law stating none ("regularly") does not a
 _EN_TIME_KINDS = (
     (re.compile(r"\b(?:what|which) (?:date|day|month|year)\b", re.I), DATE),
     (re.compile(r"\bwhen\b", re.I), WHEN),
-    (re.compile(rf"\bhow (?:often|frequently)\b|\bhow many times\b|{_EN_NAMED_FREQUENCY}", re.I), FREQUENCY),
+    (
+        re.compile(rf"\bhow (?:often|frequently)\b|\bhow many times\b|\bfrequency\b|{_EN_NAMED_FREQUENCY}", re.I),
+        FREQUENCY,
+    ),
     (re.compile(r"\bhow (?:long|soon)\b|\bhow many\b|\bwithin\b|\bdeadline|\bperiod\b|\bduration\b", re.I), DURATION),
 )
 _ZH_TIME_KINDS = (
@@ -359,11 +362,56 @@ def asks(clause: str) -> bool:
 
 def answer_types(question: str) -> frozenset[str]:
     """The types the first clause asks for. A first clause with no interrogative ("第四十六条呢？ …最多罚多少？")
-    asks what the rest asks; one that asks, but for no type ("What do they have to publish every year? How do
-    the Rules define …"), asks for none, whatever the question it is searched with asked."""
+    asks what the rest asks, unless it is a noun phrase whose head names a type ("Filing deadline?", "备案费用？");
+    one that asks, but for no type ("What do they have to publish every year? How do the Rules define …"), asks for
+    none, whatever the question it is searched with asked."""
     clause = main_clause(question)
     found = _clause_types(clause)
-    return found if found or asks(clause) else _clause_types(spelled_out(question))
+    if found or asks(clause):
+        return found
+    if headed := headed_phrase(clause):
+        return frozenset({headed[0]})
+    return _clause_types(spelled_out(question))
+
+
+_EN_TYPE_HEADS = (
+    (AMOUNT, r"fees?|costs?|prices?|amounts?|sums?|fines?(?!-)|charges?"),
+    (TIME, f"{TIME_NOUNS}|frequency"),
+    (NUMBER, f"{COUNT_NOUNS}|number|count"),
+    (PERCENT, QUANTITY_NOUNS),
+)
+_ZH_TYPE_HEADS = (
+    (AMOUNT, r"(?:费用?|手续费|金额|罚款|罚金|价格)(?:标准)?"),
+    (TIME, r"期限|时限|日期|时间|频率|周期"),
+    (NUMBER, r"门槛|人数|数量|数目|规模"),
+    (PERCENT, r"比例|比率|占比"),
+)
+_EN_LEAD_IN = re.compile(r"^\s*(?:(?:and|but|also|so|then|ok|okay)\b[\s,]*)+", re.I)
+_ZH_LEAD_IN = re.compile(r"^\s*(?:那么|那|还有|另外)|呢\s*$")
+
+
+def headed_phrase(clause: str) -> tuple[str, list[str]] | None:
+    """An elliptic question made of one noun phrase whose head names the type of answer, as "What is the …?" would
+    ask it: "Filing deadline?" (a time), "Number of resident companies?" (a figure), "备案费用？" (an amount),
+    "社会责任报告的频率？" (a time). Returns the type and the words that say what it is of ("filing", "resident
+    companies", "备案"); None for any other clause ("And for a repeat offence?", "境外的呢？")."""
+    if has_cjk(clause):
+        phrase = _ZH_LEAD_IN.sub("", clause.strip(" ，,。.")).strip()
+        for kind, heads in _ZH_TYPE_HEADS:
+            if match := re.fullmatch(rf"([\u4e00-\u9fff《》]{{0,12}}?)的?(?:{heads})", phrase):
+                return kind, [match.group(1)] if match.group(1) else []
+        return None
+    phrase = _EN_LEAD_IN.sub("", clause.strip(" ,.")).strip()
+    for kind, heads in _EN_TYPE_HEADS:
+        match = re.fullmatch(
+            rf"(?:(?:the|a|an|its|their|any)\s+)?((?:[\w'’-]+\s+){{0,4}}?)(?:{heads})"
+            r"(?:\s+(?:of|for|on|under|in)\s+((?:[\w'’-]+\s*){1,8}))?",
+            phrase,
+            re.I,
+        )
+        if match and not re.match(r"(?:of|for|to|in|on|under|with|by|per)\b", phrase, re.I):
+            return kind, (match.group(1) + " " + (match.group(2) or "")).split()
+    return None
 
 
 _EXISTENCE = re.compile(r"\b(?:is|are) there\b|有没有|有(?=.{0,8}吗)", re.I)

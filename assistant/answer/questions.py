@@ -38,6 +38,7 @@ from .answer_types import (
     TIME,
     TIME_NOUNS,
     answer_types,
+    headed_phrase,
     main_clause,
     time_kind,
 )
@@ -528,6 +529,8 @@ def frame(question: str) -> QuestionFrame:
     scope = without_laws(clause, list(LAW_NAMES))
     defined = _defined_term(scope) if DEFINITION in types else None
     words = defined if defined is not None else _compared(scope) or (_zh_focus(scope) if zh else _en_focus(scope))
+    if not words and not types - answer_types(clause) and (headed := headed_phrase(scope)):
+        words = headed[1]  # "Filing deadline?": what the time is of, as in "What is the filing deadline?"
     only_type = set(tokenize(" ".join(words))) <= _TYPE_WORDS
     if words and not zh and types & {AGENT, PLACE, TIME, PERCENT, LAW} and only_type:
         words = []  # "which department enforces …": the head is the type; what follows is the verb phrase

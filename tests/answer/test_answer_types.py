@@ -20,6 +20,7 @@ from assistant.answer.answer_types import (
     YESNO,
     answer_types,
     answer_words,
+    headed_phrase,
     main_clause,
     spelled_out,
     time_kind,
@@ -292,3 +293,24 @@ def test_where_after_a_noun_relates_and_asks_for_no_place() -> None:
     assert PLACE not in answer_types("Is there a case where consent is not needed?")
     assert answer_types("Where does the Model Power Community sit?") == {PLACE}
     assert answer_types("Which district hosts the hub, and where is it?") == {PLACE}
+
+
+@pytest.mark.parametrize(
+    ("clause", "kind", "of"),
+    [
+        ("Renewal fee", AMOUNT, ["Renewal"]),
+        ("And the appeal deadline", TIME, ["appeal"]),
+        ("Number of licensed operators", NUMBER, ["licensed", "operators"]),
+        ("续期费用", AMOUNT, ["续期"]),
+        ("那年检的周期呢", TIME, ["年检"]),
+        ("申请人数", NUMBER, ["申请"]),
+    ],
+)
+def test_a_noun_phrase_asks_for_what_its_head_names(clause: str, kind: str, of: list[str]) -> None:
+    assert headed_phrase(clause) == (kind, of)
+    assert answer_types(f"{clause}? Where are licences issued?") == {kind}
+
+
+@pytest.mark.parametrize("clause", ["And for a second offence", "Per operator or in total", "境外的呢", "For the fee"])
+def test_other_elliptic_clauses_ask_what_the_question_before_asked(clause: str) -> None:
+    assert headed_phrase(clause) is None

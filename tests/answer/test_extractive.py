@@ -984,3 +984,33 @@ def test_a_clause_that_guesses_at_the_answer_does_not_make_a_yes_no_question(lib
     # Article 46's duties were quoted: "…, is it about users?" read the whole question as yes or no
     answer = library.ask("What counts as a large online platform in the network data regulations, is it about users?")
     assert "50 million or more registered users" in answer.text, answer.text
+
+
+def test_a_follow_up_made_of_a_noun_phrase_asks_for_what_its_head_names(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    # "Registration fee?" is "What is the registration fee?": an amount, which the rules do not set. Read with the
+    # question before it, it asked where to register, and the office that registers was quoted as its answer.
+    assistant = assistant_over(
+        "drone-rules.txt",
+        "Drone Registration Rules\n\n"
+        "Article 4 Owners shall register each drone with the district aviation office within 15 days of purchase.\n\n"
+        "Article 5 The district aviation office shall issue a registration number on the spot.\n",
+    )
+    history = ["Where do drone owners register their drones under the Drone Registration Rules?"]
+    fee = assistant.ask("Registration fee?", history=history)
+    assert fee.refused and "amount" in fee.text, fee.text
+    deadline = assistant.ask("Registration deadline?", history=history)
+    assert not deadline.refused and says(deadline, "within 15 days"), deadline.text
+
+
+def test_a_chinese_follow_up_made_of_a_noun_phrase_asks_for_what_its_head_names(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    assistant = assistant_over(
+        "无人机登记办法.txt",
+        "无人机登记办法\n\n"
+        "第四条 所有者应当自购买之日起十五日内向区航空管理部门办理登记。\n\n"
+        "第五条 区航空管理部门应当当场发放登记编号。\n",
+    )
+    history = ["无人机登记办法规定向哪个部门办理登记？"]
+    fee = assistant.ask("登记费用？", history=history)
+    assert fee.refused, fee.text
+    deadline = assistant.ask("那登记期限呢？", history=history)
+    assert not deadline.refused and says(deadline, "十五日内"), deadline.text
