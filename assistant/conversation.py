@@ -24,7 +24,7 @@ from .answer.questions import (
     frame,
     proper_names,
 )
-from .language import EN_ARTICLE_REFERENCE, ZH_ARTICLE_REFERENCE, has_cjk, named_paragraphs
+from .language import EN_ARTICLE_REFERENCE, ZH_ARTICLE_REFERENCE, article_from_numeral, has_cjk, named_paragraphs
 from .lexical import coverage_tokens, tokenize
 from .structure import parse_question, without_laws
 
@@ -117,3 +117,25 @@ def contextualise(question: str, history: Sequence[str], titles: Sequence[str]) 
     if own.articles or (len(words) > BARE_REFERENCE_TOKENS and not frame(question).consequence and not paragraph_of_it):
         context = _ARTICLE_LABEL.sub(" ", context)
     return f"{question.strip()} {' '.join(context.split())}"
+
+
+_EN_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+_EN_LISTED_ITEM = re.compile(
+    rf"\b(?:the\s+)?({'|'.join(_EN_ORDINALS)})\s+(?:one|item|point|entry|bullet)\b"
+    r"|\b(?:item|point|number|no\.)\s*\(?(\d{1,2})\)?(?![\d.,])",
+    re.I,
+)
+_ZH_LISTED_ITEM = re.compile(r"第([一二三四五六七八九十]{1,3}|\d{1,2})(?:项|点|种|个)(?!问题)")
+
+
+def listed_item(question: str) -> int:
+    """The number of the item a follow-up asks about in the list the question before was answered with: "Just the
+    fifth one - what does it cover?", "item (3)?", "第三项具体指什么？" -> 5, 3, 3; 0 when it names none. Not the
+    first question of the chat ("回到第一个问题"), nor an article or its paragraph (第三条, 第二款)."""
+    if BACK_TO_THE_FIRST.search(question):
+        return 0
+    if match := _ZH_LISTED_ITEM.search(question):
+        return article_from_numeral(match.group(1))
+    if match := _EN_LISTED_ITEM.search(question):
+        return _EN_ORDINALS.index(match.group(1).lower()) + 1 if match.group(1) else int(match.group(2))
+    return 0

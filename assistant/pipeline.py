@@ -12,10 +12,11 @@ from typing import Any
 from .answer import EvidenceUnit, ExtractiveGenerator, Generator, SentenceSink, make_generator, refusal
 from .answer.answer_types import answer_words
 from .answer.base import compose
+from .answer.evidence import item_number, items_of, lead_of, passages
 from .answer.llm import LLMGenerator
 from .answer.references import CrossReferences
 from .citing import annotate
-from .conversation import contextualise
+from .conversation import contextualise, listed_item
 from .embedding import Embedder, make_embedder
 from .index import Index, index_status
 from .ingest import Ingest, IngestReport, Progress
@@ -108,6 +109,8 @@ class Assistant:
         follow-up ("and the fine?") is searched with the subject of the one before (conversation.py)."""
         filters = filters or Filters()
         self._check_question(question)
+        if item := self._listed_item(question, filters, history):
+            return item
         searched = self.searched_for(question, history)
         retrieval = self._retrieve(searched, filters, question)
         answer = self._answer(searched, retrieval)
@@ -123,6 +126,9 @@ class Assistant:
         """
         filters = filters or Filters()
         self._check_question(question)
+        if item := self._listed_item(question, filters, history):
+            yield from _sentence_by_sentence(item)
+            return
         searched = self.searched_for(question, history)
         retrieval = self._retrieve(searched, filters, question)
         updates: queue.Queue[Answer | None] = queue.Queue()
@@ -168,6 +174,29 @@ class Assistant:
         if searched != question.strip() and isinstance(self.generator, LLMGenerator):
             return self.generator.condense(question.strip(), list(history)) or searched
         return searched
+
+    def _listed_item(self, question: str, filters: Filters, history: Sequence[str]) -> Answer | None:
+        """A follow-up naming an item of the list the question before was answered with ("Just the fifth one?",
+        "第三项具体指什么？") is answered with that item, quoted from the list the previous answer cites: searched
+        with that question, the item is one of many alike. None when it names no item, or no list cited before
+        has an item of that number."""
+        number = listed_item(question)
+        if not number or not history:
+            return None
+        before = self.ask(history[-1], filters, history[:-1])
+        for cited in before.citations:
+            for passage in passages(self.chunks([cited.chunk_id]), self.chunks):
+                for unit in passage.units:
+                    lead = unit if unit.kind == "lead" else lead_of(unit, passage)
+                    if lead is None or not (unit.start < cited.end and cited.start < unit.end):
+                        continue
+                    for item in items_of(lead, passage):
+                        if item_number(item) == number:
+                            quote = EvidenceUnit(item.chunk, item.start, item.end, item.text)
+                            answer = compose(question, Retrieval(before.retrieved), [(item.text, [quote])])
+                            answer = self._annotate(check_answer(answer, self.verifier))
+                            return self._finish(answer, question, history[-1].strip(), filters)
+        return None
 
     @staticmethod
     def _finish(answer: Answer, question: str, searched: str, filters: Filters) -> Answer:

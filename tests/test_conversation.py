@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.conversation import contextualise, is_follow_up
+from assistant.conversation import contextualise, is_follow_up, listed_item
 
 TITLES = ["互联网信息服务算法推荐管理规定", "Personal Information Protection Law"]
 
@@ -81,3 +81,22 @@ def test_a_question_naming_only_a_law_asks_what_that_law_says_on_the_topic_befor
     assert "诉讼" in contextualise(question, [previous], TITLES)
     # a law with a topic of its own asks about that topic
     assert not is_follow_up("互联网信息服务算法推荐管理规定对备案有什么要求？", previous, TITLES)
+
+
+@pytest.mark.parametrize(
+    ("question", "number"),
+    [
+        ("Just the fifth one - what does it cover?", 5),
+        ("And the second item?", 2),
+        ("What about point (3)?", 3),
+        ("第三项具体指什么？", 3),
+        ("那第十二点呢？", 12),
+        ("回到第一个问题，罚款是多少？", 0),
+        ("第三条规定了什么？", 0),
+        ("第二款呢？", 0),
+        ("What was the first question about?", 0),
+        ("Was it the first cluster of its kind?", 0),
+    ],
+)
+def test_a_follow_up_may_name_an_item_of_the_list_before(question: str, number: int) -> None:
+    assert listed_item(question) == number

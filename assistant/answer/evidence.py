@@ -282,6 +282,12 @@ def whole_sentences(window: Window) -> Window:
     return window if len(run) == len(window.units) else Window(window.passage, run)
 
 
+def item_number(unit: Unit) -> int:
+    """The number an item is labelled with: （五）, (5), 5., 五、 -> 5; 0 for a lettered item or any other unit."""
+    match = re.match(r"[（(]?\s*([一二三四五六七八九十]+|\d+)", unit.text) if unit.kind == "item" else None
+    return article_from_numeral(match.group(1)) if match else 0
+
+
 def lead_of(unit: Unit, passage: Passage) -> Unit | None:
     """The lead sentence a numbered item belongs to, when the passage holds it."""
     if unit.kind != "item":

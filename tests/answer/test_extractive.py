@@ -1014,3 +1014,53 @@ def test_a_chinese_follow_up_made_of_a_noun_phrase_asks_for_what_its_head_names(
     assert fee.refused, fee.text
     deadline = assistant.ask("那登记期限呢？", history=history)
     assert not deadline.refused and says(deadline, "十五日内"), deadline.text
+
+
+_PERMIT_RULES = (
+    "Harbour Permit Rules\n\n"
+    "Article 7 An operator may moor a vessel in the harbour only where one of the following conditions is met:\n"
+    "(1) it holds a mooring permit issued by the harbour office;\n"
+    "(2) the vessel is in distress and has notified the coast guard;\n"
+    "(3) the vessel carries supplies for a public emergency;\n"
+    "(4) other circumstances provided by laws and administrative regulations.\n\n"
+    "Article 8 The harbour office shall decide on a permit application within ten working days.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "item"),
+    [
+        ("Just the third one - what does it cover?", "(3) the vessel carries supplies"),
+        ("And item 2?", "(2) the vessel"),
+    ],
+)
+def test_a_follow_up_naming_an_item_of_the_list_before_is_answered_with_that_item(  # type: ignore[no-untyped-def]
+    assistant_over, follow_up: str, item: str
+) -> None:
+    # Searched with the question before it, the follow-up matched the whole list alike, and its lead and every
+    # item were quoted (or another item, by a shared word).
+    assistant = assistant_over("harbour-rules.txt", _PERMIT_RULES)
+    history = ["Under what conditions may a vessel moor in the harbour?"]
+    answer = assistant.ask(follow_up, history=history)
+    assert not answer.refused and answer.text.startswith(item), answer.text
+    assert len(answer.sentences) == 1 and len(answer.citations) == 1
+    quoted = answer.citations[0]
+    assert assistant.document_text(quoted.doc_id)[quoted.start : quoted.end].startswith(item)
+    streamed = list(assistant.ask_stream(follow_up, history=history))
+    assert streamed[-1].final and streamed[-1].text == answer.text
+
+
+def test_a_chinese_follow_up_naming_an_item_is_answered_with_that_item(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    assistant = assistant_over(
+        "港口停泊管理办法.txt",
+        "港口停泊管理办法\n\n"
+        "第七条 有下列情形之一的，船舶可以在港区停泊：\n"
+        "（一）持有港务部门核发的停泊许可证；\n"
+        "（二）船舶遇险并已通知海事部门；\n"
+        "（三）运送公共应急物资；\n"
+        "（四）法律、行政法规规定的其他情形。\n\n"
+        "第八条 港务部门应当在十个工作日内作出许可决定。\n",
+    )
+    answer = assistant.ask("第二项具体指什么？", history=["港口停泊管理办法规定船舶在什么情形下可以停泊？"])
+    assert not answer.refused and answer.text.startswith("（二）船舶遇险"), answer.text
+    assert len(answer.citations) == 1
