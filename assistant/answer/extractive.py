@@ -49,6 +49,7 @@ from .scoring import (
     named_elsewhere,
     required_types,
     states,
+    total_only,
     types_present,
 )
 
@@ -573,6 +574,8 @@ class ExtractiveGenerator(Generator):
             asked = max(found.frame.names, key=lambda name: len(name.split()))  # "Model Power Community", not Pudong
             article = "an" if kinds[0] in "aeiou" else "a"
             return f"{REFUSAL} The closest passage gives {article} {kinds} for {' and '.join(others)}, not for {asked}."
+        if total_only(found.frame, window):
+            return f"{REFUSAL} The closest passage gives a total, not a figure per {' '.join(found.frame.shared_by)}."
         return REFUSAL
 
     def _elsewhere(self, found: Candidates) -> str:

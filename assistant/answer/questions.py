@@ -9,6 +9,7 @@ Nothing here names a topic of any document.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from dataclasses import dataclass
@@ -169,6 +170,9 @@ class QuestionFrame:
     names: tuple[str, ...] = ()
     """In English, the names of things the question (with the chat it follows) is about, as name_spans reads
     them: "Pudong's Model Power Community" -> Pudong, Model Power Community. Laws are not counted."""
+    shared_by: tuple[str, ...] = ()
+    """In English, the words of what a figure is asked per ("the most a single company can get", "how much per
+    request"): a total ("1 billion yuan worth of vouchers") does not answer it."""
 
     @property
     def wants_quantity(self) -> bool:
@@ -556,6 +560,7 @@ def frame(question: str) -> QuestionFrame:
         # "And the cluster on the other side of the river?": not the one the chat named before
         names=() if zh else tuple(name_spans(clause if _CONTRASTED.search(clause) else question)),
         extreme=bool(EXTREME.search(fold(clause))),
+        shared_by=() if zh else _shared_by(clause),
         time=time_kind(question) if TIME in types else "",
         consequence=bool(
             CONSEQUENCE.search(clause)
@@ -564,6 +569,29 @@ def frame(question: str) -> QuestionFrame:
             or (_BREACH.search(clause) and _HYPOTHETICAL.search(clause) and _continues(clause))
         ),
     )
+
+
+_DISTRIBUTIVE = re.compile(
+    r"\b(?:a single|any single|any one|each|every|per)\s+(?!(?:the|a|an|of|its|their|one)\b)((?:[a-z][\w-]*\s*){1,3})",
+    re.I,
+)
+"""A figure asked per one of many: "a single company", "each firm", "per request" (the closed class of English
+distributive determiners); not "per the article", which says where."""
+_INVERTED = re.compile(r"\b(?:do|does|did|can|could|may|might|must|shall|should|will|would)\s*$", re.I)
+
+
+def _shared_by(clause: str) -> tuple[str, ...]:
+    """The noun phrase a distributive determiner opens, up to the first function word: "a single company can get"
+    -> company; "per data portability request under …" -> data portability request. As the subject after an
+    auxiliary ("How much does each firm get?", "can a single start-up receive …"), its verb follows it and is no
+    part of it."""
+    for match in _DISTRIBUTIVE.finditer(clause):
+        words = list(itertools.takewhile(lambda w: w.lower() not in EN_STOP, match.group(1).split()))
+        if len(words) > 1 and _INVERTED.search(clause[: match.start()]):
+            words = words[:-1]
+        if words:
+            return tuple(words)
+    return ()
 
 
 _BREACH = re.compile(

@@ -239,6 +239,10 @@ def types_present(frame: QuestionFrame, window: Window, unit_tokens: dict[int, s
                 # "company" and some other figure ("the company has raised nearly 500 million yuan").
                 focused = [u for u in window.units if counts(frame.focus[0], u.text)]
             stating, units = (focused if frame.focus else window.units), window.units
+            if frame.shared_by and kind in (AMOUNT, NUMBER):
+                # "The most a single company can get in vouchers": "1 billion yuan worth of vouchers" is the total.
+                stating = [u for u in stating if _shared(u.text, frame.shared_by)]
+                units = [u for u in units if _shared(u.text, frame.shared_by)]
             if frame.names and kind in _NAMED_FIGURES:
                 # "How many companies are in Pudong's Model Power Community?": "It has attracted more than 500
                 # companies" counts those of the Foundation Model Innovation Center, named the sentence before.
@@ -276,6 +280,24 @@ def _counted_unit(frame: QuestionFrame) -> str:
     if len(frame.focus) == 1 and frame.focus[0].startswith("#"):
         return re.escape(frame.focus[0][1:])
     return ""
+
+
+_SHARING = re.compile(r"\b(?:each|every|per|a single|apiece|respectively)\b|每|单个", re.I)
+
+
+def _shared(text: str, shared_by: tuple[str, ...]) -> bool:
+    """Whether a figure's unit may be one per what the question asks it per: it says so ("each", "per"), or names
+    one of them, in the singular ("a firm may receive"); "grants to shipping firms" and "attract 1,000 additional
+    companies" speak of them all."""
+    one = re.compile(rf"\b{re.escape(shared_by[-1])}\b", re.I)
+    return bool(_SHARING.search(text) or one.search(text))
+
+
+def total_only(frame: QuestionFrame, window: Window) -> bool:
+    """Whether the window gives the figure asked per one of many ("a single company") only as a total."""
+    kinds = [k for k in required_types(frame) if k in (AMOUNT, NUMBER)]
+    stating = [u for u in window.units if any(states(k, u.text, frame) for k in kinds)]
+    return bool(frame.shared_by and stating) and not any(_shared(u.text, frame.shared_by) for u in stating)
 
 
 _NAMED_FIGURES = (NUMBER, AMOUNT, PERCENT, TIME)

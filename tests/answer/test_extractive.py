@@ -1064,3 +1064,31 @@ def test_a_chinese_follow_up_naming_an_item_is_answered_with_that_item(assistant
     answer = assistant.ask("第二项具体指什么？", history=["港口停泊管理办法规定船舶在什么情形下可以停泊？"])
     assert not answer.refused and answer.text.startswith("（二）船舶遇险"), answer.text
     assert len(answer.citations) == 1
+
+
+def test_a_figure_asked_per_one_of_many_is_not_answered_by_a_total(library) -> None:  # type: ignore[no-untyped-def]
+    # The city's 1 billion yuan of vouchers (or the 1,000 companies Zhangjiang aims to attract) was quoted as what
+    # one company can get.
+    for question in (
+        "How much in computing-power vouchers can a single AI start-up receive from Shanghai?",
+        "What is the maximum voucher amount per company in Shanghai's AI+ programme?",
+    ):
+        answer = library.ask(question)
+        assert answer.refused, answer.text
+    total = library.ask("How much did Shanghai set aside for its AI+ vouchers?")
+    assert not total.refused and says(total, "1 billion yuan"), total.text
+
+
+def test_a_figure_asked_per_one_of_many_is_answered_by_one_stated_per_one(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    per_firm = assistant_over(
+        "harbour-fund-rules.txt",
+        "Harbour Fund Rules\n\nThe city will issue 2 billion yuan of harbour grants to shipping firms over three "
+        "years. Each shipping firm may receive at most 5 million yuan a year.\n",
+    )
+    answer = per_firm.ask("What is the most a single firm can get from the harbour grants?")
+    assert not answer.refused and says(answer, "5 million yuan"), answer.text
+
+
+def test_a_fine_on_each_liable_person_is_answered(library) -> None:  # type: ignore[no-untyped-def]
+    answer = library.ask("Under the PIPL, how much can each directly liable person be fined in a serious case?")
+    assert not answer.refused and says(answer, "RMB 1 million yuan"), answer.text

@@ -314,3 +314,19 @@ def test_the_interrogative_numeral_is_no_word_of_the_answer() -> None:
     words = asked_words("评估报告要保存几年？")
     assert "几年" not in words and "#几" not in words
     assert "#几" in asked_words("几乎所有企业都要备案吗？")  # 几乎 is "almost", no interrogative
+
+
+@pytest.mark.parametrize(
+    ("question", "shared_by"),
+    [
+        ("What is the most a single clinic can claim?", ("clinic",)),
+        ("How much does each licensed operator pay?", ("licensed", "operator")),
+        ("How much can a carrier charge per parcel delivery under the rules?", ("parcel", "delivery")),
+        ("How many permits can any single fishing vessel hold?", ("fishing", "vessel")),
+        ("How many clinics operate in the city, per the report?", ()),
+        ("What does each of the parties owe?", ()),
+        ("各家企业最多能拿多少？", ()),
+    ],
+)
+def test_a_figure_asked_per_one_of_many_names_what_it_is_per(question: str, shared_by: tuple[str, ...]) -> None:
+    assert frame(question).shared_by == shared_by
