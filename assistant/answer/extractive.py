@@ -17,10 +17,10 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from ..chunking import heading_article
+from ..chunking import heading_article, split_sentences
 from ..embedding import Embedder
 from ..language import LAW_NAMES, cited_articles, has_cjk, law_key, named_paragraphs
-from ..lexical import coverage_tokens, tokenize
+from ..lexical import EN_STOP, coverage_tokens, tokenize
 from ..retrieve import Retrieval
 from ..settings import AnswerSettings
 from ..structure import parse_question, without_laws
@@ -285,7 +285,7 @@ class ExtractiveGenerator(Generator):
 
     def candidates(self, question: str, retrieval: Retrieval, embed_all: bool = False) -> Candidates:
         """The windows of the evidence with their features; ``embed_all`` embeds every window (for fitting)."""
-        question_frame = frame(question)
+        question_frame = _cue_in_a_term(frame(question), question, retrieval.chunks[: self.settings.evidence_chunks])
         chunks, named = self._evidence_chunks(question_frame, retrieval)
         reached_from: dict[str, RetrievedChunk] = {}
         duties: set[int] = set()
@@ -600,6 +600,33 @@ _OPENS_A_VIOLATION = re.compile(
     r"^(?:(?:第[〇零一二三四五六七八九十百\d]+条|Article\s+\d+)\s*)?(?:违反|where\b[^,，]{0,40}\bviolat)", re.I
 )
 """A penalty provision's own breach, as statutes open one: "违反本法第二十七条规定的", "Where anyone violates …"."""
+
+
+_CUE_AND_NOUN = re.compile(
+    r"\b(?:penalt(?:y|ies)|fine[sd]?|punish\w*|sanction\w*|liable|liability|consequences?)\s+([A-Za-z][\w-]*)", re.I
+)
+
+
+def _cue_in_a_term(question_frame: QuestionFrame, question: str, chunks: Sequence[RetrievedChunk]) -> QuestionFrame:
+    """A word of penalties inside a term the evidence uses ("What coverage must the liability insurance have?",
+    where a provision encourages "liability insurance products") names that thing: unless the question asks what
+    breaking a rule costs in other words too, it does not."""
+    if not question_frame.consequence:
+        return question_frame
+    sentences = [
+        s.lower() for c in chunks for a, b in split_sentences(c.text) if not MEASURED_SANCTION.search(s := c.text[a:b])
+    ]
+    terms = [
+        m
+        for m in _CUE_AND_NOUN.finditer(question)
+        if m.group(1).lower() not in EN_STOP and any(m.group(0).lower() in s for s in sentences)
+    ]
+    if not terms:
+        return question_frame
+    plain = question
+    for term in reversed(terms):  # each term stands as its noun: "liability insurance" -> "insurance"
+        plain = plain[: term.start()] + term.group(1) + plain[term.end() :]
+    return question_frame if frame(plain).consequence else replace(question_frame, consequence=False)
 
 
 def _states_consequence(window: ev.Window) -> bool:

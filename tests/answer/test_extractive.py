@@ -1092,3 +1092,23 @@ def test_a_figure_asked_per_one_of_many_is_answered_by_one_stated_per_one(assist
 def test_a_fine_on_each_liable_person_is_answered(library) -> None:  # type: ignore[no-untyped-def]
     answer = library.ask("Under the PIPL, how much can each directly liable person be fined in a serious case?")
     assert not answer.refused and says(answer, "RMB 1 million yuan"), answer.text
+
+
+_CLINIC_RULES = (
+    "Clinic Safety Rules\n\n"
+    "Article 3 Clinics shall keep patient records for at least five years.\n\n"
+    "Article 4 The State encourages insurers to develop malpractice liability insurance products, and encourages "
+    "clinics to purchase such insurance.\n\n"
+    "Article 9 Where a clinic violates Article 3 of these Rules, the health department shall order it to make "
+    "corrections and impose a fine of not less than RMB 20,000 yuan but not more than RMB 200,000 yuan.\n"
+)
+
+
+def test_a_penalty_word_inside_a_term_the_text_uses_asks_no_penalty(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    # "liability" made the question one on what breaking a rule costs: the fine of Article 9 was quoted as the
+    # insurance's minimum cover.
+    assistant = assistant_over("clinic-rules.txt", _CLINIC_RULES)
+    answer = assistant.ask("What is the minimum cover of the malpractice liability insurance clinics should buy?")
+    assert "RMB" not in answer.text, answer.text  # refused over the whole corpus; here, Article 4 is quoted
+    fine = assistant.ask("What is the most a clinic can be fined for not keeping patient records?")
+    assert not fine.refused and says(fine, "RMB 200,000 yuan"), fine.text
