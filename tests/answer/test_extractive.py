@@ -1112,3 +1112,8 @@ def test_a_penalty_word_inside_a_term_the_text_uses_asks_no_penalty(assistant_ov
     assert "RMB" not in answer.text, answer.text  # refused over the whole corpus; here, Article 4 is quoted
     fine = assistant.ask("What is the most a clinic can be fined for not keeping patient records?")
     assert not fine.refused and says(fine, "RMB 200,000 yuan"), fine.text
+
+
+def test_the_liability_insurance_the_regulations_encourage_has_no_stated_minimum(library) -> None:  # type: ignore[no-untyped-def]
+    answer = library.ask("What's the smallest sum insured allowed for network data damage liability insurance?")
+    assert answer.refused and "no amount" in answer.text, answer.text
