@@ -384,7 +384,11 @@ def proper_names(question: str) -> list[str]:
     """Names the question uses: capitalised words inside an English sentence; place and organisation names in
     Chinese (jieba's ns and nt: its person and 'other proper noun' tags catch too many common words)."""
     # "Nvidia's": the name is Nvidia; its possessive's "s" is a token every index holds
-    names = [_POSSESSIVE.sub("", m.group(0)) for m in _EN_NAME.finditer(question.strip())]
+    names = [
+        _POSSESSIVE.sub("", m.group(0))
+        for m in _EN_NAME.finditer(question.strip())
+        if not _glosses(m.group(0), question.strip()[: m.start()], question.strip()[m.end() :])
+    ]
     names = [name for name in names if name not in _NOT_NAMES]
     if has_cjk(question):
         names += [
@@ -397,6 +401,15 @@ def proper_names(question: str) -> list[str]:
             and not _ZH_WORD_AND_LOCATIVE.fullmatch(w)
         ]
     return names
+
+
+def _glosses(name: str, before: str, after: str) -> bool:
+    """Whether a name in brackets only glosses the words before it: "首席数据官（CDO）", "the protection officer
+    (DPO)". Those words are what the question asks about; the gloss need not be in the text."""
+    opened = re.search(r"(\S+)\s*[（(]\s*$", before)
+    if opened is None or not re.match(r"\s*[)）]", after):
+        return False
+    return has_cjk(opened.group(1)[-1]) or abbreviates(name, before[: opened.end()])
 
 
 _ZH_WORD_AND_LOCATIVE = re.compile(r"[\u4e00-\u9fff][里中内]")

@@ -330,3 +330,18 @@ def test_the_interrogative_numeral_is_no_word_of_the_answer() -> None:
 )
 def test_a_figure_asked_per_one_of_many_names_what_it_is_per(question: str, shared_by: tuple[str, ...]) -> None:
     assert frame(question).shared_by == shared_by
+
+
+@pytest.mark.parametrize(
+    ("question", "names"),
+    [
+        ("港口条例里的安全总监（HSO）由谁担任？", []),
+        ("Who appoints the harbour safety officer (HSO)?", []),
+        ("Does the harbour office (HKEX) approve moorings?", ["HKEX"]),
+        ("Does the harbour rule apply to Acme (Pty)?", ["Acme", "Pty"]),
+    ],
+)
+def test_a_name_in_brackets_that_glosses_the_words_before_it_is_no_name_of_its_own(
+    question: str, names: list[str]
+) -> None:
+    assert [n for n in proper_names(question) if n.isascii()] == names
