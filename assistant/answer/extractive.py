@@ -211,7 +211,8 @@ class ExtractiveGenerator(Generator):
         # what breaking a rule costs is stated as a fine or an order, seldom named ("What is the penalty for …?")
         named_thing = noun and set(noun) <= set(asking.focus) and not CONSEQUENCE.search(asking.noun)
         broad = self.passages() >= self.settings.absent_noun_min_passages
-        if named_thing and broad and all(self.idf(t) >= unseen - 1e-9 for t in noun):
+        unheard = all(self.idf(t) >= unseen - 1e-9 for t in noun)
+        if named_thing and broad and unheard and not self._misspelt(asking.noun, unseen):
             # "What valuation did it reach?": no passage names the thing asked for, whatever else they match
             reason = f"{REFUSAL} None of them mentions {asking.noun}."
             return Judgement(refusal=refusal(question, retrieval, reason, 0.0))
@@ -435,6 +436,18 @@ class ExtractiveGenerator(Generator):
             for tokens in [set(coverage_tokens(said)) | context]
         ]
         return max(covered, default=0.0)
+
+    def _misspelt(self, phrase: str, unseen: float) -> bool:
+        """Whether a word no passage holds is a slip of typing for one some passage does: a letter left out inside
+        it, or two inside it swapped ("deparment", "coordiantion"). Not a word that differs at its ends or by a
+        changed letter: "valuation" is no "evaluation", "perks" no "parks"."""
+        for word in re.findall(r"[a-z]{5,}", phrase.lower()):
+            inside = range(1, len(word))
+            edits = {word[:i] + c + word[i:] for i in inside for c in "abcdefghijklmnopqrstuvwxyz"}
+            edits |= {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(1, len(word) - 2)}
+            if any(tokens and all(self.idf(t) < unseen - 1e-9 for t in tokens) for tokens in map(tokenize, edits)):
+                return True
+        return False
 
     def unknown_name(self, question: str, evidence: Sequence[str] = ()) -> str:
         """A name the question uses (Shenzhen, 新加坡) that no indexed passage contains: then the question is about
