@@ -1121,7 +1121,7 @@ def test_the_liability_insurance_the_regulations_encourage_has_no_stated_minimum
 
 def test_a_word_with_a_letter_left_out_is_read_as_the_word_of_the_text(library) -> None:  # type: ignore[no-untyped-def]
     # "deparment" is in no passage, and the question was refused as one about a thing the documents never name.
-    answer = library.ask("Under the PIPL, which deparment coordinates personal information protection overall?")
+    answer = library.ask("Which deparment is responsible for overall coordination of personal information protection?")
     assert not answer.refused and says(answer, "national cyberspace department"), answer.text
     unknown = library.ask("What valuation did Infinigence AI reach in its latest round?")
     assert unknown.refused and "valuation" in unknown.text, unknown.text  # no "evaluation" by a letter added
