@@ -122,7 +122,7 @@ def contextualise(question: str, history: Sequence[str], titles: Sequence[str]) 
 _EN_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
 _EN_LISTED_ITEM = re.compile(
     rf"\b(?:the\s+)?({'|'.join(_EN_ORDINALS)})\s+(?:one|item|point|entry|bullet)\b"
-    r"|\b(?:item|point|number|no\.)\s*\(?(\d{1,2})\)?(?![\d.,])",
+    r"|\b(?:item|point)\s*\(?(\d{1,2})\)?(?![\d.,])",
     re.I,
 )
 _ZH_LISTED_ITEM = re.compile(r"第([一二三四五六七八九十]{1,3}|\d{1,2})(?:项|点|种|个)(?!问题)")
