@@ -24,7 +24,14 @@ from .answer.questions import (
     frame,
     proper_names,
 )
-from .language import EN_ARTICLE_REFERENCE, ZH_ARTICLE_REFERENCE, article_from_numeral, has_cjk, named_paragraphs
+from .language import (
+    EN_ARTICLE_REFERENCE,
+    EN_ORDINALS,
+    ZH_ARTICLE_REFERENCE,
+    article_from_numeral,
+    has_cjk,
+    named_paragraphs,
+)
 from .lexical import coverage_tokens, tokenize
 from .structure import parse_question, without_laws
 
@@ -119,9 +126,8 @@ def contextualise(question: str, history: Sequence[str], titles: Sequence[str]) 
     return f"{question.strip()} {' '.join(context.split())}"
 
 
-_EN_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
 _EN_LISTED_ITEM = re.compile(
-    rf"\b(?:the\s+)?({'|'.join(_EN_ORDINALS)})\s+(?:one|item|point|entry|bullet)\b"
+    rf"\b(?:the\s+)?({'|'.join(EN_ORDINALS)})\s+(?:one|item|point|entry|bullet)\b"
     r"|\b(?:item|point)\s*\(?(\d{1,2})\)?(?![\d.,])",
     re.I,
 )
@@ -137,5 +143,5 @@ def listed_item(question: str) -> int:
     if match := _ZH_LISTED_ITEM.search(question):
         return article_from_numeral(match.group(1))
     if match := _EN_LISTED_ITEM.search(question):
-        return _EN_ORDINALS.index(match.group(1).lower()) + 1 if match.group(1) else int(match.group(2))
+        return EN_ORDINALS.index(match.group(1).lower()) + 1 if match.group(1) else int(match.group(2))
     return 0

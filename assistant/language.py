@@ -59,9 +59,9 @@ EN_ARTICLE_REFERENCE = re.compile(r"\bart(?:icle|\.)?\s*(\d+)\b", re.I)
 """Article 21, Art. 21, art 21."""
 ZH_PARAGRAPH_REFERENCE = re.compile(rf"第\s*([{ZH_NUMERAL}\d]+)\s*款")
 """A paragraph (款) of an article named by its number: 第四款, 第2款."""
-_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+EN_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
 EN_PARAGRAPH_REFERENCE = re.compile(
-    rf"\b(?:paragraph|para\.?)\s*(\d+)\b|\b({'|'.join(_ORDINALS)}) paragraph\b"
+    rf"\b(?:paragraph|para\.?)\s*(\d+)\b|\b({'|'.join(EN_ORDINALS)}) paragraph\b"
     r"|\bparagraphs ((?:\d+(?:,\s*|\s+and\s+))+\d+)\b",
     re.I,
 )
@@ -137,7 +137,7 @@ def named_paragraphs(text: str) -> tuple[int, ...]:
     for match in EN_PARAGRAPH_REFERENCE.finditer(text):
         digits, ordinal, several = match.groups()
         if ordinal:
-            numbers.append(_ORDINALS.index(ordinal.lower()) + 1)
+            numbers.append(EN_ORDINALS.index(ordinal.lower()) + 1)
         else:
             numbers += [int(n) for n in re.findall(r"\d+", digits or several)]
     return tuple(dict.fromkeys(n for n in numbers if n > 0))
