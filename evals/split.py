@@ -31,6 +31,7 @@ SETS = {
         "en_laws14.jsonl",
         "en_laws15.jsonl",
         "en_laws16.jsonl",
+        "en_laws17.jsonl",
     ],
     "zh_blind": [
         "zh_a.jsonl",
@@ -49,6 +50,7 @@ SETS = {
         "zh_n.jsonl",
         "zh_o.jsonl",
         "zh_p.jsonl",
+        "zh_q.jsonl",
     ],
     "dialogues": [
         "dialogues.jsonl",
@@ -68,6 +70,7 @@ SETS = {
         "dialogues15.jsonl",
         "dialogues16.jsonl",
         "dialogues17.jsonl",
+        "dialogues18.jsonl",
     ],
 }
 DEV_BELOW = 154
