@@ -27,9 +27,11 @@ from .answer.questions import (
 from .language import (
     EN_ARTICLE_REFERENCE,
     EN_ORDINALS,
+    LAW_NAMES,
     ZH_ARTICLE_REFERENCE,
     article_from_numeral,
     has_cjk,
+    int_to_chinese,
     named_paragraphs,
 )
 from .lexical import coverage_tokens, tokenize
@@ -50,6 +52,15 @@ _EN_OWN_LAW = re.compile(
 )
 """A law the question names in words of its own ("under the 2024 network data regulations"), whether or not they
 are a title the index knows; not one it points back to ("under this law", "under the regulations")."""
+_LAW_KIND = re.compile(r"\b(?:laws?|regulations?|rules|measures|provisions|code|act)$")
+"""The last word of a law's English name that says it is a law ("data security law"): a name without one
+("algorithmic recommendation") may name a topic instead."""
+_EN_SIBLING_ARTICLE = re.compile(
+    r"\b(?:the\s+)?(next|following|previous|preceding)\s+(?:article|provision|one)\b"
+    r"|\b(?:the\s+)?(?:article|provision|one)\s+(after|before)\s+(?:that|it|this)(?:\s+one)?\b",
+    re.I,
+)
+_ZH_SIBLING_ARTICLE = re.compile(r"([下后上前])一条")
 _ARTICLE_LABEL = re.compile(f"{ZH_ARTICLE_REFERENCE.pattern}|{EN_ARTICLE_REFERENCE.pattern}", re.I)
 BARE_REFERENCE_TOKENS = 1
 """A follow-up with at most this many words of its own ("它规定了什么？", "what does it say?") is about the same
@@ -105,13 +116,14 @@ def contextualise(question: str, history: Sequence[str], titles: Sequence[str]) 
     previous = contextualise(asked[-1].strip(), asked[:-1], titles)
     if not is_follow_up(question, previous, titles):
         return question
+    question = _sibling_article(question, previous, titles)
     own = parse_question(question, list(titles))
     context = previous
     zh = has_cjk(question)
     if (
         own.unknown_laws
         or any(has_cjk(title) == zh for title in own.titles)
-        or (not zh and _EN_OWN_LAW.search(question))
+        or (not zh and (_EN_OWN_LAW.search(question) or _names_a_law_as_such(question)))
     ):
         # "And the Network Data Security Regulations?" after a question on the PIPL asks the same of another law. A
         # law indexed only in another language ("what about algorithmic recommendation?") may name a topic instead:
@@ -124,6 +136,34 @@ def contextualise(question: str, history: Sequence[str], titles: Sequence[str]) 
     if own.articles or (len(words) > BARE_REFERENCE_TOKENS and not frame(question).consequence and not paragraph_of_it):
         context = _ARTICLE_LABEL.sub(" ", context)
     return f"{question.strip()} {' '.join(context.split())}"
+
+
+def _names_a_law_as_such(question: str) -> bool:
+    """Does an English question name a law by a name that can only be a law's: one ending in a word such as "law"
+    or "regulations" ("No, I meant the Data Security Law"), or an abbreviation ("DSL")?"""
+    lowered = question.lower()
+    return any(
+        re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", lowered)
+        for names in LAW_NAMES.values()
+        for name in names
+        if " " not in name or _LAW_KIND.search(name)
+    )
+
+
+def _sibling_article(question: str, previous: str, titles: Sequence[str]) -> str:
+    """``question`` with an article named by its place next to the one the question before named ("and the one
+    after that?", "下一条呢？" after one on Article 21) written as that article's number."""
+    zh = has_cjk(question)
+    match = (_ZH_SIBLING_ARTICLE if zh else _EN_SIBLING_ARTICLE).search(question)
+    before = parse_question(previous, list(titles)).articles
+    if match is None or len(before) != 1:
+        return question
+    direction = next(group for group in match.groups() if group).lower()
+    number = before[0] + (1 if direction in ("下", "后", "next", "following", "after") else -1)
+    if number < 1:
+        return question
+    label = f"第{int_to_chinese(number)}条" if zh else f"Article {number}"
+    return f"{question[: match.start()]}{label}{question[match.end() :]}"
 
 
 _EN_LISTED_ITEM = re.compile(

@@ -100,3 +100,36 @@ def test_a_question_naming_only_a_law_asks_what_that_law_says_on_the_topic_befor
 )
 def test_a_follow_up_may_name_an_item_of_the_list_before(question: str, number: int) -> None:
     assert listed_item(question) == number
+
+
+@pytest.mark.parametrize(
+    ("previous", "question", "meant", "not_meant"),
+    [
+        ("What does Article 12 of the PIPL cover?", "What about the next article?", "Article 13", "Article 12"),
+        ("What does Article 12 of the PIPL cover?", "and the one before that?", "Article 11", "Article 12"),
+        ("《数据安全法》第三十条讲了什么？", "那上一条呢？", "第二十九条", "第三十条"),
+        ("《数据安全法》第三十条讲了什么？", "后一条规定了什么？", "第三十一条", "第三十条"),
+    ],
+)
+def test_an_article_named_by_its_place_beside_the_one_before_is_that_article(
+    previous: str, question: str, meant: str, not_meant: str
+) -> None:
+    titles = ["中华人民共和国数据安全法", "Personal Information Protection Law"]
+    searched = contextualise(question, [previous], titles)
+    assert meant in searched and not_meant not in searched, searched
+    assert ("数据安全法" if meant.startswith("第") else "PIPL") in searched
+
+
+def test_a_place_beside_no_article_is_left_as_asked() -> None:
+    searched = contextualise("And the next one?", ["What does the PIPL say about minors?"], TITLES)
+    assert "Article" not in searched and searched.startswith("And the next one?")
+
+
+def test_an_english_follow_up_naming_another_law_as_a_law_drops_the_law_before() -> None:
+    titles = ["中华人民共和国数据安全法", "Personal Information Protection Law"]
+    previous = "What fines does the PIPL set for serious violations?"
+    assert "PIPL" not in contextualise("No, I meant the Data Security Law - what are its fines?", [previous], titles)
+    assert "PIPL" not in contextualise("what about the DSL?", [previous], titles)
+    # a law's name that may name a topic ("algorithmic recommendation") keeps the law before
+    algorithms = ["互联网信息服务算法推荐管理规定", "Personal Information Protection Law"]
+    assert "PIPL" in contextualise("what about algorithmic recommendation?", [previous], algorithms)

@@ -182,3 +182,17 @@ def test_the_sources_panel_badges_a_superseded_version(versions) -> None:  # typ
     answer = versions.ask("2016年版的条例要求多久开展一次风险评估？")
     html = render_sources(answer)
     assert 'class="version superseded"' in html and "superseded by the version of 2025-10-28" in html
+
+
+@pytest.mark.parametrize(
+    ("previous", "question", "article"),
+    [
+        ("What does Article 44 of the PIPL give individuals?", "And the article after that?", "Article 45"),
+        ("《数据安全法》第三十六条讲了什么？", "上一条呢？", "第三十五条"),
+    ],
+)
+def test_the_article_beside_the_one_before_is_quoted(library, previous: str, question: str, article: str) -> None:  # type: ignore[no-untyped-def]
+    answer = library.ask(question, history=[previous])
+    assert not answer.refused, answer.text
+    assert answer.text.startswith(article), answer.text
+    assert all(c.heading_path.endswith(article) for c in answer.citations), [c.heading_path for c in answer.citations]
