@@ -1125,3 +1125,23 @@ def test_a_word_with_a_letter_left_out_is_read_as_the_word_of_the_text(library) 
     assert not answer.refused and says(answer, "national cyberspace department"), answer.text
     unknown = library.ask("What valuation did Infinigence AI reach in its latest round?")
     assert unknown.refused and "valuation" in unknown.text, unknown.text  # no "evaluation" by a letter added
+
+
+_FERRY_RULES = (
+    "渡口安全管理办法\n\n"
+    "第五条 渡船经营者应当在开航之日起十五个工作日内向交通运输部门提交安全管理制度。\n\n"
+    "第六条 发生渡船事故的，经营者应当在2小时内向海事管理机构报告。\n\n"
+    "第七条 乘客投诉的，经营者应当及时处理。\n"
+)
+
+
+def test_a_time_limit_for_another_act_is_no_answer(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    ferry = assistant_over("渡口安全管理办法.txt", _FERRY_RULES)
+    # The only limits in the rules are for filing a safety system and for reporting an accident.
+    answer = ferry.ask("乘客投诉后，渡船经营者要在几个工作日内答复乘客？")
+    assert answer.refused, answer.text
+    asked = ferry.ask("发生渡船事故后，经营者要在几小时内上报？")
+    assert not asked.refused and "2小时内" in asked.text, asked.text
+    # an elliptic act is the one the question before asked about
+    follow_up = ferry.ask("开航后多久内得办？", history=["渡船经营者需要提交安全管理制度吗？"])
+    assert not follow_up.refused and "十五个工作日内" in follow_up.text, follow_up.text
