@@ -287,6 +287,10 @@ class ExtractiveGenerator(Generator):
     def candidates(self, question: str, retrieval: Retrieval, embed_all: bool = False) -> Candidates:
         """The windows of the evidence with their features; ``embed_all`` embeds every window (for fitting)."""
         question_frame = _cue_in_a_term(frame(question), question, retrieval.chunks[: self.settings.evidence_chunks])
+        unseen = self.idf("\uffff")
+        # An act named in words no passage holds ("Is there a hard deadline?") is none the evidence could name.
+        held = frozenset(t for t in question_frame.timed_act if self.idf(t) < unseen - 1e-9)
+        question_frame = replace(question_frame, timed_act=held)
         chunks, named = self._evidence_chunks(question_frame, retrieval)
         reached_from: dict[str, RetrievedChunk] = {}
         duties: set[int] = set()
@@ -341,7 +345,6 @@ class ExtractiveGenerator(Generator):
             borrowed -= {t for name in proper_names(retrieval.borrowed) for t in coverage_tokens(name)}
         # A word no passage holds ("刷脸", tokenised 刷 and 脸) covers no window: counted, it only shrinks every
         # window's coverage alike, drowning the words that tell them apart.
-        unseen = self.idf("\uffff")
         weights = {
             t: self.idf(t) * (self.settings.borrowed_word_weight if t in borrowed else 1.0)
             for t in dict.fromkeys(asked_words(question))

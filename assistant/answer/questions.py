@@ -170,6 +170,10 @@ class QuestionFrame:
     names: tuple[str, ...] = ()
     """In English, the names of things the question (with the chat it follows) is about, as name_spans reads
     them: "Pudong's Model Power Community" -> Pudong, Model Power Community. Laws are not counted."""
+    timed_act: frozenset[str] = frozenset()
+    """For a question asking within what time something must be done, the words (coverage_tokens) of that act
+    ("企业必须在多少个工作日内提供", "the deadline for firms to apply"): a limit the evidence sets for another act
+    does not answer it. Empty when the question names no act."""
     shared_by: tuple[str, ...] = ()
     """In English, the words of what a figure is asked per ("the most a single company can get", "how much per
     request"): a total ("1 billion yuan worth of vouchers") does not answer it."""
@@ -575,6 +579,7 @@ def frame(question: str) -> QuestionFrame:
         extreme=bool(EXTREME.search(fold(clause))),
         shared_by=() if zh else _shared_by(clause),
         time=time_kind(question) if TIME in types else "",
+        timed_act=_timed_act(question) if TIME in types else frozenset(),
         consequence=bool(
             CONSEQUENCE.search(clause)
             or _FACING.search(clause)
@@ -582,6 +587,45 @@ def frame(question: str) -> QuestionFrame:
             or (_BREACH.search(clause) and _HYPOTHETICAL.search(clause) and _continues(clause))
         ),
     )
+
+
+_ZH_ASKED_LIMIT = re.compile(
+    r"(?:多少|几)\s*(?:个)?(?:工作日|天|日|小时|个月|月|年|周|星期)(?:以内|之内|内)|多久|多长时间"
+)
+_ZH_CLAUSE = re.compile(r"[^，,；;。？?！!]+")
+_ZH_SENTENCE_END = re.compile(r"[。？?！!]")
+_EN_ASKED_LIMIT = re.compile(
+    r"\b(?:within )?how (?:long|soon|many (?:working )?(?:days|hours|weeks|months|years))\b"
+    r"|\bwithin what (?:time|period)\b",
+    re.I,
+)
+_EN_LIMIT_NOUN = re.compile(r"\b(?:deadlines?|time limits?)\b", re.I)
+_EN_CLAUSE = re.compile(r"[^,;:.?!]+")
+_EN_COMPLEMENT = re.compile(r"^\s*(?:to|for)\b", re.I)
+_EN_DETERMINER = re.compile(r".*\b(?:the|a|an|any|its|their|our|your|this|that|there|is|what|what's|s)\b", re.I)
+
+
+def _timed_act(question: str) -> frozenset[str]:
+    """The act a question asks a time limit for (QuestionFrame.timed_act). In Chinese, the clause around the asked
+    limit, with the sentences after it: a follow-up's act may be elliptic ("多久内得办？"), its object named in the
+    question before. In English, the rest of the clause after "how long", "within how many days"; or what
+    modifies "deadline" and the "to …" or "for …" after it ("the application deadline", "the deadline for firms to
+    apply"); "Is there a hard deadline?" names none."""
+    if has_cjk(question):
+        for clause in _ZH_CLAUSE.finditer(question):
+            if _ZH_ASKED_LIMIT.search(clause.group(0)):
+                end = _ZH_SENTENCE_END.search(question, clause.end())
+                later = question[end.end() :] if end else ""
+                return frozenset(coverage_tokens(f"{_ZH_ASKED_LIMIT.sub(' ', clause.group(0))} {later}"))
+        return frozenset()
+    for clause in _EN_CLAUSE.findall(question):
+        if asked := _EN_ASKED_LIMIT.search(clause):
+            return frozenset(coverage_tokens(clause[asked.end() :]))
+        if noun := _EN_LIMIT_NOUN.search(clause):
+            modifiers = _EN_DETERMINER.sub(" ", clause[: noun.start()])
+            after = clause[noun.end() :]
+            return frozenset(coverage_tokens(f"{modifiers} {after if _EN_COMPLEMENT.match(after) else ''}"))
+    return frozenset()
 
 
 _DISTRIBUTIVE = re.compile(

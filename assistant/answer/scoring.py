@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from ..language import ZH_NUMERAL
+from ..language import CJK, ZH_NUMERAL
 from ..lexical import coverage_tokens, tokenize
 from .answer_types import (
     AGENT,
@@ -76,11 +76,12 @@ _DURATION = re.compile(
 _FINE = re.compile(r"\bfine[sd]?\b(?!-)|罚款", re.I)
 _ZH_TIME_LIMIT = re.compile(rf"[{_ZH_NUM}\d]+\s*(?:个)?(?:工作日|日|天|小时|个月|月|年|周)(?:以内|之内|内)")
 """A time limit in a provision ("十个工作日内", "24小时内"): what has to be done by then follows it."""
-_ZH_ASKED_LIMIT = re.compile(
-    r"(?:多少|几)\s*(?:个)?(?:工作日|天|日|小时|个月|月|年|周|星期)(?:以内|之内|内)|多久|多长时间"
-)
 _ZH_CLAUSE = re.compile(r"[^，,；;。？?！!]+")
-_ZH_SENTENCE_END = re.compile(r"[。？?！!]")
+_EN_TIME_LIMIT = re.compile(
+    rf"\bwithin (?:\d+|{_NUMBER_WORDS})(?:[\s-]+working)?[\s-]+(?:days?|hours?|weeks?|months?|years?)\b", re.I
+)
+_EN_ACT_START = re.compile(r"\b(?:shall|must|should|will|may|required to|aims? to|plans? to)\b|[,;:.]", re.I)
+_EN_ACT_END = re.compile(r"[,;:.]")
 _AGE = re.compile(
     rf"\bage of (?:\d+|{_NUMBER_WORDS})\b|\b(?:\d+|{_NUMBER_WORDS})[\s-]+years?[\s-]+(?:old|of age)\b"
     rf"|[\d{_ZH_NUM}]+\s*周?岁",
@@ -250,7 +251,7 @@ def types_present(frame: QuestionFrame, window: Window, unit_tokens: dict[int, s
                 # "The most a single company can get in vouchers": "1 billion yuan worth of vouchers" is the total.
                 stating = [u for u in stating if _shared(u.text, frame.shared_by)]
                 units = [u for u in units if _shared(u.text, frame.shared_by)]
-            if kind == TIME and (asked := _limited_act(frame.text)):
+            if kind == TIME and (asked := frame.timed_act):
                 # "个人申请查阅后，企业须在多少个工作日内提供？": "网信部门…应当在三十个工作日内予以备案" limits
                 # another act.
                 stating = [u for u in stating if not _limits_another_act(u.text, asked)]
@@ -297,26 +298,18 @@ def _counted_unit(frame: QuestionFrame) -> str:
 _SHARING = re.compile(r"\b(?:each|every|per|a single|apiece|respectively)\b|每|单个", re.I)
 
 
-def _limited_act(question: str) -> frozenset[str]:
-    """The words of the clause of a Chinese question that asks within what time something must be done
-    ("企业必须在多少个工作日内提供"), but for the asked limit, with those of the sentences after it: a follow-up's
-    act may be elliptic ("多久内得办？"), its object named in the question before, searched with it."""
-    for clause in _ZH_CLAUSE.finditer(question):
-        if _ZH_ASKED_LIMIT.search(clause.group(0)):
-            end = _ZH_SENTENCE_END.search(question, clause.end())
-            later = question[end.end() :] if end else ""
-            return frozenset(coverage_tokens(f"{_ZH_ASKED_LIMIT.sub(' ', clause.group(0))} {later}"))
-    return frozenset()
-
-
 def _limits_another_act(text: str, asked: frozenset[str]) -> bool:
-    """Whether every time limit ``text`` states governs an act the question does not name: the words after the
-    limit, to the end of its clause ("24小时内向有关主管部门报告"), share not a character with the asking clause."""
-    limits = list(_ZH_TIME_LIMIT.finditer(text))
-    if not limits:
-        return False
-    acts = [_ZH_CLAUSE.match(text, limit.end()) for limit in limits]
-    return not any(asked & set(coverage_tokens(act.group(0))) for act in acts if act)
+    """Whether every time limit ``text`` states governs an act the question does not name: the words around the
+    limit, to the edges of its clause ("24小时内向有关主管部门报告", "shall report to the competent authorities
+    within 24 hours"), share nothing (for Chinese, not a character) with the asking clause."""
+    if CJK.search(text):
+        acts = [m.group(0) for limit in _ZH_TIME_LIMIT.finditer(text) if (m := _ZH_CLAUSE.match(text, limit.end()))]
+    else:
+        acts = [
+            f"{_EN_ACT_START.split(text[: limit.start()])[-1]} {_EN_ACT_END.split(text[limit.end() :])[0]}"
+            for limit in _EN_TIME_LIMIT.finditer(text)
+        ]
+    return bool(acts) and not any(asked & set(coverage_tokens(act)) for act in acts)
 
 
 def _shared(text: str, shared_by: tuple[str, ...]) -> bool:

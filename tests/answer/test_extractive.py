@@ -1145,3 +1145,28 @@ def test_a_time_limit_for_another_act_is_no_answer(assistant_over) -> None:  # t
     # an elliptic act is the one the question before asked about
     follow_up = ferry.ask("开航后多久内得办？", history=["渡船经营者需要提交安全管理制度吗？"])
     assert not follow_up.refused and "十五个工作日内" in follow_up.text, follow_up.text
+
+
+_FERRY_RULES_EN = (
+    "Ferry Safety Rules\n\n"
+    "Article 5 Ferry operators shall submit their safety management system to the transport department within 15 "
+    "working days of starting service.\n\n"
+    "Article 6 Where a ferry accident occurs, the operator shall report it to the maritime authority within 2 "
+    "hours.\n\n"
+    "Article 7 Operators shall handle passenger complaints promptly.\n"
+)
+
+
+def test_an_english_time_limit_for_another_act_is_no_answer(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    ferry = assistant_over("ferry-safety-rules.txt", _FERRY_RULES_EN)
+    for question in (
+        "Within how many days must a ferry operator answer a passenger complaint?",
+        "What is the deadline for operators to compensate passengers after an accident?",
+    ):
+        answer = ferry.ask(question)
+        assert answer.refused, answer.text
+    asked = ferry.ask("How many hours does an operator have to report a ferry accident?")
+    assert not asked.refused and "within 2 hours" in asked.text, asked.text
+    # a deadline asked of the chat's duty, naming no act of its own, is that duty's
+    follow_up = ferry.ask("Is there a hard deadline for that?", history=["Must operators report ferry accidents?"])
+    assert not follow_up.refused and "within 2 hours" in follow_up.text, follow_up.text

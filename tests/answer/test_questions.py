@@ -345,3 +345,22 @@ def test_a_name_in_brackets_that_glosses_the_words_before_it_is_no_name_of_its_o
     question: str, names: list[str]
 ) -> None:
     assert [n for n in proper_names(question) if n.isascii()] == names
+
+
+@pytest.mark.parametrize(
+    ("question", "act"),
+    [
+        ("Within how many days must the operator answer a complaint?", {"oper", "answer", "complaint"}),
+        ("What's the deadline for firms to apply for the grant?", {"firm", "appli", "grant"}),
+        ("What is the application deadline?", {"applic"}),
+        ("Is there a hard deadline if safety is at stake?", {"hard"}),  # a condition is no act
+        ("投诉后，经营者要在几个工作日内答复？", {"经营", "经营者", "答复"}),
+    ],
+)
+def test_the_act_a_time_limit_is_asked_for(question: str, act: set[str]) -> None:
+    assert act <= {t for t in frame(question).timed_act if not t.startswith("#")}
+    assert not {"safeti", "stake", "投诉"} & frame(question).timed_act
+
+
+def test_a_question_asking_no_time_limit_names_no_timed_act() -> None:
+    assert frame("Who must the operator report an accident to?").timed_act == frozenset()
