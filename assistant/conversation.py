@@ -127,8 +127,8 @@ def contextualise(question: str, history: Sequence[str], titles: Sequence[str]) 
     ):
         # "And the Network Data Security Regulations?" after a question on the PIPL asks the same of another law. A
         # law indexed only in another language ("what about algorithmic recommendation?") may name a topic instead:
-        # the law before stays.
-        context = without_laws(context, list(titles))
+        # the law before stays. Its article numbers go with it: they number that law's articles.
+        context = _ARTICLE_LABEL.sub(" ", without_laws(context, list(titles)))
     words = [t for t in tokenize(_ARTICLE_LABEL.sub(" ", question)) if t not in INTERROGATIVE_TOKENS]
     # What breaking the article costs ("违反了怎么罚？") is answered by the provisions that cite it: it carries over. So
     # does the article whose paragraph a follow-up names alone ("第四款呢？", "and paragraph 2?").

@@ -133,3 +133,12 @@ def test_an_english_follow_up_naming_another_law_as_a_law_drops_the_law_before()
     # a law's name that may name a topic ("algorithmic recommendation") keeps the law before
     algorithms = ["互联网信息服务算法推荐管理规定", "Personal Information Protection Law"]
     assert "PIPL" in contextualise("what about algorithmic recommendation?", [previous], algorithms)
+
+
+def test_a_follow_up_naming_another_law_drops_the_article_before_with_its_law() -> None:
+    titles = ["中华人民共和国数据安全法", "中华人民共和国个人信息保护法"]
+    history = ["个人信息保护法第二十条讲什么？", "违反了怎么罚？"]
+    searched = contextualise("不是这个，我问的是数据安全法，违反了怎么罚？", history, titles)
+    assert "第二十条" not in searched and "数据安全法" in searched, searched
+    # the same law keeps it
+    assert "第二十条" in contextualise("违反了最多罚多少？", history[:1], titles)
