@@ -59,6 +59,8 @@ _NUMBER = re.compile(
     rf"\d|(?<![第])[{_ZH_NUM}]+(?:[个家项名人次倍年日天月周元]|个月|个工作日|小时|周岁|分之)|\b(?:{_NUMBER_WORDS})\b",
     re.I,
 )
+_PRONOUN_ONE = re.compile(r"\b(?:one (?:of|another)|(?:any|no|each|every|the|this|that|which) one)\b", re.I)
+""""One" that counts nothing: "if one of the following conditions is met", "each one"."""
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _DATE = re.compile(
     rf"\b(?-i:{_MONTHS})\b|\b(?:1[89]|20)\d{{2}}\b|[\d{_ZH_NUM}]+\s*[年月](?!度)|\d+\s*日|[{_ZH_NUM}]+日(?!内)"
@@ -147,7 +149,8 @@ def type_present(kind: str, text: str, time_kind: str = "") -> bool:
     if kind == NUMBER:
         # A count ("how many firms") is no date or length of time: "kept for at least three years" counts nothing;
         # an age ("under the age of 14 years") is a count of years.
-        return bool(_AGE.search(text) or _NUMBER.search(_DURATION.sub(" ", _DATE.sub(" ", _REFERENCE.sub(" ", text)))))
+        counted = _PRONOUN_ONE.sub(" ", _DURATION.sub(" ", _DATE.sub(" ", _REFERENCE.sub(" ", text))))
+        return bool(_AGE.search(text) or _NUMBER.search(counted))
     if kind == TIME:
         cleaned = _REFERENCE.sub(" ", text)
         if time_kind in _TIME_KINDS:

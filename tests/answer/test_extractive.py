@@ -1170,3 +1170,13 @@ def test_an_english_time_limit_for_another_act_is_no_answer(assistant_over) -> N
     # a deadline asked of the chat's duty, naming no act of its own, is that duty's
     follow_up = ferry.ask("Is there a hard deadline for that?", history=["Must operators report ferry accidents?"])
     assert not follow_up.refused and "within 2 hours" in follow_up.text, follow_up.text
+
+
+def test_a_list_of_conditions_is_no_count_asked_for(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    carrier = assistant_over(
+        "carrier-data-rules.txt",
+        "Carrier Data Rules\n\nArticle 3 A carrier may export passenger records if one of the following conditions "
+        "is met:\n\n(1) it has passed an export assessment;\n\n(2) it holds an export certificate.\n",
+    )
+    answer = carrier.ask("Above how many passengers' records must a carrier pass an export assessment?")
+    assert answer.refused, answer.text

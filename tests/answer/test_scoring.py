@@ -1,4 +1,7 @@
-from assistant.answer.scoring import counts
+import pytest
+
+from assistant.answer.answer_types import NUMBER
+from assistant.answer.scoring import counts, type_present
 from assistant.lexical import coverage_tokens
 
 
@@ -12,3 +15,16 @@ def test_a_figure_counts_the_noun_that_follows_it() -> None:
     )
     (users,) = coverage_tokens("users")
     assert counts(users, "an online platform with 50 million or more registered users")
+
+
+@pytest.mark.parametrize(
+    ("text", "counts"),
+    [
+        ("A carrier may export data if one of the following conditions is met:", False),
+        ("Each one shall keep a log.", False),
+        ("One inspector shall attend each audit.", True),
+        ("It may fine one company at a time.", True),
+    ],
+)
+def test_one_that_counts_nothing_is_no_figure(text: str, counts: bool) -> None:
+    assert type_present(NUMBER, text) is counts
