@@ -27,7 +27,18 @@ from ..structure import parse_question, without_laws
 from ..types import Answer, RetrievedChunk
 from . import evidence as ev
 from . import shaping
-from .answer_types import CONSEQUENCE, DEFINITION, LIST, MEASURED_SANCTION, main_clause, type_names
+from .answer_types import (
+    AMOUNT,
+    CONSEQUENCE,
+    DEFINITION,
+    LIST,
+    MEASURED_SANCTION,
+    NUMBER,
+    PERCENT,
+    YESNO,
+    main_clause,
+    type_names,
+)
 from .base import REFUSAL, Generator, SentenceSink, compose, refusal
 from .questions import (
     PRONOUN,
@@ -230,7 +241,7 @@ class ExtractiveGenerator(Generator):
             best = stating
         judged = Judgement(found=found, scores=scores, best=best, probability=probability)
         threshold = self.settings.refusal_threshold
-        if probability < (self.model.threshold if threshold is None else threshold):
+        if _no_figure_anywhere(found) or probability < (self.model.threshold if threshold is None else threshold):
             judged.refusal = refusal(question, retrieval, self._why_not(found, best), probability)
         return judged
 
@@ -606,6 +617,16 @@ class ExtractiveGenerator(Generator):
             + "; ".join(f"《{t}》" if language == "Chinese" else t for t in titles)
             + "."
         )
+
+
+def _no_figure_anywhere(found: Candidates) -> bool:
+    """Whether a question asking for a figure (not whether there is one) finds it in no window of the evidence:
+    a sum, a count or a share of what it asks about, per one where it asks per one. Its words may match a
+    passage well ("1 billion yuan worth of vouchers" for the most one firm can get), but nothing there answers."""
+    quantity = required_types(found.frame) & {AMOUNT, NUMBER, PERCENT}
+    if not quantity or YESNO in found.frame.types:
+        return False  # "Is there a fee?" may be answered "free of charge"
+    return not np.any(found.rows[:, WINDOW_FEATURES.index("types")] > 0)
 
 
 _MINOR_WORDS = frozenset({"of", "on", "for", "the", "and", "in", "to", "a", "an"})

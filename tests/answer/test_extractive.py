@@ -1180,3 +1180,19 @@ def test_a_list_of_conditions_is_no_count_asked_for(assistant_over) -> None:  # 
     )
     answer = carrier.ask("Above how many passengers' records must a carrier pass an export assessment?")
     assert answer.refused, answer.text
+
+
+def test_a_figure_no_passage_states_is_not_answered_however_well_the_words_match(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    harbour = assistant_over(
+        "harbour-grants.txt",
+        "Harbour Grants\n\nThe city will issue 2 billion yuan of harbour grants to shipping firms over three years, "
+        "covering berths, cranes and fuel.\n\nShipping firms apply through the port office.\n",
+    )
+    for question in (
+        "How much of the harbour grants does each shipping firm get?",
+        "How many cranes does a single shipping firm get from the harbour grants?",
+    ):
+        answer = harbour.ask(question)
+        assert answer.refused, answer.text
+    total = harbour.ask("How much will the city issue in harbour grants?")
+    assert not total.refused and "2 billion yuan" in total.text, total.text
