@@ -84,6 +84,13 @@ MEASURED_SANCTION = re.compile(
 confiscation, suspension, revocation, an order to correct): unlike a referral ("依法追究刑事责任", "criminal
 liability shall be pursued in accordance with the law"), which leaves what breaking the rule costs to other law."""
 MONEY_HEAD = re.compile(r"\b(?:fine[sd]?(?!-)|fees?|charge[sd]?)\b|罚款|罚金|费用|收费", re.I)
+PAYING = re.compile(
+    r"\b(?:fees?|charge[sd]?|charging|pay|pays|paid|paying|costs?|prices?|tuition)\b"
+    r"|[交付缴收花掏给]钱|[交缴付收]费|(?<!消)费用?(?!者)|免费|无偿",
+    re.I,
+)
+"""Paying, and what is paid: a yes/no question on it ("备案要交钱吗？", "Do students pay tuition?") asks whether a
+sum is due, and is answered by a passage that speaks of one (a fee, a charge, "free of charge"), or by none."""
 """Sums of money a rule imposes: the extreme of one ("the maximum fine") is an amount."""
 _EN_AUX = (
     "is|are|was|were|do|does|did|can|could|may|might|must|shall|should|will|would|has|have|had|need|needs|"
@@ -211,7 +218,7 @@ _ZH_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(
             r"多少钱|[罚交缴付收赔花]多少(?=[？?，。！；]|$)|罚款.{0,4}多少|多少[^，。？]{0,4}(?:元|费|钱|罚款)"
-            r"|金额|费用是多少|费率"
+            r"|金额|(?<!消)费(?:用)?(?:是|为|要|需要|大概)?多少|费率"
         ),
         AMOUNT,
     ),
@@ -432,6 +439,8 @@ def _clause_types(clause: str) -> frozenset[str]:
             measured = [k for k in found[1:] if k in (TIME, AMOUNT, NUMBER, PERCENT)]
             measured += [TIME] if _EXISTING_TIME.match(named) else []
             measured += [AMOUNT] if MONEY_HEAD.search(named) else []
+        elif PAYING.search(clause) and not CONSEQUENCE.search(clause):
+            measured = [AMOUNT]
         elif _NAMED_FREQUENCY.search(clause):
             # "Must the audit be done once a year?" is answered by the frequency the law sets, if it sets one.
             measured = [TIME]

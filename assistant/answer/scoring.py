@@ -26,6 +26,7 @@ from .answer_types import (
     LAW,
     LIST,
     NUMBER,
+    PAYING,
     PERCENT,
     PERSON_NOUNS,
     PLACE,
@@ -201,6 +202,9 @@ def unasked(text: str, question: str) -> str:
 def states(kind: str, text: str, frame: QuestionFrame) -> bool:
     """Does ``text`` state an answer of type ``kind`` to the question, beyond what the question gives itself?
     A fine is the sum only a question on what breaking a rule costs asks for: not a fee, a grant or a cover."""
+    if kind == AMOUNT and YESNO in frame.types and not frame.consequence:
+        # "备案要交钱吗？": a passage speaking of a fee, a charge or its absence answers, with a sum or without.
+        return bool(PAYING.search(_FINE.sub(" ", text)))
     if kind == AMOUNT and not frame.consequence and _FINE.search(text):
         return False
     return type_present(kind, unasked(text, frame.text), frame.time)

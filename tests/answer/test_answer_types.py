@@ -314,3 +314,18 @@ def test_a_noun_phrase_asks_for_what_its_head_names(clause: str, kind: str, of: 
 @pytest.mark.parametrize("clause", ["And for a second offence", "Per operator or in total", "境外的呢", "For the fee"])
 def test_other_elliptic_clauses_ask_what_the_question_before_asked(clause: str) -> None:
     assert headed_phrase(clause) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("备案要交钱吗？", {YESNO, AMOUNT}),
+        ("Do members pay a fee to join?", {YESNO, AMOUNT}),
+        ("平台能收费吗？", {YESNO, AMOUNT}),
+        ("登记费是多少？", {AMOUNT}),
+        ("消费者能要求删除吗？", {YESNO}),  # 消费者 is no fee
+        ("Do the rules fine a platform that charges users twice?", {YESNO}),  # what breaking a rule costs
+    ],
+)
+def test_whether_one_must_pay_asks_for_a_sum(question: str, kinds: set[str]) -> None:
+    assert answer_types(question) == kinds

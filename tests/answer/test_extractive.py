@@ -1196,3 +1196,24 @@ def test_a_figure_no_passage_states_is_not_answered_however_well_the_words_match
         assert answer.refused, answer.text
     total = harbour.ask("How much will the city issue in harbour grants?")
     assert not total.refused and "2 billion yuan" in total.text, total.text
+
+
+_CLUB_RULES = (
+    "船员俱乐部管理办法\n\n"
+    "第三条 船员加入俱乐部，应当向港务部门登记，港务部门应当在五个工作日内完成登记。\n\n"
+    "第四条 俱乐部为会员提供培训和法律咨询。\n"
+)
+
+
+def test_whether_one_must_pay_is_answered_only_by_a_passage_on_paying(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    club = assistant_over("船员俱乐部管理办法.txt", _CLUB_RULES)
+    for question, history in (("登记要交钱吗？", []), ("这个要交钱吗？交多少？", ["船员加入俱乐部要去哪登记？"])):
+        answer = club.ask(question, history=history)
+        assert answer.refused, answer.text
+    priced = assistant_over(
+        "crew-club-rules.txt",
+        "Crew Club Rules\n\nArticle 3 Crew members joining the club shall register with the port office.\n\n"
+        "Article 4 Members pay an annual fee of 200 yuan.\n",
+    )
+    answer = priced.ask("Do crew members have to pay to join the club?")
+    assert not answer.refused and "200 yuan" in answer.text, answer.text
