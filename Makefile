@@ -24,7 +24,7 @@ EN_BLIND_FLOORS := --min citation_precision=0.63 --min citation_char_precision=0
 	--min fact_recall=0.66 --min refusal_accuracy=0.80 --max false_refusal_rate=0.11 --min refusal_auc=0.85 \
 	--min counterpart_accuracy=0.95
 ZH_BLIND_FLOORS := --min citation_precision=0.68 --min citation_char_precision=0.57 --min citation_recall=0.79 \
-	--min fact_recall=0.75 --min refusal_accuracy=0.81 --max false_refusal_rate=0.03 --min refusal_auc=0.94
+	--min fact_recall=0.75 --min refusal_accuracy=0.81 --max false_refusal_rate=0.04 --min refusal_auc=0.94
 DIALOGUE_FLOORS := --min fact_recall=0.76 --min citation_precision=0.66 --min refusal_auc=0.87
 EVAL = $(CLI) eval --corpus corpus --index-dir $(REPORTS)/index-corpus
 reports = --json $(REPORTS)/$(1).json --markdown $(REPORTS)/$(1).md --junit $(REPORTS)/$(1).xml
