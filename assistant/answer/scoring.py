@@ -268,6 +268,9 @@ def types_present(frame: QuestionFrame, window: Window, unit_tokens: dict[int, s
                 # companies" counts those of the Foundation Model Innovation Center, named the sentence before.
                 stating = [u for u in stating if _about(u, window, frame.names)]
                 units = [u for u in units if _about(u, window, frame.names)]
+            if kind == AMOUNT and YESNO in frame.types and frame.focus:
+                # "Is there a fee for an algorithm filing?": a fee for transfers beyond a reasonable number is none
+                units = stating
             score = min(score, _presence(kind, frame, stating, units))
     return score
 
