@@ -268,9 +268,10 @@ def types_present(frame: QuestionFrame, window: Window, unit_tokens: dict[int, s
                 # companies" counts those of the Foundation Model Innovation Center, named the sentence before.
                 stating = [u for u in stating if _about(u, window, frame.names)]
                 units = [u for u in units if _about(u, window, frame.names)]
-            if kind == AMOUNT and YESNO in frame.types and frame.focus:
-                # "Is there a fee for an algorithm filing?": a fee for transfers beyond a reasonable number is none
-                units = stating
+            if kind == AMOUNT and YESNO in frame.types and frame.focus and not _passage_names(window, frame.focus):
+                # "Is there a fee for an algorithm filing?": the article on transfers beyond a reasonable number
+                # charges for those, and names no filing
+                stating = units = []
             score = min(score, _presence(kind, frame, stating, units))
     return score
 
@@ -306,6 +307,11 @@ def _counted_unit(frame: QuestionFrame) -> str:
 
 
 _SHARING = re.compile(r"\b(?:each|every|per|a single|apiece|respectively)\b|每|单个", re.I)
+
+
+def _passage_names(window: Window, focus: tuple[str, ...]) -> bool:
+    """Whether the passage (an article, a paragraph of news) the window is in names what the question asks about."""
+    return bool(set(focus) & set(coverage_tokens(" ".join(u.text for u in window.passage.units))))
 
 
 def _limits_another_act(text: str, asked: frozenset[str]) -> bool:
