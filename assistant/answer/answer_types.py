@@ -85,7 +85,7 @@ confiscation, suspension, revocation, an order to correct): unlike a referral ("
 liability shall be pursued in accordance with the law"), which leaves what breaking the rule costs to other law."""
 MONEY_HEAD = re.compile(r"\b(?:fine[sd]?(?!-)|fees?|charge[sd]?)\b|罚款|罚金|费用|收费", re.I)
 PAYING = re.compile(
-    r"\b(?:fees?|charge[sd]?|charging|pay|pays|paid|paying|costs?|prices?|tuition)\b"
+    r"\b(?:fees?|charge[sd]?|charging|pay|pays|paid|paying|costs?|tuition)\b"
     r"|[交付缴收花掏给]钱|[交缴付收]费|(?<!消)费用?(?!者)|免费|无偿",
     re.I,
 )

@@ -268,9 +268,9 @@ def types_present(frame: QuestionFrame, window: Window, unit_tokens: dict[int, s
                 # companies" counts those of the Foundation Model Innovation Center, named the sentence before.
                 stating = [u for u in stating if _about(u, window, frame.names)]
                 units = [u for u in units if _about(u, window, frame.names)]
-            if kind == AMOUNT and YESNO in frame.types and frame.focus and not _passage_names(window, frame.focus):
-                # "Is there a fee for an algorithm filing?": the article on transfers beyond a reasonable number
-                # charges for those, and names no filing
+            if kind == AMOUNT and YESNO in frame.types and not _speaks_of_more_than_paying(window, frame.text):
+                # "Is there a fee for an algorithm filing?": a sentence on the fee for transfers beyond a reasonable
+                # number shares nothing with the question but the fee
                 stating = units = []
             score = min(score, _presence(kind, frame, stating, units))
     return score
@@ -309,9 +309,10 @@ def _counted_unit(frame: QuestionFrame) -> str:
 _SHARING = re.compile(r"\b(?:each|every|per|a single|apiece|respectively)\b|每|单个", re.I)
 
 
-def _passage_names(window: Window, focus: tuple[str, ...]) -> bool:
-    """Whether the passage (an article, a paragraph of news) the window is in names what the question asks about."""
-    return bool(set(focus) & set(coverage_tokens(" ".join(u.text for u in window.passage.units))))
+def _speaks_of_more_than_paying(window: Window, question: str) -> bool:
+    """Whether the window shares a word with the question besides those of paying ("fee", "charge", 收费)."""
+    asked = set(coverage_tokens(PAYING.sub(" ", question)))
+    return bool(asked & set(coverage_tokens(PAYING.sub(" ", window.text))))
 
 
 def _limits_another_act(text: str, asked: frozenset[str]) -> bool:
