@@ -84,14 +84,14 @@ MEASURED_SANCTION = re.compile(
 confiscation, suspension, revocation, an order to correct): unlike a referral ("依法追究刑事责任", "criminal
 liability shall be pursued in accordance with the law"), which leaves what breaking the rule costs to other law."""
 MONEY_HEAD = re.compile(r"\b(?:fine[sd]?(?!-)|fees?|charge[sd]?)\b|罚款|罚金|费用|收费", re.I)
+"""Sums of money a rule imposes: the extreme of one ("the maximum fine") is an amount."""
 PAYING = re.compile(
-    r"\b(?:fees?|charge[sd]?|charging|pay|pays|paid|paying|costs?|tuition)\b"
+    r"\b(?:fees?|charge[sd]?|charging|pay|pays|paid|paying|costs?)\b"
     r"|[交付缴收花掏给]钱|[交缴付收]费|(?<!消)费用?(?!者)|免费|无偿",
     re.I,
 )
-"""Paying, and what is paid: a yes/no question on it ("备案要交钱吗？", "Do students pay tuition?") asks whether a
+"""Paying, and what is paid: a yes/no question on it ("登记要交钱吗？", "Do members pay to join?") asks whether a
 sum is due, and is answered by a passage that speaks of one (a fee, a charge, "free of charge"), or by none."""
-"""Sums of money a rule imposes: the extreme of one ("the maximum fine") is an amount."""
 _EN_AUX = (
     "is|are|was|were|do|does|did|can|could|may|might|must|shall|should|will|would|has|have|had|need|needs|"
     "isn't|aren't|doesn't|don't|can't|won't"

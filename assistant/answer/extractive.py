@@ -299,7 +299,7 @@ class ExtractiveGenerator(Generator):
         """The windows of the evidence with their features; ``embed_all`` embeds every window (for fitting)."""
         question_frame = _cue_in_a_term(frame(question), question, retrieval.chunks[: self.settings.evidence_chunks])
         unseen = self.idf("\uffff")
-        # An act named in words no passage holds ("Is there a hard deadline?") is none the evidence could name.
+        # An act named in words no passage holds ("Is there an exact deadline?") is none the evidence could name.
         held = frozenset(t for t in question_frame.timed_act if self.idf(t) < unseen - 1e-9)
         question_frame = replace(question_frame, timed_act=held)
         chunks, named = self._evidence_chunks(question_frame, retrieval)

@@ -172,7 +172,7 @@ class QuestionFrame:
     them: "Pudong's Model Power Community" -> Pudong, Model Power Community. Laws are not counted."""
     timed_act: frozenset[str] = frozenset()
     """For a question asking within what time something must be done, the words (coverage_tokens) of that act
-    ("企业必须在多少个工作日内提供", "the deadline for firms to apply"): a limit the evidence sets for another act
+    ("经营者要在几个工作日内答复", "the deadline for operators to register"): a limit the evidence sets for another act
     does not answer it. Empty when the question names no act."""
     shared_by: tuple[str, ...] = ()
     """In English, the words of what a figure is asked per ("the most a single company can get", "how much per
@@ -607,10 +607,10 @@ _EN_DETERMINER = re.compile(r".*\b(?:the|a|an|any|its|their|our|your|this|that|t
 
 def _timed_act(question: str) -> frozenset[str]:
     """The act a question asks a time limit for (QuestionFrame.timed_act). In Chinese, the clause around the asked
-    limit, with the sentences after it: a follow-up's act may be elliptic ("多久内得办？"), its object named in the
+    limit, with the sentences after it: a follow-up's act may be elliptic ("多久内得办完？"), its object named in the
     question before. In English, the rest of the clause after "how long", "within how many days"; or what
     modifies "deadline" and the "to …" or "for …" after it ("the application deadline", "the deadline for firms to
-    apply"); "Is there a hard deadline?" names none."""
+    apply"); "Is there an exact deadline?" names none."""
     if has_cjk(question):
         for clause in _ZH_CLAUSE.finditer(question):
             if _ZH_ASKED_LIMIT.search(clause.group(0)):

@@ -203,7 +203,7 @@ def states(kind: str, text: str, frame: QuestionFrame) -> bool:
     """Does ``text`` state an answer of type ``kind`` to the question, beyond what the question gives itself?
     A fine is the sum only a question on what breaking a rule costs asks for: not a fee, a grant or a cover."""
     if kind == AMOUNT and YESNO in frame.types and not frame.consequence:
-        # "备案要交钱吗？": a passage speaking of a fee, a charge or its absence answers, with a sum or without.
+        # "登记要交钱吗？": a passage speaking of a fee, a charge or its absence answers, with a sum or without.
         return bool(PAYING.search(_FINE.sub(" ", text)))
     if kind == AMOUNT and not frame.consequence and _FINE.search(text):
         return False
@@ -259,7 +259,7 @@ def types_present(frame: QuestionFrame, window: Window, unit_tokens: dict[int, s
                 stating = [u for u in stating if _shared(u.text, frame.shared_by)]
                 units = [u for u in units if _shared(u.text, frame.shared_by)]
             if kind == TIME and (asked := frame.timed_act):
-                # "个人申请查阅后，企业须在多少个工作日内提供？": "网信部门…应当在三十个工作日内予以备案" limits
+                # "乘客投诉后，经营者须在几个工作日内答复？": "网信部门…应当在三十个工作日内予以备案" limits
                 # another act.
                 stating = [u for u in stating if not _limits_another_act(u.text, asked)]
                 units = [u for u in units if not _limits_another_act(u.text, asked)]

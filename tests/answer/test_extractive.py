@@ -1168,7 +1168,7 @@ def test_an_english_time_limit_for_another_act_is_no_answer(assistant_over) -> N
     asked = ferry.ask("How many hours does an operator have to report a ferry accident?")
     assert not asked.refused and "within 2 hours" in asked.text, asked.text
     # a deadline asked of the chat's duty, naming no act of its own, is that duty's
-    follow_up = ferry.ask("Is there a hard deadline for that?", history=["Must operators report ferry accidents?"])
+    follow_up = ferry.ask("Is there an exact deadline for that?", history=["Must operators report ferry accidents?"])
     assert not follow_up.refused and "within 2 hours" in follow_up.text, follow_up.text
 
 

@@ -351,15 +351,15 @@ def test_a_name_in_brackets_that_glosses_the_words_before_it_is_no_name_of_its_o
     ("question", "act"),
     [
         ("Within how many days must the operator answer a complaint?", {"oper", "answer", "complaint"}),
-        ("What's the deadline for firms to apply for the grant?", {"firm", "appli", "grant"}),
+        ("What's the deadline for ferry operators to register a vessel?", {"ferri", "oper", "regist", "vessel"}),
         ("What is the application deadline?", {"applic"}),
-        ("Is there a hard deadline if safety is at stake?", {"hard"}),  # a condition is no act
+        ("Is there an exact deadline when lives are at risk?", {"exact"}),  # a condition is no act
         ("投诉后，经营者要在几个工作日内答复？", {"经营", "经营者", "答复"}),
     ],
 )
 def test_the_act_a_time_limit_is_asked_for(question: str, act: set[str]) -> None:
     assert act <= {t for t in frame(question).timed_act if not t.startswith("#")}
-    assert not {"safeti", "stake", "投诉"} & frame(question).timed_act
+    assert not {"live", "risk", "投诉"} & frame(question).timed_act
 
 
 def test_a_question_asking_no_time_limit_names_no_timed_act() -> None:
