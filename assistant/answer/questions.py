@@ -592,7 +592,8 @@ def frame(question: str) -> QuestionFrame:
 _ZH_ASKED_LIMIT = re.compile(
     r"(?:多少|几)\s*(?:个)?(?:工作日|天|日|小时|个月|月|年|周|星期)(?:以内|之内|内)|多久|多长时间"
 )
-_ZH_CLAUSE = re.compile(r"[^，,；;。？?！!]+")
+ZH_CLAUSE = re.compile(r"[^，,；;。？?！!]+")
+"""A clause of Chinese text: what lies between two of its clause or sentence marks."""
 _ZH_SENTENCE_END = re.compile(r"[。？?！!]")
 _EN_ASKED_LIMIT = re.compile(
     r"\b(?:within )?how (?:long|soon|many (?:working )?(?:days|hours|weeks|months|years))\b"
@@ -612,7 +613,7 @@ def _timed_act(question: str) -> frozenset[str]:
     modifies "deadline" and the "to …" or "for …" after it ("the application deadline", "the deadline for firms to
     apply"); "Is there an exact deadline?" names none."""
     if has_cjk(question):
-        for clause in _ZH_CLAUSE.finditer(question):
+        for clause in ZH_CLAUSE.finditer(question):
             if _ZH_ASKED_LIMIT.search(clause.group(0)):
                 end = _ZH_SENTENCE_END.search(question, clause.end())
                 later = question[end.end() :] if end else ""

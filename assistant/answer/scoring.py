@@ -34,7 +34,7 @@ from .answer_types import (
     YESNO,
 )
 from .evidence import Unit, Window
-from .questions import QuestionFrame, name_spans, name_within, same_name
+from .questions import ZH_CLAUSE, QuestionFrame, name_spans, name_within, same_name
 
 MODEL_FILE = Path(__file__).with_name("answer_model.json")
 
@@ -79,7 +79,6 @@ _DURATION = re.compile(
 _FINE = re.compile(r"\bfine[sd]?\b(?!-)|罚款", re.I)
 _ZH_TIME_LIMIT = re.compile(rf"[{_ZH_NUM}\d]+\s*(?:个)?(?:工作日|日|天|小时|个月|月|年|周)(?:以内|之内|内)")
 """A time limit in a provision ("十个工作日内", "24小时内"): what has to be done by then follows it."""
-_ZH_CLAUSE = re.compile(r"[^，,；;。？?！!]+")
 _EN_TIME_LIMIT = re.compile(
     rf"\bwithin (?:\d+|{_NUMBER_WORDS})(?:[\s-]+working)?[\s-]+(?:days?|hours?|weeks?|months?|years?)\b", re.I
 )
@@ -320,7 +319,7 @@ def _limits_another_act(text: str, asked: frozenset[str]) -> bool:
     limit, to the edges of its clause ("24小时内向有关主管部门报告", "shall report to the competent authorities
     within 24 hours"), share nothing (for Chinese, not a character) with the asking clause."""
     if CJK.search(text):
-        acts = [m.group(0) for limit in _ZH_TIME_LIMIT.finditer(text) if (m := _ZH_CLAUSE.match(text, limit.end()))]
+        acts = [m.group(0) for limit in _ZH_TIME_LIMIT.finditer(text) if (m := ZH_CLAUSE.match(text, limit.end()))]
     else:
         acts = [
             f"{_EN_ACT_START.split(text[: limit.start()])[-1]} {_EN_ACT_END.split(text[limit.end() :])[0]}"
