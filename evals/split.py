@@ -32,6 +32,7 @@ SETS = {
         "en_laws15.jsonl",
         "en_laws16.jsonl",
         "en_laws17.jsonl",
+        "en_laws18.jsonl",
     ],
     "zh_blind": [
         "zh_a.jsonl",
@@ -51,6 +52,7 @@ SETS = {
         "zh_o.jsonl",
         "zh_p.jsonl",
         "zh_q.jsonl",
+        "zh_r.jsonl",
     ],
     "dialogues": [
         "dialogues.jsonl",
@@ -71,6 +73,7 @@ SETS = {
         "dialogues16.jsonl",
         "dialogues17.jsonl",
         "dialogues18.jsonl",
+        "dialogues19.jsonl",
     ],
 }
 DEV_BELOW = 154
