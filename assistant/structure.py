@@ -84,33 +84,46 @@ def _in_order(words: list[str], parts: list[str]) -> bool:
     return words[:2] == parts[:2] and all(any(w == p for p in remaining) for w in words)
 
 
-_ZH_LAW_NAME = re.compile(rf"[{CJK_RANGES}]{{2,30}}?(?:法|条例|规定|办法)")
-"""A run of Chinese ending in what a law's name ends in: a candidate for a short name of an indexed title."""
+_ZH_LAW_NAME = re.compile(rf"(?:[{CJK_RANGES}]|AI){{2,30}}?(?:法|条例|规定|办法)")
+"""A run of Chinese ending in what a law's name ends in: a candidate for a short name of an indexed title. "AI"
+stands in such names for 人工智能, as users write them (生成式AI办法)."""
 
 
 def abbreviates(name: str, title: str) -> bool:
-    """Whether ``name`` is a short form of the Chinese ``title`` (its 中华人民共和国 dropped), the two ways Chinese
-    law names are shortened: keeping the title's end (算法推荐管理规定 for 互联网信息服务算法推荐管理规定), or
-    keeping some of its characters in order, from its first to its last (个保法 for 个人信息保护法, 科技进步法 for
-    科学技术进步法)."""
+    """Whether ``name`` is a short form of the Chinese ``title`` (its 中华人民共和国 dropped), the ways Chinese law
+    names are shortened: keeping the title's end (算法推荐管理规定 for 互联网信息服务算法推荐管理规定); keeping some
+    of its characters in order, from its first to its last (个保法 for 个人信息保护法, 科技进步法 for 科学技术进步法);
+    or both, a qualifier in front dropped and characters after it (算法推荐规定), when the short form starts with
+    two of the title's characters as they stand."""
+    name = name.replace("AI", "人工智能")
     short = title.removeprefix(PRC_PREFIX)
-    if len(name) < 3 or name == short or not short.endswith(name[-1]):
+    if len(name) < 3 or name == short or _kind(name) != _kind(short):
         return False
     if len(name) >= 4 and short.endswith(name):
         return True
-    if name[0] != short[0]:
+    start = 0 if name[0] == short[0] else short.find(name[:2]) if len(name) >= 4 else -1
+    if start < 0:
         return False
-    rest = iter(short)
+    rest = iter(short[start:])
     return all(ch in rest for ch in name)
 
 
+def _kind(name: str) -> str:
+    """What kind of law a name says it is (办法, not 法, for …暂行办法): 《人工智能法》 is no short form of a 办法."""
+    return next((kind for kind in ("办法", "条例", "规定", "法") if name.endswith(kind)), name[-1:])
+
+
 def _abbreviated(question: str, known_titles: list[str]) -> dict[str, str]:
-    """Short names in the question ({name: title}) that shorten exactly one indexed title."""
+    """Short names in the question ({name: title}) that shorten exactly one indexed title; a title's own end
+    (数据条例 of 上海市数据条例) names it before a title that merely holds the same characters
+    (网络数据安全管理条例)."""
     found: dict[str, str] = {}
     for run in (m.group(0) for m in _ZH_LAW_NAME.finditer(question)):
         for start in range(len(run) - 2):
             name = run[start:]
             matches = [t for t in known_titles if abbreviates(name, t)]
+            if len(matches) > 1:
+                matches = [t for t in matches if t.endswith(name)]
             if len(matches) == 1:
                 found[name] = matches[0]
                 break

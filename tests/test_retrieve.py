@@ -237,8 +237,11 @@ def test_a_small_collection_is_searched_for_its_exact_nearest(library) -> None: 
     missed = []
     for question, vector in zip(questions, library.embedder.embed(questions), strict=True):
         found = [c.chunk_id for c in library.retriever._dense(vector, None, catalogue)]
-        nearest = [stored["ids"][i] for i in np.argsort(-(vectors @ vector), kind="stable")[: len(found)]]
-        if found != nearest:
+        similarity = vectors @ vector
+        nearest = np.sort(similarity)[::-1][: len(found)]
+        # Two chunks as near as float32 can tell apart may come in either order: what counts is that none is missed.
+        row = {chunk_id: i for i, chunk_id in enumerate(stored["ids"])}
+        if not np.allclose(similarity[[row[c] for c in found]], nearest, atol=1e-6):
             missed.append(question)
     assert len(questions) > 100 and missed == []
 

@@ -14,6 +14,7 @@ TITLES = [
     "上海市数据条例",
     "互联网信息服务算法推荐管理规定",
     "中华人民共和国科学技术进步法",
+    "生成式人工智能服务管理暂行办法",
     "How Shanghai is pairing policy and clustering to scale artificial intelligence",
 ]
 
@@ -94,6 +95,9 @@ def test_mixed_numerals_beside_a_real_article() -> None:
         ("数安法第三十条讲了什么", "中华人民共和国数据安全法"),
         ("科技进步法怎么说？", "中华人民共和国科学技术进步法"),
         ("按《算法推荐管理规定》最多罚多少？", "互联网信息服务算法推荐管理规定"),  # the title's end kept
+        ("推荐规定第五条要求什么？", "互联网信息服务算法推荐管理规定"),  # a qualifier dropped in front, then in order
+        ("生成式AI办法对训练数据怎么说？", "生成式人工智能服务管理暂行办法"),  # AI for 人工智能
+        ("数据条例第三条讲了什么", "上海市数据条例"),  # the title's end beats characters another title holds
     ],
 )
 def test_a_short_name_of_an_indexed_law_names_it(question: str, title: str) -> None:
@@ -104,7 +108,14 @@ def test_a_short_name_of_an_indexed_law_names_it(question: str, title: str) -> N
 
 @pytest.mark.parametrize(
     "question",
-    ["《网络安全法》第二十一条规定了什么？", "按照国家有关规定办理", "上海的规定是什么", "依照本法规定的办法"],
+    [
+        "《网络安全法》第二十一条规定了什么？",
+        "按照国家有关规定办理",
+        "上海的规定是什么",
+        "依照本法规定的办法",
+        "《人工智能法》对高风险系统怎么规定？",  # a 法 is no short form of a 办法
+        "数据处理者依法",
+    ],
 )
 def test_other_names_and_ordinary_words_shorten_no_indexed_law(question: str) -> None:
     query = parse_question(question, TITLES)

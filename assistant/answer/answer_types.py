@@ -104,6 +104,9 @@ _LODGING = r"(?:files?|filed|submit(?:s|ted)?|report(?:s|ed)?|appl(?:y|ies)|regi
 """Verbs of handing something to an authority: where one does it is a body, not a place."""
 _CLAUSE_START = r"(?:^|[,;:]|\band|\bor|\bbut)\s*"
 """Where an interrogative that may also join clauses ("who", "when") asks: at the start of a clause."""
+HOW_FAST_MUST = r"\bhow (?:quickly|fast|promptly)\b(?=\s+(?:must|should|shall|do|does|need|needs|has to|have to)\b)"
+""""How fast must we report it?" asks for a time limit, as "how soon" does; "how fast is it growing?" for a rate."""
+
 _EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"^{_EN_LEADING_PHRASE}(?:{_EN_AUX})\b", re.I), YESNO),
     (
@@ -118,7 +121,8 @@ _EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     # …") it opens a condition.
     (
         re.compile(
-            r"\bhow (?:long|soon|often|frequently)\b|\b(?:by|since|until|till) when\b|\bwithin (?:how|what)\b"
+            rf"\bhow (?:long|soon|often|frequently)\b|{HOW_FAST_MUST}|\b(?:by|since|until|till) when\b"
+            r"|\bwithin (?:how|what)\b"
             rf"|{_CLAUSE_START}when\b(?!\s+(?:is|are|must|should|shall|do|does|can|may|need|needs|"
             r"the|a|an|its|their|his|her|this|that|these|those|it|they|he|she|we|you|there|any|some|such)\b)",
             re.I,
@@ -256,7 +260,13 @@ _EN_TIME_KINDS = (
         re.compile(rf"\bhow (?:often|frequently)\b|\bhow many times\b|\bfrequency\b|{_EN_NAMED_FREQUENCY}", re.I),
         FREQUENCY,
     ),
-    (re.compile(r"\bhow (?:long|soon)\b|\bhow many\b|\bwithin\b|\bdeadline|\bperiod\b|\bduration\b", re.I), DURATION),
+    (
+        re.compile(
+            rf"\bhow (?:long|soon)\b|{HOW_FAST_MUST}|\bhow many\b|\bwithin\b|\bdeadline|\bperiod\b|\bduration\b",
+            re.I,
+        ),
+        DURATION,
+    ),
 )
 _ZH_TIME_KINDS = (
     (re.compile(r"几月|哪一?天|哪一?年|几号|日期|哪个月"), DATE),

@@ -49,6 +49,7 @@ from .questions import (
     frame,
     name_parts,
     proper_names,
+    without_the_askers_situation,
 )
 from .references import BREACH_OF_A_LAW, CITED_BREACH, GENERAL_BREACH, CrossReferences
 from .scoring import (
@@ -213,7 +214,7 @@ class ExtractiveGenerator(Generator):
         bylines = [_byline(c) for c in retrieval.chunks]
         # A law named by a short form of its title (科技进步法里…) is no unknown name, nor is what the segmenter
         # glues to its last character.
-        asked = without_laws(main_clause(question), list(retrieval.named_titles))
+        asked = without_laws(without_the_askers_situation(main_clause(question)), list(retrieval.named_titles))
         unseen = self.idf("\uffff")  # a token no chunk holds: the highest IDF there is
         if name := self.unknown_name(asked, [c.text for c in retrieval.chunks] + bylines):
             return Judgement(refusal=refusal(question, retrieval, f"{REFUSAL} None of them mentions {name}.", 0.0))

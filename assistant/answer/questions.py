@@ -28,6 +28,7 @@ from .answer_types import (
     COUNT_NOUNS,
     DEFINITION,
     EXTREME,
+    HOW_FAST_MUST,
     LAW,
     LIST,
     MONEY_HEAD,
@@ -384,6 +385,18 @@ PRONOUN = re.compile(f"{EN_PRONOUNS}|{ZH_PRONOUNS}", re.I)
 _POSSESSIVE = re.compile(r"['’]s$")
 
 
+_ASKER = re.compile(r"^\s*(?:(?:we|our|us|i|my)\b|我们|我司|本公司|我)", re.I)
+_SENTENCE_END = re.compile(r"(?<=[.!;])\s+|(?<=[。！；])")
+
+
+def without_the_askers_situation(text: str) -> str:
+    """The text without the sentences before its last that tell of the asker ("We're a German retailer with no
+    office in China. Does the PIPL …"): they set the scene of the question, and a name in them (the asker's
+    country, town or parent company) is not what the question asks the documents about."""
+    sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
+    return " ".join([s for s in sentences[:-1] if not _ASKER.match(s)] + sentences[-1:])
+
+
 def proper_names(question: str) -> list[str]:
     """Names the question uses: capitalised words inside an English sentence; place and organisation names in
     Chinese (jieba's ns and nt: its person and 'other proper noun' tags catch too many common words)."""
@@ -596,7 +609,7 @@ ZH_CLAUSE = re.compile(r"[^，,；;。？?！!]+")
 """A clause of Chinese text: what lies between two of its clause or sentence marks."""
 _ZH_SENTENCE_END = re.compile(r"[。？?！!]")
 _EN_ASKED_LIMIT = re.compile(
-    r"\b(?:within )?how (?:long|soon|many (?:working )?(?:days|hours|weeks|months|years))\b"
+    rf"\b(?:within )?how (?:long|soon|many (?:working )?(?:days|hours|weeks|months|years))\b|{HOW_FAST_MUST}"
     r"|\bwithin what (?:time|period)\b",
     re.I,
 )

@@ -119,6 +119,12 @@ def test_when_with_a_present_obligation_asks_for_conditions_not_a_time() -> None
     assert TIME in answer_types("When did the regulation take effect?")
 
 
+def test_how_fast_a_duty_must_be_done_asks_for_a_time_limit_and_how_fast_something_grows_does_not() -> None:
+    assert TIME in answer_types("How quickly must a carrier notify the port authority?")
+    assert time_kind("How fast do operators have to file the log?") == DURATION
+    assert TIME not in answer_types("How fast is the fleet expanding?")
+
+
 def test_when_a_rule_takes_effect_asks_for_a_date_and_when_a_duty_begins_for_a_condition() -> None:
     assert TIME in answer_types("When do the Network Data Security Regulations come into force?")
     assert TIME in answer_types("When does the PIPL take effect?")

@@ -907,6 +907,20 @@ def test_a_figure_asked_with_modifiers_before_its_noun_is_answered_with_the_figu
     assert library.ask("数据安全法规定的管制物项数据出口管制，由哪个部委负责？").refused
 
 
+def test_a_name_in_the_askers_own_situation_is_no_unknown_name(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    # refused: "None of them mentions Norwegian." The asker's nationality sets the scene; it is not asked about.
+    assistant = assistant_over(
+        "ferries.txt",
+        "Harbour Ferry Rules\n\nArticle 1 The ferry grant pays 12 yuan per crossing to every licensed operator.\n\n"
+        "Article 2 An operator shall keep its crossing logs for two years.\n",
+    )
+    answer = assistant.ask("We're a Norwegian operator with two boats. How much does the ferry grant pay per crossing?")
+    assert not answer.refused, answer.text
+    assert "12 yuan per crossing" in answer.text
+    # a name in the sentence that asks is still what the documents must mention
+    assert assistant.ask("How much does the ferry grant pay per crossing in Norway?").refused
+
+
 def test_a_law_named_by_a_short_form_is_no_unknown_name(library) -> None:  # type: ignore[no-untyped-def]
     # refused: "None of them mentions 法里." (the segmenter glued 里 to the short name's last character)
     answer = library.ask("科技进步法里哪些企业可以享受税收优惠？")
