@@ -150,11 +150,11 @@ _EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
         TIME,
     ),
     (re.compile(rf"\b(?:what|which)\s+(?:{QUANTITY_NOUNS})\b|\bwhat share\b", re.I), PERCENT),
-    # A fine is a sum of money: "what fine", "what is the fine" ask for an amount.
+    # A fine, a fee, a price are sums of money: "what fine", "what is the filing fee" ask for an amount.
     (
         re.compile(
-            r"\bhow much\b|\b(?:what|which)\s+(?:\w+\s+)?(?:amount|sum|total|fines?(?!-))\b"
-            r"|\bwhat (?:is|are|was|were) the (?:[\w-]+ ){0,3}(?:amount|sum|fines?(?!-))\b"
+            r"\bhow much\b|\b(?:what|which)\s+(?:\w+\s+)?(?:amount|sum|total|fines?(?!-)|fees?|prices?)\b"
+            r"|\bwhat (?:is|are|was|were) the (?:[\w-]+ ){0,3}(?:amount|sum|fines?(?!-)|fees?|prices?)\b"
             # "What does the certification cost?", "What do they pay in tuition?": the price is the answer
             r"|\bwhat (?:do|does|did|will|would|could|can|might)\b.{1,80}?(?<!\bin )\b(?:cost|charge|pay)\b"
             r"(?! attention| of\b)(?!(?: \w+){0,2} with\b)",

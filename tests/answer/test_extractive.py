@@ -921,6 +921,17 @@ def test_a_name_in_the_askers_own_situation_is_no_unknown_name(assistant_over) -
     assert assistant.ask("How much does the ferry grant pay per crossing in Norway?").refused
 
 
+def test_a_fee_a_rule_does_not_set_is_refused(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    # "What is the inspection fee?" asked for no type of answer: the rule on the inspection was quoted as its fee
+    assistant = assistant_over(
+        "ferries.txt",
+        "Harbour Ferry Rules\n\nArticle 1 Every ferry shall pass a safety inspection organised by the harbour office "
+        "before each season.\n\nArticle 2 An operator shall keep its crossing logs for two years.\n",
+    )
+    assert assistant.ask("What is the safety inspection fee for a ferry?").refused
+    assert not assistant.ask("Does a ferry have to pass a safety inspection?").refused
+
+
 def test_a_law_named_by_a_short_form_is_no_unknown_name(library) -> None:  # type: ignore[no-untyped-def]
     # refused: "None of them mentions 法里." (the segmenter glued 里 to the short name's last character)
     answer = library.ask("科技进步法里哪些企业可以享受税收优惠？")
