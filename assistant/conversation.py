@@ -79,10 +79,21 @@ def is_follow_up(question: str, previous: str, titles: Sequence[str]) -> bool:
     if own.titles or own.unknown_laws or proper_names(question):
         return False
     # A breach supposed without the rule it breaks ("不备案会怎样？", "What if we don't?") is the rule before.
-    if frame(question).consequence:
+    if frame(question).consequence or _elliptic(question):
         return True
     before = parse_question(previous, list(titles))
     return bool(before.titles or before.unknown_laws or before.articles or proper_names(previous))
+
+
+_TIME_UNITS = frozenset(tokenize("time times year years month months week weeks day days hour hours"))
+
+
+def _elliptic(question: str) -> bool:
+    """Does the question say too little to be asked alone: at most one word of its own besides its interrogatives
+    and the units of time it asks in ("How many times a year?", "With whom?", "报给谁？", "多久一次？")? It asks
+    about what the question before it did, whether or not that one named a law."""
+    words = [w for w in asked_words(question) if not w.startswith("#") and w not in _TIME_UNITS]
+    return len(words) <= BARE_REFERENCE_TOKENS
 
 
 _SAYING = frozenset(tokenize("say says said state states stated provide provides stipulate stipulates mention")) | {

@@ -15,6 +15,9 @@ TITLES = ["互联网信息服务算法推荐管理规定", "Personal Information
         ("算法推荐服务提供者需要备案吗？", "不备案会怎样？"),  # a duty left undone: the rule before
         ("Must a processor notify regulators of a breach?", "What if it doesn't?"),
         ("What does Article 13 of the PIPL list?", "And Article 14?"),
+        # too little of its own to be asked alone, though the question before named no law or name
+        ("Must ferry operators inspect their boats?", "How many times a month?"),
+        ("渡船经营者要检查船只吗？", "交给谁？"),
     ],
 )
 def test_a_question_leaning_on_the_one_before_is_a_follow_up(previous: str, question: str) -> None:
@@ -26,6 +29,7 @@ def test_a_question_with_a_subject_of_its_own_is_not_a_follow_up() -> None:
     previous = "算法推荐服务提供者需要备案吗？"
     assert not is_follow_up("数据出境安全评估由谁组织？", previous, TITLES)
     assert contextualise("数据出境安全评估由谁组织？", [previous], TITLES) == "数据出境安全评估由谁组织？"
+    assert not is_follow_up("What does a ferry licence cover?", "Must ferry operators inspect their boats?", TITLES)
 
 
 def test_a_follow_up_naming_a_law_in_words_of_its_own_drops_the_law_before() -> None:
