@@ -82,6 +82,17 @@ _ZH_TIME_LIMIT = re.compile(rf"[{_ZH_NUM}\d]+\s*(?:个)?(?:工作日|日|天|小
 _EN_TIME_LIMIT = re.compile(
     rf"\bwithin (?:\d+|{_NUMBER_WORDS})(?:[\s-]+working)?[\s-]+(?:days?|hours?|weeks?|months?|years?)\b", re.I
 )
+_ZH_DURATION = re.compile(
+    rf"(?<![\d{_ZH_NUM}])(?:[{_ZH_NUM}]+|\d{{1,3}})\s*(?:个)?(?:工作日|日|天|小时|个月|月|年|周)(?![\d{_ZH_NUM}]|以内|之内|内)"
+)
+"""How long something lasts in a provision ("至少保存3年", "保存六个月"): what lasts that long precedes it. Not a
+date ("2021年11月1日"), not a time limit (see _ZH_TIME_LIMIT)."""
+_EN_DURATION = re.compile(
+    rf"\bfor (?:at least |not less than |no less than |a period of |up to |no more than |not more than )?"
+    rf"(?:\d+|{_NUMBER_WORDS})(?:[\s-]+working)?[\s-]+(?:days?|hours?|weeks?|months?|years?)\b",
+    re.I,
+)
+"""How long something lasts ("shall be kept for at least three years"): what lasts precedes it in its clause."""
 _EN_ACT_START = re.compile(r"\b(?:shall|must|should|will|may|required to|aims? to|plans? to)\b|[,;:.]", re.I)
 _EN_ACT_END = re.compile(r"[,;:.]")
 _AGE = re.compile(
@@ -314,17 +325,29 @@ def _speaks_of_more_than_paying(window: Window, question: str) -> bool:
     return bool(asked & set(coverage_tokens(PAYING.sub(" ", window.text))))
 
 
+_ZH_CLAUSE_END = re.compile(r"[，,；;。？?！!]")
+_ZH_BOUND = re.compile(r"至少|最少|最多|最长|最短|不少于|不超过|不得少于|不得超过")
+"""How a length of time is bounded ("至少保存3年"): words of the limit, not of the act it governs."""
+
+
 def _limits_another_act(text: str, asked: frozenset[str]) -> bool:
     """Whether every time limit ``text`` states governs an act the question does not name: the words around the
     limit, to the edges of its clause ("24小时内向有关主管部门报告", "shall report to the competent authorities
-    within 24 hours"), share nothing (for Chinese, not a character) with the asking clause."""
+    within 24 hours"), or before a length of time ("应当至少保存3年", "shall be kept for at least three years"), share
+    nothing (for Chinese, not a character) with the asking clause."""
     if CJK.search(text):
         acts = [m.group(0) for limit in _ZH_TIME_LIMIT.finditer(text) if (m := ZH_CLAUSE.match(text, limit.end()))]
+        acts += [
+            _ZH_BOUND.sub(" ", _ZH_CLAUSE_END.split(text[: lasting.start()])[-1])
+            for lasting in _ZH_DURATION.finditer(text)
+        ]
     else:
         acts = [
             f"{_EN_ACT_START.split(text[: limit.start()])[-1]} {_EN_ACT_END.split(text[limit.end() :])[0]}"
             for limit in _EN_TIME_LIMIT.finditer(text)
         ]
+        # what lasts is the subject of its clause as much as its verb ("records shall be kept for three years")
+        acts += [_EN_ACT_END.split(text[: lasting.start()])[-1] for lasting in _EN_DURATION.finditer(text)]
     return bool(acts) and not any(asked & set(coverage_tokens(act)) for act in acts)
 
 

@@ -932,6 +932,35 @@ def test_a_fee_a_rule_does_not_set_is_refused(assistant_over) -> None:  # type: 
     assert not assistant.ask("Does a ferry have to pass a safety inspection?").refused
 
 
+@pytest.mark.parametrize(
+    ("name", "text", "asked", "answered"),
+    [
+        (
+            "ferries.txt",
+            "Harbour Ferry Rules\n\nArticle 1 Every operator shall keep a crossing log. The logs shall be kept for at "
+            "least three years.\n\nArticle 2 Every ferry shall have a licensed captain who knows the harbour.\n",
+            "How many years of experience must a ferry captain have?",
+            "How long must the crossing logs be kept?",
+        ),
+        (
+            "渡船条例.md",
+            "# 渡船管理条例\n\n第一条 为了规范渡船运营，制定本条例。\n\n"
+            "第二条 渡船运营者应当建立船舶日志，日志应当至少保存3年。\n\n"
+            "第三条 渡船运营者应当配备持证船长，船长应当熟悉本港水域。\n",
+            "船长至少要有几年驾驶经验？",
+            "船舶日志至少要保存几年？",
+        ),
+    ],
+)
+def test_how_long_one_thing_lasts_is_no_answer_for_another(  # type: ignore[no-untyped-def]
+    assistant_over, name: str, text: str, asked: str, answered: str
+) -> None:
+    # the three years the logs are kept were quoted as the years of experience a captain needs
+    assistant = assistant_over(name, text)
+    assert assistant.ask(asked).refused, assistant.ask(asked).text
+    assert not assistant.ask(answered).refused
+
+
 def test_a_law_named_by_a_short_form_is_no_unknown_name(library) -> None:  # type: ignore[no-untyped-def]
     # refused: "None of them mentions 法里." (the segmenter glued 里 to the short name's last character)
     answer = library.ask("科技进步法里哪些企业可以享受税收优惠？")
