@@ -336,7 +336,13 @@ def _limits_another_act(text: str, asked: frozenset[str]) -> bool:
     within 24 hours"), or before a length of time ("应当至少保存3年", "shall be kept for at least three years"), share
     nothing (for Chinese, not a character) with the asking clause."""
     if CJK.search(text):
-        acts = [m.group(0) for limit in _ZH_TIME_LIMIT.finditer(text) if (m := ZH_CLAUSE.match(text, limit.end()))]
+        # The items of a list after the verb ("填报名称、服务形式、算法自评估报告等信息") are what is handed over,
+        # not the act: the act is the verb and its first object.
+        acts = [
+            m.group(0).split("、")[0]
+            for limit in _ZH_TIME_LIMIT.finditer(text)
+            if (m := ZH_CLAUSE.match(text, limit.end()))
+        ]
         acts += [
             _ZH_BOUND.sub(" ", _ZH_CLAUSE_END.split(text[: lasting.start()])[-1])
             for lasting in _ZH_DURATION.finditer(text)

@@ -1,7 +1,8 @@
 import pytest
 
 from assistant.answer.answer_types import NUMBER
-from assistant.answer.scoring import counts, type_present
+from assistant.answer.questions import frame
+from assistant.answer.scoring import _limits_another_act, counts, type_present
 from assistant.lexical import coverage_tokens
 
 
@@ -28,3 +29,10 @@ def test_a_figure_counts_the_noun_that_follows_it() -> None:
 )
 def test_one_that_counts_nothing_is_no_figure(text: str, counts: bool) -> None:
     assert type_present(NUMBER, text) is counts
+
+
+def test_the_items_handed_over_within_a_time_limit_are_not_the_act_it_governs() -> None:
+    provision = "渡船运营者应当在开航之日起十个工作日内通过港口系统填报航线名称、开航时间、安全评估报告等信息。"
+    # an item of what is filed (安全评估报告) is not the act the ten days govern
+    assert _limits_another_act(provision, frame("渡船的安全评估要在多少个工作日内完成？").timed_act)
+    assert not _limits_another_act(provision, frame("开航后多少个工作日内要填报航线名称？").timed_act)
