@@ -224,8 +224,16 @@ class ExtractiveGenerator(Generator):
         named_thing = noun and set(noun) <= set(asking.focus) and not CONSEQUENCE.search(asking.noun)
         broad = self.passages() >= self.settings.absent_noun_min_passages
         unheard = all(self.idf(t) >= unseen - 1e-9 for t in noun)
-        if named_thing and broad and unheard and not self._misspelt(asking.noun, unseen):
-            # "What valuation did it reach?": no passage names the thing asked for, whatever else they match
+        if (
+            named_thing
+            and broad
+            and unheard
+            and not retrieval.named_articles
+            and not self._misspelt(asking.noun, unseen)
+        ):
+            # "What valuation did it reach?": no passage names the thing asked for, whatever else they match. A
+            # question naming an article asks about that article: a word no passage holds is the asker's for what
+            # it says ("the routes under Article 38" for its conditions), and a figure it lacks fails on its type.
             reason = f"{REFUSAL} None of them mentions {asking.noun}."
             return Judgement(refusal=refusal(question, retrieval, reason, 0.0))
         found = self.candidates(question, retrieval)

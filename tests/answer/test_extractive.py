@@ -651,6 +651,15 @@ def test_in_a_small_library_an_absent_noun_is_no_reason_to_refuse(make_assistant
     assert "More than 10,000 AI-related companies" in answer.text, answer.text
 
 
+def test_a_word_no_passage_holds_in_a_question_naming_an_article_asks_what_the_article_says(library) -> None:  # type: ignore[no-untyped-def]
+    # refused: "None of them mentions avenues." The article named is what the question asks about.
+    answer = library.ask("What avenues does Article 38 of the PIPL open for sending personal information abroad?")
+    assert not answer.refused, answer.text
+    assert "Article 38" in answer.text, answer.text
+    # a figure the article does not give is still refused, for its type
+    assert library.ask("What fee does Article 38 of the PIPL set for sending personal information abroad?").refused
+
+
 def test_a_question_for_a_thing_the_passages_name_is_not_refused_for_it(library) -> None:  # type: ignore[no-untyped-def]
     answer = library.ask("What subsidies cover model usage?")
     assert not answer.refused, answer.text
