@@ -916,7 +916,7 @@ def test_a_figure_asked_with_modifiers_before_its_noun_is_answered_with_the_figu
     assert library.ask("数据安全法规定的管制物项数据出口管制，由哪个部委负责？").refused
 
 
-_FERRY_RULES = (
+_HARBOUR_FERRY_RULES = (
     "Harbour Ferry Rules\n\nArticle 1 The ferry grant pays 12 yuan per crossing to every licensed operator.\n\n"
     "Article 2 Every ferry shall pass a safety inspection organised by the harbour office before each season.\n\n"
     "Article 3 An operator shall keep its crossing logs for two years.\n"
@@ -926,7 +926,7 @@ _FERRY_RULES = (
 
 def test_a_name_in_the_askers_own_situation_is_no_unknown_name(assistant_over) -> None:  # type: ignore[no-untyped-def]
     # refused: "None of them mentions Norwegian." The asker's nationality sets the scene; it is not asked about.
-    assistant = assistant_over("ferries.txt", _FERRY_RULES)
+    assistant = assistant_over("ferries.txt", _HARBOUR_FERRY_RULES)
     answer = assistant.ask("We're a Norwegian operator with two boats. How much does the ferry grant pay per crossing?")
     assert not answer.refused, answer.text
     assert "12 yuan per crossing" in answer.text
@@ -936,7 +936,7 @@ def test_a_name_in_the_askers_own_situation_is_no_unknown_name(assistant_over) -
 
 def test_a_fee_a_rule_does_not_set_is_refused(assistant_over) -> None:  # type: ignore[no-untyped-def]
     # "What is the inspection fee?" asked for no type of answer: the rule on the inspection was quoted as its fee
-    assistant = assistant_over("ferries.txt", _FERRY_RULES)
+    assistant = assistant_over("ferries.txt", _HARBOUR_FERRY_RULES)
     assert assistant.ask("What is the safety inspection fee for a ferry?").refused
     assert not assistant.ask("Does a ferry have to pass a safety inspection?").refused
 
