@@ -90,7 +90,7 @@ _TIME_UNITS = frozenset(tokenize("time times year years month months week weeks 
 
 def _elliptic(question: str) -> bool:
     """Does the question say too little to be asked alone: at most one word of its own besides its interrogatives
-    and the units of time it asks in ("How many times a year?", "With whom?", "报给谁？", "多久一次？")? It asks
+    and the units of time it asks in ("How many times a month?", "With whom?", "寄给谁？", "几天一次？")? It asks
     about what the question before it did, whether or not that one named a law."""
     words = [w for w in asked_words(question) if not w.startswith("#") and w not in _TIME_UNITS]
     return len(words) <= BARE_REFERENCE_TOKENS

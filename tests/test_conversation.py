@@ -17,7 +17,7 @@ TITLES = ["互联网信息服务算法推荐管理规定", "Personal Information
         ("What does Article 13 of the PIPL list?", "And Article 14?"),
         # too little of its own to be asked alone, though the question before named no law or name
         ("Must ferry operators inspect their boats?", "How many times a month?"),
-        ("渡船经营者要检查船只吗？", "交给谁？"),
+        ("渡船经营者要检查船只吗？", "寄给谁？"),
     ],
 )
 def test_a_question_leaning_on_the_one_before_is_a_follow_up(previous: str, question: str) -> None:

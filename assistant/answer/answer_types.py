@@ -105,7 +105,8 @@ _LODGING = r"(?:files?|filed|submit(?:s|ted)?|report(?:s|ed)?|appl(?:y|ies)|regi
 _CLAUSE_START = r"(?:^|[,;:]|\band|\bor|\bbut)\s*"
 """Where an interrogative that may also join clauses ("who", "when") asks: at the start of a clause."""
 HOW_FAST_MUST = r"\bhow (?:quickly|fast|promptly)\b(?=\s+(?:must|should|shall|do|does|need|needs|has to|have to)\b)"
-""""How fast must we report it?" asks for a time limit, as "how soon" does; "how fast is it growing?" for a rate."""
+""""How quickly must the ferry be inspected?" asks for a time limit, as "how soon" does; "how fast are sales
+rising?" for a rate."""
 
 _EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"^{_EN_LEADING_PHRASE}(?:{_EN_AUX})\b", re.I), YESNO),

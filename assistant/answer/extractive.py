@@ -233,7 +233,7 @@ class ExtractiveGenerator(Generator):
         ):
             # "What valuation did it reach?": no passage names the thing asked for, whatever else they match. A
             # question naming an article asks about that article: a word no passage holds is the asker's for what
-            # it says ("the routes under Article 38" for its conditions), and a figure it lacks fails on its type.
+            # it says ("the avenues under Article 38" for its conditions), and a figure it lacks fails on its type.
             reason = f"{REFUSAL} None of them mentions {asking.noun}."
             return Judgement(refusal=refusal(question, retrieval, reason, 0.0))
         found = self.candidates(question, retrieval)
