@@ -33,6 +33,7 @@ SETS = {
         "en_laws16.jsonl",
         "en_laws17.jsonl",
         "en_laws18.jsonl",
+        "en_laws19.jsonl",
     ],
     "zh_blind": [
         "zh_a.jsonl",
@@ -53,6 +54,7 @@ SETS = {
         "zh_p.jsonl",
         "zh_q.jsonl",
         "zh_r.jsonl",
+        "zh_s.jsonl",
     ],
     "dialogues": [
         "dialogues.jsonl",
@@ -74,6 +76,7 @@ SETS = {
         "dialogues17.jsonl",
         "dialogues18.jsonl",
         "dialogues19.jsonl",
+        "dialogues20.jsonl",
     ],
 }
 DEV_BELOW = 154
