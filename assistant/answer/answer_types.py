@@ -104,6 +104,13 @@ _LODGING = r"(?:files?|filed|submit(?:s|ted)?|report(?:s|ed)?|appl(?:y|ies)|regi
 """Verbs of handing something to an authority: where one does it is a body, not a place."""
 _CLAUSE_START = r"(?:^|[,;:]|\band|\bor|\bbut)\s*"
 """Where an interrogative that may also join clauses ("who", "when") asks: at the start of a clause."""
+WHICH_PROVISION = re.compile(
+    r"\b(?:which|what)\s+(?:\w+\s+)?(?:articles?|provisions?|sections?|clauses?|paragraphs?)\b(?!\s+\d)"
+    r"|第几[条款项章]|哪(?:一|几|个)?[条款](?!件)|哪(?:一|个)?(?:项|个)?条款",
+    re.I,
+)
+"""Asks which provision says something ("Which PIPL article covers …?", "是第几条？", "哪一条规定了…"): the
+answer names it, by its number."""
 HOW_FAST_MUST = r"\bhow (?:quickly|fast|promptly)\b(?=\s+(?:must|should|shall|do|does|need|needs|has to|have to)\b)"
 """"How quickly must the ferry be inspected?" asks for a time limit, as "how soon" does; "how fast are sales
 rising?" for a rate."""
@@ -227,7 +234,8 @@ _ZH_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         AMOUNT,
     ),
-    (re.compile(r"多少|几[个家项名人次倍条岁]|多大|多高"), NUMBER),
+    # "第几条" is an ordinal: which article, not how many
+    (re.compile(r"多少|(?<!第)几[个家项名人次倍条岁]|多大|多高"), NUMBER),
     (
         re.compile(
             r"谁|哪[个些一家]?(?:部门|部委|机构|机关|单位|组织|主体|方|级)|什么(?:部门|部委|机构|机关|单位|组织|主体)"

@@ -44,6 +44,8 @@ _THIS_ARTICLES_PARAGRAPH = re.compile(
 """A paragraph of the same article named by its number ("本条第一款规定的公共场所", "paragraph 1 of this Article"): what
 the unit leans on is that paragraph, which need not be the one just before it."""
 _CLAUSE_END = ("；", ";")
+OPENS_ARTICLE = re.compile(r"^(?:第[^\s条]{1,8}条|Article \d+)(?=\s)")
+"""The number an article's first sentence opens with."""
 MAX_WINDOW_UNITS = 3
 MAX_LIST_ITEMS = 12
 

@@ -178,7 +178,7 @@ class ExtractiveGenerator(Generator):
         if judged.refusal is not None or judged.found is None:
             return judged.refusal or refusal(question, retrieval, confidence=0.0)
         found, best = judged.found, judged.best
-        chosen = shaping.extend(found, best, self.settings)
+        chosen = shaping.with_provision_number(found, shaping.extend(found, best, self.settings))
         second = shaping.second(found, judged.scores, best, chosen, self.settings)
         quoted = [(chosen, judged.scores[best])]
         if second is not None:

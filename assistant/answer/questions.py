@@ -29,6 +29,7 @@ from .answer_types import (
     DEFINITION,
     EXTREME,
     HOW_FAST_MUST,
+    WHICH_PROVISION,
     LAW,
     LIST,
     MONEY_HEAD,
@@ -178,6 +179,9 @@ class QuestionFrame:
     shared_by: tuple[str, ...] = ()
     """In English, the words of what a figure is asked per ("the most a single company can get", "how much per
     request"): a total ("1 billion yuan worth of vouchers") does not answer it."""
+
+    which_provision: bool = False
+    """Asks which article or paragraph says something (answer_types.WHICH_PROVISION): the quote shows its number."""
 
     @property
     def wants_quantity(self) -> bool:
@@ -591,6 +595,7 @@ def frame(question: str) -> QuestionFrame:
         names=() if zh else tuple(name_spans(clause if _CONTRASTED.search(clause) else question)),
         extreme=bool(EXTREME.search(fold(clause))),
         shared_by=() if zh else _shared_by(clause),
+        which_provision=bool(WHICH_PROVISION.search(clause)),
         time=time_kind(question) if TIME in types else "",
         timed_act=_timed_act(question) if TIME in types else frozenset(),
         consequence=bool(

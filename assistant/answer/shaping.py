@@ -57,6 +57,16 @@ def extend(found: Candidates, best: int, settings: AnswerSettings) -> ev.Window:
     return ev.Window(window.passage, [units[p] for p in sorted(units)][: settings.max_tier_units])
 
 
+def with_provision_number(found: Candidates, window: ev.Window) -> ev.Window:
+    """For a question asking which article says something, the window with its article's opening sentence, which
+    carries the article's number ("Article 56 …", "第二十四条 …"), when the window does not begin there: the number
+    is the answer, and a quote from the middle of the article does not show it."""
+    opening = window.passage.units[0]
+    if not found.frame.which_provision or window.units[0].position == 0 or not ev.OPENS_ARTICLE.match(opening.text):
+        return window
+    return ev.Window(window.passage, [opening, *window.units])
+
+
 def _with_follower(window: ev.Window, worth: Callable[[ev.Window], bool] = lambda _: True) -> ev.Window:
     """The window with the unit after it when that one leans back on it ("… computing power, model usage and
     data access. The city plans vouchers covering these areas"): what a sentence announces, the next states.

@@ -1280,3 +1280,30 @@ def test_whether_one_must_pay_is_answered_only_by_a_passage_on_paying(assistant_
     )
     answer = priced.ask("Do crew members have to pay to join the club?")
     assert not answer.refused and "200 yuan" in answer.text, answer.text
+
+
+_LIBRARY_RULES = (
+    "图书馆管理办法\n\n"
+    "第八条 读者借阅图书应当持有效证件。\n\n"
+    "读者借阅的图书应当在三十日内归还。\n\n"
+    "第九条 图书馆应当建立古籍修复制度，对破损古籍进行修复。\n"
+)
+_LIBRARY_RULES_EN = (
+    "Library Rules\n\n"
+    "Article 8 Readers shall show a valid card when borrowing books.\n\n"
+    "Borrowed books shall be returned within 30 days.\n\n"
+    "Article 9 Libraries shall set up a system for repairing damaged rare books.\n"
+)
+
+
+def test_which_article_is_answered_with_its_number(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    library = assistant_over("图书馆管理办法.txt", _LIBRARY_RULES)
+    # 第几条 asks which article, not how many: no figure is wanted
+    repair = library.ask("图书馆管理办法里规定古籍修复的是第几条")
+    assert not repair.refused and "第九条" in repair.text, repair.text
+    # the answer sits in the article's second paragraph: its number is quoted with it
+    due = library.ask("借的书多久要还，是哪一条规定的？")
+    assert not due.refused and "第八条" in due.text and "三十日内" in due.text, due.text
+    english = assistant_over("library-rules.txt", _LIBRARY_RULES_EN)
+    answer = english.ask("Which article says how long a borrowed book can be kept, and for how long?")
+    assert not answer.refused and "Article 8" in answer.text and "30 days" in answer.text, answer.text
