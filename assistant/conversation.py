@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from .answer.answer_types import asks
 from .answer.questions import (
     BACK_TO_THE_FIRST,
     EN_PRONOUNS,
@@ -62,6 +63,23 @@ _EN_SIBLING_ARTICLE = re.compile(
 )
 _ZH_SIBLING_ARTICLE = re.compile(r"([下后上前])一条")
 _ARTICLE_LABEL = re.compile(f"{ZH_ARTICLE_REFERENCE.pattern}|{EN_ARTICLE_REFERENCE.pattern}", re.I)
+_CORRECTION = re.compile(
+    r"\bI (?:meant|mean|was asking about|was talking about)\b"
+    r"|我(?:是说|是指|指的是|说的是|问的是)|不是[^，,。？?]{0,12}[，,]\s*(?:而)?是",
+    re.I,
+)
+"""A turn that corrects the one before ("Sorry, I meant the Data Security Law", "不是这个，是第二十二条"): it asks the
+same question of what it names instead."""
+_APOLOGY = re.compile(
+    r"^\s*(?:(?:sorry|no|oops|oh|actually)\b[\s,.!-]*)+|^\s*(?:抱歉|不好意思|对不起|哦|噢)[，,。！!]?", re.I
+)
+_DENIED = re.compile(r",?\s*\b(?:and )?not (?:the |this |that )?[^,.;?!]+|不是[^，,。？?]{0,12}(?=[，,])", re.I)
+"""What a correction says it did not mean ("…, not the PIPL"): no subject of the question."""
+_THE_FIRST_NAMED = re.compile(
+    r"\bthe (?:first|former)(?: one)?\b|前者|(?:前面|之前|刚才|最开始)(?:说|提|问)的|第一(?:个|种)(?!问题)", re.I
+)
+"""A reference to the first of the things a chat has asked about ("the first one", "the former", "前面说的那个"):
+with two or more questions before, it leans on the first of them, not the last."""
 BARE_REFERENCE_TOKENS = 1
 """A follow-up with at most this many words of its own ("它规定了什么？", "what does it say?") is about the same
 article as the question before; with more, it asks about something else in the same law."""
@@ -120,12 +138,15 @@ def contextualise(question: str, history: Sequence[str], titles: Sequence[str]) 
     asked = [h for h in history if h.strip()]
     if not asked:
         return question
-    if BACK_TO_THE_FIRST.search(question):
-        return f"{question.strip()} {' '.join(asked[0].split())}"
+    if BACK_TO_THE_FIRST.search(question) or (len(asked) > 1 and _THE_FIRST_NAMED.search(question)):
+        return f"{question.strip()} {' '.join(contextualise(asked[0], [], titles).split())}"
+    correcting = bool(_CORRECTION.search(question))
+    if correcting:
+        question = " ".join(_DENIED.sub(" ", _CORRECTION.sub(" ", _APOLOGY.sub("", question))).split()).strip(" ,.;!")
     # A previous question that was itself a follow-up ("没做到会怎么样？") stands for what it was searched with: a
     # chain of follow-ups keeps the subject the chat began with.
     previous = contextualise(asked[-1].strip(), asked[:-1], titles)
-    if not is_follow_up(question, previous, titles):
+    if not (correcting or is_follow_up(question, previous, titles)):
         return question
     question = _sibling_article(question, previous, titles)
     own = parse_question(question, list(titles))
@@ -146,6 +167,9 @@ def contextualise(question: str, history: Sequence[str], titles: Sequence[str]) 
     paragraph_of_it = bool(named_paragraphs(question)) and not own.articles
     if own.articles or (len(words) > BARE_REFERENCE_TOKENS and not frame(question).consequence and not paragraph_of_it):
         context = _ARTICLE_LABEL.sub(" ", context)
+    if correcting and not asks(question):
+        # The question is the one before, of what the correction names: it reads first, as asked.
+        return f"{' '.join(context.split())} {question.strip()}"
     return f"{question.strip()} {' '.join(context.split())}"
 
 

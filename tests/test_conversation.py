@@ -146,3 +146,24 @@ def test_a_follow_up_naming_another_law_drops_the_article_before_with_its_law() 
     assert "第二十条" not in searched and "数据安全法" in searched, searched
     # the same law keeps it
     assert "第二十条" in contextualise("违反了最多罚多少？", history[:1], titles)
+
+
+def test_a_correction_asks_the_question_before_of_what_it_names() -> None:
+    titles = ["中华人民共和国数据安全法", "Personal Information Protection Law", "Data Security Law"]
+    previous = "Under the PIPL, how long must consent records be kept once a user leaves?"
+    searched = contextualise("Sorry, I meant the Data Security Law, not the PIPL.", [previous], titles)
+    assert searched.startswith("Under the") and "how long must consent records be kept" in searched, searched
+    assert "Data Security Law" in searched and "PIPL" not in searched and "meant" not in searched, searched
+    searched = contextualise("不是这条，我是说第二十二条", ["数据安全法第二十一条讲什么？"], titles)
+    assert "第二十二条" in searched and "数据安全法" in searched and "第二十一条" not in searched, searched
+
+
+def test_the_first_of_two_subjects_before_is_the_one_a_reference_to_it_means() -> None:
+    history = ["When did the harbour museum open?", "What does the ferry pier offer visitors?"]
+    searched = contextualise("How many visitors has the former had?", history, TITLES)
+    assert "harbour museum" in searched and "ferry pier" not in searched, searched
+    history = ["港口博物馆什么时候开放？", "渡口码头提供哪些服务？"]
+    searched = contextualise("前面说的那个有多少件展品？", history, TITLES)
+    assert "港口博物馆" in searched and "渡口码头" not in searched, searched
+    # with one question before, "the first one" is the first of what it was answered with (listed_item)
+    assert contextualise("What about the first one?", history[:1], TITLES).endswith(history[0])

@@ -301,9 +301,17 @@ def time_kind(question: str) -> str:
     follow-up searched with the question before it: "要是终止服务呢？ …多久内办理备案？")."""
     first = main_clause(question)
     for clause in (first,) if asks(first) else (first, spelled_out(question)):
-        for pattern, kind in _ZH_TIME_KINDS if has_cjk(clause) else _EN_TIME_KINDS:
-            if pattern.search(clause):
-                return kind
+        # An English interrogative that comes first asks: "how long … keep records when you hand them over?" asks
+        # how long the keeping lasts, and its "when" opens a condition. Of two starting together, the more
+        # specific. Chinese asks in place ("每年几月"), where the order of the rules decides.
+        zh = has_cjk(clause)
+        found = [
+            (0 if zh else match.start(), order, kind)
+            for order, (pattern, kind) in enumerate(_ZH_TIME_KINDS if zh else _EN_TIME_KINDS)
+            if (match := pattern.search(clause))
+        ]
+        if found:
+            return min(found)[2]
     return DATE
 
 

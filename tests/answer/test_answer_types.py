@@ -195,6 +195,9 @@ def test_a_follow_up_that_asks_for_no_type_takes_none_from_the_question_before()
         ("全国科技工作者日是每年的哪一天？", DATE),
         ("多长时间内要报告？", DURATION),
         ("每年至少做几次合规审计？", FREQUENCY),
+        # "when" after the interrogative opens a condition: how long the storing lasts is asked
+        ("How long must a clinic store scans when a patient moves away?", DURATION),
+        ("When a patient moves away, how long must a clinic store scans?", WHEN),
     ],
 )
 def test_time_questions_say_which_kind_of_time(question: str, kind: str) -> None:
