@@ -132,7 +132,9 @@ _EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
             rf"\bhow (?:long|soon|often|frequently)\b|{HOW_FAST_MUST}|\b(?:by|since|until|till) when\b"
             r"|\bwithin (?:how|what)\b"
             rf"|{_CLAUSE_START}when\b(?!\s+(?:is|are|must|should|shall|do|does|can|may|need|needs|"
-            r"the|a|an|its|their|his|her|this|that|these|those|it|they|he|she|we|you|there|any|some|such)\b)",
+            r"the|a|an|its|their|his|her|this|that|these|those|it|they|he|she|we|you|there|any|some|such)\b)"
+            # "when lots of people are affected, who can sue?": a clause that another interrogative follows
+            r"(?![^,?]*,\s*(?:who|whom|what|which|how|where)\b)",
             re.I,
         ),
         TIME,

@@ -159,6 +159,9 @@ def test_when_after_the_verb_opens_a_condition_not_a_question() -> None:
     assert TIME not in answer_types("What fine does a manager face when the platform ignores the rule?")
     assert TIME not in answer_types("What happened when the firm moved in?")
     assert TIME not in answer_types("And when the circumstances are serious, how high can the fine go?")
+    # a subject with no determiner, and another interrogative after the comma
+    assert answer_types("And when ferries break down at sea, who must rescue the passengers?") == {AGENT}
+    assert TIME in answer_types("When did the ferry service open, and who runs it?")
     assert TIME in answer_types("And when did the second cluster open?")
     assert TIME in answer_types("When and where is the conference held?")
     assert TIME in answer_types("Since when has the rule applied?")
