@@ -12,9 +12,11 @@ import numpy as np
 from ..lexical import coverage_tokens
 from ..settings import AnswerSettings
 from . import evidence as ev
-from .answer_types import LIST, YESNO
+from .answer_types import AMOUNT, LIST, NUMBER, PERCENT, YESNO
 from .base import EvidenceUnit
 from .scoring import WINDOW_FEATURES, states, type_present
+
+_QUANTITIES = frozenset({AMOUNT, NUMBER, PERCENT})
 
 if TYPE_CHECKING:
     from .extractive import Candidates
@@ -27,7 +29,7 @@ def extend(found: Candidates, best: int, settings: AnswerSettings) -> ev.Window:
     belongs to, its lead sentence with every item: one item of "the following obligations" is not the answer. A
     question on a penalty reads an item with its lead, which states the sanction. A sentence that a chunk boundary
     cut at its "；" is quoted whole (evidence.whole_sentences)."""
-    window = ev.whole_sentences(found.windows[best])
+    window = _without_idle_ends(found, ev.whole_sentences(found.windows[best]))
     article = window.passage.units
     short = sum(len(u.text) for u in article) <= settings.whole_article_chars
     if found.asks_for_article and found.paragraphs:
@@ -65,6 +67,27 @@ def with_provision_number(found: Candidates, window: ev.Window) -> ev.Window:
     if not found.frame.which_provision or window.units[0].position == 0 or not ev.OPENS_ARTICLE.match(opening.text):
         return window
     return ev.Window(window.passage, [opening, *window.units])
+
+
+def _without_idle_ends(found: Candidates, window: ev.Window) -> ev.Window:
+    """For a question asking for a figure (a sum, a count, a share), the window without the sentences at its ends
+    that state none when the rest states it: "最多罚多少？" is answered by the fine, not by the referral to criminal
+    law after it. A lead sentence stays (its items need it), and so does what the rest leans back on."""
+    asked = found.frame.types & _QUANTITIES
+    if not asked or found.frame.types - _QUANTITIES:
+        return window
+    units = list(window.units)
+
+    def idle(unit: ev.Unit) -> bool:
+        return unit.kind != "lead" and not any(states(kind, unit.text, found.frame) for kind in asked)
+
+    while len(units) > 1 and idle(units[-1]):
+        units.pop()
+    while len(units) > 1 and idle(units[0]) and not units[1].leans_back:
+        units.pop(0)
+    if not any(states(kind, u.text, found.frame) for u in units for kind in asked):
+        return window
+    return ev.Window(window.passage, units)
 
 
 def _with_follower(window: ev.Window, worth: Callable[[ev.Window], bool] = lambda _: True) -> ev.Window:

@@ -41,3 +41,15 @@ def test_a_sentence_leaning_back_joins_the_window_when_it_answers_more_of_the_qu
 def test_a_sentence_leaning_back_stays_out_when_it_answers_nothing_more() -> None:
     text = f"{LIABLE}\n{AMOUNT}"
     assert extended("个人信息处理者不能证明自己没有过错的，要承担责任吗？", text, LIABLE) == LIABLE
+
+
+FINED = "第二十条 采石场经营者违反本办法第五条规定的，由应急部门责令改正；拒不改正的，处一万元以上五万元以下罚款。"
+REFERRED = "构成违反治安管理行为的，依法给予治安管理处罚；构成犯罪的，依法追究刑事责任。"
+
+
+def test_a_figure_asked_for_is_quoted_without_the_sentences_beside_it_that_state_none() -> None:
+    text = f"{FINED}\n{REFERRED}"
+    # the window chosen holds both paragraphs: the referral after the fine states no sum
+    assert extended("违反采石场安全管理办法，最多罚多少钱？", text, f"{FINED} {REFERRED}") == FINED
+    # asked what follows, not for a sum, the referral stays
+    assert extended("违反了会有什么后果？", text, f"{FINED} {REFERRED}") == f"{FINED} {REFERRED}"
