@@ -67,6 +67,15 @@ from .scoring import (
 
 logger = logging.getLogger(__name__)
 _CACHE_SIZE = 20_000
+_SPELT_LIKE_A_WORD = re.compile(r"[A-Z]{2,4}")
+
+
+def _initials(acronym: str, text: str) -> bool:
+    """Does ``text`` spell ``acronym`` out in capitalised words ("United States" for US)?"""
+    words = r"\s+".join(rf"{letter}[a-z]+" for letter in acronym)
+    return bool(re.search(rf"\b{words}\b", text))
+
+
 _LANGUAGE_NAMES = {"en": "English", "zh": "Chinese"}
 
 
@@ -480,6 +489,12 @@ class ExtractiveGenerator(Generator):
         unseen = self.idf("\uffff")  # a token no chunk holds: the highest IDF there is
         law_words = {t for names in LAW_NAMES.values() for name in names for t in tokenize(name)}
         for name in proper_names(question):
+            if _SPELT_LIKE_A_WORD.fullmatch(name) and name.lower() in EN_STOP:
+                # "US", "IT": read as the function word it is spelt like, the acronym leaves no token to look up; it
+                # is known only as written, in capitals, or spelt out in capitalised words ("United States").
+                if not any(re.search(rf"\b{name}\b", text) or _initials(name, text) for text in evidence):
+                    return name
+                continue
             tokens = [t for t in tokenize(name) if t not in law_words]
             # "深圳经济特区": no passage names 深圳, however many hold 经济 and 特区
             unknown = tokens and any(

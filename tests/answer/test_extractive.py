@@ -1307,3 +1307,20 @@ def test_which_article_is_answered_with_its_number(assistant_over) -> None:  # t
     english = assistant_over("library-rules.txt", _LIBRARY_RULES_EN)
     answer = english.ask("Which article says how long a borrowed book can be kept, and for how long?")
     assert not answer.refused and "Article 8" in answer.text and "30 days" in answer.text, answer.text
+
+
+def test_an_acronym_spelt_like_a_function_word_is_a_name_to_find_as_written(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    grants = assistant_over(
+        "harbour-grants.txt",
+        "Harbour Grants\n\nThe city will issue 2 billion yuan of harbour grants to shipping firms, and lets us "
+        "review each use of them.\n\nShipping firms apply through the port office.\n",
+    )
+    # "us" and "use" in the text are no US
+    answer = grants.ask("How much do the US harbour grants pay shipping firms?")
+    assert answer.refused and "US" in answer.text, answer.text
+    spelt_out = assistant_over(
+        "ferry-grants.txt",
+        "Ferry Grants\n\nFerry firms from the United States may apply for ferry grants of 5 million yuan.\n",
+    )
+    answer = spelt_out.ask("How much can US ferry firms get in ferry grants?")
+    assert not answer.refused and "5 million yuan" in answer.text, answer.text
