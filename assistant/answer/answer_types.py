@@ -364,12 +364,16 @@ def main_clause(question: str) -> str:
     for mark in ("？", "?"):
         text = text.split(mark, 1)[0]
     # "What counts as large, is it about users?": the second clause guesses at the answer of the first
-    if second := _GUESSED_ANSWER.match(text):
+    if second := _GUESSED_ANSWER.match(text) or _ZH_GUESSED_ANSWER.match(text):
         text = second.group(1)
     return text
 
 
 _GUESSED_ANSWER = re.compile(rf"^((?=[^,]*\b(?:what|which|who|whom|whose|why|how)\b)[^,]*),\s*(?:{_EN_AUX})\b", re.I)
+_ZH_GUESSED_ANSWER = re.compile(
+    r"^((?=[^，,]*(?:多少|几|什么|哪|谁|多久|多长))[^，,]*)[，,]\s*(?:就|还|难道)?是[^，,]*吗\s*$"
+)
+"""The Chinese of it: "比例是多少，是100%吗？" asks for the ratio; the clause after guesses at it."""
 
 
 _ANSWER_WORDS = {DEFINITION: {"zh": "所称 是指", "en": "means refers to"}}

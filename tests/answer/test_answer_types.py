@@ -299,6 +299,9 @@ def test_what_is_the_amount_or_the_threshold_asks_for_a_figure_whatever_modifies
 def test_the_main_clause_ends_where_a_second_question_guesses_at_the_answer() -> None:
     assert main_clause("what counts as large there, is there a user number?") == "what counts as large there"
     assert main_clause("Under the PIPL, can a company refuse?") == "Under the PIPL, can a company refuse"
+    assert answer_types("渡船票价的优惠比例是多少，是一半吗？") == {PERCENT}
+    # a second question of its own, not a guess, still asks
+    assert YESNO in answer_types("这个数据是什么，需要备案吗？")
 
 
 def test_where_after_a_noun_relates_and_asks_for_no_place() -> None:
