@@ -44,6 +44,7 @@ def extend(found: Candidates, best: int, settings: AnswerSettings) -> ev.Window:
         window = _with_follower(window)
     else:
         window = _with_follower(window, lambda grown: _gain(found, window, grown) >= settings.second_window_gain)
+    window = _without_idle_ends(found, window)
     if found.frame.consequence:
         window = _with_lead(window)
     if LIST in found.frame.types or _asks_what_lead_announces(found, window):

@@ -53,3 +53,9 @@ def test_a_figure_asked_for_is_quoted_without_the_sentences_beside_it_that_state
     assert extended("违反采石场安全管理办法，最多罚多少钱？", text, f"{FINED} {REFERRED}") == FINED
     # asked what follows, not for a sum, the referral stays
     assert extended("违反了会有什么后果？", text, f"{FINED} {REFERRED}") == f"{FINED} {REFERRED}"
+
+
+def test_a_sentence_leaning_back_that_states_no_figure_stays_out_of_a_figure_asked_for() -> None:
+    issued = "The city will issue 2 billion yuan of harbour grants."
+    aim = "These grants are meant to ease the burden on harbour firms."
+    assert extended("How much do harbour firms get to ease their burden?", f"{issued}\n{aim}", issued) == issued
