@@ -489,6 +489,10 @@ class ExtractiveGenerator(Generator):
         unseen = self.idf("\uffff")  # a token no chunk holds: the highest IDF there is
         law_words = {t for names in LAW_NAMES.values() for name in names for t in tokenize(name)}
         for name in proper_names(question):
+            if re.search(rf"\b(?:a|an)\s+{re.escape(name)}\b", question):
+                # "Does the PIPL apply to a US company?": a name describing a party the question supposes (its
+                # country, its town) is not what it asks the documents about.
+                continue
             if _SPELT_LIKE_A_WORD.fullmatch(name) and name.lower() in EN_STOP:
                 # "US", "IT": read as the function word it is spelt like, the acronym leaves no token to look up; it
                 # is known only as written, in capitals, or spelt out in capitalised words ("United States").

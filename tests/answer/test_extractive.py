@@ -1313,11 +1313,14 @@ def test_an_acronym_spelt_like_a_function_word_is_a_name_to_find_as_written(assi
     grants = assistant_over(
         "harbour-grants.txt",
         "Harbour Grants\n\nThe city will issue 2 billion yuan of harbour grants to shipping firms, and lets us "
-        "review each use of them.\n\nShipping firms apply through the port office.\n",
+        "review each use of them.\n\nShipping firms apply through the port authority.\n",
     )
     # "us" and "use" in the text are no US
     answer = grants.ask("How much do the US harbour grants pay shipping firms?")
     assert answer.refused and "US" in answer.text, answer.text
+    # a party the question supposes is described by its country, not asked about
+    supposed = grants.ask("Where does a US shipping firm apply for harbour grants?")
+    assert not supposed.refused and "port authority" in supposed.text, supposed.text
     spelt_out = assistant_over(
         "ferry-grants.txt",
         "Ferry Grants\n\nFerry firms from the United States may apply for ferry grants of 5 million yuan.\n",
