@@ -202,11 +202,11 @@ def _sibling_article(question: str, previous: str, titles: Sequence[str]) -> str
 
 
 _EN_LISTED_ITEM = re.compile(
-    rf"\b(?:the\s+)?({'|'.join(EN_ORDINALS)})\s+(?:one|item|point|entry|bullet)\b"
+    rf"\b(?:the\s+)?({'|'.join(EN_ORDINALS)})\s+(?:one|item|point|entry|bullet|category|type|kind|class)\b"
     r"|\b(?:item|point)\s*\(?(\d{1,2})\)?(?![\d.,])",
     re.I,
 )
-_ZH_LISTED_ITEM = re.compile(r"第([一二三四五六七八九十]{1,3}|\d{1,2})(?:项|点|种|个)(?!问题)")
+_ZH_LISTED_ITEM = re.compile(r"第([一二三四五六七八九十]{1,3}|\d{1,2})(?:项|点|种|个|类)(?!问题)")
 
 
 def listed_item(question: str) -> int:
@@ -220,3 +220,52 @@ def listed_item(question: str) -> int:
     if match := _EN_LISTED_ITEM.search(question):
         return EN_ORDINALS.index(match.group(1).lower()) + 1 if match.group(1) else int(match.group(2))
     return 0
+
+
+_ZH_ENUMERATION_CLAUSE = re.compile(r"[^，。；：,;:]*、[^，。；：,;:]*")
+_ZH_INTRODUCING = re.compile(r"^.*(?:分为|分成|包括|包含|是指|利用|即|有)")
+_ZH_OTHER_ITEM = re.compile(r"(?:和|或者|以及|及|与|或)")
+_ZH_ENUMERATION_END = re.compile(r"(?:等|[一二三四五六七八九十两几\d]+[类种项个]).*$")
+_EN_ENUMERATION = re.compile(r"(?:[^,;:.]+,\s+)+(?:and|or)\s+[^,;:.]+|[^,;:.]+,\s+[^,;:.]+\s+(?:and|or)\s+[^,;:.]+")
+_EN_INTRODUCING = re.compile(
+    r"^.*\b(?:into|includ(?:e|es|ing)|cover(?:s|ing)?|compris(?:e|es|ing)|consists? of|are|is|namely|such as|like)\s+",
+    re.I,
+)
+
+
+def enumerated(text: str) -> list[str]:
+    """The terms of the longest list written inline in ``text`` ("分为无条件开放、有条件开放和非开放三类" -> 无条件开放,
+    有条件开放, 非开放; "split into open, conditional and closed data" -> open, conditional, closed data): what
+    "第二类", "the second category" point to when the answer before named them in one sentence, without numbers."""
+    lists: list[list[str]] = []
+    if has_cjk(text):
+        for clause in _ZH_ENUMERATION_CLAUSE.findall(text):
+            parts = clause.split("、")
+            parts[0] = _ZH_INTRODUCING.sub("", parts[0])
+            parts[-1:] = _ZH_OTHER_ITEM.split(parts[-1], maxsplit=1)
+            parts[-1] = _ZH_ENUMERATION_END.sub("", parts[-1])
+            lists.append([p.strip() for p in parts if p.strip()])
+    else:
+        for match in _EN_ENUMERATION.finditer(text):
+            parts = re.split(r",\s+(?:and\s+|or\s+)?|\s+(?:and|or)\s+", match.group(0))
+            parts[0] = _EN_INTRODUCING.sub("", parts[0])
+            lists.append([p.strip() for p in parts if p.strip()])
+    longest = max(lists, key=len, default=[])
+    return longest if len(longest) > 1 else []
+
+
+_CLASSIFIED = re.compile(
+    rf"第(?:[一二三四五六七八九十]{{1,3}}|\d{{1,2}})[类种]|\b(?:{'|'.join(EN_ORDINALS)})\s+(?:category|type|kind|class)\b",
+    re.I,
+)
+"""An item named by its place among kinds ("第二类", "the third category"): a list of kinds may be written inline."""
+
+
+def names_a_kind(question: str) -> bool:
+    return bool(_CLASSIFIED.search(question))
+
+
+def naming_item(question: str, term: str) -> str:
+    """``question`` with its ordinal reference to an item ("第二类", "the second category") written as the item."""
+    pattern = _ZH_LISTED_ITEM if has_cjk(question) else _EN_LISTED_ITEM
+    return pattern.sub(term, question, count=1)

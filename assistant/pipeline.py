@@ -16,7 +16,7 @@ from .answer.evidence import item_number, items_of, lead_of, passages
 from .answer.llm import LLMGenerator
 from .answer.references import CrossReferences
 from .citing import annotate
-from .conversation import contextualise, listed_item
+from .conversation import contextualise, enumerated, listed_item, names_a_kind, naming_item
 from .embedding import Embedder, make_embedder
 from .index import Index, index_status
 from .ingest import Ingest, IngestReport, Progress
@@ -196,6 +196,11 @@ class Assistant:
                             answer = compose(question, Retrieval(before.retrieved), [(item.text, [quote])])
                             answer = self._annotate(check_answer(answer, self.verifier))
                             return self._finish(answer, question, history[-1].strip(), filters)
+        # A list written inline ("分为无条件开放、有条件开放和非开放三类"): the item is asked about by its name.
+        for cited in before.citations if names_a_kind(question) else []:
+            terms = enumerated(cited.quote)
+            if len(terms) >= number:
+                return self.ask(naming_item(question, terms[number - 1]), filters, history)
         return None
 
     @staticmethod

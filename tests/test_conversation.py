@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.conversation import contextualise, is_follow_up, listed_item
+from assistant.conversation import contextualise, enumerated, is_follow_up, listed_item, names_a_kind
 
 TITLES = ["互联网信息服务算法推荐管理规定", "Personal Information Protection Law"]
 
@@ -167,3 +167,14 @@ def test_the_first_of_two_subjects_before_is_the_one_a_reference_to_it_means() -
     assert "港口博物馆" in searched and "渡口码头" not in searched, searched
     # with one question before, "the first one" is the first of what it was answered with (listed_item)
     assert contextualise("What about the first one?", history[:1], TITLES).endswith(history[0])
+
+
+def test_a_list_written_inline_is_read_into_its_terms() -> None:
+    assert enumerated("渡口按照风险等级分为低风险、中风险和高风险三类。") == ["低风险", "中风险", "高风险"]
+    kinds = enumerated("前款所称船舶，是指利用客运类、货运类、工程类等船舶从事水上运输。")
+    assert kinds == ["客运类", "货运类", "工程类"]
+    berths = enumerated("Berths are split into open, reserved and closed berths.")
+    assert berths == ["open", "reserved", "closed berths"]
+    assert enumerated("渡口应当建立安全制度。") == []
+    assert names_a_kind("第二类具体包括哪些？") and names_a_kind("What about the third category?")
+    assert not names_a_kind("the first one")

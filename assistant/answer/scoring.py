@@ -71,6 +71,8 @@ _DATE = re.compile(
 _DURATION = re.compile(
     rf"[{_ZH_NUM}\d]+\s*(?:个)?(?:工作日|日|天|小时|个月|月|年|周)(?:内|以内|之内|以上|以下|前|后|起)"
     rf"|[{_ZH_NUM}\d]+\s*(?:个)?(?:工作日|小时|个月|周)|(?<![上下本当])[{_ZH_NUM}\d]+年(?=[^\d{_ZH_NUM}月度]|$)"
+    # a bound makes a number of days a length, not a day of the month: "使用期限不超过三十日"
+    rf"|(?:不超过|不少于|不得超过|至少|最长|最多|为期)\s*[{_ZH_NUM}\d]+\s*(?:日|天|月)"
     rf"|\b(?:\d+|{_NUMBER_WORDS})[\s-]+(?:working[\s-]+)?(?:days?|hours?|weeks?|months?|years?)\b"
     # a duration stated as a bound rather than a figure: "the minimum period necessary", "必要的最短时间"
     r"|\b(?:minimum|shortest) (?:\w+ )?(?:period|time)\b|最短(?:时间|期限)",

@@ -1327,3 +1327,20 @@ def test_an_acronym_spelt_like_a_function_word_is_a_name_to_find_as_written(assi
     )
     answer = spelt_out.ask("How much can US ferry firms get in ferry grants?")
     assert not answer.refused and "5 million yuan" in answer.text, answer.text
+
+
+_FERRY_BERTH_RULES = (
+    "渡口泊位管理办法\n\n"
+    "第六条 渡口泊位按照使用方式分为公共泊位、专用泊位和临时泊位三类。\n\n"
+    "第七条 专用泊位由渡口经营者申请，经港口部门批准后方可使用。\n\n"
+    "第八条 临时泊位的使用期限不超过三十日。\n"
+)
+
+
+def test_a_kind_named_by_its_place_in_a_list_written_inline_is_asked_about_by_name(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    berths = assistant_over("渡口泊位管理办法.txt", _FERRY_BERTH_RULES)
+    history = ["渡口泊位分为哪几类？"]
+    second = berths.ask("第二类要经哪个部门批准？", history=history)
+    assert not second.refused and "港口部门批准" in second.text, second.text
+    third = berths.ask("第三类的使用期限是多久？", history=history)
+    assert not third.refused and "三十日" in third.text, third.text
