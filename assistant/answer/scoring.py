@@ -124,6 +124,7 @@ _AGENT = re.compile(
     r"\b(?:Ministry|Department|Commission|Administration|Bureau|Council|Government|Committee|Institute|Court|"
     r"Authority|Agency|Congress|Procuratorate|Office|Centre|Center|Association)\b|\bdepartments?\b"
     r"|\bauthorit(?:y|ies)\b|\bthe State\b|\bregulators?\b|\bagenc(?:y|ies)\b"
+    r"|\b(?:governments?|courts?|ministr(?:y|ies)|bureaus?|commissions?|committees?|offices?|councils?|procuratorates?)\b"
     r"|\b[A-Z][a-z]+ [A-Z][a-z]+(?: [A-Z][a-z]+)*\b|\b[A-Z]{2,}[a-z]*\b"
     rf"|\b(?:{PERSON_NOUNS})\b"
     r"|部门|机关|机构|委员会|政府|办公室|国务院|网信|法院|检察院|主管|单位|协会|中心|[^\s，。；、]{1,6}[局厅部院]"

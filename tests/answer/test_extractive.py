@@ -1344,3 +1344,13 @@ def test_a_kind_named_by_its_place_in_a_list_written_inline_is_asked_about_by_na
     assert not second.refused and "港口部门批准" in second.text, second.text
     third = berths.ask("第三类的使用期限是多久？", history=history)
     assert not third.refused and "三十日" in third.text, third.text
+
+
+def test_a_body_named_in_lower_case_answers_who(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    moorings = assistant_over(
+        "mooring-rules.txt",
+        "Mooring Rules\n\nArticle 4 Berth operators shall report damaged moorings to the port office.\n\n"
+        "Article 5 Damaged moorings shall be repaired within ten days.\n",
+    )
+    answer = moorings.ask("Who do berth operators report damaged moorings to?")
+    assert not answer.refused and "port office" in answer.text, answer.text
