@@ -70,6 +70,16 @@ _CACHE_SIZE = 20_000
 _SPELT_LIKE_A_WORD = re.compile(r"[A-Z]{2,4}")
 
 
+def _clipped(phrase: str, evidence: Sequence[str]) -> bool:
+    """Whether a word of ``phrase`` is the clipped form of a longer word the evidence uses ("info" for
+    "information", "admin" for "administration"), as English shortens words in speech."""
+    return any(
+        re.search(rf"\b{word}[a-z]{{3,}}", text, re.I)
+        for word in re.findall(r"[a-z]{4,}", phrase.lower())
+        for text in evidence
+    )
+
+
 def _initials(acronym: str, text: str) -> bool:
     """Does ``text`` spell ``acronym`` out in capitalised words ("United States" for US)?"""
     words = r"\s+".join(rf"{letter}[a-z]+" for letter in acronym)
@@ -239,6 +249,7 @@ class ExtractiveGenerator(Generator):
             and unheard
             and not retrieval.named_articles
             and not self._misspelt(asking.noun, unseen)
+            and not _clipped(asking.noun, [c.text for c in retrieval.chunks])
         ):
             # "What valuation did it reach?": no passage names the thing asked for, whatever else they match. A
             # question naming an article asks about that article: a word no passage holds is the asker's for what

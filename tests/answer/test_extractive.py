@@ -1354,3 +1354,9 @@ def test_a_body_named_in_lower_case_answers_who(assistant_over) -> None:  # type
     )
     answer = moorings.ask("Who do berth operators report damaged moorings to?")
     assert not answer.refused and "port office" in answer.text, answer.text
+
+
+def test_a_clipped_word_is_the_word_the_text_spells_out(library) -> None:  # type: ignore[no-untyped-def]
+    # no passage holds "info"; many hold "information"
+    answer = library.ask("Under the PIPL, what info must a processor give people before handling their data?")
+    assert not answer.refused and "Article 17" in answer.text, answer.text
