@@ -265,7 +265,8 @@ _NAMED_FREQUENCY = re.compile(f"{_EN_NAMED_FREQUENCY}|{_ZH_NAMED_FREQUENCY}", re
 """A frequency a question names ("once a year", "every two years", "每两年"): whether the law sets it is answered
 by the frequency the law states, and a law stating none ("regularly") does not answer it."""
 _EN_TIME_KINDS = (
-    (re.compile(r"\b(?:what|which) (?:date|day|month|year)\b", re.I), DATE),
+    # "How long after the first opened did the second open?": the two dates answer
+    (re.compile(r"\b(?:what|which) (?:date|day|month|year)\b|\bhow long (?:after|before)\b", re.I), DATE),
     (re.compile(r"\bwhen\b", re.I), WHEN),
     (
         re.compile(rf"\bhow (?:often|frequently)\b|\bhow many times\b|\bfrequency\b|{_EN_NAMED_FREQUENCY}", re.I),

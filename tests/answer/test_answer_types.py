@@ -201,6 +201,8 @@ def test_a_follow_up_that_asks_for_no_type_takes_none_from_the_question_before()
         # "when" after the interrogative opens a condition: how long the storing lasts is asked
         ("How long must a clinic store scans when a patient moves away?", DURATION),
         ("When a patient moves away, how long must a clinic store scans?", WHEN),
+        # the gap between two events is read from their dates
+        ("How long after the north pier opened did the south pier open?", DATE),
     ],
 )
 def test_time_questions_say_which_kind_of_time(question: str, kind: str) -> None:
