@@ -102,7 +102,7 @@ does …?". Not a question of its own ("what counts as large, is there a user nu
 second clause only guesses at the answer); "when" and "where" also open conditions ("When a user asks, must …")."""
 _LODGING = r"(?:files?|filed|submit(?:s|ted)?|report(?:s|ed)?|appl(?:y|ies)|registers?|lodges?|complains?|appeals?)\b"
 """Verbs of handing something to an authority: where one does it is a body, not a place."""
-_CLAUSE_START = r"(?:^|[,;:]|\band|\bor|\bbut)\s*"
+_CLAUSE_START = r"(?:^|[,;:]|\band|\bor|\bbut|\bso|\bthen|\balso)\s*"
 """Where an interrogative that may also join clauses ("who", "when") asks: at the start of a clause."""
 WHICH_PROVISION = re.compile(
     r"\b(?:which|what)\s+(?:\w+\s+)?(?:articles?|provisions?|sections?|clauses?|paragraphs?)\b(?!\s+\d)"

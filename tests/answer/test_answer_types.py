@@ -162,6 +162,9 @@ def test_when_after_the_verb_opens_a_condition_not_a_question() -> None:
     # a subject with no determiner, and another interrogative after the comma
     assert answer_types("And when ferries break down at sea, who must rescue the passengers?") == {AGENT}
     assert TIME in answer_types("When did the ferry service open, and who runs it?")
+    # a lead-in before the interrogative ("so", "then") does not make it a relative pronoun
+    assert answer_types("Then whose approval does a ferry operator need?") == {AGENT}
+    assert TIME in answer_types("So when did the ferry service open?")
     assert TIME in answer_types("And when did the second cluster open?")
     assert TIME in answer_types("When and where is the conference held?")
     assert TIME in answer_types("Since when has the rule applied?")
