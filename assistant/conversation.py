@@ -78,7 +78,7 @@ _DENIED = re.compile(r",?\s*\b(?:and )?not (?:the |this |that )?[^,.;?!]+|不是
 _THE_FIRST_NAMED = re.compile(
     r"\bthe (?:first|former)(?: one)?\b|前者|(?:前面|之前|刚才|最开始)(?:说|提|问)的|第一(?:个|种)(?!问题)", re.I
 )
-"""A reference to the first of the things a chat has asked about ("the first one", "the former", "前面说的那个"):
+"""A reference to the first of the things a chat has asked about ("the former", "前者", "前面问的"):
 with two or more questions before, it leans on the first of them, not the last."""
 BARE_REFERENCE_TOKENS = 1
 """A follow-up with at most this many words of its own ("它规定了什么？", "what does it say?") is about the same
@@ -234,8 +234,8 @@ _EN_INTRODUCING = re.compile(
 
 
 def enumerated(text: str) -> list[str]:
-    """The terms of the longest list written inline in ``text`` ("分为无条件开放、有条件开放和非开放三类" -> 无条件开放,
-    有条件开放, 非开放; "split into open, conditional and closed data" -> open, conditional, closed data): what
+    """The terms of the longest list written inline in ``text`` ("分为公共泊位、专用泊位和临时泊位三类" -> 公共泊位,
+    专用泊位, 临时泊位; "split into open, conditional and closed data" -> open, conditional, closed data): what
     "第二类", "the second category" point to when the answer before named them in one sentence, without numbers."""
     lists: list[list[str]] = []
     if has_cjk(text):

@@ -196,7 +196,7 @@ class Assistant:
                             answer = compose(question, Retrieval(before.retrieved), [(item.text, [quote])])
                             answer = self._annotate(check_answer(answer, self.verifier))
                             return self._finish(answer, question, history[-1].strip(), filters)
-        # A list written inline ("分为无条件开放、有条件开放和非开放三类"): the item is asked about by its name.
+        # A list written inline ("分为公共泊位、专用泊位和临时泊位三类"): the item is asked about by its name.
         for cited in before.citations if names_a_kind(question) else []:
             terms = enumerated(cited.quote)
             if len(terms) >= number:

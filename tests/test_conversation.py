@@ -163,10 +163,10 @@ def test_the_first_of_two_subjects_before_is_the_one_a_reference_to_it_means() -
     searched = contextualise("How many visitors has the former had?", history, TITLES)
     assert "harbour museum" in searched and "ferry pier" not in searched, searched
     history = ["港口博物馆什么时候开放？", "渡口码头提供哪些服务？"]
-    searched = contextualise("前面说的那个有多少件展品？", history, TITLES)
+    searched = contextualise("前面问的那个地方有多少件展品？", history, TITLES)
     assert "港口博物馆" in searched and "渡口码头" not in searched, searched
-    # with one question before, "the first one" is the first of what it was answered with (listed_item)
-    assert contextualise("What about the first one?", history[:1], TITLES).endswith(history[0])
+    # with one question before, "the first" is the first of what it was answered with (listed_item)
+    assert contextualise("What about the first of them?", history[:1], TITLES).endswith(history[0])
 
 
 def test_a_list_written_inline_is_read_into_its_terms() -> None:
@@ -177,4 +177,4 @@ def test_a_list_written_inline_is_read_into_its_terms() -> None:
     assert berths == ["open", "reserved", "closed berths"]
     assert enumerated("渡口应当建立安全制度。") == []
     assert names_a_kind("第二类具体包括哪些？") and names_a_kind("What about the third category?")
-    assert not names_a_kind("the first one")
+    assert not names_a_kind("the first pier")

@@ -374,7 +374,7 @@ _GUESSED_ANSWER = re.compile(rf"^((?=[^,]*\b(?:what|which|who|whom|whose|why|how
 _ZH_GUESSED_ANSWER = re.compile(
     r"^((?=[^，,]*(?:多少|几|什么|哪|谁|多久|多长))[^，,]*)[，,]\s*(?:就|还|难道)?是[^，,]*吗\s*$"
 )
-"""The Chinese of it: "比例是多少，是100%吗？" asks for the ratio; the clause after guesses at it."""
+"""The Chinese of it: "比例是多少，是一半吗？" asks for the ratio; the clause after guesses at it."""
 
 
 _ANSWER_WORDS = {DEFINITION: {"zh": "所称 是指", "en": "means refers to"}}

@@ -72,7 +72,7 @@ def with_provision_number(found: Candidates, window: ev.Window) -> ev.Window:
 
 def _without_idle_ends(found: Candidates, window: ev.Window) -> ev.Window:
     """For a question asking for a figure (a sum, a count, a share), the window without the sentences at its ends
-    that state none when the rest states it: "最多罚多少？" is answered by the fine, not by the referral to criminal
+    that state none when the rest states it: "顶格罚多少钱？" is answered by the fine, not by the referral to criminal
     law after it. A lead sentence stays (its items need it), and so does what the rest leans back on."""
     asked = found.frame.types & _QUANTITIES
     if not asked or found.frame.types - _QUANTITIES:
