@@ -73,7 +73,11 @@ same question of what it names instead."""
 _APOLOGY = re.compile(
     r"^\s*(?:(?:sorry|no|oops|oh|actually)\b[\s,.!-]*)+|^\s*(?:抱歉|不好意思|对不起|哦|噢)[，,。！!]?", re.I
 )
-_DENIED = re.compile(r",?\s*\b(?:and )?not (?:the |this |that )?[^,.;?!]+|不是[^，,。？?]{0,12}(?=[，,])", re.I)
+_DENIED = re.compile(
+    r",?\s*\b(?:and )?not (?:the |this |that )?(?:(?-i:[A-Z])[\w'’-]*(?:\s+(?-i:[A-Z])[\w'’-]*)*(?:\s+\d+)?|one)\b"
+    r"|不是[^，,。？?]{0,12}(?=[，,])",
+    re.I,
+)
 """What a correction says it did not mean ("…, not the PIPL"): no subject of the question."""
 _THE_FIRST_NAMED = re.compile(
     r"\bthe (?:first|former)(?: one)?\b|前者|(?:前面|之前|刚才|最开始)(?:说|提|问)的|第一(?:个|种)(?!问题)", re.I
@@ -142,7 +146,8 @@ def contextualise(question: str, history: Sequence[str], titles: Sequence[str]) 
         return f"{question.strip()} {' '.join(contextualise(asked[0], [], titles).split())}"
     correcting = bool(_CORRECTION.search(question))
     if correcting:
-        question = " ".join(_DENIED.sub(" ", _CORRECTION.sub(" ", _APOLOGY.sub("", question))).split()).strip(" ,.;!")
+        corrected = _DENIED.sub(" ", _CORRECTION.sub(" ", _APOLOGY.sub("", question)))
+        question = " ".join(corrected.split()).strip(" ,.;!，。；！")
     # A previous question that was itself a follow-up ("没做到会怎么样？") stands for what it was searched with: a
     # chain of follow-ups keeps the subject the chat began with.
     previous = contextualise(asked[-1].strip(), asked[:-1], titles)

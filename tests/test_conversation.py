@@ -156,6 +156,10 @@ def test_a_correction_asks_the_question_before_of_what_it_names() -> None:
     assert "Data Security Law" in searched and "PIPL" not in searched and "meant" not in searched, searched
     searched = contextualise("不是这条，我是说第二十二条", ["数据安全法第二十一条讲什么？"], titles)
     assert "第二十二条" in searched and "数据安全法" in searched and "第二十一条" not in searched, searched
+    assert not searched.startswith("，"), searched
+    # what a correction denies is a thing it names, not a negated verb of its own question
+    searched = contextualise("I mean, is it not required to keep them?", [previous], titles)
+    assert "not required to keep them" in searched, searched
 
 
 def test_the_first_of_two_subjects_before_is_the_one_a_reference_to_it_means() -> None:
