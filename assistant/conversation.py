@@ -80,7 +80,9 @@ _DENIED = re.compile(
 )
 """What a correction says it did not mean ("…, not the PIPL"): no subject of the question."""
 _THE_FIRST_NAMED = re.compile(
-    r"\bthe (?:first|former)(?: one)?\b|前者|(?:前面|之前|刚才|最开始)(?:说|提|问)的|第一(?:个|种)(?!问题)", re.I
+    r"\bthe former\b|\bthe first (?:one|of (?:them|those|the two))\b"
+    r"|前者|(?:前面|之前|刚才|最开始)(?:说|提|问)的|第一个(?=呢|[？?，,]|$)|第一种(?:情况|情形)",
+    re.I,
 )
 """A reference to the first of the things a chat has asked about ("the former", "前者", "前面问的"):
 with two or more questions before, it leans on the first of them, not the last."""

@@ -166,6 +166,8 @@ def test_the_first_of_two_subjects_before_is_the_one_a_reference_to_it_means() -
     history = ["When did the harbour museum open?", "What does the ferry pier offer visitors?"]
     searched = contextualise("How many visitors has the former had?", history, TITLES)
     assert "harbour museum" in searched and "ferry pier" not in searched, searched
+    # "the first" before a noun of its own is an adjective, not a reference
+    assert "harbour museum" not in contextualise("Which was the first pier built?", history, TITLES)
     history = ["港口博物馆什么时候开放？", "渡口码头提供哪些服务？"]
     searched = contextualise("前面问的那个地方有多少件展品？", history, TITLES)
     assert "港口博物馆" in searched and "渡口码头" not in searched, searched
