@@ -109,7 +109,7 @@ WHICH_PROVISION = re.compile(
     r"|第几[条款项章]|哪(?:一|几|个)?[条款](?!件)|哪(?:一|个)?(?:项|个)?条款",
     re.I,
 )
-"""Asks which provision says something ("Which PIPL article covers …?", "是第几条？", "哪一条规定了…"): the
+"""Asks which provision says something ("Which PIPL article covers …?", "第几条？", "哪一条规定了…"): the
 answer names it, by its number."""
 HOW_FAST_MUST = r"\bhow (?:quickly|fast|promptly)\b(?=\s+(?:must|should|shall|do|does|need|needs|has to|have to)\b)"
 """"How quickly must the ferry be inspected?" asks for a time limit, as "how soon" does; "how fast are sales
