@@ -29,7 +29,7 @@ def extend(found: Candidates, best: int, settings: AnswerSettings) -> ev.Window:
     belongs to, its lead sentence with every item: one item of "the following obligations" is not the answer. A
     question on a penalty reads an item with its lead, which states the sanction. A sentence that a chunk boundary
     cut at its "；" is quoted whole (evidence.whole_sentences)."""
-    window = _without_idle_ends(found, ev.whole_sentences(found.windows[best]))
+    window = ev.whole_sentences(found.windows[best])
     article = window.passage.units
     short = sum(len(u.text) for u in article) <= settings.whole_article_chars
     if found.asks_for_article and found.paragraphs:
