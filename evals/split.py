@@ -34,6 +34,7 @@ SETS = {
         "en_laws17.jsonl",
         "en_laws18.jsonl",
         "en_laws19.jsonl",
+        "en_laws20.jsonl",
     ],
     "zh_blind": [
         "zh_a.jsonl",
@@ -55,6 +56,7 @@ SETS = {
         "zh_q.jsonl",
         "zh_r.jsonl",
         "zh_s.jsonl",
+        "zh_t.jsonl",
     ],
     "dialogues": [
         "dialogues.jsonl",
@@ -77,6 +79,7 @@ SETS = {
         "dialogues18.jsonl",
         "dialogues19.jsonl",
         "dialogues20.jsonl",
+        "dialogues21.jsonl",
     ],
 }
 DEV_BELOW = 154
