@@ -67,22 +67,34 @@ class RelatedWords:
 
     def nearest(self, vectors: np.ndarray, index: HeldTokens) -> list[str]:
         """For each vector of an unseen word, the indexed words nearest to it above the similarity, at most
-        ``limit`` BM25 tokens each."""
+        ``limit`` BM25 tokens each; each BM25 token once."""
+        found: dict[str, str] = {}
+        for words in self.neighbours(vectors, index):
+            for word in words:
+                found.setdefault(self._tokens[word], word)
+        return list(found.values())
+
+    def neighbours(self, vectors: np.ndarray, index: HeldTokens) -> list[list[str]]:
+        """The indexed words nearest to each vector, nearest first, above the similarity: at most ``limit`` BM25
+        tokens for each (one list a vector, in order)."""
         with self._lock:
             words, matrix = self._candidates(index)
         if not words or not len(vectors):
-            return []
-        found: dict[str, str] = {}
+            return [[] for _ in range(len(vectors))]
+        lists: list[list[str]] = []
         for similarities in np.asarray(vectors, np.float32) @ matrix.T:
             above = np.flatnonzero(similarities >= self.similarity)
             tokens: set[str] = set()
+            near: list[str] = []
             for row in above[np.argsort(-similarities[above], kind="stable")]:
                 token = self._tokens[words[row]]
                 if len(tokens) == self.limit and token not in tokens:
                     break
+                if token not in tokens:
+                    near.append(words[row])
                 tokens.add(token)
-                found.setdefault(token, words[row])
-        return list(found.values())
+            lists.append(near)
+        return lists
 
     @cached_property
     def _tokens(self) -> dict[str, str]:

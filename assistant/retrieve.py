@@ -117,6 +117,8 @@ class Retrieval:
     """What a follow-up was searched with beyond its own words: the previous question (conversation.py)."""
     related: tuple[str, ...] = ()
     """Indexed words BM25 also searched for, near in meaning to question words no passage holds (related_words.py)."""
+    related_to: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """The same words by the question word they stand for, nearest first ("sue": ("lawsuit", "litigation"))."""
     unmatched_titles: tuple[str, ...] = ()
     """The named titles, when the question names documents none of whose passages in its language was found: the
     evidence would be another document's."""
@@ -196,7 +198,9 @@ class Retriever:
         vectors = self.embedder.embed(embedded) if embedded else np.zeros((0, 0), np.float32)
         if dense and vector is None:
             vector, vectors = vectors[0], vectors[1:]
-        related = self.related_words.nearest(vectors, lexical) if unseen else []
+        near = self.related_words.neighbours(vectors, lexical) if unseen else []
+        related_to = {word: tuple(words) for word, words in zip(unseen, near, strict=True) if words}
+        related = list(dict.fromkeys(word for words in related_to.values() for word in words))
         searched = " ".join([question, also, *related]).strip()
         scores, texts = self._fuse(searched, vector if dense else None, dense_weight, lexical, mask)
 
@@ -240,6 +244,7 @@ class Retriever:
             dense_trust=trust,
             question_vector=vector,
             related=tuple(related),
+            related_to=related_to,
             missing_law=missing_law,
             named_titles=named_titles,
             unmatched_titles=named_titles if unmatched else (),

@@ -36,6 +36,7 @@ from .answer_types import (
     NUMBER,
     PERCENT,
     YESNO,
+    answer_words,
     main_clause,
     type_names,
 )
@@ -406,6 +407,7 @@ class ExtractiveGenerator(Generator):
         found.context = {id(p): self._context_tokens(p) for p in passages}
         found.cited = {id(p): cited for p in passages if (cited := _cited_context(p, reached_from))[0]}
         total = sum(weights.values()) or 1.0
+        related = self._related(own, retrieval)
         focus_total = sum(self.idf(t) for t in question_frame.focus) or 1.0
         # A definition question's focus is the term defined: a window holding its words elsewhere defines another.
         defining = (
@@ -418,9 +420,8 @@ class ExtractiveGenerator(Generator):
             tokens = set().union(*(unit_tokens[id(u)] for u in window.units)) | context
             ranks = [u.chunk.rank for u in window.units if u.chunk.rank]
             found.rows[i] = (
-                sum(w for t, w in weights.items() if t in tokens) / total,
-                max(sum(w for t, w in weights.items() if t in unit_tokens[id(u)] | context) for u in window.units)
-                / total,
+                _covered(weights, related, tokens, total),
+                max(_covered(weights, related, unit_tokens[id(u)] | context, total) for u in window.units),
                 sum(self.idf(t) for t in question_frame.focus if t in (defining[i] if defining else tokens))
                 / focus_total
                 if question_frame.focus
@@ -435,6 +436,20 @@ class ExtractiveGenerator(Generator):
             )
         self._dense(question, retrieval, found, embed_all)
         return found
+
+    def _related(self, question: str, retrieval: Retrieval) -> list[tuple[frozenset[str], float]]:
+        """The question's own words (not those of the question a follow-up borrows) that no passage holds and that
+        retrieval also searched for by meaning ("sue" as "lawsuit", "litigation"): the tokens standing for each, and
+        its weight (the IDF of the nearest). Interrogatives stay out, as do words for the form of the answer: "how
+        long" asks for no "longer" period, and "How do they define it?" for no "meaning" in the text."""
+        asked = set(asked_words(question))
+        form = set(coverage_tokens(answer_words(question)))
+        groups = []
+        for word, near in retrieval.related_to.items():
+            tokens = [t for w in near for t in coverage_tokens(w)]
+            if tokens and set(coverage_tokens(word)) & asked and not form & set(tokens):
+                groups.append((frozenset(tokens), self.idf(tokens[0])))
+        return groups
 
     def answerable_row(self, found: Candidates, best: int, score: float) -> np.ndarray:
         row = dict(zip(WINDOW_FEATURES, found.rows[best], strict=True))
@@ -656,6 +671,17 @@ class ExtractiveGenerator(Generator):
             + "; ".join(f"《{t}》" if language == "Chinese" else t for t in titles)
             + "."
         )
+
+
+def _covered(
+    weights: dict[str, float], related: list[tuple[frozenset[str], float]], tokens: set[str], total: float
+) -> float:
+    """The IDF-weighted share of the question's words that ``tokens`` hold. A word no passage holds counts only
+    where they hold a word near it in meaning: it raises the share of what speaks of it in other words, and lowers
+    no one's share for lacking it."""
+    held = sum(w for t, w in weights.items() if t in tokens)
+    near = sum(w for group, w in related if group & tokens)
+    return (held + near) / (total + near)
 
 
 def _no_figure_anywhere(found: Candidates) -> bool:

@@ -166,6 +166,29 @@ def test_a_yes_no_question_on_a_duty_is_answered_with_its_exception(assistant_ov
     assert "not required to register" in answer.text, answer.text
 
 
+def test_a_question_word_no_passage_holds_counts_where_a_word_near_it_in_meaning_stands(  # type: ignore[no-untyped-def]
+    assistant_over,
+) -> None:
+    """ "sue" is in no passage; retrieval searched for "lawsuit" instead, and the answer step reads it so too: the
+    provision on the lawsuit answers, not the one sharing "on behalf of" and "a large number" with the question."""
+    assistant = assistant_over(
+        "ferry-rules.txt",
+        "Ferry Passenger Rules\n\n"
+        "Article 1 These Rules are formulated to protect ferry passengers on the river crossings of the city.\n\n"
+        "Article 2 A ferry operator that serves a large number of passengers on behalf of the port shall publish its "
+        "timetable, keep its boats in good repair and post its fares at every pier.\n\n"
+        "Article 3 Where a ferry operator breaks these Rules and harms the interests of many passengers, the harbour "
+        "board and the passengers' association may file a lawsuit with the people's court.\n\n"
+        "Article 4 The harbour board inspects each ferry once a year.\n",
+    )
+    question = "Who can sue on behalf of many affected ferry passengers?"
+    assert assistant.retrieve(question).related_to.get("sue", ())[:1] == ("lawsuit",)
+    answer = assistant.ask(question)
+    assert not answer.refused, answer.text
+    assert says(answer, "the harbour board and the passengers' association may file a lawsuit")
+    assert not says(answer, "publish its timetable"), answer.text
+
+
 def test_a_definition_is_found_among_the_articles_that_use_the_term(assistant_over) -> None:  # type: ignore[no-untyped-def]
     uses = [
         f"第{n}条 无人机{duty}，无人机所有者应当配合无人机管理部门。"
