@@ -1,6 +1,7 @@
 """The kind of answer a question asks for, read from its interrogative phrase: a small general taxonomy (amount,
-number, percentage, time, agent, place, list, yes/no, definition, law) and the words of each language that ask for
-each ("how much", "when", "which department", "是否", "哪个部门", "多久"). Nothing here names a topic of any document.
+number, percentage, time, agent, place, list, yes/no, definition, law, reason) and the words of each language that
+ask for each ("how much", "when", "which department", "是否", "哪个部门", "多久"). Nothing here names a topic of any
+document.
 """
 
 from __future__ import annotations
@@ -25,7 +26,12 @@ AMOUNT, NUMBER, PERCENT, TIME, AGENT, PLACE, LIST, YESNO, DEFINITION = (
     "yes/no",
     "definition",
 )
-ANSWER_TYPES = (AMOUNT, NUMBER, PERCENT, TIME, AGENT, PLACE, LIST, YESNO, DEFINITION, LAW)
+REASON = "reason"
+"""Why something is so, or what it is for ("why …", "what is the aim of …", "为什么", "目的是什么"): the evidence states
+a purpose or a cause ("in order to", "so as to avoid", "the aim is", "为了", "以免", "由于")."""
+ANSWER_TYPES = (AMOUNT, NUMBER, PERCENT, TIME, AGENT, PLACE, LIST, YESNO, DEFINITION, LAW, REASON)
+REASON_NOUNS = "purpose|aim|goal|reason|rationale|objective|intent|intention|point"
+"""Nouns naming why something is done: "what is the purpose of …" asks for a reason as "why" does."""
 _AUXILIARIES = r"(?:do|does|did|is|are|was|were|must|shall|should|can|could|may|might|have|has|had|will|would)"
 
 # Nouns whose class says what kind of answer "which/what X" wants. General vocabulary of the taxonomy's classes.
@@ -117,6 +123,18 @@ rising?" for a rate."""
 
 _EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"^{_EN_LEADING_PHRASE}(?:{_EN_AUX})\b", re.I), YESNO),
+    # "why" asks at the start of a clause ("and why?"); "the reason why" relates. A purpose is asked by its noun in
+    # the singular ("what is the aim of …"): "what purposes may data be used for?" asks for a list of them.
+    (
+        re.compile(
+            rf"{_CLAUSE_START}why\b|\bwhat (?:is|was) (?:the|its|their|his|her) (?:[\w-]+ ){{0,2}}(?:{REASON_NOUNS})\b"
+            rf"|\bwhat (?:{REASON_NOUNS}) (?:does|do|did|is|was)\b|\bfor what (?:purpose|reason)\b|\bwhat for\b"
+            r"|\bwhat (?:is|are|was|were) (?:[\w'’-]+ ){1,6}?(?:meant|intended|designed|supposed)"
+            r" (?:to (?:achieve|accomplish|serve)\b|(?:\w+ ){0,3}for\s*$)",
+            re.I,
+        ),
+        REASON,
+    ),
     (
         re.compile(
             r"\bwhich\s+(?:\w+\s+)?(?:laws?|regulations?|acts?)\b|\bwhat\s+(?:laws?|regulations?|acts?)\b", re.I
@@ -219,6 +237,12 @@ _EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 _ZH_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"是否|能否|可否|是不是|有没有|可不可以|能不能|吗[？?]?$"), YESNO),
+    (
+        re.compile(
+            r"为什么|为何|何故|(?:目的|原因|宗旨|用意|初衷)(?:是什么|何在|为何|是啥)|(?:什么|何种)(?:目的|原因)|出于什么"
+        ),
+        REASON,
+    ),
     (re.compile(r"(?:哪|什么|何)(?:部|个|项|种)?(?:法律|法规|法|条例|规定|办法)"), LAW),
     (
         re.compile(
@@ -328,6 +352,7 @@ _TYPE_NAMES = {
     PLACE: "place",
     DEFINITION: "definition",
     LIST: "list",
+    REASON: "reason or purpose",
 }
 
 

@@ -35,6 +35,7 @@ from .answer_types import (
     MEASURED_SANCTION,
     NUMBER,
     PERCENT,
+    REASON,
     YESNO,
     answer_words,
     main_clause,
@@ -318,6 +319,11 @@ class ExtractiveGenerator(Generator):
                 if found.rows[i, column] > found.rows[best, column] and found.reached_by_citation(w)
             ]
             best = max(punishing, key=lambda i: scores[i], default=best)
+        if REASON in found.frame.types and not found.rows[best, column]:
+            # "Why will the city run the buses?" restates what it asks the reason for: the window matching it best
+            # is that statement. The reason is in the best window that states one.
+            stating = [i for i in range(len(found.windows)) if found.rows[i, column] > 0]
+            best = max(stating, key=lambda i: scores[i], default=best)
         if found.asks_for_article:
             # "What does Article 55 say?": the article's opening provision (a lead with its items, whole).
             # Of several articles under that number (no law named), the one whose opening matches best.

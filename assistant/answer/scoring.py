@@ -30,6 +30,7 @@ from .answer_types import (
     PERCENT,
     PERSON_NOUNS,
     PLACE,
+    REASON,
     TIME,
     YESNO,
 )
@@ -142,6 +143,15 @@ _DEFINES = re.compile(
 """The verbs a definition is stated with, after the term it defines."""
 _DEFINITION = re.compile(rf"{_DEFINES.pattern}|\bdefined\b|\binclud(?:e|es|ing)\b|包括|所称", re.I)
 """A unit that may define: those verbs, or words that bound a term's scope ("包括", "includes", "所称")."""
+_REASON = re.compile(
+    r"\b(?:in order to|so as to|so that|with a view to|for the (?:purposes?|sake) of|aim(?:s|ed)? (?:to|at)|"
+    r"(?:the|its|their|whose) (?:aim|goal|objective)s? (?:is|are|was|were|of)\b|intended to|designed to|because|"
+    r"due to|owing to|to (?:avoid|prevent|ensure|safeguard))\b"
+    r"|为了|旨在|目的|以便|以免|避免|防止|因为|由于|鉴于|从而|以利于|为此",
+    re.I,
+)
+"""How a text states a purpose or a cause: the conjunctions and phrases of purpose ("in order to", "so as to
+avoid", "the aim is", "为了", "以免") and of cause ("because", "由于")."""
 _CITES_LAW = re.compile(
     r"《[^》]{2,40}(?:法|条例|规定|办法|细则)》|\b(?:[A-Z][a-z]+ ){1,6}(?:Law|Regulations|Act|Measures|Provisions)\b"
 )
@@ -180,6 +190,8 @@ def type_present(kind: str, text: str, time_kind: str = "") -> bool:
         return bool(_ENUMERATION.search(text))
     if kind == LAW:
         return bool(_CITES_LAW.search(text))
+    if kind == REASON:
+        return bool(_REASON.search(text))
     return True
 
 

@@ -15,6 +15,7 @@ from assistant.answer.answer_types import (
     NUMBER,
     PERCENT,
     PLACE,
+    REASON,
     TIME,
     WHEN,
     YESNO,
@@ -79,6 +80,28 @@ from assistant.answer.questions import frame
 )
 def test_answer_type_comes_from_the_interrogative(question: str, kind: str) -> None:
     assert kind in answer_types(question)
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Why do ferry operators keep a logbook?", REASON),
+        ("And why?", REASON),
+        ("What is the main aim of the pier levy?", REASON),
+        ("What purpose does the harbour register serve?", REASON),
+        ("What are the weekend buses meant to achieve?", REASON),
+        ("What are the new piers supposed to be there for?", REASON),
+        ("码头为什么要登记？", REASON),
+        ("设立这个基金的目的是什么？", REASON),
+        ("出于什么考虑要收费？", REASON),
+        # the purposes themselves, many, are a list; a relative "why" asks nothing
+        ("What purposes may the logbook be used for?", LIST),
+        ("登记目的包括哪些？", LIST),
+        ("Who decides why a ferry was late?", AGENT),
+    ],
+)
+def test_why_and_what_for_ask_for_a_reason(question: str, kind: str) -> None:
+    assert answer_types(question) == frozenset({kind})
 
 
 @pytest.mark.parametrize(

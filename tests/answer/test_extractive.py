@@ -189,6 +189,23 @@ def test_a_question_word_no_passage_holds_counts_where_a_word_near_it_in_meaning
     assert not says(answer, "publish its timetable"), answer.text
 
 
+def test_a_why_question_is_answered_by_the_reason_not_by_what_it_restates(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    """The question restates what it asks the reason for, so that statement matches it best; the answer is the
+    sentence stating a purpose, in another paragraph."""
+    assistant = assistant_over(
+        "harbour-bus.txt",
+        "Harbour Bus Notice\n\n"
+        "The city will run free harbour buses on weekends from May. The buses stop at every pier on the east bank "
+        "and at the old customs house.\n\n"
+        "Ferry tickets stay unchanged, and monthly passes remain valid on every ferry line.\n\n"
+        "The weekend service is meant to ease crowding on the ferries during the summer months, so that passengers "
+        "wait less at the piers.\n",
+    )
+    answer = assistant.ask("Why will the city run free harbour buses on weekends?")
+    assert not answer.refused, answer.text
+    assert says(answer, "so that passengers wait less")
+
+
 def test_a_definition_is_found_among_the_articles_that_use_the_term(assistant_over) -> None:  # type: ignore[no-untyped-def]
     uses = [
         f"第{n}条 无人机{duty}，无人机所有者应当配合无人机管理部门。"
