@@ -276,3 +276,15 @@ def naming_item(question: str, term: str) -> str:
     """``question`` with its ordinal reference to an item ("第二类", "the second category") written as the item."""
     pattern = _ZH_LISTED_ITEM if has_cjk(question) else _EN_LISTED_ITEM
     return pattern.sub(term, question, count=1)
+
+
+_QUESTION_END = re.compile(r"(?<=[?？])\s*")
+
+
+def question_parts(question: str, most: int) -> list[str]:
+    """The questions a message asks, one a question mark ("谁来管？罚款是多少？"): each is a follow-up of the ones
+    before it. At most ``most``, the last holding the rest; a message with one question mark, or none, is one."""
+    parts = [part for part in _QUESTION_END.split(question.strip()) if part.strip(" ?？")]
+    if len(parts) <= most:
+        return parts or [question]
+    return [*parts[: most - 1], " ".join(parts[most - 1 :])]

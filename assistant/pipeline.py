@@ -11,12 +11,13 @@ from typing import Any
 
 from .answer import EvidenceUnit, ExtractiveGenerator, Generator, SentenceSink, make_generator, refusal
 from .answer.answer_types import answer_words
-from .answer.base import compose
+from .answer.base import compose, joined
 from .answer.evidence import item_number, items_of, lead_of, passages
 from .answer.llm import LLMGenerator
 from .answer.references import CrossReferences
+from .answer.scoring import unstated
 from .citing import annotate
-from .conversation import contextualise, enumerated, listed_item, names_a_kind, naming_item
+from .conversation import contextualise, enumerated, listed_item, names_a_kind, naming_item, question_parts
 from .embedding import Embedder, make_embedder
 from .index import Index, index_status
 from .ingest import Ingest, IngestReport, Progress
@@ -109,6 +110,26 @@ class Assistant:
         follow-up ("and the fine?") is searched with the subject of the one before (conversation.py)."""
         filters = filters or Filters()
         self._check_question(question)
+        whole = self._ask_one(question, filters, history)
+        parts = self._parts(question)
+        answers = [whole] + [
+            self._ask_one(part, filters, [*history, *parts[:i]])
+            for i, part in enumerate(parts)
+            if i and not whole.refused and unstated(part, " ".join(s.text for s in whole.sentences))
+        ]
+        if len(answers) == 1:
+            return whole
+        searched = " | ".join([whole.searched_for or question] + [a.searched_for or a.question for a in answers[1:]])
+        return self._finish(joined(question, answers), question, searched, filters)
+
+    def _parts(self, question: str) -> list[str]:
+        """The questions a message asks, each answered as a follow-up of those before (conversation.py). An LLM
+        reads the message whole."""
+        if isinstance(self.generator, LLMGenerator):
+            return [question]
+        return question_parts(question, self.settings.answer.question_parts)
+
+    def _ask_one(self, question: str, filters: Filters, history: Sequence[str]) -> Answer:
         if item := self._listed_item(question, filters, history):
             return item
         searched = self.searched_for(question, history)
@@ -126,6 +147,9 @@ class Assistant:
         """
         filters = filters or Filters()
         self._check_question(question)
+        if len(self._parts(question)) > 1:
+            yield from _sentence_by_sentence(self.ask(question, filters, history))
+            return
         if item := self._listed_item(question, filters, history):
             yield from _sentence_by_sentence(item)
             return

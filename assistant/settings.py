@@ -160,6 +160,13 @@ class AnswerSettings(_Section):
         description="For a question on what breaking a rule costs, the top evidence chunks whose articles' citing "
         "provisions (a law's penalty articles) join the evidence; 0 turns following citations off.",
     )
+    question_parts: int = Field(
+        3,
+        ge=1,
+        description="A message asking several things, one question mark each ('Who enforces it? What is the fine?'), "
+        "is answered part by part, each later part as a follow-up of those before, up to this many parts (the "
+        "rest is answered with the last): one search finds the evidence of one of them. 1 answers it whole.",
+    )
     referral_margin: float = Field(
         2.0,
         ge=0,

@@ -118,7 +118,12 @@ def _abbreviated(question: str, known_titles: list[str]) -> dict[str, str]:
     (数据条例 of 上海市数据条例) names it before a title that merely holds the same characters
     (网络数据安全管理条例)."""
     found: dict[str, str] = {}
-    for run in (m.group(0) for m in _ZH_LAW_NAME.finditer(question)):
+    # Every run ending where a law's name may end: "算法规定" holds 法 inside (算法), where a shortest run would stop.
+    ends: set[int] = set()
+    for match in re.finditer(f"(?=({_ZH_LAW_NAME.pattern}))", question):
+        run = match.group(1)
+        if match.end(1) in ends:
+            continue  # a later start of a name already found ("推荐规定" of "算法推荐规定")
         for start in range(len(run) - 2):
             name = run[start:]
             matches = [t for t in known_titles if abbreviates(name, t)]
@@ -126,6 +131,7 @@ def _abbreviated(question: str, known_titles: list[str]) -> dict[str, str]:
                 matches = [t for t in matches if t.endswith(name)]
             if len(matches) == 1:
                 found[name] = matches[0]
+                ends.add(match.end(1))
                 break
     return found
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.conversation import contextualise, enumerated, is_follow_up, listed_item, names_a_kind
+from assistant.conversation import (
+    contextualise,
+    enumerated,
+    is_follow_up,
+    listed_item,
+    names_a_kind,
+    question_parts,
+)
 
 TITLES = ["互联网信息服务算法推荐管理规定", "Personal Information Protection Law"]
 
@@ -184,3 +191,11 @@ def test_a_list_written_inline_is_read_into_its_terms() -> None:
     assert enumerated("渡口应当建立安全制度。") == []
     assert names_a_kind("第二类具体包括哪些？") and names_a_kind("What about the third category?")
     assert not names_a_kind("the first pier")
+
+
+def test_a_message_asks_one_question_a_question_mark() -> None:
+    assert question_parts("Who inspects the piers? And the fine?", 3) == ["Who inspects the piers?", "And the fine?"]
+    assert question_parts("码头谁来管？罚多少？多久检查一次？", 3) == ["码头谁来管？", "罚多少？", "多久检查一次？"]
+    assert question_parts("码头谁来管？罚多少？多久检查一次？", 2) == ["码头谁来管？", "罚多少？ 多久检查一次？"]
+    assert question_parts("We run two piers. Who inspects them?", 3) == ["We run two piers. Who inspects them?"]
+    assert question_parts("Who inspects the piers", 3) == ["Who inspects the piers"]

@@ -255,3 +255,35 @@ def test_model_files_are_judged_without_loading_the_model(tmp_path: Path) -> Non
     (model / "vocab.txt").write_text("[UNK]\n", encoding="utf-8")
     assert model_files_problem(str(model)) is None
     assert "neither a folder nor in the offline" in str(model_files_problem(str(tmp_path / "nowhere")))
+
+
+LOGBOOK_RULES = (
+    "Ferry Logbook Rules\n\n"
+    "Article 5 The operator of a passenger ferry shall keep a logbook of every crossing, recording the time of "
+    "departure and the number of passengers on board.\n\n"
+    "Article 6 The harbour board shall inspect the logbooks of each operator twice a year.\n\n"
+    "Article 9 Where an operator fails to keep the logbook required by Article 5, the harbour board shall order it to "
+    "make corrections and impose a fine of 2,000 yuan.\n"
+)
+
+
+def test_a_message_asking_two_things_gets_both_answered(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The second question asks for a sum the answer to the first states none of: it is answered as a follow-up of
+    the first, and its quote joins the answer; a second question the documents do not answer is named in the note."""
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    (folder / "ferry-logbook-rules.txt").write_text(LOGBOOK_RULES, encoding="utf-8")
+    assistant = make_assistant()
+    assistant.ingest([folder])
+    answer = assistant.ask(
+        "How often does the harbour board inspect the ferry logbooks? And how much is the fine for not keeping one?"
+    )
+    assert not answer.refused, answer.text
+    assert "twice a year" in answer.text and "a fine of 2,000 yuan" in answer.text, answer.text
+    assert [c.number for c in answer.citations] == [1, 2]
+    assert " | " in answer.searched_for
+    partly = assistant.ask(
+        "How often does the harbour board inspect the ferry logbooks? And how much does a new logbook cost?"
+    )
+    assert "twice a year" in partly.text and "2,000" not in partly.text, partly.text
+    assert "how much does a new logbook cost" in partly.note, partly.note

@@ -98,6 +98,7 @@ def test_mixed_numerals_beside_a_real_article() -> None:
         ("推荐规定第五条要求什么？", "互联网信息服务算法推荐管理规定"),  # a qualifier dropped in front, then in order
         ("生成式AI办法第二十条讲了什么？", "生成式人工智能服务管理暂行办法"),  # AI for 人工智能
         ("数据条例第三条讲了什么", "上海市数据条例"),  # the title's end beats characters another title holds
+        ("照算法规定第九条，平台要做什么", "互联网信息服务算法推荐管理规定"),  # 法 inside a word of the name
     ],
 )
 def test_a_short_name_of_an_indexed_law_names_it(question: str, title: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..retrieve import Retrieval
 from ..types import Answer, AnswerSentence, Citation, RetrievedChunk
@@ -63,6 +63,49 @@ def compose(question: str, retrieval: Retrieval, parts: list[tuple[str, list[Evi
         )
     return Answer(
         question=question, sentences=sentences, citations=citations, retrieved=retrieval.chunks, refused=False
+    )
+
+
+def joined(question: str, answers: list[Answer]) -> Answer:
+    """One answer to a message asking several things, from the answer to each part (in order): their sentences,
+    each once, with the citations renumbered by first use. A part the documents do not answer is said so in the
+    note; when none is answered, the first part's refusal stands."""
+    answered = [a for a in answers if not a.refused]
+    if not answered:
+        return replace(answers[0], question=question)
+    citations: list[Citation] = []
+    numbers: dict[tuple[str, int, int], int] = {}
+    sentences: list[AnswerSentence] = []
+    dropped: list[AnswerSentence] = []
+    retrieved = {c.chunk_id: c for a in answered for c in a.retrieved}
+    for answer in answered:
+        renumbered = {}
+        for cited in answer.citations:
+            key = (cited.doc_id, cited.start, cited.end)
+            if key not in numbers:
+                numbers[key] = len(citations) + 1
+                citations.append(replace(cited, number=numbers[key]))
+            renumbered[cited.number] = numbers[key]
+        for sentence in answer.sentences:
+            if all(sentence.text != s.text for s in sentences):
+                sentences.append(replace(sentence, citations=tuple(renumbered[n] for n in sentence.citations)))
+        dropped += [
+            replace(s, citations=tuple(renumbered[n] for n in s.citations if n in renumbered)) for s in answer.dropped
+        ]
+    notes = [a.note for a in answered if a.note]
+    if unanswered := [a.question for a in answers if a.refused]:
+        notes.append("Not answered by the indexed documents: " + " ".join(unanswered))
+    confidences = [a.confidence for a in answered if a.confidence is not None]
+    return Answer(
+        question=question,
+        sentences=sentences,
+        citations=citations,
+        retrieved=list(retrieved.values()),
+        refused=False,
+        dropped=dropped,
+        confidence=min(confidences) if confidences else None,
+        note=" ".join(notes),
+        decision=" ".join(a.decision for a in answered if a.decision),
     )
 
 

@@ -35,7 +35,7 @@ from .answer_types import (
     YESNO,
 )
 from .evidence import Unit, Window
-from .questions import ZH_CLAUSE, QuestionFrame, name_spans, name_within, same_name
+from .questions import ZH_CLAUSE, QuestionFrame, frame, name_spans, name_within, same_name
 
 MODEL_FILE = Path(__file__).with_name("answer_model.json")
 
@@ -233,6 +233,18 @@ def states(kind: str, text: str, frame: QuestionFrame) -> bool:
     if kind == AMOUNT and not frame.consequence and _FINE.search(text):
         return False
     return type_present(kind, unasked(text, frame.text), frame.time)
+
+
+_TOLD_FROM_TEXT = (AMOUNT, NUMBER, PERCENT, TIME, AGENT, PLACE, LAW, REASON)
+"""The answer types a text can be seen to state or lack on its own: not a yes or no, a list or a definition."""
+
+
+def unstated(question: str, text: str) -> bool:
+    """Whether ``text`` (an answer's quotes) lacks what ``question`` asks for: a sum, a time, a body, ... of which
+    it states none. False for a question asking for nothing the text alone could be seen to lack."""
+    asked = frame(question)
+    kinds = [kind for kind in asked.types if kind in _TOLD_FROM_TEXT]
+    return bool(kinds) and not all(states(kind, text, asked) for kind in kinds)
 
 
 def required_types(frame: QuestionFrame) -> set[str]:
