@@ -278,12 +278,14 @@ def naming_item(question: str, term: str) -> str:
     return pattern.sub(term, question, count=1)
 
 
-_QUESTION_END = re.compile(r"(?<=[?？])\s*")
+_QUESTION_END = re.compile(r"(?<=[?？])\s*|,?\s+and\s+(?=(?:what|which|who|whom|whose|when|where|why|how)\b)", re.I)
+"""Where a message's next question starts: after a question mark, or at "and" before an interrogative ("How big is
+the fund, and what share does it cover?")."""
 
 
 def question_parts(question: str, most: int) -> list[str]:
-    """The questions a message asks, one a question mark ("谁来管？罚款是多少？"): each is a follow-up of the ones
-    before it. At most ``most``, the last holding the rest; a message with one question mark, or none, is one."""
+    """The questions a message asks ("谁来管？罚款是多少？", "Who enforces it and what is the fine?"): each is a
+    follow-up of the ones before it. At most ``most``, the last holding the rest; a message asking one is one."""
     parts = [part for part in _QUESTION_END.split(question.strip()) if part.strip(" ?？")]
     if len(parts) <= most:
         return parts or [question]

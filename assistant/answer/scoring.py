@@ -239,10 +239,11 @@ _TOLD_FROM_TEXT = (AMOUNT, NUMBER, PERCENT, TIME, AGENT, PLACE, LAW, REASON)
 """The answer types a text can be seen to state or lack on its own: not a yes or no, a list or a definition."""
 
 
-def unstated(question: str, text: str) -> bool:
-    """Whether ``text`` (an answer's quotes) lacks what ``question`` asks for: a sum, a time, a body, ... of which
-    it states none. False for a question asking for nothing the text alone could be seen to lack."""
-    asked = frame(question)
+def unstated(part: str, text: str) -> bool:
+    """Whether ``text``, the answer's quotes for a whole message, leaves out what a later ``part`` of it asks: a
+    sum, a time, a body, ... of which it states none. False for a part asking for nothing the text alone could be
+    seen to lack (a yes or no, a list)."""
+    asked = frame(part)
     kinds = [kind for kind in asked.types if kind in _TOLD_FROM_TEXT]
     return bool(kinds) and not all(states(kind, text, asked) for kind in kinds)
 

@@ -51,7 +51,8 @@ def extend(found: Candidates, best: int, settings: AnswerSettings) -> ev.Window:
         return _whole_list(window)
     if YESNO in found.frame.types:
         return _with_exception(window)
-    if not (found.frame.extreme and found.frame.wants_quantity):
+    # "Who fines a breach, and what is the most it costs?" asks who first, but for a maximum of a penalty too
+    if not (found.frame.extreme and (found.frame.wants_quantity or found.frame.consequence)):
         return window
     units = {u.position: u for u in window.units}
     for unit in window.passage.units:

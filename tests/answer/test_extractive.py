@@ -206,6 +206,21 @@ def test_a_why_question_is_answered_by_the_reason_not_by_what_it_restates(assist
     assert says(answer, "so that passengers wait less")
 
 
+def test_who_fines_and_the_most_it_costs_quotes_every_tier(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    """The message asks who first, but for the maximum of a penalty too: the tier for serious cases is quoted."""
+    assistant = assistant_over(
+        "ferry-logbook-rules.txt",
+        "Ferry Logbook Rules\n\n"
+        "Article 5 The operator of a passenger ferry shall keep a logbook of every crossing.\n\n"
+        "Article 9 Where an operator fails to keep the logbook required by Article 5, the Harbour Board shall order "
+        "it to make corrections and impose a fine of 2,000 yuan. Where the circumstances are serious, a fine of not "
+        "less than 5,000 yuan but not more than 20,000 yuan shall be imposed.\n",
+    )
+    answer = assistant.ask("Who fines an operator that keeps no logbook, and what is the most it can be fined?")
+    assert not answer.refused, answer.text
+    assert says(answer, "the Harbour Board", "not more than 20,000 yuan")
+
+
 def test_a_definition_is_found_among_the_articles_that_use_the_term(assistant_over) -> None:  # type: ignore[no-untyped-def]
     uses = [
         f"第{n}条 无人机{duty}，无人机所有者应当配合无人机管理部门。"
