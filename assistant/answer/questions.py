@@ -70,28 +70,34 @@ and "what" its object, as in "what does the assessment cover"."""
 _WH_WORDS = re.compile(r"^(?:what|which|who|whom|whose|where|when|why|how|much|many|long)$")
 
 
-_TYPE_WORDS = set(
-    tokenize(" ".join((AGENT_NOUNS, PLACE_NOUNS, TIME_NOUNS, QUANTITY_NOUNS)).replace("|", " ").replace("?", ""))
-    + tokenize("law laws regulation regulations act acts")
-) | {
-    "法律",
-    "法规",
-    "条例",
-    "部门",
-    "部委",
-    "机构",
-    "机关",
-    "单位",
-    "组织",
-    "主体",
-    "钱",
-    "时间",
-    "期限",
-    "时限",
-    "日期",
-    "地方",
-    "比例",
-}
+_MONEY_WORDS = set(tokenize("money"))
+"""Money as such ("钱" below): "How much money goes into it?" asks for a sum, whatever the text calls it."""
+_TYPE_WORDS = (
+    set(
+        tokenize(" ".join((AGENT_NOUNS, PLACE_NOUNS, TIME_NOUNS, QUANTITY_NOUNS)).replace("|", " ").replace("?", ""))
+        + tokenize("law laws regulation regulations act acts")
+    )
+    | _MONEY_WORDS
+    | {
+        "法律",
+        "法规",
+        "条例",
+        "部门",
+        "部委",
+        "机构",
+        "机关",
+        "单位",
+        "组织",
+        "主体",
+        "钱",
+        "时间",
+        "期限",
+        "时限",
+        "日期",
+        "地方",
+        "比例",
+    }
+)
 
 
 _COUNT_WORDS = set(tokenize(COUNT_NOUNS.replace("|", " ").replace("?", "")))
@@ -575,6 +581,8 @@ def frame(question: str) -> QuestionFrame:
     # A noun that only names the answer's type ("which department", "哪个部门", "多少钱") is not an attribute
     # the evidence must mention.
     type_words = _TYPE_WORDS if types & {AGENT, PLACE, TIME, PERCENT, LAW} or zh else set()
+    if AMOUNT in types:
+        type_words = type_words | _MONEY_WORDS  # "how much money", "多少钱": the sum asked for
     extreme_words = set(tokenize(" ".join(m.group(0) for m in EXTREME.finditer(clause))))
     if NUMBER in types:
         extreme_words |= _COUNT_WORDS  # "at what volume": the figure asked for, not an attribute named in the text

@@ -221,6 +221,12 @@ def test_who_fines_and_the_most_it_costs_quotes_every_tier(assistant_over) -> No
     assert says(answer, "the Harbour Board", "not more than 20,000 yuan")
 
 
+def test_money_as_such_is_the_sum_asked_for_not_a_word_the_text_must_hold(library) -> None:  # type: ignore[no-untyped-def]
+    answer = library.ask("How much money does the city put into the computing vouchers?")
+    assert not answer.refused, answer.text
+    assert "1 billion yuan" in answer.text
+
+
 def test_a_definition_is_found_among_the_articles_that_use_the_term(assistant_over) -> None:  # type: ignore[no-untyped-def]
     uses = [
         f"第{n}条 无人机{duty}，无人机所有者应当配合无人机管理部门。"
