@@ -70,6 +70,14 @@ _CORRECTION = re.compile(
 )
 """A turn that corrects the one before ("Sorry, I meant the Data Security Law", "不是这个，是第二十二条"): it asks the
 same question of what it names instead."""
+_SAME_QUESTION = re.compile(
+    r"\b(?:the )?same (?:question|thing|goes)\b(?:\s+(?:for|about|with|under|of|on|in))?"
+    r"|\bask(?:ing)? (?:the same|that|it) (?:again )?(?:for|about|of|under)\b"
+    r"|同样的问题|同一个?问题|一样的问题|同样地?问",
+    re.I,
+)
+"""A turn asking the question before again, of something else ("Same question for the PIPL", "同样的问题，数据安全法
+呢？"): like a correction, it asks that question of what it names."""
 _APOLOGY = re.compile(
     r"^\s*(?:(?:sorry|no|oops|oh|actually)\b[\s,.!-]*)+|^\s*(?:抱歉|不好意思|对不起|哦|噢)[，,。！!]?", re.I
 )
@@ -146,9 +154,9 @@ def contextualise(question: str, history: Sequence[str], titles: Sequence[str]) 
         return question
     if BACK_TO_THE_FIRST.search(question) or (len(asked) > 1 and _THE_FIRST_NAMED.search(question)):
         return f"{question.strip()} {' '.join(contextualise(asked[0], [], titles).split())}"
-    correcting = bool(_CORRECTION.search(question))
+    correcting = bool(_CORRECTION.search(question) or _SAME_QUESTION.search(question))
     if correcting:
-        corrected = _DENIED.sub(" ", _CORRECTION.sub(" ", _APOLOGY.sub("", question)))
+        corrected = _DENIED.sub(" ", _SAME_QUESTION.sub(" ", _CORRECTION.sub(" ", _APOLOGY.sub("", question))))
         question = " ".join(corrected.split()).strip(" ,.;!，。；！")
     # A previous question that was itself a follow-up ("没做到会怎么样？") stands for what it was searched with: a
     # chain of follow-ups keeps the subject the chat began with.

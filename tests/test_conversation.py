@@ -169,6 +169,17 @@ def test_a_correction_asks_the_question_before_of_what_it_names() -> None:
     assert "not required to keep them" in searched, searched
 
 
+def test_the_same_question_of_something_else_asks_the_question_before_of_it() -> None:
+    titles = ["中华人民共和国数据安全法", "中华人民共和国科学技术进步法", "Personal Information Protection Law"]
+    previous = "Under the Data Security Law, which body approves requests from foreign courts?"
+    searched = contextualise("Same question for the PIPL, Article 41?", [previous], titles)
+    assert searched.startswith("Under the") and "which body approves requests from foreign courts" in searched
+    assert "PIPL, Article 41" in searched and "Same question" not in searched, searched
+    searched = contextualise("同样的问题，科技进步法呢？", ["数据安全法对科研数据的开放怎么规定？"], titles)
+    assert searched.startswith("对科研数据的开放怎么规定") and "科技进步法" in searched, searched
+    assert "数据安全法" not in searched and "同样的问题" not in searched, searched
+
+
 def test_the_first_of_two_subjects_before_is_the_one_a_reference_to_it_means() -> None:
     history = ["When did the harbour museum open?", "What does the ferry pier offer visitors?"]
     searched = contextualise("How many visitors has the former had?", history, TITLES)
