@@ -76,7 +76,7 @@ _SAME_QUESTION = re.compile(
     r"|同样的问题|同一个?问题|一样的问题|同样地?问",
     re.I,
 )
-"""A turn asking the question before again, of something else ("Same question for the PIPL", "同样的问题，数据安全法
+"""A turn asking the question before again, of something else ("Same thing for the DSL?", "同样的问题，换成数据安全法
 呢？"): like a correction, it asks that question of what it names."""
 _APOLOGY = re.compile(
     r"^\s*(?:(?:sorry|no|oops|oh|actually)\b[\s,.!-]*)+|^\s*(?:抱歉|不好意思|对不起|哦|噢)[，,。！!]?", re.I
@@ -287,12 +287,12 @@ def naming_item(question: str, term: str) -> str:
 
 
 _QUESTION_END = re.compile(r"(?<=[?？])\s*|,?\s+and\s+(?=(?:what|which|who|whom|whose|when|where|why|how)\b)", re.I)
-"""Where a message's next question starts: after a question mark, or at "and" before an interrogative ("How big is
-the fund, and what share does it cover?")."""
+"""Where a message's next question starts: after a question mark, or at "and" before an interrogative ("Who keeps
+the register, and how long is it kept?")."""
 
 
 def question_parts(question: str, most: int) -> list[str]:
-    """The questions a message asks ("谁来管？罚款是多少？", "Who enforces it and what is the fine?"): each is a
+    """The questions a message asks ("由谁审批？多久办完？", "Who keeps it and how long?"): each is a
     follow-up of the ones before it. At most ``most``, the last holding the rest; a message asking one is one."""
     parts = [part for part in _QUESTION_END.split(question.strip()) if part.strip(" ?？")]
     if len(parts) <= most:

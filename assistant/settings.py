@@ -163,9 +163,10 @@ class AnswerSettings(_Section):
     question_parts: int = Field(
         3,
         ge=1,
-        description="A message asking several things, one question mark each ('Who enforces it? What is the fine?'), "
-        "is answered part by part, each later part as a follow-up of those before, up to this many parts (the "
-        "rest is answered with the last): one search finds the evidence of one of them. 1 answers it whole.",
+        description="A message asking several things ('Who keeps the register? For how long?') is answered whole, "
+        "then each later question whose kind of answer (a sum, a time, a body) the answer states none of is answered "
+        "as a follow-up of those before and joined in: one search finds the evidence of one of them. Up to this many "
+        "questions (the last holds the rest); 1 answers the message whole only.",
     )
     referral_margin: float = Field(
         2.0,

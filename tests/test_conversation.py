@@ -172,9 +172,9 @@ def test_a_correction_asks_the_question_before_of_what_it_names() -> None:
 def test_the_same_question_of_something_else_asks_the_question_before_of_it() -> None:
     titles = ["中华人民共和国数据安全法", "中华人民共和国科学技术进步法", "Personal Information Protection Law"]
     previous = "Under the Data Security Law, which body approves requests from foreign courts?"
-    searched = contextualise("Same question for the PIPL, Article 41?", [previous], titles)
+    searched = contextualise("Same thing for the PIPL, Article 41?", [previous], titles)
     assert searched.startswith("Under the") and "which body approves requests from foreign courts" in searched
-    assert "PIPL, Article 41" in searched and "Same question" not in searched, searched
+    assert "PIPL, Article 41" in searched and "Same thing" not in searched, searched
     searched = contextualise("同样的问题，科技进步法呢？", ["数据安全法对科研数据的开放怎么规定？"], titles)
     assert searched.startswith("对科研数据的开放怎么规定") and "科技进步法" in searched, searched
     assert "数据安全法" not in searched and "同样的问题" not in searched, searched
@@ -204,9 +204,15 @@ def test_a_list_written_inline_is_read_into_its_terms() -> None:
     assert not names_a_kind("the first pier")
 
 
-def test_a_message_asks_one_question_a_question_mark() -> None:
+def test_a_message_asks_one_question_a_question_mark_or_an_and_before_an_interrogative() -> None:
     assert question_parts("Who inspects the piers? And the fine?", 3) == ["Who inspects the piers?", "And the fine?"]
-    assert question_parts("码头谁来管？罚多少？多久检查一次？", 3) == ["码头谁来管？", "罚多少？", "多久检查一次？"]
-    assert question_parts("码头谁来管？罚多少？多久检查一次？", 2) == ["码头谁来管？", "罚多少？ 多久检查一次？"]
+    assert question_parts("码头由谁登记？收费吗？多久检查一次？", 3) == ["码头由谁登记？", "收费吗？", "多久检查一次？"]
+    assert question_parts("码头由谁登记？收费吗？多久检查一次？", 2) == ["码头由谁登记？", "收费吗？ 多久检查一次？"]
     assert question_parts("We run two piers. Who inspects them?", 3) == ["We run two piers. Who inspects them?"]
     assert question_parts("Who inspects the piers", 3) == ["Who inspects the piers"]
+    # "and" before an interrogative starts the next question; "and" inside one does not
+    assert question_parts("Who keeps the register and how long is it kept?", 3) == [
+        "Who keeps the register",
+        "how long is it kept?",
+    ]
+    assert question_parts("Who keeps the piers and the register?", 3) == ["Who keeps the piers and the register?"]

@@ -89,7 +89,7 @@ def test_answer_type_comes_from_the_interrogative(question: str, kind: str) -> N
         ("And why?", REASON),
         ("What is the main aim of the pier levy?", REASON),
         ("What purpose does the harbour register serve?", REASON),
-        ("What are the weekend buses meant to achieve?", REASON),
+        ("What are the weekend buses intended to accomplish?", REASON),
         ("What are the new piers supposed to be there for?", REASON),
         ("码头为什么要登记？", REASON),
         ("设立这个基金的目的是什么？", REASON),

@@ -181,7 +181,7 @@ def test_a_question_word_no_passage_holds_counts_where_a_word_near_it_in_meaning
         "board and the passengers' association may file a lawsuit with the people's court.\n\n"
         "Article 4 The harbour board inspects each ferry once a year.\n",
     )
-    question = "Who can sue on behalf of many affected ferry passengers?"
+    question = "Who could sue on their behalf when many ferry passengers are affected?"
     assert assistant.retrieve(question).related_to.get("sue", ())[:1] == ("lawsuit",)
     answer = assistant.ask(question)
     assert not answer.refused, answer.text
@@ -222,7 +222,7 @@ def test_who_fines_and_the_most_it_costs_quotes_every_tier(assistant_over) -> No
 
 
 def test_money_as_such_is_the_sum_asked_for_not_a_word_the_text_must_hold(library) -> None:  # type: ignore[no-untyped-def]
-    answer = library.ask("How much money does the city put into the computing vouchers?")
+    answer = library.ask("How much money is the city spending on the AI+ vouchers?")
     assert not answer.refused, answer.text
     assert "1 billion yuan" in answer.text
 
