@@ -261,10 +261,12 @@ _ZH_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
         AMOUNT,
     ),
     # "第几条" is an ordinal: which article, not how many
-    (re.compile(r"多少|(?<!第)几[个家项名人次倍条岁]|多大|多高"), NUMBER),
+    # "哪几个部门", "哪几条路径" ask which ones, as 哪些 does: no count
+    (re.compile(r"多少|(?<![第哪])几[个家项名人次倍条岁]|多大|多高"), NUMBER),
     (
         re.compile(
-            r"谁|哪[个些一家]?(?:部门|部委|机构|机关|单位|组织|主体|方|级)|什么(?:部门|部委|机构|机关|单位|组织|主体)"
+            r"谁|哪(?:[个些一家]|几个?)?(?:部门|部委|机构|机关|单位|组织|主体|方|级)"
+            r"|什么(?:部门|部委|机构|机关|单位|组织|主体)"
         ),
         AGENT,
     ),

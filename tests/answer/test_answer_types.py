@@ -104,6 +104,13 @@ def test_why_and_what_for_ask_for_a_reason(question: str, kind: str) -> None:
     assert answer_types(question) == frozenset({kind})
 
 
+def test_which_several_asks_which_ones_not_how_many() -> None:
+    # 哪几 asks which ones, as 哪些 does; 几 alone counts
+    assert answer_types("码头条例由哪几个部门负责检查？") == frozenset({AGENT})
+    assert NUMBER not in answer_types("申请渡轮补贴有哪几个步骤？")
+    assert answer_types("申请渡轮补贴有几个步骤？") == frozenset({NUMBER})
+
+
 @pytest.mark.parametrize(
     "question",
     [
