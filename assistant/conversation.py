@@ -71,13 +71,15 @@ _CORRECTION = re.compile(
 """A turn that corrects the one before ("Sorry, I meant the Data Security Law", "不是这个，是第二十二条"): it asks the
 same question of what it names instead."""
 _SAME_QUESTION = re.compile(
-    r"\b(?:the )?same (?:question|thing|goes)\b(?:\s+(?:for|about|with|under|of|on|in))?"
+    r"^\W*(?:(?:and|ok|okay|now|so|then)\W+)?(?:the )?same (?:question|thing|goes)\b"
+    r"(?:\s+(?:for|about|with|under|of|on|in))?"
     r"|\bask(?:ing)? (?:the same|that|it) (?:again )?(?:for|about|of|under)\b"
-    r"|同样的问题|同一个?问题|一样的问题|同样地?问",
+    r"|^\W*(?:那|那么)?(?:同样的问题|同一个?问题|一样的问题|同样地?问)",
     re.I,
 )
 """A turn asking the question before again, of something else ("Same thing for the DSL?", "同样的问题，换成数据安全法
-呢？"): like a correction, it asks that question of what it names."""
+呢？"): like a correction, it asks that question of what it names. Only where the turn opens with it: "Is it the same
+thing as …?" compares."""
 _APOLOGY = re.compile(
     r"^\s*(?:(?:sorry|no|oops|oh|actually)\b[\s,.!-]*)+|^\s*(?:抱歉|不好意思|对不起|哦|噢)[，,。！!]?", re.I
 )

@@ -178,6 +178,9 @@ def test_the_same_question_of_something_else_asks_the_question_before_of_it() ->
     searched = contextualise("同样的问题，科技进步法呢？", ["数据安全法对科研数据的开放怎么规定？"], titles)
     assert searched.startswith("对科研数据的开放怎么规定") and "科技进步法" in searched, searched
     assert "数据安全法" not in searched and "同样的问题" not in searched, searched
+    # a comparison is no request to ask again
+    compared = "Is an anonymised record the same thing as a de-identified one under the PIPL?"
+    assert contextualise(compared, [previous], titles).startswith(compared)
 
 
 def test_the_first_of_two_subjects_before_is_the_one_a_reference_to_it_means() -> None:
