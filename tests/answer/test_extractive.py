@@ -222,7 +222,7 @@ def test_who_fines_and_the_most_it_costs_quotes_every_tier(assistant_over) -> No
 
 
 def test_money_as_such_is_the_sum_asked_for_not_a_word_the_text_must_hold(library) -> None:  # type: ignore[no-untyped-def]
-    answer = library.ask("How much money is the city spending on the AI+ vouchers?")
+    answer = library.ask("How much money will be put into the AI+ vouchers?")
     assert not answer.refused, answer.text
     assert "1 billion yuan" in answer.text
 
