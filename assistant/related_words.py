@@ -68,8 +68,12 @@ class RelatedWords:
     def nearest(self, vectors: np.ndarray, index: HeldTokens) -> list[str]:
         """For each vector of an unseen word, the indexed words nearest to it above the similarity, at most
         ``limit`` BM25 tokens each; each BM25 token once."""
+        return self.flattened(self.neighbours(vectors, index))
+
+    def flattened(self, neighbours: list[list[str]]) -> list[str]:
+        """The words of ``neighbours`` in order, one for each BM25 token: what BM25 searches for beside the question."""
         found: dict[str, str] = {}
-        for words in self.neighbours(vectors, index):
+        for words in neighbours:
             for word in words:
                 found.setdefault(self._tokens[word], word)
         return list(found.values())

@@ -200,7 +200,7 @@ class Retriever:
             vector, vectors = vectors[0], vectors[1:]
         near = self.related_words.neighbours(vectors, lexical) if unseen else []
         related_to = {word: tuple(words) for word, words in zip(unseen, near, strict=True) if words}
-        related = list(dict.fromkeys(word for words in related_to.values() for word in words))
+        related = self.related_words.flattened(near)
         searched = " ".join([question, also, *related]).strip()
         scores, texts = self._fuse(searched, vector if dense else None, dense_weight, lexical, mask)
 
