@@ -35,6 +35,7 @@ SETS = {
         "en_laws18.jsonl",
         "en_laws19.jsonl",
         "en_laws20.jsonl",
+        "en_laws21.jsonl",
     ],
     "zh_blind": [
         "zh_a.jsonl",
@@ -57,6 +58,7 @@ SETS = {
         "zh_r.jsonl",
         "zh_s.jsonl",
         "zh_t.jsonl",
+        "zh_u.jsonl",
     ],
     "dialogues": [
         "dialogues.jsonl",
@@ -80,6 +82,7 @@ SETS = {
         "dialogues19.jsonl",
         "dialogues20.jsonl",
         "dialogues21.jsonl",
+        "dialogues22.jsonl",
     ],
 }
 DEV_BELOW = 154
