@@ -89,6 +89,17 @@ MEASURED_SANCTION = re.compile(
 """A sanction a provision imposes itself, from the closed list of administrative penalties (warning, fine,
 confiscation, suspension, revocation, an order to correct): unlike a referral ("依法追究刑事责任", "criminal
 liability shall be pursued in accordance with the law"), which leaves what breaking the rule costs to other law."""
+EXCEPTION_ASKED = re.compile(
+    r"\b(?:always|ever|in (?:all|every|any) cases?|under (?:all|any) circumstances|without exception|no matter what)\b"
+    r"|\b(?:any|an?|some) (?:exceptions?|exemptions?|situations?|cases?|circumstances?)\b(?!\s+law)"
+    r"|\bexempt(?:ed|ions?)?\b|\bexceptions?\b"
+    r"|\b(?:not|never|n't) (?:\w+ )?(?:need|have|required|obliged|necessary) to\b|\bneed not\b|\bno need to\b"
+    r"|例外|豁免|一定要|一定得|一定需要|都要|都得|都需要|都必须|无需|无须|不需要|不用|不必|可以不|免于|免予",
+    re.I,
+)
+"""A question on whether a duty holds in every case, or when it does not ("Must the operator always warn them?", "Can
+the fee ever be waived?", "是否一定要登记"): it is answered by the exception, where the text states one, more than by
+the duty itself."""
 MONEY_HEAD = re.compile(r"\b(?:fine[sd]?(?!-)|fees?|charge[sd]?)\b|罚款|罚金|费用|收费", re.I)
 """Sums of money a rule imposes: the extreme of one ("the maximum fine") is an amount."""
 PAYING = re.compile(

@@ -56,6 +56,7 @@ from .questions import (
 from .references import BREACH_OF_A_LAW, CITED_BREACH, GENERAL_BREACH, CrossReferences
 from .scoring import (
     ANSWERABLE_FEATURES,
+    STATES_EXCEPTION,
     WINDOW_FEATURES,
     AnswerModel,
     default_model,
@@ -264,6 +265,9 @@ class ExtractiveGenerator(Generator):
         scores = self.model.window.logit(found.rows)
         best = self.choose(found, scores)
         probability = self._answerable(found, scores, best)
+        if found.frame.exception:
+            # The duty the question restates answers it too, where no exception is stated: "yes, always".
+            probability = max(probability, self._answerable(found, scores, int(np.argmax(scores))))
         stating = self.stating_sanction(found, scores, best)
         if stating != best:
             # Both bear on whether the documents answer: the provision the question describes, and the one that
@@ -324,6 +328,13 @@ class ExtractiveGenerator(Generator):
             # is that statement. The reason is in the best window that states one.
             stating = [i for i in range(len(found.windows)) if found.rows[i, column] > 0]
             best = max(stating, key=lambda i: scores[i], default=best)
+        if found.frame.exception and not STATES_EXCEPTION.search(found.windows[best].text):
+            # "Must the operator always warn them?" restates the duty, which the best window states; whether it always
+            # holds is said by the exception, where the evidence states one.
+            # Of several, the one nearest in meaning: its words are the duty's, not the question's.
+            excepting = [i for i, w in enumerate(found.windows) if STATES_EXCEPTION.search(w.text)]
+            dense = WINDOW_FEATURES.index("unit_dense")
+            best = max(excepting, key=lambda i: (found.rows[i, dense], scores[i]), default=best)
         if found.asks_for_article:
             # "What does Article 55 say?": the article's opening provision (a lead with its items, whole).
             # Of several articles under that number (no law named), the one whose opening matches best.
@@ -612,6 +623,13 @@ class ExtractiveGenerator(Generator):
         units = list({id(u): u for i in picked for u in found.windows[i].units}.values())
         if not embed_all:
             units = units[: self.settings.dense_units]
+        if found.frame.exception and not embed_all:
+            # The exception that answers shares few words with the question, which restates the duty: only its
+            # meaning tells it from exceptions to other duties (see choose).
+            excepting = [i for i in order[len(picked) :] if STATES_EXCEPTION.search(found.windows[int(i)].text)]
+            picked = np.concatenate([picked, np.array(excepting, dtype=picked.dtype)])
+            held = {id(u) for u in units}
+            units += [u for i in excepting for u in found.windows[int(i)].units if id(u) not in held]
         vectors = self._unit_vectors([u.text for u in units])
         by_unit = {id(u): v for u, v in zip(units, vectors, strict=True)}
         query = retrieval.question_vector

@@ -27,6 +27,7 @@ from .answer_types import (
     CONSEQUENCE,
     COUNT_NOUNS,
     DEFINITION,
+    EXCEPTION_ASKED,
     EXTREME,
     HOW_FAST_MUST,
     LAW,
@@ -188,6 +189,8 @@ class QuestionFrame:
 
     which_provision: bool = False
     """Asks which article or paragraph says something (answer_types.WHICH_PROVISION): the quote shows its number."""
+    exception: bool = False
+    """Asks whether a duty holds in every case, or when it does not (answer_types.EXCEPTION_ASKED)."""
 
     @property
     def wants_quantity(self) -> bool:
@@ -604,6 +607,7 @@ def frame(question: str) -> QuestionFrame:
         extreme=bool(EXTREME.search(fold(clause))),
         shared_by=() if zh else _shared_by(clause),
         which_provision=bool(WHICH_PROVISION.search(clause)),
+        exception=bool(EXCEPTION_ASKED.search(clause)),
         time=time_kind(question) if TIME in types else "",
         timed_act=_timed_act(question) if TIME in types else frozenset(),
         consequence=bool(

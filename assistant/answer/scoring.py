@@ -195,6 +195,15 @@ def type_present(kind: str, text: str, time_kind: str = "") -> bool:
     return True
 
 
+STATES_EXCEPTION = re.compile(
+    r"\b(?:except|unless|exempt\w*|need not|not (?:be )?(?:required|obliged) to|(?:shall|does|do|will) not apply"
+    r"|not applicable|(?:shall )?not be subject to)\b|除外|不适用|可以不|无需|无须|不需要|不必|免予|免于|豁免",
+    re.I,
+)
+"""How a provision states an exception to a duty ("except where", "is not required to notify", "does not apply",
+"…的除外", "不适用", "可以不")."""
+
+
 _NAME = re.compile(r"\b[A-Z][\w'+-]*(?:\s+(?:(?:of|for|and|on)\s+)?[A-Z][\w'+-]*)*")
 """A run of capitalised words: a name ("Infinigence AI", "Ministry of Education", "XIA Lixue")."""
 _FIGURE = re.compile(r"\d[\d,.]*\d|\d")

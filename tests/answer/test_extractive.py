@@ -206,6 +206,26 @@ def test_a_why_question_is_answered_by_the_reason_not_by_what_it_restates(assist
     assert says(answer, "so that passengers wait less")
 
 
+def test_whether_a_duty_always_holds_is_answered_by_its_exception(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    """The question restates the duty, which matches it best; whether it always holds is said by the provision that
+    lifts it, not by an exception to some other duty."""
+    assistant = assistant_over(
+        "ferry-cancellation-rules.txt",
+        "Ferry Cancellation Rules\n\n"
+        "Article 2 Where a crossing is cancelled, the ferry operator shall warn the passengers booked on it by text "
+        "message.\n\n"
+        "Article 3 The operator shall not sell tickets for a crossing after it has been cancelled, except where the "
+        "harbour board allows it.\n\n"
+        "Article 4 Where the cancellation is announced on the harbour board's website at least two days before the "
+        "crossing, the operator is not required to warn the passengers.\n\n"
+        "Article 5 The harbour board inspects each ferry once a year.\n",
+    )
+    answer = assistant.ask("If a crossing is cancelled, must the operator always warn the booked passengers?")
+    assert not answer.refused, answer.text
+    assert says(answer, "the operator is not required to warn the passengers"), answer.text
+    assert not says(answer, "except where the harbour board allows it"), answer.text
+
+
 def test_who_fines_and_the_most_it_costs_quotes_every_tier(assistant_over) -> None:  # type: ignore[no-untyped-def]
     """The message asks who first, but for the maximum of a penalty too: the tier for serious cases is quoted."""
     assistant = assistant_over(

@@ -364,3 +364,22 @@ def test_the_act_a_time_limit_is_asked_for(question: str, act: set[str]) -> None
 
 def test_a_question_asking_no_time_limit_names_no_timed_act() -> None:
     assert frame("Who must the operator report an accident to?").timed_act == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("question", "exception"),
+    [
+        ("Must a ferry operator always keep a logbook?", True),
+        ("Can the pier fee be waived in some circumstances?", True),
+        ("Are small boats exempt from the harbour levy?", True),
+        ("Do skippers never have to carry a licence on the lake?", True),
+        ("渡轮经营者是否一定要保存航行日志？", True),
+        ("哪些船只可以不登记？", True),
+        ("Must a ferry operator keep a logbook?", False),
+        ("On which occasions is the pier shut?", False),
+        ("Do you know any case law on the harbour levy?", False),
+        ("渡轮经营者要保存航行日志吗？", False),
+    ],
+)
+def test_a_question_on_whether_a_duty_always_holds_asks_for_its_exception(question: str, exception: bool) -> None:
+    assert frame(question).exception is exception
