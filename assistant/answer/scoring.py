@@ -141,7 +141,12 @@ _DEFINES = re.compile(
     re.I,
 )
 """The verbs a definition is stated with, after the term it defines."""
-_DEFINITION = re.compile(rf"{_DEFINES.pattern}|\bdefined\b|\binclud(?:e|es|ing)\b|包括|所称", re.I)
+_CLASSIFIES = re.compile(r"属于|\b(?:is|are|shall be) (?:deemed|regarded|considered|classified) (?:to be |as )", re.I)
+"""The verbs a definition by class is stated with, before the term it defines ("…的船舶属于客运渡船", "… shall be
+deemed as important data")."""
+_DEFINITION = re.compile(
+    rf"{_DEFINES.pattern}|{_CLASSIFIES.pattern}|\bdefined\b|\binclud(?:e|es|ing)\b|包括|所称", re.I
+)
 """A unit that may define: those verbs, or words that bound a term's scope ("包括", "includes", "所称")."""
 _REASON = re.compile(
     r"\b(?:in order to|so as to|so that|with a view to|for the (?:purposes?|sake) of|aim(?:s|ed)? (?:to|at)|"
@@ -325,10 +330,15 @@ def types_present(frame: QuestionFrame, window: Window, unit_tokens: dict[int, s
 
 @lru_cache(maxsize=4096)
 def defined_term_tokens(text: str) -> frozenset[str]:
-    """The coverage tokens of the term a unit defines: its text before "是指" or "refers to" ("本法所称数据"); none
-    when it defines nothing ("包括" and "includes" as often list what a duty covers)."""
+    """The coverage tokens of the term a unit defines: its text before "是指" or "refers to" ("本法所称数据"), or the
+    class it puts things in, after "属于" or "deemed as"; none when it defines nothing ("包括" and "includes" as often
+    list what a duty covers)."""
     match = _DEFINES.search(text)
-    return frozenset(coverage_tokens(text[: match.start()])) if match else frozenset()
+    if match:
+        return frozenset(coverage_tokens(text[: match.start()]))
+    # "…的船舶属于客运渡船，实行更加严格的检验制度": the class named after the verb, to the end of its clause
+    classed = _CLASSIFIES.search(text)
+    return frozenset(coverage_tokens(re.split(r"[，,；;。.]", text[classed.end() :])[0])) if classed else frozenset()
 
 
 _EN_COUNT = re.compile(

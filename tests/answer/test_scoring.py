@@ -2,7 +2,7 @@ import pytest
 
 from assistant.answer.answer_types import NUMBER
 from assistant.answer.questions import frame
-from assistant.answer.scoring import _limits_another_act, counts, type_present
+from assistant.answer.scoring import _limits_another_act, counts, defined_term_tokens, type_present
 from assistant.lexical import coverage_tokens
 
 
@@ -36,3 +36,19 @@ def test_the_items_handed_over_within_a_time_limit_are_not_the_act_it_governs() 
     # an item of what is filed (安全评估报告) is not the act the ten days govern
     assert _limits_another_act(provision, frame("渡船的安全评估要在多少个工作日内完成？").timed_act)
     assert not _limits_another_act(provision, frame("开航后多少个工作日内要填报航线名称？").timed_act)
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("本条例所称渡船，是指载运旅客的船舶。", "渡船"),
+        ("载客超过十二人的船舶属于客运渡船，实行更加严格的检验制度。", "客运渡船"),
+        ("A boat carrying more than twelve passengers shall be deemed as a passenger ferry.", "passenger ferry"),
+        ("The operator shall keep a logbook, including the crossings made.", ""),
+    ],
+)
+def test_a_unit_defines_the_term_before_its_defining_verb_or_the_class_after_it(text: str, term: str) -> None:
+    defined = defined_term_tokens(text)
+    assert set(coverage_tokens(term)) <= defined and bool(defined) == bool(term)
+    # what the defined thing is, or what is done with it, is no part of the term
+    assert not defined & {t for t in coverage_tokens("载客 twelve 检验 logbook") if not t.startswith("#")}
