@@ -143,7 +143,7 @@ _DEFINES = re.compile(
 """The verbs a definition is stated with, after the term it defines."""
 _CLASSIFIES = re.compile(r"属于|\b(?:is|are|shall be) (?:deemed|regarded|considered|classified) (?:to be |as )", re.I)
 """The verbs a definition by class is stated with, before the term it defines ("…的船舶属于客运渡船", "… shall be
-deemed as important data")."""
+deemed as a passenger ferry")."""
 _DEFINITION = re.compile(
     rf"{_DEFINES.pattern}|{_CLASSIFIES.pattern}|\bdefined\b|\binclud(?:e|es|ing)\b|包括|所称", re.I
 )
