@@ -191,10 +191,17 @@ class QuestionFrame:
     """Asks which article or paragraph says something (answer_types.WHICH_PROVISION): the quote shows its number."""
     exception: bool = False
     """Asks whether a duty holds in every case, or when it does not (answer_types.EXCEPTION_ASKED)."""
+    recipient: bool = False
+    """Asks to or with whom something is done, its preposition left at the end ("Whom is the logbook given to?",
+    "Which desk do skippers register with?"): the body the text names after "to" or "with" answers, not one named as
+    the doer or as the author of a rule."""
 
     @property
     def wants_quantity(self) -> bool:
         return bool(self.types & {AMOUNT, NUMBER, PERCENT}) or (self.extreme and not self.types - {LIST})
+
+
+_STRANDED_RECIPIENT = re.compile(r"\b(?:to|with)\s*[?？.]?\s*$", re.I)
 
 
 @lru_cache(maxsize=1)
@@ -608,6 +615,7 @@ def frame(question: str) -> QuestionFrame:
         shared_by=() if zh else _shared_by(clause),
         which_provision=bool(WHICH_PROVISION.search(clause)),
         exception=bool(EXCEPTION_ASKED.search(clause)),
+        recipient=AGENT in types and not zh and bool(_STRANDED_RECIPIENT.search(clause)),
         time=time_kind(question) if TIME in types else "",
         timed_act=_timed_act(question) if TIME in types else frozenset(),
         consequence=bool(

@@ -125,7 +125,8 @@ _AGENT = re.compile(
     r"\b(?:Ministry|Department|Commission|Administration|Bureau|Council|Government|Committee|Institute|Court|"
     r"Authority|Agency|Congress|Procuratorate|Office|Centre|Center|Association)\b|\bdepartments?\b"
     r"|\bauthorit(?:y|ies)\b|\bthe State\b|\bregulators?\b|\bagenc(?:y|ies)\b"
-    r"|\b(?:governments?|courts?|ministr(?:y|ies)|bureaus?|commissions?|committees?|offices?|councils?|procuratorates?)\b"
+    r"|\b(?:governments?|courts?|ministr(?:y|ies)|bureaus?|commissions?|committees?|offices?|councils?|procuratorates?"
+    r"|administrations?)\b"
     r"|\b[A-Z][a-z]+ [A-Z][a-z]+(?: [A-Z][a-z]+)*\b|\b[A-Z]{2,}[a-z]*\b"
     rf"|\b(?:{PERSON_NOUNS})\b"
     r"|部门|机关|机构|委员会|政府|办公室|国务院|网信|法院|检察院|主管|单位|协会|中心|[^\s，。；、]{1,6}[局厅部院]"
@@ -209,6 +210,14 @@ STATES_EXCEPTION = re.compile(
 "…的除外", "不适用", "可以不")."""
 
 
+_RECIPIENT_BEFORE = re.compile(
+    r"\b(?:to|with)\s+(?:(?!(?:be|been|by|as|for|from|in|on|at|of|that|which|who|shall|may|must|is|are)\b)"
+    r"[\w'’-]+\s+){0,6}$",
+    re.I,
+)
+"""What comes before a body named as the one something goes to or is done with: "to" or "with", and at most six words
+of the body's own name ("to the relevant competent authorities"), none a verb or a preposition of its own ("to be
+reported as specified by the Board" names the Board as the one that specifies)."""
 _NAME = re.compile(r"\b[A-Z][\w'+-]*(?:\s+(?:(?:of|for|and|on)\s+)?[A-Z][\w'+-]*)*")
 """A run of capitalised words: a name ("Infinigence AI", "Ministry of Education", "XIA Lixue")."""
 _FIGURE = re.compile(r"\d[\d,.]*\d|\d")
@@ -241,6 +250,11 @@ def unasked(text: str, question: str) -> str:
 def states(kind: str, text: str, frame: QuestionFrame) -> bool:
     """Does ``text`` state an answer of type ``kind`` to the question, beyond what the question gives itself?
     A fine is the sum only a question on what breaking a rule costs asks for: not a fee, a grant or a cover."""
+    if kind == AGENT and frame.recipient:
+        # "Whom is the logbook given to?": the body it goes to ("hand the logbook to the harbour office"),
+        # not the one that specifies what it holds ("as specified by the harbour office").
+        text = unasked(text, frame.text)
+        return any(_RECIPIENT_BEFORE.search(text[: m.start()]) for m in _AGENT.finditer(text))
     if kind == AMOUNT and YESNO in frame.types and not frame.consequence:
         # "登记要交钱吗？": a passage speaking of a fee, a charge or its absence answers, with a sum or without.
         return bool(PAYING.search(_FINE.sub(" ", text)))

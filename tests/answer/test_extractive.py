@@ -226,6 +226,23 @@ def test_whether_a_duty_always_holds_is_answered_by_its_exception(assistant_over
     assert not says(answer, "except where the harbour board allows it"), answer.text
 
 
+def test_to_whom_a_report_goes_is_the_body_named_after_to(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    """The report's contents name a body too, as the one that specifies them: it is not where the report goes."""
+    assistant = assistant_over(
+        "ferry-safety-reports.txt",
+        "Ferry Safety Reports\n\n"
+        "Article 6 Each ferry operator shall review its crossings every year and submit its findings to the port "
+        "administration of its home harbour before the end of March.\n\n"
+        "Article 7 The yearly safety report of a ferry operator shall contain the following:\n"
+        "(1) the crossings made and the passengers carried;\n"
+        "(2) the accidents and near misses of the year; and\n"
+        "(3) other items of the safety report to be sent as specified by the Harbour Board.\n",
+    )
+    answer = assistant.ask("Who does a ferry operator send its yearly safety report to?")
+    assert not answer.refused, answer.text
+    assert says(answer, "to the port administration of its home harbour"), answer.text
+
+
 def test_who_fines_and_the_most_it_costs_quotes_every_tier(assistant_over) -> None:  # type: ignore[no-untyped-def]
     """The message asks who first, but for the maximum of a penalty too: the tier for serious cases is quoted."""
     assistant = assistant_over(

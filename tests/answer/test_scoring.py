@@ -1,8 +1,8 @@
 import pytest
 
-from assistant.answer.answer_types import NUMBER
+from assistant.answer.answer_types import AGENT, NUMBER
 from assistant.answer.questions import frame
-from assistant.answer.scoring import _limits_another_act, counts, defined_term_tokens, type_present
+from assistant.answer.scoring import _limits_another_act, counts, defined_term_tokens, states, type_present
 from assistant.lexical import coverage_tokens
 
 
@@ -52,3 +52,10 @@ def test_a_unit_defines_the_term_before_its_defining_verb_or_the_class_after_it(
     assert set(coverage_tokens(term)) <= defined and bool(defined) == bool(term)
     # what the defined thing is, or what is done with it, is no part of the term
     assert not defined & {t for t in coverage_tokens("载客 twelve 检验 logbook") if not t.startswith("#")}
+
+
+def test_a_question_ending_in_to_or_with_is_answered_by_the_body_after_it() -> None:
+    asked = frame("Which harbour body do skippers register their boats with?")
+    assert asked.recipient and not frame("Which office checks the logbook?").recipient
+    assert states(AGENT, "Skippers shall register their boats with the harbour office each year.", asked)
+    assert not states(AGENT, "The logbook holds the items specified by the Harbour Office.", asked)
