@@ -420,11 +420,14 @@ def without_the_askers_situation(text: str) -> str:
 def proper_names(question: str) -> list[str]:
     """Names the question uses: capitalised words inside an English sentence; place and organisation names in
     Chinese (jieba's ns and nt: its person and 'other proper noun' tags catch too many common words)."""
+    # Whether a Chinese question spaces the Latin words it holds ("渡轮 App 要登记吗") is a typing habit: read as
+    # written without the spaces, as the Chinese around them is.
+    text = _SPACE_BY_CJK.sub("", question.strip()) if has_cjk(question) else question.strip()
     # "Nvidia's": the name is Nvidia; its possessive's "s" is a token every index holds
     names = [
         _POSSESSIVE.sub("", m.group(0))
-        for m in _EN_NAME.finditer(question.strip())
-        if not _glosses(m.group(0), question.strip()[: m.start()], question.strip()[m.end() :])
+        for m in _EN_NAME.finditer(text)
+        if not _glosses(m.group(0), text[: m.start()], text[m.end() :])
     ]
     names = [name for name in names if name not in _NOT_NAMES]
     if has_cjk(question):
@@ -449,6 +452,8 @@ def _glosses(name: str, before: str, after: str) -> bool:
     return has_cjk(opened.group(1)[-1]) or abbreviates(name, before[: opened.end()])
 
 
+_CJK_CHARACTER = "[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]"  # characters, their punctuation, full-width forms
+_SPACE_BY_CJK = re.compile(rf"(?<={_CJK_CHARACTER})\s+|\s+(?={_CJK_CHARACTER})")
 _ZH_WORD_AND_LOCATIVE = re.compile(r"[\u4e00-\u9fff][里中内]")
 """One character and the locative after it, which the segmenter may glue into a place name: "同一部法里" ("in the
 same law") is tagged as the place 法里."""

@@ -383,3 +383,8 @@ def test_a_question_asking_no_time_limit_names_no_timed_act() -> None:
 )
 def test_a_question_on_whether_a_duty_always_holds_asks_for_its_exception(question: str, exception: bool) -> None:
     assert frame(question).exception is exception
+
+
+def test_spaces_around_a_latin_word_in_a_chinese_question_change_no_name() -> None:
+    assert proper_names("渡轮 App 收集乘客信息要登记吗？") == proper_names("渡轮App收集乘客信息要登记吗？")
+    assert proper_names("Does the ferry App collect passenger data?") == ["App"]
