@@ -100,6 +100,12 @@ EXCEPTION_ASKED = re.compile(
 """A question on whether a duty holds in every case, or when it does not ("Must the operator always warn them?", "Can
 the fee ever be waived?", "是否一定要登记"): it is answered by the exception, where the text states one, more than by
 the duty itself."""
+SCOPE_ASKED = re.compile(
+    r"\b(?:apply|applies|applicable) to\b|\bsubject to\b|\bcovered by\b"
+    r"|适用|管(?:吗|不管|得着|不着)|受[^，,。？?]{0,16}管|归[^，,。？?]{0,16}管(?:吗|不管)"
+)
+"""A yes/no question on whether a law applies to a case ("Does the harbour law apply to rowing boats?",
+"受这个办法管吗"): it is answered where the law says what it applies to, or does not."""
 MONEY_HEAD = re.compile(r"\b(?:fine[sd]?(?!-)|fees?|charge[sd]?)\b|罚款|罚金|费用|收费", re.I)
 """Sums of money a rule imposes: the extreme of one ("the maximum fine") is an amount."""
 PAYING = re.compile(
@@ -402,12 +408,16 @@ def main_clause(question: str) -> str:
     text = spelled_out(question)
     for mark in ("？", "?"):
         text = text.split(mark, 1)[0]
+    # "We run two ferries. Must we keep a logbook?": the asker's situation comes first, as sentences of
+    # its own; the question is the last sentence
+    text = _SENTENCE_BREAK.split(text)[-1]
     # "What counts as large, is it about users?": the second clause guesses at the answer of the first
     if second := _GUESSED_ANSWER.match(text) or _ZH_GUESSED_ANSWER.match(text):
         text = second.group(1)
     return text
 
 
+_SENTENCE_BREAK = re.compile(r"(?<=[.!;])\s+(?=[A-Z])|(?<=[。！；])\s*(?=\S)")
 _GUESSED_ANSWER = re.compile(rf"^((?=[^,]*\b(?:what|which|who|whom|whose|why|how)\b)[^,]*),\s*(?:{_EN_AUX})\b", re.I)
 _ZH_GUESSED_ANSWER = re.compile(
     r"^((?=[^，,]*(?:多少|几|什么|哪|谁|多久|多长))[^，,]*)[，,]\s*(?:就|还|难道)?是[^，,]*吗\s*$"

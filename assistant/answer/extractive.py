@@ -57,6 +57,7 @@ from .references import BREACH_OF_A_LAW, CITED_BREACH, GENERAL_BREACH, CrossRefe
 from .scoring import (
     ANSWERABLE_FEATURES,
     STATES_EXCEPTION,
+    STATES_SCOPE,
     WINDOW_FEATURES,
     AnswerModel,
     default_model,
@@ -71,6 +72,16 @@ from .scoring import (
 logger = logging.getLogger(__name__)
 _CACHE_SIZE = 20_000
 _SPELT_LIKE_A_WORD = re.compile(r"[A-Z]{2,4}")
+
+
+def _statement_asked(asked: QuestionFrame) -> re.Pattern[str] | None:
+    """What states the answer to a question restating a duty or a law, when not the duty or the law itself: an
+    exception to it (scoring.STATES_EXCEPTION), or what the law applies to (scoring.STATES_SCOPE)."""
+    if asked.exception:
+        return STATES_EXCEPTION
+    if asked.scope:
+        return STATES_SCOPE
+    return None
 
 
 def _clipped(phrase: str, evidence: Sequence[str]) -> bool:
@@ -265,8 +276,8 @@ class ExtractiveGenerator(Generator):
         scores = self.model.window.logit(found.rows)
         best = self.choose(found, scores)
         probability = self._answerable(found, scores, best)
-        if found.frame.exception:
-            # The duty the question restates answers it too, where no exception is stated: "yes, always".
+        if _statement_asked(found.frame):
+            # The duty or the law the question restates answers it too, where no exception or scope is stated.
             probability = max(probability, self._answerable(found, scores, int(np.argmax(scores))))
         stating = self.stating_sanction(found, scores, best)
         if stating != best:
@@ -328,13 +339,15 @@ class ExtractiveGenerator(Generator):
             # is that statement. The reason is in the best window that states one.
             stating = [i for i in range(len(found.windows)) if found.rows[i, column] > 0]
             best = max(stating, key=lambda i: scores[i], default=best)
-        if found.frame.exception and not STATES_EXCEPTION.search(found.windows[best].text):
+        statement = _statement_asked(found.frame)
+        if statement is not None and not statement.search(found.windows[best].text):
             # "Must the operator always warn them?" restates the duty, which the best window states; whether it always
-            # holds is said by the exception, where the evidence states one.
-            # Of several, the one nearest in meaning: its words are the duty's, not the question's.
-            excepting = [i for i, w in enumerate(found.windows) if STATES_EXCEPTION.search(w.text)]
+            # holds is said by the exception, where the evidence states one. "Does the harbour law apply to rowing
+            # boats?" is answered where the law says what it applies to. Of several such statements, the one nearest
+            # in meaning: its words are the duty's or the law's, not the question's.
+            stating = [i for i, w in enumerate(found.windows) if statement.search(w.text)]
             dense = WINDOW_FEATURES.index("unit_dense")
-            best = max(excepting, key=lambda i: (found.rows[i, dense], scores[i]), default=best)
+            best = max(stating, key=lambda i: (found.rows[i, dense], scores[i]), default=best)
         if found.asks_for_article:
             # "What does Article 55 say?": the article's opening provision (a lead with its items, whole).
             # Of several articles under that number (no law named), the one whose opening matches best.
@@ -623,13 +636,13 @@ class ExtractiveGenerator(Generator):
         units = list({id(u): u for i in picked for u in found.windows[i].units}.values())
         if not embed_all:
             units = units[: self.settings.dense_units]
-        if found.frame.exception and not embed_all:
-            # The exception that answers shares few words with the question, which restates the duty: only its
-            # meaning tells it from exceptions to other duties (see choose).
-            excepting = [i for i in order[len(picked) :] if STATES_EXCEPTION.search(found.windows[int(i)].text)]
-            picked = np.concatenate([picked, np.array(excepting, dtype=picked.dtype)])
+        if (statement := _statement_asked(found.frame)) is not None and not embed_all:
+            # The exception or scope that answers shares few words with the question, which restates the duty or
+            # the law: only its meaning tells it from exceptions to other duties (see choose).
+            stating = [i for i in order[len(picked) :] if statement.search(found.windows[int(i)].text)]
+            picked = np.concatenate([picked, np.array(stating, dtype=picked.dtype)])
             held = {id(u) for u in units}
-            units += [u for i in excepting for u in found.windows[int(i)].units if id(u) not in held]
+            units += [u for i in stating for u in found.windows[int(i)].units if id(u) not in held]
         vectors = self._unit_vectors([u.text for u in units])
         by_unit = {id(u): v for u, v in zip(units, vectors, strict=True)}
         query = retrieval.question_vector

@@ -38,9 +38,11 @@ from .answer_types import (
     PLACE,
     PLACE_NOUNS,
     QUANTITY_NOUNS,
+    SCOPE_ASKED,
     TIME,
     TIME_NOUNS,
     WHICH_PROVISION,
+    YESNO,
     answer_types,
     headed_phrase,
     main_clause,
@@ -191,6 +193,8 @@ class QuestionFrame:
     """Asks which article or paragraph says something (answer_types.WHICH_PROVISION): the quote shows its number."""
     exception: bool = False
     """Asks whether a duty holds in every case, or when it does not (answer_types.EXCEPTION_ASKED)."""
+    scope: bool = False
+    """Asks whether a law applies to a case (answer_types.SCOPE_ASKED, in a yes/no question)."""
     recipient: bool = False
     """Asks to or with whom something is done, its preposition left at the end ("Whom is the logbook given to?",
     "Which desk do skippers register with?"): the body the text names after "to" or "with" answers, not one named as
@@ -620,6 +624,7 @@ def frame(question: str) -> QuestionFrame:
         shared_by=() if zh else _shared_by(clause),
         which_provision=bool(WHICH_PROVISION.search(clause)),
         exception=bool(EXCEPTION_ASKED.search(clause)),
+        scope=YESNO in types and bool(SCOPE_ASKED.search(clause)),
         recipient=AGENT in types and not zh and bool(_STRANDED_RECIPIENT.search(clause)),
         time=time_kind(question) if TIME in types else "",
         timed_act=_timed_act(question) if TIME in types else frozenset(),

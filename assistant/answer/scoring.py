@@ -208,6 +208,8 @@ STATES_EXCEPTION = re.compile(
 )
 """How a provision states an exception to a duty ("except where", "is not required to notify", "does not apply",
 "…的除外", "不适用", "可以不")."""
+STATES_SCOPE = re.compile(r"\b(?:appl(?:y|ies)|applicable)\b|适用", re.I)
+"""How a provision states what a law applies to, or does not ("This Law shall also apply to …", "不适用本办法")."""
 
 
 _RECIPIENT_BEFORE = re.compile(

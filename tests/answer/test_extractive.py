@@ -243,6 +243,21 @@ def test_to_whom_a_report_goes_is_the_body_named_after_to(assistant_over) -> Non
     assert says(answer, "to the port administration of its home harbour"), answer.text
 
 
+def test_whether_a_law_applies_is_answered_where_it_says_what_it_applies_to(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    """The question's own words match a duty on the same boats best; the law's scope provision answers it. The
+    asker's situation, told first in a sentence of its own, leaves the question a yes/no one."""
+    assistant = assistant_over(
+        "harbour-boats-law.txt",
+        "Harbour Boats Law\n\n"
+        "Article 2 This Law applies to boats that carry passengers for hire within the harbour.\n\n"
+        "Article 3 This Law does not apply to a boat that a household keeps for its own leisure.\n\n"
+        "Article 5 Owners of small rowing boats kept for family trips shall moor them at the east pier after dusk.\n",
+    )
+    answer = assistant.ask("We keep a small rowing boat for family trips. Does the boats law apply to us?")
+    assert not answer.refused, answer.text
+    assert says(answer, "does not apply to a boat that a household keeps"), answer.text
+
+
 def test_who_fines_and_the_most_it_costs_quotes_every_tier(assistant_over) -> None:  # type: ignore[no-untyped-def]
     """The message asks who first, but for the maximum of a penalty too: the tier for serious cases is quoted."""
     assistant = assistant_over(

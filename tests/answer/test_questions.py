@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.answer.answer_types import main_clause
 from assistant.answer.questions import (
     PRONOUN,
     abbreviates,
@@ -388,3 +389,24 @@ def test_a_question_on_whether_a_duty_always_holds_asks_for_its_exception(questi
 def test_spaces_around_a_latin_word_in_a_chinese_question_change_no_name() -> None:
     assert proper_names("渡轮 App 收集乘客信息要登记吗？") == proper_names("渡轮App收集乘客信息要登记吗？")
     assert proper_names("Does the ferry App collect passenger data?") == ["App"]
+
+
+@pytest.mark.parametrize(
+    ("question", "scope"),
+    [
+        ("Does the harbour law apply to rowing boats?", True),
+        ("Are rowing boats bound by rules of the harbour law, or subject to it?", True),
+        ("划船要受港口条例管吗？", True),
+        ("港口条例适用于私人游艇吗？", True),
+        ("How do owners apply for a mooring permit?", False),
+        ("港口条例归哪个部门管？", False),
+    ],
+)
+def test_a_yes_no_question_on_whether_a_law_applies_asks_for_its_scope(question: str, scope: bool) -> None:
+    assert frame(question).scope is scope
+
+
+def test_the_question_is_the_last_sentence_after_the_askers_situation() -> None:
+    assert main_clause("We run two ferries on the lake. Must we keep a logbook?") == "Must we keep a logbook"
+    assert main_clause("我们在湖上经营两条渡船。需要保存航行日志吗？") == "需要保存航行日志吗"
+    assert main_clause("Under Art. 5 of the harbour rules, who keeps the logbook?").startswith("Under Art. 5")
