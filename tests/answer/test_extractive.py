@@ -206,56 +206,64 @@ def test_a_why_question_is_answered_by_the_reason_not_by_what_it_restates(assist
     assert says(answer, "so that passengers wait less")
 
 
-def test_whether_a_duty_always_holds_is_answered_by_its_exception(assistant_over) -> None:  # type: ignore[no-untyped-def]
-    """The question restates the duty, which matches it best; whether it always holds is said by the provision that
-    lifts it, not by an exception to some other duty."""
-    assistant = assistant_over(
-        "ferry-cancellation-rules.txt",
-        "Ferry Cancellation Rules\n\n"
-        "Article 2 Where a crossing is cancelled, the ferry operator shall warn the passengers booked on it by text "
-        "message.\n\n"
-        "Article 3 The operator shall not sell tickets for a crossing after it has been cancelled, except where the "
-        "harbour board allows it.\n\n"
-        "Article 4 Where the cancellation is announced on the harbour board's website at least two days before the "
-        "crossing, the operator is not required to warn the passengers.\n\n"
-        "Article 5 The harbour board inspects each ferry once a year.\n",
-    )
-    answer = assistant.ask("If a crossing is cancelled, must the operator always warn the booked passengers?")
+@pytest.mark.parametrize(
+    ("name", "text", "question", "quoted", "not_quoted"),
+    [
+        pytest.param(
+            # The question restates the duty, which matches it best; whether it always holds is said by the
+            # provision that lifts it, not by an exception to some other duty.
+            "ferry-cancellation-rules.txt",
+            "Ferry Cancellation Rules\n\n"
+            "Article 2 Where a crossing is cancelled, the ferry operator shall warn the passengers booked on it by "
+            "text message.\n\n"
+            "Article 3 The operator shall not sell tickets for a crossing after it has been cancelled, except where "
+            "the harbour board allows it.\n\n"
+            "Article 4 Where the cancellation is announced on the harbour board's website at least two days before "
+            "the crossing, the operator is not required to warn the passengers.\n\n"
+            "Article 5 The harbour board inspects each ferry once a year.\n",
+            "If a crossing is cancelled, must the operator always warn the booked passengers?",
+            "the operator is not required to warn the passengers",
+            "except where the harbour board allows it",
+            id="exception",
+        ),
+        pytest.param(
+            # The report's contents name a body too, as the one that specifies them: not where the report goes.
+            "ferry-safety-reports.txt",
+            "Ferry Safety Reports\n\n"
+            "Article 6 Each ferry operator shall review its crossings every year and submit its findings to the "
+            "port administration of its home harbour before the end of March.\n\n"
+            "Article 7 The yearly safety report of a ferry operator shall contain the following:\n"
+            "(1) the crossings made and the passengers carried;\n"
+            "(2) the accidents and near misses of the year; and\n"
+            "(3) other items of the safety report to be sent as specified by the Harbour Board.\n",
+            "Who does a ferry operator send its yearly safety report to?",
+            "to the port administration of its home harbour",
+            "other items of the safety report",
+            id="recipient",
+        ),
+        pytest.param(
+            # The question's own words match a duty on the same boats best; the law's scope provision answers it.
+            # The asker's situation, told first in a sentence of its own, leaves the question a yes/no one.
+            "harbour-boats-law.txt",
+            "Harbour Boats Law\n\n"
+            "Article 2 This Law applies to boats that carry passengers for hire within the harbour.\n\n"
+            "Article 3 This Law does not apply to a boat that a household keeps for its own leisure.\n\n"
+            "Article 5 Owners of small rowing boats kept for family trips shall moor them at the east pier after "
+            "dusk.\n",
+            "We keep a small rowing boat for family trips. Does the boats law apply to us?",
+            "does not apply to a boat that a household keeps",
+            "moor them at the east pier",
+            id="scope",
+        ),
+    ],
+)
+def test_the_quote_is_the_statement_the_question_asks_for_not_what_it_restates(  # type: ignore[no-untyped-def]
+    assistant_over, name: str, text: str, question: str, quoted: str, not_quoted: str
+) -> None:
+    answer = assistant_over(name, text).ask(question)
     assert not answer.refused, answer.text
-    assert says(answer, "the operator is not required to warn the passengers"), answer.text
-    assert not says(answer, "except where the harbour board allows it"), answer.text
-
-
-def test_to_whom_a_report_goes_is_the_body_named_after_to(assistant_over) -> None:  # type: ignore[no-untyped-def]
-    """The report's contents name a body too, as the one that specifies them: it is not where the report goes."""
-    assistant = assistant_over(
-        "ferry-safety-reports.txt",
-        "Ferry Safety Reports\n\n"
-        "Article 6 Each ferry operator shall review its crossings every year and submit its findings to the port "
-        "administration of its home harbour before the end of March.\n\n"
-        "Article 7 The yearly safety report of a ferry operator shall contain the following:\n"
-        "(1) the crossings made and the passengers carried;\n"
-        "(2) the accidents and near misses of the year; and\n"
-        "(3) other items of the safety report to be sent as specified by the Harbour Board.\n",
-    )
-    answer = assistant.ask("Who does a ferry operator send its yearly safety report to?")
-    assert not answer.refused, answer.text
-    assert says(answer, "to the port administration of its home harbour"), answer.text
-
-
-def test_whether_a_law_applies_is_answered_where_it_says_what_it_applies_to(assistant_over) -> None:  # type: ignore[no-untyped-def]
-    """The question's own words match a duty on the same boats best; the law's scope provision answers it. The
-    asker's situation, told first in a sentence of its own, leaves the question a yes/no one."""
-    assistant = assistant_over(
-        "harbour-boats-law.txt",
-        "Harbour Boats Law\n\n"
-        "Article 2 This Law applies to boats that carry passengers for hire within the harbour.\n\n"
-        "Article 3 This Law does not apply to a boat that a household keeps for its own leisure.\n\n"
-        "Article 5 Owners of small rowing boats kept for family trips shall moor them at the east pier after dusk.\n",
-    )
-    answer = assistant.ask("We keep a small rowing boat for family trips. Does the boats law apply to us?")
-    assert not answer.refused, answer.text
-    assert says(answer, "does not apply to a boat that a household keeps"), answer.text
+    assert says(answer, quoted), answer.text
+    assert not says(answer, not_quoted), answer.text
 
 
 def test_who_fines_and_the_most_it_costs_quotes_every_tier(assistant_over) -> None:  # type: ignore[no-untyped-def]
