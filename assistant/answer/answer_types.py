@@ -91,8 +91,7 @@ confiscation, suspension, revocation, an order to correct): unlike a referral ("
 liability shall be pursued in accordance with the law"), which leaves what breaking the rule costs to other law."""
 EXCEPTION_ASKED = re.compile(
     r"\b(?:always|ever|in (?:all|every|any) cases?|under (?:all|any) circumstances|without exception|no matter what)\b"
-    r"|\b(?:any|an?|some) (?:exceptions?|exemptions?|situations?|cases?|circumstances?)\b(?!\s+law)"
-    r"|\bexempt(?:ed|ions?)?\b|\bexceptions?\b"
+    r"|\b(?:any|an?|some) (?:situations?|cases?|circumstances?)\b(?!\s+law)|\bexempt(?:ed|ions?)?\b|\bexceptions?\b"
     r"|\b(?:not|never|n't) (?:\w+ )?(?:need|have|required|obliged|necessary) to\b|\bneed not\b|\bno need to\b"
     r"|例外|豁免|一定要|一定得|一定需要|都要|都得|都需要|都必须|无需|无须|不需要|不用|不必|可以不|免于|免予",
     re.I,
