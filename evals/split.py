@@ -36,6 +36,7 @@ SETS = {
         "en_laws19.jsonl",
         "en_laws20.jsonl",
         "en_laws21.jsonl",
+        "en_laws22.jsonl",
     ],
     "zh_blind": [
         "zh_a.jsonl",
@@ -59,6 +60,7 @@ SETS = {
         "zh_s.jsonl",
         "zh_t.jsonl",
         "zh_u.jsonl",
+        "zh_v.jsonl",
     ],
     "dialogues": [
         "dialogues.jsonl",
@@ -83,6 +85,7 @@ SETS = {
         "dialogues20.jsonl",
         "dialogues21.jsonl",
         "dialogues22.jsonl",
+        "dialogues23.jsonl",
     ],
 }
 DEV_BELOW = 154
