@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 
-from ..language import has_cjk
+from ..language import LAW_NAMES, has_cjk
 
 LAW = "law"
 """A law or regulation by name ("which law governs …", "依据哪部法律"): the evidence must come from, or cite, one."""
-DATE, WHEN, DURATION, FREQUENCY = "date", "when", "duration", "frequency"
+DATE, WHEN, DURATION, FREQUENCY, DEADLINE = "date", "when", "duration", "frequency", "deadline"
 """What kind of time a question asks for: a calendar date ("what date", "几月"), when something happens (a date, or
 a time limit counted from an event: "within ten working days of the change"), how long it lasts, or how often."""
 AMOUNT, NUMBER, PERCENT, TIME, AGENT, PLACE, LIST, YESNO, DEFINITION = (
@@ -125,6 +125,14 @@ second clause only guesses at the answer); "when" and "where" also open conditio
 _LODGING = r"(?:files?|filed|submit(?:s|ted)?|report(?:s|ed)?|appl(?:y|ies)|registers?|lodges?|complains?|appeals?)\b"
 """Verbs of handing something to an authority: where one does it is a body, not a place."""
 _CLAUSE_START = r"(?:^|[,;:]|\band|\bor|\bbut|\bso|\bthen|\balso)\s*"
+_LEADING_LAW = re.compile(
+    r"^\s*(?:the\s+)?(?:"
+    + "|".join(sorted((re.escape(n) for names in LAW_NAMES.values() for n in names), key=len, reverse=True))
+    + r")\b[\s:,-]*",
+    re.I,
+)
+"""A law's name a search-box query opens with, as its topic ("pipl who can sue …", "ndsr when …"): the question
+asks after it."""
 """Where an interrogative that may also join clauses ("who", "when") asks: at the start of a clause."""
 WHICH_PROVISION = re.compile(
     r"\b(?:which|what)\s+(?:\w+\s+)?(?:articles?|provisions?|sections?|clauses?|paragraphs?)\b(?!\s+\d)"
@@ -165,6 +173,9 @@ _EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(
             rf"\bhow (?:long|soon|often|frequently)\b|{HOW_FAST_MUST}|\b(?:by|since|until|till) when\b"
             r"|\bwithin (?:how|what)\b"
+            # "When is the application deadline?": the "when is" of a condition has no deadline for its subject
+            rf"|{_CLAUSE_START}when (?:is|was|are) (?:the |its |their )?(?:[\w-]+ ){{0,3}}?"
+            r"(?:deadlines?|due dates?|time limits?)\b"
             rf"|{_CLAUSE_START}when\b(?!\s+(?:is|are|must|should|shall|do|does|can|may|need|needs|"
             r"the|a|an|its|their|his|her|this|that|these|those|it|they|he|she|we|you|there|any|some|such)\b)"
             # "when lots of people are affected, who can sue?": a clause that another interrogative follows
@@ -306,19 +317,21 @@ _ZH_NAMED_FREQUENCY = (
 _NAMED_FREQUENCY = re.compile(f"{_EN_NAMED_FREQUENCY}|{_ZH_NAMED_FREQUENCY}", re.I)
 """A frequency a question names ("once a year", "every two years", "每两年"): whether the law sets it is answered
 by the frequency the law states, and a law stating none ("regularly") does not answer it."""
+_EN_DEADLINE_ASKED = re.compile(r"\b(?:deadlines?|due dates?|time limits?|cut-?off dates?|by when)\b", re.I)
+"""A question for the limit a duty must be met by ("When's the deadline to apply?", "By when must we report?"): a
+time limit answers it ("within 24 hours", "by 2027"), not the date something else happened on ("In September 2025,
+Shanghai added …")."""
 _EN_TIME_KINDS = (
     # "How long after the first opened did the second open?": the two dates answer
     (re.compile(r"\b(?:what|which) (?:date|day|month|year)\b|\bhow long (?:after|before)\b", re.I), DATE),
+    (_EN_DEADLINE_ASKED, DEADLINE),
     (re.compile(r"\bwhen\b", re.I), WHEN),
     (
         re.compile(rf"\bhow (?:often|frequently)\b|\bhow many times\b|\bfrequency\b|{_EN_NAMED_FREQUENCY}", re.I),
         FREQUENCY,
     ),
     (
-        re.compile(
-            rf"\bhow (?:long|soon)\b|{HOW_FAST_MUST}|\bhow many\b|\bwithin\b|\bdeadline|\bperiod\b|\bduration\b",
-            re.I,
-        ),
+        re.compile(rf"\bhow (?:long|soon)\b|{HOW_FAST_MUST}|\bhow many\b|\bwithin\b|\bperiod\b|\bduration\b", re.I),
         DURATION,
     ),
 )
@@ -356,7 +369,8 @@ def time_kind(question: str) -> str:
             if (match := pattern.search(clause))
         ]
         if found:
-            return min(found)[2]
+            # "When's the deadline …?" asks for the deadline, whatever interrogative it opens with
+            return DEADLINE if any(kind == DEADLINE for *_, kind in found) else min(found)[2]
     return DATE
 
 
@@ -453,7 +467,7 @@ def answer_types(question: str) -> frozenset[str]:
     asks what the rest asks, unless it is a noun phrase whose head names a type ("Filing deadline?", "备案费用？");
     one that asks, but for no type ("What do they have to publish every year? How do the Rules define …"), asks for
     none, whatever the question it is searched with asked."""
-    clause = main_clause(question)
+    clause = _LEADING_LAW.sub("", main_clause(question))
     found = _clause_types(clause)
     if found or asks(clause):
         return found

@@ -646,7 +646,7 @@ ZH_CLAUSE = re.compile(r"[^，,；;。？?！!]+")
 _ZH_SENTENCE_END = re.compile(r"[。？?！!]")
 _EN_ASKED_LIMIT = re.compile(
     rf"\b(?:within )?how (?:long|soon|many (?:working )?(?:days|hours|weeks|months|years))\b|{HOW_FAST_MUST}"
-    r"|\bwithin what (?:time|period)\b",
+    r"|\bwithin what (?:time|period)\b|\bby when\b",
     re.I,
 )
 _EN_LIMIT_NOUN = re.compile(r"\b(?:deadlines?|time limits?)\b", re.I)

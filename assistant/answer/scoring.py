@@ -115,8 +115,17 @@ _DEADLINE = re.compile(
 )
 """A time limit counted from an event ("自变更之日起十个工作日内", "within 15 working days"): how a rule says when its
 duty falls due, so it answers "when" as a date would."""
+_EN_BY_DATE = re.compile(
+    # in lower case: "By 2025, operating costs had become …" opens a narrative, and sets no one a deadline
+    rf"\b(?-i:by|before|no later than|not later than|prior to|until)\s+(?:the end of\s+)?(?:{_DATE.pattern})",
+    re.I,
+)
+"""A date a duty must be met by ("output of 50 billion yuan by 2027", "before March 31"): what is due then
+precedes it in its clause."""
+_BY_DATE = re.compile(rf"{_EN_BY_DATE.pattern}|(?:{_DATE.pattern})\s*(?:前|之前|以前)|截至|截止", re.I)
 _TIME_KINDS = {
     "date": _DATE,
+    "deadline": re.compile(f"{_DURATION.pattern}|{_BY_DATE.pattern}", re.I),
     "when": re.compile(f"{_DATE.pattern}|{_DEADLINE.pattern}", re.I),
     "duration": _DURATION,
     "frequency": _FREQUENCY,
@@ -417,6 +426,7 @@ def _limits_another_act(text: str, asked: frozenset[str]) -> bool:
         ]
         # what lasts is the subject of its clause as much as its verb ("records shall be kept for three years")
         acts += [_EN_ACT_END.split(text[: lasting.start()])[-1] for lasting in _EN_DURATION.finditer(text)]
+        acts += [_EN_ACT_START.split(text[: due.start()])[-1] for due in _EN_BY_DATE.finditer(text)]
     return bool(acts) and not any(asked & set(coverage_tokens(act)) for act in acts)
 
 

@@ -8,6 +8,7 @@ from assistant.answer.answer_types import (
     AGENT,
     AMOUNT,
     DATE,
+    DEADLINE,
     DEFINITION,
     DURATION,
     FREQUENCY,
@@ -236,6 +237,10 @@ def test_a_follow_up_that_asks_for_no_type_takes_none_from_the_question_before()
         ("When a patient moves away, how long must a clinic store scans?", WHEN),
         # the gap between two events is read from their dates
         ("How long after the north pier opened did the south pier open?", DATE),
+        # a deadline asked for, whatever the interrogative: a time limit answers, not the date of some event
+        ("When's the deadline to apply for the ferry grant?", DEADLINE),
+        ("By when must operators file their logs?", DEADLINE),
+        ("Is there a time limit for repainting the hull?", DEADLINE),
     ],
 )
 def test_time_questions_say_which_kind_of_time(question: str, kind: str) -> None:
@@ -381,3 +386,13 @@ def test_other_elliptic_clauses_ask_what_the_question_before_asked(clause: str) 
 )
 def test_whether_one_must_pay_asks_for_a_sum(question: str, kinds: set[str]) -> None:
     assert answer_types(question) == kinds
+
+
+def test_when_is_the_deadline_asks_for_a_time_and_when_is_a_duty_due_for_a_condition() -> None:
+    assert TIME in answer_types("When is the application deadline for the ferry grant?")
+    assert TIME not in answer_types("When is a ferry inspection needed?")
+
+
+def test_a_law_named_before_a_search_box_question_is_its_topic() -> None:
+    assert answer_types("dsl who enforces the ferry rules") == answer_types("Who enforces the ferry rules?")
+    assert TIME in answer_types("ndsr when do they take effect")

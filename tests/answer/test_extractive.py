@@ -1481,3 +1481,20 @@ def test_a_clipped_word_is_the_word_the_text_spells_out(library) -> None:  # typ
     # no passage holds "info"; many hold "information"
     answer = library.ask("Under the PIPL, what info must a processor give people before handling their data?")
     assert not answer.refused and "Article 17" in answer.text, answer.text
+
+
+_FERRY_GRANT_NEWS = (
+    "Ferry Grant\n\n"
+    "In March 2024, the city launched a ferry grant for river operators. "
+    "By 2025, fares on the river had risen sharply. "
+    "The grant pays 12 yuan per crossing. "
+    "Operators must refit their boats with electric engines by 2027.\n"
+)
+
+
+def test_a_deadline_is_not_answered_by_the_date_of_an_event(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    news = assistant_over("ferry-grant-news.txt", _FERRY_GRANT_NEWS)
+    answer = news.ask("When's the deadline for operators to apply for the ferry grant?")
+    assert answer.refused, answer.text
+    refit = news.ask("By when must operators refit their boats?")
+    assert not refit.refused and "by 2027" in refit.text, refit.text

@@ -1,6 +1,6 @@
 import pytest
 
-from assistant.answer.answer_types import AGENT, NUMBER
+from assistant.answer.answer_types import AGENT, DEADLINE, NUMBER, TIME
 from assistant.answer.questions import frame
 from assistant.answer.scoring import _limits_another_act, counts, defined_term_tokens, states, type_present
 from assistant.lexical import coverage_tokens
@@ -36,6 +36,19 @@ def test_the_items_handed_over_within_a_time_limit_are_not_the_act_it_governs() 
     # an item of what is filed (安全评估报告) is not the act the ten days govern
     assert _limits_another_act(provision, frame("渡船的安全评估要在多少个工作日内完成？").timed_act)
     assert not _limits_another_act(provision, frame("开航后多少个工作日内要填报航线名称？").timed_act)
+
+
+def test_a_deadline_is_a_time_limit_or_a_date_something_is_due_by() -> None:
+    assert type_present(TIME, "Operators shall refit their boats within 90 days.", DEADLINE)
+    assert type_present(TIME, "The port aims for 40 berths by 2027.", DEADLINE)
+    # the date of an event, and a narrative opening with one, set no deadline
+    assert not type_present(TIME, "In March 2024, the city launched a ferry grant.", DEADLINE)
+    assert not type_present(TIME, "By 2025, fares had risen sharply.", DEADLINE)
+    # what is due by the date is the act it limits
+    berths = "The port aims for 40 berths by 2027."
+    grant = frame("What's the deadline for operators to apply for the ferry grant?")
+    assert _limits_another_act(berths, grant.timed_act)
+    assert not _limits_another_act(berths, frame("By when must the port have its berths?").timed_act)
 
 
 @pytest.mark.parametrize(
