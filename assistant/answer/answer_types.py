@@ -105,6 +105,15 @@ SCOPE_ASKED = re.compile(
 )
 """A yes/no question on whether a law applies to a case ("Does the harbour law apply to rowing boats?",
 "受这个办法管吗"): it is answered where the law says what it applies to, or does not."""
+CONTENTS_ASKED = re.compile(
+    r"(?:目录|清单|(?<!提)名单)(?:里|中|上|内)?[^，,。？?]{0,6}?(?:哪些|什么(?!时候)|有啥)"
+    r"|\b(?:which|what)\s+(?:[\w'’-]+\s+){0,10}?(?:are|is|were|was)\s+(?:\w+\s+)?"
+    r"(?:on|in|listed (?:on|in)|included in)\s+(?:[\w'’-]+\s+){0,8}?(?:lists?|catalogs?|catalogues?)\b"
+    r"|\bwhat(?:'s| is)\s+(?:on|in)\s+(?:[\w'’-]+\s+){0,8}?(?:lists?|catalogs?|catalogues?)\b",
+    re.I,
+)
+"""A question on what a list or catalogue holds ("Which firms are on the export blacklist?", "目录里列了哪些数据？"):
+answered by a provision that says what goes on it, not by one that only creates it ("…制定…目录")."""
 MONEY_HEAD = re.compile(r"\b(?:fine[sd]?(?!-)|fees?|charge[sd]?)\b|罚款|罚金|费用|收费", re.I)
 """Sums of money a rule imposes: the extreme of one ("the maximum fine") is an amount."""
 PAYING = re.compile(

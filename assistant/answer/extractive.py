@@ -57,6 +57,7 @@ from .references import BREACH_OF_A_LAW, CITED_BREACH, GENERAL_BREACH, CrossRefe
 from .scoring import (
     ANSWERABLE_FEATURES,
     STATES_EXCEPTION,
+    STATES_MEMBERSHIP,
     STATES_SCOPE,
     WINDOW_FEATURES,
     AnswerModel,
@@ -286,6 +287,11 @@ class ExtractiveGenerator(Generator):
             probability = max(probability, self._answerable(found, scores, stating))
             best = stating
         judged = Judgement(found=found, scores=scores, best=best, probability=probability)
+        if found.frame.contents and not STATES_MEMBERSHIP.search(found.windows[best].text):
+            # "目录里列了哪些数据？": a provision creating the catalogue matches every word and lists nothing on it
+            reason = f"{REFUSAL} The closest passage does not say what is on that list."
+            judged.refusal = refusal(question, retrieval, reason, probability)
+            return judged
         threshold = self.settings.refusal_threshold
         if _no_figure_anywhere(found) or probability < (self.model.threshold if threshold is None else threshold):
             judged.refusal = refusal(question, retrieval, self._why_not(found, best), probability)
@@ -348,6 +354,11 @@ class ExtractiveGenerator(Generator):
             stating = [i for i, w in enumerate(found.windows) if statement.search(w.text)]
             dense = WINDOW_FEATURES.index("unit_dense")
             best = max(stating, key=lambda i: (found.rows[i, dense], scores[i]), default=best)
+        if found.frame.contents and not STATES_MEMBERSHIP.search(found.windows[best].text):
+            # "Which vessels are on the catalogue?": the provision creating it matches best; what goes on it is said
+            # where the text puts something on it
+            stating = [i for i, w in enumerate(found.windows) if STATES_MEMBERSHIP.search(w.text)]
+            best = max(stating, key=lambda i: scores[i], default=best)
         if found.asks_for_article:
             # "What does Article 55 say?": the article's opening provision (a lead with its items, whole).
             # Of several articles under that number (no law named), the one whose opening matches best.

@@ -25,6 +25,7 @@ from .answer_types import (
     AMOUNT,
     BOUNDS_OF_A_TERM,
     CONSEQUENCE,
+    CONTENTS_ASKED,
     COUNT_NOUNS,
     DEFINITION,
     EXCEPTION_ASKED,
@@ -195,6 +196,8 @@ class QuestionFrame:
     """Asks whether a duty holds in every case, or when it does not (answer_types.EXCEPTION_ASKED)."""
     scope: bool = False
     """Asks whether a law applies to a case (answer_types.SCOPE_ASKED, in a yes/no question)."""
+    contents: bool = False
+    """Asks what a list or catalogue holds (answer_types.CONTENTS_ASKED)."""
     recipient: bool = False
     """Asks to or with whom something is done, its preposition left at the end ("Whom is the logbook given to?",
     "Which desk do skippers register with?"): the body the text names after "to" or "with" answers, not one named as
@@ -625,6 +628,7 @@ def frame(question: str) -> QuestionFrame:
         which_provision=bool(WHICH_PROVISION.search(clause)),
         exception=bool(EXCEPTION_ASKED.search(clause)),
         scope=YESNO in types and bool(SCOPE_ASKED.search(clause)),
+        contents=bool(CONTENTS_ASKED.search(clause)),
         recipient=AGENT in types and not zh and bool(_STRANDED_RECIPIENT.search(clause)),
         time=time_kind(question) if TIME in types else "",
         timed_act=_timed_act(question) if TIME in types else frozenset(),

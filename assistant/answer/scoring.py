@@ -217,6 +217,17 @@ STATES_EXCEPTION = re.compile(
 )
 """How a provision states an exception to a duty ("except where", "is not required to notify", "does not apply",
 "…的除外", "不适用", "可以不")."""
+STATES_MEMBERSHIP = re.compile(
+    r"(?:纳入|列入|编入|列为)[^，。；]{0,20}?(?:目录|清单|名单)(?!的)|(?:目录|清单|名单)(?:应当)?(?:包括|包含|列明)"
+    r"|\b(?:shall|may|must|will|should|to)\s+(?:be\s+)?(?:include[sd]?|list(?:ed)?|put|place[sd]?|add(?:ed)?)\s+"
+    r"(?:[\w'’-]+\s+){0,3}?(?:in|on|to)\s+(?:[\w'’-]+\s+){0,6}?(?:lists?|catalogs?|catalogues?)\b"
+    r"|\b(?:lists?|catalogs?|catalogues?)\s+(?:shall\s+|should\s+|must\s+|will\s+)?"
+    r"(?:include|includes|cover|covers|contain|contains)\b",
+    re.I,
+)
+"""How a provision says what goes on a list or catalogue ("应当纳入公共数据目录", "may include them in a list of …",
+"the catalogue shall include …"); not a mention of what is already on one ("对列入目录的数据", "the data listed in
+the catalogs")."""
 STATES_SCOPE = re.compile(r"\b(?:appl(?:y|ies)|applicable)\b|适用", re.I)
 """How a provision states what a law applies to, or does not ("This Law shall also apply to …", "不适用本办法")."""
 

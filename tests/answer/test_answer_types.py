@@ -7,6 +7,7 @@ import pytest
 from assistant.answer.answer_types import (
     AGENT,
     AMOUNT,
+    CONTENTS_ASKED,
     DATE,
     DEADLINE,
     DEFINITION,
@@ -396,3 +397,20 @@ def test_when_is_the_deadline_asks_for_a_time_and_when_is_a_duty_due_for_a_condi
 def test_a_law_named_before_a_search_box_question_is_its_topic() -> None:
     assert answer_types("dsl who enforces the ferry rules") == answer_types("Who enforces the ferry rules?")
     assert TIME in answer_types("ndsr when do they take effect")
+
+
+@pytest.mark.parametrize(
+    ("question", "asks_contents"),
+    [
+        ("Which ferries are on the harbour's list of banned vessels?", True),
+        ("What's in the catalogue of protected wrecks?", True),
+        ("渡船黑名单里有哪些船？", True),
+        ("保护目录具体列了哪些沉船？", True),
+        # who draws the list up, when it comes out, and a nominator (提名单位) are no question on its contents
+        ("Who draws up the list of banned vessels?", False),
+        ("保护目录什么时候公布？", False),
+        ("提名单位有哪些义务？", False),
+    ],
+)
+def test_a_question_on_what_a_list_holds_is_told_apart(question: str, asks_contents: bool) -> None:
+    assert bool(CONTENTS_ASKED.search(question)) is asks_contents

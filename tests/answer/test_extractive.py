@@ -1498,3 +1498,25 @@ def test_a_deadline_is_not_answered_by_the_date_of_an_event(assistant_over) -> N
     assert answer.refused, answer.text
     refit = news.ask("By when must operators refit their boats?")
     assert not refit.refused and "by 2027" in refit.text, refit.text
+
+
+_RESTRICTED_VESSELS = (
+    "Harbour Catalogue Rules\n\n"
+    "Article 5 The harbour office shall draw up a catalogue of restricted vessels and publish it on its website.\n\n"
+)
+
+
+def test_a_provision_creating_a_list_does_not_say_what_is_on_it(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    harbour = assistant_over("harbour-catalogue-rules.txt", _RESTRICTED_VESSELS)
+    answer = harbour.ask("Which vessels are on the catalogue of restricted vessels?")
+    assert answer.refused, answer.text
+
+
+def test_a_provision_saying_what_goes_on_a_list_answers_what_is_on_it(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    harbour = assistant_over(
+        "harbour-catalogue-rules.txt",
+        _RESTRICTED_VESSELS + "Article 6 Vessels that fail two safety inspections in a year shall be included in "
+        "the catalogue of restricted vessels.\n",
+    )
+    answer = harbour.ask("Which vessels are on the catalogue of restricted vessels?")
+    assert not answer.refused and "fail two safety inspections" in answer.text, answer.text

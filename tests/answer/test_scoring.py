@@ -2,7 +2,14 @@ import pytest
 
 from assistant.answer.answer_types import AGENT, DEADLINE, NUMBER, TIME
 from assistant.answer.questions import frame
-from assistant.answer.scoring import _limits_another_act, counts, defined_term_tokens, states, type_present
+from assistant.answer.scoring import (
+    STATES_MEMBERSHIP,
+    _limits_another_act,
+    counts,
+    defined_term_tokens,
+    states,
+    type_present,
+)
 from assistant.lexical import coverage_tokens
 
 
@@ -72,3 +79,18 @@ def test_a_question_ending_in_to_or_with_is_answered_by_the_body_after_it() -> N
     assert asked.recipient and not frame("Which office checks the logbook?").recipient
     assert states(AGENT, "Skippers shall register their boats with the harbour office each year.", asked)
     assert not states(AGENT, "The logbook holds the items specified by the Harbour Office.", asked)
+
+
+@pytest.mark.parametrize(
+    ("text", "says_what_is_on_it"),
+    [
+        ("Vessels failing two inspections shall be included in the catalogue of restricted vessels.", True),
+        ("The harbour office may put such operators on a list of restricted operators.", True),
+        ("连续两次检验不合格的渡船应当列入限制名单。", True),
+        ("The harbour office shall draw up a catalogue of restricted vessels.", False),
+        ("Priority shall be given to the vessels listed in the catalogue.", False),
+        ("对列入目录的渡船进行重点检查。", False),
+    ],
+)
+def test_a_provision_says_what_goes_on_a_list_or_only_mentions_one(text: str, says_what_is_on_it: bool) -> None:
+    assert bool(STATES_MEMBERSHIP.search(text)) is says_what_is_on_it
