@@ -171,7 +171,8 @@ _CITES_LAW = re.compile(
     r"《[^》]{2,40}(?:法|条例|规定|办法|细则)》|\b(?:[A-Z][a-z]+ ){1,6}(?:Law|Regulations|Act|Measures|Provisions)\b"
 )
 _ENUMERATION = re.compile(
-    r"[^,，、;；.。]+(?:[,，、][^,，、;；.。]+)+[,，]?\s*(?:\band\b|\bor\b|和|及|以及|或者|与)\s*[^,，、;；.。]+"
+    # "说明数据来源，审核交易双方的身份，并留存…": a duty's acts, the last joined by "，并"
+    r"[^,，、;；.。]+(?:[,，、][^,，、;；.。]+)+(?:[,，]?\s*(?:\band\b|\bor\b|和|及|以及|或者|与)|[,，]\s*并且?)\s*[^,，、;；.。]+"
     r"|(?:[^、，。；]+、){2,}",
     re.I,
 )

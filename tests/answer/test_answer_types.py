@@ -414,3 +414,8 @@ def test_a_law_named_before_a_search_box_question_is_its_topic() -> None:
 )
 def test_a_question_on_what_a_list_holds_is_told_apart(question: str, asks_contents: bool) -> None:
     assert bool(CONTENTS_ASKED.search(question)) is asks_contents
+
+
+def test_characters_across_two_words_ask_no_definition() -> None:
+    assert DEFINITION not in answer_types("渡船运营者要履行哪些法定义务？")  # 法定 + 义务: no 定义 asked
+    assert DEFINITION in answer_types("渡船的定义是什么？")

@@ -1,6 +1,6 @@
 import pytest
 
-from assistant.answer.answer_types import AGENT, DEADLINE, NUMBER, TIME
+from assistant.answer.answer_types import AGENT, DEADLINE, LIST, NUMBER, TIME
 from assistant.answer.questions import frame
 from assistant.answer.scoring import (
     STATES_MEMBERSHIP,
@@ -94,3 +94,9 @@ def test_a_question_ending_in_to_or_with_is_answered_by_the_body_after_it() -> N
 )
 def test_a_provision_says_what_goes_on_a_list_or_only_mentions_one(text: str, says_what_is_on_it: bool) -> None:
     assert bool(STATES_MEMBERSHIP.search(text)) is says_what_is_on_it
+
+
+def test_acts_joined_by_a_comma_and_bing_are_a_list() -> None:
+    assert type_present(LIST, "渡船运营者应当检查船舶，登记乘客身份，并留存航行记录。")
+    # one act with its consequence, joined without a comma, lists nothing
+    assert not type_present(LIST, "渡船运营者造成损害的，应当予以说明并承担相应责任。")
