@@ -33,6 +33,7 @@ from .answer_types import (
     REASON,
     TIME,
     YESNO,
+    main_clause,
 )
 from .evidence import Unit, Window
 from .questions import ZH_CLAUSE, QuestionFrame, frame, name_spans, name_within, same_name
@@ -170,6 +171,8 @@ avoid", "the aim is", "为了", "以免") and of cause ("because", "由于")."""
 _CITES_LAW = re.compile(
     r"《[^》]{2,40}(?:法|条例|规定|办法|细则)》|\b(?:[A-Z][a-z]+ ){1,6}(?:Law|Regulations|Act|Measures|Provisions)\b"
 )
+_ZH_CLASSES_ASKED = re.compile(r"几([类种])")
+"""A Chinese question for the classes or kinds of something ("分哪几类？", "有几种？"), by its classifier."""
 _ENUMERATION = re.compile(
     # "说明数据来源，审核交易双方的身份，并留存…": a duty's acts, the last joined by "，并"
     r"[^,，、;；.。]+(?:[,，、][^,，、;；.。]+)+(?:[,，]?\s*(?:\band\b|\bor\b|和|及|以及|或者|与)|[,，]\s*并且?)\s*[^,，、;；.。]+"
@@ -330,6 +333,12 @@ def types_present(frame: QuestionFrame, window: Window, unit_tokens: dict[int, s
             items = sum(u.kind == "item" for u in window.units)
             structured = any(u.kind in ("item", "lead") for u in window.passage.units)
             found = items >= 2 if structured else type_present(LIST, window.text)
+            if found and not structured and (classes := _ZH_CLASSES_ASKED.search(main_clause(frame.text))):
+                # "分哪几类？": the classes are counted or named with the classifier ("…和非开放三类", "生成合成类、
+                # 个性化推送类"); an enumeration of principles ("需求导向、分级分类、公平公开") names none
+                classifier = classes.group(1)
+                named = rf"{classifier}[、，,和及与][^、，,。；;]{{1,10}}{classifier}"
+                found = bool(re.search(rf"[{_ZH_NUM}\d]\s*{classifier}|{named}", window.text))
             score = min(score, float(found))
         else:
             counted = _counted_unit(frame) if kind == NUMBER else ""

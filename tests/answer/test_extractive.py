@@ -1520,3 +1520,13 @@ def test_a_provision_saying_what_goes_on_a_list_answers_what_is_on_it(assistant_
     )
     answer = harbour.ask("Which vessels are on the catalogue of restricted vessels?")
     assert not answer.refused and "fail two safety inspections" in answer.text, answer.text
+
+
+def test_classes_asked_for_are_those_named_with_the_classifier(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    ferries = assistant_over(
+        "渡船管理办法.md",
+        "# 渡船管理办法\n\n第五条 本市以安全第一、分级分类、便民高效为原则，管理渡船和渡口。"
+        "渡船按照用途分为客运渡船、货运渡船和车辆渡船三类。\n",
+    )
+    answer = ferries.ask("渡船分哪几类？")
+    assert not answer.refused and "三类" in answer.text and "便民高效" not in answer.text, answer.text
