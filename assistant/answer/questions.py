@@ -575,7 +575,7 @@ _LEADING_LINK = re.compile(r"^(?:(?:the|a|an)\s+|[里中内的在对]|关于|对
 """What may stand before a compared term once the law naming its scope is out: "个人信息保护法里去标识化"."""
 
 
-def _compared(clause: str) -> list[str]:
+def compared(clause: str) -> list[str]:
     """The two things a comparison asks about ("the difference between de-identification and anonymization",
     "去标识化和匿名化有什么区别"): the answer must say what each is, so both are its focus."""
     for pattern in _COMPARED:
@@ -594,7 +594,7 @@ def frame(question: str) -> QuestionFrame:
     # A law the question names is where to look, not what is asked about: "网络数据安全管理条例什么时候施行".
     scope = without_laws(clause, list(LAW_NAMES))
     defined = _defined_term(scope) if DEFINITION in types else None
-    words = defined if defined is not None else _compared(scope) or (_zh_focus(scope) if zh else _en_focus(scope))
+    words = defined if defined is not None else compared(scope) or (_zh_focus(scope) if zh else _en_focus(scope))
     if not words and not types - answer_types(clause) and (headed := headed_phrase(scope)):
         words = headed[1]  # "Filing deadline?": what the time is of, as in "What is the filing deadline?"
     only_type = set(tokenize(" ".join(words))) <= _TYPE_WORDS

@@ -4,6 +4,7 @@ for a question in two parts, and the verbatim quotes it becomes."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -12,8 +13,9 @@ import numpy as np
 from ..lexical import coverage_tokens
 from ..settings import AnswerSettings
 from . import evidence as ev
-from .answer_types import AMOUNT, LIST, NUMBER, PERCENT, YESNO
+from .answer_types import AMOUNT, LIST, NUMBER, PERCENT, YESNO, main_clause
 from .base import EvidenceUnit
+from .questions import compared
 from .scoring import WINDOW_FEATURES, states, type_present
 
 _QUANTITIES = frozenset({AMOUNT, NUMBER, PERCENT})
@@ -23,6 +25,38 @@ if TYPE_CHECKING:
 
 
 def extend(found: Candidates, best: int, settings: AnswerSettings) -> ev.Window:
+    """The chosen window as the answer quotes it (see _extended), held to the tier of a penalty the question
+    names."""
+    return _in_the_tier_asked(found, _extended(found, best, settings))
+
+
+TIER_CONDITIONS = (
+    # not where denied: "(not a serious case)", "情节不严重"
+    re.compile(r"(?<!\bnot )(?<!\bnot a )\b(?:serious(?:ly)?|severe(?:ly)?)\b|(?<![不非])严重", re.I),
+    re.compile(r"\brefus\w* to (?:make |take )?correct\w*|拒不改正|拒不整改", re.I),
+)
+"""The conditions on which a penalty provision steps up its sanction: the circumstances being serious; the violator
+refusing to correct ("情节严重", "拒不改正")."""
+
+
+def _in_the_tier_asked(found: Candidates, window: ev.Window) -> ev.Window:
+    """For a question naming the condition of a penalty's tier ("And if the circumstances are serious, how high can
+    the fine go?", "拒不改正的罚多少？"), the window without the sanctions of the other tiers: of the units imposing
+    a fine, those stating that condition, when any does. The fine for the ordinary case is another figure, and
+    quoted beside the one asked for it is easily taken for it."""
+    clause = main_clause(found.frame.text)
+    asked = [condition for condition in TIER_CONDITIONS if condition.search(clause)]
+    # "the difference between the fine for an ordinary violation and for a serious one" asks for both tiers
+    if not asked or compared(clause) or not (found.frame.consequence or found.frame.types & _QUANTITIES):
+        return window
+    fining = [u for u in window.units if type_present(AMOUNT, u.text)]
+    named = [u for u in fining if any(condition.search(u.text) for condition in asked)]
+    if not named or len(named) == len(fining):
+        return window
+    return ev.Window(window.passage, [u for u in window.units if u not in fining or u in named])
+
+
+def _extended(found: Candidates, best: int, settings: AnswerSettings) -> ev.Window:
     """A question that asks what an article says gets the whole article, when short. A question for a maximum
     or minimum sees every tier of the provision: the window grows by the other units of its passage that state a
     figure. A question asking for a list gets the whole list the window

@@ -1530,3 +1530,24 @@ def test_classes_asked_for_are_those_named_with_the_classifier(assistant_over) -
     )
     answer = ferries.ask("渡船分哪几类？")
     assert not answer.refused and "三类" in answer.text and "便民高效" not in answer.text, answer.text
+
+
+_FERRY_PENALTIES = (
+    "Ferry Penalty Rules\n\n"
+    "Article 3 Operators shall keep a passenger log for every crossing.\n\n"
+    "Article 9 Where an operator violates Article 3, the harbour office shall order it to make corrections and may "
+    "impose a fine of not more than 10,000 yuan; where the operator refuses to make corrections, a fine of not more "
+    "than 50,000 yuan. Where the circumstances of a violation as prescribed in the preceding paragraph are serious, "
+    "the harbour office shall impose a fine of not less than 50,000 yuan but not more than 200,000 yuan.\n"
+)
+
+
+def test_a_penalty_tier_asked_for_is_quoted_without_the_others(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    ferry = assistant_over("ferry-penalty-rules.txt", _FERRY_PENALTIES)
+    serious = ferry.ask("If an operator's failure to keep the passenger log is serious, how high can the fine go?")
+    assert "200,000 yuan" in serious.text and "10,000 yuan" not in serious.text, serious.text
+    # a comparison of the tiers asks for both
+    both = ferry.ask(
+        "What is the difference between the fine for an ordinary passenger log violation and a serious one?"
+    )
+    assert "200,000 yuan" in both.text and "10,000 yuan" in both.text, both.text

@@ -59,3 +59,10 @@ def test_a_sentence_leaning_back_that_states_no_figure_stays_out_of_a_figure_ask
     issued = "The city will issue 2 billion yuan of harbour grants."
     aim = "These grants are meant to ease the burden on harbour firms."
     assert extended("How much do harbour firms get to ease their burden?", f"{issued}\n{aim}", issued) == issued
+
+
+def test_a_denied_condition_names_no_tier() -> None:
+    serious, refusing = shaping.TIER_CONDITIONS
+    assert serious.search("And if the circumstances are serious?") and serious.search("情节严重的罚多少？")
+    assert not serious.search("What fine applies (not a serious case)?") and not serious.search("情节不严重的呢？")
+    assert refusing.search("What if the operator refuses to make corrections?") and refusing.search("拒不改正的呢？")
