@@ -158,6 +158,8 @@ class Candidates:
     """Retrieved chunks in another language than the question (not quoted)."""
     citing: frozenset[str] = frozenset()
     """Ids of the chunks reached by following a citation back from the evidence (a duty's penalty article)."""
+    borrowed: frozenset[str] = frozenset()
+    """The weighted tokens a follow-up borrows from the question before, not its own."""
 
     def context_of(self, window: ev.Window) -> set[str]:
         """What the window is read with (``context``), and the text of the provisions its passage was reached from
@@ -433,6 +435,7 @@ class ExtractiveGenerator(Generator):
             if self.idf(t) < unseen - 1e-9
         }
         found = Candidates(question_frame, windows, np.zeros((len(windows), len(WINDOW_FEATURES))), weights)
+        found.borrowed = frozenset(borrowed)
         found.named = named
         found.paragraphs = paragraphs if in_paragraphs else ()
         found.absent_paragraphs = tuple(

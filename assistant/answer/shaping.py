@@ -192,7 +192,9 @@ def _asks_what_lead_announces(found: Candidates, window: ev.Window) -> bool:
         items = ev.items_of(lead, window.passage)
         quoted = [item for item in items if item.position in held]
         if quoted and len(quoted) < len(items):
-            matched = [_covered(found, ev.Window(window.passage, [unit])) for unit in [lead, *quoted]]
+            # the words a follow-up borrows ("What has to be in the notice?" after one on a breach) are the subject
+            # of the whole list, whichever item they fall in
+            matched = [_covered(found, ev.Window(window.passage, [unit])) - found.borrowed for unit in [lead, *quoted]]
             return not set().union(*matched[1:]) - matched[0]
     return False
 

@@ -1551,3 +1551,20 @@ def test_a_penalty_tier_asked_for_is_quoted_without_the_others(assistant_over) -
         "What is the difference between the fine for an ordinary passenger log violation and a serious one?"
     )
     assert "200,000 yuan" in both.text and "10,000 yuan" in both.text, both.text
+
+
+def test_a_follow_up_asking_what_a_list_holds_gets_every_item(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    ferry = assistant_over(
+        "ferry-accident-rules.txt",
+        "Ferry Accident Rules\n\n"
+        "Article 8 Where a ferry accident harms passengers, the operator shall notify the passengers harmed.\n\n"
+        "The notice shall include the following items:\n\n"
+        "(1) the cause of the ferry accident and the harm it may do to passengers;\n\n"
+        "(2) the remedial measures the operator has taken; and\n\n"
+        "(3) the operator's contact details.\n",
+    )
+    answer = ferry.ask(
+        "What has to be in the notice?", history=["Must the operator tell passengers about a ferry accident?"]
+    )
+    # the chat's words (accident, passengers) fall in the first item; the list is what the follow-up asks for
+    assert all(item in answer.text for item in ("(1)", "(2)", "(3)")), answer.text
