@@ -118,7 +118,8 @@ MONEY_HEAD = re.compile(r"\b(?:fine[sd]?(?!-)|fees?|charge[sd]?)\b|罚款|罚金
 """Sums of money a rule imposes: the extreme of one ("the maximum fine") is an amount."""
 PAYING = re.compile(
     r"\b(?:fees?|charge[sd]?|charging|pay|pays|paid|paying|costs?)\b"
-    r"|[交付缴收花掏给]钱|[交缴付收]费|(?<!消)费用?(?!者)|免费|无偿",
+    # the fee's schedule and rate are the fee ("收费标准", "费率"): what the window says of them is of paying
+    r"|[交付缴收花掏给]钱|(?:[交缴付收]费|(?<!消)费用?(?!者))(?:标准)?|费率|免费|无偿",
     re.I,
 )
 """Paying, and what is paid: a yes/no question on it ("登记要交钱吗？", "Do members pay to join?") asks whether a

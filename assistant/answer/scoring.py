@@ -413,8 +413,9 @@ _SHARING = re.compile(r"\b(?:each|every|per|a single|apiece|respectively)\b|每|
 
 
 def _speaks_of_more_than_paying(window: Window, question: str) -> bool:
-    """Whether the window shares a word with the question besides those of paying ("fee", "charge", 收费)."""
-    asked = set(coverage_tokens(PAYING.sub(" ", question)))
+    """Whether the window shares a word with the question besides those of paying ("fee", "charge", 收费): a word,
+    not a character ("办理备案" and "管理单位" share 理, and nothing they speak of)."""
+    asked = {t for t in coverage_tokens(PAYING.sub(" ", question)) if not t.startswith("#")}
     return bool(asked & set(coverage_tokens(PAYING.sub(" ", window.text))))
 
 

@@ -1,16 +1,19 @@
 import pytest
 
 from assistant.answer.answer_types import AGENT, DEADLINE, LIST, NUMBER, TIME
+from assistant.answer.evidence import Window
 from assistant.answer.questions import frame
 from assistant.answer.scoring import (
     STATES_MEMBERSHIP,
     _limits_another_act,
+    _speaks_of_more_than_paying,
     counts,
     defined_term_tokens,
     states,
     type_present,
 )
 from assistant.lexical import coverage_tokens
+from tests.answer.test_evidence import chunk, passage_of
 
 
 def test_a_figure_counts_the_noun_that_follows_it() -> None:
@@ -100,3 +103,14 @@ def test_acts_joined_by_a_comma_and_bing_are_a_list() -> None:
     assert type_present(LIST, "渡船运营者应当检查船舶，登记乘客身份，并留存航行记录。")
     # one act with its consequence, joined without a comma, lists nothing
     assert not type_present(LIST, "渡船运营者造成损害的，应当予以说明并承担相应责任。")
+
+
+def test_a_fee_question_is_answered_by_a_passage_on_what_it_asks_the_fee_for() -> None:
+    def window(text: str) -> Window:
+        passage = passage_of(chunk(text))
+        return Window(passage, passage.units)
+
+    asked = "办理渡船登记要交费吗？收费标准是多少？"
+    # the fee schedule of something else shares only the schedule (标准) and a character (理 of 管理 and 办理)
+    assert not _speaks_of_more_than_paying(window("资源的管理单位应当按照国家有关规定确定收费标准。"), asked)
+    assert _speaks_of_more_than_paying(window("渡船登记不收取费用。"), asked)
