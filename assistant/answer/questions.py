@@ -74,8 +74,8 @@ and "what" its object, as in "what does the assessment cover"."""
 _WH_WORDS = re.compile(r"^(?:what|which|who|whom|whose|where|when|why|how|much|many|long)$")
 
 
-_MONEY_WORDS = set(tokenize("money"))
-"""Money as such ("钱" below): "How much money goes into it?" asks for a sum, whatever the text calls it."""
+_MONEY_WORDS = set(tokenize("money cash"))
+"""Money as such ("钱" below): "How much money (or cash) goes into it?" asks for a sum, whatever the text calls it."""
 _TYPE_WORDS = (
     set(
         tokenize(" ".join((AGENT_NOUNS, PLACE_NOUNS, TIME_NOUNS, QUANTITY_NOUNS)).replace("|", " ").replace("?", ""))

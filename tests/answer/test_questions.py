@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.answer_types import main_clause
+from assistant.answer.answer_types import AMOUNT, main_clause
 from assistant.answer.questions import (
     PRONOUN,
     abbreviates,
@@ -410,3 +410,9 @@ def test_the_question_is_the_last_sentence_after_the_askers_situation() -> None:
     assert main_clause("We run two ferries on the lake. Must we keep a logbook?") == "Must we keep a logbook"
     assert main_clause("我们在湖上经营两条渡船。需要保存航行日志吗？") == "需要保存航行日志吗"
     assert main_clause("Under Art. 5 of the harbour rules, who keeps the logbook?").startswith("Under Art. 5")
+
+
+def test_money_as_such_is_the_sum_asked_for_not_a_thing_the_text_must_name() -> None:
+    for question in ("How much money does the ferry fund hold?", "How much cash does the ferry fund hold?"):
+        asked = frame(question)
+        assert AMOUNT in asked.types and asked.focus == frame("How much does the ferry fund hold?").focus
