@@ -112,7 +112,7 @@ CONTENTS_ASKED = re.compile(
     r"|\bwhat(?:'s| is)\s+(?:on|in)\s+(?:[\w'’-]+\s+){0,8}?(?:lists?|catalogs?|catalogues?)\b",
     re.I,
 )
-"""A question on what a list or catalogue holds ("Which firms are on the export blacklist?", "目录里列了哪些数据？"):
+"""A question on what a list or catalogue holds ("Which firms are on the export blacklist?", "名单上有哪些渡船？"):
 answered by a provision that says what goes on it, not by one that only creates it ("…制定…目录")."""
 MONEY_HEAD = re.compile(r"\b(?:fine[sd]?(?!-)|fees?|charge[sd]?)\b|罚款|罚金|费用|收费", re.I)
 """Sums of money a rule imposes: the extreme of one ("the maximum fine") is an amount."""
@@ -183,8 +183,8 @@ _EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(
             rf"\bhow (?:long|soon|often|frequently)\b|{HOW_FAST_MUST}|\b(?:by|since|until|till) when\b"
             r"|\bwithin (?:how|what)\b"
-            # "When is the application deadline?": the "when is" of a condition has no deadline for its subject
-            rf"|{_CLAUSE_START}when (?:is|was|are) (?:the |its |their )?(?:[\w-]+ ){{0,3}}?"
+            # "When is the renewal deadline?": the "when is" of a condition has no deadline for its subject
+            rf"|{_CLAUSE_START}when (?:is|was|are) (?:the |its |their )?(?:[\w'’-]+ ){{0,3}}?"
             r"(?:deadlines?|due dates?|time limits?)\b"
             rf"|{_CLAUSE_START}when\b(?!\s+(?:is|are|must|should|shall|do|does|can|may|need|needs|"
             r"the|a|an|its|their|his|her|this|that|these|those|it|they|he|she|we|you|there|any|some|such)\b)"
@@ -328,7 +328,7 @@ _NAMED_FREQUENCY = re.compile(f"{_EN_NAMED_FREQUENCY}|{_ZH_NAMED_FREQUENCY}", re
 """A frequency a question names ("once a year", "every two years", "每两年"): whether the law sets it is answered
 by the frequency the law states, and a law stating none ("regularly") does not answer it."""
 _EN_DEADLINE_ASKED = re.compile(r"\b(?:deadlines?|due dates?|time limits?|cut-?off dates?|by when)\b", re.I)
-"""A question for the limit a duty must be met by ("When's the deadline to apply?", "By when must we report?"): a
+"""A question for the limit a duty must be met by ("When's the renewal deadline?", "By when must a log be filed?"): a
 time limit answers it ("within 24 hours", "by 2027"), not the date something else happened on ("In September 2025,
 Shanghai added …")."""
 _EN_TIME_KINDS = (

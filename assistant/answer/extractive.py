@@ -290,7 +290,7 @@ class ExtractiveGenerator(Generator):
             best = stating
         judged = Judgement(found=found, scores=scores, best=best, probability=probability)
         if found.frame.contents and not STATES_MEMBERSHIP.search(found.windows[best].text):
-            # "目录里列了哪些数据？": a provision creating the catalogue matches every word and lists nothing on it
+            # "名单上有哪些渡船？": a provision creating the list matches every word and puts nothing on it
             reason = f"{REFUSAL} The closest passage does not say what is on that list."
             judged.refusal = refusal(question, retrieval, reason, probability)
             return judged

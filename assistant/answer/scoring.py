@@ -229,9 +229,9 @@ STATES_MEMBERSHIP = re.compile(
     r"(?:include|includes|cover|covers|contain|contains)\b",
     re.I,
 )
-"""How a provision says what goes on a list or catalogue ("应当纳入公共数据目录", "may include them in a list of …",
-"the catalogue shall include …"); not a mention of what is already on one ("对列入目录的数据", "the data listed in
-the catalogs")."""
+"""How a provision says what goes on a list or catalogue ("应当纳入限制名单", "may include them in a list of …",
+"the catalogue shall include …"); not a mention of what is already on one ("对列入名单的渡船", "the vessels listed
+in the catalogue")."""
 STATES_SCOPE = re.compile(r"\b(?:appl(?:y|ies)|applicable)\b|适用", re.I)
 """How a provision states what a law applies to, or does not ("This Law shall also apply to …", "不适用本办法")."""
 

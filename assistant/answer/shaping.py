@@ -40,13 +40,13 @@ refusing to correct ("情节严重", "拒不改正")."""
 
 
 def _in_the_tier_asked(found: Candidates, window: ev.Window) -> ev.Window:
-    """For a question naming the condition of a penalty's tier ("And if the circumstances are serious, how high can
-    the fine go?", "拒不改正的罚多少？"), the window without the sanctions of the other tiers: of the units imposing
+    """For a question naming the condition of a penalty's tier ("What does a serious breach of the log rule cost?",
+    "拒不改正要罚多少钱？"), the window without the sanctions of the other tiers: of the units imposing
     a fine, those stating that condition, when any does. The fine for the ordinary case is another figure, and
     quoted beside the one asked for it is easily taken for it."""
     clause = main_clause(found.frame.text)
     asked = [condition for condition in TIER_CONDITIONS if condition.search(clause)]
-    # "the difference between the fine for an ordinary violation and for a serious one" asks for both tiers
+    # a comparison of the two tiers asks for both
     if not asked or compared(clause) or not (found.frame.consequence or found.frame.types & _QUANTITIES):
         return window
     fining = [u for u in window.units if type_present(AMOUNT, u.text)]
@@ -192,7 +192,7 @@ def _asks_what_lead_announces(found: Candidates, window: ev.Window) -> bool:
         items = ev.items_of(lead, window.passage)
         quoted = [item for item in items if item.position in held]
         if quoted and len(quoted) < len(items):
-            # the words a follow-up borrows ("What has to be in the notice?" after one on a breach) are the subject
+            # the words a follow-up borrows (a notice's contents asked for after a question on a breach) are the subject
             # of the whole list, whichever item they fall in
             matched = [_covered(found, ev.Window(window.passage, [unit])) - found.borrowed for unit in [lead, *quoted]]
             return not set().union(*matched[1:]) - matched[0]

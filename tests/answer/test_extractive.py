@@ -1494,7 +1494,7 @@ _FERRY_GRANT_NEWS = (
 
 def test_a_deadline_is_not_answered_by_the_date_of_an_event(assistant_over) -> None:  # type: ignore[no-untyped-def]
     news = assistant_over("ferry-grant-news.txt", _FERRY_GRANT_NEWS)
-    answer = news.ask("When's the deadline for operators to apply for the ferry grant?")
+    answer = news.ask("When's the ferry grant's deadline for operators?")
     assert answer.refused, answer.text
     refit = news.ask("By when must operators refit their boats?")
     assert not refit.refused and "by 2027" in refit.text, refit.text
@@ -1544,12 +1544,10 @@ _FERRY_PENALTIES = (
 
 def test_a_penalty_tier_asked_for_is_quoted_without_the_others(assistant_over) -> None:  # type: ignore[no-untyped-def]
     ferry = assistant_over("ferry-penalty-rules.txt", _FERRY_PENALTIES)
-    serious = ferry.ask("If an operator's failure to keep the passenger log is serious, how high can the fine go?")
+    serious = ferry.ask("If an operator's failure to keep the passenger log is serious, what is the top fine?")
     assert "200,000 yuan" in serious.text and "10,000 yuan" not in serious.text, serious.text
     # a comparison of the tiers asks for both
-    both = ferry.ask(
-        "What is the difference between the fine for an ordinary passenger log violation and a serious one?"
-    )
+    both = ferry.ask("Compare the fine for an ordinary log violation with the fine for a serious one.")
     assert "200,000 yuan" in both.text and "10,000 yuan" in both.text, both.text
 
 
@@ -1564,7 +1562,7 @@ def test_a_follow_up_asking_what_a_list_holds_gets_every_item(assistant_over) ->
         "(3) the operator's contact details.\n",
     )
     answer = ferry.ask(
-        "What has to be in the notice?", history=["Must the operator tell passengers about a ferry accident?"]
+        "And the notice: what is in it?", history=["Must the operator tell passengers about a ferry accident?"]
     )
     # the chat's words (accident, passengers) fall in the first item; the list is what the follow-up asks for
     assert all(item in answer.text for item in ("(1)", "(2)", "(3)")), answer.text

@@ -56,7 +56,7 @@ def test_a_deadline_is_a_time_limit_or_a_date_something_is_due_by() -> None:
     assert not type_present(TIME, "By 2025, fares had risen sharply.", DEADLINE)
     # what is due by the date is the act it limits
     berths = "The port aims for 40 berths by 2027."
-    grant = frame("What's the deadline for operators to apply for the ferry grant?")
+    grant = frame("What deadline do operators face to apply for the ferry grant?")
     assert _limits_another_act(berths, grant.timed_act)
     assert not _limits_another_act(berths, frame("By when must the port have its berths?").timed_act)
 
@@ -88,11 +88,11 @@ def test_a_question_ending_in_to_or_with_is_answered_by_the_body_after_it() -> N
     ("text", "says_what_is_on_it"),
     [
         ("Vessels failing two inspections shall be included in the catalogue of restricted vessels.", True),
-        ("The harbour office may put such operators on a list of restricted operators.", True),
+        ("The harbour office may put such operators on the harbour's list of barred operators.", True),
         ("连续两次检验不合格的渡船应当列入限制名单。", True),
         ("The harbour office shall draw up a catalogue of restricted vessels.", False),
         ("Priority shall be given to the vessels listed in the catalogue.", False),
-        ("对列入目录的渡船进行重点检查。", False),
+        ("对列入名单的渡船进行重点检查。", False),
     ],
 )
 def test_a_provision_says_what_goes_on_a_list_or_only_mentions_one(text: str, says_what_is_on_it: bool) -> None:
@@ -110,7 +110,7 @@ def test_a_fee_question_is_answered_by_a_passage_on_what_it_asks_the_fee_for() -
         passage = passage_of(chunk(text))
         return Window(passage, passage.units)
 
-    asked = "办理渡船登记要交费吗？收费标准是多少？"
+    asked = "办理渡船登记需要付钱吗？费用标准如何？"
     # the fee schedule of something else shares only the schedule (标准) and a character (理 of 管理 and 办理)
     assert not _speaks_of_more_than_paying(window("资源的管理单位应当按照国家有关规定确定收费标准。"), asked)
     assert _speaks_of_more_than_paying(window("渡船登记不收取费用。"), asked)

@@ -63,6 +63,6 @@ def test_a_sentence_leaning_back_that_states_no_figure_stays_out_of_a_figure_ask
 
 def test_a_denied_condition_names_no_tier() -> None:
     serious, refusing = shaping.TIER_CONDITIONS
-    assert serious.search("And if the circumstances are serious?") and serious.search("情节严重的罚多少？")
+    assert serious.search("What if the harm done is serious?") and serious.search("后果严重时罚款多少？")
     assert not serious.search("What fine applies (not a serious case)?") and not serious.search("情节不严重的呢？")
-    assert refusing.search("What if the operator refuses to make corrections?") and refusing.search("拒不改正的呢？")
+    assert refusing.search("What if the ferry operator refused to correct it?") and refusing.search("拒不改正的呢？")
