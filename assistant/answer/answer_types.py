@@ -135,15 +135,15 @@ second clause only guesses at the answer); "when" and "where" also open conditio
 _LODGING = r"(?:files?|filed|submit(?:s|ted)?|report(?:s|ed)?|appl(?:y|ies)|registers?|lodges?|complains?|appeals?)\b"
 """Verbs of handing something to an authority: where one does it is a body, not a place."""
 _CLAUSE_START = r"(?:^|[,;:]|\band|\bor|\bbut|\bso|\bthen|\balso)\s*"
+"""Where an interrogative that may also join clauses ("who", "when") asks: at the start of a clause."""
 _LEADING_LAW = re.compile(
     r"^\s*(?:the\s+)?(?:"
     + "|".join(sorted((re.escape(n) for names in LAW_NAMES.values() for n in names), key=len, reverse=True))
     + r")\b[\s:,-]*",
     re.I,
 )
-"""A law's name a search-box query opens with, as its topic ("pipl who can sue …", "ndsr when …"): the question
+"""A law's name a search-box query opens with, as its topic ("dsl who enforces …", "ndsr when …"): the question
 asks after it."""
-"""Where an interrogative that may also join clauses ("who", "when") asks: at the start of a clause."""
 WHICH_PROVISION = re.compile(
     r"\b(?:which|what)\s+(?:\w+\s+)?(?:articles?|provisions?|sections?|clauses?|paragraphs?)\b(?!\s+\d)"
     r"|第几[条款项章]|哪(?:一|几|个)?[条款](?!件)|哪(?:一|个)?(?:项|个)?条款",
