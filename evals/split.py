@@ -37,6 +37,7 @@ SETS = {
         "en_laws20.jsonl",
         "en_laws21.jsonl",
         "en_laws22.jsonl",
+        "en_laws23.jsonl",
     ],
     "zh_blind": [
         "zh_a.jsonl",
@@ -61,6 +62,7 @@ SETS = {
         "zh_t.jsonl",
         "zh_u.jsonl",
         "zh_v.jsonl",
+        "zh_w.jsonl",
     ],
     "dialogues": [
         "dialogues.jsonl",
@@ -86,6 +88,7 @@ SETS = {
         "dialogues21.jsonl",
         "dialogues22.jsonl",
         "dialogues23.jsonl",
+        "dialogues24.jsonl",
     ],
 }
 DEV_BELOW = 154
