@@ -30,12 +30,14 @@ from . import shaping
 from .answer_types import (
     AMOUNT,
     CONSEQUENCE,
+    DEADLINE,
     DEFINITION,
     LIST,
     MEASURED_SANCTION,
     NUMBER,
     PERCENT,
     REASON,
+    TIME,
     YESNO,
     answer_words,
     main_clause,
@@ -737,9 +739,12 @@ def _covered(
 
 def _no_figure_anywhere(found: Candidates) -> bool:
     """Whether a question asking for a figure (not whether there is one) finds it in no window of the evidence:
-    a sum, a count or a share of what it asks about, per one where it asks per one. Its words may match a
-    passage well ("1 billion yuan worth of vouchers" for the most one firm can get), but nothing there answers."""
+    a sum, a count or a share of what it asks about, per one where it asks per one, or the time limit of the act a
+    deadline question names (other times answer "when" loosely: a year for a date). Its words may match a passage
+    well ("1 billion yuan worth of vouchers" for the most one firm can get), but nothing there answers."""
     quantity = required_types(found.frame) & {AMOUNT, NUMBER, PERCENT}
+    if found.frame.time == DEADLINE:
+        quantity |= required_types(found.frame) & {TIME}
     if not quantity or YESNO in found.frame.types:
         return False  # "Is there a fee?" may be answered "free of charge"
     return not np.any(found.rows[:, WINDOW_FEATURES.index("types")] > 0)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -124,9 +125,18 @@ _EN_BY_DATE = re.compile(
 """A date a duty must be met by ("output of 50 billion yuan by 2027", "before March 31"): what is due then
 precedes it in its clause."""
 _BY_DATE = re.compile(rf"{_EN_BY_DATE.pattern}|(?:{_DATE.pattern})\s*(?:前|之前|以前)|截至|截止", re.I)
+_DUE_RELATIVE = re.compile(
+    rf"\b(?:\d+|{_NUMBER_WORDS})[\s-]+(?:working[\s-]+)?(?:days?|hours?|weeks?|months?|years?)\s+"
+    r"(?:after|before|prior to|in advance|from)\b"
+    rf"|[{_ZH_NUM}\d]+\s*(?:个)?(?:工作日|日|天|小时|个月|月|年|周)(?:前|之前|以前)"
+    rf"|(?:不超过|不得超过|最长|最迟)\s*[{_ZH_NUM}\d]+\s*(?:个)?(?:工作日|日|天|小时|个月|月|年|周)",
+    re.I,
+)
+"""A time limit counted from an event other than "within" ("30 days before the change", "十日前", "最长不超过三十日"):
+unlike a length of time ("Two years later", "kept for three years"), it says when a duty falls due."""
 _TIME_KINDS = {
     "date": _DATE,
-    "deadline": re.compile(f"{_DURATION.pattern}|{_BY_DATE.pattern}", re.I),
+    "deadline": re.compile(f"{_DEADLINE.pattern}|{_BY_DATE.pattern}|{_DUE_RELATIVE.pattern}", re.I),
     "when": re.compile(f"{_DATE.pattern}|{_DEADLINE.pattern}", re.I),
     "duration": _DURATION,
     "frequency": _FREQUENCY,
@@ -449,7 +459,17 @@ def _limits_another_act(text: str, asked: frozenset[str]) -> bool:
         # what lasts is the subject of its clause as much as its verb ("records shall be kept for three years")
         acts += [_EN_ACT_END.split(text[: lasting.start()])[-1] for lasting in _EN_DURATION.finditer(text)]
         acts += [_EN_ACT_START.split(text[: due.start()])[-1] for due in _EN_BY_DATE.finditer(text)]
-    return bool(acts) and not any(asked & set(coverage_tokens(act)) for act in acts)
+    return bool(acts) and not any(_same_stem(asked, coverage_tokens(act)) for act in acts)
+
+
+def _same_stem(asked: frozenset[str], tokens: Iterable[str]) -> bool:
+    """Whether a word of ``tokens`` is one of ``asked``, or the same word in another part of speech: the stemmer
+    keeps "registr" of "registration" and "regist" of "register"."""
+    return any(
+        token in asked
+        or (len(token) >= 5 and any(a.startswith(token) or token.startswith(a) for a in asked if len(a) >= 5))
+        for token in tokens
+    )
 
 
 def _shared(text: str, shared_by: tuple[str, ...]) -> bool:

@@ -1500,6 +1500,25 @@ def test_a_deadline_is_not_answered_by_the_date_of_an_event(assistant_over) -> N
     assert not refit.refused and "by 2027" in refit.text, refit.text
 
 
+_FERRY_FLEET_NEWS = (
+    "Ferry Fleet\n\n"
+    "River operators can apply for the ferry grant, which the city opened in 2023 and plans to double within five "
+    "years. Two years later, the grant had paid for 40 new boats.\n"
+)
+
+
+def test_a_deadline_is_a_limit_on_the_act_asked_about(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    # "Two years later" is no limit, and "within five years" limits another act: nothing answers the deadline
+    news = assistant_over("ferry-fleet-news.txt", _FERRY_FLEET_NEWS)
+    answer = news.ask("What's the deadline for operators to apply for the ferry grant?")
+    assert answer.refused, answer.text
+    stated = assistant_over(
+        "ferry-fleet-rules.txt", _FERRY_FLEET_NEWS + "Operators must apply for the grant 30 days before buying a boat.\n"
+    )
+    answer = stated.ask("What's the deadline for operators to apply for the ferry grant?")
+    assert not answer.refused and "30 days before" in answer.text, answer.text
+
+
 _RESTRICTED_VESSELS = (
     "Harbour Catalogue Rules\n\n"
     "Article 5 The harbour office shall draw up a catalogue of restricted vessels and publish it on its website.\n\n"
