@@ -1512,9 +1512,8 @@ def test_a_deadline_is_a_limit_on_the_act_asked_about(assistant_over) -> None:  
     news = assistant_over("ferry-fleet-news.txt", _FERRY_FLEET_NEWS)
     answer = news.ask("What's the deadline for operators to apply for the ferry grant?")
     assert answer.refused, answer.text
-    stated = assistant_over(
-        "ferry-fleet-rules.txt", _FERRY_FLEET_NEWS + "Operators must apply for the grant 30 days before buying a boat.\n"
-    )
+    rule = "Operators must apply for the grant 30 days before buying a boat.\n"
+    stated = assistant_over("ferry-fleet-rules.txt", _FERRY_FLEET_NEWS + rule)
     answer = stated.ask("What's the deadline for operators to apply for the ferry grant?")
     assert not answer.refused and "30 days before" in answer.text, answer.text
 
