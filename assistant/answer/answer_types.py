@@ -12,7 +12,7 @@ from ..language import LAW_NAMES, has_cjk
 
 LAW = "law"
 """A law or regulation by name ("which law governs …", "依据哪部法律"): the evidence must come from, or cite, one."""
-DATE, WHEN, DURATION, FREQUENCY, DEADLINE = "date", "when", "duration", "frequency", "deadline"
+DATE, YEAR, WHEN, DURATION, FREQUENCY, DEADLINE = "date", "year", "when", "duration", "frequency", "deadline"
 """What kind of time a question asks for: a calendar date ("what date", "几月"), when something happens (a date, or
 a time limit counted from an event: "within ten working days of the change"), how long it lasts, or how often."""
 AMOUNT, NUMBER, PERCENT, TIME, AGENT, PLACE, LIST, YESNO, DEFINITION = (
@@ -272,6 +272,8 @@ _EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
         DEFINITION,
     ),
 )
+_ZH_HOW_LONG = r"多长(?=[？?，,。！]|$)"
+
 _ZH_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"是否|能否|可否|是不是|有没有|可不可以|能不能|吗[？?]?$"), YESNO),
     (
@@ -284,7 +286,8 @@ _ZH_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(
             r"多久|多长时间|什么时候|何时|哪一?[年天]|几(?:个)?(?:月|日|天|年|小时|周|星期|工作日)|哪个月|期限|时限|日期|几次"
-            r"|多少(?:个)?(?:工作日|天|日|小时|年|个月|周|星期)"
+            # "任期多长？": asked at the end of its clause, as a length of time is in law
+            rf"|多少(?:个)?(?:工作日|天|日|小时|年|个月|周|星期)|{_ZH_HOW_LONG}"
         ),
         TIME,
     ),
@@ -333,7 +336,9 @@ time limit answers it ("within 24 hours", "by 2027"), not the date something els
 Shanghai added …")."""
 _EN_TIME_KINDS = (
     # "How long after the first opened did the second open?": the two dates answer
-    (re.compile(r"\b(?:what|which) (?:date|day|month|year)\b|\bhow long (?:after|before)\b", re.I), DATE),
+    # "In what year was it founded?": a day of the month ("every year on May 30") does not say which year
+    (re.compile(r"\b(?:what|which) year\b", re.I), YEAR),
+    (re.compile(r"\b(?:what|which) (?:date|day|month)\b|\bhow long (?:after|before)\b", re.I), DATE),
     (_EN_DEADLINE_ASKED, DEADLINE),
     (re.compile(r"\bwhen\b", re.I), WHEN),
     (
@@ -346,7 +351,8 @@ _EN_TIME_KINDS = (
     ),
 )
 _ZH_TIME_KINDS = (
-    (re.compile(r"几月|哪一?天|哪一?年|几号|日期|哪个月"), DATE),
+    (re.compile(r"哪一?年(?!度)|哪个年份"), YEAR),
+    (re.compile(r"几月|哪一?天|几号|日期|哪个月"), DATE),
     (re.compile(r"何时|什么时候"), WHEN),
     (
         re.compile(
@@ -357,6 +363,7 @@ _ZH_TIME_KINDS = (
     (
         re.compile(
             r"多久|多长时间|多少(?:个)?(?:工作日|天|日|小时|年|个月|周|星期)|几(?:个)?(?:工作日|天|年|月|小时|周|星期)|期限|时限"
+            rf"|{_ZH_HOW_LONG}"
         ),
         DURATION,
     ),

@@ -172,7 +172,7 @@ class QuestionFrame:
     extreme: bool
     """Asks for a maximum or minimum ("the most a firm can be fined", "最高罚款"): every tier must be seen."""
     time: str = ""
-    """For a time question, which kind of time: DATE, DURATION or FREQUENCY."""
+    """For a time question, which kind of time: DATE, YEAR, WHEN, DEADLINE, DURATION or FREQUENCY."""
     consequence: bool = False
     """Asks what breaking a rule costs (a fine, a penalty, 怎么罚): see answer/references.py."""
     noun: str = ""

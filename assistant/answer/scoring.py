@@ -134,8 +134,12 @@ _DUE_RELATIVE = re.compile(
 )
 """A time limit counted from an event other than "within" ("30 days before the change", "十日前", "最长不超过三十日"):
 unlike a length of time ("Two years later", "kept for three years"), it says when a duty falls due."""
+_YEAR = re.compile(
+    rf"\b(?:1[89]|20)\d{{2}}\b|[\d〇零{_ZH_NUM}]{{4}}\s*年|\b(?:this|last|next) year\b|(?<![每])(?:今|去|明|前)年", re.I
+)
 _TIME_KINDS = {
     "date": _DATE,
+    "year": _YEAR,
     "deadline": re.compile(f"{_DEADLINE.pattern}|{_BY_DATE.pattern}|{_DUE_RELATIVE.pattern}", re.I),
     "when": re.compile(f"{_DATE.pattern}|{_DEADLINE.pattern}", re.I),
     "duration": _DURATION,

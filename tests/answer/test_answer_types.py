@@ -20,6 +20,7 @@ from assistant.answer.answer_types import (
     REASON,
     TIME,
     WHEN,
+    YEAR,
     YESNO,
     answer_types,
     answer_words,
@@ -242,6 +243,11 @@ def test_a_follow_up_that_asks_for_no_type_takes_none_from_the_question_before()
         ("When's the ferry grant deadline?", DEADLINE),
         ("By when must operators file their logs?", DEADLINE),
         ("Does repainting the hull have a time limit?", DEADLINE),
+        # which year is asked, not a day of the month: "每年5月30日" names none
+        ("渡船安全日是哪一年设立的？", YEAR),
+        ("In what year did the ferry office open?", YEAR),
+        # a length asked for at the end of its clause is a length of time, as terms of office are
+        ("船长任期多长？", DURATION),
     ],
 )
 def test_time_questions_say_which_kind_of_time(question: str, kind: str) -> None:

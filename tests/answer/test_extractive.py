@@ -1518,6 +1518,21 @@ def test_a_deadline_is_a_limit_on_the_act_asked_about(assistant_over) -> None:  
     assert not answer.refused and "30 days before" in answer.text, answer.text
 
 
+def test_which_year_is_not_answered_by_a_day_of_every_year(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    rules = assistant_over("渡船安全办法.md", "# 渡船安全办法\n\n第九条 每年5月30日为渡船安全日。\n")
+    answer = rules.ask("渡船安全日是从哪一年开始设立的？")
+    assert answer.refused, answer.text
+    dated = assistant_over("渡船安全日通知.md", "# 渡船安全日通知\n\n渡船安全日自2019年起设立，每年5月30日举行。\n")
+    answer = dated.ask("渡船安全日是从哪一年开始设立的？")
+    assert not answer.refused and "2019年" in answer.text, answer.text
+
+
+def test_a_term_of_office_asked_how_long_is_a_length_of_time(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    rules = assistant_over("渡口管理办法.md", "# 渡口管理办法\n\n第六条 渡口设站长一名，由区交通部门任命。\n")
+    answer = rules.ask("渡口站长的任期多长？")
+    assert answer.refused, answer.text
+
+
 _RESTRICTED_VESSELS = (
     "Harbour Catalogue Rules\n\n"
     "Article 5 The harbour office shall draw up a catalogue of restricted vessels and publish it on its website.\n\n"
