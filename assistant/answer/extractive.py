@@ -63,6 +63,7 @@ from .scoring import (
     STATES_SCOPE,
     WINDOW_FEATURES,
     AnswerModel,
+    another_period,
     default_model,
     defined_term_tokens,
     named_elsewhere,
@@ -294,6 +295,11 @@ class ExtractiveGenerator(Generator):
         if found.frame.contents and not STATES_MEMBERSHIP.search(found.windows[best].text):
             # "名单上有哪些渡船？": a provision creating the list matches every word and puts nothing on it
             reason = f"{REFUSAL} The closest passage does not say what is on that list."
+            judged.refusal = refusal(question, retrieval, reason, probability)
+            return judged
+        if other := another_period(found.frame.text, found.windows[best].text, [w.text for w in found.windows]):
+            # "How many daily users make a platform large?": a threshold over a month answers for no other period
+            reason = f"{REFUSAL} The closest passage counts over another period ({other})."
             judged.refusal = refusal(question, retrieval, reason, probability)
             return judged
         threshold = self.settings.refusal_threshold

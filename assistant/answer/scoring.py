@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -235,6 +235,34 @@ STATES_EXCEPTION = re.compile(
 )
 """How a provision states an exception to a duty ("except where", "is not required to notify", "does not apply",
 "…的除外", "不适用", "可以不")."""
+_EN_PERIOD_COUNTED = re.compile(r"\b(daily|weekly|monthly|quarterly|annual|yearly)\s+([a-z]+)", re.I)
+_SAME_PERIOD = {"yearly": "annual"}
+_ZH_PERIOD_COUNTED = re.compile(r"(?<![生节假当今昨明每])([日周月年])([活均])(?!动)")
+
+
+def periods(text: str) -> set[tuple[str, str]]:
+    """The periods ``text`` counts things over, each with the word after it: ("monthly", "activ") of "monthly active
+    users", ("月", "活") of "月活跃用户" and of "月活"."""
+    found = {
+        (_SAME_PERIOD.get(p.lower(), p.lower()), coverage_tokens(w)[0])
+        for p, w in _EN_PERIOD_COUNTED.findall(text)
+        if coverage_tokens(w)
+    }
+    return found | set(_ZH_PERIOD_COUNTED.findall(text))
+
+
+def another_period(question: str, text: str, evidence: Sequence[str] = ()) -> str:
+    """The period ``text`` counts over where the question counts the same thing over another ("daily active users"
+    asked, "monthly active users" stated) and no passage of the ``evidence`` counts over the one asked: a threshold
+    over a month is no threshold over a day. Empty otherwise."""
+    stated = periods(text)
+    for period, word in periods(main_clause(question)):
+        others = sorted(p for p, w in stated if w == word and p != period)
+        if others and not any((period, word) in periods(t) for t in (text, *evidence)):
+            return others[0]
+    return ""
+
+
 STATES_MEMBERSHIP = re.compile(
     r"(?:纳入|列入|编入|列为)[^，。；]{0,20}?(?:目录|清单|名单)(?!的)|(?:目录|清单|名单)(?:应当)?(?:包括|包含|列明)"
     r"|\b(?:shall|may|must|will|should|to)\s+(?:be\s+)?(?:include[sd]?|list(?:ed)?|put|place[sd]?|add(?:ed)?)\s+"

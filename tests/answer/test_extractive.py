@@ -1533,6 +1533,17 @@ def test_a_term_of_office_asked_how_long_is_a_length_of_time(assistant_over) -> 
     assert answer.refused, answer.text
 
 
+def test_a_threshold_over_another_period_does_not_answer(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    rules = assistant_over(
+        "ferry-line-rules.txt",
+        "Ferry Line Rules\n\nArticle 8 A busy ferry line is one with 9,000 or more monthly riders.\n",
+    )
+    answer = rules.ask("How many daily riders make a ferry line busy?")
+    assert answer.refused and "another period" in answer.text, answer.text
+    answer = rules.ask("How many monthly riders make a ferry line busy?")
+    assert not answer.refused and "9,000" in answer.text, answer.text
+
+
 _RESTRICTED_VESSELS = (
     "Harbour Catalogue Rules\n\n"
     "Article 5 The harbour office shall draw up a catalogue of restricted vessels and publish it on its website.\n\n"

@@ -7,6 +7,7 @@ from assistant.answer.scoring import (
     STATES_MEMBERSHIP,
     _limits_another_act,
     _speaks_of_more_than_paying,
+    another_period,
     counts,
     defined_term_tokens,
     states,
@@ -114,3 +115,25 @@ def test_a_fee_question_is_answered_by_a_passage_on_what_it_asks_the_fee_for() -
     # the fee schedule of something else shares only the schedule (标准) and a character (理 of 管理 and 办理)
     assert not _speaks_of_more_than_paying(window("资源的管理单位应当按照国家有关规定确定收费标准。"), asked)
     assert _speaks_of_more_than_paying(window("渡船登记不收取费用。"), asked)
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "other"),
+    [
+        ("How many daily riders make a ferry line busy?", "a line with 9,000 or more monthly riders", "monthly"),
+        ("How many monthly riders make a ferry line busy?", "a line with 9,000 or more monthly riders", ""),
+        # the same period in other words
+        ("Who reads the yearly safety report?", "an annual safety report to the harbour office", ""),
+        ("日活多少算繁忙渡线？", "月活跃乘客9000人以上的渡线", "月"),
+        # a period of something else is no answer to the period asked
+        ("How many daily riders make a ferry line busy?", "an annual safety report on 9,000 riders", ""),
+    ],
+)
+def test_a_figure_over_another_period_than_the_one_asked_is_told(question: str, text: str, other: str) -> None:
+    assert another_period(question, text) == other
+
+
+def test_a_passage_counting_over_the_period_asked_keeps_another_from_being_told() -> None:
+    asked = "How many daily riders make a ferry line busy?"
+    monthly = "a line with 9,000 or more monthly riders"
+    assert another_period(asked, monthly, [monthly, "or 400 or more daily riders"]) == ""
