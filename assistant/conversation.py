@@ -96,6 +96,15 @@ _THE_FIRST_NAMED = re.compile(
 )
 """A reference to the first of the things a chat has asked about ("the former", "前者", "前面问的"):
 with two or more questions before, it leans on the first of them, not the last."""
+_BACK_TO_A_TOPIC = re.compile(
+    r"\b(?:(?:going|coming|getting|turning)\s+)?back to\s+"
+    r"(?P<en>(?:(?!\b(?:what|which|who|whom|how|when|where|why|is|are|does|do|did|can|could|must|should|will)\b)"
+    r"[^,—–:;?.!])+)"
+    r"|(?:再?回到|再?说回|再?回头说)(?P<zh>[^，,：:。？?！!]+?)(?:的问题|这个问题|那个问题|上来)?[，,：:]",
+    re.I,
+)
+"""A chat turned back to an earlier topic ("Back to the vouchers — …", "说回数据交易所，…"): the follow-up leans on the
+last question before the one just asked that speaks of it, not on the one just asked."""
 BARE_REFERENCE_TOKENS = 1
 """A follow-up with at most this many words of its own ("它规定了什么？", "what does it say?") is about the same
 article as the question before; with more, it asks about something else in the same law."""
@@ -156,6 +165,12 @@ def contextualise(question: str, history: Sequence[str], titles: Sequence[str]) 
         return question
     if BACK_TO_THE_FIRST.search(question) or (len(asked) > 1 and _THE_FIRST_NAMED.search(question)):
         return f"{question.strip()} {' '.join(contextualise(asked[0], [], titles).split())}"
+    if len(asked) > 1 and (back := _BACK_TO_A_TOPIC.search(question)):
+        earlier = asked[:-1]
+        topic = set(coverage_tokens(back.group("en") or back.group("zh")))
+        # a topic named in other words than before ("that Pudong hub") is still one asked before the last question
+        at = next((i for i in reversed(range(len(earlier))) if topic & set(coverage_tokens(earlier[i]))), -1)
+        return f"{question.strip()} {' '.join(contextualise(earlier[at], earlier[:at], titles).split())}"
     correcting = bool(_CORRECTION.search(question) or _SAME_QUESTION.search(question))
     if correcting:
         corrected = _DENIED.sub(" ", _SAME_QUESTION.sub(" ", _CORRECTION.sub(" ", _APOLOGY.sub("", question))))

@@ -75,6 +75,17 @@ def test_a_chat_turned_back_to_its_first_question_leans_on_that_one() -> None:
     assert searched.endswith("上海数据交易所设在哪里？")
 
 
+def test_a_chat_turned_back_to_an_earlier_topic_leans_on_the_question_about_it() -> None:
+    history = ["How much is the ferry grant worth?", "Who registers drones?", "Where is the harbour office?"]
+    searched = contextualise("Back to the ferry grant: who can apply?", history, TITLES)
+    assert searched.endswith("How much is the ferry grant worth?")
+    # named in other words than before: a topic asked before the last question
+    searched = contextualise("Going back to that river subsidy — who pays it?", history[:2], TITLES)
+    assert searched.endswith("How much is the ferry grant worth?")
+    searched = contextualise("说回渡船补贴，谁来发？", ["渡船补贴有多少？", "无人机在哪登记？"], TITLES)
+    assert searched.endswith("渡船补贴有多少？")
+
+
 def test_the_words_turning_a_chat_back_ask_about_nothing() -> None:
     from assistant.answer.questions import asked_words
 

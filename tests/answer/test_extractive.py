@@ -1544,6 +1544,18 @@ def test_a_threshold_over_another_period_does_not_answer(assistant_over) -> None
     assert not answer.refused and "9,000" in answer.text, answer.text
 
 
+def test_a_chat_turned_back_to_an_earlier_topic_is_answered_on_that_topic(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    rules = assistant_over(
+        "river-rules.txt",
+        "River Rules\n\n"
+        "Article 3 The ferry grant covers 40% of an operator's fuel costs and is paid by the city transport bureau.\n\n"
+        "Article 4 Drone owners shall register each drone with the district aviation office.\n",
+    )
+    history = ["What share of fuel costs does the ferry grant cover?", "Where do drone owners register?"]
+    answer = rules.ask("Back to that subsidy — who is behind it?", history=history)
+    assert not answer.refused and "transport bureau" in answer.text and "aviation" not in answer.text, answer.text
+
+
 _RESTRICTED_VESSELS = (
     "Harbour Catalogue Rules\n\n"
     "Article 5 The harbour office shall draw up a catalogue of restricted vessels and publish it on its website.\n\n"
