@@ -145,17 +145,27 @@ _TIME_KINDS = {
     "duration": _DURATION,
     "frequency": _FREQUENCY,
 }
+_PUBLIC_BODIES = (
+    r"\b(?:Ministry|Department|Commission|Administration|Bureau|Council|Government|Committee|Court|Authority|Agency|"
+    r"Congress|Procuratorate|Office)\b|\bdepartments?\b|\bauthorit(?:y|ies)\b|\bthe State\b|\bregulators?\b"
+    r"|\bagenc(?:y|ies)\b|\b(?:governments?|courts?|ministr(?:y|ies)|bureaus?|commissions?|committees?|offices?"
+    r"|councils?|procuratorates?|administrations?)\b"
+    r"|部门|机关|委员会|政府|办公室|国务院|网信|法院|检察院|主管|[^\s，。；、]{1,6}[局厅部院]"
+)
 _AGENT = re.compile(
-    r"\b(?:Ministry|Department|Commission|Administration|Bureau|Council|Government|Committee|Institute|Court|"
-    r"Authority|Agency|Congress|Procuratorate|Office|Centre|Center|Association)\b|\bdepartments?\b"
-    r"|\bauthorit(?:y|ies)\b|\bthe State\b|\bregulators?\b|\bagenc(?:y|ies)\b"
-    r"|\b(?:governments?|courts?|ministr(?:y|ies)|bureaus?|commissions?|committees?|offices?|councils?|procuratorates?"
-    r"|administrations?)\b"
+    rf"{_PUBLIC_BODIES}|\b(?:Institute|Centre|Center|Association)\b"
     r"|\b[A-Z][a-z]+ [A-Z][a-z]+(?: [A-Z][a-z]+)*\b|\b[A-Z]{2,}[a-z]*\b"
     rf"|\b(?:{PERSON_NOUNS})\b"
-    r"|部门|机关|机构|委员会|政府|办公室|国务院|网信|法院|检察院|主管|单位|协会|中心|[^\s，。；、]{1,6}[局厅部院]"
-    r"|人员|父母|监护人|代表|负责人|组织|个人",
+    r"|机构|中心|协会|单位|人员|父母|监护人|代表|负责人|组织|个人",
 )
+_BODY = re.compile(rf"{_PUBLIC_BODIES}|\bCAC\b|\b(?:institutions?|organs?|bodies|body)\b|机构")
+"""A public body in a text: what _AGENT finds, less people, private parties and other names."""
+_BODY_ASKED = re.compile(
+    r"\b(?:which|what)\s+(?:[\w-]+\s+)?(?:department|authority|body|agency|ministry|organ|office|regulator|commission"
+    r"|bureau|court|government|institution)s?\b|(?:哪个|哪些|什么|哪一?级|哪家)(?:政府)?(?:部门|机关|机构|单位|法院)",
+    re.I,
+)
+"""A question for a public body, not a person: "Which agency …?", "由哪个部门…？"."""
 _PLACE = re.compile(
     r"\b(?:in|at|on|along|across|near|inside|within) (?:the )?[A-Z][a-z]+|\b[A-Z][a-z]+(?:'s)? (?:District|City|"
     r"Province|Bank|River|Park|Town|Zone)\b|[省市区县镇]|新片区|园区|境内|境外",
@@ -323,6 +333,9 @@ def states(kind: str, text: str, frame: QuestionFrame) -> bool:
         # not the one that specifies what it holds ("as specified by the harbour office").
         text = unasked(text, frame.text)
         return any(_RECIPIENT_BEFORE.search(text[: m.start()]) for m in _AGENT.finditer(text))
+    if kind == AGENT and _BODY_ASKED.search(main_clause(frame.text)):
+        # "Which agency must sign off?": a person ("the individual", "父母") is no body
+        return bool(_BODY.search(unasked(text, frame.text)))
     if kind == AMOUNT and YESNO in frame.types and not frame.consequence:
         # "登记要交钱吗？": a passage speaking of a fee, a charge or its absence answers, with a sum or without.
         return bool(PAYING.search(_FINE.sub(" ", text)))

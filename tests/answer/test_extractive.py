@@ -1556,6 +1556,16 @@ def test_a_chat_turned_back_to_an_earlier_topic_is_answered_on_that_topic(assist
     assert not answer.refused and "transport bureau" in answer.text and "aviation" not in answer.text, answer.text
 
 
+def test_a_question_for_a_body_is_not_answered_by_a_persons_consent(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    rules = assistant_over(
+        "ferry-licence-rules.txt",
+        "Ferry Licence Rules\n\nArticle 6 Before a ferry licence is issued, the applicant shall obtain the written "
+        "consent of the individual who owns the boat.\n",
+    )
+    answer = rules.ask("Which agency has to approve a ferry licence before it is issued?")
+    assert answer.refused, answer.text
+
+
 _RESTRICTED_VESSELS = (
     "Harbour Catalogue Rules\n\n"
     "Article 5 The harbour office shall draw up a catalogue of restricted vessels and publish it on its website.\n\n"

@@ -137,3 +137,19 @@ def test_a_passage_counting_over_the_period_asked_keeps_another_from_being_told(
     asked = "How many daily riders make a ferry line busy?"
     monthly = "a line with 9,000 or more monthly riders"
     assert another_period(asked, monthly, [monthly, "or 400 or more daily riders"]) == ""
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "answers"),
+    [
+        # a body asked for: a person is none
+        ("Which agency has to approve a ferry licence?", "It requires the consent of the individual.", False),
+        ("Which agency has to approve a ferry licence?", "The harbour bureau approves ferry licences.", True),
+        ("渡船执照由哪个部门审批？", "应当取得船东个人的同意。", False),
+        ("渡船执照由哪个部门审批？", "由区交通主管部门审批。", True),
+        # "who" asks for anyone
+        ("Who has to agree before a ferry licence is issued?", "It requires the consent of the individual.", True),
+    ],
+)
+def test_a_question_for_a_body_is_not_answered_by_a_person(question: str, text: str, answers: bool) -> None:
+    assert states(AGENT, text, frame(question)) is answers
