@@ -40,6 +40,7 @@ from .answer_types import (
     TIME,
     YESNO,
     answer_words,
+    asks,
     main_clause,
     type_names,
 )
@@ -96,6 +97,16 @@ def _clipped(phrase: str, evidence: Sequence[str]) -> bool:
         for word in re.findall(r"[a-z]{4,}", phrase.lower())
         for text in evidence
     )
+
+
+def _focus_words(asking: QuestionFrame) -> str:
+    """The English words of a question's focus, as written in its first clause, when that clause is a noun phrase
+    asking nothing of its own ("Revenue threshold?" asks about revenue): empty otherwise."""
+    clause = main_clause(asking.text)
+    if asking.lang != "en" or not asking.focus or asks(clause):
+        return ""
+    words = re.findall(r"[A-Za-z][\w'-]*", clause)
+    return " ".join(w for w in words if set(tokenize(w)) & set(asking.focus))
 
 
 def _initials(acronym: str, text: str) -> bool:
@@ -258,9 +269,10 @@ class ExtractiveGenerator(Generator):
         if name := self.unknown_name(asked, [c.text for c in retrieval.chunks] + bylines):
             return Judgement(refusal=refusal(question, retrieval, f"{REFUSAL} None of them mentions {name}.", 0.0))
         asking = frame(question)
-        noun = tokenize(asking.noun)
+        thing = asking.noun or _focus_words(asking)
+        noun = tokenize(thing)
         # what breaking a rule costs is stated as a fine or an order, seldom named ("What is the penalty for …?")
-        named_thing = noun and set(noun) <= set(asking.focus) and not CONSEQUENCE.search(asking.noun)
+        named_thing = noun and set(noun) <= set(asking.focus) and not CONSEQUENCE.search(thing)
         broad = self.passages() >= self.settings.absent_noun_min_passages
         unheard = all(self.idf(t) >= unseen - 1e-9 for t in noun)
         if (
@@ -268,13 +280,13 @@ class ExtractiveGenerator(Generator):
             and broad
             and unheard
             and not retrieval.named_articles
-            and not self._misspelt(asking.noun, unseen)
-            and not _clipped(asking.noun, [c.text for c in retrieval.chunks])
+            and not self._misspelt(thing, unseen)
+            and not _clipped(thing, [c.text for c in retrieval.chunks])
         ):
             # "What valuation did it reach?": no passage names the thing asked for, whatever else they match. A
             # question naming an article asks about that article: a word no passage holds is the asker's for what
             # it says ("the avenues under Article 38" for its conditions), and a figure it lacks fails on its type.
-            reason = f"{REFUSAL} None of them mentions {asking.noun}."
+            reason = f"{REFUSAL} None of them mentions {thing}."
             return Judgement(refusal=refusal(question, retrieval, reason, 0.0))
         found = self.candidates(question, retrieval)
         if not found.windows:

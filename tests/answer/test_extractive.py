@@ -763,6 +763,13 @@ def test_a_question_for_a_thing_no_passage_names_is_refused_naming_it(library, q
     assert f"None of them mentions {noun}." in answer.text, answer.text
 
 
+def test_a_noun_phrase_follow_up_naming_a_thing_no_passage_names_is_refused(library) -> None:  # type: ignore[no-untyped-def]
+    # asking nothing of its own, the follow-up's thing is its focus: the definition before was quoted for it
+    history = ["How do the network data regulations define a large online platform?"]
+    answer = library.ask("Royalty threshold?", history=history)
+    assert answer.refused and "None of them mentions Royalty." in answer.text, answer.text
+
+
 def test_in_a_small_library_an_absent_noun_is_no_reason_to_refuse(make_assistant) -> None:  # type: ignore[no-untyped-def]
     # one news article never says "business": the question was refused for it, though the article answers
     assistant = make_assistant()
