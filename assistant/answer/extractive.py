@@ -99,6 +99,26 @@ def _clipped(phrase: str, evidence: Sequence[str]) -> bool:
     )
 
 
+def _defines_another_term(found: Candidates, best: int) -> bool:
+    """Whether a question for a term's definition gets, as its best window, one defining another term (one sharing
+    no word with it, or a broader one: 数据 for 重要数据), where no window defines the term asked. A term in other
+    words ("big online platform" for "large online platform") is the same term."""
+    asked = {t for t in found.frame.focus if not _NOT_A_TERMS_WORD.match(t)}
+    if DEFINITION not in found.frame.types or not asked:
+        return False
+    defined = [
+        [{t for t in defined_term_tokens(u.text) if not _NOT_A_TERMS_WORD.match(t)} for u in w.units]
+        for w in found.windows
+    ]
+    if any(asked <= terms for window in defined for terms in window):
+        return False
+    return any(terms and (terms < asked or terms.isdisjoint(asked)) for terms in defined[best])
+
+
+_NOT_A_TERMS_WORD = re.compile(r"^(?:#.|\d+|第.*|.*条|本法|条例|办法|规定)$")
+"""What stands before a defined term besides it: a character token, an item or article number, "本法所称"."""
+
+
 def _focus_words(asking: QuestionFrame) -> str:
     """The English words of a question's focus, as written in its first clause, when that clause is a noun phrase
     asking nothing of its own ("Revenue threshold?" asks about revenue): empty otherwise."""
@@ -307,6 +327,11 @@ class ExtractiveGenerator(Generator):
         if found.frame.contents and not STATES_MEMBERSHIP.search(found.windows[best].text):
             # "名单上有哪些渡船？": a provision creating the list matches every word and puts nothing on it
             reason = f"{REFUSAL} The closest passage does not say what is on that list."
+            judged.refusal = refusal(question, retrieval, reason, probability)
+            return judged
+        if _defines_another_term(found, best):
+            # "那数据安全法里呢？" after a question on what one law means by 重要数据: its definition of 数据 is not it
+            reason = f"{REFUSAL} The closest passage defines another term."
             judged.refusal = refusal(question, retrieval, reason, probability)
             return judged
         if other := another_period(found.frame.text, found.windows[best].text, [w.text for w in found.windows]):

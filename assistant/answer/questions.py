@@ -45,8 +45,10 @@ from .answer_types import (
     WHICH_PROVISION,
     YESNO,
     answer_types,
+    asks,
     headed_phrase,
     main_clause,
+    spelled_out,
     time_kind,
 )
 
@@ -594,6 +596,9 @@ def frame(question: str) -> QuestionFrame:
     # A law the question names is where to look, not what is asked about: "网络数据安全管理条例什么时候施行".
     scope = without_laws(clause, list(LAW_NAMES))
     defined = _defined_term(scope) if DEFINITION in types else None
+    if defined is None and DEFINITION in types and not asks(clause):
+        # "那数据安全法里呢？" after a definition question asks the same term's definition in another law
+        defined = _defined_term(without_laws(spelled_out(question), list(LAW_NAMES)))
     words = defined if defined is not None else compared(scope) or (_zh_focus(scope) if zh else _en_focus(scope))
     if not words and not types - answer_types(clause) and (headed := headed_phrase(scope)):
         words = headed[1]  # "Filing deadline?": what the time is of, as in "What is the filing deadline?"

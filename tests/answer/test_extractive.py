@@ -1573,6 +1573,27 @@ def test_a_question_for_a_body_is_not_answered_by_a_persons_consent(assistant_ov
     assert answer.refused, answer.text
 
 
+def test_a_definition_asked_of_another_law_is_not_that_laws_definition_of_a_broader_term(
+    make_assistant, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "documents"
+    folder.mkdir()
+    (folder / "客运渡船管理条例.md").write_text(
+        "# 客运渡船管理条例\n\n第二条 本条例所称客运渡船，是指专门运送旅客的渡船。\n", encoding="utf-8"
+    )
+    (folder / "船舶登记法.md").write_text(
+        "# 船舶登记法\n\n第三条 本法所称船舶，是指在水上航行的各类船只。\n\n第四条 船舶应当定期检验。\n",
+        encoding="utf-8",
+    )
+    assistant = make_assistant()
+    assistant.ingest([folder])
+    history = ["客运渡船管理条例里“客运渡船”是怎么定义的？"]
+    answer = assistant.ask("那船舶登记法里呢？", history=history)
+    assert answer.refused and "defines another term" in answer.text, answer.text
+    answer = assistant.ask("船舶登记法里“船舶”是怎么定义的？")
+    assert not answer.refused and "各类船只" in answer.text, answer.text
+
+
 _RESTRICTED_VESSELS = (
     "Harbour Catalogue Rules\n\n"
     "Article 5 The harbour office shall draw up a catalogue of restricted vessels and publish it on its website.\n\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.answer_types import AMOUNT, main_clause
+from assistant.answer.answer_types import AMOUNT, DEFINITION, main_clause
 from assistant.answer.questions import (
     PRONOUN,
     abbreviates,
@@ -416,3 +416,8 @@ def test_money_as_such_is_the_sum_asked_for_not_a_thing_the_text_must_name() -> 
     for question in ("How much money does the ferry fund hold?", "How much cash does the ferry fund hold?"):
         asked = frame(question)
         assert AMOUNT in asked.types and asked.focus == frame("How much does the ferry fund hold?").focus
+
+
+def test_a_follow_up_asking_a_definition_in_another_law_asks_for_the_term_before() -> None:
+    asked = frame("那船舶登记法里呢？ 里“客运渡船”是怎么定义的？")
+    assert DEFINITION in asked.types and {"客运", "渡船"} <= set(asked.focus)
