@@ -64,7 +64,7 @@ from .scoring import (
     STATES_SCOPE,
     WINDOW_FEATURES,
     AnswerModel,
-    another_period,
+    another_grade,
     default_model,
     defined_term_tokens,
     named_elsewhere,
@@ -334,9 +334,9 @@ class ExtractiveGenerator(Generator):
             reason = f"{REFUSAL} The closest passage defines another term."
             judged.refusal = refusal(question, retrieval, reason, probability)
             return judged
-        if other := another_period(found.frame.text, found.windows[best].text, [w.text for w in found.windows]):
+        if other := another_grade(found.frame.text, found.windows[best].text, [w.text for w in found.windows]):
             # "How many daily users make a platform large?": a threshold over a month answers for no other period
-            reason = f"{REFUSAL} The closest passage counts over another period ({other})."
+            reason = f"{REFUSAL} The closest passage speaks of another period or size ({other})."
             judged.refusal = refusal(question, retrieval, reason, probability)
             return judged
         threshold = self.settings.refusal_threshold

@@ -245,30 +245,42 @@ STATES_EXCEPTION = re.compile(
 )
 """How a provision states an exception to a duty ("except where", "is not required to notify", "does not apply",
 "…的除外", "不适用", "可以不")."""
-_EN_PERIOD_COUNTED = re.compile(r"\b(daily|weekly|monthly|quarterly|annual|yearly)\s+([a-z]+)", re.I)
-_SAME_PERIOD = {"yearly": "annual"}
-_ZH_PERIOD_COUNTED = re.compile(r"(?<![生节假当今昨明每])([日周月年])([活均])(?!动)")
+_EN_GRADED = re.compile(
+    r"\b(daily|weekly|monthly|quarterly|annual|yearly|large|big|medium|medium-sized|mid-sized|small|small-sized)"
+    r"\s+([a-z]+)",
+    re.I,
+)
+_SAME_GRADE = {
+    "yearly": "annual",
+    "big": "large",
+    "medium-sized": "medium",
+    "mid-sized": "medium",
+    "small-sized": "small",
+}
+_ZH_GRADED = re.compile(r"(?<![生节假当今昨明每])([日周月年])([活均])(?!动)|([大中小微])(型)")
 
 
-def periods(text: str) -> set[tuple[str, str]]:
-    """The periods ``text`` counts things over, each with the word after it: ("monthly", "activ") of "monthly active
-    users", ("月", "活") of "月活跃用户" and of "月活"."""
+def grades(text: str) -> set[tuple[str, str]]:
+    """The periods ``text`` counts things over and the sizes it classes them by, each with the word after it:
+    ("monthly", "activ") of "monthly active users", ("large", "onlin") of "large online platforms", ("月", "活") of
+    "月活跃用户" and "月活", ("大", "型") of "大型网络平台"."""
     found = {
-        (_SAME_PERIOD.get(p.lower(), p.lower()), coverage_tokens(w)[0])
-        for p, w in _EN_PERIOD_COUNTED.findall(text)
-        if coverage_tokens(w)
+        (_SAME_GRADE.get(grade.lower(), grade.lower()), coverage_tokens(word)[0])
+        for grade, word in _EN_GRADED.findall(text)
+        if coverage_tokens(word)
     }
-    return found | set(_ZH_PERIOD_COUNTED.findall(text))
+    return found | {(m[1] or m[3], m[2] or m[4]) for m in _ZH_GRADED.finditer(text)}
 
 
-def another_period(question: str, text: str, evidence: Sequence[str] = ()) -> str:
-    """The period ``text`` counts over where the question counts the same thing over another ("daily active users"
-    asked, "monthly active users" stated) and no passage of the ``evidence`` counts over the one asked: a threshold
-    over a month is no threshold over a day. Empty otherwise."""
-    stated = periods(text)
-    for period, word in periods(main_clause(question)):
-        others = sorted(p for p, w in stated if w == word and p != period)
-        if others and not any((period, word) in periods(t) for t in (text, *evidence)):
+def another_grade(question: str, text: str, evidence: Sequence[str] = ()) -> str:
+    """The period or size ``text`` states where the question states another of the same thing ("daily active users"
+    asked, "monthly active users" stated; 中型平台 asked, 大型网络平台 defined) and no passage of the ``evidence``
+    states the one asked: a threshold over a month is none over a day, a large platform's definition no medium
+    one's. Empty otherwise."""
+    stated = grades(text)
+    for grade, word in grades(main_clause(question)):
+        others = sorted(g for g, w in stated if w == word and g != grade)
+        if others and not any((grade, word) in grades(t) for t in (text, *evidence)):
             return others[0]
     return ""
 

@@ -1546,7 +1546,7 @@ def test_a_threshold_over_another_period_does_not_answer(assistant_over) -> None
         "Ferry Line Rules\n\nArticle 8 A busy ferry line is one with 9,000 or more monthly riders.\n",
     )
     answer = rules.ask("How many daily riders make a ferry line busy?")
-    assert answer.refused and "another period" in answer.text, answer.text
+    assert answer.refused and "another period or size" in answer.text, answer.text
     answer = rules.ask("How many monthly riders make a ferry line busy?")
     assert not answer.refused and "9,000" in answer.text, answer.text
 

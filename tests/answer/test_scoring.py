@@ -7,7 +7,7 @@ from assistant.answer.scoring import (
     STATES_MEMBERSHIP,
     _limits_another_act,
     _speaks_of_more_than_paying,
-    another_period,
+    another_grade,
     counts,
     defined_term_tokens,
     states,
@@ -127,16 +127,20 @@ def test_a_fee_question_is_answered_by_a_passage_on_what_it_asks_the_fee_for() -
         ("日活多少算繁忙渡线？", "月活跃乘客9000人以上的渡线", "月"),
         # a period of something else is no answer to the period asked
         ("How many daily riders make a ferry line busy?", "an annual safety report on 9,000 riders", ""),
+        # a size class is one too
+        ("那中型渡口呢？", "大型渡口，是指日均客流一万人次以上的渡口。", "大"),
+        ("What counts as a big ferry operator?", "A large ferry operator is one with 20 or more boats.", ""),
+        ("What counts as a small ferry operator?", "A large ferry operator is one with 20 or more boats.", "large"),
     ],
 )
-def test_a_figure_over_another_period_than_the_one_asked_is_told(question: str, text: str, other: str) -> None:
-    assert another_period(question, text) == other
+def test_a_figure_over_another_grade_than_the_one_asked_is_told(question: str, text: str, other: str) -> None:
+    assert another_grade(question, text) == other
 
 
 def test_a_passage_counting_over_the_period_asked_keeps_another_from_being_told() -> None:
     asked = "How many daily riders make a ferry line busy?"
     monthly = "a line with 9,000 or more monthly riders"
-    assert another_period(asked, monthly, [monthly, "or 400 or more daily riders"]) == ""
+    assert another_grade(asked, monthly, [monthly, "or 400 or more daily riders"]) == ""
 
 
 @pytest.mark.parametrize(
