@@ -145,6 +145,18 @@ _TIME_KINDS = {
     "duration": _DURATION,
     "frequency": _FREQUENCY,
 }
+_SPENDING_ASKED = re.compile(
+    r"\b(?:put(?:ting)?|pour(?:ing|s|ed)?|pump(?:ing|s|ed)?)\s+(?:\w+\s+){0,3}?(?:into|in|behind)\b"
+    r"|\b(?:invest\w*|spen[dt]\w*|fund(?:s|ed|ing)?|budget\w*|allocat\w*|earmark\w*|bankroll\w*)\b"
+    r"|投入|投资|出资|拨款|拨付|财政资金|预算",
+    re.I,
+)
+"""A question for a sum spent on something ("How much is the city putting into it?", "投入了多少钱？")."""
+_YIELD = re.compile(
+    r"\b(?:output|revenue|revenues|sales|turnover|valuation|GDP|production value)\b|产值|营业额|营收|销售额|估值", re.I
+)
+"""What a sum may be the yield of, not the spending on: an output target, a turnover, a valuation."""
+_CLAUSES = re.compile(r"[,;，；。]|(?<=[.!?])\s")
 _PUBLIC_BODIES = (
     r"\b(?:Ministry|Department|Commission|Administration|Bureau|Council|Government|Committee|Court|Authority|Agency|"
     r"Congress|Procuratorate|Office)\b|\bdepartments?\b|\bauthorit(?:y|ies)\b|\bthe State\b|\bregulators?\b"
@@ -348,6 +360,10 @@ def states(kind: str, text: str, frame: QuestionFrame) -> bool:
     if kind == AGENT and _BODY_ASKED.search(main_clause(frame.text)):
         # "Which agency must sign off?": a person ("the individual", "父母") is no body
         return bool(_BODY.search(unasked(text, frame.text)))
+    if kind == AMOUNT and _SPENDING_ASKED.search(main_clause(frame.text)):
+        # "How much is the city putting into the zone?": what it is to yield ("lift output beyond 250 billion yuan")
+        # is no sum spent on it
+        text = " ".join(c for c in _CLAUSES.split(text) if not _YIELD.search(c))
     if kind == AMOUNT and YESNO in frame.types and not frame.consequence:
         # "登记要交钱吗？": a passage speaking of a fee, a charge or its absence answers, with a sum or without.
         return bool(PAYING.search(_FINE.sub(" ", text)))

@@ -1594,6 +1594,16 @@ def test_a_definition_asked_of_another_law_is_not_that_laws_definition_of_a_broa
     assert not answer.refused and "各类船只" in answer.text, answer.text
 
 
+def test_a_sum_spent_is_not_answered_by_an_output_target(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    news = assistant_over(
+        "ferry-town-news.txt",
+        "Ferry Town\n\nThe city is putting money into Ferry Town, which aims to lift river trade output beyond 80 "
+        "billion yuan within five years.\n",
+    )
+    answer = news.ask("How much is the city putting into Ferry Town?")
+    assert answer.refused, answer.text
+
+
 _RESTRICTED_VESSELS = (
     "Harbour Catalogue Rules\n\n"
     "Article 5 The harbour office shall draw up a catalogue of restricted vessels and publish it on its website.\n\n"

@@ -1,6 +1,6 @@
 import pytest
 
-from assistant.answer.answer_types import AGENT, DEADLINE, LIST, NUMBER, TIME
+from assistant.answer.answer_types import AGENT, AMOUNT, DEADLINE, LIST, NUMBER, TIME
 from assistant.answer.evidence import Window
 from assistant.answer.questions import frame
 from assistant.answer.scoring import (
@@ -157,3 +157,21 @@ def test_a_passage_counting_over_the_period_asked_keeps_another_from_being_told(
 )
 def test_a_question_for_a_body_is_not_answered_by_a_person(question: str, text: str, answers: bool) -> None:
     assert states(AGENT, text, frame(question)) is answers
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "answers"),
+    [
+        (
+            "How much is the city putting into Ferry Town?",
+            "It aims to lift trade output beyond 80 billion yuan.",
+            False,
+        ),
+        ("How much is the city putting into Ferry Town?", "The city will invest 2 billion yuan in Ferry Town.", True),
+        ("渡船小镇投入了多少钱？", "力争产值突破800亿元。", False),
+        # a yield asked for is answered by one
+        ("How much output is Ferry Town to reach?", "It aims to lift output beyond 80 billion yuan.", True),
+    ],
+)
+def test_a_sum_spent_is_not_answered_by_a_yield(question: str, text: str, answers: bool) -> None:
+    assert states(AMOUNT, text, frame(question)) is answers
