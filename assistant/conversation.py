@@ -103,7 +103,7 @@ _BACK_TO_A_TOPIC = re.compile(
     r"|(?:再?回到|再?说回|再?回头说)(?P<zh>[^，,：:。？?！!]+?)(?:的问题|这个问题|那个问题|上来)?[，,：:]",
     re.I,
 )
-"""A chat turned back to an earlier topic ("Back to the vouchers — …", "说回数据交易所，…"): the follow-up leans on the
+"""A chat turned back to an earlier topic ("Back to the ferry grant — …", "说回渡船登记，…"): the follow-up leans on the
 last question before the one just asked that speaks of it, not on the one just asked."""
 BARE_REFERENCE_TOKENS = 1
 """A follow-up with at most this many words of its own ("它规定了什么？", "what does it say?") is about the same
@@ -168,7 +168,7 @@ def contextualise(question: str, history: Sequence[str], titles: Sequence[str]) 
     if len(asked) > 1 and (back := _BACK_TO_A_TOPIC.search(question)):
         earlier = asked[:-1]
         topic = set(coverage_tokens(back.group("en") or back.group("zh")))
-        # a topic named in other words than before ("that Pudong hub") is still one asked before the last question
+        # a topic named in other words than before ("that river subsidy") is still one asked before the last question
         at = next((i for i in reversed(range(len(earlier))) if topic & set(coverage_tokens(earlier[i]))), -1)
         return f"{question.strip()} {' '.join(contextualise(earlier[at], earlier[:at], titles).split())}"
     correcting = bool(_CORRECTION.search(question) or _SAME_QUESTION.search(question))

@@ -286,7 +286,7 @@ _ZH_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(
             r"多久|多长时间|什么时候|何时|哪一?[年天]|几(?:个)?(?:月|日|天|年|小时|周|星期|工作日)|哪个月|期限|时限|日期|几次"
-            # "任期多长？": asked at the end of its clause, as a length of time is in law
+            # "站长任期多长？": asked at the end of its clause, as a length of time is in law
             rf"|多少(?:个)?(?:工作日|天|日|小时|年|个月|周|星期)|{_ZH_HOW_LONG}"
         ),
         TIME,

@@ -121,7 +121,7 @@ _NOT_A_TERMS_WORD = re.compile(r"^(?:#.|\d+|第.*|.*条|本法|条例|办法|规
 
 def _focus_words(asking: QuestionFrame) -> str:
     """The English words of a question's focus, as written in its first clause, when that clause is a noun phrase
-    asking nothing of its own ("Revenue threshold?" asks about revenue): empty otherwise."""
+    asking nothing of its own ("Tonnage threshold?" asks about tonnage): empty otherwise."""
     clause = main_clause(asking.text)
     if asking.lang != "en" or not asking.focus or asks(clause):
         return ""
@@ -330,12 +330,12 @@ class ExtractiveGenerator(Generator):
             judged.refusal = refusal(question, retrieval, reason, probability)
             return judged
         if _defines_another_term(found, best):
-            # "那数据安全法里呢？" after a question on what one law means by 重要数据: its definition of 数据 is not it
+            # "那船舶法里呢？" after a question on what one law means by 客运渡船: its definition of 船舶 is not it
             reason = f"{REFUSAL} The closest passage defines another term."
             judged.refusal = refusal(question, retrieval, reason, probability)
             return judged
         if other := another_grade(found.frame.text, found.windows[best].text, [w.text for w in found.windows]):
-            # "How many daily users make a platform large?": a threshold over a month answers for no other period
+            # daily users asked, monthly ones counted: a threshold over a month answers for no other period
             reason = f"{REFUSAL} The closest passage speaks of another period or size ({other})."
             judged.refusal = refusal(question, retrieval, reason, probability)
             return judged

@@ -597,7 +597,7 @@ def frame(question: str) -> QuestionFrame:
     scope = without_laws(clause, list(LAW_NAMES))
     defined = _defined_term(scope) if DEFINITION in types else None
     if defined is None and DEFINITION in types and not asks(clause):
-        # "那数据安全法里呢？" after a definition question asks the same term's definition in another law
+        # "那船舶法里呢？" after a definition question asks the same term's definition in another law
         defined = _defined_term(without_laws(spelled_out(question), list(LAW_NAMES)))
     words = defined if defined is not None else compared(scope) or (_zh_focus(scope) if zh else _en_focus(scope))
     if not words and not types - answer_types(clause) and (headed := headed_phrase(scope)):

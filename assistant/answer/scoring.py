@@ -151,7 +151,7 @@ _SPENDING_ASKED = re.compile(
     r"|投入|投资|出资|拨款|拨付|财政资金|预算",
     re.I,
 )
-"""A question for a sum spent on something ("How much is the city putting into it?", "投入了多少钱？")."""
+"""A question for a sum spent on something ("How much is the port putting into the ferries?", "投入了多少钱？")."""
 _YIELD = re.compile(
     r"\b(?:output|revenue|revenues|sales|turnover|valuation|GDP|production value)\b|产值|营业额|营收|销售额|估值", re.I
 )
@@ -286,7 +286,7 @@ def grades(text: str) -> set[tuple[str, str]]:
 
 def another_grade(question: str, text: str, evidence: Sequence[str] = ()) -> str:
     """The period or size ``text`` states where the question states another of the same thing ("daily active users"
-    asked, "monthly active users" stated; 中型平台 asked, 大型网络平台 defined) and no passage of the ``evidence``
+    asked, "monthly active users" stated; 中型渡口 asked, 大型渡口 defined) and no passage of the ``evidence``
     states the one asked: a threshold over a month is none over a day, a large platform's definition no medium
     one's. Empty otherwise."""
     stated = grades(text)
@@ -358,10 +358,10 @@ def states(kind: str, text: str, frame: QuestionFrame) -> bool:
         text = unasked(text, frame.text)
         return any(_RECIPIENT_BEFORE.search(text[: m.start()]) for m in _AGENT.finditer(text))
     if kind == AGENT and _BODY_ASKED.search(main_clause(frame.text)):
-        # "Which agency must sign off?": a person ("the individual", "父母") is no body
+        # "Which agency approves the licence?": a person ("the individual", "父母") is no body
         return bool(_BODY.search(unasked(text, frame.text)))
     if kind == AMOUNT and _SPENDING_ASKED.search(main_clause(frame.text)):
-        # "How much is the city putting into the zone?": what it is to yield ("lift output beyond 250 billion yuan")
+        # "How much is the port spending on the ferries?": what it is to yield ("lift output beyond 80 billion yuan")
         # is no sum spent on it
         text = " ".join(c for c in _CLAUSES.split(text) if not _YIELD.search(c))
     if kind == AMOUNT and YESNO in frame.types and not frame.consequence:

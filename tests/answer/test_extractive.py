@@ -765,7 +765,7 @@ def test_a_question_for_a_thing_no_passage_names_is_refused_naming_it(library, q
 
 def test_a_noun_phrase_follow_up_naming_a_thing_no_passage_names_is_refused(library) -> None:  # type: ignore[no-untyped-def]
     # asking nothing of its own, the follow-up's thing is its focus: the definition before was quoted for it
-    history = ["How do the network data regulations define a large online platform?"]
+    history = ["What makes an online platform large in the network data rules?"]
     answer = library.ask("Royalty threshold?", history=history)
     assert answer.refused and "None of them mentions Royalty." in answer.text, answer.text
 
@@ -1527,10 +1527,10 @@ def test_a_deadline_is_a_limit_on_the_act_asked_about(assistant_over) -> None:  
 
 def test_which_year_is_not_answered_by_a_day_of_every_year(assistant_over) -> None:  # type: ignore[no-untyped-def]
     rules = assistant_over("渡船安全办法.md", "# 渡船安全办法\n\n第九条 每年5月30日为渡船安全日。\n")
-    answer = rules.ask("渡船安全日是从哪一年开始设立的？")
+    answer = rules.ask("渡船安全日最早设立于哪一年？")
     assert answer.refused, answer.text
     dated = assistant_over("渡船安全日通知.md", "# 渡船安全日通知\n\n渡船安全日自2019年起设立，每年5月30日举行。\n")
-    answer = dated.ask("渡船安全日是从哪一年开始设立的？")
+    answer = dated.ask("渡船安全日最早设立于哪一年？")
     assert not answer.refused and "2019年" in answer.text, answer.text
 
 
@@ -1587,10 +1587,10 @@ def test_a_definition_asked_of_another_law_is_not_that_laws_definition_of_a_broa
     )
     assistant = make_assistant()
     assistant.ingest([folder])
-    history = ["客运渡船管理条例里“客运渡船”是怎么定义的？"]
+    history = ["“客运渡船”在客运渡船管理条例里是什么意思？"]
     answer = assistant.ask("那船舶登记法里呢？", history=history)
     assert answer.refused and "defines another term" in answer.text, answer.text
-    answer = assistant.ask("船舶登记法里“船舶”是怎么定义的？")
+    answer = assistant.ask("船舶登记法里“船舶”是什么意思？")
     assert not answer.refused and "各类船只" in answer.text, answer.text
 
 
@@ -1600,7 +1600,7 @@ def test_a_sum_spent_is_not_answered_by_an_output_target(assistant_over) -> None
         "Ferry Town\n\nThe city is putting money into Ferry Town, which aims to lift river trade output beyond 80 "
         "billion yuan within five years.\n",
     )
-    answer = news.ask("How much is the city putting into Ferry Town?")
+    answer = news.ask("How much is the city spending on Ferry Town?")
     assert answer.refused, answer.text
 
 

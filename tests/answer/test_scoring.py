@@ -163,11 +163,11 @@ def test_a_question_for_a_body_is_not_answered_by_a_person(question: str, text: 
     ("question", "text", "answers"),
     [
         (
-            "How much is the city putting into Ferry Town?",
+            "How much is the city spending on Ferry Town?",
             "It aims to lift trade output beyond 80 billion yuan.",
             False,
         ),
-        ("How much is the city putting into Ferry Town?", "The city will invest 2 billion yuan in Ferry Town.", True),
+        ("How much is the city spending on Ferry Town?", "The city will invest 2 billion yuan in Ferry Town.", True),
         ("渡船小镇投入了多少钱？", "力争产值突破800亿元。", False),
         # a yield asked for is answered by one
         ("How much output is Ferry Town to reach?", "It aims to lift output beyond 80 billion yuan.", True),
