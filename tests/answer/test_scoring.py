@@ -133,7 +133,7 @@ def test_a_fee_question_is_answered_by_a_passage_on_what_it_asks_the_fee_for() -
         ("What counts as a small ferry operator?", "A large ferry operator is one with 20 or more boats.", "large"),
     ],
 )
-def test_a_figure_over_another_grade_than_the_one_asked_is_told(question: str, text: str, other: str) -> None:
+def test_a_period_or_size_other_than_the_one_asked_is_told(question: str, text: str, other: str) -> None:
     assert another_grade(question, text) == other
 
 
