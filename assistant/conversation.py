@@ -97,10 +97,11 @@ _THE_FIRST_NAMED = re.compile(
 """A reference to the first of the things a chat has asked about ("the former", "前者", "前面问的"):
 with two or more questions before, it leans on the first of them, not the last."""
 _BACK_TO_A_TOPIC = re.compile(
-    r"\b(?:(?:going|coming|getting|turning)\s+)?back to\s+"
+    # at the start, where it turns the chat: "send it back to the user" asks about the user
+    r"^\s*(?:(?:ok(?:ay)?|so|and|now|right)[,\s]+)?(?:(?:going|coming|getting|turning)\s+)?back to\s+"
     r"(?P<en>(?:(?!\b(?:what|which|who|whom|how|when|where|why|is|are|does|do|did|can|could|must|should|will)\b)"
     r"[^,—–:;?.!])+)"
-    r"|(?:再?回到|再?说回|再?回头说)(?P<zh>[^，,：:。？?！!]+?)(?:的问题|这个问题|那个问题|上来)?[，,：:]",
+    r"|^\s*(?:那|好|好的|嗯)?[，,]?\s*(?:再?回到|再?说回|再?回头说)(?P<zh>[^，,：:。？?！!]+?)(?:的问题|这个问题|那个问题|上来)?[，,：:]",
     re.I,
 )
 """A chat turned back to an earlier topic ("Back to the ferry grant — …", "说回渡船登记，…"): the follow-up leans on the

@@ -84,6 +84,9 @@ def test_a_chat_turned_back_to_an_earlier_topic_leans_on_the_question_about_it()
     assert searched.endswith("How much is the ferry grant worth?")
     searched = contextualise("说回渡船补贴，谁来发？", ["渡船补贴有多少？", "无人机在哪登记？"], TITLES)
     assert searched.endswith("渡船补贴有多少？")
+    # mid-question, "back to" is no turn of the chat: the question before is the one leaned on
+    searched = contextualise("Must they send it back to the owner?", history, TITLES)
+    assert searched.endswith("Where is the harbour office?")
 
 
 def test_the_words_turning_a_chat_back_ask_about_nothing() -> None:

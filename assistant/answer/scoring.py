@@ -137,6 +137,7 @@ unlike a length of time ("Two years later", "kept for three years"), it says whe
 _YEAR = re.compile(
     rf"\b(?:1[89]|20)\d{{2}}\b|[\d〇零{_ZH_NUM}]{{4}}\s*年|\b(?:this|last|next) year\b|(?<![每])(?:今|去|明|前)年", re.I
 )
+"""A year ("2019", "二〇二一年", "last year"): what "which year" asks for, where "每年5月30日" names none."""
 _TIME_KINDS = {
     "date": _DATE,
     "year": _YEAR,
