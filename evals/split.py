@@ -38,6 +38,7 @@ SETS = {
         "en_laws21.jsonl",
         "en_laws22.jsonl",
         "en_laws23.jsonl",
+        "en_laws24.jsonl",
     ],
     "zh_blind": [
         "zh_a.jsonl",
@@ -63,6 +64,7 @@ SETS = {
         "zh_u.jsonl",
         "zh_v.jsonl",
         "zh_w.jsonl",
+        "zh_x.jsonl",
     ],
     "dialogues": [
         "dialogues.jsonl",
@@ -89,6 +91,7 @@ SETS = {
         "dialogues22.jsonl",
         "dialogues23.jsonl",
         "dialogues24.jsonl",
+        "dialogues25.jsonl",
     ],
 }
 DEV_BELOW = 154
