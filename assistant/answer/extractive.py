@@ -28,6 +28,7 @@ from ..types import Answer, RetrievedChunk
 from . import evidence as ev
 from . import shaping
 from .answer_types import (
+    AGENT,
     AMOUNT,
     CONSEQUENCE,
     DEADLINE,
@@ -337,6 +338,11 @@ class ExtractiveGenerator(Generator):
         if other := another_grade(found.frame.text, found.windows[best].text, [w.text for w in found.windows]):
             # daily users asked, monthly ones counted: a threshold over a month answers for no other period
             reason = f"{REFUSAL} The closest passage speaks of another period or size ({other})."
+            judged.refusal = refusal(question, retrieval, reason, probability)
+            return judged
+        if _no_doer_anywhere(found, best):
+            # "Who built the east pier?" where the one sentence on the pier names no builder
+            reason = f"{REFUSAL} The passages that speak of it do not say who."
             judged.refusal = refusal(question, retrieval, reason, probability)
             return judged
         threshold = self.settings.refusal_threshold
@@ -791,6 +797,22 @@ def _no_figure_anywhere(found: Candidates) -> bool:
     if not quantity or YESNO in found.frame.types:
         return False  # "Is there a fee?" may be answered "free of charge"
     return not np.any(found.rows[:, WINDOW_FEATURES.index("types")] > 0)
+
+
+def _no_doer_anywhere(found: Candidates, best: int) -> bool:
+    """Whether a question asking who acted on a thing (QuestionFrame.acted_on) is best answered from a passage
+    speaking of that thing, and no passage speaking of it names a doer in a sentence on it (scoring.types_present
+    scores such a window 0.5)."""
+    acted_on = set(found.frame.acted_on)
+    if not acted_on or required_types(found.frame) != {AGENT} or YESNO in found.frame.types:
+        return False
+
+    def speaks_of_it(window: ev.Window) -> bool:
+        return any(acted_on & set(coverage_tokens(u.text)) for u in window.passage.units)
+
+    column = WINDOW_FEATURES.index("types")
+    speaking = [i for i, w in enumerate(found.windows) if speaks_of_it(w)]
+    return bool(speaking) and not any(found.rows[i, column] >= 1.0 for i in speaking)
 
 
 _MINOR_WORDS = frozenset({"of", "on", "for", "the", "and", "in", "to", "a", "an"})

@@ -204,6 +204,10 @@ class QuestionFrame:
     """Asks to or with whom something is done, its preposition left at the end ("Whom is the logbook given to?",
     "Which desk do skippers register with?"): the body the text names after "to" or "with" answers, not one named as
     the doer or as the author of a rule."""
+    acted_on: tuple[str, ...] = ()
+    """In English, for a question asking who did something to a thing ("Who built the east pier?", "Which office
+    inspects the vessels?"), the coverage tokens of that thing's head noun: where a passage speaks of the thing, the
+    doer is named beside it, not in a neighbouring sentence about something else. Empty for a name or a law."""
 
     @property
     def wants_quantity(self) -> bool:
@@ -211,6 +215,36 @@ class QuestionFrame:
 
 
 _STRANDED_RECIPIENT = re.compile(r"\b(?:to|with)\s*[?？.]?\s*$", re.I)
+_AUXILIARY = r"(?:is|are|was|were|be|been|has|have|had|must|shall|should|can|could|will|would|may|might|do|does|did)"
+_EN_WHO_DID = re.compile(
+    rf"^\s*(?:who|which(?:\s+(?!{_AUXILIARY}\b)[a-z-]+){{1,3}}?)\s+"
+    r"(?:(?:has|have|had|must|shall|should|can|could|will|would|may|might)\s+(?:to\s+)?)?"
+    rf"(?!{_AUXILIARY}\b)(?-i:[a-z]+)\s+"
+    r"(?P<object>(?:the|that|this|these|those|its|their|an?)\s+[^?？.,;]*|(?-i:(?:[A-Z][\w+-]*\s+)*[A-Z][\w+-]*)['’]s?\s+[^?？.,;]*)",
+    re.I,
+)
+""""Who built the east pier?", "which office must inspect the vessels": the interrogative as the subject, a verb of
+action (not "is"), and the thing it acts on, opened by a determiner or an owner's name ("who insured Bluewake's
+ferries"). Not "who do they report to", nor "who is in charge of …"."""
+
+
+def _acted_on(clause: str) -> tuple[str, ...]:
+    match = _EN_WHO_DID.search(clause)
+    if match is None:
+        return ()
+    # "Bluewake Ferries' newest boat": the owner named is frame.names; the thing owned is what was acted on
+    owned = re.split(r"['’]s\b|(?<=s)['’](?=\s)", match.group("object"))[-1]
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", owned) if w.lower() not in _DETERMINERS]
+    phrase = _noun_phrase(words, 6)
+    head = phrase[-1] if phrase else ""
+    # a name or a law ("the PIPL", "the Harbour Institute") is what the question is about as a whole, not one thing
+    # spoken of in one sentence; a name may modify the thing ("its Class C ferry")
+    if not head.isalpha() or not head.islower() or set(tokenize(head)) <= _TYPE_WORDS:
+        return ()
+    return tuple(coverage_words(head))
+
+
+_DETERMINERS = frozenset(["the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our"])
 
 
 @lru_cache(maxsize=1)
@@ -509,6 +543,7 @@ _CAPITALISED_BY_CONVENTION = frozenset(
         *("November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
     ]
 )
+_INDEFINITE_BEFORE = re.compile(r"\b(?:a|an)\s+$")
 _SENTENCE_START = re.compile(r"(?:^|[.?!:;]\s+|[(（]?\d+[)）]\s*|\bArticle \d+\s+)$")
 
 
@@ -527,6 +562,8 @@ def name_spans(text: str) -> list[str]:
     for match in _NAME_SPAN.finditer(text):
         if _LAW_OWNER.match(text, match.end()):
             continue  # "China's PIPL": whose law it is, not what is asked about
+        if _INDEFINITE_BEFORE.search(text[: match.start()]):
+            continue  # "a Class C ferry": a kind of ferry, not a thing of its own; a name takes no "a"
         # "AI-related": a conventional capital before a hyphen is no name either
         words = [w for w in match.group(0).split() if w.split("-")[0] not in _CAPITALISED_BY_CONVENTION]
         starts_sentence = bool(_SENTENCE_START.search(text[: match.start()]))
@@ -635,6 +672,7 @@ def frame(question: str) -> QuestionFrame:
         scope=YESNO in types and bool(SCOPE_ASKED.search(clause)),
         contents=bool(CONTENTS_ASKED.search(clause)),
         recipient=AGENT in types and not zh and bool(_STRANDED_RECIPIENT.search(clause)),
+        acted_on=_acted_on(clause) if AGENT in types and not zh else (),
         time=time_kind(question) if TIME in types else "",
         timed_act=_timed_act(question) if TIME in types else frozenset(),
         consequence=bool(

@@ -440,6 +440,11 @@ def types_present(frame: QuestionFrame, window: Window, unit_tokens: dict[int, s
                 # "The most a single company can get in vouchers": "1 billion yuan worth of vouchers" is the total.
                 stating = [u for u in stating if _shared(u.text, frame.shared_by)]
                 units = [u for u in units if _shared(u.text, frame.shared_by)]
+            acted_on = set(frame.acted_on) if kind == AGENT and not frame.focus else set()
+            if acted_on and any(acted_on & unit_tokens.get(id(u), set()) for u in window.passage.units):
+                # "Who built the east pier?": where the passage speaks of the pier ("… the east pier opened in 2019,
+                # costing 40 million yuan"), its builder is named there; the port named the sentence before is not.
+                stating = [u for u in units if acted_on & unit_tokens[id(u)]]
             if kind == TIME and (asked := frame.timed_act):
                 # "乘客投诉后，经营者须在几个工作日内答复？": "网信部门…应当在三十个工作日内予以备案" limits
                 # another act.

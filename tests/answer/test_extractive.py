@@ -1604,6 +1604,32 @@ def test_a_sum_spent_is_not_answered_by_an_output_target(assistant_over) -> None
     assert answer.refused, answer.text
 
 
+_PIER_NEWS = (
+    "Harbour Start-ups\n\nWhen Bluewake Ferries moved into the Eastport Maritime Hub, a city-backed cluster, the boat "
+    "maker had twelve staff. Three years later it employs 90, and the company has raised 40 million yuan in a Series "
+    "B funding round{led}.\n"
+)
+
+
+def test_who_did_a_thing_is_answered_only_by_a_name_beside_it(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    news = assistant_over("pier-news.txt", _PIER_NEWS.format(led=""))
+    # the hub and the city, named the sentence before, did not lead the round
+    answer = news.ask("Who led Bluewake Ferries' Series B round?")
+    assert answer.refused and "do not say who" in answer.text, answer.text
+    answer = news.ask("Which investor led that funding round?", history=["How much did Bluewake Ferries raise?"])
+    assert answer.refused, answer.text
+    news = assistant_over("pier-news-led.txt", _PIER_NEWS.format(led=" led by Tidewater Capital"))
+    answer = news.ask("Who led Bluewake Ferries' Series B round?")
+    assert not answer.refused and "Tidewater Capital" in answer.text, answer.text
+
+
+def test_a_sum_raised_in_a_named_kind_of_round_is_the_companys(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    news = assistant_over("pier-news.txt", _PIER_NEWS.format(led=""))
+    # "a Series B round" is no other thing the sum could belong to
+    answer = news.ask("How much did Bluewake Ferries raise?")
+    assert not answer.refused and "40 million yuan" in answer.text, answer.text
+
+
 _RESTRICTED_VESSELS = (
     "Harbour Catalogue Rules\n\n"
     "Article 5 The harbour office shall draw up a catalogue of restricted vessels and publish it on its website.\n\n"

@@ -421,3 +421,30 @@ def test_money_as_such_is_the_sum_asked_for_not_a_thing_the_text_must_name() -> 
 def test_a_follow_up_asking_a_definition_in_another_law_asks_for_the_term_before() -> None:
     asked = frame("那船舶登记法里呢？ 里“客运渡船”是怎么定义的？")
     assert DEFINITION in asked.types and {"客运", "渡船"} <= set(asked.focus)
+
+
+@pytest.mark.parametrize(
+    ("question", "thing"),
+    [
+        ("Who led that round?", ("round",)),
+        ("Who led Bluewake Ferries' Series B round?", ("round",)),
+        ("Which investor led the pier company's funding round?", ("round",)),
+        ("Which office must approve the transfer?", ("transfer",)),
+        ("Who inspects the vessels?", ("vessel",)),
+        # no thing acted on: a name or a law, the asker's own doing, a role, or no verb of action
+        ("Who set up the Harbour Safety Institute?", ()),
+        ("Who polices the PIPL?", ()),
+        ("Who do they send the logbook to?", ()),
+        ("Which office must it give the skipper's name to?", ()),
+        ("Who has to appoint the safety officer?", ()),
+        ("Which agency is responsible for the harbour plan?", ()),
+        ("Who is behind the ferry grant?", ()),
+    ],
+)
+def test_the_thing_a_who_question_asks_the_doer_of(question: str, thing: tuple[str, ...]) -> None:
+    assert frame(question).acted_on == thing
+
+
+def test_a_name_after_an_indefinite_article_names_a_kind_not_a_thing() -> None:
+    assert name_spans("The pier company raised 40 million yuan in a Series B round.") == []
+    assert name_spans("The pier company raised 40 million yuan from Tidewater Capital.") == ["Tidewater Capital"]
