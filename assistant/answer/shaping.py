@@ -213,10 +213,15 @@ def _whole_list(window: ev.Window) -> ev.Window:
 def second(found: Candidates, scores: np.ndarray, best: int, chosen: ev.Window, settings: AnswerSettings) -> int | None:
     """A second window when the question has two parts: scoring nearly as well, not overlapping the first, from
     the same document (a near-equal window of another law answers as that law would, not the second part), and
-    covering question terms the first does not."""
+    covering question terms the first does not. Not a window scoring above the first: the choice passed it over
+    (it restates the duty asked about, where an exception answers; it states no fine, where another does)."""
     margin = settings.second_window_margin
-    for i in np.argsort(-scores, kind="stable")[1:]:
+    for i in np.argsort(-scores, kind="stable"):
         window = found.windows[int(i)]
+        if scores[int(i)] > scores[best]:
+            return None
+        if int(i) == best:
+            continue
         if scores[int(i)] < scores[best] - margin:
             return None
         if window.overlaps(chosen) or not _as_apt(found, int(i), best) or window.key[0] != chosen.key[0]:
