@@ -448,3 +448,16 @@ def test_the_thing_a_who_question_asks_the_doer_of(question: str, thing: tuple[s
 def test_a_name_after_an_indefinite_article_names_a_kind_not_a_thing() -> None:
     assert name_spans("The pier company raised 40 million yuan in a Series B round.") == []
     assert name_spans("The pier company raised 40 million yuan from Tidewater Capital.") == ["Tidewater Capital"]
+
+
+@pytest.mark.parametrize(
+    ("question", "focus"),
+    [
+        ("How many people applied to the ferry school?", ("peopl",)),
+        ("How many applied to the ferry school, and how many got in?", ()),
+        ("How many registered boats are there on the lake?", ("regist", "boat")),
+        ("What personalised timetable must the operator offer?", ("person",)),
+    ],
+)
+def test_a_past_tense_verb_after_the_noun_is_not_the_focus(question: str, focus: tuple[str, ...]) -> None:
+    assert frame(question).focus == focus
