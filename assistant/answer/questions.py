@@ -396,6 +396,9 @@ def _asked_noun(clause: str, phrase: list[str]) -> str:
     """The last word of the noun phrase the focus begins, when the interrogative stands before a noun ("what
     valuation", "how many square meters", "what is the title"), not before a predicate ("what is unusual"); a
     hyphened word modifies the noun rather than heading it ("which well-known companies")."""
+    if _EN_WHO_HEAD.search(clause) and phrase:
+        # "who is the harbour master of …": the role, which a passage must name for anyone to be named in it
+        return phrase[-1] if phrase[-1].isalpha() else ""
     match = _EN_HEAD.search(clause)
     if match is None or (match.group("copula") and not match.group("det")) or not phrase:
         return ""

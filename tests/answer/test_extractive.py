@@ -1638,6 +1638,19 @@ def test_a_sum_raised_in_a_named_kind_of_round_is_the_companys(assistant_over) -
     assert not answer.refused and "40 million yuan" in answer.text, answer.text
 
 
+def test_a_role_no_passage_names_is_not_answered_by_a_name(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    news = assistant_over(
+        "harbour-office-news.txt",
+        "Eastport Harbour\n\nThe Eastport Harbour Office was set up by the city transport bureau in 2019. Its twelve "
+        "inspectors check every ferry before the summer season.\n",
+        answer=AnswerSettings(absent_noun_min_passages=0),  # a one-document library, read as a broad one
+    )
+    answer = news.ask("Who is the treasurer of the Eastport Harbour Office?")
+    assert answer.refused and "treasurer" in answer.text, answer.text
+    answer = news.ask("Who set up the Eastport Harbour Office?")
+    assert not answer.refused and "transport bureau" in answer.text, answer.text
+
+
 _RESTRICTED_VESSELS = (
     "Harbour Catalogue Rules\n\n"
     "Article 5 The harbour office shall draw up a catalogue of restricted vessels and publish it on its website.\n\n"

@@ -461,3 +461,9 @@ def test_a_name_after_an_indefinite_article_names_a_kind_not_a_thing() -> None:
 )
 def test_a_past_tense_verb_after_the_noun_is_not_the_focus(question: str, focus: tuple[str, ...]) -> None:
     assert frame(question).focus == focus
+
+
+def test_the_role_a_who_question_asks_for_is_its_noun() -> None:
+    assert frame("Who is the treasurer of the harbour office?").noun == "treasurer"
+    assert frame("Who's the harbour master of Eastport?").noun == "master"
+    assert frame("Who is behind the harbour office?").noun == ""
