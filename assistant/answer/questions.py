@@ -555,7 +555,7 @@ _CAPITALISED_BY_CONVENTION = frozenset(
     ]
 )
 _INDEFINITE_BEFORE = re.compile(r"\b(?:a|an)\s+$")
-_SENTENCE_START = re.compile(r"(?:^|[.?!:;]\s+|[(（]?\d+[)）]\s*|\bArticle \d+\s+)$")
+_SENTENCE_START = re.compile(r"(?:^[(（]?|\n\s*[(（]?|[.?!:;]\s+|[(（]?\d+[)）]\s*|\bArticle \d+\s+)$")
 
 
 _LAW_ABBREVIATIONS = "|".join(a for names in LAW_NAMES.values() for a in names if " " not in a and "-" not in a)

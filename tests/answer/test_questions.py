@@ -467,3 +467,9 @@ def test_the_role_a_who_question_asks_for_is_its_noun() -> None:
     assert frame("Who is the treasurer of the harbour office?").noun == "treasurer"
     assert frame("Who's the harbour master of Eastport?").noun == "master"
     assert frame("Who is behind the harbour office?").noun == ""
+
+
+def test_a_word_opening_a_bracketed_line_is_capitalised_as_a_sentence_start() -> None:
+    line = "(Passed at the 3rd Meeting of the Harbour Board on May 2, 2020)\nArticle 1 Ferries shall keep a log."
+    assert "Passed" not in " ".join(name_spans(line))
+    assert "Harbour Board" in name_spans(line)
