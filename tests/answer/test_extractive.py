@@ -1487,7 +1487,7 @@ def test_a_body_named_in_lower_case_answers_who(assistant_over) -> None:  # type
 def test_a_window_the_choice_passed_over_does_not_come_back_as_the_second(library) -> None:  # type: ignore[no-untyped-def]
     # Article 18 (notice before processing) scores above the breach article's exception, which the choice takes for
     # a question on whether a duty always holds; quoted beside it, it would answer of another duty.
-    answer = library.ask("Is a processor exempt from notifying individuals after personal information leaks, ever?")
+    answer = library.ask("Is a processor exempt from notifying individuals after personal information gets out, ever?")
     assert not answer.refused and "is not required to notify individuals" in answer.text, answer.text
     assert [c for c in answer.citations if "Article 18" in c.quote] == [], answer.text
 
@@ -1624,7 +1624,9 @@ def test_who_did_a_thing_is_answered_only_by_a_name_beside_it(assistant_over) ->
     # the hub and the city, named the sentence before, did not lead the round
     answer = news.ask("Who led Bluewake Ferries' Series B round?")
     assert answer.refused and "do not say who" in answer.text, answer.text
-    answer = news.ask("Which investor led that funding round?", history=["How much did Bluewake Ferries raise?"])
+    answer = news.ask(
+        "Which investor led the boat maker's funding round?", history=["How much did Bluewake Ferries raise?"]
+    )
     assert answer.refused, answer.text
     news = assistant_over("pier-news-led.txt", _PIER_NEWS.format(led=" led by Tidewater Capital"))
     answer = news.ask("Who led Bluewake Ferries' Series B round?")

@@ -437,7 +437,7 @@ def test_a_follow_up_asking_a_definition_in_another_law_asks_for_the_term_before
         ("Who do they send the logbook to?", ()),
         ("Which office must it give the skipper's name to?", ()),
         ("Who has to appoint the safety officer?", ()),
-        ("Which agency is responsible for the harbour plan?", ()),
+        ("Which bureau is accountable for the harbour plan?", ()),
         ("Who is behind the ferry grant?", ()),
     ],
 )
@@ -453,8 +453,8 @@ def test_a_name_after_an_indefinite_article_names_a_kind_not_a_thing() -> None:
 @pytest.mark.parametrize(
     ("question", "focus"),
     [
-        ("How many people applied to the ferry school?", ("peopl",)),
-        ("How many applied to the ferry school, and how many got in?", ()),
+        ("How many skippers enrolled at the ferry school?", ("skipper",)),
+        ("How many applied for the ferry course, and how many passed?", ()),
         ("How many registered boats are there on the lake?", ("regist", "boat")),
         ("What personalised timetable must the operator offer?", ("person",)),
     ],
