@@ -425,7 +425,7 @@ def _noun_phrase(words: list[str], limit: int) -> list[str]:
             break
     cut_short = len(phrase) == limit and len(words) > limit
     if phrase and not cut_short and _PAST_TENSE.match(phrase[-1]):
-        # "how many people applied to …": a participle modifies a noun after it ("registered users"); last before a
+        # "how many skippers enrolled at …": a participle modifies a noun after it ("registered users"); last before a
         # function word, it is the verb the question asks of the noun before it, or of none ("how many applied")
         phrase = phrase[:-1]
     return phrase

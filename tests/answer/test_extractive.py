@@ -1487,7 +1487,7 @@ def test_a_body_named_in_lower_case_answers_who(assistant_over) -> None:  # type
 def test_a_window_the_choice_passed_over_does_not_come_back_as_the_second(library) -> None:  # type: ignore[no-untyped-def]
     # Article 18 (notice before processing) scores above the breach article's exception, which the choice takes for
     # a question on whether a duty always holds; quoted beside it, it would answer of another duty.
-    answer = library.ask("Is a processor exempt from notifying individuals after personal information gets out, ever?")
+    answer = library.ask("Is a processor exempt from notifying individuals after personal information slips out, ever?")
     assert not answer.refused and "is not required to notify individuals" in answer.text, answer.text
     assert [c for c in answer.citations if "Article 18" in c.quote] == [], answer.text
 
