@@ -340,7 +340,7 @@ class ExtractiveGenerator(Generator):
             reason = f"{REFUSAL} The closest passage speaks of another period or size ({other})."
             judged.refusal = refusal(question, retrieval, reason, probability)
             return judged
-        if _no_doer_anywhere(found, best):
+        if _no_doer_anywhere(found):
             # "Who built the east pier?" where the one sentence on the pier names no builder
             reason = f"{REFUSAL} The passages that speak of it do not say who."
             judged.refusal = refusal(question, retrieval, reason, probability)
@@ -799,10 +799,9 @@ def _no_figure_anywhere(found: Candidates) -> bool:
     return not np.any(found.rows[:, WINDOW_FEATURES.index("types")] > 0)
 
 
-def _no_doer_anywhere(found: Candidates, best: int) -> bool:
-    """Whether a question asking who acted on a thing (QuestionFrame.acted_on) is best answered from a passage
-    speaking of that thing, and no passage speaking of it names a doer in a sentence on it (scoring.types_present
-    scores such a window 0.5)."""
+def _no_doer_anywhere(found: Candidates) -> bool:
+    """Whether a question asking who acted on a thing (QuestionFrame.acted_on) finds passages speaking of that
+    thing, and none of them names a doer in a sentence on it (scoring.types_present scores such a window 0.5)."""
     acted_on = set(found.frame.acted_on)
     if not acted_on or required_types(found.frame) != {AGENT} or YESNO in found.frame.types:
         return False

@@ -213,8 +213,9 @@ def _whole_list(window: ev.Window) -> ev.Window:
 def second(found: Candidates, scores: np.ndarray, best: int, chosen: ev.Window, settings: AnswerSettings) -> int | None:
     """A second window when the question has two parts: scoring nearly as well, not overlapping the first, from
     the same document (a near-equal window of another law answers as that law would, not the second part), and
-    covering question terms the first does not. Not a window scoring above the first: the choice passed it over
-    (it restates the duty asked about, where an exception answers; it states no fine, where another does)."""
+    covering question terms the first does not. None when the choice passed over a better-scored window (one
+    restating the duty asked about, where an exception answers; one stating no fine, where another does): that window
+    would come back as the second, and the next below it is no second part either."""
     margin = settings.second_window_margin
     for i in np.argsort(-scores, kind="stable"):
         window = found.windows[int(i)]

@@ -426,7 +426,7 @@ def test_a_follow_up_asking_a_definition_in_another_law_asks_for_the_term_before
 @pytest.mark.parametrize(
     ("question", "thing"),
     [
-        ("Who led that round?", ("round",)),
+        ("Who built that pier?", ("pier",)),
         ("Who led Bluewake Ferries' Series B round?", ("round",)),
         ("Which investor led the pier company's funding round?", ("round",)),
         ("Which office must approve the transfer?", ("transfer",)),
