@@ -39,6 +39,7 @@ SETS = {
         "en_laws22.jsonl",
         "en_laws23.jsonl",
         "en_laws24.jsonl",
+        "en_laws25.jsonl",
     ],
     "zh_blind": [
         "zh_a.jsonl",
@@ -65,6 +66,7 @@ SETS = {
         "zh_v.jsonl",
         "zh_w.jsonl",
         "zh_x.jsonl",
+        "zh_y.jsonl",
     ],
     "dialogues": [
         "dialogues.jsonl",
@@ -92,6 +94,7 @@ SETS = {
         "dialogues23.jsonl",
         "dialogues24.jsonl",
         "dialogues25.jsonl",
+        "dialogues26.jsonl",
     ],
 }
 DEV_BELOW = 154
