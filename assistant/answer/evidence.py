@@ -197,7 +197,7 @@ def windows(passage: Passage) -> list[Window]:
                 break
             run = units[first : first + size]
             if run[0].leans_back and first > 0:
-                run = [*_leaned_on(run[0], passage), *run]
+                run = [*leaned_on(run[0], passage), *run]
             if run[-1].kind == "lead":
                 run = [*run, *items_of(run[-1], passage)]
             found.append(Window(passage, run))
@@ -260,7 +260,7 @@ def named_paragraph(unit: Unit, passage: Passage) -> list[Unit]:
     return [u for u in paragraphs[number - 1] if u.position < unit.position]
 
 
-def _leaned_on(unit: Unit, passage: Passage) -> list[Unit]:
+def leaned_on(unit: Unit, passage: Passage) -> list[Unit]:
     """What a unit leaning back needs beside it: the paragraph of its article it names by number; else the unit
     before it."""
     return named_paragraph(unit, passage) or [passage.units[unit.position - 1]]

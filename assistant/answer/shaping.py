@@ -79,6 +79,7 @@ def _extended(found: Candidates, best: int, settings: AnswerSettings) -> ev.Wind
     else:
         window = _with_follower(window, lambda grown: _gain(found, window, grown) >= settings.second_window_gain)
     window = _without_idle_ends(found, window)
+    window = _without_unasked_antecedent(found, window, settings)
     if found.frame.consequence:
         window = _with_lead(window)
     if LIST in found.frame.types or _asks_what_lead_announces(found, window):
@@ -124,6 +125,28 @@ def _without_idle_ends(found: Candidates, window: ev.Window) -> ev.Window:
     if not any(states(kind, u.text, found.frame) for u in units for kind in asked):
         return window
     return ev.Window(window.passage, units)
+
+
+def _without_unasked_antecedent(found: Candidates, window: ev.Window, settings: AnswerSettings) -> ev.Window:
+    """The window without what its first unit leaning back leans on ("vouchers covering these areas" on the
+    sentence naming the areas; "本条第一款规定的场所" on the first paragraph), when that covers less than
+    ``second_window_gain`` of the question the rest does not, and states none of the kinds of answer asked
+    for: the rest answers, and the quote is the smallest that does. A question on what the areas are finds its words
+    there, and one on the most a breach costs finds the other tier's fine there: both keep it."""
+    units = window.units
+    leaning = next((i for i, u in enumerate(units) if u.leans_back), 0)
+    before = units[:leaning]
+    if not before or not {u.position for u in before} <= {
+        u.position for u in ev.leaned_on(units[leaning], window.passage)
+    }:
+        return window
+    asked = found.frame.types - {LIST, YESNO}
+    rest = ev.Window(window.passage, units[leaning:])
+    if not asked or any(states(kind, u.text, found.frame) for u in before for kind in asked):
+        return window
+    if not all(states(kind, rest.text, found.frame) for kind in asked):
+        return window
+    return rest if _gain(found, rest, window) < settings.second_window_gain else window
 
 
 def _with_follower(window: ev.Window, worth: Callable[[ev.Window], bool] = lambda _: True) -> ev.Window:

@@ -66,3 +66,26 @@ def test_a_denied_condition_names_no_tier() -> None:
     assert serious.search("What if the harm done is serious?") and serious.search("后果严重时罚款多少？")
     assert not serious.search("What fine applies (not a serious case)?") and not serious.search("情节不严重的呢？")
     assert refusing.search("What if the ferry operator refused to correct it?") and refusing.search("拒不改正的呢？")
+
+
+MEASURES = "In May, the port authority set out measures to lower what operators pay for berths, pilots and tugs."
+COUPONS = "It plans to issue 40 million yuan of coupons covering these services, offsetting 20% to 60% of fees."
+
+
+def test_a_figure_asked_for_is_quoted_without_the_sentence_it_leans_on_when_that_answers_nothing() -> None:
+    text = f"{MEASURES} {COUPONS}"
+    asked = "How large is the coupon fund, and what share of fees does it offset?"
+    assert extended(asked, text, f"{MEASURES} {COUPONS}") == COUPONS
+
+
+def test_the_sentence_leaned_on_stays_when_it_holds_words_of_the_question() -> None:
+    text = f"{MEASURES} {COUPONS}"
+    asked = "How much money lowers what operators pay for pilots and tugs?"
+    assert extended(asked, text, f"{MEASURES} {COUPONS}") == text
+
+
+def test_the_sentence_leaned_on_stays_when_it_states_a_figure_of_the_kind_asked() -> None:
+    base = "A pier operator that skips the weekly check is fined 5,000 yuan."
+    raised = "Where the preceding breach recurs, the fine is 50,000 yuan."
+    text = f"{base} {raised}"
+    assert extended("How much is the fine when the breach recurs?", text, text) == text
