@@ -202,8 +202,8 @@ class QuestionFrame:
     """Asks what a list or catalogue holds (answer_types.CONTENTS_ASKED)."""
     recipient: bool = False
     """Asks to or with whom something is done, its preposition left at the end ("Whom is the logbook given to?",
-    "Which desk do skippers register with?"): the body the text names after "to" or "with" answers, not one named as
-    the doer or as the author of a rule."""
+    "Which desk do skippers register with?", "日志要交给谁？", "向哪个部门申请？"): the body the text names after
+    "to", "with" or "向" answers, not one named as the doer or as the author of a rule."""
     acted_on: tuple[str, ...] = ()
     """In English, for a question asking who did something to a thing ("Who built the east pier?", "Which office
     inspects the vessels?"), the coverage tokens of that thing's head noun: where a passage speaks of the thing, the
@@ -215,6 +215,7 @@ class QuestionFrame:
 
 
 _STRANDED_RECIPIENT = re.compile(r"\b(?:to|with)\s*[?？.]?\s*$", re.I)
+_ZH_RECIPIENT_ASKED = re.compile(r"向(?:谁|哪)|(?:给|交|报|告诉|通知|通报)谁")
 _AUXILIARY = r"(?:is|are|was|were|be|been|has|have|had|must|shall|should|can|could|will|would|may|might|do|does|did)"
 _EN_WHO_DID = re.compile(
     rf"^\s*(?:who|which(?:\s+(?!{_AUXILIARY}\b)[a-z-]+){{1,3}}?)\s+"
@@ -682,7 +683,9 @@ def frame(question: str) -> QuestionFrame:
         exception=bool(EXCEPTION_ASKED.search(clause)),
         scope=YESNO in types and bool(SCOPE_ASKED.search(clause)),
         contents=bool(CONTENTS_ASKED.search(clause)),
-        recipient=AGENT in types and not zh and bool(_STRANDED_RECIPIENT.search(clause)),
+        # the type may come from the question before ("要向谁报告？"), and what it asks of the body with it
+        recipient=AGENT in types
+        and bool(_ZH_RECIPIENT_ASKED.search(question) if zh else _STRANDED_RECIPIENT.search(clause)),
         acted_on=_acted_on(clause) if AGENT in types and not zh else (),
         time=time_kind(question) if TIME in types else "",
         timed_act=_timed_act(question) if TIME in types else frozenset(),

@@ -321,6 +321,16 @@ _RECIPIENT_BEFORE = re.compile(
 """What comes before a body named as the one something goes to or is done with: "to" or "with", and at most six words
 of the body's own name ("to the relevant competent authorities"), none a verb or a preposition of its own ("to be
 reported as specified by the Board" names the Board as the one that specifies)."""
+_ZH_RECIPIENT = re.compile(r"(?:向|报送|报告|提交|通报|移送|告知)[^，。；：向]{0,16}$")
+"""A body named as the one something goes to, in Chinese: "向" or a verb of handing over, and the body's name
+("向有关主管部门", "报送所在地网信部门")."""
+
+
+def _received(text: str, body: re.Match[str]) -> bool:
+    """Is ``body`` named in ``text`` as the one something goes to or is done with (see _RECIPIENT_BEFORE)?"""
+    return bool(_RECIPIENT_BEFORE.search(text[: body.start()]) or _ZH_RECIPIENT.search(text[: body.end()]))
+
+
 _NAME = re.compile(r"\b[A-Z][\w'+-]*(?:\s+(?:(?:of|for|and|on)\s+)?[A-Z][\w'+-]*)*")
 """A run of capitalised words: a name ("Infinigence AI", "Ministry of Education", "XIA Lixue")."""
 _FIGURE = re.compile(r"\d[\d,.]*\d|\d")
@@ -357,8 +367,14 @@ def states(kind: str, text: str, frame: QuestionFrame) -> bool:
         # "Whom is the logbook given to?": the body it goes to ("hand the logbook to the harbour office"),
         # not the one that specifies what it holds ("as specified by the harbour office").
         text = unasked(text, frame.text)
-        return any(_RECIPIENT_BEFORE.search(text[: m.start()]) for m in _AGENT.finditer(text))
-    if kind == AGENT and _BODY_ASKED.search(main_clause(frame.text)):
+        return any(_received(text, m) for m in _AGENT.finditer(text))
+    body_asked = bool(_BODY_ASKED.search(main_clause(frame.text)))
+    if kind == AGENT and YESNO not in frame.types and frame.lang == "zh":
+        # "谁负责监督渡轮？": the body something is reported to ("向有关主管部门报告") does not do it. (In English,
+        # _AGENT misses too many doers, "the harbour board", to read a sentence without the body after its "to".)
+        text = unasked(text, frame.text)
+        return any(not _ZH_RECIPIENT.search(text[: m.end()]) for m in (_BODY if body_asked else _AGENT).finditer(text))
+    if kind == AGENT and body_asked:
         # "Which agency approves the licence?": a person ("the individual", "父母") is no body
         return bool(_BODY.search(unasked(text, frame.text)))
     if kind == AMOUNT and _SPENDING_ASKED.search(main_clause(frame.text)):

@@ -1719,3 +1719,42 @@ def test_a_follow_up_asking_what_a_list_holds_gets_every_item(assistant_over) ->
     )
     # the chat's words (accident, passengers) fall in the first item; the list is what the follow-up asks for
     assert all(item in answer.text for item in ("(1)", "(2)", "(3)")), answer.text
+
+
+FERRY_REPAIRS = (
+    "渡轮安全规定\n\n第三条 渡轮经营者发现船体损坏的，应当立即停航，采取修复措施，并向港务管理机构报告。\n\n"
+    "第四条 渡轮经营者应当为每一航次配备救生衣。\n"
+)
+PIER_REPAIRS = (
+    "Pier Safety Rules\n\nArticle 3 Where a pier operator finds a crack in the deck, it shall close the pier, "
+    "repair the deck and report the repair to the harbour office.\n\n"
+    "Article 4 A pier operator shall keep life rings at each end of the pier.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["渡轮停航修复的事由谁来监督？", "船体损坏以后由哪个部门督促整改？"],
+    ids=["who", "which-department"],
+)
+def test_the_body_something_is_reported_to_is_not_the_one_that_does_what_is_asked(  # type: ignore[no-untyped-def]
+    assistant_over, question: str
+) -> None:
+    answer = assistant_over("渡轮安全规定.txt", FERRY_REPAIRS).ask(question)
+    assert answer.refused, answer.text
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "question", "quoted"),
+    [
+        ("渡轮安全规定.txt", FERRY_REPAIRS, "渡轮船体坏了要报告给谁？", "向港务管理机构报告"),
+        ("渡轮安全规定.txt", FERRY_REPAIRS, "发现船体损坏，经营者应当向哪个部门报告？", "向港务管理机构报告"),
+        ("pier-safety-rules.txt", PIER_REPAIRS, "Who does a pier operator report a deck repair to?", "harbour office"),
+    ],
+    ids=["zh-to-whom", "zh-to-which-department", "en-to-whom"],
+)
+def test_the_body_something_is_reported_to_answers_who_it_goes_to(  # type: ignore[no-untyped-def]
+    assistant_over, name: str, text: str, question: str, quoted: str
+) -> None:
+    answer = assistant_over(name, text).ask(question)
+    assert not answer.refused and says(answer, quoted), answer.text

@@ -473,3 +473,17 @@ def test_a_word_opening_a_bracketed_line_is_capitalised_as_a_sentence_start() ->
     line = "(Passed at the 3rd Meeting of the Harbour Board on May 2, 2020)\nArticle 1 Ferries shall keep a log."
     assert "Passed" not in " ".join(name_spans(line))
     assert "Harbour Board" in name_spans(line)
+
+
+@pytest.mark.parametrize(
+    ("question", "recipient"),
+    [
+        ("渡轮船体坏了要报告给谁？", True),
+        ("发现船体损坏，经营者应当向哪个部门报告？", True),
+        ("渡轮停航修复的事由谁来监督？", False),
+        ("Who does a pier operator report a deck repair to?", True),
+        ("Which body supervises the repair of a cracked pier deck?", False),
+    ],
+)
+def test_a_question_on_whom_something_goes_to_asks_for_a_recipient(question: str, recipient: bool) -> None:
+    assert frame(question).recipient is recipient
