@@ -67,6 +67,7 @@ from .scoring import (
     AnswerModel,
     another_grade,
     default_model,
+    defined_term,
     defined_term_tokens,
     named_elsewhere,
     required_types,
@@ -195,6 +196,8 @@ class Candidates:
     """Ids of the chunks reached by following a citation back from the evidence (a duty's penalty article)."""
     borrowed: frozenset[str] = frozenset()
     """The weighted tokens a follow-up borrows from the question before, not its own."""
+    read_as_term: dict[int, frozenset[str]] = field(default_factory=dict)
+    """The units defining a term the question does not use, read as that term's tokens (by id of the unit)."""
 
     def context_of(self, window: ev.Window) -> set[str]:
         """What the window is read with (``context``), and the text of the provisions its passage was reached from
@@ -206,6 +209,12 @@ class Candidates:
         if not tokens or any(_breach_of_another(u, articles) for u in window.units):
             return base
         return base | tokens
+
+    def tokens_of(self, window: ev.Window) -> set[str]:
+        """The coverage tokens the window is read with: its units' (a definition of a term the question does not
+        use as that term alone) and its context's."""
+        units = (self.read_as_term.get(id(u)) or coverage_tokens(u.text) for u in window.units)
+        return set().union(*units) | self.context_of(window)
 
     def reached_by_citation(self, window: ev.Window) -> bool:
         """Is the window wholly in provisions reached by following a citation (see ``citing``)?"""
@@ -455,6 +464,10 @@ class ExtractiveGenerator(Generator):
             else {}
         )
         unit_tokens = _tokens_of_units(passages)
+        read_as_term = (
+            {} if DEFINITION in question_frame.types else self._read_as_terms(passages, set(coverage_tokens(question)))
+        )
+        unit_tokens.update({i: set(term) for i, term in read_as_term.items()})
         windows = [
             w
             for p in passages
@@ -487,6 +500,7 @@ class ExtractiveGenerator(Generator):
         }
         found = Candidates(question_frame, windows, np.zeros((len(windows), len(WINDOW_FEATURES))), weights)
         found.borrowed = frozenset(borrowed)
+        found.read_as_term = read_as_term
         found.named = named
         found.paragraphs = paragraphs if in_paragraphs else ()
         found.absent_paragraphs = tuple(
@@ -636,6 +650,18 @@ class ExtractiveGenerator(Generator):
         return ""
 
     # --- evidence ----------------------------------------------------------------------------------------------
+
+    def _read_as_terms(self, passages: Sequence[ev.Passage], question_tokens: set[str]) -> dict[int, frozenset[str]]:
+        """The units defining a term the question does not use (it holds less than half the term, IDF-weighted),
+        each read as its term alone (by id of the unit): what a definition says of its term ("'Pier cargo' is cargo
+        that, once spilled, …") shares words with a question on something else ("What if cargo is spilled?")
+        without speaking of it."""
+        read = {}
+        for unit in (u for p in passages for u in p.units):
+            term = defined_term(unit.text)
+            if term and sum(self.idf(t) for t in term if t in question_tokens) < sum(self.idf(t) for t in term) / 2:
+                read[id(unit)] = term
+        return read
 
     def _evidence_chunks(self, question: QuestionFrame, retrieval: Retrieval) -> tuple[list[RetrievedChunk], bool]:
         """The chunks whose windows compete: a named article's (in the question's language when it has one), else

@@ -492,6 +492,24 @@ def defined_term_tokens(text: str) -> frozenset[str]:
     return frozenset(coverage_tokens(re.split(r"[，,；;。.]", text[classed.end() :])[0])) if classed else frozenset()
 
 
+_QUOTED_TERM = re.compile(r'^(?:Article \d+\s+)?(?:\(\d+\)\s*)?["“]([^"”]{1,80})["”]\s+(?:is|are)\b')
+"""A definition by a quoted term and "is" ("'Sensitive personal information' is personal information that …")."""
+
+
+def defined_term(text: str) -> frozenset[str]:
+    """The coverage tokens of the term a unit defines (see defined_term_tokens), or of the quoted term it opens
+    with and says what it is; none when it defines nothing."""
+    if quoted := _QUOTED_TERM.match(text):
+        return frozenset(coverage_tokens(quoted.group(1)))
+    # not the numbering, the characters of its words, or what says a term is the law's ("本法所称…")
+    return frozenset(
+        t for t in defined_term_tokens(text) if not (t.startswith("#") or t.isdigit() or _SO_CALLED.search(t))
+    )
+
+
+_SO_CALLED = re.compile(r"所称|^本?(?:法|办法|条例|规定|条)?$|^前款$")
+
+
 _EN_COUNT = re.compile(
     r"(?:\b\d+(?:[,.]\d+)*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
     r"forty|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|dozen|dozens))"

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..lexical import coverage_tokens
 from ..settings import AnswerSettings
 from . import evidence as ev
 from .answer_types import AMOUNT, LIST, NUMBER, PERCENT, YESNO, main_clause
@@ -264,7 +263,7 @@ def _as_apt(found: Candidates, other: int, best: int) -> bool:
 
 
 def _covered(found: Candidates, window: ev.Window) -> set[str]:
-    tokens = set(coverage_tokens(window.text)) | found.context_of(window)
+    tokens = found.tokens_of(window)
     return {t for t in found.weights if t in tokens}
 
 

@@ -1758,3 +1758,26 @@ def test_the_body_something_is_reported_to_answers_who_it_goes_to(  # type: igno
 ) -> None:
     answer = assistant_over(name, text).ask(question)
     assert not answer.refused and says(answer, quoted), answer.text
+
+
+HARBOUR_CARGO = (
+    "Harbour Cargo Rules\n\n"
+    'Article 3 "Hazardous cargo" is cargo that, once spilled into the harbour, may easily harm fish or boats, '
+    "including fuel, paint and fertiliser.\n\n"
+    "Article 9 Where cargo falls into the water, the pier operator shall immediately take remedial measures and "
+    "notify the harbour office.\n\n"
+    "Article 10 The harbour office inspects each pier once a year.\n"
+)
+
+
+def test_a_definition_of_a_term_the_question_does_not_use_is_not_quoted_for_its_words(  # type: ignore[no-untyped-def]
+    assistant_over,
+) -> None:
+    """Only the definition holds "spilled", but it says what the term is, not what an operator must do."""
+    assistant = assistant_over("harbour-cargo-rules.txt", HARBOUR_CARGO)
+    answer = assistant.ask("If some cargo is spilled, what must the operator do?")
+    assert not answer.refused, answer.text
+    assert says(answer, "take remedial measures and notify the harbour office"), answer.text
+    assert not says(answer, "Hazardous cargo"), answer.text
+    # a question using the term reads the definition whole
+    assert says(assistant.ask("Does paint count as hazardous cargo?"), "fuel, paint and fertiliser")

@@ -9,6 +9,7 @@ from assistant.answer.scoring import (
     _speaks_of_more_than_paying,
     another_grade,
     counts,
+    defined_term,
     defined_term_tokens,
     states,
     type_present,
@@ -76,6 +77,20 @@ def test_a_unit_defines_the_term_before_its_defining_verb_or_the_class_after_it(
     assert set(coverage_tokens(term)) <= defined and bool(defined) == bool(term)
     # what the defined thing is, or what is done with it, is no part of the term
     assert not defined & {t for t in coverage_tokens("载客 twelve 检验 logbook") if not t.startswith("#")}
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ('Article 3 "Hazardous cargo" is cargo that, once spilled, may easily harm fish.', "hazardous cargo"),
+        ("(2) “pier cargo” refers to goods landed at a pier;", "pier cargo"),
+        ("本条例所称渡船，是指载运旅客的船舶。", "渡船"),
+        ("Cargo is what a ferry carries besides its passengers.", ""),
+    ],
+)
+def test_the_term_a_unit_defines_is_its_words_alone(text: str, term: str) -> None:
+    # not the article's or the item's number, nor what says the term is the law's ("本条例所称")
+    assert defined_term(text) == {t for t in coverage_tokens(term) if not t.startswith("#")}
 
 
 def test_a_question_ending_in_to_or_with_is_answered_by_the_body_after_it() -> None:
