@@ -493,7 +493,7 @@ def defined_term_tokens(text: str) -> frozenset[str]:
 
 
 _QUOTED_TERM = re.compile(r'^(?:Article \d+\s+)?(?:\(\d+\)\s*)?["“]([^"”]{1,80})["”]\s+(?:is|are)\b')
-"""A definition by a quoted term and "is" ("'Sensitive personal information' is personal information that …")."""
+"""A definition by a quoted term and "is" ("'Hazardous cargo' is cargo that, once spilled, …")."""
 
 
 def defined_term(text: str) -> frozenset[str]:

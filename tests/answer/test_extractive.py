@@ -1748,7 +1748,7 @@ def test_the_body_something_is_reported_to_is_not_the_one_that_does_what_is_aske
     ("name", "text", "question", "quoted"),
     [
         ("渡轮安全规定.txt", FERRY_REPAIRS, "渡轮船体坏了要报告给谁？", "向港务管理机构报告"),
-        ("渡轮安全规定.txt", FERRY_REPAIRS, "发现船体损坏，经营者应当向哪个部门报告？", "向港务管理机构报告"),
+        ("渡轮安全规定.txt", FERRY_REPAIRS, "船体损坏了，经营者得向哪一级机构报告？", "向港务管理机构报告"),
         ("pier-safety-rules.txt", PIER_REPAIRS, "Who does a pier operator report a deck repair to?", "harbour office"),
     ],
     ids=["zh-to-whom", "zh-to-which-department", "en-to-whom"],

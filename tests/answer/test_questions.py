@@ -479,7 +479,7 @@ def test_a_word_opening_a_bracketed_line_is_capitalised_as_a_sentence_start() ->
     ("question", "recipient"),
     [
         ("渡轮船体坏了要报告给谁？", True),
-        ("发现船体损坏，经营者应当向哪个部门报告？", True),
+        ("船体损坏了，经营者得向哪一级机构报告？", True),
         ("渡轮停航修复的事由谁来监督？", False),
         ("Who does a pier operator report a deck repair to?", True),
         ("Which body supervises the repair of a cracked pier deck?", False),
