@@ -207,7 +207,9 @@ class AnswerSettings(_Section):
         0.05,
         ge=0,
         le=1,
-        description="...and when it covers at least this IDF-weighted share of the question that the first does not.",
+        description="...and when it covers at least this IDF-weighted share of the question that the first does not. "
+        "The same share decides whether a sentence joins the window: the one after it that leans back on it, or "
+        "the one before it that it leans on, when that one states no figure asked for.",
     )
     llm_relevance_margin: float = Field(
         3.0,

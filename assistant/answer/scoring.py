@@ -508,6 +508,7 @@ def defined_term(text: str) -> frozenset[str]:
 
 
 _SO_CALLED = re.compile(r"所称|^本?(?:法|办法|条例|规定|条)?$|^前款$")
+"""The words that say a term is the law's own ("本条例所称…"), no part of the term."""
 
 
 _EN_COUNT = re.compile(

@@ -128,10 +128,11 @@ def _without_idle_ends(found: Candidates, window: ev.Window) -> ev.Window:
 
 def _without_unasked_antecedent(found: Candidates, window: ev.Window, settings: AnswerSettings) -> ev.Window:
     """The window without what its first unit leaning back leans on ("vouchers covering these areas" on the
-    sentence naming the areas; "本条第一款规定的场所" on the first paragraph), when that covers less than
-    ``second_window_gain`` of the question the rest does not, and states none of the kinds of answer asked
-    for: the rest answers, and the quote is the smallest that does. A question on what the areas are finds its words
-    there, and one on the most a breach costs finds the other tier's fine there: both keep it."""
+    sentence naming the areas; "本条第一款规定的场所" on the first paragraph), for a question asking a kind of answer
+    (a sum, a share, a date, a body) that the rest states and that does not, when that covers less than
+    ``second_window_gain`` of the question the rest does not: the rest answers, and the quote is the smallest that
+    does. A question on what the areas are finds its words there, and one on the most a breach costs finds the other
+    tier's fine there: both keep it."""
     units = window.units
     leaning = next((i for i, u in enumerate(units) if u.leans_back), 0)
     before = units[:leaning]
