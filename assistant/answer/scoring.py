@@ -323,7 +323,7 @@ of the body's own name ("to the relevant competent authorities"), none a verb or
 reported as specified by the Board" names the Board as the one that specifies)."""
 _ZH_RECIPIENT = re.compile(r"(?:向|报送|报告|提交|通报|移送|告知)[^，。；：向]{0,16}$")
 """A body named as the one something goes to, in Chinese: "向" or a verb of handing over, and the body's name
-("向有关主管部门", "报送所在地网信部门")."""
+("向港务管理机构", "报送所在地港务局")."""
 
 
 def _received(text: str, body: re.Match[str]) -> bool:
@@ -370,7 +370,7 @@ def states(kind: str, text: str, frame: QuestionFrame) -> bool:
         return any(_received(text, m) for m in _AGENT.finditer(text))
     body_asked = bool(_BODY_ASKED.search(main_clause(frame.text)))
     if kind == AGENT and YESNO not in frame.types and frame.lang == "zh":
-        # "谁负责监督渡轮？": the body something is reported to ("向有关主管部门报告") does not do it. (In English,
+        # "谁负责监督渡轮？": the body something is reported to ("并向港务管理机构报告") does not do it. (In English,
         # _AGENT misses too many doers, "the harbour board", to read a sentence without the body after its "to".)
         text = unasked(text, frame.text)
         return any(not _ZH_RECIPIENT.search(text[: m.end()]) for m in (_BODY if body_asked else _AGENT).finditer(text))
