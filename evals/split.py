@@ -40,6 +40,7 @@ SETS = {
         "en_laws23.jsonl",
         "en_laws24.jsonl",
         "en_laws25.jsonl",
+        "en_laws26.jsonl",
     ],
     "zh_blind": [
         "zh_a.jsonl",
@@ -67,6 +68,7 @@ SETS = {
         "zh_w.jsonl",
         "zh_x.jsonl",
         "zh_y.jsonl",
+        "zh_z.jsonl",
     ],
     "dialogues": [
         "dialogues.jsonl",
@@ -95,6 +97,7 @@ SETS = {
         "dialogues24.jsonl",
         "dialogues25.jsonl",
         "dialogues26.jsonl",
+        "dialogues27.jsonl",
     ],
 }
 DEV_BELOW = 154
