@@ -52,6 +52,7 @@ from .questions import (
     abbreviates,
     asked_words,
     demonym_of,
+    duty_tokens,
     frame,
     name_parts,
     proper_names,
@@ -498,6 +499,11 @@ class ExtractiveGenerator(Generator):
             for t in dict.fromkeys(asked_words(question))
             if self.idf(t) < unseen - 1e-9
         }
+        # "有哪些要求", "what obligations": the noun names the kind of answer, which a provision states with "shall"
+        # or "应当" and a list lead; the passage using the noun ("按要求说明") is seldom the one stating the duty.
+        duty = duty_tokens(question)
+        if any(t not in duty for t in weights):
+            weights = {t: w for t, w in weights.items() if t not in duty}
         found = Candidates(question_frame, windows, np.zeros((len(windows), len(WINDOW_FEATURES))), weights)
         found.borrowed = frozenset(borrowed)
         found.read_as_term = read_as_term

@@ -1781,3 +1781,26 @@ def test_a_definition_of_a_term_the_question_does_not_use_is_not_quoted_for_its_
     assert not says(answer, "Hazardous cargo"), answer.text
     # a question using the term reads the definition whole
     assert says(assistant.ask("Does paint count as hazardous cargo?"), "fuel, paint and fertiliser")
+
+
+FERRY_DATA = (
+    "渡轮数据管理办法\n\n"
+    "第五条 渡轮经营者应当依法开展船舶数据采集活动，遵守以下规定：\n\n"
+    "（一）使用具有合法来源的航行记录；\n\n"
+    "（二）采取有效措施提高船舶数据质量；\n\n"
+    "（三）定期校验船舶数据的准确性。\n\n"
+    "第九条 港务管理机构依据职责对渡轮经营者开展监督检查，经营者应当予以配合，"
+    "按要求对船舶数据来源、规模、类型等予以说明。\n\n"
+    "第十二条 渡轮经营者应当在码头公示票价。\n"
+)
+
+
+@pytest.mark.parametrize("question", ["采集船舶数据有哪些要求？", "经营者采集船舶数据有什么要求？"])
+def test_a_question_on_requirements_is_answered_by_the_duty_not_by_the_word(  # type: ignore[no-untyped-def]
+    assistant_over, question: str
+) -> None:
+    """Only Article 9 holds 要求 ("按要求…说明"); the requirements are Article 5's list."""
+    answer = assistant_over("渡轮数据管理办法.txt", FERRY_DATA).ask(question)
+    assert not answer.refused, answer.text
+    assert says(answer, "遵守以下规定", "使用具有合法来源的航行记录"), answer.text
+    assert not says(answer, "按要求对船舶数据来源"), answer.text

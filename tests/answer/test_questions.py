@@ -9,6 +9,7 @@ from assistant.answer.questions import (
     PRONOUN,
     abbreviates,
     demonym_of,
+    duty_tokens,
     frame,
     name_spans,
     name_within,
@@ -487,3 +488,19 @@ def test_a_word_opening_a_bracketed_line_is_capitalised_as_a_sentence_start() ->
 )
 def test_a_question_on_whom_something_goes_to_asks_for_a_recipient(question: str, recipient: bool) -> None:
     assert frame(question).recipient is recipient
+
+
+@pytest.mark.parametrize(
+    ("question", "tokens"),
+    [
+        ("渡轮经营者有哪些要求？", {"要求", "#要", "#求"}),
+        ("码头的要求是什么？", {"要求", "#要", "#求"}),
+        ("What obligations does a pier operator have?", {"oblig"}),
+        # a verb: what the asker may ask of someone, which the text names as the request
+        ("乘客能不能要求渡轮公司退票？", set()),
+        # a character another word of the question holds stays
+        ("需要满足什么要求？", {"要求", "#求"}),
+    ],
+)
+def test_duty_nouns_name_the_kind_of_answer_and_verbs_do_not(question: str, tokens: set[str]) -> None:
+    assert duty_tokens(question) == tokens
