@@ -106,7 +106,8 @@ _TYPE_WORDS = (
 )
 
 
-_COUNT_WORDS = set(tokenize(COUNT_NOUNS.replace("|", " ").replace("?", "")))
+_COUNT_WORDS = set(tokenize(COUNT_NOUNS.replace("|", " ").replace("?", ""))) | {"数量", "数目", "人数", "规模", "门槛"}
+"""Nouns naming the count itself ("the threshold", "人数"): the figure answers them, whatever it counts."""
 DUTY_WORDS = set(tokenize("obligation obligations duty duties requirement requirements")) | {"义务", "要求", "职责"}
 """Nouns naming a duty ("what obligations …", "有什么要求", "履行什么义务"): a provision states one with "shall" or
 "应当", seldom with the noun, which names the kind of answer rather than an attribute the evidence must mention."""
@@ -295,6 +296,12 @@ _ZH_LINKING = frozenset(
         "下限",
         "要求",
         "规定",
+        # verbs of reaching a quantity: "用户数达到多少" measures the users
+        "到",
+        "达到",
+        "达",
+        "超过",
+        "满",
     ]
 )
 """Words that may stand between what is asked about and the question word: "注册资本（要求）是多少"."""

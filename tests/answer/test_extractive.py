@@ -1804,3 +1804,22 @@ def test_a_question_on_requirements_is_answered_by_the_duty_not_by_the_word(  # 
     assert not answer.refused, answer.text
     assert says(answer, "遵守以下规定", "使用具有合法来源的航行记录"), answer.text
     assert not says(answer, "按要求对船舶数据来源"), answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "answered"),
+    [
+        # the recommendation rules never say how many users make a service one "with public opinion attributes";
+        # only the fine for faking its filing holds a figure
+        ("算法推荐服务的用户数量达到多少才算具有舆论属性？", False),
+        ("注册用户超过多少，算法推荐服务提供者就要备案？", False),
+        # the network data regulations do set the count of persons
+        ("网络数据处理者处理的个人信息达到多少人，就要遵守重要数据处理者的规定？", True),
+        ("处理个人信息的人数超过多少要按重要数据处理者管理？", True),
+    ],
+)
+def test_a_count_reached_is_of_what_reaches_it(library, question: str, answered: bool) -> None:  # type: ignore[no-untyped-def]
+    answer = library.ask(question)
+    assert answer.refused is not answered, answer.text
+    if answered:
+        assert "1000万人以上" in answer.text, answer.text

@@ -504,3 +504,17 @@ def test_a_question_on_whom_something_goes_to_asks_for_a_recipient(question: str
 )
 def test_duty_nouns_name_the_kind_of_answer_and_verbs_do_not(question: str, tokens: set[str]) -> None:
     assert duty_tokens(question) == tokens
+
+
+@pytest.mark.parametrize(
+    ("question", "focus"),
+    [
+        ("渡轮数量达到多少要备案？", ("渡轮",)),
+        ("乘客人数超过多少要加开航班？", ("乘客",)),
+        ("码头的注册资本门槛是多少？", ("注册", "资本", "注册资本")),
+        # the count itself, named: whatever the figure counts answers it
+        ("乘船的人数满多少要报告？", ()),
+    ],
+)
+def test_what_a_count_is_of_stands_before_the_verb_reaching_it(question: str, focus: tuple[str, ...]) -> None:
+    assert frame(question).focus == focus
