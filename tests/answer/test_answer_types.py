@@ -12,6 +12,7 @@ from assistant.answer.answer_types import (
     DEADLINE,
     DEFINITION,
     DURATION,
+    EXTREME,
     FREQUENCY,
     LIST,
     NUMBER,
@@ -425,3 +426,19 @@ def test_a_question_on_what_a_list_holds_is_told_apart(question: str, asks_conte
 def test_characters_across_two_words_ask_no_definition() -> None:
     assert DEFINITION not in answer_types("渡船运营者负有什么法定义务？")  # 法定 + 义务: no 定义 asked
     assert DEFINITION in answer_types("渡船的定义是什么？")
+
+
+@pytest.mark.parametrize(
+    ("question", "extreme"),
+    [
+        ("Worst-case fine for skipping the pier inspection?", True),
+        ("What is the stiffest penalty a ferry operator faces?", True),
+        ("How high can the harbour fee go?", True),
+        ("渡轮超载顶格罚多少？", True),
+        ("渡轮超载最重怎么罚？", True),
+        ("How big is the harbour fund?", False),
+        ("How much of the fare does the grant cover?", False),
+    ],
+)
+def test_superlatives_and_bounds_ask_for_an_extreme(question: str, extreme: bool) -> None:
+    assert bool(EXTREME.search(question)) is extreme

@@ -1823,3 +1823,32 @@ def test_a_count_reached_is_of_what_reaches_it(library, question: str, answered:
     assert answer.refused is not answered, answer.text
     if answered:
         assert "1000万人以上" in answer.text, answer.text
+
+
+FERRY_FINES = (
+    "Ferry Logbook Rules\n\n"
+    "Article 5 The operator of a passenger ferry shall keep a logbook of every crossing.\n\n"
+    "Article 9 Where an operator fails to keep the logbook required by Article 5, the Harbour Board shall order "
+    "it to make corrections and impose a fine of 2,000 yuan.\n\n"
+    "Where the operator refuses to make corrections or the circumstances are serious, a fine of not "
+    "less than 5,000 yuan but not more than 20,000 yuan shall be imposed.\n\n"
+    "Article 12 The Harbour Board inspects each ferry once a year.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "every_tier"),
+    [
+        ("Worst-case fine for an operator that keeps no logbook?", True),
+        ("An operator keeps no logbook: how big can the fine get?", True),
+        ("What is the harshest fine for a ferry operator without a logbook?", True),
+        # no bound asked: the ordinary tier answers
+        ("What fine does an operator without a logbook face?", False),
+    ],
+)
+def test_a_superlative_or_a_bound_asks_for_every_tier(  # type: ignore[no-untyped-def]
+    assistant_over, question: str, every_tier: bool
+) -> None:
+    answer = assistant_over("ferry-logbook-rules.txt", FERRY_FINES).ask(question)
+    assert not answer.refused and says(answer, "a fine of 2,000 yuan"), answer.text
+    assert says(answer, "not more than 20,000 yuan") is every_tier, answer.text
