@@ -114,7 +114,8 @@ DUTY_WORDS = set(tokenize("obligation obligations duty duties requirement requir
 
 
 _ZH_VERB_OF_DUTY = re.compile(r"要求(?!(?:是|有|呢)|[？?。，,；;！!]|\s*$)")
-"""要求 as a verb ("要求对方删除", "能不能要求我们"): what is asked of someone, named in the text as the request."""
+"""要求 as a verb ("要求对方删除", "可否要求渡轮公司退票"): what is asked of someone, named in the text as the
+request."""
 
 
 def duty_tokens(question: str) -> set[str]:

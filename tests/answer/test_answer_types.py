@@ -431,13 +431,13 @@ def test_characters_across_two_words_ask_no_definition() -> None:
 @pytest.mark.parametrize(
     ("question", "extreme"),
     [
-        ("Worst-case fine for skipping the pier inspection?", True),
+        ("Worst-case penalty when a pier inspection is skipped?", True),
         ("What is the stiffest penalty a ferry operator faces?", True),
         ("How high can the harbour fee go?", True),
         ("渡轮超载顶格罚多少？", True),
         ("渡轮超载最重怎么罚？", True),
-        ("How big is the harbour fund?", False),
-        ("How much of the fare does the grant cover?", False),
+        ("How big a fund does the harbour keep?", False),
+        ("How much of each fare is the grant worth?", False),
     ],
 )
 def test_superlatives_and_bounds_ask_for_an_extreme(question: str, extreme: bool) -> None:

@@ -1795,7 +1795,7 @@ FERRY_DATA = (
 )
 
 
-@pytest.mark.parametrize("question", ["采集船舶数据有哪些要求？", "经营者采集船舶数据有什么要求？"])
+@pytest.mark.parametrize("question", ["采集船舶数据时要满足哪些要求？", "经营者采集船舶数据得遵守什么要求？"])
 def test_a_question_on_requirements_is_answered_by_the_duty_not_by_the_word(  # type: ignore[no-untyped-def]
     assistant_over, question: str
 ) -> None:
@@ -1809,13 +1809,13 @@ def test_a_question_on_requirements_is_answered_by_the_duty_not_by_the_word(  # 
 @pytest.mark.parametrize(
     ("question", "answered"),
     [
-        # the recommendation rules never say how many users make a service one "with public opinion attributes";
-        # only the fine for faking its filing holds a figure
-        ("算法推荐服务的用户数量达到多少才算具有舆论属性？", False),
-        ("注册用户超过多少，算法推荐服务提供者就要备案？", False),
-        # the network data regulations do set the count of persons
-        ("网络数据处理者处理的个人信息达到多少人，就要遵守重要数据处理者的规定？", True),
-        ("处理个人信息的人数超过多少要按重要数据处理者管理？", True),
+        # the recommendation rules never give the number of users that makes a service one "with public opinion
+        # attributes"; only the fine for faking its filing holds a figure
+        ("算法推荐服务的用户数量达到多少就属于具有舆论属性？", False),
+        ("注册用户超过多少，就得为算法推荐服务办理备案？", False),
+        # a count of persons that the 2024 regulations set
+        ("一家公司掌握的个人信息超过多少人，就得遵守对重要数据处理者的规定？", True),
+        ("手上个人信息涉及的人数超过多少，要照重要数据处理者管理？", True),
     ],
 )
 def test_a_count_reached_is_of_what_reaches_it(library, question: str, answered: bool) -> None:  # type: ignore[no-untyped-def]
@@ -1830,7 +1830,7 @@ FERRY_FINES = (
     "Article 5 The operator of a passenger ferry shall keep a logbook of every crossing.\n\n"
     "Article 9 Where an operator fails to keep the logbook required by Article 5, the Harbour Board shall order "
     "it to make corrections and impose a fine of 2,000 yuan.\n\n"
-    "Where the operator refuses to make corrections or the circumstances are serious, a fine of not "
+    "Where the operator repeats the offence, a fine of not "
     "less than 5,000 yuan but not more than 20,000 yuan shall be imposed.\n\n"
     "Article 12 The Harbour Board inspects each ferry once a year.\n"
 )
@@ -1839,8 +1839,8 @@ FERRY_FINES = (
 @pytest.mark.parametrize(
     ("question", "every_tier"),
     [
-        ("Worst-case fine for an operator that keeps no logbook?", True),
-        ("An operator keeps no logbook: how big can the fine get?", True),
+        ("Worst-case penalty for an operator that keeps no logbook?", True),
+        ("An operator keeps no logbook: how high can the fine go?", True),
         ("What is the harshest fine for a ferry operator without a logbook?", True),
         # no bound asked: the ordinary tier answers
         ("What fine does an operator without a logbook face?", False),

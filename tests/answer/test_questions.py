@@ -493,13 +493,13 @@ def test_a_question_on_whom_something_goes_to_asks_for_a_recipient(question: str
 @pytest.mark.parametrize(
     ("question", "tokens"),
     [
-        ("渡轮经营者有哪些要求？", {"要求", "#要", "#求"}),
+        ("渡轮公司得满足哪些要求？", {"要求", "#要", "#求"}),
         ("码头的要求是什么？", {"要求", "#要", "#求"}),
         ("What obligations does a pier operator have?", {"oblig"}),
         # a verb: what the asker may ask of someone, which the text names as the request
         ("乘客能不能要求渡轮公司退票？", set()),
         # a character another word of the question holds stays
-        ("需要满足什么要求？", {"要求", "#求"}),
+        ("需要遵守什么要求？", {"要求", "#求"}),
     ],
 )
 def test_duty_nouns_name_the_kind_of_answer_and_verbs_do_not(question: str, tokens: set[str]) -> None:
@@ -511,7 +511,7 @@ def test_duty_nouns_name_the_kind_of_answer_and_verbs_do_not(question: str, toke
     [
         ("渡轮数量达到多少要备案？", ("渡轮",)),
         ("乘客人数超过多少要加开航班？", ("乘客",)),
-        ("码头的注册资本门槛是多少？", ("注册", "资本", "注册资本")),
+        ("渡轮的载客门槛是多少？", ("载客",)),
         # the count itself, named: whatever the figure counts answers it
         ("乘船的人数满多少要报告？", ()),
     ],
