@@ -72,9 +72,10 @@ EXTREME = re.compile(
     # "the most a firm can be fined", "the most the directly liable person in charge can be fined", but not "the
     # most difficult constraint": a clause (its subject, then a modal) follows
     r"|\bthe (?:most|least) (?:that )?(?:[\w'-]+ ){1,6}(?:can|could|may|might|will|would|must)\b"
-    # superlatives of severity ("the worst case", "the harshest penalty"), and how far a thing can go ("How high
-    # can the harbour fee go?"): the bound of a range
-    r"|\b(?:worst|harshest|heaviest|severest|stiffest|steepest|toughest|strictest)\b"
+    # superlatives grading a penalty or a sum ("the worst case", "the harshest penalty"), not a difficulty ("the
+    # toughest problem" asks which), and how far a thing can go ("How high can the harbour fee go?"): the bound of a
+    # range
+    r"|\b(?:worst|harshest|heaviest|severest|stiffest|steepest)\b"
     r"|\bhow (?:big|high|large|heavy|steep|severe) (?:a |an )?(?:[\w'-]+ ){0,4}(?:can|could|might|may)\b"
     r"|最高|最低|最多|最少|上限|下限|最长|最短|至多|至少|最重|最严|顶格",
     re.I,

@@ -437,6 +437,7 @@ def test_characters_across_two_words_ask_no_definition() -> None:
         ("渡轮超载顶格罚多少？", True),
         ("渡轮超载最重怎么罚？", True),
         ("How big a fund does the harbour keep?", False),
+        ("Which problem is toughest for the ferry crews?", False),
         ("How much of each fare is the grant worth?", False),
     ],
 )
