@@ -108,7 +108,7 @@ _TYPE_WORDS = (
 
 _COUNT_WORDS = set(tokenize(COUNT_NOUNS.replace("|", " ").replace("?", ""))) | {"数量", "数目", "人数", "规模", "门槛"}
 """Nouns naming the count itself ("the threshold", "人数"): the figure answers them, whatever it counts."""
-DUTY_WORDS = set(tokenize("obligation obligations duty duties requirement requirements")) | {"义务", "要求", "职责"}
+_DUTY_WORDS = set(tokenize("obligation obligations duty duties requirement requirements")) | {"义务", "要求", "职责"}
 """Nouns naming a duty ("what obligations …", "有什么要求", "履行什么义务"): a provision states one with "shall" or
 "应当", seldom with the noun, which names the kind of answer rather than an attribute the evidence must mention."""
 
@@ -122,7 +122,7 @@ def duty_tokens(question: str) -> set[str]:
     """The coverage tokens of the duty nouns the question uses ("有哪些要求" -> 要求, #要, #求), but not a character
     another of its words holds too."""
     words = tokenize(question)
-    duties = {w for w in words if w in DUTY_WORDS}
+    duties = {w for w in words if w in _DUTY_WORDS}
     if has_cjk(question) and _ZH_VERB_OF_DUTY.search(re.sub(r"(?:什么|哪些|啥|何种|的|有|些|项)要求", "", question)):
         duties.discard("要求")
     others = {f"#{c}" for w in words if w not in duties and has_cjk(w) for c in w}
@@ -689,7 +689,7 @@ def frame(question: str) -> QuestionFrame:
         t
         # as windows are covered: "a firm's bills" asks about fees, and no window holds the possessive's "s"
         for t in coverage_words(" ".join(words))
-        if t not in type_words | extreme_words | DUTY_WORDS and t not in EN_STOP and t not in ZH_STOP
+        if t not in type_words | extreme_words | _DUTY_WORDS and t not in EN_STOP and t not in ZH_STOP
     ]
     return QuestionFrame(
         text=question,
