@@ -41,6 +41,7 @@ SETS = {
         "en_laws24.jsonl",
         "en_laws25.jsonl",
         "en_laws26.jsonl",
+        "en_laws27.jsonl",
     ],
     "zh_blind": [
         "zh_a.jsonl",
@@ -69,6 +70,7 @@ SETS = {
         "zh_x.jsonl",
         "zh_y.jsonl",
         "zh_z.jsonl",
+        "zh_aa.jsonl",
     ],
     "dialogues": [
         "dialogues.jsonl",
@@ -98,6 +100,7 @@ SETS = {
         "dialogues25.jsonl",
         "dialogues26.jsonl",
         "dialogues27.jsonl",
+        "dialogues28.jsonl",
     ],
 }
 DEV_BELOW = 154
