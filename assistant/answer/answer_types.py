@@ -278,9 +278,11 @@ _EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
 )
 _ZH_HOW_LONG = r"多长(?=[？?，,。！]|$)"
+_ZH_A_NOT_A = r"([\u4e00-\u9fff])[不没]\1"
+"""A verb said and denied (能不能, 算不算, 管不管, 包不包括, 有没有) asks yes or no, as 是否 does."""
 
 _ZH_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"是否|能否|可否|是不是|有没有|可不可以|能不能|吗[？?]?$"), YESNO),
+    (re.compile(rf"是否|能否|可否|{_ZH_A_NOT_A}|吗[？?]?$"), YESNO),
     (
         re.compile(
             r"为什么|为何|何故|(?:目的|原因|宗旨|用意|初衷)(?:是什么|何在|为何|是啥)|(?:什么|何种)(?:目的|原因)|出于什么"
@@ -475,7 +477,7 @@ def answer_words(question: str) -> str:
 _EN_INTERROGATIVE = re.compile(
     rf"\b(?:what|which|who|whom|whose|when|where|why|how)\b|^\s*{_EN_LEADING_PHRASE}(?:{_EN_AUX})\b", re.I
 )
-_ZH_INTERROGATIVE = re.compile(r"什么|哪|谁|多少|几|如何|怎|何|是否|能否|可否|吗")
+_ZH_INTERROGATIVE = re.compile(rf"什么|哪|谁|多少|几|如何|怎|何|是否|能否|可否|吗|{_ZH_A_NOT_A}")
 
 
 def asks(clause: str) -> bool:

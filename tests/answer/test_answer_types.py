@@ -303,6 +303,18 @@ def test_asking_whether_a_time_or_sum_exists_asks_for_it(question: str, kinds: s
     assert answer_types(question) == kinds
 
 
+@pytest.mark.parametrize(
+    "question", ["境外的渡轮它管不管？", "检修记录算不算材料？", "船票包不包括保险？", "能不能退票？"]
+)
+def test_a_verb_said_and_denied_asks_yes_or_no(question: str) -> None:
+    assert YESNO in answer_types(question)
+
+
+def test_a_denial_alone_asks_no_yes_or_no() -> None:
+    assert YESNO not in answer_types("哪些情形不需要乘客同意？")
+    assert answer_types("不按时检修的，最多罚多少？") == {AMOUNT}
+
+
 def test_a_yes_no_question_may_open_with_a_phrase_before_its_verb() -> None:
     assert YESNO in answer_types("Under the PIPL, can a company sell personal information?")
     assert YESNO in answer_types("If a user withdraws consent, does that make earlier processing unlawful?")

@@ -339,6 +339,30 @@ def test_a_follow_up_asking_how_long_is_answered_with_a_time_limit(assistant_ove
     assert "三十日内" in answer.text
 
 
+_FERRY_OPERATION_RULES = (
+    "# 渡轮管理办法\n\n第一条 为了规范渡轮运营，保障乘客安全，制定本办法。\n\n"
+    "第二条 在本市水域内运营渡轮，适用本办法。在本市水域外运营渡轮，损害本市乘客合法权益的，依法追究法律责任。\n\n"
+    "第三条 渡轮经营者应当每年检修船只，并保存检修记录。\n\n"
+    "第四条 本办法自2020年3月1日起施行。\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [("在本市水域外运营的渡轮它管不管？", "第二条"), ("检修记录算不算要保存的材料？", "第三条")],
+)
+def test_a_follow_up_asking_with_a_verb_said_and_denied_asks_yes_or_no(
+    assistant_over,  # type: ignore[no-untyped-def]
+    question: str,
+    answer: str,
+) -> None:
+    # it asked when, as the question before did, and was refused for stating no date
+    assistant = assistant_over("渡轮管理办法.md", _FERRY_OPERATION_RULES)
+    found = assistant.ask(question, history=["《渡轮管理办法》什么时候开始施行？"])
+    assert not found.refused, found.text
+    assert found.text.startswith(answer), found.text
+
+
 def test_a_frequency_without_digits_answers_how_often(library) -> None:  # type: ignore[no-untyped-def]
     answer = library.ask("重要数据的处理者多久开展一次风险评估？")
     assert not answer.refused, answer.text
