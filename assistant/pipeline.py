@@ -112,14 +112,22 @@ class Assistant:
         self._check_question(question)
         whole = self._ask_one(question, filters, history)
         parts = self._parts(question)
-        answers = [whole] + [
-            self._ask_one(part, filters, [*history, *parts[:i]])
-            for i, part in enumerate(parts)
-            if i and not whole.refused and unstated(part, " ".join(s.text for s in whole.sentences))
-        ]
+        if whole.refused and len(parts) > 1:
+            # "What does the pier serve, and when did it open?" read whole asks for a date, which the passage on
+            # what the pier serves does not give; each part may still be answered where it is stated. Only when
+            # every part is: a message half answered would read as an answer to all of it.
+            answers = [self._ask_one(part, filters, [*history, *parts[:i]]) for i, part in enumerate(parts)]
+            if any(a.refused for a in answers):
+                return whole
+        else:
+            answers = [whole] + [
+                self._ask_one(part, filters, [*history, *parts[:i]])
+                for i, part in enumerate(parts)
+                if i and not whole.refused and unstated(part, " ".join(s.text for s in whole.sentences))
+            ]
         if len(answers) == 1:
             return whole
-        searched = " | ".join([whole.searched_for or question] + [a.searched_for or a.question for a in answers[1:]])
+        searched = " | ".join(a.searched_for or a.question for a in answers)
         return self._finish(joined(question, answers), question, searched, filters)
 
     def _parts(self, question: str) -> list[str]:

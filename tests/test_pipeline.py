@@ -287,3 +287,17 @@ def test_a_message_asking_two_things_gets_both_answered(make_assistant, tmp_path
     )
     assert "twice a year" in partly.text and "2,000" not in partly.text, partly.text
     assert "how much does a new logbook cost" in partly.note, partly.note
+
+
+def test_a_message_refused_whole_is_answered_part_by_part(library) -> None:  # type: ignore[no-untyped-def]
+    # read whole it asks for a date, which the passage on the sectors does not give
+    answer = library.ask("Which sectors does Pudong's cluster cover, and when did its doors open?")
+    assert not answer.refused, answer.text
+    assert "chips, hardware platforms" in answer.text
+    assert "August 2024" in answer.text
+    assert " | " in answer.searched_for
+
+
+def test_a_message_with_a_part_the_documents_do_not_answer_stays_refused(library) -> None:  # type: ignore[no-untyped-def]
+    # the article says who co-founded the start-up, but not when it moved
+    assert library.ask("Who heads Infinigence AI, and when exactly was its move to Xuhui?").refused
