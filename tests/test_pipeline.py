@@ -301,3 +301,24 @@ def test_a_message_refused_whole_is_answered_part_by_part(library) -> None:  # t
 def test_a_message_with_a_part_the_documents_do_not_answer_stays_refused(library) -> None:  # type: ignore[no-untyped-def]
     # the article says who co-founded the start-up, but not when it moved
     assert library.ask("Who heads Infinigence AI, and when exactly was its move to Xuhui?").refused
+
+
+_PIERS = (
+    "Harbour piers\n\n"
+    "The city runs two piers on the river. "
+    "The East Pier, opened in May 2018, was the first pier built for fast ferries. "
+    "It is served by more than 12 ferry lines, including Bluewake and Tidewright.\n\n"
+    "The West Pier, which opened in 2021, handles cargo barges and repair boats.\n"
+)
+
+
+def test_a_later_part_asking_for_things_is_answered_too(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "piers.txt").write_text(_PIERS, encoding="utf-8")
+    assistant = make_assistant()
+    assistant.ingest([folder])
+    answer = assistant.ask("When did the East Pier open, and which well-known operators call there?")
+    assert "May 2018" in answer.text and "Bluewake" in answer.text, answer.text
+    # the second part's quote holds the first's: one quote, said once
+    assert answer.text.count("May 2018") == 1 and len(answer.citations) == 1, answer.text

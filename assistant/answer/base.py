@@ -78,17 +78,29 @@ def joined(question: str, answers: list[Answer]) -> Answer:
     sentences: list[AnswerSentence] = []
     dropped: list[AnswerSentence] = []
     retrieved = {c.chunk_id: c for a in answered for c in a.retrieved}
+    spans = {(c.doc_id, c.start, c.end) for a in answered for c in a.citations}
+    # A later part's quote may hold an earlier part's whole ("X opened in 2018." and "X opened in 2018. It serves
+    # …"): the longer quote stands for both, and the shorter is not said twice.
+    held = {
+        (d, s, e) for d, s, e in spans if any(o[0] == d and o[1] <= s and e <= o[2] and o != (d, s, e) for o in spans)
+    }
     for answer in answered:
         renumbered = {}
         for cited in answer.citations:
             key = (cited.doc_id, cited.start, cited.end)
+            if key in held:
+                continue
             if key not in numbers:
                 numbers[key] = len(citations) + 1
                 citations.append(replace(cited, number=numbers[key]))
             renumbered[cited.number] = numbers[key]
         for sentence in answer.sentences:
+            if sentence.citations and not any(n in renumbered for n in sentence.citations):
+                continue
             if all(sentence.text != s.text for s in sentences):
-                sentences.append(replace(sentence, citations=tuple(renumbered[n] for n in sentence.citations)))
+                sentences.append(
+                    replace(sentence, citations=tuple(renumbered[n] for n in sentence.citations if n in renumbered))
+                )
         dropped += [
             replace(s, citations=tuple(renumbered[n] for n in s.citations if n in renumbered)) for s in answer.dropped
         ]

@@ -37,7 +37,7 @@ from .answer_types import (
     main_clause,
 )
 from .evidence import Unit, Window
-from .questions import ZH_CLAUSE, QuestionFrame, frame, name_spans, name_within, same_name
+from .questions import ZH_CLAUSE, QuestionFrame, asked_words, frame, name_spans, name_within, same_name
 
 MODEL_FILE = Path(__file__).with_name("answer_model.json")
 
@@ -393,13 +393,18 @@ _TOLD_FROM_TEXT = (AMOUNT, NUMBER, PERCENT, TIME, AGENT, PLACE, LAW, REASON)
 """The answer types a text can be seen to state or lack on its own: not a yes or no, a list or a definition."""
 
 
-def unstated(part: str, text: str) -> bool:
+def unstated(part: str, text: str, before: Sequence[str] = ()) -> bool:
     """Whether ``text``, the answer's quotes for a whole message, leaves out what a later ``part`` of it asks: a
-    sum, a time, a body, ... of which it states none. False for a part asking for nothing the text alone could be
-    seen to lack (a yes or no, a list)."""
+    sum, a time, a body, ... of which it states none; for a part asking for a list or a thing (not a yes or no),
+    one whose own words (not those of the parts ``before`` it) the text holds none of."""
     asked = frame(part)
     kinds = [kind for kind in asked.types if kind in _TOLD_FROM_TEXT]
-    return bool(kinds) and not all(states(kind, text, asked) for kind in kinds)
+    if kinds:
+        return not all(states(kind, text, asked) for kind in kinds)
+    if YESNO in asked.types:
+        return False
+    own = set(asked_words(part)) - {t for earlier in before for t in coverage_tokens(earlier)}
+    return bool(own) and not own & set(coverage_tokens(text))
 
 
 def required_types(frame: QuestionFrame) -> set[str]:

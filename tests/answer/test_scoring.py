@@ -13,6 +13,7 @@ from assistant.answer.scoring import (
     defined_term_tokens,
     states,
     type_present,
+    unstated,
 )
 from assistant.lexical import coverage_tokens
 from tests.answer.test_evidence import chunk, passage_of
@@ -190,3 +191,14 @@ def test_a_question_for_a_body_is_not_answered_by_a_person(question: str, text: 
 )
 def test_a_sum_spent_is_not_answered_by_a_yield(question: str, text: str, answers: bool) -> None:
     assert states(AMOUNT, text, frame(question)) is answers
+
+
+def test_a_later_part_asking_for_things_is_unstated_where_the_answer_holds_none_of_its_words() -> None:
+    opening = "The East Pier, opened in May 2018, was the first pier built for fast ferries."
+    assert unstated("which well-known lines call there?", opening, ["When did the East Pier open"])
+    served = f"{opening} It is served by more than 12 ferry lines, including Bluewake."
+    assert not unstated("which well-known lines call there?", served, ["When did the East Pier open"])
+    # the words it shares with the part before are that part's: the pier says nothing of what calls there
+    assert unstated("which lines call at the pier?", opening, ["When did the East Pier open"])
+    # a yes or no cannot be seen to be missing from the text
+    assert not unstated("is it free?", opening, ["When did the East Pier open"])
