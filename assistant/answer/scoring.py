@@ -386,7 +386,39 @@ def states(kind: str, text: str, frame: QuestionFrame) -> bool:
         return bool(PAYING.search(_FINE.sub(" ", text)))
     if kind == AMOUNT and not frame.consequence and _FINE.search(text):
         return False
+    if kind == TIME and (unit := _counted_time_unit(frame.text)):
+        # "Within how many days?": a limit in hours is another provision's, not one to be read in days
+        return any(unit.search(m.group(0)) for m in _DURATION.finditer(unasked(text, frame.text)))
     return type_present(kind, unasked(text, frame.text), frame.time)
+
+
+_TIME_UNITS = (
+    (r"days?", r"days?|日|天"),
+    (r"hours?", r"hours?|小时"),
+    (r"weeks?", r"weeks?|周|星期"),
+    (r"months?", r"months?|月"),
+    (r"years?", r"years?|年"),
+)
+"""Each unit a length of time is counted in: as a question asks for it ("how many days"), and as a text states it
+(a working day is a day)."""
+_EN_COUNTED_TIME = re.compile(rf"\bhow many (?:working )?({'|'.join(asked for asked, _ in _TIME_UNITS)})\b", re.I)
+_ZH_COUNTED_TIME = re.compile(
+    r"(?:几|多少)\s*(?:个)?(工作日|天|小时|周|星期|年)|(?:几|多少)\s*个(月)|(?<!月)(?:几|多少)(日)"
+)
+"""几个月 counts months, where 几月 asks which month; 几日 after 几月 asks which day of it ("几月几日")."""
+
+
+def _counted_time_unit(question: str) -> re.Pattern[str] | None:
+    """The unit a question counts a length of time in ("how many days", "几个小时"), as the text would state it."""
+    asked = _EN_COUNTED_TIME.search(question) or _ZH_COUNTED_TIME.search(question)
+    if not asked:
+        return None
+    word = next(g for g in asked.groups() if g).lower()
+    word = "日" if word == "工作日" else word
+    for english, stated in _TIME_UNITS:
+        if re.fullmatch(english, word) or re.fullmatch(stated, word):
+            return re.compile(stated, re.I)
+    return None
 
 
 _TOLD_FROM_TEXT = (AMOUNT, NUMBER, PERCENT, TIME, AGENT, PLACE, LAW, REASON)

@@ -1876,3 +1876,18 @@ def test_a_superlative_or_a_bound_asks_for_every_tier(  # type: ignore[no-untype
     answer = assistant_over("ferry-logbook-rules.txt", FERRY_FINES).ask(question)
     assert not answer.refused and says(answer, "a fine of 2,000 yuan"), answer.text
     assert says(answer, "not more than 20,000 yuan") is every_tier, answer.text
+
+
+_COLLISION_RULES = (
+    "Harbour safety rules\n\n"
+    "Article 3 Where a ferry collision harms public safety, the operator shall notify the harbour office within 24 "
+    "hours.\n\n"
+    "Article 4 Ferry operators shall keep their logbooks for three years.\n"
+)
+
+
+def test_a_limit_counted_in_another_unit_does_not_answer(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    assistant = assistant_over("harbour-safety.txt", _COLLISION_RULES)
+    assert assistant.ask("Within how many days must the operator notify the harbour office of a collision?").refused
+    answer = assistant.ask("Within how many hours must the operator notify the harbour office of a collision?")
+    assert not answer.refused and "24 hours" in answer.text, answer.text

@@ -202,3 +202,18 @@ def test_a_later_part_asking_for_things_is_unstated_where_the_answer_holds_none_
     assert unstated("which lines call at the pier?", opening, ["When did the East Pier open"])
     # a yes or no cannot be seen to be missing from the text
     assert not unstated("is it free?", opening, ["When did the East Pier open"])
+
+
+def test_a_length_of_time_counted_in_a_unit_is_stated_in_that_unit() -> None:
+    assert not states(
+        "time", "The operator shall notify the harbour office within 24 hours.", frame("Within how many days?")
+    )
+    assert states(
+        "time", "The operator shall notify the office within 15 working days.", frame("Within how many days?")
+    )
+    assert not states("time", "应当在十五个工作日内报告。", frame("要在几小时内报告？"))
+    assert states("time", "应当在24小时内报告。", frame("要在几小时内报告？"))
+
+
+def test_which_month_and_day_is_no_count_of_them() -> None:
+    assert states("time", "每年5月30日为渡船安全日。", frame("渡船安全日是几月几号？"))
