@@ -113,8 +113,8 @@ class Assistant:
         whole = self._ask_one(question, filters, history)
         parts = self._parts(question)
         if whole.refused and len(parts) > 1:
-            # "What does the pier serve, and when did it open?" read whole asks for a date, which the passage on
-            # what the pier serves does not give; each part may still be answered where it is stated. Only when
+            # "Which boats does the pier take, and when did its doors open?" read whole asks for a date, which the
+            # passage on the boats does not give; each part may still be answered where it is stated. Only when
             # every part is: a message half answered would read as an answer to all of it.
             answers = [self._ask_one(part, filters, [*history, *parts[:i]]) for i, part in enumerate(parts)]
             if any(a.refused for a in answers):

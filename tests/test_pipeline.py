@@ -318,7 +318,7 @@ def test_a_later_part_asking_for_things_is_answered_too(make_assistant, tmp_path
     (folder / "piers.txt").write_text(_PIERS, encoding="utf-8")
     assistant = make_assistant()
     assistant.ingest([folder])
-    answer = assistant.ask("When did the East Pier open, and which well-known operators call there?")
+    answer = assistant.ask("When did the East Pier open, and what notable brands sail from it?")
     assert "May 2018" in answer.text and "Bluewake" in answer.text, answer.text
     # the second part's quote holds the first's: one quote, said once
     assert answer.text.count("May 2018") == 1 and len(answer.citations) == 1, answer.text

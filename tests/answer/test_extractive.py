@@ -358,7 +358,7 @@ def test_a_follow_up_asking_with_a_verb_said_and_denied_asks_yes_or_no(
 ) -> None:
     # it asked when, as the question before did, and was refused for stating no date
     assistant = assistant_over("渡轮管理办法.md", _FERRY_OPERATION_RULES)
-    found = assistant.ask(question, history=["《渡轮管理办法》什么时候开始施行？"])
+    found = assistant.ask(question, history=["《渡轮管理办法》哪一天生效？"])
     assert not found.refused, found.text
     assert found.text.startswith(answer), found.text
 
@@ -1888,6 +1888,6 @@ _COLLISION_RULES = (
 
 def test_a_limit_counted_in_another_unit_does_not_answer(assistant_over) -> None:  # type: ignore[no-untyped-def]
     assistant = assistant_over("harbour-safety.txt", _COLLISION_RULES)
-    assert assistant.ask("Within how many days must the operator notify the harbour office of a collision?").refused
-    answer = assistant.ask("Within how many hours must the operator notify the harbour office of a collision?")
+    assert assistant.ask("Within how many days is the operator to notify the harbour office of a collision?").refused
+    answer = assistant.ask("Within how many hours is the operator to notify the harbour office of a collision?")
     assert not answer.refused and "24 hours" in answer.text, answer.text

@@ -195,9 +195,9 @@ def test_a_sum_spent_is_not_answered_by_a_yield(question: str, text: str, answer
 
 def test_a_later_part_asking_for_things_is_unstated_where_the_answer_holds_none_of_its_words() -> None:
     opening = "The East Pier, opened in May 2018, was the first pier built for fast ferries."
-    assert unstated("which well-known lines call there?", opening, ["When did the East Pier open"])
+    assert unstated("which famous lines call there?", opening, ["When did the East Pier open"])
     served = f"{opening} It is served by more than 12 ferry lines, including Bluewake."
-    assert not unstated("which well-known lines call there?", served, ["When did the East Pier open"])
+    assert not unstated("which famous lines call there?", served, ["When did the East Pier open"])
     # the words it shares with the part before are that part's: the pier says nothing of what calls there
     assert unstated("which lines call at the pier?", opening, ["When did the East Pier open"])
     # a yes or no cannot be seen to be missing from the text
@@ -211,9 +211,9 @@ def test_a_length_of_time_counted_in_a_unit_is_stated_in_that_unit() -> None:
     assert states(
         "time", "The operator shall notify the office within 15 working days.", frame("Within how many days?")
     )
-    assert not states("time", "应当在十五个工作日内报告。", frame("要在几小时内报告？"))
-    assert states("time", "应当在24小时内报告。", frame("要在几小时内报告？"))
+    assert not states("time", "应当在十五个工作日内上报。", frame("事故得几个小时内上报？"))
+    assert states("time", "应当在24小时内上报。", frame("事故得几个小时内上报？"))
 
 
 def test_which_month_and_day_is_no_count_of_them() -> None:
-    assert states("time", "每年5月30日为渡船安全日。", frame("渡船安全日是几月几号？"))
+    assert states("time", "每年5月30日为渡船安全日。", frame("渡船安全日定在几月几号？"))
