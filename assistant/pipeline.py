@@ -123,7 +123,7 @@ class Assistant:
             answers = [whole] + [
                 self._ask_one(part, filters, [*history, *parts[:i]])
                 for i, part in enumerate(parts)
-                if i and not whole.refused and unstated(part, " ".join(s.text for s in whole.sentences), parts[:i])
+                if i and unstated(part, " ".join(s.text for s in whole.sentences), parts[:i])
             ]
         if len(answers) == 1:
             return whole
