@@ -42,6 +42,7 @@ SETS = {
         "en_laws25.jsonl",
         "en_laws26.jsonl",
         "en_laws27.jsonl",
+        "en_laws28.jsonl",
     ],
     "zh_blind": [
         "zh_a.jsonl",
@@ -71,6 +72,7 @@ SETS = {
         "zh_y.jsonl",
         "zh_z.jsonl",
         "zh_aa.jsonl",
+        "zh_ab.jsonl",
     ],
     "dialogues": [
         "dialogues.jsonl",
@@ -101,6 +103,7 @@ SETS = {
         "dialogues26.jsonl",
         "dialogues27.jsonl",
         "dialogues28.jsonl",
+        "dialogues29.jsonl",
     ],
 }
 DEV_BELOW = 154
