@@ -66,6 +66,7 @@ from assistant.answer.questions import frame
         ("What is the assessment supposed to cover?", LIST),
         ("What user numbers make a platform count as large?", NUMBER),  # the head is the count, not the users
         ("At what volume of data do the rules start to apply?", NUMBER),
+        ("What's the actual number of berths the harbour must keep free?", NUMBER),  # "the number of" counts
         ("罚款是多少？", AMOUNT),
         ("需要缴纳多少备案费？", AMOUNT),
         ("登记要交多少？", AMOUNT),  # how much is paid is money, with no word for it
@@ -106,6 +107,11 @@ def test_answer_type_comes_from_the_interrogative(question: str, kind: str) -> N
 )
 def test_why_and_what_for_ask_for_a_reason(question: str, kind: str) -> None:
     assert answer_types(question) == frozenset({kind})
+
+
+def test_a_number_of_something_named_is_no_count() -> None:
+    # "the registration number of the ferry" names an identifier; "the number of ferries" would count them
+    assert NUMBER not in answer_types("What is the registration number of the ferry?")
 
 
 def test_which_several_asks_which_ones_not_how_many() -> None:
