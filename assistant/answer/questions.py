@@ -723,7 +723,7 @@ def frame(question: str) -> QuestionFrame:
 
 _ZH_ASKED_LIMIT = re.compile(
     r"(?:至少|最少|最多|最长|最短|不少于|不超过)?\s*(?:要|得|需要|需)?\s*有?\s*"
-    r"(?:(?:多少|几)\s*(?:个)?(?:工作日|天|日|小时|个月|月|年|周|星期)(?:以内|之内|内)?|多久|多长时间)"
+    r"(?:(?:多少|几)\s*(?:个)?(?:工作日|天|日|小时|个月|月|年|周|星期)|多久|多长时间)(?:以内|之内|内)?"
 )
 ZH_CLAUSE = re.compile(r"[^，,；;。？?！!]+")
 """A clause of Chinese text: what lies between two of its clause or sentence marks."""

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from ..language import CJK, ZH_NUMERAL
-from ..lexical import coverage_tokens, tokenize
+from ..lexical import ZH_STOP, coverage_tokens, tokenize
 from .answer_types import (
     AGENT,
     AMOUNT,
@@ -598,8 +598,12 @@ def _limits_another_act(text: str, asked: frozenset[str]) -> bool:
             for limit in _ZH_TIME_LIMIT.finditer(text)
             if (m := ZH_CLAUSE.match(text, limit.end()))
         ]
+        # what lasts, or recurs, is said around the length: "至少保存3年", "每三年开展一次风险评估"
         acts += [
-            _ZH_BOUND.sub(" ", _ZH_CLAUSE_END.split(text[: lasting.start()])[-1])
+            _ZH_BOUND.sub(
+                " ",
+                f"{_ZH_CLAUSE_END.split(text[: lasting.start()])[-1]} {_ZH_CLAUSE_END.split(text[lasting.end() :])[0]}",
+            )
             for lasting in _ZH_DURATION.finditer(text)
         ]
     else:
@@ -610,6 +614,14 @@ def _limits_another_act(text: str, asked: frozenset[str]) -> bool:
         # what lasts is the subject of its clause as much as its verb ("records shall be kept for three years")
         acts += [_EN_ACT_END.split(text[: lasting.start()])[-1] for lasting in _EN_DURATION.finditer(text)]
         acts += [_EN_ACT_START.split(text[: due.start()])[-1] for due in _EN_BY_DATE.finditer(text)]
+    if words := frozenset(t for t in asked if not t.startswith("#")):
+        # A word, not a character of one: "提前…做完" and "提供服务" share 提 and nothing they speak of. A
+        # character no asked word holds is a word of one character ("多久内办？"): it heads the act's words ("办理").
+        single = {t for t in asked - words if t[1:] not in ZH_STOP and not any(t[1:] in w for w in words)}
+        return bool(acts) and not any(
+            _same_stem(words | single, [t for t in coverage_tokens(act) if t in single or not t.startswith("#")])
+            for act in acts
+        )
     return bool(acts) and not any(_same_stem(asked, coverage_tokens(act)) for act in acts)
 
 

@@ -364,6 +364,11 @@ def test_the_act_a_time_limit_is_asked_for(question: str, act: set[str]) -> None
     assert not {"live", "risk", "投诉"} & frame(question).timed_act
 
 
+def test_within_belongs_to_the_asked_limit_not_to_the_act() -> None:
+    assert "之内" not in frame("多久之内要答复？").timed_act
+    assert "内办" not in frame("那得在开航后多久内办？").timed_act
+
+
 def test_a_question_asking_no_time_limit_names_no_timed_act() -> None:
     assert frame("Who must the operator report an accident to?").timed_act == frozenset()
 
