@@ -25,7 +25,7 @@ EN_BLIND_FLOORS := --min citation_precision=0.69 --min citation_char_precision=0
 	--min counterpart_accuracy=0.95
 ZH_BLIND_FLOORS := --min citation_precision=0.72 --min citation_char_precision=0.61 --min citation_recall=0.76 \
 	--min fact_recall=0.79 --min refusal_accuracy=0.90 --max false_refusal_rate=0.04 --min refusal_auc=0.95
-DIALOGUE_FLOORS := --min fact_recall=0.78 --min citation_precision=0.71 --min refusal_auc=0.89
+DIALOGUE_FLOORS := --min fact_recall=0.77 --min citation_precision=0.71 --min refusal_auc=0.89
 EVAL = $(CLI) eval --corpus corpus --index-dir $(REPORTS)/index-corpus
 reports = --json $(REPORTS)/$(1).json --markdown $(REPORTS)/$(1).md --junit $(REPORTS)/$(1).xml
 

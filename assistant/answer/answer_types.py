@@ -238,7 +238,7 @@ _EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(
             r"\bhow (?:many|large|big|high|far|old)\b|\b(?:what|which)\s+(?:\w+\s+)?ages?\b"
             rf"|\b(?:what|which)\s+(?:[\w-]+\s+){{0,2}}(?:{COUNT_NOUNS})\b"
-            # "What is the number of berths?" counts; "the licence number" names one, and asks no figure
+            # "the number of berths" counts; "the licence number" names one, and asks no figure
             rf"|\bwhat (?:is|are|was|were) the (?:[\w-]+ ){{0,3}}"
             rf"(?:{COUNT_NOUNS}|number of(?! (?:the|a|an|this|that|its|their)\b))\b",
             re.I,

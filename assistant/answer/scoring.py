@@ -598,7 +598,7 @@ def _limits_another_act(text: str, asked: frozenset[str]) -> bool:
             for limit in _ZH_TIME_LIMIT.finditer(text)
             if (m := ZH_CLAUSE.match(text, limit.end()))
         ]
-        # what lasts, or recurs, is said around the length: "至少保存3年", "每三年开展一次风险评估"
+        # what lasts, or recurs, is said around the length: "至少保存3年", "每两年开展一次安全检查"
         acts += [
             _ZH_BOUND.sub(
                 " ",

@@ -66,7 +66,7 @@ from assistant.answer.questions import frame
         ("What is the assessment supposed to cover?", LIST),
         ("What user numbers make a platform count as large?", NUMBER),  # the head is the count, not the users
         ("At what volume of data do the rules start to apply?", NUMBER),
-        ("What's the actual number of berths the harbour must keep free?", NUMBER),  # "the number of" counts
+        ("What's the total number of berths the harbour must keep free?", NUMBER),  # "the number of" counts
         ("罚款是多少？", AMOUNT),
         ("需要缴纳多少备案费？", AMOUNT),
         ("登记要交多少？", AMOUNT),  # how much is paid is money, with no word for it

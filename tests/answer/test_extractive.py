@@ -1894,13 +1894,13 @@ def test_a_limit_counted_in_another_unit_does_not_answer(assistant_over) -> None
 
 
 def test_the_number_of_people_asked_is_not_answered_by_a_length_of_time(assistant_over) -> None:  # type: ignore[no-untyped-def]
-    # "What is the number of …" asked nothing typed, and the period a record is kept for was quoted as the answer.
+    # "The number of …" asked nothing typed, and the period a record is kept for was quoted as the answer.
     assistant = assistant_over(
         "harbour.txt",
         "Harbour Rules\n\nArticle 1 A ferry operator shall appoint a safety officer for its passenger records.\n\n"
         "Article 2 The passenger records of a ferry operator shall be kept for at least three years.\n",
     )
     answer = assistant.ask(
-        "What's the actual number of passengers' records that makes a ferry operator appoint a safety officer?"
+        "What is the total number of passengers whose records make a ferry operator appoint a safety officer?"
     )
     assert answer.refused, answer.text

@@ -54,12 +54,14 @@ def test_the_items_handed_over_within_a_time_limit_are_not_the_act_it_governs() 
 def test_a_time_limit_governs_an_act_that_shares_a_word_with_the_question_not_a_character() -> None:
     provision = "渡船运营者应当在开航之日起十个工作日内通过港口系统提交航线名称等信息。"
     # 提前 and 提交 share 提, and nothing they speak of
-    assert _limits_another_act(provision, frame("开航前的安全检查，规定要提前几个工作日做完？").timed_act)
+    assert _limits_another_act(provision, frame("开航前的安全检查，规定要提前几个工作日办完？").timed_act)
     # a verb of one character is a word: it heads the act's words (办 of 办理)
     change = "渡船运营者的登记信息发生变更的，应当在变更之日起五个工作日内办理变更手续。"
     assert not _limits_another_act(change, frame("那得在变更后多久内办？").timed_act)
     # what recurs follows its period
-    assert not _limits_another_act("渡船运营者应当每两年开展一次安全检查。", frame("多久开展一次安全检查？").timed_act)
+    assert not _limits_another_act(
+        "渡船运营者应当每两年开展一次安全检查。", frame("安全检查多长时间做一次？").timed_act
+    )
 
 
 def test_a_deadline_is_a_time_limit_or_a_date_something_is_due_by() -> None:
