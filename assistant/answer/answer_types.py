@@ -26,6 +26,10 @@ AMOUNT, NUMBER, PERCENT, TIME, AGENT, PLACE, LIST, YESNO, DEFINITION = (
     "yes/no",
     "definition",
 )
+BOUND = "bound"
+"""A limit on something ("Does the ferry grant carry a maximum per boat?", "渡轮补贴有上限吗？"): asked whether one
+exists, the evidence states a bound ("not more than", "at least", "up to", "以下", "不超过"), not just the thing it
+would bound."""
 REASON = "reason"
 """Why something is so, or what it is for ("why …", "what is the aim of …", "为什么", "目的是什么"): the evidence states
 a purpose or a cause ("in order to", "so as to avoid", "the aim is", "为了", "以免", "由于")."""
@@ -411,6 +415,7 @@ _TYPE_NAMES = {
     DEFINITION: "definition",
     LIST: "list",
     REASON: "reason or purpose",
+    BOUND: "limit",
 }
 
 

@@ -23,6 +23,7 @@ from ..lexical import ZH_STOP, coverage_tokens, tokenize
 from .answer_types import (
     AGENT,
     AMOUNT,
+    BOUND,
     DEFINITION,
     LAW,
     LIST,
@@ -248,9 +249,20 @@ def type_present(kind: str, text: str, time_kind: str = "") -> bool:
         return bool(_CITES_LAW.search(text))
     if kind == REASON:
         return bool(_REASON.search(text))
+    if kind == BOUND:
+        return bool(_BOUND.search(text))
     return True
 
 
+_BOUND = re.compile(
+    r"\b(?:not (?:more|less|fewer) than|no (?:more|less|fewer) than|(?:more|less|fewer) than|at (?:least|most)|up to|"
+    r"maximum|minimum|ceiling|capped|upper limit|lower limit|(?:shall|must|may) not exceed|not exceeding|"
+    r"or (?:more|less|above|below|higher|lower)|within|no limit|unlimited)\b"
+    r"|以上|以下|以内|之内|不超过|不得超过|不少于|不得少于|不满|未满|至少|至多|最多|最少|最高|最低|上限|下限|最长|最短|不限",
+    re.I,
+)
+"""How a text states a limit: the phrases of a bound in English ("not more than", "at least", "up to", "or more",
+"within") and in Chinese ("以下", "不超过", "至少", "上限"), or that there is none ("no limit", "不限")."""
 STATES_EXCEPTION = re.compile(
     r"\b(?:except|unless|exempt\w*|need not|not (?:be )?(?:required|obliged) to|(?:shall|does|do|will) not apply"
     r"|not applicable|(?:shall )?not be subject to)\b|除外|不适用|可以不|无需|无须|不需要|不必|免予|免于|豁免",
@@ -443,7 +455,18 @@ def required_types(frame: QuestionFrame) -> set[str]:
     kinds = set(frame.types) - {YESNO}
     if frame.wants_quantity and not kinds:
         kinds.add(NUMBER)
+    if frame.extreme and not kinds and YESNO in frame.types and _BOUND_ASKED.search(main_clause(frame.text)):
+        # "Does the ferry grant carry a maximum per boat?": whether a limit exists is answered by one, or by a text
+        # saying there is none
+        kinds.add(BOUND)
     return kinds
+
+
+_BOUND_ASKED = re.compile(
+    r"\b(?:maximum|minimum|max|min|cap|ceiling|upper limit|lower limit)\b|上限|下限|最高|最低", re.I
+)
+"""The nouns of a limit ("a cap", "上限"), as a yes/no question asks whether there is one; not a bound phrase, which
+may ask for a figure in a later part ("…, and to what tonnage at most?")."""
 
 
 def types_present(frame: QuestionFrame, window: Window, unit_tokens: dict[int, set[str]]) -> float:

@@ -1904,3 +1904,26 @@ def test_the_number_of_people_asked_is_not_answered_by_a_length_of_time(assistan
         "What is the total number of passengers whose records make a ferry operator appoint a safety officer?"
     )
     assert answer.refused, answer.text
+
+
+_FUEL_VOUCHERS = (
+    "Harbour fuel vouchers\n\n"
+    "The port will issue 2 million yuan worth of fuel vouchers to ferry operators, with the vouchers covering 20% to "
+    "60% of fuel costs. Operators apply through the harbour office.\n"
+)
+
+
+def test_whether_there_is_a_cap_is_answered_only_by_a_limit(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    # The vouchers' total and the share of costs they cover say nothing of a cap per operator.
+    assistant = assistant_over("vouchers.txt", _FUEL_VOUCHERS)
+    answer = assistant.ask("Does one ferry operator face a maximum on fuel vouchers?")
+    assert answer.refused, answer.text
+
+
+def test_a_stated_cap_answers_whether_there_is_one(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    capped = _FUEL_VOUCHERS.replace(
+        "Operators apply", "A single operator may receive up to 50,000 yuan. Operators apply"
+    )
+    assistant = assistant_over("vouchers.txt", capped)
+    answer = assistant.ask("Does one ferry operator face a maximum on fuel vouchers?")
+    assert not answer.refused and "up to 50,000 yuan" in answer.text, answer.text

@@ -1,6 +1,6 @@
 import pytest
 
-from assistant.answer.answer_types import AGENT, AMOUNT, DEADLINE, LIST, NUMBER, TIME
+from assistant.answer.answer_types import AGENT, AMOUNT, BOUND, DEADLINE, LIST, NUMBER, TIME
 from assistant.answer.evidence import Window
 from assistant.answer.questions import frame
 from assistant.answer.scoring import (
@@ -11,6 +11,7 @@ from assistant.answer.scoring import (
     counts,
     defined_term,
     defined_term_tokens,
+    required_types,
     states,
     type_present,
     unstated,
@@ -62,6 +63,16 @@ def test_a_time_limit_governs_an_act_that_shares_a_word_with_the_question_not_a_
     assert not _limits_another_act(
         "渡船运营者应当每两年开展一次安全检查。", frame("安全检查多长时间做一次？").timed_act
     )
+
+
+def test_whether_a_limit_exists_asks_for_a_bound() -> None:
+    assert required_types(frame("Does the ferry grant carry a maximum per boat?")) == {BOUND}
+    assert required_types(frame("渡轮补贴有上限吗？")) == {BOUND}
+    # a bound phrase asks no limit's existence
+    assert BOUND not in required_types(frame("Must ferries hold a permit up to some tonnage?"))
+    assert type_present(BOUND, "A ferry may receive not more than 5,000 yuan.")
+    assert type_present(BOUND, "每艘渡轮补贴五万元以下。")
+    assert not type_present(BOUND, "Vouchers cover 20% to 60% of fuel costs.")
 
 
 def test_a_deadline_is_a_time_limit_or_a_date_something_is_due_by() -> None:
