@@ -433,8 +433,11 @@ class ExtractiveGenerator(Generator):
         """The windows of the evidence with their features; ``embed_all`` embeds every window (for fitting)."""
         question_frame = _cue_in_a_term(frame(question), question, retrieval.chunks[: self.settings.evidence_chunks])
         unseen = self.idf("\uffff")
-        # An act named in words no passage holds ("Is there an exact deadline?") is none the evidence could name.
+        # An act named in words no passage holds ("Is there an exact deadline?") is none the evidence could name;
+        # nor are the characters of such a word (提 and 前 of 提前) words of the act.
         held = frozenset(t for t in question_frame.timed_act if self.idf(t) < unseen - 1e-9)
+        dropped = [t for t in question_frame.timed_act - held if not t.startswith("#")]
+        held = frozenset(t for t in held if not (t.startswith("#") and any(t[1:] in word for word in dropped)))
         question_frame = replace(question_frame, timed_act=held)
         chunks, named = self._evidence_chunks(question_frame, retrieval)
         reached_from: dict[str, RetrievedChunk] = {}

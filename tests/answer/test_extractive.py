@@ -1927,3 +1927,15 @@ def test_a_stated_cap_answers_whether_there_is_one(assistant_over) -> None:  # t
     assistant = assistant_over("vouchers.txt", capped)
     answer = assistant.ask("Does one ferry operator face a maximum on fuel vouchers?")
     assert not answer.refused and "up to 50,000 yuan" in answer.text, answer.text
+
+
+def test_a_time_limit_on_another_act_does_not_answer_through_a_character_of_an_unseen_word(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    # 提早 is in no passage; its 提 is in 提交, the act the ten days govern, which is not the check asked about.
+    assistant = assistant_over(
+        "渡轮管理办法_2024-01-01.md",
+        "# 渡轮管理办法\n\n"
+        "第一条 渡轮经营者应当在开航之日起十个工作日内通过渡轮登记系统提交航线名称、船舶数量等信息。\n\n"
+        "第二条 渡轮经营者开航前应当开展安全检查。\n",
+    )
+    answer = assistant.ask("开航前的安全检查得提早几个工作日弄好？")
+    assert answer.refused, answer.text
