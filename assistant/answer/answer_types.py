@@ -49,7 +49,8 @@ AGENT_NOUNS = (
     "department|departments|authority|authorities|body|bodies|agency|agencies|ministry|ministries|organ|organs|"
     "office|government|governments|organisation|organisations|organization|organizations|institution|institutions|"
     "regulator|regulators|commission|bureau|court|courts|entity|entities|party|parties|"
-    f"company|companies|firm|firms|operator|operators|provider|providers|{PERSON_NOUNS}"
+    "company|companies|firm|firms|operator|operators|provider|providers|investor|investors|insurer|insurers|bank|banks|"
+    f"start-up|start-ups|startup|startups|vendor|vendors|{PERSON_NOUNS}"
 )
 PLACE_NOUNS = (
     "city|cities|district|districts|province|provinces|region|regions|area|areas|country|countries|place|"

@@ -353,6 +353,18 @@ def _given(question: str) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(tokenize(question)), frozenset(_FIGURE.findall(question))
 
 
+_NAMES_ASKED = re.compile(
+    r"\bwhich\s+(?:[\w-]+\s+){0,2}?(?:compan(?:y|ies)|firms?|investors?|insurers?|banks?|start-?ups?|businesses|vendors?)"
+    r"\s+(?:has|have|had|is|are|was|were|\w+ed)\b",
+    re.I,
+)
+"""Which particular companies, investors or banks did or are something ("Which banks have joined …", "which
+start-ups are based there"): named ones answer. Not which kind must or may do something ("Which companies
+must appoint an officer?", "Which firms does the rule cover?"): a class of them answers that."""
+_STATE_WORDS = frozenset({"People", "People's", "Republic", "China", "Chinese", "PRC", "State", "Council"})
+"""The words of the state's own name and its government's, which laws name throughout."""
+
+
 # Each unit is read once for every window that holds it and every type asked: worth keeping.
 @lru_cache(maxsize=4096)
 def unasked(text: str, question: str) -> str:
@@ -381,6 +393,10 @@ def states(kind: str, text: str, frame: QuestionFrame) -> bool:
         text = unasked(text, frame.text)
         return any(_received(text, m) for m in _AGENT.finditer(text))
     body_asked = bool(_BODY_ASKED.search(main_clause(frame.text)))
+    if kind == AGENT and _NAMES_ASKED.search(main_clause(frame.text)):
+        # "Which banks have joined the ferry loan scheme?": a name answers ("Bluewake Bank"), not a kind of body
+        # ("commercial banks"), nor the state whose law it is
+        return any(set(name.split()) - _STATE_WORDS for name in name_spans(unasked(text, frame.text)))
     if kind == AGENT and YESNO not in frame.types and frame.lang == "zh":
         # "谁负责监督渡轮？": the body something is reported to ("并向港务管理机构报告") does not do it. (In English,
         # _AGENT misses too many doers, "the harbour board", to read a sentence without the body after its "to".)

@@ -51,6 +51,7 @@ from assistant.answer.questions import frame
         ("How many working days does the regulator have?", TIME),
         ("Which department enforces the rules?", AGENT),
         ("Who set up the institute?", AGENT),
+        ("Which investors backed the ferry line?", AGENT),  # an investor, a bank, an insurer is a party
         ("Where is the cluster?", PLACE),
         ("Is separate consent required?", YESNO),
         ("Does the law apply abroad?", YESNO),

@@ -1939,3 +1939,13 @@ def test_a_time_limit_on_another_act_does_not_answer_through_a_character_of_an_u
     )
     answer = assistant.ask("开航前的安全检查得提早几个工作日弄好？")
     assert answer.refused, answer.text
+
+
+def test_which_banks_did_something_is_not_answered_by_a_kind_of_body(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    assistant = assistant_over(
+        "loans.txt",
+        "Ferry loans\n\nThe port encourages commercial banks to lend to ferry operators under the ferry loan scheme. "
+        "Operators that borrow under the scheme may receive an interest subsidy from the harbour office.\n",
+    )
+    answer = assistant.ask("Which banks have joined the ferry loan scheme?")
+    assert answer.refused, answer.text

@@ -65,6 +65,17 @@ def test_a_time_limit_governs_an_act_that_shares_a_word_with_the_question_not_a_
     )
 
 
+def test_which_particular_companies_are_answered_by_their_names() -> None:
+    banks = frame("Which banks have joined the ferry loan scheme?")
+    assert not states(AGENT, "Ferry operators may borrow under the scheme from commercial banks.", banks)
+    assert not states(AGENT, "The People's Republic of China encourages the ferry loan scheme.", banks)
+    assert states(AGENT, "Bluewake Bank joined the ferry loan scheme in 2024.", banks)
+    # which kind must do something: a class of them answers
+    assert states(
+        AGENT, "The harbour office shall keep a logbook for each ferry.", frame("Which firms must keep a logbook?")
+    )
+
+
 def test_whether_a_limit_exists_asks_for_a_bound() -> None:
     assert required_types(frame("Does the ferry grant carry a maximum per boat?")) == {BOUND}
     assert required_types(frame("渡轮补贴有上限吗？")) == {BOUND}
