@@ -43,6 +43,7 @@ SETS = {
         "en_laws26.jsonl",
         "en_laws27.jsonl",
         "en_laws28.jsonl",
+        "en_laws29.jsonl",
     ],
     "zh_blind": [
         "zh_a.jsonl",
@@ -73,6 +74,7 @@ SETS = {
         "zh_z.jsonl",
         "zh_aa.jsonl",
         "zh_ab.jsonl",
+        "zh_ac.jsonl",
     ],
     "dialogues": [
         "dialogues.jsonl",
@@ -104,6 +106,7 @@ SETS = {
         "dialogues27.jsonl",
         "dialogues28.jsonl",
         "dialogues29.jsonl",
+        "dialogues30.jsonl",
     ],
 }
 DEV_BELOW = 154
