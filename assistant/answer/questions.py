@@ -754,12 +754,32 @@ def _timed_act(question: str) -> frozenset[str]:
         return frozenset()
     for clause in _EN_CLAUSE.findall(question):
         if asked := _EN_ASKED_LIMIT.search(clause):
-            return frozenset(coverage_tokens(clause[asked.end() :]))
+            return _act(clause[asked.end() :])
         if noun := _EN_LIMIT_NOUN.search(clause):
             modifiers = _EN_DETERMINER.sub(" ", clause[: noun.start()])
             after = clause[noun.end() :]
-            return frozenset(coverage_tokens(f"{modifiers} {after if _EN_COMPLEMENT.match(after) else ''}"))
+            return _act(f"{modifiers} {after if _EN_COMPLEMENT.match(after) else ''}")
     return frozenset()
+
+
+_AGENT_TOKENS = frozenset(tokenize(AGENT_NOUNS.replace("|", " ")))
+_EN_SUBJECT = re.compile(
+    r"\b(?:do|does|did|must|should|can|could|may|might|will|would|shall|is|are|was|were|has|have|had)\s+"
+    r"((?:[\w'’-]+\s*){1,3})",
+    re.I,
+)
+"""The words after a question's auxiliary, where its subject stands ("must that person have")."""
+
+
+def _act(words: str) -> frozenset[str]:
+    """The coverage tokens of an English act, less the noun of who does it, the subject after the auxiliary: "must
+    that person have" shares "person" with any provision on personal data, and "must the ferry operator" shares
+    "operator" with every duty of operators. Not an object: "tell the authorities" says to whom."""
+    tokens = coverage_tokens(words)
+    if subject := _EN_SUBJECT.search(words):
+        actors = set(coverage_tokens(subject.group(1))) & _AGENT_TOKENS
+        tokens = [t for t in tokens if t not in actors]
+    return frozenset(tokens)
 
 
 _DISTRIBUTIVE = re.compile(

@@ -65,6 +65,18 @@ def test_a_time_limit_governs_an_act_that_shares_a_word_with_the_question_not_a_
     )
 
 
+def test_the_subject_of_an_english_question_is_no_word_of_the_act_it_times() -> None:
+    logbooks = "Logbooks of the ferry's personnel shall be kept for at least three years."
+    # "that person" is who has the experience; "personnel" shares its stem, and nothing the question asks about
+    assert _limits_another_act(logbooks, frame("How many years of sea time must that person have?").timed_act)
+    assert not _limits_another_act(logbooks, frame("How long must the ferry operator keep logbooks?").timed_act)
+    # to whom is part of the act: "tell the harbour authorities"
+    report = "Operators shall report an accident to the harbour authorities within 24 hours."
+    assert not _limits_another_act(
+        report, frame("How fast must an operator tell the harbour authorities about an accident?").timed_act
+    )
+
+
 def test_which_particular_companies_are_answered_by_their_names() -> None:
     banks = frame("Which banks have joined the ferry loan scheme?")
     assert not states(AGENT, "Ferry operators may borrow under the scheme from commercial banks.", banks)
