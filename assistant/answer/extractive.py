@@ -122,6 +122,21 @@ _NOT_A_TERMS_WORD = re.compile(r"^(?:#.|\d+|第.*|.*条|本法|条例|办法|规
 """What stands before a defined term besides it: a character token, an item or article number, "本法所称"."""
 
 
+_DATE = re.compile(
+    r"\d{4}年\d{1,2}月\d{1,2}日"
+    r"|\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+\d{1,2}"
+    r"(?:st|nd|rd|th)?\s*,\s*\d{4}"
+)
+"""A whole date, as a law's title block and its articles write it ("2022年3月1日", "January 1, 2025")."""
+
+
+def _front_matter(window: ev.Window) -> bool:
+    """Is the window from a law's title block, before its first article or chapter (the meeting that adopted it,
+    the date it takes effect), where no heading stands?"""
+    chunk = window.units[0].chunk
+    return chunk.metadata.get("type") == "regulation" and not chunk.heading_path
+
+
 def _focus_words(asking: QuestionFrame) -> str:
     """The English words of a question's focus, as written in its first clause, when that clause is a noun phrase
     asking nothing of its own ("Tonnage threshold?" asks about tonnage): empty otherwise."""
@@ -421,6 +436,20 @@ class ExtractiveGenerator(Generator):
             # "Which vessels are on the catalogue?": the provision creating it matches best; what goes on it is said
             # where the text puts something on it
             stating = [i for i, w in enumerate(found.windows) if STATES_MEMBERSHIP.search(w.text)]
+            best = max(stating, key=lambda i: scores[i], default=best)
+        if _front_matter(found.windows[best]):
+            # "2022年3月1日 施行" under a law's title records what its last article enacts ("本规定自2022年3月1日起
+            # 施行"): the article is the provision to cite, where one states the same date.
+            dates = set(_DATE.findall(found.windows[best].text))
+            doc = found.windows[best].units[0].chunk.doc_id
+            stating = [
+                i
+                for i, w in enumerate(found.windows)
+                if w.units[0].chunk.doc_id == doc
+                and not _front_matter(w)
+                and found.rows[i, column] >= found.rows[best, column]
+                and dates & set(_DATE.findall(w.text))
+            ]
             best = max(stating, key=lambda i: scores[i], default=best)
         if found.asks_for_article:
             # "What does Article 55 say?": the article's opening provision (a lead with its items, whole).

@@ -1949,3 +1949,26 @@ def test_which_banks_did_something_is_not_answered_by_a_kind_of_body(assistant_o
     )
     answer = assistant.ask("Which banks have joined the ferry loan scheme?")
     assert answer.refused, answer.text
+
+
+FERRY_RULES = (
+    "# 渡船安全管理规定\n\n"
+    "2023年5月10日 港务局2023年第3次局务会议审议通过\n\n"
+    "2023年7月1日 施行\n\n"
+    "<!-- INFO END -->\n\n"
+    "## 第一章 总 则\n\n"
+    "第一条 为了保障渡船航行安全，保护乘客生命财产安全，制定本规定。\n\n"
+    "第二条 渡船运营者应当每年开展一次安全检查，并向港务局报送检查报告。\n\n"
+    "## 第二章 附 则\n\n"
+    "第三条 本规定自2023年7月1日起施行。\n"
+)
+
+
+def test_the_date_a_law_takes_effect_is_cited_from_its_article_not_its_title_block(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    assistant = assistant_over("渡船安全管理规定.md", FERRY_RULES)
+    answer = assistant.ask("渡船安全管理规定什么时候施行？")
+    assert not answer.refused, answer.text
+    assert "本规定自2023年7月1日起施行" in answer.text, answer.text
+    # what only the title block records is cited from it, though an article states a date of the same year
+    adopted = assistant.ask("渡船安全管理规定是什么时候审议通过的？")
+    assert "2023年5月10日" in adopted.text, adopted.text
