@@ -322,3 +322,12 @@ def test_a_later_part_asking_for_things_is_answered_too(make_assistant, tmp_path
     assert "May 2018" in answer.text and "Bluewake" in answer.text, answer.text
     # the second part's quote holds the first's: one quote, said once
     assert answer.text.count("May 2018") == 1 and len(answer.citations) == 1, answer.text
+
+
+def test_a_follow_up_asking_only_which_provision_is_answered_by_the_one_that_answered(library) -> None:  # type: ignore[no-untyped-def]
+    """ "Provision" names the kind of answer: counted as a word of the question, it drew the article on consent in
+    general, whose opening every article shares, not the one on minors that answered the question before."""
+    history = ["Must a guardian consent before a minor's data is processed, per the PIPL?"]
+    assert library.ask(history[0]).text.startswith("Article 31"), library.ask(history[0]).text
+    answer = library.ask("Which provision is that?", history=history)
+    assert answer.text.startswith("Article 31"), answer.text

@@ -113,16 +113,26 @@ _DUTY_WORDS = set(tokenize("obligation obligations duty duties requirement requi
 "应当", seldom with the noun, which names the kind of answer rather than an attribute the evidence must mention."""
 
 
+_PROVISION_WORDS = set(
+    tokenize("article articles provision provisions section sections clause clauses paragraph paragraphs")
+) | {"条", "款", "条款", "一条", "几条", "哪条"}
+"""Nouns naming a provision, in a question asking which one says something ("Under which article?", "哪一条？"):
+they name the kind of answer, which every article's opening holds ("Article 14 …")."""
+
+
 _ZH_VERB_OF_DUTY = re.compile(r"要求(?!(?:是|有|呢)|[？?。，,；;！!]|\s*$)")
 """要求 as a verb ("要求对方删除", "可否要求渡轮公司退票"): what is asked of someone, named in the text as the
 request."""
 
 
 def duty_tokens(question: str) -> set[str]:
-    """The coverage tokens of the duty nouns the question uses ("有哪些要求" -> 要求, #要, #求), but not a character
-    another of its words holds too."""
+    """The coverage tokens of the nouns naming the kind of answer rather than what it is about: duty nouns ("有哪些
+    要求" -> 要求, #要, #求) and, in a question asking which provision says something, the provision's ("Under which
+    article?"); but not a character another of its words holds too."""
     words = tokenize(question)
     duties = {w for w in words if w in _DUTY_WORDS}
+    if WHICH_PROVISION.search(main_clause(question)):
+        duties |= {w for w in words if w in _PROVISION_WORDS}
     if has_cjk(question) and _ZH_VERB_OF_DUTY.search(re.sub(r"(?:什么|哪些|啥|何种|的|有|些|项)要求", "", question)):
         duties.discard("要求")
     others = {f"#{c}" for w in words if w not in duties and has_cjk(w) for c in w}
@@ -685,11 +695,12 @@ def frame(question: str) -> QuestionFrame:
     extreme_words = set(tokenize(" ".join(m.group(0) for m in EXTREME.finditer(clause))))
     if NUMBER in types:
         extreme_words |= _COUNT_WORDS  # "at what volume": the figure asked for, not an attribute named in the text
+    provision_words = _PROVISION_WORDS if WHICH_PROVISION.search(clause) else set()
     focus = [
         t
         # as windows are covered: "a firm's bills" asks about fees, and no window holds the possessive's "s"
         for t in coverage_words(" ".join(words))
-        if t not in type_words | extreme_words | _DUTY_WORDS and t not in EN_STOP and t not in ZH_STOP
+        if t not in type_words | extreme_words | _DUTY_WORDS | provision_words and t not in EN_STOP and t not in ZH_STOP
     ]
     return QuestionFrame(
         text=question,
