@@ -779,13 +779,13 @@ _EN_SUBJECT = re.compile(
     r"((?:[\w'’-]+\s*){1,3})",
     re.I,
 )
-"""The words after a question's auxiliary, where its subject stands ("must that person have")."""
+"""The words after a question's auxiliary, where its subject stands ("must the ferry operator keep")."""
 
 
 def _act(words: str) -> frozenset[str]:
     """The coverage tokens of an English act, less the noun of who does it, the subject after the auxiliary: "must
-    that person have" shares "person" with any provision on personal data, and "must the ferry operator" shares
-    "operator" with every duty of operators. Not an object: "tell the authorities" says to whom."""
+    the ferry operator" shares "operator" with every duty of operators, and "must each person" shares "person" with
+    any provision on personal data. Not an object: "tell the harbour authorities" says to whom."""
     tokens = coverage_tokens(words)
     if subject := _EN_SUBJECT.search(words):
         actors = set(coverage_tokens(subject.group(1))) & _AGENT_TOKENS

@@ -1966,7 +1966,7 @@ FERRY_RULES = (
 
 def test_the_date_a_law_takes_effect_is_cited_from_its_article_not_its_title_block(assistant_over) -> None:  # type: ignore[no-untyped-def]
     assistant = assistant_over("渡船安全管理规定.md", FERRY_RULES)
-    answer = assistant.ask("渡船安全管理规定什么时候施行？")
+    answer = assistant.ask("渡船安全管理规定几月几号开始施行？")
     assert not answer.refused, answer.text
     assert "本规定自2023年7月1日起施行" in answer.text, answer.text
     # what only the title block records is cited from it, though an article states a date of the same year

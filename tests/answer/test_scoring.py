@@ -67,9 +67,9 @@ def test_a_time_limit_governs_an_act_that_shares_a_word_with_the_question_not_a_
 
 def test_the_subject_of_an_english_question_is_no_word_of_the_act_it_times() -> None:
     logbooks = "Logbooks of the ferry's personnel shall be kept for at least three years."
-    # "that person" is who has the experience; "personnel" shares its stem, and nothing the question asks about
-    assert _limits_another_act(logbooks, frame("How many years of sea time must that person have?").timed_act)
-    assert not _limits_another_act(logbooks, frame("How long must the ferry operator keep logbooks?").timed_act)
+    # "each person" is who has the sea time; "personnel" shares its stem, and nothing the question asks about
+    assert _limits_another_act(logbooks, frame("How long at sea must each person have served?").timed_act)
+    assert not _limits_another_act(logbooks, frame("For how long are logbooks to be kept by the operator?").timed_act)
     # to whom is part of the act: "tell the harbour authorities"
     report = "Operators shall report an accident to the harbour authorities within 24 hours."
     assert not _limits_another_act(
