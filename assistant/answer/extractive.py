@@ -728,14 +728,25 @@ class ExtractiveGenerator(Generator):
         windows: list[ev.Window],
         unit_tokens: dict[int, set[str]],
     ) -> list[ev.Window]:
-        """When no window of the top chunks states what the question asks for (a date, a figure, a body), the
-        windows that do from the next few chunks: "When do the Regulations take effect?" matches every article
-        naming "these Regulations" about as well as the one that gives the date. ``unit_tokens`` gains the
-        tokens of the units those chunks add."""
+        """When no window of the top chunks states what the question asks for (a date, a figure, a body; what a law
+        applies to, for a question on whether it covers a case), the windows that do from the next
+        few chunks: "When do the Regulations take effect?" matches every article naming "these Regulations" about
+        as well as the one that gives the date, and "Does the ferry law cover our club's rowing boats?" every duty
+        of boat owners about as well as the article saying what the law does not apply to. ``unit_tokens`` gains
+        the tokens of the units those chunks add."""
         kinds = required_types(frame) - {LIST, DEFINITION}
-        if not kinds or not self.settings.typed_reach:
+        # Not an exception: where none is stated, the duty itself, which the evidence holds, answers whether it
+        # always holds.
+        statement = STATES_SCOPE if frame.scope else None
+        if not (kinds or statement) or not self.settings.typed_reach:
             return []
-        if any(types_present(frame, w, unit_tokens) for w in windows):
+
+        def answers(window: ev.Window) -> bool:
+            return bool(not kinds or types_present(frame, window, unit_tokens)) and (
+                statement is None or bool(statement.search(window.text))
+            )
+
+        if any(answers(w) for w in windows):
             return []
         seen = {c.chunk_id for c in chunks}
         same = [c for c in retrieval.chunks if c.metadata.get("lang", frame.lang) == frame.lang]
@@ -743,7 +754,7 @@ class ExtractiveGenerator(Generator):
         further = [c for c in same if c.chunk_id not in seen and (not chunks or c.metadata.get("title") in titles)]
         reached = ev.passages(further[: self.settings.typed_reach], self.lookup)
         unit_tokens.update(_tokens_of_units(reached))
-        return [w for p in reached for w in ev.windows(p) if types_present(frame, w, unit_tokens)]
+        return [w for p in reached for w in ev.windows(p) if answers(w)]
 
     @staticmethod
     def _context_tokens(passage: ev.Passage) -> set[str]:

@@ -1972,3 +1972,18 @@ def test_the_date_a_law_takes_effect_is_cited_from_its_article_not_its_title_blo
     # what only the title block records is cited from it, though an article states a date of the same year
     adopted = assistant.ask("渡船安全管理规定是什么时候审议通过的？")
     assert "2023年5月10日" in adopted.text, adopted.text
+
+
+def test_whether_a_law_covers_a_case_is_answered_by_its_scope_from_further_down(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    """Every duty of boat owners matches a question on whether the rules cover one's boats about as well as the
+    article saying what they do not apply to; ranked below the evidence's top chunk here, it is reached for."""
+    assistant = assistant_over(
+        "ferry-rules.txt",
+        "Ferry Rules\n\n"
+        "Article 1 A boat owner shall keep each boat's hull sound and register each boat with the harbour office.\n\n"
+        "Article 2 A boat owner shall carry a life jacket for every person on each boat.\n\n"
+        "Article 3 These Rules do not apply to vessels kept only for training by a sports club.\n",
+        answer={"evidence_chunks": 1},
+    )
+    answer = assistant.ask("Do the duties of a boat owner under the ferry rules apply to each boat our club owns?")
+    assert "do not apply to vessels kept only for training" in answer.text, answer.text
