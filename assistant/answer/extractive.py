@@ -61,6 +61,7 @@ from .questions import (
 from .references import BREACH_OF_A_LAW, CITED_BREACH, GENERAL_BREACH, CrossReferences
 from .scoring import (
     ANSWERABLE_FEATURES,
+    MONTHS,
     STATES_EXCEPTION,
     STATES_MEMBERSHIP,
     STATES_SCOPE,
@@ -122,11 +123,7 @@ _NOT_A_TERMS_WORD = re.compile(r"^(?:#.|\d+|第.*|.*条|本法|条例|办法|规
 """What stands before a defined term besides it: a character token, an item or article number, "本法所称"."""
 
 
-_DATE = re.compile(
-    r"\d{4}年\d{1,2}月\d{1,2}日"
-    r"|\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+\d{1,2}"
-    r"(?:st|nd|rd|th)?\s*,\s*\d{4}"
-)
+_WHOLE_DATE = re.compile(rf"\d{{4}}年\d{{1,2}}月\d{{1,2}}日|\b(?:{MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?\s*,\s*\d{{4}}")
 """A whole date, as a law's title block and its articles write it ("2022年3月1日", "January 1, 2025")."""
 
 
@@ -440,7 +437,7 @@ class ExtractiveGenerator(Generator):
         if _front_matter(found.windows[best]):
             # "2022年3月1日 施行" under a law's title records what its last article enacts ("本规定自2022年3月1日起
             # 施行"): the article is the provision to cite, where one states the same date.
-            dates = set(_DATE.findall(found.windows[best].text))
+            dates = set(_WHOLE_DATE.findall(found.windows[best].text))
             doc = found.windows[best].units[0].chunk.doc_id
             stating = [
                 i
@@ -448,7 +445,7 @@ class ExtractiveGenerator(Generator):
                 if w.units[0].chunk.doc_id == doc
                 and not _front_matter(w)
                 and found.rows[i, column] >= found.rows[best, column]
-                and dates & set(_DATE.findall(w.text))
+                and dates & set(_WHOLE_DATE.findall(w.text))
             ]
             best = max(stating, key=lambda i: scores[i], default=best)
         if found.asks_for_article:

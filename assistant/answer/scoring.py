@@ -66,9 +66,9 @@ _NUMBER = re.compile(
 )
 _PRONOUN_ONE = re.compile(r"\b(?:one (?:of|another)|(?:any|no|each|every|the|this|that|which) one)\b", re.I)
 """"One" that counts nothing: "if one of the following conditions is met", "each one"."""
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _DATE = re.compile(
-    rf"\b(?-i:{_MONTHS})\b|\b(?:1[89]|20)\d{{2}}\b|[\d{_ZH_NUM}]+\s*[年月](?!度)|\d+\s*日|[{_ZH_NUM}]+日(?!内)"
+    rf"\b(?-i:{MONTHS})\b|\b(?:1[89]|20)\d{{2}}\b|[\d{_ZH_NUM}]+\s*[年月](?!度)|\d+\s*日|[{_ZH_NUM}]+日(?!内)"
     r"|上半年|下半年|次月|次年|当年|年底|年初|月底",
     re.I,
 )
