@@ -44,6 +44,7 @@ SETS = {
         "en_laws27.jsonl",
         "en_laws28.jsonl",
         "en_laws29.jsonl",
+        "en_laws30.jsonl",
     ],
     "zh_blind": [
         "zh_a.jsonl",
@@ -75,6 +76,7 @@ SETS = {
         "zh_aa.jsonl",
         "zh_ab.jsonl",
         "zh_ac.jsonl",
+        "zh_ad.jsonl",
     ],
     "dialogues": [
         "dialogues.jsonl",
@@ -107,6 +109,7 @@ SETS = {
         "dialogues28.jsonl",
         "dialogues29.jsonl",
         "dialogues30.jsonl",
+        "dialogues31.jsonl",
     ],
 }
 DEV_BELOW = 154
