@@ -51,6 +51,7 @@ class Assistant:
             self.index.chunks,
             references=CrossReferences(lambda: self.index.catalogue, self.index.chunks),
             passages=lambda: len(self.index.lexical.ids),
+            document=lambda doc_id: self.index.catalogue.chunk_ids(doc_id),
         )
         self.generator: Generator = make_generator(self.settings, self.extractive)
         self.verifier = Verifier(self.embedder, lambda token: self.index.lexical.idf(token), self.settings.verify)

@@ -31,6 +31,7 @@ from .answer_types import (
     AGENT,
     AMOUNT,
     CONSEQUENCE,
+    DATE,
     DEADLINE,
     DEFINITION,
     LIST,
@@ -39,6 +40,8 @@ from .answer_types import (
     PERCENT,
     REASON,
     TIME,
+    WHEN,
+    YEAR,
     YESNO,
     answer_words,
     asks,
@@ -127,6 +130,30 @@ _WHOLE_DATE = re.compile(rf"\d{{4}}年\d{{1,2}}月\d{{1,2}}日|\b(?:{MONTHS})\s+
 """A whole date, as a law's title block and its articles write it ("2022年3月1日", "January 1, 2025")."""
 
 
+_DATING_WORDS = 2
+"""The most words a question asking a law's own date has besides the law's name: its verb ("take effect", "come
+into force", "生效", "adopted"). One with more ("For how many years can a director be barred under the ferry
+law?") asks about something in the law."""
+
+
+def _dated_laws(asking: QuestionFrame, own: str, retrieval: Retrieval) -> frozenset[str]:
+    """The titles of the laws the question asks the date of, when it names nothing in them (see Candidates);
+    ``own``: its words, without those a follow-up borrows."""
+    if not retrieval.named_titles or TIME not in asking.types or asking.focus:
+        return frozenset()
+    if asking.time not in (DATE, WHEN, YEAR):
+        return frozenset()  # a length of time or a deadline is some provision's, not the law's
+    unnamed = without_laws(own, list(retrieval.named_titles))
+    words = [w for w in asked_words(unnamed) if not w.startswith("#")]
+    return frozenset(retrieval.named_titles) if len(words) <= _DATING_WORDS else frozenset()
+
+
+def _dates(found: Candidates, i: int, laws: frozenset[str]) -> bool:
+    """Whether window ``i`` states the asked time, in a provision of one of ``laws``."""
+    title = found.windows[i].passage.chunks[0].metadata.get("title")
+    return bool(found.rows[i, WINDOW_FEATURES.index("types")]) and title in laws
+
+
 def _front_matter(window: ev.Window) -> bool:
     """Is the window from a law's title block, before its first article or chapter (the meeting that adopted it,
     the date it takes effect), where no heading stands?"""
@@ -211,6 +238,9 @@ class Candidates:
     """The weighted tokens a follow-up borrows from the question before, not its own."""
     read_as_term: dict[int, frozenset[str]] = field(default_factory=dict)
     """The units defining a term the question does not use, read as that term's tokens (by id of the unit)."""
+    dated_laws: frozenset[str] = frozenset()
+    """The titles of the laws a question asks the date of, naming nothing in them ("When does the ferry law take
+    effect?"): only their own provisions date them."""
 
     def context_of(self, window: ev.Window) -> set[str]:
         """What the window is read with (``context``), and the text of the provisions its passage was reached from
@@ -253,10 +283,13 @@ class ExtractiveGenerator(Generator):
         model: AnswerModel | None = None,
         references: CrossReferences | None = None,
         passages: Callable[[], int] = lambda: 0,
+        document: Callable[[str], list[str]] = lambda doc_id: [],
     ) -> None:
         self.settings = settings
         self.passages = passages
         """How many passages the index holds."""
+        self.document = document
+        """The ids of every chunk of a document, in document order."""
         self.embedder = embedder
         self.idf = idf
         self.lookup = lookup
@@ -420,6 +453,12 @@ class ExtractiveGenerator(Generator):
             # is that statement. The reason is in the best window that states one.
             stating = [i for i in range(len(found.windows)) if found.rows[i, column] > 0]
             best = max(stating, key=lambda i: scores[i], default=best)
+        if found.dated_laws and not _dates(found, best, found.dated_laws):
+            # "When does the ferry law take effect?" asks of the law itself: the provisions matching its name best
+            # date nothing, or another law's passage gives its own date; the one dating it was reached for (see
+            # _typed_reach).
+            stating = [i for i in range(len(found.windows)) if _dates(found, i, found.dated_laws)]
+            best = max(stating, key=lambda i: scores[i], default=best)
         statement = _statement_asked(found.frame)
         if statement is not None and not statement.search(found.windows[best].text):
             # "Must the operator always warn them?" restates the duty, which the best window states; whether it always
@@ -486,6 +525,7 @@ class ExtractiveGenerator(Generator):
             {c.chunk_id for c in chunks if c.chunk_id not in retrieval.named_articles} if named else set(reached_from)
         )
         own = question.removesuffix(retrieval.borrowed) if retrieval.borrowed else question
+        dated = _dated_laws(question_frame, own, retrieval)
         # "那违反国家核心数据管理制度呢？" after a question on Article 45's first paragraph: the breach the question
         # names is what it asks about, and the paragraph punishing it is no other breach.
         named_breach = (
@@ -505,7 +545,7 @@ class ExtractiveGenerator(Generator):
             if not _punishes_another_breach(w, judged, duties, named_breach, unit_tokens)
         ]
         if not named and not question_frame.consequence:
-            windows += self._typed_reach(question_frame, retrieval, chunks, windows, unit_tokens)
+            windows += self._typed_reach(question_frame, retrieval, chunks, windows, unit_tokens, dated)
         # "第四款呢？" after a question on Article 6: the article's fourth paragraph is the evidence, not its first.
         paragraphs = named_paragraphs(own) if named else ()
         articles = [p for p in passages if any(c.chunk_id in retrieval.named_articles for c in p.chunks)]
@@ -542,6 +582,7 @@ class ExtractiveGenerator(Generator):
             n for n in paragraphs if articles and not any(ev.paragraph_units(p, [n]) for p in articles)
         )
         found.citing = frozenset(reached_from)
+        found.dated_laws = dated
         # Named only when nothing in the question's language competes: a Chinese chunk that the dense retriever
         # ranks fifth for an English question is usually noise (the bundled model does not read Chinese).
         found.other_language = other if not named and not chunks else []
@@ -724,13 +765,15 @@ class ExtractiveGenerator(Generator):
         chunks: list[RetrievedChunk],
         windows: list[ev.Window],
         unit_tokens: dict[int, set[str]],
+        dated: frozenset[str],
     ) -> list[ev.Window]:
         """When no window of the top chunks states what the question asks for (a date, a figure, a body; what a law
         applies to, for a question on whether it covers a case), the windows that do from the next
         few chunks: "When do the Regulations take effect?" matches every article naming "these Regulations" about
         as well as the one that gives the date, and "Does the ferry law cover our club's rowing boats?" every duty
-        of boat owners about as well as the article saying what the law does not apply to. ``unit_tokens`` gains
-        the tokens of the units those chunks add."""
+        of boat owners about as well as the article saying what the law does not apply to. For a question on the
+        date of the ``dated`` laws alone, only their provisions answer, found anywhere in them. ``unit_tokens``
+        gains the tokens of the units those chunks add."""
         kinds = required_types(frame) - {LIST, DEFINITION}
         # Not an exception: where none is stated, the duty itself, which the evidence holds, answers whether it
         # always holds.
@@ -739,8 +782,10 @@ class ExtractiveGenerator(Generator):
             return []
 
         def answers(window: ev.Window) -> bool:
-            return bool(not kinds or types_present(frame, window, unit_tokens)) and (
-                statement is None or bool(statement.search(window.text))
+            return (
+                bool(not kinds or types_present(frame, window, unit_tokens))
+                and (statement is None or bool(statement.search(window.text)))
+                and (not dated or window.passage.chunks[0].metadata.get("title") in dated)
             )
 
         if any(answers(w) for w in windows):
@@ -751,7 +796,25 @@ class ExtractiveGenerator(Generator):
         further = [c for c in same if c.chunk_id not in seen and (not chunks or c.metadata.get("title") in titles)]
         reached = ev.passages(further[: self.settings.typed_reach], self.lookup)
         unit_tokens.update(_tokens_of_units(reached))
-        return [w for p in reached for w in ev.windows(p) if answers(w)]
+        stating = [w for p in reached for w in ev.windows(p) if answers(w)]
+        if stating or not dated:
+            return stating
+        # "When does the ferry law take effect?" names nothing but the law: what dates it is its own, in an article
+        # worded "shall come into force" or "自…起施行", which shares no word with the question and may rank anywhere.
+        # Each ranks as its law's best retrieved chunk, which the question's naming of the law brought.
+        held = seen | {c.chunk_id for c in further[: self.settings.typed_reach]}
+        laws: dict[str, int] = {}
+        for chunk in retrieval.chunks:
+            if chunk.metadata.get("title") in dated:
+                laws.setdefault(chunk.doc_id, chunk.rank)
+        rest = [
+            replace(c, rank=laws[c.doc_id])
+            for doc_id in sorted(laws)
+            for c in self.lookup([i for i in self.document(doc_id) if i not in held])
+        ]
+        whole = ev.passages(rest, self.lookup) if rest else []
+        unit_tokens.update(_tokens_of_units(whole))
+        return [w for p in whole for w in ev.windows(p) if answers(w)]
 
     @staticmethod
     def _context_tokens(passage: ev.Passage) -> set[str]:
@@ -773,10 +836,20 @@ class ExtractiveGenerator(Generator):
         units = list({id(u): u for i in picked for u in found.windows[i].units}.values())
         if not embed_all:
             units = units[: self.settings.dense_units]
-        if (statement := _statement_asked(found.frame)) is not None and not embed_all:
+        statement = _statement_asked(found.frame)
+        if (statement is not None or found.dated_laws) and not embed_all:
             # The exception or scope that answers shares few words with the question, which restates the duty or
-            # the law: only its meaning tells it from exceptions to other duties (see choose).
-            stating = [i for i in order[len(picked) :] if statement.search(found.windows[int(i)].text)]
+            # the law: only its meaning tells it from exceptions to other duties (see choose). So does the provision
+            # dating a law ("shall come into force" for "take effect").
+            stating = [
+                i
+                for i in order[len(picked) :]
+                if (
+                    statement.search(found.windows[int(i)].text)
+                    if statement
+                    else _dates(found, int(i), found.dated_laws)
+                )
+            ]
             picked = np.concatenate([picked, np.array(stating, dtype=picked.dtype)])
             held = {id(u) for u in units}
             units += [u for i in stating for u in found.windows[int(i)].units if id(u) not in held]

@@ -1974,6 +1974,45 @@ def test_the_date_a_law_takes_effect_is_cited_from_its_article_not_its_title_blo
     assert "2023年5月10日" in adopted.text, adopted.text
 
 
+_DUTIES = (
+    "检查船体",
+    "配备救生衣",
+    "培训船员",
+    "记录航行日志",
+    "公示票价",
+    "保养发动机",
+    "检查消防设备",
+    "清点乘客人数",
+)
+FERRY_RULES_UNDATED = (
+    "渡船安全管理规定\n\n"
+    + "".join(
+        f"第{number}条 渡船运营者应当按照渡船安全管理要求{duty}，保障渡船安全。\n\n"
+        for number, duty in zip("一二三四五六七八九十", [*_DUTIES, "落实安全管理责任", "报告安全事故"], strict=True)
+    )
+    + "".join(
+        f"第十{number}条 港务局应当加强渡船安全管理规定的宣传，督促渡船运营者{duty}。\n\n"
+        for number, duty in zip("一二三四五六七八", _DUTIES, strict=True)
+    )
+    + "第十九条 本规定自2024年3月1日起施行。\n"
+)
+
+
+def test_the_date_a_law_takes_effect_is_found_anywhere_in_it(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    """ "生效" shares no word with "自…起施行": every article naming the rules outranks the one dating them, which
+    no title block repeats. Asked of the rules alone, their own date answers, wherever it is."""
+    assistant = assistant_over("渡船安全管理规定.txt", FERRY_RULES_UNDATED)
+    for answer in (
+        assistant.ask("渡船安全管理规定什么时候生效？"),
+        assistant.ask("它什么时候生效？", history=["渡船安全管理规定管哪些事？"]),
+    ):
+        assert not answer.refused, answer.text
+        assert "本规定自2024年3月1日起施行" in answer.text, answer.text
+    # a time of something in the rules is that provision's, and these set none
+    answer = assistant.ask("渡船安全管理规定要求航行日志保存几年？")
+    assert "2024年3月1日" not in answer.text, answer.text
+
+
 def test_whether_a_law_covers_a_case_is_answered_by_its_scope_from_further_down(assistant_over) -> None:  # type: ignore[no-untyped-def]
     """Every duty of boat owners matches a question on whether the rules cover one's boats about as well as the
     article saying what they do not apply to; ranked below the evidence's top chunk here, it is reached for."""
