@@ -136,6 +136,9 @@ def test_the_words_asked_about_leave_out_interrogatives_and_what_is_fused_with_t
     assert "违法" in asked_words("那如果是用户拿它去干违法的事呢？")
     # "Who's" left a lone "s", which every possessive in the text matched
     assert asked_words("Who's behind it?") == ["behind"]
+    # jieba cuts "多长时间" into content words (时间, 长时间) that no answer holds
+    assert not {"时间", "长时间", "多长"} & set(asked_words("渡船登记要在多长时间内办完？"))
+    assert "登记" in asked_words("渡船登记要在多长时间内办完？")
 
 
 @pytest.mark.parametrize(
