@@ -165,6 +165,10 @@ HOW_FAST_MUST = r"\bhow (?:quickly|fast|promptly)\b(?=\s+(?:must|should|shall|do
 """"How quickly must the ferry be inspected?" asks for a time limit, as "how soon" does; "how fast are sales
 rising?" for a rate."""
 
+_EN_SUBJECT_START = "the|a|an|its|their|his|her|this|that|these|those|it|they|he|she|we|you|there|any|some|such"
+"""How a clause's subject begins: a "when" before one opens a condition ("When we hand data to a vendor, how long
+…?"), it does not ask."""
+
 _EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"^{_EN_LEADING_PHRASE}(?:{_EN_AUX})\b", re.I), YESNO),
     # "why" asks at the start of a clause ("and why?"); "the reason why" relates. A purpose is asked by its noun in
@@ -196,8 +200,7 @@ _EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
             # "When is the renewal deadline?": the "when is" of a condition has no deadline for its subject
             rf"|{_CLAUSE_START}when (?:is|was|are) (?:the |its |their )?(?:[\w'’-]+ ){{0,3}}?"
             r"(?:deadlines?|due dates?|time limits?)\b"
-            rf"|{_CLAUSE_START}when\b(?!\s+(?:is|are|must|should|shall|do|does|can|may|need|needs|"
-            r"the|a|an|its|their|his|her|this|that|these|those|it|they|he|she|we|you|there|any|some|such)\b)"
+            rf"|{_CLAUSE_START}when\b(?!\s+(?:is|are|must|should|shall|do|does|can|may|need|needs|{_EN_SUBJECT_START})\b)"
             # "when lots of people are affected, who can sue?": a clause that another interrogative follows
             r"(?![^,?]*,\s*(?:who|whom|what|which|how|where)\b)",
             re.I,
@@ -354,7 +357,7 @@ _EN_TIME_KINDS = (
     (re.compile(r"\b(?:what|which) year\b", re.I), YEAR),
     (re.compile(r"\b(?:what|which) (?:date|day|month)\b|\bhow long (?:after|before)\b", re.I), DATE),
     (_EN_DEADLINE_ASKED, DEADLINE),
-    (re.compile(r"\bwhen\b", re.I), WHEN),
+    (re.compile(rf"\bwhen\b(?!\s+(?:{_EN_SUBJECT_START})\b)", re.I), WHEN),
     (
         re.compile(rf"\bhow (?:often|frequently)\b|\bhow many times\b|\bfrequency\b|{_EN_NAMED_FREQUENCY}", re.I),
         FREQUENCY,
