@@ -139,8 +139,14 @@ _YEAR = re.compile(
     rf"\b(?:1[89]|20)\d{{2}}\b|[\d〇零{_ZH_NUM}]{{4}}\s*年|\b(?:this|last|next) year\b|(?<![每])(?:今|去|明|前)年", re.I
 )
 """A year ("2019", "二〇二一年", "last year"): what "which year" asks for, where "每年5月30日" names none."""
+_CALENDAR_DATE = re.compile(
+    rf"\b(?-i:{MONTHS})\b|\b(?:1[89]|20)\d{{2}}\b|(?:\d{{4}}|[〇零{_ZH_NUM}]{{4}})\s*年|[\d{_ZH_NUM}]+\s*月(?!度)|\d+\s*日"
+    rf"|[{_ZH_NUM}]+日(?!内)|上半年|下半年|次月|次年|当年|年底|年初|月底",
+    re.I,
+)
+"""A day, a month or a year of the calendar, what "哪天", "几月" and "what date" ask for: "保存三年" counts years."""
 _TIME_KINDS = {
-    "date": _DATE,
+    "date": _CALENDAR_DATE,
     "year": _YEAR,
     "deadline": re.compile(f"{_DEADLINE.pattern}|{_BY_DATE.pattern}|{_DUE_RELATIVE.pattern}", re.I),
     "when": re.compile(f"{_DATE.pattern}|{_DEADLINE.pattern}", re.I),

@@ -85,6 +85,9 @@ def test_type_detectors() -> None:
     assert not type_present("amount", "(4) promoting the development of services;")  # an item number is no figure
     assert not type_present("number", "Article 70 Where a processor may file a lawsuit")
     assert type_present("time", "which opened in August 2024", "date")
+    # "哪天", "几月" ask for a day of the calendar: a number of years is a length, not one
+    assert not type_present("time", "航行日志应当至少保存三年", "date")
+    assert type_present("time", "本规定自2024年3月1日起施行", "date")
     assert not type_present("time", "the processor may file a lawsuit", "date")  # "may" is no month
     assert type_present("time", "应当在三十个工作日内予以备案", "duration")
     assert type_present("time", "应当每年度开展风险评估", "frequency")
