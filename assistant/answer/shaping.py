@@ -131,8 +131,9 @@ def _without_unasked_antecedent(found: Candidates, window: ev.Window, settings: 
     sentence naming the areas; "本条第一款规定的场所" on the first paragraph), for a question asking a kind of answer
     (a sum, a share, a date, a body) that the rest states and that does not, when that covers less than
     ``second_window_gain`` of the question the rest does not: the rest answers, and the quote is the smallest that
-    does. A question on what the areas are finds its words there, and one on the most a breach costs finds the other
-    tier's fine there: both keep it."""
+    does. So for a question on what a breach costs, asking no kind of answer ("What can happen to the skipper
+    personally?"): the sanction leaning back is the answer. A question on what the areas are finds its words there,
+    and one on the most a breach costs finds the other tier's fine there: both keep it."""
     units = window.units
     leaning = next((i for i, u in enumerate(units) if u.leans_back), 0)
     before = units[:leaning]
@@ -142,7 +143,11 @@ def _without_unasked_antecedent(found: Candidates, window: ev.Window, settings: 
         return window
     asked = found.frame.types - {LIST, YESNO}
     rest = ev.Window(window.passage, units[leaning:])
-    if not asked or any(states(kind, u.text, found.frame) for u in before for kind in asked):
+    # A question on what a breach costs supposes the breach: the paragraph a sanction leans back on ("an illegal
+    # act as prescribed in the preceding paragraph") states the breach, and the other tier's sanction.
+    if not (asked or found.frame.consequence) or compared(main_clause(found.frame.text)):
+        return window  # a comparison of the tiers asks for both
+    if any(states(kind, u.text, found.frame) for u in before for kind in asked):
         return window
     if not all(states(kind, rest.text, found.frame) for kind in asked):
         return window

@@ -1728,6 +1728,30 @@ def test_a_penalty_tier_asked_for_is_quoted_without_the_others(assistant_over) -
     assert "200,000 yuan" in both.text and "10,000 yuan" in both.text, both.text
 
 
+_FERRY_SANCTIONS = (
+    "Ferry Sanction Rules\n\n"
+    "Article 3 Operators shall keep a passenger log for every crossing.\n\n"
+    "Article 9 Where an operator violates Article 3, the harbour office shall order it to make corrections, give a "
+    "warning and impose a fine of not more than 10,000 yuan on the operator.\n\n"
+    "In case of an illegal act as prescribed in the preceding paragraph and the circumstances are serious, the "
+    "harbour office shall impose a fine of not more than 200,000 yuan on the operator, and a fine of not less than "
+    "1,000 yuan but not more than 5,000 yuan on the skipper directly responsible, and may bar the skipper from "
+    "command for a certain period.\n"
+)
+
+
+def test_what_a_breach_costs_a_person_is_quoted_without_the_paragraph_its_sanction_leans_on(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    """The question supposes the breach, which the first paragraph states with the operator's fine: the paragraph
+    punishing the skipper answers, and quoting the other before it only puts another fine first."""
+    ferry = assistant_over("ferry-sanction-rules.txt", _FERRY_SANCTIONS)
+    answer = ferry.ask(
+        "And what can happen to the skipper personally?",
+        history=["What does the harbour office do when an operator's failure to keep the log is serious?"],
+    )
+    assert says(answer, "5,000 yuan"), answer.text
+    assert "10,000 yuan" not in answer.text, answer.text
+
+
 def test_a_follow_up_asking_what_a_list_holds_gets_every_item(assistant_over) -> None:  # type: ignore[no-untyped-def]
     ferry = assistant_over(
         "ferry-accident-rules.txt",
