@@ -64,6 +64,8 @@ _NUMBER = re.compile(
     rf"\d|(?<![第])[{_ZH_NUM}]+(?:[个家项名人次倍年日天月周元]|个月|个工作日|小时|周岁|分之)|\b(?:{_NUMBER_WORDS})\b",
     re.I,
 )
+_ORDINAL = re.compile(rf"第[\d{_ZH_NUM}]+|\b\d+(?:st|nd|rd|th)\b", re.I)
+"""An ordinal ("第三十七次会议", "the 30th Meeting"): which one, not how many."""
 _PRONOUN_ONE = re.compile(r"\b(?:one (?:of|another)|(?:any|no|each|every|the|this|that|which) one)\b", re.I)
 """"One" that counts nothing: "if one of the following conditions is met", "each one"."""
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -236,7 +238,9 @@ def type_present(kind: str, text: str, time_kind: str = "") -> bool:
     if kind == NUMBER:
         # A count ("how many firms") is no date or length of time: "kept for at least three years" counts nothing;
         # an age ("under the age of 14 years") is a count of years.
-        counted = _PRONOUN_ONE.sub(" ", _DURATION.sub(" ", _DATE.sub(" ", _REFERENCE.sub(" ", text))))
+        counted = _PRONOUN_ONE.sub(
+            " ", _DURATION.sub(" ", _DATE.sub(" ", _ORDINAL.sub(" ", _REFERENCE.sub(" ", text))))
+        )
         return bool(_AGE.search(text) or _NUMBER.search(counted))
     if kind == TIME:
         cleaned = _REFERENCE.sub(" ", text)

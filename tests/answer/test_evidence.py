@@ -84,6 +84,10 @@ def test_type_detectors() -> None:
     assert type_present("amount", "处五十万元以上二百万元以下罚款")
     assert not type_present("amount", "(4) promoting the development of services;")  # an item number is no figure
     assert not type_present("number", "Article 70 Where a processor may file a lawsuit")
+    # an ordinal says which one, not how many
+    assert not type_present("number", "2023年5月10日 港务局第十五届委员会第三次会议通过")
+    assert not type_present("number", "Adopted at the 30th Meeting of the Harbour Board")
+    assert type_present("number", "渡口配备3名安全员")
     assert type_present("time", "which opened in August 2024", "date")
     # "哪天", "几月" ask for a day of the calendar: a number of years is a length, not one
     assert not type_present("time", "航行日志应当至少保存三年", "date")
