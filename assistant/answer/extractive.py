@@ -86,9 +86,16 @@ _CACHE_SIZE = 20_000
 _SPELT_LIKE_A_WORD = re.compile(r"[A-Z]{2,4}")
 
 
+_STATES_EXCLUSION = re.compile(r"\bnot (?:be )?applicable\b|\b(?:shall|does|do|will) not apply\b|不适用", re.I)
+"""How a law states what it does not apply to ("This Law is not applicable where …", "不适用本办法")."""
+
+
 def _statement_asked(asked: QuestionFrame) -> re.Pattern[str] | None:
     """What states the answer to a question restating a duty or a law, when not the duty or the law itself: an
-    exception to it (scoring.STATES_EXCEPTION), or what the law applies to (scoring.STATES_SCOPE)."""
+    exception to it (scoring.STATES_EXCEPTION), or what the law applies to (scoring.STATES_SCOPE); for exceptions
+    to what a law applies to, what it does not apply to."""
+    if asked.exception and asked.scope:
+        return _STATES_EXCLUSION
     if asked.exception:
         return STATES_EXCEPTION
     if asked.scope:
@@ -497,6 +504,9 @@ class ExtractiveGenerator(Generator):
     def candidates(self, question: str, retrieval: Retrieval, embed_all: bool = False) -> Candidates:
         """The windows of the evidence with their features; ``embed_all`` embeds every window (for fitting)."""
         question_frame = _cue_in_a_term(frame(question), question, retrieval.chunks[: self.settings.evidence_chunks])
+        if question_frame.exception and retrieval.borrowed and frame(retrieval.borrowed).scope:
+            # "Any exceptions?" after "Does the ferry law apply to every boat?": exceptions to what it applies to
+            question_frame = replace(question_frame, scope=True)
         unseen = self.idf("\uffff")
         # An act named in words no passage holds ("Is there an exact deadline?") is none the evidence could name;
         # nor are the characters of such a word (提 and 前 of 提前) words of the act.
@@ -545,7 +555,11 @@ class ExtractiveGenerator(Generator):
             if not _punishes_another_breach(w, judged, duties, named_breach, unit_tokens)
         ]
         if not named and not question_frame.consequence:
-            windows += self._typed_reach(question_frame, retrieval, chunks, windows, unit_tokens, dated)
+            # Exceptions to what a law applies to are its own too, stated anywhere in it ("This Law is not
+            # applicable where …"), as its date is.
+            excluding = question_frame.exception and question_frame.scope
+            own_laws = dated or (frozenset(retrieval.named_titles) if excluding else frozenset())
+            windows += self._typed_reach(question_frame, retrieval, chunks, windows, unit_tokens, own_laws)
         # "第四款呢？" after a question on Article 6: the article's fourth paragraph is the evidence, not its first.
         paragraphs = named_paragraphs(own) if named else ()
         articles = [p for p in passages if any(c.chunk_id in retrieval.named_articles for c in p.chunks)]
@@ -765,19 +779,19 @@ class ExtractiveGenerator(Generator):
         chunks: list[RetrievedChunk],
         windows: list[ev.Window],
         unit_tokens: dict[int, set[str]],
-        dated: frozenset[str],
+        own_laws: frozenset[str],
     ) -> list[ev.Window]:
         """When no window of the top chunks states what the question asks for (a date, a figure, a body; what a law
         applies to, for a question on whether it covers a case), the windows that do from the next
         few chunks: "When do the Regulations take effect?" matches every article naming "these Regulations" about
         as well as the one that gives the date, and "Does the ferry law cover our club's rowing boats?" every duty
         of boat owners about as well as the article saying what the law does not apply to. For a question on the
-        date of the ``dated`` laws alone, only their provisions answer, found anywhere in them. ``unit_tokens``
-        gains the tokens of the units those chunks add."""
+        date of the ``own_laws`` alone, or on what they do not apply to, only their provisions answer, found anywhere
+        in them. ``unit_tokens`` gains the tokens of the units those chunks add."""
         kinds = required_types(frame) - {LIST, DEFINITION}
         # Not an exception: where none is stated, the duty itself, which the evidence holds, answers whether it
         # always holds.
-        statement = STATES_SCOPE if frame.scope else None
+        statement = _statement_asked(frame) if frame.scope else None
         if not (kinds or statement) or not self.settings.typed_reach:
             return []
 
@@ -785,7 +799,7 @@ class ExtractiveGenerator(Generator):
             return (
                 bool(not kinds or types_present(frame, window, unit_tokens))
                 and (statement is None or bool(statement.search(window.text)))
-                and (not dated or window.passage.chunks[0].metadata.get("title") in dated)
+                and (not own_laws or window.passage.chunks[0].metadata.get("title") in own_laws)
             )
 
         if any(answers(w) for w in windows):
@@ -797,7 +811,7 @@ class ExtractiveGenerator(Generator):
         reached = ev.passages(further[: self.settings.typed_reach], self.lookup)
         unit_tokens.update(_tokens_of_units(reached))
         stating = [w for p in reached for w in ev.windows(p) if answers(w)]
-        if stating or not dated:
+        if stating or not own_laws:
             return stating
         # "When does the ferry law take effect?" names nothing but the law: what dates it is its own, in an article
         # worded "shall come into force" or "自…起施行", which shares no word with the question and may rank anywhere.
@@ -805,7 +819,7 @@ class ExtractiveGenerator(Generator):
         held = seen | {c.chunk_id for c in further[: self.settings.typed_reach]}
         laws: dict[str, int] = {}
         for chunk in retrieval.chunks:
-            if chunk.metadata.get("title") in dated:
+            if chunk.metadata.get("title") in own_laws:
                 laws.setdefault(chunk.doc_id, chunk.rank)
         rest = [
             replace(c, rank=laws[c.doc_id])

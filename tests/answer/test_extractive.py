@@ -2037,6 +2037,43 @@ def test_the_date_a_law_takes_effect_is_found_anywhere_in_it(assistant_over) -> 
     assert "2024年3月1日" not in answer.text, answer.text
 
 
+_BOAT_DUTIES = (
+    "keep its hull sound",
+    "carry a life jacket for every person on it",
+    "keep a log of every crossing",
+    "display its licence number on the bow",
+    "service its engine every month",
+    "carry a fire extinguisher",
+    "train its crew in rescue drills",
+    "publish its fares at the pier",
+)
+BOAT_RULES = (
+    "Harbour Boat Rules\n\n"
+    "Article 1 These Rules apply to every boat operating in the harbour.\n\n"
+    + "".join(
+        f"Article {number} The owner of every boat operating in the harbour shall {duty}.\n\n"
+        for number, duty in enumerate(_BOAT_DUTIES, start=2)
+    )
+    + "Article 10 The owner of a boat operating in the harbour shall report every accident to the harbour office, "
+    "except where no person was hurt.\n\n"
+    + "".join(
+        f"Article {number} The harbour office shall check that every boat operating in the harbour does {duty}.\n\n"
+        for number, duty in enumerate(_BOAT_DUTIES, start=11)
+    )
+    + "Article 19 These Rules are not applicable to rowing boats kept by sports clubs for training.\n"
+)
+
+
+def test_exceptions_to_what_a_law_applies_to_are_what_it_does_not_apply_to(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    """After a question on what the rules apply to, "Any exceptions?" asks what they exclude, stated in an article
+    that ranks below every duty of boat owners; an exception to one of those duties is no answer."""
+    assistant = assistant_over("harbour-boat-rules.txt", BOAT_RULES)
+    answer = assistant.ask("Any exceptions?", history=["Do the Harbour Boat Rules apply to every boat in the harbour?"])
+    assert not answer.refused, answer.text
+    assert says(answer, "not applicable to rowing boats"), answer.text
+    assert "no person was hurt" not in answer.text, answer.text
+
+
 def test_whether_a_law_covers_a_case_is_answered_by_its_scope_from_further_down(assistant_over) -> None:  # type: ignore[no-untyped-def]
     """Every duty of boat owners matches a question on whether the rules cover one's boats about as well as the
     article saying what they do not apply to; ranked below the evidence's top chunk here, it is reached for."""
