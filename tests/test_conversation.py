@@ -26,7 +26,7 @@ TITLES = ["互联网信息服务算法推荐管理规定", "Personal Information
         ("Must ferry operators inspect their boats?", "How many times a month?"),
         ("渡船经营者要检查船只吗？", "寄给谁？"),
         # "多长时间" asks as 多久 does: its 时间 and 长时间 are no words of the question's own
-        ("渡船经营者需要登记吗？", "要在多长时间内办完？"),
+        ("渡船经营者需要登记吗？", "得多长时间办完？"),
     ],
 )
 def test_a_question_leaning_on_the_one_before_is_a_follow_up(previous: str, question: str) -> None:

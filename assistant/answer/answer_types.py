@@ -166,8 +166,8 @@ HOW_FAST_MUST = r"\bhow (?:quickly|fast|promptly)\b(?=\s+(?:must|should|shall|do
 rising?" for a rate."""
 
 _EN_SUBJECT_START = "the|a|an|its|their|his|her|this|that|these|those|it|they|he|she|we|you|there|any|some|such"
-"""How a clause's subject begins: a "when" before one opens a condition ("When we hand data to a vendor, how long
-…?"), it does not ask."""
+"""How a clause's subject begins: a "when" before one opens a condition ("When a skipper leaves the harbour, for how
+long are copies of the log kept?"), it does not ask."""
 
 _EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"^{_EN_LEADING_PHRASE}(?:{_EN_AUX})\b", re.I), YESNO),

@@ -139,14 +139,14 @@ _WHOLE_DATE = re.compile(rf"\d{{4}}年\d{{1,2}}月\d{{1,2}}日|\b(?:{MONTHS})\s+
 
 _DATING_WORDS = 2
 """The most words a question asking a law's own date has besides the law's name: its verb ("take effect", "come
-into force", "生效", "adopted"). One with more ("For how many years can a director be barred under the ferry
-law?") asks about something in the law."""
+into force", "生效", "adopted"). One with more ("Under the ferry law, a barred skipper waits how many years?") asks
+about something in the law."""
 
 
 def _dated_laws(asking: QuestionFrame, own: str, retrieval: Retrieval) -> frozenset[str]:
     """The titles of the laws the question asks the date of, when it names nothing in them (see Candidates);
     ``own``: its words, without those a follow-up borrows."""
-    if not retrieval.named_titles or TIME not in asking.types or asking.focus:
+    if not retrieval.named_titles or TIME not in asking.types:
         return frozenset()
     if asking.time not in (DATE, WHEN, YEAR):
         return frozenset()  # a length of time or a deadline is some provision's, not the law's

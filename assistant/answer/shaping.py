@@ -131,8 +131,8 @@ def _without_unasked_antecedent(found: Candidates, window: ev.Window, settings: 
     sentence naming the areas; "本条第一款规定的场所" on the first paragraph), for a question asking a kind of answer
     (a sum, a share, a date, a body) that the rest states and that does not, when that covers less than
     ``second_window_gain`` of the question the rest does not: the rest answers, and the quote is the smallest that
-    does. So for a question on what a breach costs, asking no kind of answer ("What can happen to the skipper
-    personally?"): the sanction leaning back is the answer. A question on what the areas are finds its words there,
+    does. So for a question on what a breach costs, asking no kind of answer ("And what could the skipper himself
+    face?"): the sanction leaning back is the answer. A question on what the areas are finds its words there,
     and one on the most a breach costs finds the other tier's fine there: both keep it."""
     units = window.units
     leaning = next((i for i, u in enumerate(units) if u.leans_back), 0)

@@ -257,7 +257,7 @@ def test_a_follow_up_that_asks_for_no_type_takes_none_from_the_question_before()
         ("船长任期多长？", DURATION),
         # a "when" before a subject opens a condition: the interrogative after it asks
         ("When a patient moves away, how long must a clinic store scans?", DURATION),
-        ("When we hand ferry logs to a contractor, how long must we keep copies?", DURATION),
+        ("When a skipper leaves the harbour, for how long are copies of the log kept?", DURATION),
         ("When the harbour is closed, how long may ferries stay moored?", DURATION),
     ],
 )

@@ -1733,7 +1733,7 @@ _FERRY_SANCTIONS = (
     "Article 3 Operators shall keep a passenger log for every crossing.\n\n"
     "Article 9 Where an operator violates Article 3, the harbour office shall order it to make corrections, give a "
     "warning and impose a fine of not more than 10,000 yuan on the operator.\n\n"
-    "In case of an illegal act as prescribed in the preceding paragraph and the circumstances are serious, the "
+    "In case of an illegal act as prescribed in the preceding paragraph and the case is grave, the "
     "harbour office shall impose a fine of not more than 200,000 yuan on the operator, and a fine of not less than "
     "1,000 yuan but not more than 5,000 yuan on the skipper directly responsible, and may bar the skipper from "
     "command for a certain period.\n"
@@ -1745,7 +1745,7 @@ def test_what_a_breach_costs_a_person_is_quoted_without_the_paragraph_its_sancti
     punishing the skipper answers, and quoting the other before it only puts another fine first."""
     ferry = assistant_over("ferry-sanction-rules.txt", _FERRY_SANCTIONS)
     answer = ferry.ask(
-        "And what can happen to the skipper personally?",
+        "And what could the skipper himself face?",
         history=["What does the harbour office do when an operator's failure to keep the log is serious?"],
     )
     assert says(answer, "5,000 yuan"), answer.text
@@ -2027,13 +2027,13 @@ def test_the_date_a_law_takes_effect_is_found_anywhere_in_it(assistant_over) -> 
     no title block repeats. Asked of the rules alone, their own date answers, wherever it is."""
     assistant = assistant_over("渡船安全管理规定.txt", FERRY_RULES_UNDATED)
     for answer in (
-        assistant.ask("渡船安全管理规定什么时候生效？"),
-        assistant.ask("它什么时候生效？", history=["渡船安全管理规定管哪些事？"]),
+        assistant.ask("渡船安全管理规定何时生效？"),
+        assistant.ask("它何时开始生效？", history=["渡船安全管理规定管哪些事？"]),
     ):
         assert not answer.refused, answer.text
         assert "本规定自2024年3月1日起施行" in answer.text, answer.text
     # a time of something in the rules is that provision's, and these set none
-    answer = assistant.ask("渡船安全管理规定要求航行日志保存几年？")
+    answer = assistant.ask("渡船安全管理规定里航行日志存几年？")
     assert "2024年3月1日" not in answer.text, answer.text
 
 
