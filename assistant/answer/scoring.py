@@ -69,9 +69,10 @@ _ORDINAL = re.compile(rf"第[\d{_ZH_NUM}]+|\b\d+(?:st|nd|rd|th)\b", re.I)
 _PRONOUN_ONE = re.compile(r"\b(?:one (?:of|another)|(?:any|no|each|every|the|this|that|which) one)\b", re.I)
 """"One" that counts nothing: "if one of the following conditions is met", "each one"."""
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_DAY_OR_SPAN = rf"\d+\s*日|[{_ZH_NUM}]+日(?!内)|上半年|下半年|次月|次年|当年|年底|年初|月底"
+"""A day of a month, or a part of a year named without a figure ("次月", "年底")."""
 _DATE = re.compile(
-    rf"\b(?-i:{MONTHS})\b|\b(?:1[89]|20)\d{{2}}\b|[\d{_ZH_NUM}]+\s*[年月](?!度)|\d+\s*日|[{_ZH_NUM}]+日(?!内)"
-    r"|上半年|下半年|次月|次年|当年|年底|年初|月底",
+    rf"\b(?-i:{MONTHS})\b|\b(?:1[89]|20)\d{{2}}\b|[\d{_ZH_NUM}]+\s*[年月](?!度)|{_DAY_OR_SPAN}",
     re.I,
 )
 _DURATION = re.compile(
@@ -142,8 +143,7 @@ _YEAR = re.compile(
 )
 """A year ("2019", "二〇二一年", "last year"): what "which year" asks for, where "每年5月30日" names none."""
 _CALENDAR_DATE = re.compile(
-    rf"\b(?-i:{MONTHS})\b|\b(?:1[89]|20)\d{{2}}\b|(?:\d{{4}}|[〇零{_ZH_NUM}]{{4}})\s*年|[\d{_ZH_NUM}]+\s*月(?!度)|\d+\s*日"
-    rf"|[{_ZH_NUM}]+日(?!内)|上半年|下半年|次月|次年|当年|年底|年初|月底",
+    rf"\b(?-i:{MONTHS})\b|\b(?:1[89]|20)\d{{2}}\b|(?:\d{{4}}|[〇零{_ZH_NUM}]{{4}})\s*年|[\d{_ZH_NUM}]+\s*月(?!度)|{_DAY_OR_SPAN}",
     re.I,
 )
 """A day, a month or a year of the calendar, what "哪天", "几月" and "what date" ask for: "保存三年" counts years."""
