@@ -45,6 +45,7 @@ SETS = {
         "en_laws28.jsonl",
         "en_laws29.jsonl",
         "en_laws30.jsonl",
+        "en_laws31.jsonl",
     ],
     "zh_blind": [
         "zh_a.jsonl",
@@ -77,6 +78,7 @@ SETS = {
         "zh_ab.jsonl",
         "zh_ac.jsonl",
         "zh_ad.jsonl",
+        "zh_ae.jsonl",
     ],
     "dialogues": [
         "dialogues.jsonl",
@@ -110,6 +112,7 @@ SETS = {
         "dialogues29.jsonl",
         "dialogues30.jsonl",
         "dialogues31.jsonl",
+        "dialogues32.jsonl",
     ],
 }
 DEV_BELOW = 154
