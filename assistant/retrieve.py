@@ -17,7 +17,7 @@ from .lexical import LexicalIndex
 from .related_words import RelatedWords
 from .relations import Relations
 from .settings import RetrievalSettings
-from .structure import mentioned, parse_question
+from .structure import article_laws, mentioned, parse_question
 from .types import RetrievedChunk
 
 if TYPE_CHECKING:
@@ -291,13 +291,22 @@ class Retriever:
         parsed = parse_question(question, catalogue.titles)
         if not parsed.articles:
             return [], "", parsed.unknown_laws, parsed.titles
-        found = catalogue.articles(parsed.articles, parsed.titles, mask)
+        laws = article_laws(question, catalogue.titles)
+        if laws.asked:
+            return [], "", parsed.unknown_laws, laws.asked
+        # "PIPL Article 53" is no article of the other law the question names
+        found = {
+            chunk_id
+            for number in parsed.articles
+            for chunk_id in catalogue.articles([number], laws.bound.get(number) or parsed.titles, mask)
+        }
+        ordered = sorted(found, key=catalogue.rows.__getitem__)
         missing = ""
-        if parsed.titles and not found:
-            title = parsed.titles[0]
+        if parsed.titles and not ordered:
             number = parsed.articles[0]
+            title = (laws.bound.get(number) or parsed.titles)[0]
             missing = f"{title} 第{number}条" if has_cjk(title) else f"{title}, Article {number}"
-        return found, missing, parsed.unknown_laws, parsed.titles
+        return ordered, missing, parsed.unknown_laws, parsed.titles
 
     def _rerank(
         self, question: str, ranked: list[str], texts: dict[str, RetrievedChunk], pinned: set[str]

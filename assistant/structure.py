@@ -162,6 +162,81 @@ def mentioned(law: str, text: str) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class ArticleLaws:
+    """Which law each named article is an article of, where the question says so."""
+
+    bound: dict[int, tuple[str, ...]]
+    """Articles named with their law ("Article 53 of the PIPL", "PIPL Art. 53", "《数据安全法》第二十一条"): the
+    indexed titles (both languages) of that law."""
+    asked: tuple[str, ...] = ()
+    """Titles of the laws the question names with no article, when every article it names is another law's: "under
+    the ferry law's Article 9, what do the harbour rules require?" takes the article as given and asks the rules."""
+
+
+_ARTICLE_THEN_LAW = re.compile(r"\s*,?\s*(?:of|in)\s+(?:the\s+)?", re.I)
+"""What stands between an article and the law it belongs to, named after it: "Article 9 of the ferry law"."""
+_LAW_THEN_ARTICLE = re.compile(r"(?:['’]s)?\s*[,:]?\s*的?\s*")
+"""What stands between a law and its article, named after it: "the ferry law's Article 9", "《渡轮法》第九条"."""
+
+
+def _law_spans(question: str, known_titles: list[str]) -> list[tuple[int, int, str]]:
+    """Where the question names an indexed law, and which (its LAW_NAMES key, else its title without
+    中华人民共和国)."""
+    keys = {law_key(t) or t.removeprefix(PRC_PREFIX) for t in known_titles}
+    lowered = question.lower()
+    spans = [
+        (m.start(), m.end(), law_key(m.group(1)) or m.group(1).removeprefix(PRC_PREFIX))
+        for m in BOOK_TITLE.finditer(question)
+    ]
+    for key, names in LAW_NAMES.items():
+        for name in (key, *names):
+            pattern = re.escape(name) if not name.isascii() else rf"(?<![\w-]){re.escape(name)}(?![\w-])"
+            spans += [(m.start(), m.end(), key) for m in re.finditer(pattern, lowered)]
+    spans += [(start, end, key) for key, (start, end) in _shortened_english_spans(lowered)]
+    for title in known_titles:
+        short = title.removeprefix(PRC_PREFIX)
+        if len(short) >= 4:
+            key = law_key(title) or short
+            spans += [(m.start(), m.end(), key) for m in re.finditer(re.escape(short.lower()), lowered)]
+    for name, title in _abbreviated(question, known_titles).items():
+        key = law_key(title) or title.removeprefix(PRC_PREFIX)
+        spans += [(m.start(), m.end(), key) for m in re.finditer(re.escape(name), question)]
+    return [span for span in spans if span[2] in keys]
+
+
+def article_laws(question: str, known_titles: list[str]) -> ArticleLaws:
+    """The laws the question's articles belong to, where it names them together (see ArticleLaws)."""
+    spans = _law_spans(question, known_titles)
+    references = [(m, article_from_numeral(m.group(1))) for m in ZH_ARTICLE_REFERENCE.finditer(question)]
+    references += [(m, int(m.group(1))) for m in EN_ARTICLE_REFERENCE.finditer(question)]
+    bound: dict[int, str] = {}
+    unbound = False
+    for match, number in references:
+        if not number:
+            continue
+        owner = next(
+            (
+                key
+                for start, end, key in spans
+                if (start >= match.end() and _ARTICLE_THEN_LAW.fullmatch(question, match.end(), start))
+                or (end <= match.start() and _LAW_THEN_ARTICLE.fullmatch(question, end, match.start()))
+            ),
+            "",
+        )
+        if owner:
+            bound.setdefault(number, owner)
+        else:
+            unbound = True
+
+    def titles(key: str) -> tuple[str, ...]:
+        return tuple(t for t in known_titles if (law_key(t) or t.removeprefix(PRC_PREFIX)) == key)
+
+    others = dict.fromkeys(key for _, _, key in spans if key not in bound.values())
+    asked = tuple(t for key in others for t in titles(key)) if bound and not unbound else ()
+    return ArticleLaws({number: titles(key) for number, key in bound.items()}, asked)
+
+
 def parse_question(question: str, known_titles: list[str]) -> StructureQuery:
     """Named articles (第二十一条, 第21条, Article 21, Art. 21), the known document titles the question names, and
     the laws it names that are not among them."""

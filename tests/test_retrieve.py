@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from pathlib import Path
@@ -251,3 +252,51 @@ def test_a_question_the_model_cannot_read_is_ranked_by_bm25_alone(library) -> No
     retrieval = library.retriever.retrieve("外卖平台用算法给骑手派单，算法推荐规定对平台有什么要求？")
     assert retrieval.dense_trust == 0.0 and retrieval.question_vector is None
     assert library.retriever.retrieve("Who regulates ride-hailing dispatch algorithms?").dense_trust == 1.0
+
+
+def _ferry_and_harbour(folder: Path) -> None:
+    folder.mkdir()
+    (folder / "ferry-safety-law.txt").write_text(
+        "Ferry Safety Law\n\n"
+        "Article 1 This Law applies to the operators of passenger ferries.\n\n"
+        "Article 5 A ferry operator based outside the harbour district shall designate a representative in the "
+        "district to handle passenger safety matters.\n\n"
+        "Article 6 Ferry operators shall keep passenger lists for at least one year.\n",
+        encoding="utf-8",
+    )
+    (folder / "harbour-data-rules.txt").write_text(
+        "Harbour Data Rules\n\n"
+        "Article 1 These Rules apply to the processing of harbour data.\n\n"
+        "Article 5 Harbour offices shall keep confidential the records they receive in performing their duties.\n\n"
+        "Article 9 Where a ferry operator designates a representative in accordance with Article 5 of the Ferry "
+        "Safety Law, it shall report the name and contact details of the representative to the district harbour "
+        "office.\n",
+        encoding="utf-8",
+    )
+    for name, title in (("ferry-safety-law", "Ferry Safety Law"), ("harbour-data-rules", "Harbour Data Rules")):
+        sidecar = {"title": title, "type": "regulation", "lang": "en"}
+        (folder / f"{name}.txt.meta.json").write_text(json.dumps(sidecar), encoding="utf-8")
+
+
+def test_an_article_is_looked_up_in_the_law_it_is_named_with(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    _ferry_and_harbour(tmp_path / "laws")
+    assistant = make_assistant()
+    assistant.ingest([tmp_path / "laws"])
+    retrieval = assistant.retrieve("Compare Article 5 of the Ferry Safety Law with Article 9 of the Harbour Data Rules")
+    named = {
+        c.text.split(" ", 2)[1] + " " + c.doc_id for c in retrieval.chunks if c.chunk_id in retrieval.named_articles
+    }
+    assert named == {"5 ferry-safety-law.txt", "9 harbour-data-rules.txt"}
+
+
+def test_a_law_named_beside_another_laws_article_is_the_one_asked(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # The harbour rules' Article 5 is no article of the ferry law, and the ferry law's is what the asker did: the
+    # question is put to the harbour rules.
+    _ferry_and_harbour(tmp_path / "laws")
+    assistant = make_assistant()
+    assistant.ingest([tmp_path / "laws"])
+    answer = assistant.ask(
+        "We named a representative under Article 5 of the Ferry Safety Law. Who do the Harbour Data Rules say we "
+        "report the representative's details to?"
+    )
+    assert not answer.refused and answer.citations[0].quote.startswith("Article 9"), answer.text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.language import article_number, chinese_to_int, named_paragraphs
-from assistant.structure import StructureQuery, parse_question, without_laws
+from assistant.structure import ArticleLaws, StructureQuery, article_laws, parse_question, without_laws
 
 TITLES = [
     "中华人民共和国数据安全法",
@@ -167,3 +167,47 @@ def test_paragraphs_named_by_number() -> None:
     assert named_paragraphs("paragraphs 1 and 2 of Article 40") == (1, 2)
     assert named_paragraphs("罚款是多少？") == ()  # 罚款 names no paragraph
     assert named_paragraphs("What does Article 5 say?") == ()
+
+
+FERRY_TITLES = [*TITLES, "Ferry Safety Law", "Harbour Data Rules", "中华人民共和国渡轮安全法", "港口数据管理条例"]
+
+
+@pytest.mark.parametrize(
+    ("question", "bound"),
+    [
+        ("What does Article 5 of the Ferry Safety Law say?", {5: ("Ferry Safety Law",)}),
+        (
+            "Ferry Safety Law Art. 5, and Article 9 of the Harbour Data Rules",
+            {5: ("Ferry Safety Law",), 9: ("Harbour Data Rules",)},
+        ),
+        ("the Ferry Safety Law's Article 5", {5: ("Ferry Safety Law",)}),
+        ("《渡轮安全法》第五条规定了什么？", {5: ("中华人民共和国渡轮安全法",)}),
+        ("渡轮安全法的第5条", {5: ("中华人民共和国渡轮安全法",)}),
+        # named apart from its law, an article is any named law's
+        ("Under the Ferry Safety Law, what does Article 5 require?", {}),
+        ("What does Article 5 say?", {}),
+    ],
+)
+def test_an_article_belongs_to_the_law_named_with_it(question: str, bound: dict[int, tuple[str, ...]]) -> None:
+    laws = article_laws(question, FERRY_TITLES)
+    assert laws.bound == bound and laws.asked == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        (
+            "Under Article 5 of the Ferry Safety Law, who do the Harbour Data Rules say a carrier reports to?",
+            ("Harbour Data Rules",),
+        ),
+        ("按《渡轮安全法》第五条指定了代表，《港口数据管理条例》要求向谁报告？", ("港口数据管理条例",)),
+    ],
+)
+def test_a_law_named_without_an_article_is_the_one_asked(question: str, asked: tuple[str, ...]) -> None:
+    # the article of the other law is what the asker already did; the question is put to the law named alone
+    assert article_laws(question, FERRY_TITLES).asked == asked
+
+
+def test_no_law_is_asked_while_an_article_belongs_to_none() -> None:
+    question = "Compare Article 5 of the Ferry Safety Law with Article 9 under the Harbour Data Rules"
+    assert article_laws(question, FERRY_TITLES) == ArticleLaws({5: ("Ferry Safety Law",)})
