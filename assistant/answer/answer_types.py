@@ -61,6 +61,9 @@ TIME_NOUNS = (
     "time limit|time frame|timeframe|hours?|weeks?"
 )
 QUANTITY_NOUNS = "percentage|percent|share|proportion|portion|rate|ratio"
+_DEFINITE = r"(?:the|its|their|this|that|these|those)"
+"""A determiner pointing at one thing already known: "what is its fine" asks for that fine, as "what is the fine"
+does, and for no definition."""
 BOUNDS_OF_A_TERM = (
     r"(?:\bwhat (?:counts as|qualifies as|is (?:considered|regarded|treated)(?: as)?"
     r"|makes (?:[\w'’-]+ ){1,5}?(?:count|qualify|be (?:considered|regarded|treated)) as)"
@@ -222,7 +225,7 @@ _EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(
             rf"\b(?:what|which)\s+(?:\w+\s+)?(?:{TIME_NOUNS})\b(?!-)"
-            rf"|\bwhat (?:is|are|was|were) the (?:[\w-]+ ){{0,3}}(?:{TIME_NOUNS})\b(?!-)",
+            rf"|\bwhat (?:is|are|was|were) {_DEFINITE} (?:[\w-]+ ){{0,3}}(?:{TIME_NOUNS})\b(?!-)",
             re.I,
         ),
         TIME,
@@ -232,7 +235,7 @@ _EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(
             r"\bhow much\b|\b(?:what|which)\s+(?:\w+\s+)?(?:amount|sum|total|fines?(?!-)|fees?|prices?)\b"
-            r"|\bwhat (?:is|are|was|were) the (?:[\w-]+ ){0,3}(?:amount|sum|fines?(?!-)|fees?|prices?)\b"
+            rf"|\bwhat (?:is|are|was|were) {_DEFINITE} (?:[\w-]+ ){{0,3}}(?:amount|sum|fines?(?!-)|fees?|prices?)\b"
             # "What does the certification cost?", "What do they pay in tuition?": the price is the answer
             r"|\bwhat (?:do|does|did|will|would|could|can|might)\b.{1,80}?(?<!\bin )\b(?:cost|charge|pay)\b"
             r"(?! attention| of\b)(?!(?: \w+){0,2} with\b)",
@@ -247,7 +250,7 @@ _EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
             r"\bhow (?:many|large|big|high|far|old)\b|\b(?:what|which)\s+(?:\w+\s+)?ages?\b"
             rf"|\b(?:what|which)\s+(?:[\w-]+\s+){{0,2}}(?:{COUNT_NOUNS})\b"
             # "the number of berths" counts; "the licence number" names one, and asks no figure
-            rf"|\bwhat (?:is|are|was|were) the (?:[\w-]+ ){{0,3}}"
+            rf"|\bwhat (?:is|are|was|were) {_DEFINITE} (?:[\w-]+ ){{0,3}}"
             rf"(?:{COUNT_NOUNS}|number of(?! (?:the|a|an|this|that|its|their)\b))\b",
             re.I,
         ),
@@ -281,7 +284,7 @@ _EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(
             r"\bwhat (?:does|do|did) .{1,60}\bmean\b|\bwhat is meant by\b|\bdefin(?:e|ed|ition)\b|\bmeaning of\b|"
-            r"^\s*what is (?:an? )?(?!the\b)[\w'’ -]{1,40}$",
+            rf"^\s*what is (?:an? )?(?!{_DEFINITE}\b)[\w'’ -]{{1,40}}$",
             re.I,
         ),
         DEFINITION,
