@@ -224,6 +224,24 @@ def _paragraphs(passage: Passage) -> list[list[Unit]]:
     return found
 
 
+def paragraph_opening(unit: Unit, passage: Passage) -> Unit:
+    """The unit that opens the paragraph ``unit`` stands in (``unit`` itself when it opens one), across the
+    boundaries of chunks that cut a paragraph ("…罚款；" | "造成严重后果的，…")."""
+    units = passage.units
+    i = next((n for n, u in enumerate(units) if u is unit), 0)
+    while i > 0 and "\n" not in _text_between(units[i - 1], units[i]):
+        i -= 1
+    return units[i] if units else unit
+
+
+def _text_between(before: Unit, after: Unit) -> str:
+    """The document's text between two units, from a chunk holding it; a line break where none does."""
+    for chunk in (after.chunk, before.chunk):
+        if chunk.start <= before.end <= after.start <= chunk.end:
+            return chunk.text[before.end - chunk.start : after.start - chunk.start]
+    return "\n"
+
+
 def _article_paragraphs(passage: Passage) -> list[list[Unit]]:
     """The paragraphs (款) of the article the passage holds, as its law numbers them: a numbered item belongs to
     the paragraph whose lead it follows, though it stands on a line of its own. None when the passage does not

@@ -538,22 +538,27 @@ class ExtractiveGenerator(Generator):
         dated = _dated_laws(question_frame, own, retrieval)
         # "那违反国家核心数据管理制度呢？" after a question on Article 45's first paragraph: the breach the question
         # names is what it asks about, and the paragraph punishing it is no other breach.
-        named_breach = (
-            {t: self.idf(t) for t in asked_words(own) if t not in _BREACH_VERB_TOKENS}
-            if _NAMES_A_BREACH.search(own)
-            else {}
+        # "最多罚多少？" after "违规向境外提供重要数据怎么处理？": the breach is the one the question before named.
+        breaching = next(
+            (
+                text
+                for text in (own, retrieval.borrowed if question_frame.consequence else "")
+                if _NAMES_A_BREACH.search(text)
+            ),
+            "",
         )
+        # the law's name is none of the breach's words: the penalty paragraph says 本法
+        breaching = without_laws(breaching, list(retrieval.named_titles))
+        named_breach = {t: self.idf(t) for t in asked_words(breaching) if t not in _BREACH_VERB_TOKENS}
         unit_tokens = _tokens_of_units(passages)
         read_as_term = (
             {} if DEFINITION in question_frame.types else self._read_as_terms(passages, set(coverage_tokens(question)))
         )
         unit_tokens.update({i: set(term) for i, term in read_as_term.items()})
-        windows = [
-            w
-            for p in passages
-            for w in ev.windows(p)
-            if not _punishes_another_breach(w, judged, duties, named_breach, unit_tokens)
-        ]
+        breach = _Breach(named_breach, unit_tokens, judged)
+        # A penalty paragraph opening with the breach named outranks those of the other duties retrieved with it.
+        breach.found = any(breach.punished_by(u) for p in passages for u in p.units)
+        windows = [w for p in passages for w in ev.windows(p) if not breach.punishes_another(w, duties)]
         if not named and not question_frame.consequence:
             # Exceptions to what a law applies to are its own too, stated anywhere in it ("This Law is not
             # applicable where …"), as its date is.
@@ -819,7 +824,8 @@ class ExtractiveGenerator(Generator):
         held = seen | {c.chunk_id for c in further[: self.settings.typed_reach]}
         laws: dict[str, int] = {}
         for chunk in retrieval.chunks:
-            if chunk.metadata.get("title") in own_laws:
+            # the law in the question's language: its other version's date is no quote the question can read
+            if chunk.metadata.get("title") in own_laws and chunk.metadata.get("lang", frame.lang) == frame.lang:
                 laws.setdefault(chunk.doc_id, chunk.rank)
         rest = [
             replace(c, rank=laws[c.doc_id])
@@ -978,9 +984,14 @@ _MINOR_WORDS = frozenset({"of", "on", "for", "the", "and", "in", "to", "a", "an"
 
 
 _OPENS_A_VIOLATION = re.compile(
-    r"^(?:(?:第[〇零一二三四五六七八九十百\d]+条|Article\s+\d+)\s*)?(?:违反|where\b[^,，]{0,40}\bviolat)", re.I
+    r"^(?:(?:第[〇零一二三四五六七八九十百\d]+条|Article\s+\d+)\s*)?"
+    r"(?:违反|[^，。]{0,30}?[不未]履行本(?:法|条例|规定|办法)第|where\b[^,，]{0,40}\bviolat"
+    r"|where\b[^,，]{0,40}\bfails? to (?:fulfil|perform)\w*[^,，]{0,60}\bArticles? \d)",
+    re.I,
 )
-"""A penalty provision's own breach, as statutes open one: "违反本法第二十七条规定的", "Where anyone violates …"."""
+"""A penalty provision's own breach, as statutes open one: "违反本法第二十七条规定的", "Where anyone violates …", or a
+duty of a numbered article left undone ("渡轮公司不履行本法第九条规定的义务的", "Where an operator fails to perform
+the duties in Article 9")."""
 
 
 _CUE_AND_NOUN = re.compile(
@@ -1049,29 +1060,43 @@ def _breach_of_another(unit: ev.Unit, articles: set[int]) -> bool:
     return bool(cited) and not cited & articles
 
 
-def _punishes_another_breach(
-    window: ev.Window,
-    judged: set[str],
-    duties: set[int],
-    named_breach: dict[str, float],
-    unit_tokens: dict[int, set[str]],
-) -> bool:
-    """Whether the window, in a provision of ``judged`` (those reached by following a citation), holds a paragraph
-    that opens with a breach of its own, citing none of the ``duties`` (the evidence's articles): Article 45 of
-    the Data Security Law punishes breaches of Article 27 in its first paragraph and of the core data rules in its
-    second (违反国家核心数据管理制度的…). A paragraph that goes on with the same breach ("If the violator refuses …",
-    "拒不改正…") opens with none; one on breaches of the law at large ("违反本法规定…") punishes every duty; one
-    holding most of the breach the question itself names (``named_breach``: its words, IDF-weighted) punishes the
-    breach asked about."""
-    total = sum(named_breach.values())
+class _Breach:
+    """The breach a question on what breaking a rule costs names (``named``: its words, IDF-weighted), and the
+    penalty provisions reached by following a citation (``judged``) that punish it."""
 
-    def another(unit: ev.Unit) -> bool:
-        cited = _opening_breach(unit) if unit.chunk.chunk_id in judged else None
-        if cited is None or duties & cited or GENERAL_BREACH.search(unit.text):
+    def __init__(self, named: dict[str, float], unit_tokens: dict[int, set[str]], judged: set[str]) -> None:
+        self.named = named
+        self.unit_tokens = unit_tokens
+        self.judged = judged
+        self.found = False
+        """Whether a judged paragraph opens with the named breach."""
+
+    def punished_by(self, unit: ev.Unit) -> bool:
+        """Does the unit, in a judged provision, open a paragraph with a breach holding most of the named one?"""
+        total = sum(self.named.values())
+        if not total or unit.chunk.chunk_id not in self.judged or _opening_breach(unit) is None:
             return False
-        return not (total and sum(w for t, w in named_breach.items() if t in unit_tokens[id(unit)]) >= total / 2)
+        return sum(w for t, w in self.named.items() if t in self.unit_tokens[id(unit)]) >= total / 2
 
-    return any(another(u) for u in window.units)
+    def punishes_another(self, window: ev.Window, duties: set[int]) -> bool:
+        """Whether the window, in a judged provision, holds a paragraph that opens with a breach of its own: one
+        citing none of the ``duties`` (the evidence's articles), or, where a paragraph opening with the named breach
+        was found, any other. Article 45 of the Data Security Law punishes breaches of Article 27 in its first
+        paragraph and of the core data rules in its second (违反国家核心数据管理制度的…). A paragraph that goes on
+        with the same breach ("If the violator refuses …", "拒不改正…") opens with none; one on breaches of the law
+        at large ("违反本法规定…") punishes every duty; where the named breach was found, a paragraph going on with
+        another breach punishes that one."""
+
+        def another(unit: ev.Unit) -> bool:
+            if unit.chunk.chunk_id not in self.judged:
+                return False
+            opening = unit if not self.found else ev.paragraph_opening(unit, window.passage)
+            cited = _opening_breach(opening)
+            if cited is None or GENERAL_BREACH.search(opening.text) or self.punished_by(opening):
+                return False
+            return self.found or not duties & cited
+
+        return any(another(u) for u in window.units)
 
 
 _NAMES_A_BREACH = re.compile(r"违反|违规|\bviolat|\bbreach", re.I)

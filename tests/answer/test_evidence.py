@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.answer.evidence import LEANS_BACK, Passage, paragraph_units, parts, units_of, windows
+from assistant.answer.evidence import LEANS_BACK, Passage, paragraph_opening, paragraph_units, parts, units_of, windows
 from assistant.answer.questions import frame
 from assistant.answer.scoring import defined_term_tokens, states, type_present
 from assistant.types import RetrievedChunk
@@ -186,3 +186,16 @@ def test_a_fine_is_the_sum_only_a_question_on_a_penalty_asks_for() -> None:
     assert states(
         "amount", "The city plans to issue 1 billion yuan worth of vouchers", frame("How much are the vouchers?")
     )
+
+
+def test_a_paragraph_cut_by_a_chunk_boundary_opens_where_its_text_does() -> None:
+    first = (
+        "第二十一条 违反本法第六条规定，拒不配合的，处五万元以下罚款。\n\n"
+        "违反本法第七条规定，擅自提供航行记录的，处十万元以下罚款；"
+    )
+    second = "造成严重后果的，处五百万元以下罚款。\n\n第二十二条 渡船应当每年检修。"
+    passage = passage_of(chunk(first), chunk(second, index=1, start=len(first)))
+    severe = next(u for u in passage.units if u.text.startswith("造成严重后果"))
+    assert paragraph_opening(severe, passage).text.startswith("违反本法第七条规定")
+    annual = next(u for u in passage.units if u.text.startswith("第二十二条"))
+    assert paragraph_opening(annual, passage) is annual

@@ -6,12 +6,17 @@ index holds the whole bundled corpus, so every answer competes with ten document
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
+from assistant.answer import evidence as ev
+from assistant.answer.extractive import _Breach, _tokens_of_units
 from assistant.answer.scoring import WINDOW_FEATURES
 from assistant.evaluation import contains_fact, normalise_for_match
 from assistant.retrieve import Filters
 from assistant.settings import AnswerSettings
+from tests.answer.test_evidence import chunk, passage_of
 from tests.conftest import CORPUS
 
 ARTICLE = CORPUS / "shanghai-ai-policy-clustering.txt"
@@ -911,6 +916,21 @@ def test_a_date_no_top_passage_gives_is_found_further_down(library) -> None:  # 
     answer = library.ask("When do China's network data security management regulations take effect?")
     assert not answer.refused, answer.text
     assert "January 1, 2025" in answer.text
+
+
+def test_a_laws_date_is_sought_only_in_the_version_in_the_questions_language(library) -> None:  # type: ignore[no-untyped-def]
+    # The PIPL names both its versions: where a chunk of the Chinese one was retrieved too (the hybrid search brings
+    # one now and then), its dating article, reached whole, competed with the English one's for an English question,
+    # and the Chinese adoption line outscored it.
+    question = "Since when is the PIPL binding?"
+    english, chinese = (
+        [c for c in library.retrieve("PIPL Art. 62").chunks if c.metadata.get("lang") == lang][:1]
+        for lang in ("en", "zh")
+    )
+    retrieval = replace(library.retrieve(question), chunks=english + chinese)
+    found = library.extractive.candidates(question, retrieval)
+    assert found.dated_laws and found.windows
+    assert {w.passage.chunks[0].metadata.get("lang") for w in found.windows} == {"en"}
 
 
 def test_a_figure_of_something_else_further_down_does_not_answer(library) -> None:  # type: ignore[no-untyped-def]
@@ -2087,3 +2107,38 @@ def test_whether_a_law_covers_a_case_is_answered_by_its_scope_from_further_down(
     )
     answer = assistant.ask("Do the duties of a boat owner under the ferry rules apply to each boat our club owns?")
     assert "do not apply to vessels kept only for training" in answer.text, answer.text
+
+
+def test_where_the_breach_asked_about_has_a_paragraph_the_other_breaches_do_not_answer() -> None:
+    foreign = (
+        "第二十一条 违反本法第六条规定，拒不配合调取的，处五万元以下罚款。\n\n"
+        "违反本法第七条规定，擅自向外国机构提供航行记录的，处十万元以下罚款；"
+    )
+    severe = "造成严重后果的，处五百万元以下罚款。"
+    abroad = "第二十条 违反本法第五条规定，向境外提供乘客名单的，处一百万元以下罚款；情节严重的，处一千万元以下罚款。"
+    passages = [
+        passage_of(chunk(foreign, index=4), chunk(severe, index=5, start=len(foreign))),
+        passage_of(chunk(abroad, index=7, start=1000)),
+    ]
+    judged = {c.chunk_id for p in passages for c in p.chunks}
+    breach = _Breach({"境外": 3.0, "乘客": 2.0, "名单": 2.0}, _tokens_of_units(passages), judged)
+    breach.found = any(breach.punished_by(u) for p in passages for u in p.units)
+    # the duties retrieved with it (Articles 5 and 7) are no longer enough: Article 7's tier answers another breach
+    kept = [w.text for p in passages for w in ev.windows(p) if not breach.punishes_another(w, {5, 7})]
+    assert breach.found
+    assert any("一千万元" in text for text in kept)
+    assert not any("五百万元" in text for text in kept), kept
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "第五条 渡船运营者不履行本法第八条规定的检修义务的，由港务局处一万元以下罚款。",
+        "Article 5 Where a ferry operator fails to perform the duties in Article 8 of this Law, it shall be fined.",
+    ],
+)
+def test_a_duty_of_a_numbered_article_left_undone_opens_a_breach(text: str) -> None:
+    from assistant.answer.extractive import _opening_breach
+
+    (unit,) = passage_of(chunk(text)).units
+    assert _opening_breach(unit) == {8}
