@@ -15,7 +15,7 @@ from .answer.base import compose, joined
 from .answer.evidence import item_number, items_of, lead_of, passages
 from .answer.llm import LLMGenerator
 from .answer.references import CrossReferences
-from .answer.scoring import unstated
+from .answer.scoring import asked_alike, unstated
 from .citing import annotate
 from .conversation import contextualise, enumerated, listed_item, names_a_kind, naming_item, question_parts
 from .embedding import Embedder, make_embedder
@@ -121,11 +121,15 @@ class Assistant:
             if any(a.refused for a in answers):
                 return whole
         else:
-            answers = [whole] + [
-                self._ask_one(part, filters, [*history, *parts[:i]])
-                for i, part in enumerate(parts)
-                if i and unstated(part, " ".join(s.text for s in whole.sentences), parts[:i])
-            ]
+            alike = asked_alike(parts) if len(parts) > 1 else set()
+            answers = [whole]
+            for i, part in enumerate(parts):
+                if i and unstated(part, " ".join(s.text for s in whole.sentences), parts[:i]):
+                    answers.append(self._ask_one(part, filters, [*history, *parts[:i]]))
+                elif i in alike:
+                    # the whole's answer may be another part's: this part's own is joined in where it has one
+                    own = self._ask_one(part, filters, [*history, *parts[:i]])
+                    answers += [] if own.refused else [own]
         if len(answers) == 1:
             return whole
         searched = " | ".join(a.searched_for or a.question for a in answers)

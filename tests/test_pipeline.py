@@ -331,3 +331,25 @@ def test_a_follow_up_asking_only_which_provision_is_answered_by_the_one_that_ans
     assert library.ask(history[0]).text.startswith("Article 31"), library.ask(history[0]).text
     answer = library.ask("Which provision is that?", history=history)
     assert answer.text.startswith("Article 31"), answer.text
+
+
+_FERRY_FILING = {
+    "渡船备案办法.txt": "渡船备案办法\n\n第一条 为了规范渡船备案，制定本办法。\n\n"
+    "第五条 渡船运营者应当在开航之日起十个工作日内通过渡船备案系统填报船名、航线、载客定额等信息，履行备案手续。\n\n"
+    "第七条 渡船运营者应当在船舱显著位置标明备案编号。\n",
+    "港务局办事规程.txt": "港务局办事规程\n\n第一条 为了规范港务局办事流程，制定本规程。\n\n"
+    "第六条 港务局收到申请人提交的材料后，材料齐全的，应当在三十个工作日内办结，并告知申请人。\n",
+}
+
+
+def test_each_part_asking_a_time_is_answered_with_its_own(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # Read whole, the message matched one document's time limit best, which states a time too: the other part's
+    # own deadline, in the other document, was left out.
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name, text in _FERRY_FILING.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    assistant = make_assistant()
+    assistant.ingest([folder])
+    answer = assistant.ask("渡船须在几日内备案？港务局收到渡船备案材料后几日办结备案？")
+    assert "开航之日起十个工作日内" in answer.text and "三十个工作日内" in answer.text, answer.text

@@ -460,6 +460,7 @@ def _counted_time_unit(question: str) -> re.Pattern[str] | None:
 
 
 _TOLD_FROM_TEXT = (AMOUNT, NUMBER, PERCENT, TIME, AGENT, PLACE, LAW, REASON)
+_FIGURES = frozenset({AMOUNT, NUMBER, PERCENT, TIME})
 """The answer types a text can be seen to state or lack on its own: not a yes or no, a list or a definition."""
 
 
@@ -475,6 +476,15 @@ def unstated(part: str, text: str, before: Sequence[str] = ()) -> bool:
         return False
     own = set(asked_words(part)) - {t for earlier in before for t in coverage_tokens(earlier)}
     return bool(own) and not own & set(coverage_tokens(text))
+
+
+def asked_alike(parts: Sequence[str]) -> set[int]:
+    """The parts of a message asking for a figure of a kind (a sum, a count, a share, a time) another part asks for
+    too: "How long may a ferry sail? And how long must it rest?" An answer to the whole stating one time may answer
+    either part, so each is answered on its own. Two parts asking who, or why, are most often one question asked
+    twice, which one quote answers."""
+    kinds = [set(frame(part).types) & _FIGURES for part in parts]
+    return {i for i, own in enumerate(kinds) if any(own & other for j, other in enumerate(kinds) if j != i)}
 
 
 def required_types(frame: QuestionFrame) -> set[str]:

@@ -8,6 +8,7 @@ from assistant.answer.scoring import (
     _limits_another_act,
     _speaks_of_more_than_paying,
     another_grade,
+    asked_alike,
     counts,
     defined_term,
     defined_term_tokens,
@@ -264,3 +265,17 @@ def test_a_length_of_time_counted_in_a_unit_is_stated_in_that_unit() -> None:
 
 def test_which_month_and_day_is_no_count_of_them() -> None:
     assert states("time", "每年5月30日为渡船安全日。", frame("渡船安全日定在几月几号？"))
+
+
+@pytest.mark.parametrize(
+    ("parts", "alike"),
+    [
+        (["How long may a ferry sail?", "And how long must it rest?"], {0, 1}),
+        (["渡船须在几日内备案？", "港务局几日内办结？"], {0, 1}),
+        (["Who inspects the piers?", "How often?"], set()),  # a body and a time: each part asks its own kind
+        (["Who licenses the pilots?", "And who else is told?"], set()),  # no figure: one quote answers both
+        (["最高罚多少？", "由谁处罚？", "个人最多罚多少？"], {0, 2}),
+    ],
+)
+def test_parts_asking_the_same_kind_of_answer(parts: list[str], alike: set[int]) -> None:
+    assert asked_alike(parts) == alike
