@@ -174,6 +174,12 @@ _CONDITION_ASKED = re.compile(
 answer, a condition, which a provision states with "where", not with the noun."""
 _ZH_HOW_LONG = re.compile(r"多长(?:的)?时间|多少时间|多长")
 """"How long" in words jieba cuts into content ("多长时间": 时间, 长时间), asked as 多久 is."""
+_LAW_YEAR = re.compile(
+    r"\b(?:19|20)\d{2}(?=(?:\s+[A-Za-z-]+){0,4}?\s+(?:laws?|regulations?|regs|rules|measures|provisions|versions?)\b)",
+    re.I,
+)
+"""A year that says which law ("under the 2024 regulations", "the 2019 ferry rules"): part of the law's name, which
+the text writes in its title block and nowhere near what the question asks."""
 _ZH_A_NOT_A = re.compile(r"能不能|可不可以|会不会|要不要|需不需要|应不应该|是不是|有没有|用不用")
 """The colloquial yes-or-no question, a modal or copula said and denied (能不能, 可不可以, 是不是, 有没有): it
 asks as 能否 and 是否 do."""
@@ -186,6 +192,7 @@ def asked_words(question: str) -> list[str]:
     question = BACK_TO_THE_FIRST.sub(" ", question)
     question = _CONDITION_ASKED.sub(r"\1", question)
     question = _ZH_HOW_LONG.sub("多久", question)
+    question = _LAW_YEAR.sub(" ", question)
     words = tokenize(question)
     asking = {w for w in words if w in INTERROGATIVE_TOKENS or _ZH_ASKING.search(w)}
     dropped = asking | {f"#{c}" for w in asking if has_cjk(w) for c in w}
