@@ -118,6 +118,14 @@ SCOPE_ASKED = re.compile(
 )
 """A yes/no question on whether a law applies to a case ("Does the harbour law apply to rowing boats?",
 "受这个办法管吗"): it is answered where the law says what it applies to, or does not."""
+SUPERVISION_ASKED = re.compile(
+    r"\b(?:enforc\w*|polic(?:e|es|ed|ing)|overse(?:e|es|eing|en)|oversight|supervis\w*|watchdogs?"
+    r"|regulat(?:es?|ed|ing|ors?))\b"
+    r"|监管|监督管理|主管|执法|(?<![保处代掌])管(?:理)?(?:工作)?(?=[？?呢吗]|$)",
+    re.I,
+)
+"""Who oversees or enforces ("Who polices the ferry law?", "渡口归哪个部门管？", "这块谁监管？"): with an agent asked
+and nothing else, the body a law charges with its supervision."""
 CONTENTS_ASKED = re.compile(
     r"(?:目录|清单|(?<!提)名单)(?:里|中|上|内)?[^，,。？?]{0,6}?(?:哪些|什么(?!时候)|有啥)"
     r"|\b(?:which|what)\s+(?:[\w'’-]+\s+){0,10}?(?:are|is|were|was)\s+(?:\w+\s+)?"

@@ -68,6 +68,7 @@ from .scoring import (
     STATES_EXCEPTION,
     STATES_MEMBERSHIP,
     STATES_SCOPE,
+    STATES_SUPERVISION,
     WINDOW_FEATURES,
     AnswerModel,
     another_grade,
@@ -93,13 +94,16 @@ _STATES_EXCLUSION = re.compile(r"\bnot (?:be )?applicable\b|\b(?:shall|does|do|w
 def _statement_asked(asked: QuestionFrame) -> re.Pattern[str] | None:
     """What states the answer to a question restating a duty or a law, when not the duty or the law itself: an
     exception to it (scoring.STATES_EXCEPTION), or what the law applies to (scoring.STATES_SCOPE); for exceptions
-    to what a law applies to, what it does not apply to."""
+    to what a law applies to, what it does not apply to; for who oversees it, the body it charges with supervision
+    (scoring.STATES_SUPERVISION)."""
     if asked.exception and asked.scope:
         return _STATES_EXCLUSION
     if asked.exception:
         return STATES_EXCEPTION
     if asked.scope:
         return STATES_SCOPE
+    if asked.supervisor:
+        return STATES_SUPERVISION
     return None
 
 
@@ -564,6 +568,11 @@ class ExtractiveGenerator(Generator):
             # applicable where …"), as its date is.
             excluding = question_frame.exception and question_frame.scope
             own_laws = dated or (frozenset(retrieval.named_titles) if excluding else frozenset())
+            if question_frame.supervisor and not own_laws:
+                # "这块谁监管？": the law named, else the one the evidence is from, charges a body with it somewhere
+                own_laws = frozenset(retrieval.named_titles) or frozenset(
+                    str(c.metadata.get("title")) for c in chunks[:1]
+                )
             windows += self._typed_reach(question_frame, retrieval, chunks, windows, unit_tokens, own_laws)
         # "第四款呢？" after a question on Article 6: the article's fourth paragraph is the evidence, not its first.
         paragraphs = named_paragraphs(own) if named else ()
@@ -796,7 +805,7 @@ class ExtractiveGenerator(Generator):
         kinds = required_types(frame) - {LIST, DEFINITION}
         # Not an exception: where none is stated, the duty itself, which the evidence holds, answers whether it
         # always holds.
-        statement = _statement_asked(frame) if frame.scope else None
+        statement = _statement_asked(frame) if frame.scope or frame.supervisor else None
         if not (kinds or statement) or not self.settings.typed_reach:
             return []
 

@@ -40,6 +40,7 @@ from .answer_types import (
     PLACE_NOUNS,
     QUANTITY_NOUNS,
     SCOPE_ASKED,
+    SUPERVISION_ASKED,
     TIME,
     TIME_NOUNS,
     WHICH_PROVISION,
@@ -237,6 +238,9 @@ class QuestionFrame:
     """Asks whether a law applies to a case (answer_types.SCOPE_ASKED, in a yes/no question)."""
     contents: bool = False
     """Asks what a list or catalogue holds (answer_types.CONTENTS_ASKED)."""
+    supervisor: bool = False
+    """Asks only who oversees or enforces (answer_types.SUPERVISION_ASKED), naming no more than the law or what the
+    question before was about: "Who enforces that?", "这块谁监管？"."""
     recipient: bool = False
     """Asks to or with whom something is done, its preposition left at the end ("Whom is the logbook given to?",
     "Which desk do skippers register with?", "日志要交给谁？", "向哪个部门申请？"): the body the text names after
@@ -678,6 +682,21 @@ def compared(clause: str) -> list[str]:
     return []
 
 
+_SUPERVISING_WORDS = 2
+"""The most words a question asking who oversees has besides its verb and the body asked for ("Who polices that
+rule?", "省一级谁来管？"): one with more ("Who enforces the berth fees at night?") asks about something the law
+says."""
+
+
+def _asks_only_who_supervises(clause: str) -> bool:
+    """Whether the clause (the law it names left out) asks who oversees, and nothing more (see QuestionFrame)."""
+    if not SUPERVISION_ASKED.search(clause):
+        return False
+    rest = SUPERVISION_ASKED.sub(" ", clause)
+    named = [w for w in asked_words(rest) if not w.startswith("#") and w not in _TYPE_WORDS and w not in ZH_STOP]
+    return len(named) <= _SUPERVISING_WORDS
+
+
 @lru_cache(maxsize=256)  # read several times per question (judging, candidates, refusal reasons); frozen
 def frame(question: str) -> QuestionFrame:
     clause = main_clause(question)
@@ -727,6 +746,7 @@ def frame(question: str) -> QuestionFrame:
         exception=bool(EXCEPTION_ASKED.search(clause)),
         scope=YESNO in types and bool(SCOPE_ASKED.search(clause)),
         contents=bool(CONTENTS_ASKED.search(clause)),
+        supervisor=AGENT in types and _asks_only_who_supervises(scope),
         # the type may come from the question before ("要向谁报告？"), and what it asks of the body with it
         recipient=AGENT in types
         and bool(_ZH_RECIPIENT_ASKED.search(question) if zh else _STRANDED_RECIPIENT.search(clause)),

@@ -335,6 +335,16 @@ STATES_SCOPE = re.compile(r"\b(?:appl(?:y|ies)|applicable)\b|适用", re.I)
 """How a provision states what a law applies to, or does not ("This Law shall also apply to …", "不适用本办法")."""
 
 
+STATES_SUPERVISION = re.compile(
+    r"负责[^。；]{0,40}(?:监督管理|监管|管理)(?:工作)?|依据各自职责(?:依法)?(?:负责|加强)[^。；]{0,40}(?:监督管理|监管|管理)"
+    r"|承担[^。；]{0,20}监管职责"
+    r"|\bresponsible for\b[^.;]{0,120}\b(?:supervision|administration|regulation)\b",
+    re.I,
+)
+"""How a law charges a body with its supervision ("国家网信部门负责统筹协调…监督管理工作", "依据各自职责依法加强对…的
+管理", "shall be responsible for … supervision and administration"); not a penalty's "依据各自职责责令改正"."""
+
+
 _RECIPIENT_BEFORE = re.compile(
     r"\b(?:to|with)\s+(?:(?!(?:be|been|by|as|for|from|in|on|at|of|that|which|who|shall|may|must|is|are)\b)"
     r"[\w'’-]+\s+){0,6}$",

@@ -529,3 +529,21 @@ def test_duty_nouns_name_the_kind_of_answer_and_verbs_do_not(question: str, toke
 )
 def test_what_a_count_is_of_stands_before_the_verb_reaching_it(question: str, focus: tuple[str, ...]) -> None:
     assert frame(question).focus == focus
+
+
+@pytest.mark.parametrize(
+    ("question", "supervisor"),
+    [
+        ("港口条例归哪个部门管？", True),
+        ("这块谁监管？", True),
+        ("省一级谁来管？", True),
+        ("Who enforces that?", True),
+        ("Who polices the harbour law?", True),
+        ("Which regulator oversees this?", True),
+        ("Who enforces the berth fees at night?", False),  # asks about something the law says
+        ("码头档案由谁保管？", False),  # who keeps a thing is no supervision
+        ("Does the harbour law apply to rowing boats?", False),
+    ],
+)
+def test_who_oversees_and_nothing_more_asks_for_the_supervising_body(question: str, supervisor: bool) -> None:
+    assert frame(question).supervisor is supervisor
