@@ -167,7 +167,7 @@ class ArticleLaws:
     """Which law each named article is an article of, where the question says so."""
 
     bound: dict[int, tuple[str, ...]]
-    """Articles named with their law ("Article 53 of the PIPL", "PIPL Art. 53", "《数据安全法》第二十一条"): the
+    """Articles named with their law ("Article 9 of the ferry law", "Ferry Law Art. 9", "《渡轮法》第九条"): the
     indexed titles (both languages) of that law."""
     asked: tuple[str, ...] = ()
     """Titles of the laws the question names with no article, when every article it names is another law's: "under

@@ -259,8 +259,8 @@ def _ferry_and_harbour(folder: Path) -> None:
     (folder / "ferry-safety-law.txt").write_text(
         "Ferry Safety Law\n\n"
         "Article 1 This Law applies to the operators of passenger ferries.\n\n"
-        "Article 5 A ferry operator based outside the harbour district shall designate a representative in the "
-        "district to handle passenger safety matters.\n\n"
+        "Article 5 A ferry operator based outside the harbour district shall appoint an agent in the district to "
+        "handle passenger safety matters.\n\n"
         "Article 6 Ferry operators shall keep passenger lists for at least one year.\n",
         encoding="utf-8",
     )
@@ -268,9 +268,8 @@ def _ferry_and_harbour(folder: Path) -> None:
         "Harbour Data Rules\n\n"
         "Article 1 These Rules apply to the processing of harbour data.\n\n"
         "Article 5 Harbour offices shall keep confidential the records they receive in performing their duties.\n\n"
-        "Article 9 Where a ferry operator designates a representative in accordance with Article 5 of the Ferry "
-        "Safety Law, it shall report the name and contact details of the representative to the district harbour "
-        "office.\n",
+        "Article 9 Where a ferry operator appoints an agent in line with Article 5 of the Ferry Safety Law, it shall "
+        "give the agent's name and phone number to the district harbour office.\n",
         encoding="utf-8",
     )
     for name, title in (("ferry-safety-law", "Ferry Safety Law"), ("harbour-data-rules", "Harbour Data Rules")):
@@ -296,7 +295,7 @@ def test_a_law_named_beside_another_laws_article_is_the_one_asked(make_assistant
     assistant = make_assistant()
     assistant.ingest([tmp_path / "laws"])
     answer = assistant.ask(
-        "We named a representative under Article 5 of the Ferry Safety Law. Who do the Harbour Data Rules say we "
-        "report the representative's details to?"
+        "Our agent was named under Article 5 of the Ferry Safety Law. Which office do the Harbour Data Rules say "
+        "gets the agent's phone number?"
     )
     assert not answer.refused and answer.citations[0].quote.startswith("Article 9"), answer.text

@@ -169,7 +169,7 @@ def test_paragraphs_named_by_number() -> None:
     assert named_paragraphs("What does Article 5 say?") == ()
 
 
-FERRY_TITLES = [*TITLES, "Ferry Safety Law", "Harbour Data Rules", "中华人民共和国渡轮安全法", "港口数据管理条例"]
+FERRY_TITLES = [*TITLES, "Ferry Safety Law", "Harbour Data Rules", "中华人民共和国渡轮安全法", "港口数据条例"]
 
 
 @pytest.mark.parametrize(
@@ -181,7 +181,7 @@ FERRY_TITLES = [*TITLES, "Ferry Safety Law", "Harbour Data Rules", "中华人民
             {5: ("Ferry Safety Law",), 9: ("Harbour Data Rules",)},
         ),
         ("the Ferry Safety Law's Article 5", {5: ("Ferry Safety Law",)}),
-        ("《渡轮安全法》第五条规定了什么？", {5: ("中华人民共和国渡轮安全法",)}),
+        ("《渡轮安全法》第五条的内容", {5: ("中华人民共和国渡轮安全法",)}),
         ("渡轮安全法的第5条", {5: ("中华人民共和国渡轮安全法",)}),
         # named apart from its law, an article is any named law's
         ("Under the Ferry Safety Law, what does Article 5 require?", {}),
@@ -200,7 +200,7 @@ def test_an_article_belongs_to_the_law_named_with_it(question: str, bound: dict[
             "Under Article 5 of the Ferry Safety Law, who do the Harbour Data Rules say a carrier reports to?",
             ("Harbour Data Rules",),
         ),
-        ("按《渡轮安全法》第五条指定了代表，《港口数据管理条例》要求向谁报告？", ("港口数据管理条例",)),
+        ("按《渡轮安全法》第五条指定了代表，按《港口数据条例》得向谁报告？", ("港口数据条例",)),
     ],
 )
 def test_a_law_named_without_an_article_is_the_one_asked(question: str, asked: tuple[str, ...]) -> None:

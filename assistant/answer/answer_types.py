@@ -62,8 +62,8 @@ TIME_NOUNS = (
 )
 QUANTITY_NOUNS = "percentage|percent|share|proportion|portion|rate|ratio"
 _DEFINITE = r"(?:the|its|their|this|that|these|those)"
-"""A determiner pointing at one thing already known: "what is its fine" asks for that fine, as "what is the fine"
-does, and for no definition."""
+"""A determiner pointing at one thing already known: "its fine" asks for that fine as "the fine" does, and for no
+definition."""
 BOUNDS_OF_A_TERM = (
     r"(?:\bwhat (?:counts as|qualifies as|is (?:considered|regarded|treated)(?: as)?"
     r"|makes (?:[\w'’-]+ ){1,5}?(?:count|qualify|be (?:considered|regarded|treated)) as)"

@@ -542,7 +542,7 @@ class ExtractiveGenerator(Generator):
         dated = _dated_laws(question_frame, own, retrieval)
         # "那违反国家核心数据管理制度呢？" after a question on Article 45's first paragraph: the breach the question
         # names is what it asks about, and the paragraph punishing it is no other breach.
-        # "最多罚多少？" after "违规向境外提供重要数据怎么处理？": the breach is the one the question before named.
+        # "最多罚多少？" after "违规把乘客名单传到境外怎么处理？": the breach is the one the question before named.
         breaching = next(
             (
                 text

@@ -179,7 +179,7 @@ _LAW_YEAR = re.compile(
     r"\b(?:19|20)\d{2}(?=(?:\s+[A-Za-z-]+){0,4}?\s+(?:laws?|regulations?|regs|rules|measures|provisions|versions?)\b)",
     re.I,
 )
-"""A year that says which law ("under the 2024 regulations", "the 2019 ferry rules"): part of the law's name, which
+"""A year that says which law ("in the 2021 harbour regulations", "the 2019 ferry rules"): part of the law's name, which
 the text writes in its title block and nowhere near what the question asks."""
 _ZH_A_NOT_A = re.compile(r"能不能|可不可以|会不会|要不要|需不需要|应不应该|是不是|有没有|用不用")
 """The colloquial yes-or-no question, a modal or copula said and denied (能不能, 可不可以, 是不是, 有没有): it

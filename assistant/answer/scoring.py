@@ -341,7 +341,7 @@ STATES_SUPERVISION = re.compile(
     r"|\bresponsible for\b[^.;]{0,120}\b(?:supervision|administration|regulation)\b",
     re.I,
 )
-"""How a law charges a body with its supervision ("国家网信部门负责统筹协调…监督管理工作", "依据各自职责依法加强对…的
+"""How a law charges a body with its supervision ("港务局负责渡船…的监督管理工作", "依据各自职责依法加强对…的
 管理", "shall be responsible for … supervision and administration"); not a penalty's "依据各自职责责令改正"."""
 
 
@@ -490,9 +490,9 @@ def unstated(part: str, text: str, before: Sequence[str] = ()) -> bool:
 
 def asked_alike(parts: Sequence[str]) -> set[int]:
     """The parts of a message asking for a figure of a kind (a sum, a count, a share, a time) another part asks for
-    too: "How long may a ferry sail? And how long must it rest?" An answer to the whole stating one time may answer
-    either part, so each is answered on its own. Two parts asking who, or why, are most often one question asked
-    twice, which one quote answers."""
+    too: "For how many hours may a ferry sail? Then for how long does its crew rest?" An answer to the whole stating
+    one time may answer either part, so each is answered on its own. Two parts asking who, or why, are most often
+    one question asked twice, which one quote answers."""
     kinds = [set(frame(part).types) & _FIGURES for part in parts]
     return {i for i, own in enumerate(kinds) if any(own & other for j, other in enumerate(kinds) if j != i)}
 

@@ -39,7 +39,7 @@ from assistant.answer.questions import frame
         ("How much did the firm raise?", AMOUNT),
         ("What fine does the operator face?", AMOUNT),
         ("What is the fine for not registering?", AMOUNT),
-        ("What's its fine if a ferry skips the check?", AMOUNT),  # "its" points at a fine as "the" does
+        ("What's its fine for a skipped check?", AMOUNT),  # "its" points at a fine as "the" does
         ("What is their deadline for the berth report?", TIME),
         ("What is the licence fee for a stall?", AMOUNT),  # a fee is a sum, as a fine is
         ("What price does the market set for a stall?", AMOUNT),

@@ -2115,7 +2115,7 @@ def test_where_the_breach_asked_about_has_a_paragraph_the_other_breaches_do_not_
         "违反本法第七条规定，擅自向外国机构提供航行记录的，处十万元以下罚款；"
     )
     severe = "造成严重后果的，处五百万元以下罚款。"
-    abroad = "第二十条 违反本法第五条规定，向境外提供乘客名单的，处一百万元以下罚款；情节严重的，处一千万元以下罚款。"
+    abroad = "第二十条 违反本法第五条规定，把乘客名单传到境外的，处一百万元以下罚款；情节严重的，处一千万元以下罚款。"
     passages = [
         passage_of(chunk(foreign, index=4), chunk(severe, index=5, start=len(foreign))),
         passage_of(chunk(abroad, index=7, start=1000)),
@@ -2149,16 +2149,16 @@ FERRY_SUPERVISION = (
     "第一条 为了规范渡船运营，保障乘客安全，制定本办法。\n\n"
     "第二条 港务、交通、公安、应急管理等部门，依据各自职责依法加强对渡船运营的管理。\n\n"
     + "".join(
-        f"第{number}条 渡船运营者应当{duty}，发现安全隐患的，应当及时处置并向有关主管部门报告。\n\n"
+        f"第{number}条 渡船运营者应当{duty}，发现安全隐患的，应当及时处置并告知港务局。\n\n"
         for number, duty in zip("三四五六七八九", _DUTIES, strict=False)
     )
-    + "第十条 渡船运营者发现乘客携带危险物品的，应当及时采取停止登船、暂扣物品等处置措施，并向有关主管部门报告。\n"
+    + "第十条 渡船运营者发现乘客携带危险物品的，应当及时采取停止登船、暂扣物品等处置措施，并告知港务局。\n"
 )
 
 
 def test_who_oversees_what_the_question_before_asked_is_the_body_the_law_charges(assistant_over) -> None:  # type: ignore[no-untyped-def]
     """ "那由谁监管？" names nothing but the verb: the duty the question before asked about matches best and names no
-    body but "有关主管部门"; the article charging the departments with supervision shares no word with either."""
+    body but the harbour office; the article charging the departments with supervision shares no word with either."""
     assistant = assistant_over("渡船运营管理办法.txt", FERRY_SUPERVISION)
     answer = assistant.ask("那由谁监管？", history=["渡船运营者发现乘客带危险物品要怎么处理？"])
     assert not answer.refused, answer.text

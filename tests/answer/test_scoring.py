@@ -270,7 +270,7 @@ def test_which_month_and_day_is_no_count_of_them() -> None:
 @pytest.mark.parametrize(
     ("parts", "alike"),
     [
-        (["How long may a ferry sail?", "And how long must it rest?"], {0, 1}),
+        (["For how many hours may a ferry sail?", "Then for how long does its crew rest?"], {0, 1}),
         (["渡船须在几日内备案？", "港务局几日内办结？"], {0, 1}),
         (["Who inspects the piers?", "How often?"], set()),  # a body and a time: each part asks its own kind
         (["Who licenses the pilots?", "And who else is told?"], set()),  # no figure: one quote answers both
