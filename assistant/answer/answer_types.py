@@ -119,8 +119,7 @@ SCOPE_ASKED = re.compile(
 """A yes/no question on whether a law applies to a case ("Does the harbour law apply to rowing boats?",
 "受这个办法管吗"): it is answered where the law says what it applies to, or does not."""
 SUPERVISION_ASKED = re.compile(
-    r"\b(?:enforc\w*|polic(?:e|es|ed|ing)|overse(?:e|es|eing|en)|oversight|supervis\w*|watchdogs?"
-    r"|regulat(?:es?|ed|ing|ors?))\b"
+    r"\b(?:enforc\w*|polic(?:e|es|ed|ing)|overse(?:e|es|eing|en)|oversight|supervis\w*|regulat(?:es?|ed|ing|ors?))\b"
     r"|监管|监督管理|主管|执法|(?<![保处代掌])管(?:理)?(?:工作)?(?=[？?呢吗]|$)",
     re.I,
 )
