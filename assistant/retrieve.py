@@ -294,7 +294,7 @@ class Retriever:
         laws = article_laws(question, catalogue.titles)
         if laws.asked:
             return [], "", parsed.unknown_laws, laws.asked
-        # "PIPL Article 53" is no article of the other law the question names
+        # "the ferry law's Article 9" is no article of the harbour rules the question names too
         found = {
             chunk_id
             for number in parsed.articles

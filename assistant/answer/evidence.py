@@ -228,10 +228,12 @@ def paragraph_opening(unit: Unit, passage: Passage) -> Unit:
     """The unit that opens the paragraph ``unit`` stands in (``unit`` itself when it opens one), across the
     boundaries of chunks that cut a paragraph ("…罚款；" | "造成严重后果的，…")."""
     units = passage.units
-    i = next((n for n, u in enumerate(units) if u is unit), 0)
+    i = next((n for n, u in enumerate(units) if u is unit), None)
+    if i is None:
+        return unit
     while i > 0 and "\n" not in _text_between(units[i - 1], units[i]):
         i -= 1
-    return units[i] if units else unit
+    return units[i]
 
 
 def _text_between(before: Unit, after: Unit) -> str:

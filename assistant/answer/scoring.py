@@ -470,8 +470,9 @@ def _counted_time_unit(question: str) -> re.Pattern[str] | None:
 
 
 _TOLD_FROM_TEXT = (AMOUNT, NUMBER, PERCENT, TIME, AGENT, PLACE, LAW, REASON)
-_FIGURES = frozenset({AMOUNT, NUMBER, PERCENT, TIME})
 """The answer types a text can be seen to state or lack on its own: not a yes or no, a list or a definition."""
+_FIGURES = frozenset({AMOUNT, NUMBER, PERCENT, TIME})
+"""The answer types that are figures: one quote states one of them for one thing."""
 
 
 def unstated(part: str, text: str, before: Sequence[str] = ()) -> bool:
