@@ -2163,3 +2163,27 @@ def test_who_oversees_what_the_question_before_asked_is_the_body_the_law_charges
     answer = assistant.ask("那由谁监管？", history=["渡船运营者发现乘客带危险物品要怎么处理？"])
     assert not answer.refused, answer.text
     assert "依据各自职责依法加强对渡船运营的管理" in answer.text, answer.text
+
+
+FERRY_SUPERVISION_EN = (
+    "Ferry Operation Rules\n\n"
+    "Article 1 These Rules are formulated to keep ferry passengers safe.\n\n"
+    "Article 2 The harbour office shall be responsible for the supervision and administration of ferry operations.\n\n"
+    + "".join(
+        f"Article {number} A ferry operator shall {duty}, and shall deal with any hazard it finds and tell the "
+        "harbour office.\n\n"
+        for number, duty in zip(range(3, 9), _BOAT_DUTIES, strict=False)
+    )
+    + "Article 9 A ferry operator that finds a passenger carrying dangerous goods shall refuse boarding, hold the "
+    "goods and tell the harbour office.\n"
+)
+
+
+def test_who_enforces_what_the_question_before_asked_is_the_body_the_rules_charge(assistant_over) -> None:  # type: ignore[no-untyped-def]
+    # the English statement of supervision ("shall be responsible for the supervision and administration of …")
+    assistant = assistant_over("ferry-operation-rules.txt", FERRY_SUPERVISION_EN)
+    answer = assistant.ask(
+        "And who enforces that?", history=["What must a ferry operator do about a passenger with dangerous goods?"]
+    )
+    assert not answer.refused, answer.text
+    assert "responsible for the supervision and administration of ferry operations" in answer.text, answer.text
