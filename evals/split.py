@@ -46,6 +46,7 @@ SETS = {
         "en_laws29.jsonl",
         "en_laws30.jsonl",
         "en_laws31.jsonl",
+        "en_laws32.jsonl",
     ],
     "zh_blind": [
         "zh_a.jsonl",
@@ -79,6 +80,7 @@ SETS = {
         "zh_ac.jsonl",
         "zh_ad.jsonl",
         "zh_ae.jsonl",
+        "zh_af.jsonl",
     ],
     "dialogues": [
         "dialogues.jsonl",
@@ -113,6 +115,7 @@ SETS = {
         "dialogues30.jsonl",
         "dialogues31.jsonl",
         "dialogues32.jsonl",
+        "dialogues33.jsonl",
     ],
 }
 DEV_BELOW = 154
