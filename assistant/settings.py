@@ -211,6 +211,14 @@ class AnswerSettings(_Section):
         "The same share decides whether a sentence joins the window: the one after it that leans back on it, or "
         "the one before it that it leans on, when that one states no figure asked for.",
     )
+    second_window_character_weight: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="...where a Chinese character it shares with the question counts this much of a word: a second "
+        "window matching a colloquial question by characters alone (泊 in 停泊) often answers its other part, but as "
+        "often shares a stray character with it (fitted on the dev splits).",
+    )
     llm_relevance_margin: float = Field(
         3.0,
         ge=0,

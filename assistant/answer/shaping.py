@@ -168,10 +168,12 @@ def _with_follower(window: ev.Window, worth: Callable[[ev.Window], bool] = lambd
     return window
 
 
-def _gain(found: Candidates, window: ev.Window, grown: ev.Window) -> float:
-    """The IDF-weighted share of the question that ``grown`` covers and ``window`` does not."""
+def _gain(found: Candidates, window: ev.Window, grown: ev.Window, character_weight: float = 1.0) -> float:
+    """The IDF-weighted share of the question that ``grown`` covers and ``window`` does not, the Chinese characters
+    that coverage counts beside the words ("#渡") weighed by ``character_weight``."""
     gained = _covered(found, grown) - _covered(found, window)
-    return sum(found.weights[t] for t in gained) / (sum(found.weights.values()) or 1.0)
+    weight = {t: found.weights[t] * (character_weight if t.startswith("#") else 1.0) for t in gained}
+    return sum(weight.values()) / (sum(found.weights.values()) or 1.0)
 
 
 def _with_lead(window: ev.Window) -> ev.Window:
@@ -255,7 +257,7 @@ def second(found: Candidates, scores: np.ndarray, best: int, chosen: ev.Window, 
             return None
         if window.overlaps(chosen) or not _as_apt(found, int(i), best) or window.key[0] != chosen.key[0]:
             continue
-        if _gain(found, chosen, window) >= settings.second_window_gain:
+        if _gain(found, chosen, window, settings.second_window_character_weight) >= settings.second_window_gain:
             return int(i)
     return None
 

@@ -9,7 +9,7 @@ from assistant.answer.evidence import windows
 from assistant.answer.extractive import Candidates
 from assistant.answer.questions import frame
 from assistant.answer.scoring import WINDOW_FEATURES
-from assistant.lexical import tokenize
+from assistant.lexical import coverage_tokens, tokenize
 from assistant.settings import AnswerSettings
 from tests.answer.test_evidence import chunk, passage_of
 
@@ -89,3 +89,35 @@ def test_the_sentence_leaned_on_stays_when_it_states_a_figure_of_the_kind_asked(
     raised = "Where the preceding breach recurs, the fine is 50,000 yuan."
     text = f"{base} {raised}"
     assert extended("How much is the fine when the breach recurs?", text, text) == text
+
+
+MOORING = "渡船停泊码头，应当向港务部门登记。"
+YEARLY_LIST = "港务部门每年公布码头名录。"
+INSPECTION = "渡船年检由港务部门办理。"
+
+
+def second_quoted(question: str, best_unit: str, other_unit: str, character_weight: float) -> bool:
+    """Is ``other_unit`` quoted as a second window beside ``best_unit``, scoring just below it?"""
+    found_windows = windows(passage_of(chunk(f"{best_unit}\n{other_unit}")))
+    found = Candidates(
+        frame(question),
+        found_windows,
+        np.zeros((len(found_windows), len(WINDOW_FEATURES))),
+        {t: 1.0 for t in dict.fromkeys(coverage_tokens(question))},
+    )
+    best = next(i for i, w in enumerate(found_windows) if w.text == best_unit)
+    other = next(i for i, w in enumerate(found_windows) if w.text == other_unit)
+    scores = np.full(len(found_windows), -10.0)
+    scores[best], scores[other] = 1.0, 0.9
+    settings = AnswerSettings(second_window_character_weight=character_weight)
+    return shaping.second(found, scores, best, found_windows[best], settings) == other
+
+
+def test_a_second_window_sharing_only_a_stray_character_with_the_question_stays_out() -> None:
+    # The yearly list shares 年 of 年检 and no word the mooring rule lacks: a character alone is weak evidence
+    # of another part of the question.
+    question = "客运渡船年检在码头办吗？"
+    assert not second_quoted(question, MOORING, YEARLY_LIST, AnswerSettings().second_window_character_weight)
+    assert second_quoted(question, MOORING, YEARLY_LIST, 1.0)
+    # a second window holding a word of the question the first lacks (年检) still comes
+    assert second_quoted(question, MOORING, INSPECTION, AnswerSettings().second_window_character_weight)
