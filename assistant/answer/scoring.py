@@ -60,6 +60,13 @@ _REFERENCE = re.compile(
     re.I | re.M,
 )
 """Cross-references and item numbers: figures that are not answers."""
+
+
+def without_references(text: str) -> str:
+    """``text`` with its cross-references and item numbers blanked ("Article 12", "第十二条", "(3)")."""
+    return _REFERENCE.sub(" ", text)
+
+
 _NUMBER = re.compile(
     rf"\d|(?<![第])[{_ZH_NUM}]+(?:[个家项名人次倍年日天月周元]|个月|个工作日|小时|周岁|分之)|\b(?:{_NUMBER_WORDS})\b",
     re.I,

@@ -10,12 +10,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..lexical import coverage_tokens
 from ..settings import AnswerSettings
 from . import evidence as ev
 from .answer_types import AMOUNT, LIST, NUMBER, PERCENT, YESNO, main_clause
 from .base import EvidenceUnit
 from .questions import compared
-from .scoring import WINDOW_FEATURES, states, type_present
+from .scoring import WINDOW_FEATURES, states, type_present, without_references
 
 _QUANTITIES = frozenset({AMOUNT, NUMBER, PERCENT})
 
@@ -172,6 +173,11 @@ def _gain(found: Candidates, window: ev.Window, grown: ev.Window, character_weig
     """The IDF-weighted share of the question that ``grown`` covers and ``window`` does not, the Chinese characters
     that coverage counts beside the words ("#渡") weighed by ``character_weight``."""
     gained = _covered(found, grown) - _covered(found, window)
+    # "12 berths" is not what "Article 12" speaks of: a figure of the question is gained only where the window
+    # states it other than as an article or item number, or where the question too names an article by it
+    stated = set(coverage_tokens(without_references(grown.text)))
+    counted = set(coverage_tokens(without_references(found.frame.text)))
+    gained = {t for t in gained if not t.isdigit() or t in stated or t not in counted}
     weight = {t: found.weights[t] * (character_weight if t.startswith("#") else 1.0) for t in gained}
     return sum(weight.values()) / (sum(found.weights.values()) or 1.0)
 

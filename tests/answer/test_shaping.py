@@ -121,3 +121,20 @@ def test_a_second_window_sharing_only_a_stray_character_with_the_question_stays_
     assert second_quoted(question, MOORING, YEARLY_LIST, 1.0)
     # a second window holding a word of the question the first lacks (年检) still comes
     assert second_quoted(question, MOORING, INSPECTION, AnswerSettings().second_window_character_weight)
+
+
+BERTHS_TOLD = "The harbour office shall be told of every berth a ferry operator opens."
+ARTICLE_TWELVE = "Article 12 A ferry operator shall keep a logbook."
+BOATS_HELD = "A pier may hold up to 12 boats."
+
+
+def test_a_figure_of_the_question_is_no_part_of_it_where_a_window_holds_it_as_an_article_number() -> None:
+    question = "We have 12 boats at one pier. Must the harbour office be told?"
+    weight = AnswerSettings().second_window_character_weight
+    assert not second_quoted(question, BERTHS_TOLD, ARTICLE_TWELVE, weight)
+    # stated as a count, the figure is what the question speaks of
+    assert second_quoted(question, BERTHS_TOLD, BOATS_HELD, weight)
+    # and a question naming the article by its number is answered by it
+    assert second_quoted(
+        "Must the harbour office be told, and what does Article 12 say?", BERTHS_TOLD, ARTICLE_TWELVE, weight
+    )
