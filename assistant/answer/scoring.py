@@ -24,6 +24,7 @@ from .answer_types import (
     AGENT,
     AMOUNT,
     BOUND,
+    CONSEQUENCE,
     DEFINITION,
     LAW,
     LIST,
@@ -490,6 +491,10 @@ def unstated(part: str, text: str, before: Sequence[str] = ()) -> bool:
     kinds = [kind for kind in asked.types if kind in _TOLD_FROM_TEXT]
     if kinds:
         return not all(states(kind, text, asked) for kind in kinds)
+    if asked.consequence:
+        # "May the pier refuse an inspection? What follows if it does?": a quote of the duty, which shares the
+        # second part's words, says nothing of what breaking it costs
+        return not CONSEQUENCE.search(text)
     if YESNO in asked.types:
         return False
     own = set(asked_words(part)) - {t for earlier in before for t in coverage_tokens(earlier)}
