@@ -342,15 +342,21 @@ _FERRY_FILING = {
 }
 
 
-def test_each_part_asking_a_time_is_answered_with_its_own(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    # Read whole, the message matched one document's time limit best, which states a time too: the other part's
-    # own deadline, in the other document, was left out.
+def _over(make_assistant, tmp_path: Path, documents: dict[str, str]):  # type: ignore[no-untyped-def]
+    """An assistant whose index holds ``documents`` (file name: text), written to a folder and ingested."""
     folder = tmp_path / "docs"
     folder.mkdir()
-    for name, text in _FERRY_FILING.items():
+    for name, text in documents.items():
         (folder / name).write_text(text, encoding="utf-8")
     assistant = make_assistant()
     assistant.ingest([folder])
+    return assistant
+
+
+def test_each_part_asking_a_time_is_answered_with_its_own(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # Read whole, the message matched one document's time limit best, which states a time too: the other part's
+    # own deadline, in the other document, was left out.
+    assistant = _over(make_assistant, tmp_path, _FERRY_FILING)
     answer = assistant.ask("渡船须在几日内备案？港务局收到渡船备案材料后几日办结备案？")
     assert "开航之日起十个工作日内" in answer.text and "三十个工作日内" in answer.text, answer.text
 
@@ -369,11 +375,6 @@ def test_a_part_asking_what_follows_a_breach_is_answered_where_the_duty_quoted_s
 ) -> None:
     # The duty answered the whole message and holds the second part's word (配合): the part was taken as answered,
     # and the penalty, in another document, is no second quote of the duty's.
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    for name, text in _PIER_INSPECTION.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    assistant = make_assistant()
-    assistant.ingest([folder])
+    assistant = _over(make_assistant, tmp_path, _PIER_INSPECTION)
     answer = assistant.ask("港务部门来码头检查，经营者能不能拒绝？不配合会怎样？")
     assert "应当予以配合" in answer.text and "一万元以上五万元以下罚款" in answer.text, answer.text

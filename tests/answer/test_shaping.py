@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from assistant.answer import shaping
@@ -17,18 +19,21 @@ LIABLE = "第二十条 处理个人信息造成损害，个人信息处理者不
 AMOUNT = "前款规定的损害赔偿责任按照个人因此受到的损失确定；难以确定的，根据实际情况确定赔偿数额。"
 
 
+def candidates(question: str, text: str, tokens: Callable[[str], list[str]] = tokenize) -> Candidates:
+    """The windows of one chunk holding ``text``, each question token weighing 1 and every feature 0."""
+    found_windows = windows(passage_of(chunk(text)))
+    weights = {t: 1.0 for t in dict.fromkeys(tokens(question))}
+    return Candidates(frame(question), found_windows, np.zeros((len(found_windows), len(WINDOW_FEATURES))), weights)
+
+
+def window_of(found: Candidates, text: str) -> int:
+    return next(i for i, w in enumerate(found.windows) if w.text == text)
+
+
 def extended(question: str, text: str, first_unit: str) -> str:
     """The answer's window for ``question`` when the window chosen is the one unit ``first_unit``."""
-    passage = passage_of(chunk(text))
-    found_windows = windows(passage)
-    found = Candidates(
-        frame(question),
-        found_windows,
-        np.zeros((len(found_windows), len(WINDOW_FEATURES))),
-        {t: 1.0 for t in dict.fromkeys(tokenize(question))},
-    )
-    best = next(i for i, w in enumerate(found_windows) if w.text == first_unit)
-    return shaping.extend(found, best, AnswerSettings()).text
+    found = candidates(question, text)
+    return shaping.extend(found, window_of(found, first_unit), AnswerSettings()).text
 
 
 def test_a_sentence_leaning_back_joins_the_window_when_it_answers_more_of_the_question() -> None:
@@ -98,19 +103,12 @@ INSPECTION = "渡船年检由港务部门办理。"
 
 def second_quoted(question: str, best_unit: str, other_unit: str, character_weight: float) -> bool:
     """Is ``other_unit`` quoted as a second window beside ``best_unit``, scoring just below it?"""
-    found_windows = windows(passage_of(chunk(f"{best_unit}\n{other_unit}")))
-    found = Candidates(
-        frame(question),
-        found_windows,
-        np.zeros((len(found_windows), len(WINDOW_FEATURES))),
-        {t: 1.0 for t in dict.fromkeys(coverage_tokens(question))},
-    )
-    best = next(i for i, w in enumerate(found_windows) if w.text == best_unit)
-    other = next(i for i, w in enumerate(found_windows) if w.text == other_unit)
-    scores = np.full(len(found_windows), -10.0)
+    found = candidates(question, f"{best_unit}\n{other_unit}", coverage_tokens)
+    best, other = window_of(found, best_unit), window_of(found, other_unit)
+    scores = np.full(len(found.windows), -10.0)
     scores[best], scores[other] = 1.0, 0.9
     settings = AnswerSettings(second_window_character_weight=character_weight)
-    return shaping.second(found, scores, best, found_windows[best], settings) == other
+    return shaping.second(found, scores, best, found.windows[best], settings) == other
 
 
 def test_a_second_window_sharing_only_a_stray_character_with_the_question_stays_out() -> None:
