@@ -362,19 +362,19 @@ def test_each_part_asking_a_time_is_answered_with_its_own(make_assistant, tmp_pa
 
 
 _PIER_INSPECTION = {
-    "码头安全检查规定.txt": "码头安全检查规定\n\n第一条 为了加强码头安全管理，制定本规定。\n\n"
-    "第八条 港务部门依法对码头进行安全检查，码头经营者应当予以配合，如实提供有关情况。\n\n"
-    "第九条 码头经营者应当每年组织一次应急演练。\n",
+    "渡船安全检查规定.txt": "渡船安全检查规定\n\n第一条 为了加强渡船安全管理，制定本规定。\n\n"
+    "第八条 港务部门依法登船进行安全检查，船东应当予以协助，如实提供有关情况。\n\n"
+    "第九条 船东应当每年组织一次应急演练。\n",
     "港务行政处罚办法.txt": "港务行政处罚办法\n\n第一条 为了规范港务行政处罚，制定本办法。\n\n"
-    "第六条 码头经营者违反《码头安全检查规定》第八条的，由港务部门责令改正，给予警告，并处一万元以上五万元以下罚款。\n",
+    "第六条 船东违反《渡船安全检查规定》第八条的，由港务部门责令改正，给予警告，并处一万元以上五万元以下罚款。\n",
 }
 
 
 def test_a_part_asking_what_follows_a_breach_is_answered_where_the_duty_quoted_states_no_sanction(  # type: ignore[no-untyped-def]
     make_assistant, tmp_path: Path
 ) -> None:
-    # The duty answered the whole message and holds the second part's word (配合): the part was taken as answered,
+    # The duty answered the whole message and holds the second part's word (协助): the part was taken as answered,
     # and the penalty, in another document, is no second quote of the duty's.
     assistant = _over(make_assistant, tmp_path, _PIER_INSPECTION)
-    answer = assistant.ask("港务部门来码头检查，经营者能不能拒绝？不配合会怎样？")
-    assert "应当予以配合" in answer.text and "一万元以上五万元以下罚款" in answer.text, answer.text
+    answer = assistant.ask("港务部门登船检查，船东可以拒绝吗？不协助会怎样？")
+    assert "应当予以协助" in answer.text and "一万元以上五万元以下罚款" in answer.text, answer.text

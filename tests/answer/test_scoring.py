@@ -253,12 +253,12 @@ def test_a_later_part_asking_for_things_is_unstated_where_the_answer_holds_none_
 
 
 def test_a_later_part_asking_what_breaking_a_rule_costs_is_unstated_where_the_answer_states_no_sanction() -> None:
-    duty = "第八条 港务部门依法对码头进行安全检查，码头经营者应当予以配合。"
-    before = ["港务部门来码头检查，经营者能不能拒绝？"]
-    # the duty holds the part's own word (配合) and says nothing of what follows
-    assert unstated("不配合会怎样？", duty, before)
-    penalty = "拒不配合安全检查的，由港务部门责令改正，处一万元以上五万元以下罚款。"
-    assert not unstated("不配合会怎样？", f"{duty} {penalty}", before)
+    duty = "第八条 港务部门依法登船检查，船东应当予以协助。"
+    before = ["港务部门登船检查，船东可以拒绝吗？"]
+    # the duty holds the part's own word (协助) and says nothing of what follows
+    assert unstated("不协助会怎样？", duty, before)
+    penalty = "拒不协助登船检查的，由港务部门责令改正，处一万元以上五万元以下罚款。"
+    assert not unstated("不协助会怎样？", f"{duty} {penalty}", before)
 
 
 def test_a_length_of_time_counted_in_a_unit_is_stated_in_that_unit() -> None:

@@ -134,5 +134,5 @@ def test_a_figure_of_the_question_is_no_part_of_it_where_a_window_holds_it_as_an
     assert second_quoted(question, BERTHS_TOLD, BOATS_HELD, weight)
     # and a question naming the article by its number is answered by it
     assert second_quoted(
-        "Must the harbour office be told, and what does Article 12 say?", BERTHS_TOLD, ARTICLE_TWELVE, weight
+        "Must the harbour office be told, and what is in Article 12?", BERTHS_TOLD, ARTICLE_TWELVE, weight
     )
