@@ -485,8 +485,9 @@ _FIGURES = frozenset({AMOUNT, NUMBER, PERCENT, TIME})
 
 def unstated(part: str, text: str, before: Sequence[str] = ()) -> bool:
     """Whether ``text``, the answer's quotes for a whole message, leaves out what a later ``part`` of it asks: a
-    sum, a time, a body, ... of which it states none; for a part asking for a list or a thing (not a yes or no),
-    one whose own words (not those of the parts ``before`` it) the text holds none of."""
+    sum, a time, a body, ... of which it states none; for a part asking what breaking a rule costs, the sanction;
+    for a part asking for a list or a thing (not a yes or no), one whose own words (not those of the parts
+    ``before`` it) the text holds none of."""
     asked = frame(part)
     kinds = [kind for kind in asked.types if kind in _TOLD_FROM_TEXT]
     if kinds:

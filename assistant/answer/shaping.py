@@ -173,11 +173,12 @@ def _gain(found: Candidates, window: ev.Window, grown: ev.Window, character_weig
     """The IDF-weighted share of the question that ``grown`` covers and ``window`` does not, the Chinese characters
     that coverage counts beside the words ("#渡") weighed by ``character_weight``."""
     gained = _covered(found, grown) - _covered(found, window)
-    # "12 berths" is not what "Article 12" speaks of: a figure of the question is gained only where the window
-    # states it other than as an article or item number, or where the question too names an article by it
-    stated = set(coverage_tokens(without_references(grown.text)))
-    counted = set(coverage_tokens(without_references(found.frame.text)))
-    gained = {t for t in gained if not t.isdigit() or t in stated or t not in counted}
+    if any(t.isdigit() for t in gained):
+        # "12 berths" is not what "Article 12" speaks of: a figure of the question is gained only where the window
+        # states it other than as an article or item number, or where the question too names an article by it
+        stated = set(coverage_tokens(without_references(grown.text)))
+        counted = set(coverage_tokens(without_references(found.frame.text)))
+        gained = {t for t in gained if not t.isdigit() or t in stated or t not in counted}
     weight = {t: found.weights[t] * (character_weight if t.startswith("#") else 1.0) for t in gained}
     return sum(weight.values()) / (sum(found.weights.values()) or 1.0)
 
