@@ -122,9 +122,10 @@ class Assistant:
                 return whole
         else:
             alike = asked_alike(parts) if len(parts) > 1 else set()
+            said = " ".join(s.text for s in whole.sentences)
             answers = [whole]
             for i, part in enumerate(parts):
-                if i and unstated(part, " ".join(s.text for s in whole.sentences), parts[:i]):
+                if i and unstated(part, said, parts[:i]):
                     answers.append(self._ask_one(part, filters, [*history, *parts[:i]]))
                 elif i in alike:
                     # the whole's answer may be another part's: this part's own is joined in where it has one

@@ -1075,6 +1075,7 @@ class _Breach:
 
     def __init__(self, named: dict[str, float], unit_tokens: dict[int, set[str]], judged: set[str]) -> None:
         self.named = named
+        self.total = sum(named.values())
         self.unit_tokens = unit_tokens
         self.judged = judged
         self.found = False
@@ -1082,10 +1083,9 @@ class _Breach:
 
     def punished_by(self, unit: ev.Unit) -> bool:
         """Does the unit, in a judged provision, open a paragraph with a breach holding most of the named one?"""
-        total = sum(self.named.values())
-        if not total or unit.chunk.chunk_id not in self.judged or _opening_breach(unit) is None:
+        if not self.total or unit.chunk.chunk_id not in self.judged or _opening_breach(unit) is None:
             return False
-        return sum(w for t, w in self.named.items() if t in self.unit_tokens[id(unit)]) >= total / 2
+        return sum(w for t, w in self.named.items() if t in self.unit_tokens[id(unit)]) >= self.total / 2
 
     def punishes_another(self, window: ev.Window, duties: set[int]) -> bool:
         """Whether the window, in a judged provision, holds a paragraph that opens with a breach of its own: one
