@@ -47,6 +47,7 @@ SETS = {
         "en_laws30.jsonl",
         "en_laws31.jsonl",
         "en_laws32.jsonl",
+        "en_laws33.jsonl",
     ],
     "zh_blind": [
         "zh_a.jsonl",
@@ -81,6 +82,7 @@ SETS = {
         "zh_ad.jsonl",
         "zh_ae.jsonl",
         "zh_af.jsonl",
+        "zh_ag.jsonl",
     ],
     "dialogues": [
         "dialogues.jsonl",
@@ -116,6 +118,7 @@ SETS = {
         "dialogues31.jsonl",
         "dialogues32.jsonl",
         "dialogues33.jsonl",
+        "dialogues34.jsonl",
     ],
 }
 DEV_BELOW = 154
