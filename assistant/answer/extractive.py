@@ -58,6 +58,7 @@ from .questions import (
     duty_tokens,
     frame,
     name_parts,
+    name_spans,
     proper_names,
     without_the_askers_situation,
 )
@@ -511,6 +512,10 @@ class ExtractiveGenerator(Generator):
         if question_frame.exception and retrieval.borrowed and frame(retrieval.borrowed).scope:
             # "Any exceptions?" after "Does the ferry law apply to every boat?": exceptions to what it applies to
             question_frame = replace(question_frame, scope=True)
+        if retrieval.borrowed and (own_names := tuple(name_spans(question.removesuffix(retrieval.borrowed)))):
+            # "And the south pier?" after "How many berths has the north pier?": the figure asked is the south
+            # pier's; the north pier, named in the words borrowed from the question before, is not asked about.
+            question_frame = replace(question_frame, names=own_names)
         unseen = self.idf("\uffff")
         # An act named in words no passage holds ("Is there an exact deadline?") is none the evidence could name;
         # nor are the characters of such a word (提 and 前 of 提前) words of the act.
