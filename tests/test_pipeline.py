@@ -378,3 +378,38 @@ def test_a_part_asking_what_follows_a_breach_is_answered_where_the_duty_quoted_s
     assistant = _over(make_assistant, tmp_path, _PIER_INSPECTION)
     answer = assistant.ask("港务部门登船检查，船东可以拒绝吗？不协助会怎样？")
     assert "应当予以协助" in answer.text and "一万元以上五万元以下罚款" in answer.text, answer.text
+
+
+_TWO_PIERS = {
+    "harbour-news.txt": "How the harbour is growing\n\n"
+    "The harbour has grown on both sides of the estuary. "
+    "The North Pier, opened in 2019, has 40 berths for passenger ferries. "
+    "The South Pier serves cargo barges and fishing boats, and a new crane arrived there last spring.\n",
+}
+
+
+def test_a_follow_up_naming_something_else_is_not_answered_with_the_figure_of_what_was_named_before(  # type: ignore[no-untyped-def]
+    make_assistant, tmp_path: Path
+) -> None:
+    # The follow-up was searched with the question before it, and a figure about either pier counted as stated:
+    # the North Pier's berths answered for the South Pier's.
+    assistant = _over(make_assistant, tmp_path, _TWO_PIERS)
+    before = assistant.ask("How many berths does the North Pier have?")
+    assert "40 berths" in before.text, before.text
+    answer = assistant.ask("And the South Pier?", history=["How many berths does the North Pier have?"])
+    assert answer.refused and "40 berths" not in answer.text, answer.text
+
+
+_FERRY_REGISTRATION = {
+    "渡船登记规定.txt": "渡船登记规定\n\n第一条 为了规范渡船登记，制定本规定。\n\n"
+    "第五条 渡船经营者应当在开航之日起十五个工作日内向港务部门登记，提交船名、航线、载客定额等材料。\n\n"
+    "渡船经营者的登记事项发生变更的，应当在变更之日起五个工作日内办理变更手续。\n",
+}
+
+
+def test_a_follow_up_asking_when_to_do_it_is_answered_with_the_act_asked_before(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # "多久之内要办？": 办 stands for the registration asked about before, and as a character it matched 办理 of the
+    # paragraph on changes to a registration, which was quoted instead.
+    assistant = _over(make_assistant, tmp_path, _FERRY_REGISTRATION)
+    answer = assistant.ask("多久之内要办？", history=["渡船经营者都要登记吗？"])
+    assert "十五个工作日内" in answer.text and "五个工作日内办理变更手续" not in answer.text, answer.text

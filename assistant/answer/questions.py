@@ -153,9 +153,9 @@ _ZH_ASKING = re.compile(r"谁|什么|哪|多少|怎|几(?!乎)")
 """Chinese interrogatives that jieba may fuse with the words around them ("由谁来", "干什么", "几年")."""
 
 
-_ZH_LIGHT_VERBS = frozenset("去来干搞弄拿做让给")
-"""Colloquial verbs that, standing alone, carry the sentence rather than name anything ("拿它去干违法的事"): as
-characters they match unrelated statute words (去重, 干预, 给予)."""
+_ZH_LIGHT_VERBS = frozenset("去来干搞弄拿做让给办")
+"""Colloquial verbs that, standing alone, carry the sentence rather than name anything ("拿它去干违法的事", "多久之内
+要办？"): as characters they match unrelated statute words (去重, 干预, 给予, 办理)."""
 
 
 BACK_TO_THE_FIRST = re.compile(
