@@ -413,3 +413,22 @@ def test_a_follow_up_asking_when_to_do_it_is_answered_with_the_act_asked_before(
     assistant = _over(make_assistant, tmp_path, _FERRY_REGISTRATION)
     answer = assistant.ask("多久之内要办？", history=["渡船经营者都要登记吗？"])
     assert "十五个工作日内" in answer.text and "五个工作日内办理变更手续" not in answer.text, answer.text
+
+
+_TWO_LAWS_ONE_NUMBER = {
+    "ferry-safety-law.txt": "Ferry Safety Law\n\n"
+    "Article 1 This Law is formulated to keep ferry passengers safe.\n\n"
+    "Article 12 A ferry operator shall keep a passenger log for each crossing and retain it for two years.\n",
+    "harbour-dues-regulations.txt": "Harbour Dues Regulations\n\n"
+    "Article 1 These Regulations govern the dues paid at the harbour.\n\n"
+    "Article 12 The harbour office shall require each cargo barge to pay harbour dues of 300 yuan for each berth.\n",
+}
+
+
+def test_an_article_asked_after_a_question_on_a_law_is_that_laws_article(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # "Article" read as a name the follow-up gave itself: it was searched alone, and the other law's Article 12
+    # answered.
+    assistant = _over(make_assistant, tmp_path, _TWO_LAWS_ONE_NUMBER)
+    history = ["Which articles of the Harbour Dues Regulations should a barge owner read?"]
+    answer = assistant.ask("What does Article 12 require?", history=history)
+    assert "harbour dues of 300 yuan" in answer.text and "passenger log" not in answer.text, answer.text

@@ -486,6 +486,8 @@ _EN_NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][A-Za-z]+(?:[-'’][A-Za-z]+)*\
 _NOT_NAMES = frozenset(
     [
         *("OK", "Mr", "Ms", "Mrs", "Dr", "No", "Art", "Para"),
+        # the parts of a law, capitalised before their numbers ("What does Article 31 require?"): where to look
+        *("Article", "Articles", "Paragraph", "Paragraphs", "Chapter", "Section", "Item", "Items"),
         # the everyday abbreviations of business English: words of the language, not names of anything a document
         # must mention ("our overseas HQ", "the HR team")
         *("HQ", "HR", "CEO", "CFO", "CTO", "COO", "IT", "IPO", "PR", "KPI", "SME", "SMEs", "VC", "FAQ", "API", "APIs"),
@@ -597,7 +599,7 @@ _NAME_SPAN = re.compile(r"\b[A-Z][A-Za-z]*(?:-[A-Za-z]+)*(?:\s+[A-Z][A-Za-z]*(?:
 _CAPITALISED_BY_CONVENTION = frozenset(
     [
         *_NOT_NAMES,
-        *("AI", "Article", "Articles", "Chapter", "Section", "Paragraph", "Item", "RMB", "CNY", "USD", "Yuan"),
+        *("AI", "RMB", "CNY", "USD", "Yuan"),
         *("January", "February", "March", "April", "May", "June", "July", "August", "September", "October"),
         *("November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
     ]
