@@ -27,6 +27,8 @@ TITLES = ["互联网信息服务算法推荐管理规定", "Personal Information
         ("渡船经营者要检查船只吗？", "寄给谁？"),
         # "多长时间" asks as 多久 does: its 时间 and 长时间 are no words of the question's own
         ("渡船经营者需要登记吗？", "得多长时间办完？"),
+        # its modal verb first, the question has dropped its subject, though the one before named no law or name
+        ("渡船能转让给外地船东吗？", "要经过谁批准？"),
     ],
 )
 def test_a_question_leaning_on_the_one_before_is_a_follow_up(previous: str, question: str) -> None:

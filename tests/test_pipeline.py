@@ -432,3 +432,20 @@ def test_an_article_asked_after_a_question_on_a_law_is_that_laws_article(make_as
     history = ["Which articles of the Harbour Dues Regulations should a barge owner read?"]
     answer = assistant.ask("What does Article 12 require?", history=history)
     assert "harbour dues of 300 yuan" in answer.text and "passenger log" not in answer.text, answer.text
+
+
+_FERRY_TRANSFER = {
+    "渡船管理规定.txt": "渡船管理规定\n\n第一条 为了加强渡船管理，制定本规定。\n\n"
+    "第八条 渡船转让给外地船东的，应当经港务局批准。\n\n"
+    "第九条 港务部门因安全检查需要登船的，应当按照规定履行批准手续。\n",
+}
+
+
+def test_a_follow_up_that_dropped_its_subject_is_answered_of_what_was_asked_before(
+    make_assistant, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    # "要经过谁批准？" was searched alone, the question before naming no law: the approval to board a ferry was quoted
+    # beside that of its sale.
+    assistant = _over(make_assistant, tmp_path, _FERRY_TRANSFER)
+    answer = assistant.ask("要经过谁批准？", history=["渡船能转让给外地船东吗？"])
+    assert "港务局批准" in answer.text and "登船" not in answer.text, answer.text
