@@ -22,6 +22,7 @@ from .answer.questions import (
     INTERROGATIVE_TOKENS,
     ZH_PRONOUNS,
     asked_words,
+    duty_tokens,
     frame,
     proper_names,
 )
@@ -132,7 +133,11 @@ def is_follow_up(question: str, previous: str, titles: Sequence[str]) -> bool:
     return bool(before.titles or before.unknown_laws or before.articles or proper_names(previous))
 
 
-_TIME_UNITS = frozenset(tokenize("time times year years month months week weeks day days hour hours"))
+_TIME_UNITS = frozenset(tokenize("time times year years month months week weeks day days hour hours")) | frozenset(
+    tokenize("一次 次 年 月 日 天 小时 周 星期 工作日")
+)
+_LIKE_BEFORE = frozenset(tokenize("similar same corresponding equivalent 对应 相应 类似 同样 一样"))
+"""Words pointing back to what was asked before ("有对应的要求吗？", "a similar duty?"): no subject of their own."""
 
 
 def _elliptic(question: str) -> bool:
@@ -157,9 +162,13 @@ name asks what that law says about the topic before."""
 
 def _asks_beyond_the_law(question: str, named: Sequence[str], titles: Sequence[str]) -> bool:
     """Does the question ask about anything but the law it names and what that law says?"""
-    law_words = {t for title in named for t in coverage_tokens(title)}
-    words = set(asked_words(without_laws(question, list(titles)))) - law_words - _SAYING
-    return bool(words)
+    asked = set(asked_words(without_laws(question, list(titles))))
+    # Nor about the form of the answer ("是多久做一次？") or the kind of answer ("有什么要求？"), or the likeness of
+    # what was asked before: a question made of those and a law's name asks the topic before of that law.
+    formal = {t for t in asked if t in _TIME_UNITS or t in _LIKE_BEFORE} | duty_tokens(question)
+    dropped = {t for title in named for t in coverage_tokens(title)} | _SAYING | formal
+    dropped |= {f"#{c}" for t in formal if not t.startswith("#") and has_cjk(t) for c in t}
+    return bool(asked - dropped)
 
 
 def contextualise(question: str, history: Sequence[str], titles: Sequence[str]) -> str:

@@ -237,3 +237,23 @@ def test_a_message_asks_one_question_a_question_mark_or_an_and_before_an_interro
         "how long is it kept?",
     ]
     assert question_parts("Who keeps the piers and the register?", 3) == ["Who keeps the piers and the register?"]
+
+
+@pytest.mark.parametrize(
+    ("previous", "question"),
+    [
+        # the form of the answer ("做一次") and the likeness of what was asked ("对应的要求") are no subject
+        ("渡船安全条例对船员培训有什么要求？", "港口管理条例里是多久做一次？"),
+        ("渡船安全条例对船员培训有什么要求？", "港口管理条例里有对应的要求吗？"),
+        (
+            "What must a ferry operator do after a collision under the Ferry Safety Law?",
+            "Do the Harbour Dues Regulations have a similar duty?",
+        ),
+    ],
+)
+def test_a_question_naming_another_law_and_only_the_likeness_of_the_one_before_follows_it_up(
+    previous: str, question: str
+) -> None:
+    titles = ["渡船安全条例", "港口管理条例", "Ferry Safety Law", "Harbour Dues Regulations"]
+    assert is_follow_up(question, previous, titles)
+    assert not is_follow_up("港口管理条例里对引航员有什么要求？", previous, titles)

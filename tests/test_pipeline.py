@@ -449,3 +449,22 @@ def test_a_follow_up_that_dropped_its_subject_is_answered_of_what_was_asked_befo
     assistant = _over(make_assistant, tmp_path, _FERRY_TRANSFER)
     answer = assistant.ask("要经过谁批准？", history=["渡船能转让给外地船东吗？"])
     assert "港务局批准" in answer.text and "登船" not in answer.text, answer.text
+
+
+_TWO_PORT_RULES = {
+    "渡船安全条例.txt": "渡船安全条例\n\n第一条 为了保障渡船安全，制定本条例。\n\n"
+    "第六条 渡船经营者应当每年组织一次船员安全培训。\n",
+    "港口管理条例.txt": "港口管理条例\n\n第一条 为了加强港口管理，制定本条例。\n\n"
+    "第九条 港口经营者应当每半年组织一次装卸人员安全培训。\n\n"
+    "第十条 港口经营者应当每季度检查一次系泊设施。\n",
+}
+
+
+def test_a_question_naming_another_law_and_how_often_is_asked_of_the_topic_before(
+    make_assistant, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    # "一次" was read as a subject of the question's own: it was searched alone, and the mooring inspections of the
+    # other law answered for its training.
+    assistant = _over(make_assistant, tmp_path, _TWO_PORT_RULES)
+    answer = assistant.ask("港口管理条例里是多久做一次？", history=["渡船安全条例对船员培训有什么要求？"])
+    assert "每半年组织一次装卸人员安全培训" in answer.text and "系泊设施" not in answer.text, answer.text
