@@ -48,8 +48,8 @@ _ZH_CONTINUES = re.compile(
     rf"^\s*(?:那|那么|还有|另外|此外|而且|并且|如果|要是)|{ZH_PRONOUNS}|该|上述|前述|这|此|呢[？?]?\s*$|也"
 )
 _ZH_SUBJECTLESS = re.compile(r"^\s*(?:还)?(?:要(?!是|求)|需要|得|必须|应当|应该|能|可以|会)")
-"""A Chinese question opening with its modal verb ("要经过谁批准？", "得多久办完？"): it has dropped its subject, which
-is what the chat was about."""
+"""A Chinese question opening with its modal verb ("要找哪个港务部门盖章？", "得多久办完？"): it has dropped its
+subject, which is what the chat was about."""
 _EN_OWN_LAW = re.compile(
     r"\b(?:under|in|by|of|per|according to)\s+(?:the\s+)?(?!(?:this|that|these|those|same|its|their|said)\b)"
     r"(?:(?!the\b)[\w-]+\s+){1,5}(?:laws?|regulations?|rules|measures|provisions|act)\b",
@@ -137,7 +137,8 @@ _TIME_UNITS = frozenset(tokenize("time times year years month months week weeks 
     tokenize("一次 次 年 月 日 天 小时 周 星期 工作日")
 )
 _LIKE_BEFORE = frozenset(tokenize("similar same corresponding equivalent 对应 相应 类似 同样 一样"))
-"""Words pointing back to what was asked before ("有对应的要求吗？", "a similar duty?"): no subject of their own."""
+"""Words pointing back to what was asked before ("渡船法里也有类似的规矩？", "a similar duty?"): no subject of their
+own."""
 
 
 def _elliptic(question: str) -> bool:
@@ -163,7 +164,7 @@ name asks what that law says about the topic before."""
 def _asks_beyond_the_law(question: str, named: Sequence[str], titles: Sequence[str]) -> bool:
     """Does the question ask about anything but the law it names and what that law says?"""
     asked = set(asked_words(without_laws(question, list(titles))))
-    # Nor about the form of the answer ("是多久做一次？") or the kind of answer ("有什么要求？"), or the likeness of
+    # Nor about the form of the answer ("几年一次？") or the kind of answer ("有什么要求？"), or the likeness of
     # what was asked before: a question made of those and a law's name asks the topic before of that law.
     formal = {t for t in asked if t in _TIME_UNITS or t in _LIKE_BEFORE} | duty_tokens(question)
     dropped = {t for title in named for t in coverage_tokens(title)} | _SAYING | formal

@@ -28,7 +28,7 @@ TITLES = ["互联网信息服务算法推荐管理规定", "Personal Information
         # "多长时间" asks as 多久 does: its 时间 and 长时间 are no words of the question's own
         ("渡船经营者需要登记吗？", "得多长时间办完？"),
         # its modal verb first, the question has dropped its subject, though the one before named no law or name
-        ("渡船能转让给外地船东吗？", "要经过谁批准？"),
+        ("渡船能转让给外地船东吗？", "要经过谁的批准？"),
     ],
 )
 def test_a_question_leaning_on_the_one_before_is_a_follow_up(previous: str, question: str) -> None:
@@ -242,9 +242,9 @@ def test_a_message_asks_one_question_a_question_mark_or_an_and_before_an_interro
 @pytest.mark.parametrize(
     ("previous", "question"),
     [
-        # the form of the answer ("做一次") and the likeness of what was asked ("对应的要求") are no subject
-        ("渡船安全条例对船员培训有什么要求？", "港口管理条例里是多久做一次？"),
-        ("渡船安全条例对船员培训有什么要求？", "港口管理条例里有对应的要求吗？"),
+        # the form of the answer ("一次") and the likeness of what was asked ("类似的要求") are no subject
+        ("渡船安全条例对船员培训有什么要求？", "港口管理条例里多久搞一次？"),
+        ("渡船安全条例对船员培训有什么要求？", "港口管理条例里有类似的要求吗？"),
         (
             "What must a ferry operator do after a collision under the Ferry Safety Law?",
             "Do the Harbour Dues Regulations have a similar duty?",

@@ -403,16 +403,16 @@ def test_a_follow_up_naming_something_else_is_not_answered_with_the_figure_of_wh
 _FERRY_REGISTRATION = {
     "渡船登记规定.txt": "渡船登记规定\n\n第一条 为了规范渡船登记，制定本规定。\n\n"
     "第五条 渡船经营者应当在开航之日起十五个工作日内向港务部门登记，提交船名、航线、载客定额等材料。\n\n"
-    "渡船经营者的登记事项发生变更的，应当在变更之日起五个工作日内办理变更手续。\n",
+    "渡船经营者的登记事项发生变更的，应当在变更之日起五日内办理变更手续。\n",
 }
 
 
 def test_a_follow_up_asking_when_to_do_it_is_answered_with_the_act_asked_before(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    # "多久之内要办？": 办 stands for the registration asked about before, and as a character it matched 办理 of the
+    # "几天之内要办？": 办 stands for the registration asked about before, and as a character it matched 办理 of the
     # paragraph on changes to a registration, which was quoted instead.
     assistant = _over(make_assistant, tmp_path, _FERRY_REGISTRATION)
-    answer = assistant.ask("多久之内要办？", history=["渡船经营者都要登记吗？"])
-    assert "十五个工作日内" in answer.text and "五个工作日内办理变更手续" not in answer.text, answer.text
+    answer = assistant.ask("几天之内要办？", history=["渡船经营者都要登记吗？"])
+    assert "十五个工作日内" in answer.text and "变更手续" not in answer.text, answer.text
 
 
 _TWO_LAWS_ONE_NUMBER = {
@@ -430,7 +430,7 @@ def test_an_article_asked_after_a_question_on_a_law_is_that_laws_article(make_as
     # answered.
     assistant = _over(make_assistant, tmp_path, _TWO_LAWS_ONE_NUMBER)
     history = ["Which articles of the Harbour Dues Regulations should a barge owner read?"]
-    answer = assistant.ask("What does Article 12 require?", history=history)
+    answer = assistant.ask("What duty does Article 12 set?", history=history)
     assert "harbour dues of 300 yuan" in answer.text and "passenger log" not in answer.text, answer.text
 
 
@@ -444,10 +444,10 @@ _FERRY_TRANSFER = {
 def test_a_follow_up_that_dropped_its_subject_is_answered_of_what_was_asked_before(
     make_assistant, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    # "要经过谁批准？" was searched alone, the question before naming no law: the approval to board a ferry was quoted
+    # "要经过谁的批准？" was searched alone, the question before naming no law: the approval to board a ferry was quoted
     # beside that of its sale.
     assistant = _over(make_assistant, tmp_path, _FERRY_TRANSFER)
-    answer = assistant.ask("要经过谁批准？", history=["渡船能转让给外地船东吗？"])
+    answer = assistant.ask("要经过谁的批准？", history=["渡船能转让给外地船东吗？"])
     assert "港务局批准" in answer.text and "登船" not in answer.text, answer.text
 
 
@@ -466,5 +466,5 @@ def test_a_question_naming_another_law_and_how_often_is_asked_of_the_topic_befor
     # "一次" was read as a subject of the question's own: it was searched alone, and the mooring inspections of the
     # other law answered for its training.
     assistant = _over(make_assistant, tmp_path, _TWO_PORT_RULES)
-    answer = assistant.ask("港口管理条例里是多久做一次？", history=["渡船安全条例对船员培训有什么要求？"])
+    answer = assistant.ask("港口管理条例里多久搞一次？", history=["渡船安全条例对船员培训有什么要求？"])
     assert "每半年组织一次装卸人员安全培训" in answer.text and "系泊设施" not in answer.text, answer.text

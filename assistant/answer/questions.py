@@ -154,8 +154,8 @@ _ZH_ASKING = re.compile(r"谁|什么|哪|多少|怎|几(?!乎)")
 
 
 _ZH_LIGHT_VERBS = frozenset("去来干搞弄拿做让给办")
-"""Colloquial verbs that, standing alone, carry the sentence rather than name anything ("拿它去干违法的事", "多久之内
-要办？"): as characters they match unrelated statute words (去重, 干预, 给予, 办理)."""
+"""Colloquial verbs that, standing alone, carry the sentence rather than name anything ("拿渡船去干走私的事", "几天内
+去办？"): as characters they match unrelated statute words (去重, 干预, 给予, 办理)."""
 
 
 BACK_TO_THE_FIRST = re.compile(
@@ -486,7 +486,7 @@ _EN_NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][A-Za-z]+(?:[-'’][A-Za-z]+)*\
 _NOT_NAMES = frozenset(
     [
         *("OK", "Mr", "Ms", "Mrs", "Dr", "No", "Art", "Para"),
-        # the parts of a law, capitalised before their numbers ("What does Article 31 require?"): where to look
+        # the parts of a law, capitalised before their numbers ("And Article 7 of the ferry law?"): where to look
         *("Article", "Articles", "Paragraph", "Paragraphs", "Chapter", "Section", "Item", "Items"),
         # the everyday abbreviations of business English: words of the language, not names of anything a document
         # must mention ("our overseas HQ", "the HR team")
