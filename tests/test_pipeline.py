@@ -407,14 +407,6 @@ _FERRY_REGISTRATION = {
 }
 
 
-def test_a_follow_up_asking_when_to_do_it_is_answered_with_the_act_asked_before(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    # "几天之内要办？": 办 stands for the registration asked about before, and as a character it matched 办理 of the
-    # paragraph on changes to a registration, which was quoted instead.
-    assistant = _over(make_assistant, tmp_path, _FERRY_REGISTRATION)
-    answer = assistant.ask("几天之内要办？", history=["渡船经营者都要登记吗？"])
-    assert "十五个工作日内" in answer.text and "变更手续" not in answer.text, answer.text
-
-
 _TWO_LAWS_ONE_NUMBER = {
     "ferry-safety-law.txt": "Ferry Safety Law\n\n"
     "Article 1 This Law is formulated to keep ferry passengers safe.\n\n"
@@ -425,30 +417,11 @@ _TWO_LAWS_ONE_NUMBER = {
 }
 
 
-def test_an_article_asked_after_a_question_on_a_law_is_that_laws_article(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    # "Article" read as a name the follow-up gave itself: it was searched alone, and the other law's Article 12
-    # answered.
-    assistant = _over(make_assistant, tmp_path, _TWO_LAWS_ONE_NUMBER)
-    history = ["Which articles of the Harbour Dues Regulations should a barge owner read?"]
-    answer = assistant.ask("What duty does Article 12 set?", history=history)
-    assert "harbour dues of 300 yuan" in answer.text and "passenger log" not in answer.text, answer.text
-
-
 _FERRY_TRANSFER = {
     "渡船管理规定.txt": "渡船管理规定\n\n第一条 为了加强渡船管理，制定本规定。\n\n"
     "第八条 渡船转让给外地船东的，应当经港务局批准。\n\n"
     "第九条 港务部门因安全检查需要登船的，应当按照规定履行批准手续。\n",
 }
-
-
-def test_a_follow_up_that_dropped_its_subject_is_answered_of_what_was_asked_before(
-    make_assistant, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
-    # "要经过谁的批准？" was searched alone, the question before naming no law: the approval to board a ferry was quoted
-    # beside that of its sale.
-    assistant = _over(make_assistant, tmp_path, _FERRY_TRANSFER)
-    answer = assistant.ask("要经过谁的批准？", history=["渡船能转让给外地船东吗？"])
-    assert "港务局批准" in answer.text and "登船" not in answer.text, answer.text
 
 
 _TWO_PORT_RULES = {
@@ -460,11 +433,49 @@ _TWO_PORT_RULES = {
 }
 
 
-def test_a_question_naming_another_law_and_how_often_is_asked_of_the_topic_before(
-    make_assistant, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
-    # "一次" was read as a subject of the question's own: it was searched alone, and the mooring inspections of the
-    # other law answered for its training.
-    assistant = _over(make_assistant, tmp_path, _TWO_PORT_RULES)
-    answer = assistant.ask("港口管理条例里多久搞一次？", history=["渡船安全条例对船员培训有什么要求？"])
-    assert "每半年组织一次装卸人员安全培训" in answer.text and "系泊设施" not in answer.text, answer.text
+@pytest.mark.parametrize(
+    ("documents", "before", "question", "quoted", "left_out"),
+    [
+        # 办 stands for the registration asked about before, and as a character it matched 办理 of the paragraph on
+        # changes to a registration, which was quoted instead.
+        pytest.param(
+            _FERRY_REGISTRATION,
+            "渡船经营者都要登记吗？",
+            "几天之内要办？",
+            "十五个工作日内",
+            "变更手续",
+            id="light-verb",
+        ),
+        # "Article" read as a name the follow-up gave itself: it was searched alone, and the other law's Article 12
+        # answered.
+        pytest.param(
+            _TWO_LAWS_ONE_NUMBER,
+            "Which articles of the Harbour Dues Regulations should a barge owner read?",
+            "What duty does Article 12 set?",
+            "harbour dues of 300 yuan",
+            "passenger log",
+            id="article-of-the-law-before",
+        ),
+        # Searched alone, the question before naming no law: the approval to board a ferry was quoted beside that of
+        # its sale.
+        pytest.param(
+            _FERRY_TRANSFER, "渡船能转让给外地船东吗？", "要经过谁的批准？", "港务局批准", "登船", id="dropped-subject"
+        ),
+        # "一次" was read as a subject of the question's own: it was searched alone, and the mooring inspections of the
+        # other law answered for its training.
+        pytest.param(
+            _TWO_PORT_RULES,
+            "渡船安全条例对船员培训有什么要求？",
+            "港口管理条例里多久搞一次？",
+            "每半年组织一次装卸人员安全培训",
+            "系泊设施",
+            id="another-law-how-often",
+        ),
+    ],
+)
+def test_a_follow_up_is_answered_with_what_it_asks_of_the_topic_before(  # type: ignore[no-untyped-def]
+    make_assistant, tmp_path: Path, documents: dict[str, str], before: str, question: str, quoted: str, left_out: str
+) -> None:
+    assistant = _over(make_assistant, tmp_path, documents)
+    answer = assistant.ask(question, history=[before])
+    assert quoted in answer.text and left_out not in answer.text, answer.text
