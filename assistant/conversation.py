@@ -22,6 +22,7 @@ from .answer.questions import (
     INTERROGATIVE_TOKENS,
     ZH_PRONOUNS,
     asked_words,
+    drops_its_subject,
     duty_tokens,
     frame,
     proper_names,
@@ -47,9 +48,6 @@ _EN_CONTINUES = re.compile(
 _ZH_CONTINUES = re.compile(
     rf"^\s*(?:那|那么|还有|另外|此外|而且|并且|如果|要是)|{ZH_PRONOUNS}|该|上述|前述|这|此|呢[？?]?\s*$|也"
 )
-_ZH_SUBJECTLESS = re.compile(r"^\s*(?:还)?(?:要(?!是|求)|需要|得|必须|应当|应该|能|可以|会)")
-"""A Chinese question opening with its modal verb ("要找哪个港务部门盖章？", "得多久办完？"): it has dropped its
-subject, which is what the chat was about."""
 _EN_OWN_LAW = re.compile(
     r"\b(?:under|in|by|of|per|according to)\s+(?:the\s+)?(?!(?:this|that|these|those|same|its|their|said)\b)"
     r"(?:(?!the\b)[\w-]+\s+){1,5}(?:laws?|regulations?|rules|measures|provisions|act)\b",
@@ -119,7 +117,7 @@ def is_follow_up(question: str, previous: str, titles: Sequence[str]) -> bool:
     """Does ``question`` lean on ``previous``? It points back (a pronoun, "and …", "…呢？"), or it names no
     subject of its own (no law, article or name) while the previous question named one."""
     continues = _ZH_CONTINUES if has_cjk(question) else _EN_CONTINUES
-    if continues.search(question) or (has_cjk(question) and _ZH_SUBJECTLESS.match(question)):
+    if continues.search(question) or (has_cjk(question) and drops_its_subject(question)):
         return True
     own = parse_question(question, list(titles))
     if own.titles and not _asks_beyond_the_law(question, own.titles, titles):

@@ -330,6 +330,17 @@ _ZH_LINKING = frozenset(
     ]
 )
 """Words that may stand between what is asked about and the question word: "注册资本（要求）是多少"."""
+_ZH_MODALS = frozenset(["要", "需要", "得", "必须", "应当", "应该", "能", "可以", "会"])
+
+
+def drops_its_subject(question: str) -> bool:
+    """Does a Chinese question open with its modal verb ("要找哪个港务部门盖章？", "得多久办完？"), as a word of its own
+    (not 会 of 会计, 要 of 要是)? It has dropped its subject, which is what the chat was about."""
+    text = re.sub(r"^\s*(?:那么?|还)", "", question)
+    first = next((w for w, _ in _posseg().cut(text) if w.strip()), "")
+    return first in _ZH_MODALS
+
+
 _ZH_GENERIC = frozenset(["意思", "内容", "规定", "要求", "情况", "东西", "内", "时候", "方面"])
 """Nouns that only frame a question ("是什么意思", "有什么规定"): not an attribute the evidence must state."""
 
