@@ -48,6 +48,7 @@ SETS = {
         "en_laws31.jsonl",
         "en_laws32.jsonl",
         "en_laws33.jsonl",
+        "en_laws34.jsonl",
     ],
     "zh_blind": [
         "zh_a.jsonl",
@@ -83,6 +84,7 @@ SETS = {
         "zh_ae.jsonl",
         "zh_af.jsonl",
         "zh_ag.jsonl",
+        "zh_ah.jsonl",
     ],
     "dialogues": [
         "dialogues.jsonl",
@@ -119,6 +121,7 @@ SETS = {
         "dialogues32.jsonl",
         "dialogues33.jsonl",
         "dialogues34.jsonl",
+        "dialogues35.jsonl",
     ],
 }
 DEV_BELOW = 154
