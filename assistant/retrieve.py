@@ -205,6 +205,19 @@ class Retriever:
         scores, texts = self._fuse(searched, vector if dense else None, dense_weight, lexical, mask)
 
         named, missing_article, unknown_laws, named_titles = self._named_articles(question, mask, catalogue)
+        lang = "zh" if has_cjk(question) else "en"
+        if (
+            named_titles
+            and not named
+            and (within := self._within(named_titles, lang, mask, catalogue, scores)) is not None
+        ):
+            # "When did the harbour act take effect?": a law's name is seldom a word of its text, and the question's
+            # other words may match other documents better, so none of its passages came back. Searched within the
+            # named law, its own passages compete for the answer.
+            found, held = self._fuse(searched, vector if dense else None, dense_weight, lexical, within)
+            for chunk_id, score in found.items():
+                scores[chunk_id] = max(scores.get(chunk_id, 0.0), score)
+            texts.update(held)
         # A named article outranks every fused score (each at most 2/rrf_k), its chunks in document order.
         for position, chunk_id in enumerate(named):
             scores[chunk_id] = 1.0 + 1.0 / (position + 1)
@@ -229,7 +242,6 @@ class Retriever:
         missing_law = next((law for law in unknown_laws if not mentioned(law, evidence)), "")
         # Passages of the named law in another language than the question's are no evidence the answer step can
         # read (neither BM25 nor the bundled model matches across languages): boosted in, they came by chance.
-        lang = "zh" if has_cjk(question) else "en"
         unmatched = (
             named_titles
             and not named
@@ -338,6 +350,28 @@ class Retriever:
                 )
                 return None
         return self._reranker
+
+    def _within(
+        self,
+        titles: tuple[str, ...],
+        lang: str,
+        mask: np.ndarray | None,
+        catalogue: Catalogue,
+        scores: dict[str, float],
+    ) -> np.ndarray | None:
+        """The chunks of the named laws in the question's language, as a mask, when none of them is among the
+        candidates ranked so far: None when one is, or when the filters leave none."""
+        rows = catalogue.rows
+        fields = catalogue.fields
+        ranked = sorted(scores, key=lambda cid: -scores[cid])[: self.settings.candidates]
+        if any(
+            fields["title"][rows[cid]] in titles and fields["lang"][rows[cid]] == lang for cid in ranked if cid in rows
+        ):
+            return None
+        within = np.isin(fields["title"], list(titles)) & (fields["lang"] == lang)
+        if mask is not None:
+            within &= mask
+        return within if within.any() else None
 
     def _prefer_titles(
         self, ranked: list[str], texts: dict[str, RetrievedChunk], scores: dict[str, float], titles: set[str]

@@ -299,3 +299,12 @@ def test_a_law_named_beside_another_laws_article_is_the_one_asked(make_assistant
         "gets the agent's phone number?"
     )
     assert not answer.refused and answer.citations[0].quote.startswith("Article 9"), answer.text
+
+
+def test_a_law_named_by_a_short_name_its_text_never_uses_is_searched_within(library) -> None:  # type: ignore[no-untyped-def]
+    # "PIPL" is no word of the law's text and "begin" matched other documents: none of the named law's passages
+    # came back, and the answer step refused, as if the law were not indexed in English.
+    retrieval = library.retrieve("When did PIPL begin?")
+    assert not retrieval.unmatched_titles
+    titles = [c.metadata.get("title") for c in retrieval.chunks if c.metadata.get("lang") == "en"]
+    assert any(str(t).startswith("Personal Information Protection Law") for t in titles), titles

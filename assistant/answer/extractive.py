@@ -148,6 +148,23 @@ into force", "生效", "adopted"). One with more ("Under the ferry law, a barred
 about something in the law."""
 
 
+_DATING_ACTS = (
+    re.compile(r"\b(?:adopt\w*|passed)\b|通过", re.I),
+    re.compile(r"\b(?:promulgat\w*|publish\w*)\b|公布|发布", re.I),
+    re.compile(r"\b(?:effect\w*|force|commenc\w*)\b|施行|生效|实施", re.I),
+    re.compile(r"\b(?:amend\w*|revis\w*)\b|修订|修正|修改", re.I),
+    re.compile(r"\b(?:repeal\w*|abolish\w*)\b|废止|废除|失效", re.I),
+)
+"""The steps that date a law: its adoption, its promulgation, its taking effect, an amendment, its repeal. Asked
+when a law took one, only a provision stating that one answers: the date it took effect is not when it was amended."""
+
+
+def _dating_acts(own: str, laws: frozenset[str]) -> tuple[re.Pattern[str], ...]:
+    """The steps of a law (see _DATING_ACTS) the question asks the date of, in its own words (none: any date)."""
+    words = without_laws(own, list(laws))
+    return tuple(act for act in _DATING_ACTS if act.search(words))
+
+
 def _dated_laws(asking: QuestionFrame, own: str, retrieval: Retrieval) -> frozenset[str]:
     """The titles of the laws the question asks the date of, when it names nothing in them (see Candidates);
     ``own``: its words, without those a follow-up borrows."""
@@ -156,6 +173,10 @@ def _dated_laws(asking: QuestionFrame, own: str, retrieval: Retrieval) -> frozen
     if asking.time not in (DATE, WHEN, YEAR):
         return frozenset()  # a length of time or a deadline is some provision's, not the law's
     unnamed = without_laws(own, list(retrieval.named_titles))
+    if unnamed.strip() == own.strip() and not any(act.search(own) for act in _DATING_ACTS):
+        # "By what date?" after a question on a duty under the ferry law asks when the duty falls due: a follow-up
+        # asks a law's own date by naming the law or the step dated ("那它什么时候施行？").
+        return frozenset()
     words = [w for w in asked_words(unnamed) if not w.startswith("#")]
     return frozenset(retrieval.named_titles) if len(words) <= _DATING_WORDS else frozenset()
 
@@ -163,7 +184,8 @@ def _dated_laws(asking: QuestionFrame, own: str, retrieval: Retrieval) -> frozen
 def _dates(found: Candidates, i: int, laws: frozenset[str]) -> bool:
     """Whether window ``i`` states the asked time, in a provision of one of ``laws``."""
     title = found.windows[i].passage.chunks[0].metadata.get("title")
-    return bool(found.rows[i, WINDOW_FEATURES.index("types")]) and title in laws
+    stated = all(act.search(found.windows[i].text) for act in found.dating_acts)
+    return bool(found.rows[i, WINDOW_FEATURES.index("types")]) and title in laws and stated
 
 
 def _front_matter(window: ev.Window) -> bool:
@@ -253,6 +275,8 @@ class Candidates:
     dated_laws: frozenset[str] = frozenset()
     """The titles of the laws a question asks the date of, naming nothing in them ("When does the ferry law take
     effect?"): only their own provisions date them."""
+    dating_acts: tuple[re.Pattern[str], ...] = ()
+    """The steps of those laws the question asks the date of ("take effect", "废止"); none: any date answers."""
 
     def context_of(self, window: ev.Window) -> set[str]:
         """What the window is read with (``context``), and the text of the provisions its passage was reached from
@@ -410,6 +434,11 @@ class ExtractiveGenerator(Generator):
         if _no_doer_anywhere(found):
             # "Who built the east pier?" where the one sentence on the pier names no builder
             reason = f"{REFUSAL} The passages that speak of it do not say who."
+            judged.refusal = refusal(question, retrieval, reason, probability)
+            return judged
+        if found.dating_acts and not _dates(found, best, found.dated_laws):
+            # "When was the harbour act repealed?": its text dates its adoption and its taking effect, not that
+            reason = f"{REFUSAL} The law's text dates other steps of it than the one asked."
             judged.refusal = refusal(question, retrieval, reason, probability)
             return judged
         threshold = self.settings.refusal_threshold
@@ -616,6 +645,7 @@ class ExtractiveGenerator(Generator):
         )
         found.citing = frozenset(reached_from)
         found.dated_laws = dated
+        found.dating_acts = _dating_acts(own, dated) if dated else ()
         # Named only when nothing in the question's language competes: a Chinese chunk that the dense retriever
         # ranks fifth for an English question is usually noise (the bundled model does not read Chinese).
         found.other_language = other if not named and not chunks else []
@@ -684,7 +714,9 @@ class ExtractiveGenerator(Generator):
             "rank": row["rank"],
             "missing_idf": max(missing, default=0.0) / peak,
             "trust": self.embedder.coverage(found.frame.text),
-            "named_article": float(found.named),
+            # A law's provision dating it is the one a question asking only when that law took effect points to,
+            # as an article number would.
+            "named_article": float(found.named or bool(found.dated_laws and _dates(found, best, found.dated_laws))),
             "typed": float(bool(found.frame.types) or found.frame.wants_quantity),
             "relevance": max(row["lexical"], row["dense"]),
             "types_stated": float(row["types"] > 0),

@@ -7,6 +7,7 @@ index holds the whole bundled corpus, so every answer competes with ten document
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -2187,3 +2188,49 @@ def test_who_enforces_what_the_question_before_asked_is_the_body_the_rules_charg
     )
     assert not answer.refused, answer.text
     assert "responsible for the supervision and administration of ferry operations" in answer.text, answer.text
+
+
+_FERRY_ACT = (
+    "渡船安全条例\n\n2020年3月2日 港务局第5次局务会议审议通过\n\n第一条 为了保障渡船乘客安全，制定本条例。\n\n"
+    "第二条 渡船经营者应当每年组织一次船员安全培训。\n\n第三条 渡船载客不得超过核定人数。\n\n"
+    "第三十条 本条例自2020年5月1日起施行。\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "quoted"),
+    [
+        ("渡船安全条例从哪天起施行？", "2020年5月1日"),
+        ("渡船安全条例哪天审议通过的？", "2020年3月2日"),
+        # the law dates its adoption and its taking effect: the adoption line was quoted for these
+        ("渡船安全条例是哪一天废止的？", None),
+        ("渡船安全条例什么时候修订的？", None),
+    ],
+)
+def test_a_laws_date_answers_only_for_the_step_it_dates(assistant_over, question: str, quoted: str | None) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant_over("渡船安全条例.txt", _FERRY_ACT).ask(question)
+    if quoted is None:
+        assert answer.refused and "2020年" not in answer.text, answer.text
+    else:
+        assert not answer.refused and quoted in answer.text, answer.text
+
+
+def test_a_follow_up_asking_only_by_when_asks_of_the_duty_not_of_the_law(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # The law named in the question before was taken for the one whose date is asked: its adoption line answered.
+    folder = tmp_path / "documents"
+    folder.mkdir()
+    (folder / "渡船安全条例.txt").write_text(_FERRY_ACT, encoding="utf-8")
+    (folder / "港口管理办法.txt").write_text(
+        "港口管理办法\n\n第一条 为了加强港口管理，制定本办法。\n\n第五条 港口经营者应当每季度检查一次系泊设施。\n",
+        encoding="utf-8",
+    )
+    assistant = make_assistant()
+    assistant.ingest([folder])
+    answer = assistant.ask("截止到哪一天？", history=["渡船安全条例要求渡船经营者每年组织什么？"])
+    assert "2020年" not in answer.text, answer.text
+
+
+def test_a_laws_own_dating_provision_answers_when_it_became_binding(library) -> None:  # type: ignore[no-untyped-def]
+    # Nothing but the law's name matched, so the dating article, reached for, looked unrelated: refused.
+    answer = library.ask("Since when is the PIPL binding?")
+    assert not answer.refused and "November 1st" in answer.text, answer.text
