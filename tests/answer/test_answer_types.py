@@ -138,6 +138,14 @@ def test_a_plural_subject_or_a_word_ending_in_s_is_not_a_list(question: str) -> 
     assert LIST not in answer_types(question)
 
 
+def test_what_kind_of_asks_for_one_described_and_what_kinds_of_for_several() -> None:
+    # "the hazardous cargo permit" answers: read as a list, a sentence naming one permit stated no list
+    assert LIST not in answer_types("What kind of permit must a fuel barge hold?")
+    assert LIST not in answer_types("Then what sort of licence does the pilot need?")
+    assert LIST in answer_types("What kinds of cargo must a barge report?")
+    assert LIST in answer_types("What types of vessel does the harbour take?")
+
+
 @pytest.mark.parametrize(
     "question",
     [
