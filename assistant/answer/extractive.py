@@ -181,6 +181,54 @@ def _dated_laws(asking: QuestionFrame, own: str, retrieval: Retrieval) -> frozen
     return frozenset(retrieval.named_titles) if len(words) <= _DATING_WORDS else frozenset()
 
 
+_ABOUT_A_TEXT = frozenset(
+    (
+        "cover",
+        "govern",
+        "regul",
+        "tell",
+        "purpos",
+        "aim",
+        "goal",
+        "主要",
+        "管",
+        "讲",
+        "内容",
+        "目的",
+        "宗旨",
+        "作用",
+        "立法",
+    )
+)
+"""Words asking what a text is about as a whole ("What does the ferry act cover?", "渡船条例主要管什么？"), as
+asked_words gives them: stemmed, and Chinese words whole."""
+
+
+def _whole_laws(asking: QuestionFrame, own: str, retrieval: Retrieval) -> frozenset[str]:
+    """The laws a question asks about as a whole ("What is the ferry act?", "渡船条例是什么？"): it names them in
+    its own words, no article of them, and asks nothing else of them, but what they are about or for. A follow-up
+    naming only a law ("那港口条例呢？") asks of it what the question before asked."""
+    if retrieval.borrowed or not retrieval.named_titles or retrieval.named_articles:
+        return frozenset()
+    if set(asking.types) - {DEFINITION, LIST, REASON}:
+        return frozenset()
+    unnamed = without_laws(own, list(retrieval.named_titles))
+    if unnamed.strip() == own.strip():
+        return frozenset()
+    words = [w for w in asked_words(unnamed) if not w.startswith("#")]
+    return frozenset(retrieval.named_titles) if set(words) <= _ABOUT_A_TEXT else frozenset()
+
+
+def _opens_a_law(window: ev.Window, laws: frozenset[str]) -> bool:
+    """Is the window the opening of the first article of one of ``laws`` (what a law is for: "为了…，制定本法")?"""
+    chunk = window.units[0].chunk
+    return (
+        chunk.metadata.get("title") in laws
+        and heading_article(chunk.heading_path) == 1
+        and window.units[0].position == 0
+    )
+
+
 def _dates(found: Candidates, i: int, laws: frozenset[str]) -> bool:
     """Whether window ``i`` states the asked time, in a provision of one of ``laws``."""
     title = found.windows[i].passage.chunks[0].metadata.get("title")
@@ -275,6 +323,9 @@ class Candidates:
     dated_laws: frozenset[str] = frozenset()
     """The titles of the laws a question asks the date of, naming nothing in them ("When does the ferry law take
     effect?"): only their own provisions date them."""
+    whole_laws: frozenset[str] = frozenset()
+    """The titles of the laws a question asks about as a whole ("What is the ferry act?"): their first article
+    answers, the purpose every law states first."""
     dating_acts: tuple[re.Pattern[str], ...] = ()
     """The steps of those laws the question asks the date of ("take effect", "废止"); none: any date answers."""
 
@@ -528,6 +579,10 @@ class ExtractiveGenerator(Generator):
                 and dates & set(_WHOLE_DATE.findall(w.text))
             ]
             best = max(stating, key=lambda i: scores[i], default=best)
+        if found.whole_laws:
+            # "What is the ferry act?": what it is for, as its first article says
+            openings = [i for i, w in enumerate(found.windows) if _opens_a_law(w, found.whole_laws)]
+            best = max(openings, key=lambda i: scores[i], default=best)
         if found.asks_for_article:
             # "What does Article 55 say?": the article's opening provision (a lead with its items, whole).
             # Of several articles under that number (no law named), the one whose opening matches best.
@@ -574,6 +629,7 @@ class ExtractiveGenerator(Generator):
         )
         own = question.removesuffix(retrieval.borrowed) if retrieval.borrowed else question
         dated = _dated_laws(question_frame, own, retrieval)
+        whole = _whole_laws(question_frame, own, retrieval) if not dated else frozenset()
         # "那违反国家核心数据管理制度呢？" after a question on Article 45's first paragraph: the breach the question
         # names is what it asks about, and the paragraph punishing it is no other breach.
         # "最多罚多少？" after "违规把乘客名单传到境外怎么处理？": the breach is the one the question before named.
@@ -608,6 +664,10 @@ class ExtractiveGenerator(Generator):
                     str(c.metadata.get("title")) for c in chunks[:1]
                 )
             windows += self._typed_reach(question_frame, retrieval, chunks, windows, unit_tokens, own_laws)
+        if whole and not any(_opens_a_law(w, whole) for w in windows):
+            openings = ev.passages(self._openings(whole, question_frame.lang, retrieval), self.lookup)
+            unit_tokens.update(_tokens_of_units(openings))
+            windows += [w for p in openings for w in ev.windows(p) if _opens_a_law(w, whole)]
         # "第四款呢？" after a question on Article 6: the article's fourth paragraph is the evidence, not its first.
         paragraphs = named_paragraphs(own) if named else ()
         articles = [p for p in passages if any(c.chunk_id in retrieval.named_articles for c in p.chunks)]
@@ -646,6 +706,7 @@ class ExtractiveGenerator(Generator):
         found.citing = frozenset(reached_from)
         found.dated_laws = dated
         found.dating_acts = _dating_acts(own, dated) if dated else ()
+        found.whole_laws = whole
         # Named only when nothing in the question's language competes: a Chinese chunk that the dense retriever
         # ranks fifth for an English question is usually noise (the bundled model does not read Chinese).
         found.other_language = other if not named and not chunks else []
@@ -715,8 +776,12 @@ class ExtractiveGenerator(Generator):
             "missing_idf": max(missing, default=0.0) / peak,
             "trust": self.embedder.coverage(found.frame.text),
             # A law's provision dating it is the one a question asking only when that law took effect points to,
-            # as an article number would.
-            "named_article": float(found.named or bool(found.dated_laws and _dates(found, best, found.dated_laws))),
+            # as an article number would; so is its first article, for a question on what the law is.
+            "named_article": float(
+                found.named
+                or bool(found.dated_laws and _dates(found, best, found.dated_laws))
+                or _opens_a_law(window, found.whole_laws)
+            ),
             "typed": float(bool(found.frame.types) or found.frame.wants_quantity),
             "relevance": max(row["lexical"], row["dense"]),
             "types_stated": float(row["types"] > 0),
@@ -881,6 +946,20 @@ class ExtractiveGenerator(Generator):
         whole = ev.passages(rest, self.lookup) if rest else []
         unit_tokens.update(_tokens_of_units(whole))
         return [w for p in whole for w in ev.windows(p) if answers(w)]
+
+    def _openings(self, laws: frozenset[str], lang: str, retrieval: Retrieval) -> list[RetrievedChunk]:
+        """The first chunks of each of ``laws`` retrieved in the question's language, ranked as its best retrieved
+        chunk: where its first article is, whatever the question matched."""
+        ranks: dict[str, int] = {}
+        for chunk in retrieval.chunks:
+            if chunk.metadata.get("title") in laws and chunk.metadata.get("lang", lang) == lang:
+                ranks.setdefault(chunk.doc_id, chunk.rank)
+        first = [
+            replace(c, rank=ranks[doc_id])
+            for doc_id in sorted(ranks)
+            for c in self.lookup(self.document(doc_id)[: self.settings.typed_reach])
+        ]
+        return [c for c in first if heading_article(c.heading_path) == 1]
 
     @staticmethod
     def _context_tokens(passage: ev.Passage) -> set[str]:

@@ -2234,3 +2234,31 @@ def test_a_laws_own_dating_provision_answers_when_it_became_binding(library) -> 
     # Nothing but the law's name matched, so the dating article, reached for, looked unrelated: refused.
     answer = library.ask("Since when is the PIPL binding?")
     assert not answer.refused and "November 1st" in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "opening"),
+    [
+        # the PIPL's own name is no word of its text: nothing of it was retrieved, and the law "matched nothing"
+        ("What is the PIPL?", "Article 1 This Law is enacted"),
+        # the provision matching the law's name best (第三条, an adoption line) was quoted as what the law is
+        ("网络数据安全管理条例是什么？", "第一条 为了规范网络数据处理活动"),
+        ("上海市数据条例讲了什么？", "第一条 为了保护自然人"),
+        # a thing asked of the law is no question on the law as a whole
+        ("What does the PIPL say about refunds?", None),
+    ],
+)
+def test_a_question_on_a_law_as_a_whole_is_answered_with_its_first_article(  # type: ignore[no-untyped-def]
+    library, question: str, opening: str | None
+) -> None:
+    answer = library.ask(question)
+    if opening is None:
+        assert "Article 1 " not in answer.text, answer.text
+    else:
+        assert not answer.refused and answer.text.startswith(opening), answer.text
+
+
+def test_a_follow_up_naming_only_a_law_asks_of_it_the_question_before(library) -> None:  # type: ignore[no-untyped-def]
+    # Read as a question on the law as a whole, it was answered with the law's purpose.
+    answer = library.ask("那上海市数据条例里呢？", history=["个人信息保护法对自动化决策有什么要求？"])
+    assert not answer.text.startswith("第一条"), answer.text
