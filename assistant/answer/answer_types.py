@@ -283,7 +283,7 @@ _EN_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
             r"|\bname the\b"
             # what something holds is a list of its contents: "what must the notice include", "what goes into it"
             r"|\bwhat\b.{0,60}?\b(?:includes?|contains?|consists? of|comprises?|covers?|go(?:es)? into|be included)\b"
-            # "what kinds of …" asks for several; "what kind of consent" for one, described
+            # "what kinds of …" asks for several; "what kind of permit" for one, described
             r"|\bwhat (?:kinds|types|categories|forms|sorts) of\b",
             re.I,
         ),

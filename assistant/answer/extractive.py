@@ -175,7 +175,7 @@ def _dated_laws(asking: QuestionFrame, own: str, retrieval: Retrieval) -> frozen
     unnamed = without_laws(own, list(retrieval.named_titles))
     if unnamed.strip() == own.strip() and not any(act.search(own) for act in _DATING_ACTS):
         # "By what date?" after a question on a duty under the ferry law asks when the duty falls due: a follow-up
-        # asks a law's own date by naming the law or the step dated ("那它什么时候施行？").
+        # asks a law's own date by naming the law or the step dated ("那它是哪天生效的？").
         return frozenset()
     words = [w for w in asked_words(unnamed) if not w.startswith("#")]
     return frozenset(retrieval.named_titles) if len(words) <= _DATING_WORDS else frozenset()
