@@ -2215,18 +2215,28 @@ def test_a_laws_date_answers_only_for_the_step_it_dates(assistant_over, question
         assert not answer.refused and quoted in answer.text, answer.text
 
 
-def test_a_follow_up_asking_only_by_when_asks_of_the_duty_not_of_the_law(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    # The law named in the question before was taken for the one whose date is asked: its adoption line answered.
+_PORT_RULES = (
+    "港口管理办法\n\n第一条 为了加强港口管理，制定本办法。\n\n第五条 港口经营者应当每季度检查一次系泊设施。\n\n"
+    "第六条 港口经营者应当每年培训装卸工人。\n"
+)
+
+
+def _ferry_and_port(make_assistant, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """An assistant over the made-up ferry regulation and port rules, each a law of its own."""
     folder = tmp_path / "documents"
     folder.mkdir()
     (folder / "渡船安全条例.txt").write_text(_FERRY_ACT, encoding="utf-8")
-    (folder / "港口管理办法.txt").write_text(
-        "港口管理办法\n\n第一条 为了加强港口管理，制定本办法。\n\n第五条 港口经营者应当每季度检查一次系泊设施。\n",
-        encoding="utf-8",
-    )
+    (folder / "港口管理办法.txt").write_text(_PORT_RULES, encoding="utf-8")
     assistant = make_assistant()
     assistant.ingest([folder])
-    answer = assistant.ask("截止到哪一天？", history=["渡船安全条例要求渡船经营者每年组织什么？"])
+    return assistant
+
+
+def test_a_follow_up_asking_only_by_when_asks_of_the_duty_not_of_the_law(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # The law named in the question before was taken for the one whose date is asked: its adoption line answered.
+    answer = _ferry_and_port(make_assistant, tmp_path).ask(
+        "截止到哪一天？", history=["渡船安全条例要求渡船经营者每年组织什么？"]
+    )
     assert "2020年" not in answer.text, answer.text
 
 
@@ -2260,14 +2270,7 @@ def test_a_question_on_a_law_as_a_whole_is_answered_with_its_first_article(  # t
 
 def test_a_follow_up_naming_only_a_law_asks_of_it_the_question_before(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     # Read as a question on the law as a whole, it was answered with the law's purpose.
-    folder = tmp_path / "documents"
-    folder.mkdir()
-    (folder / "渡船安全条例.txt").write_text(_FERRY_ACT, encoding="utf-8")
-    (folder / "港口管理办法.txt").write_text(
-        "港口管理办法\n\n第一条 为了加强港口管理，制定本办法。\n\n第五条 港口经营者应当每年培训装卸工人。\n",
-        encoding="utf-8",
+    answer = _ferry_and_port(make_assistant, tmp_path).ask(
+        "那港口管理办法呢？", history=["渡船安全条例对船员培训有什么要求？"]
     )
-    assistant = make_assistant()
-    assistant.ingest([folder])
-    answer = assistant.ask("那港口管理办法呢？", history=["渡船安全条例对船员培训有什么要求？"])
     assert not answer.text.startswith("第一条"), answer.text
