@@ -7,7 +7,6 @@ index holds the whole bundled corpus, so every answer competes with ten document
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
@@ -2221,22 +2220,15 @@ _PORT_RULES = (
 )
 
 
-def _ferry_and_port(make_assistant, tmp_path: Path):  # type: ignore[no-untyped-def]
+def _ferry_and_port(assistant_over):  # type: ignore[no-untyped-def]
     """An assistant over the made-up ferry regulation and port rules, each a law of its own."""
-    folder = tmp_path / "documents"
-    folder.mkdir()
-    (folder / "渡船安全条例.txt").write_text(_FERRY_ACT, encoding="utf-8")
-    (folder / "港口管理办法.txt").write_text(_PORT_RULES, encoding="utf-8")
-    assistant = make_assistant()
-    assistant.ingest([folder])
-    return assistant
+    assistant_over("渡船安全条例.txt", _FERRY_ACT)
+    return assistant_over("港口管理办法.txt", _PORT_RULES)
 
 
-def test_a_follow_up_asking_only_by_when_asks_of_the_duty_not_of_the_law(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_follow_up_asking_only_by_when_asks_of_the_duty_not_of_the_law(assistant_over) -> None:  # type: ignore[no-untyped-def]
     # The law named in the question before was taken for the one whose date is asked: its adoption line answered.
-    answer = _ferry_and_port(make_assistant, tmp_path).ask(
-        "截止到哪一天？", history=["渡船安全条例要求渡船经营者每年组织什么？"]
-    )
+    answer = _ferry_and_port(assistant_over).ask("截止到哪一天？", history=["渡船安全条例要求渡船经营者每年组织什么？"])
     assert "2020年" not in answer.text, answer.text
 
 
@@ -2268,9 +2260,7 @@ def test_a_question_on_a_law_as_a_whole_is_answered_with_its_first_article(  # t
         assert not answer.refused and answer.text.startswith(opening), answer.text
 
 
-def test_a_follow_up_naming_only_a_law_asks_of_it_the_question_before(make_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_follow_up_naming_only_a_law_asks_of_it_the_question_before(assistant_over) -> None:  # type: ignore[no-untyped-def]
     # Read as a question on the law as a whole, it was answered with the law's purpose.
-    answer = _ferry_and_port(make_assistant, tmp_path).ask(
-        "那港口管理办法呢？", history=["渡船安全条例对船员培训有什么要求？"]
-    )
+    answer = _ferry_and_port(assistant_over).ask("那港口管理办法呢？", history=["渡船安全条例对船员培训有什么要求？"])
     assert not answer.text.startswith("第一条"), answer.text
