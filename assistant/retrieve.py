@@ -205,11 +205,15 @@ class Retriever:
         scores, texts = self._fuse(searched, vector if dense else None, dense_weight, lexical, mask)
 
         named, missing_article, unknown_laws, named_titles = self._named_articles(question, mask, catalogue)
+        # A named article outranks every fused score (each at most 2/rrf_k), its chunks in document order.
+        for position, chunk_id in enumerate(named):
+            scores[chunk_id] = 1.0 + 1.0 / (position + 1)
+        ranked = self._ranked(scores, texts)
         lang = "zh" if has_cjk(question) else "en"
         if (
             named_titles
             and not named
-            and (within := self._within(named_titles, lang, mask, catalogue, scores)) is not None
+            and (within := self._within(named_titles, lang, mask, catalogue, [texts[c] for c in ranked])) is not None
         ):
             # "When did the harbour act take effect?": a law's name is seldom a word of its text, and the question's
             # other words may match other documents better, so none of its passages came back. Searched within the
@@ -218,14 +222,7 @@ class Retriever:
             for chunk_id, score in found.items():
                 scores[chunk_id] = max(scores.get(chunk_id, 0.0), score)
             texts.update(held)
-        # A named article outranks every fused score (each at most 2/rrf_k), its chunks in document order.
-        for position, chunk_id in enumerate(named):
-            scores[chunk_id] = 1.0 + 1.0 / (position + 1)
-
-        ranked = sorted(scores, key=lambda cid: -scores[cid])[: settings.candidates]
-        missing = [cid for cid in ranked if cid not in texts]
-        texts.update({c.chunk_id: c for c in self.index.store.get(missing)})
-        ranked = [cid for cid in ranked if cid in texts]
+            ranked = self._ranked(scores, texts)
         if settings.reranker:
             ranked = self._rerank(question, ranked, texts, set(named))
         if named_titles and not named:
@@ -351,23 +348,26 @@ class Retriever:
                 return None
         return self._reranker
 
+    def _ranked(self, scores: dict[str, float], texts: dict[str, RetrievedChunk]) -> list[str]:
+        """The best scored candidates' ids, their chunks fetched into ``texts`` (BM25 gives ids alone)."""
+        ranked = sorted(scores, key=lambda cid: -scores[cid])[: self.settings.candidates]
+        missing = [cid for cid in ranked if cid not in texts]
+        texts.update({c.chunk_id: c for c in self.index.store.get(missing)})
+        return [cid for cid in ranked if cid in texts]
+
+    @staticmethod
     def _within(
-        self,
         titles: tuple[str, ...],
         lang: str,
         mask: np.ndarray | None,
         catalogue: Catalogue,
-        scores: dict[str, float],
+        candidates: list[RetrievedChunk],
     ) -> np.ndarray | None:
         """The chunks of the named laws in the question's language, as a mask, when none of them is among the
-        candidates ranked so far: None when one is, or when the filters leave none."""
-        rows = catalogue.rows
-        fields = catalogue.fields
-        ranked = sorted(scores, key=lambda cid: -scores[cid])[: self.settings.candidates]
-        if any(
-            fields["title"][rows[cid]] in titles and fields["lang"][rows[cid]] == lang for cid in ranked if cid in rows
-        ):
+        ``candidates``: None when one is, or when the filters leave none."""
+        if any(c.metadata.get("title") in titles and c.metadata.get("lang", lang) == lang for c in candidates):
             return None
+        fields = catalogue.fields
         within = np.isin(fields["title"], list(titles)) & (fields["lang"] == lang)
         if mask is not None:
             within &= mask
