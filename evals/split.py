@@ -49,6 +49,7 @@ SETS = {
         "en_laws32.jsonl",
         "en_laws33.jsonl",
         "en_laws34.jsonl",
+        "en_laws35.jsonl",
     ],
     "zh_blind": [
         "zh_a.jsonl",
@@ -85,6 +86,7 @@ SETS = {
         "zh_af.jsonl",
         "zh_ag.jsonl",
         "zh_ah.jsonl",
+        "zh_ai.jsonl",
     ],
     "dialogues": [
         "dialogues.jsonl",
@@ -122,6 +124,7 @@ SETS = {
         "dialogues33.jsonl",
         "dialogues34.jsonl",
         "dialogues35.jsonl",
+        "dialogues36.jsonl",
     ],
 }
 DEV_BELOW = 154
