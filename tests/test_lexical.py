@@ -394,3 +394,12 @@ def test_words_spelt_ise_or_our_in_american_english_too_are_left_as_they_are() -
 
     for word in ("exercise", "enterprise", "advise", "raise", "otherwise", "hour", "your", "devour", "analyses"):
         assert american_spelling(word) == word
+
+
+def test_which_one_article_holds_no_article_number() -> None:
+    # jieba's search mode gives "哪一条" its "一条", which is also a word of every "第一条": a question asking which
+    # article of the harbour rules says something matched their first article.
+    from assistant.lexical import tokenize
+
+    assert tokenize("港口规则哪一条讲船舶？") == tokenize("港口规则哪条讲船舶？")
+    assert "一条" not in tokenize("哪一条") and "一条" in tokenize("第一条")
