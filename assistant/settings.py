@@ -247,6 +247,12 @@ class AnswerSettings(_Section):
     max_tier_units: int = Field(
         8, ge=1, description="Most units quoted when a question asks for a maximum or minimum and every tier is shown."
     )
+    tied_fines: int = Field(
+        3,
+        ge=1,
+        description="Most provisions quoted when several of a law's tie for its highest fine, asked for as the law's "
+        "highest: each is a breach that costs that much.",
+    )
 
     @field_validator("generator")
     @classmethod

@@ -34,8 +34,10 @@ from .answer_types import (
     DATE,
     DEADLINE,
     DEFINITION,
+    EXTREME,
     LIST,
     MEASURED_SANCTION,
+    MONEY_HEAD,
     NUMBER,
     PERCENT,
     REASON,
@@ -82,6 +84,7 @@ from .scoring import (
     total_only,
     types_present,
 )
+from .sums import largest_sum
 
 logger = logging.getLogger(__name__)
 _CACHE_SIZE = 20_000
@@ -229,6 +232,38 @@ def _opens_a_law(window: ev.Window, laws: frozenset[str]) -> bool:
     )
 
 
+_PENALISED_PARTY = frozenset(
+    tokenize(
+        "company companies firm firms business businesses organization organizations enterprise enterprises "
+        "itself themselves set impose get hit face cost case big high much amount break breaking"
+    )
+) | {"公司", "企业", "单位", "组织", "本身", "自身", "设定", "层面"}
+"""Words a question on a law's penalty may hold besides the law, the penalty and its size, naming no breach: who
+is fined, that a fine is imposed or faced ("the worst fine a ferry firm risks"), that the law itself sets it."""
+
+
+def _fining_laws(asking: QuestionFrame, own: str, retrieval: Retrieval) -> frozenset[str]:
+    """The laws a question asks the penalty of as a whole ("Ferry act: its highest fine?",
+    "违反渡船条例最多罚多少？"): it names them, no article of them, and no breach: nothing but the law, the penalty,
+    its size and who pays. Which breach costs most is the law's to say, in its provisions that fine."""
+    if retrieval.borrowed or not retrieval.named_titles or retrieval.named_articles or not asking.consequence:
+        return frozenset()
+    rest = without_laws(own, list(retrieval.named_titles))
+    if rest.strip() == own.strip():
+        return frozenset()
+    for asked in (CONSEQUENCE, EXTREME, MONEY_HEAD):
+        rest = asked.sub(" ", rest)
+    words = [w for w in asked_words(rest) if not w.startswith("#")]
+    return frozenset(retrieval.named_titles) if set(words) <= _PENALISED_PARTY | _BREACH_VERB_TOKENS else frozenset()
+
+
+def _fines(window: ev.Window, laws: frozenset[str]) -> float:
+    """The highest fine window states, when it is a provision of one of ``laws`` that fines; else 0."""
+    if window.units[0].chunk.metadata.get("title") not in laws or not MEASURED_SANCTION.search(window.text):
+        return 0.0
+    return largest_sum(window.text)
+
+
 def _dates(found: Candidates, i: int, laws: frozenset[str]) -> bool:
     """Whether window ``i`` states the asked time, in a provision of one of ``laws``."""
     title = found.windows[i].passage.chunks[0].metadata.get("title")
@@ -328,6 +363,9 @@ class Candidates:
     answers, the purpose every law states first."""
     dating_acts: tuple[re.Pattern[str], ...] = ()
     """The steps of those laws the question asks the date of ("take effect", "废止"); none: any date answers."""
+    fining_laws: frozenset[str] = frozenset()
+    """The titles of the laws a question asks the penalty of, naming no breach of them ("How high can fines under the
+    ferry act go?"): their provisions that fine, the highest fine first for a question on the most."""
 
     def context_of(self, window: ev.Window) -> set[str]:
         """What the window is read with (``context``), and the text of the provisions its passage was reached from
@@ -396,6 +434,8 @@ class ExtractiveGenerator(Generator):
         quoted = [(chosen, judged.scores[best])]
         if second is not None:
             quoted.append((found.windows[second], judged.scores[second]))
+        if found.fining_laws and found.frame.extreme:
+            quoted += self._tied_fines(found, judged.scores, best, [w for w, _ in quoted])
         parts = [(q.text, [replace(q, score=float(score))]) for window, score in quoted for q in shaping.quotes(window)]
         answer = compose(question, retrieval, parts)
         answer.confidence = judged.probability
@@ -583,6 +623,14 @@ class ExtractiveGenerator(Generator):
             # "What is the ferry act?": what it is for, as its first article says
             openings = [i for i, w in enumerate(found.windows) if _opens_a_law(w, found.whole_laws)]
             best = max(openings, key=lambda i: scores[i], default=best)
+        if found.fining_laws:
+            # "How high can fines under the ferry act go?": of its provisions that fine, the one setting the highest
+            # fine; for its penalties at large, the best scored of them
+            fining = [i for i, w in enumerate(found.windows) if _fines(w, found.fining_laws)]
+            if found.frame.extreme:
+                best = max(fining, key=lambda i: (_fines(found.windows[i], found.fining_laws), scores[i]), default=best)
+            else:
+                best = max(fining, key=lambda i: scores[i], default=best)
         if found.asks_for_article:
             # "What does Article 55 say?": the article's opening provision (a lead with its items, whole).
             # Of several articles under that number (no law named), the one whose opening matches best.
@@ -630,6 +678,7 @@ class ExtractiveGenerator(Generator):
         own = question.removesuffix(retrieval.borrowed) if retrieval.borrowed else question
         dated = _dated_laws(question_frame, own, retrieval)
         whole = _whole_laws(question_frame, own, retrieval) if not dated else frozenset()
+        fining = _fining_laws(question_frame, own, retrieval) if not (dated or whole) else frozenset()
         # "那违反国家核心数据管理制度呢？" after a question on Article 45's first paragraph: the breach the question
         # names is what it asks about, and the paragraph punishing it is no other breach.
         # "最多罚多少？" after "违规把乘客名单传到境外怎么处理？": the breach is the one the question before named.
@@ -668,6 +717,14 @@ class ExtractiveGenerator(Generator):
             openings = ev.passages(self._openings(whole, question_frame.lang, retrieval), self.lookup)
             unit_tokens.update(_tokens_of_units(openings))
             windows += [w for p in openings for w in ev.windows(p) if _opens_a_law(w, whole)]
+        if fining:
+            weighed = {c.chunk_id for p in passages for c in p.chunks}
+            fining_chunks = [
+                c for c in self._fining(fining, question_frame.lang, retrieval) if c.chunk_id not in weighed
+            ]
+            fines = ev.passages(fining_chunks, self.lookup)
+            unit_tokens.update(_tokens_of_units(fines))
+            windows += [w for p in fines for w in ev.windows(p) if _fines(w, fining)]
         # "第四款呢？" after a question on Article 6: the article's fourth paragraph is the evidence, not its first.
         paragraphs = named_paragraphs(own) if named else ()
         articles = [p for p in passages if any(c.chunk_id in retrieval.named_articles for c in p.chunks)]
@@ -707,6 +764,7 @@ class ExtractiveGenerator(Generator):
         found.dated_laws = dated
         found.dating_acts = _dating_acts(own, dated) if dated else ()
         found.whole_laws = whole
+        found.fining_laws = fining
         # Named only when nothing in the question's language competes: a Chinese chunk that the dense retriever
         # ranks fifth for an English question is usually noise (the bundled model does not read Chinese).
         found.other_language = other if not named and not chunks else []
@@ -781,6 +839,7 @@ class ExtractiveGenerator(Generator):
                 found.named
                 or bool(found.dated_laws and _dates(found, best, found.dated_laws))
                 or _opens_a_law(window, found.whole_laws)
+                or bool(_fines(window, found.fining_laws))
             ),
             "typed": float(bool(found.frame.types) or found.frame.wants_quantity),
             "relevance": max(row["lexical"], row["dense"]),
@@ -960,6 +1019,37 @@ class ExtractiveGenerator(Generator):
             for c in self.lookup(self.document(doc_id)[: self.settings.typed_reach])
         ]
         return [c for c in first if heading_article(c.heading_path) == 1]
+
+    def _tied_fines(
+        self, found: Candidates, scores: np.ndarray, best: int, quoted: list[ev.Window]
+    ) -> list[tuple[ev.Window, float]]:
+        """The other provisions of the law setting as high a fine as window ``best`` does, best scored first, one
+        window each: where several breaches cost the most, each is part of the answer."""
+        top = _fines(found.windows[best], found.fining_laws)
+        held = {id(w.passage) for w in quoted}
+        tied = []
+        for i in np.argsort(-scores, kind="stable"):
+            window = found.windows[int(i)]
+            if len(held) >= self.settings.tied_fines:
+                break
+            if id(window.passage) not in held and _fines(window, found.fining_laws) == top:
+                held.add(id(window.passage))
+                tied.append((shaping.extend(found, int(i), self.settings), scores[int(i)]))
+        return tied
+
+    def _fining(self, laws: frozenset[str], lang: str, retrieval: Retrieval) -> list[RetrievedChunk]:
+        """The chunks of each of ``laws`` retrieved in the question's language that fine, wherever they are in it,
+        ranked as its best retrieved chunk."""
+        ranks: dict[str, int] = {}
+        for chunk in retrieval.chunks:
+            if chunk.metadata.get("title") in laws and chunk.metadata.get("lang", lang) == lang:
+                ranks.setdefault(chunk.doc_id, chunk.rank)
+        return [
+            replace(c, rank=ranks[doc_id])
+            for doc_id in sorted(ranks)
+            for c in self.lookup(self.document(doc_id))
+            if MEASURED_SANCTION.search(c.text) and largest_sum(c.text)
+        ]
 
     @staticmethod
     def _context_tokens(passage: ev.Passage) -> set[str]:

@@ -6,7 +6,9 @@ index holds the whole bundled corpus, so every answer competes with ten document
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -2264,3 +2266,79 @@ def test_a_follow_up_naming_only_a_law_asks_of_it_the_question_before(assistant_
     # Read as a question on the law as a whole, it was answered with the law's purpose.
     answer = _ferry_and_port(assistant_over).ask("那港口管理办法呢？", history=["渡船安全条例对船员培训有什么要求？"])
     assert not answer.text.startswith("第一条"), answer.text
+
+
+_HARBOUR_RULES = (
+    "Harbour Safety Rules\n\n"
+    "Article 1 These Rules are formulated to keep harbours and their piers safe.\n\n"
+    "Article 2 Pier operators shall inspect mooring lines every month.\n\n"
+    "Article 3 Pier operators shall keep passenger lists for one year.\n\n"
+    "Article 20 Where a pier operator violates Article 2 of these Rules, the harbour office shall order it to make "
+    "corrections and may impose a fine of not more than RMB 50,000 yuan.\n\n"
+    "Article 21 Where a pier operator violates Article 3 of these Rules, the harbour office shall impose a fine of "
+    "not less than RMB 1 million yuan but not more than RMB 8 million yuan.\n\n"
+    "Article 22 Where anyone violates other provisions of these Rules, the harbour office shall order corrections "
+    "and give a warning; in grave cases, a fine of not more than RMB 200,000 yuan shall be imposed.\n"
+)
+_HARBOUR_RULES_ZH = (
+    "港口安全规则\n\n第一条 为了保障港口和码头安全，制定本规则。\n\n第二条 码头经营者应当每月检查系泊缆绳。\n\n"
+    "第三条 码头经营者应当保存乘客名单一年。\n\n"
+    "第二十条 码头经营者违反本规则第二条规定的，由港务部门责令改正，可以处五万元以下罚款。\n\n"
+    "第二十一条 码头经营者违反本规则第三条规定的，由港务部门处一百万元以上八百万元以下罚款。\n\n"
+    "第二十二条 违反本规则其他规定的，由港务部门责令改正，给予警告；情节严重的，处二十万元以下罚款。\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "question", "quoted"),
+    [
+        # the general clause, matching the law's name and "fine" best, was quoted: a fine of 200,000 as the most
+        (
+            "harbour-safety-rules.txt",
+            _HARBOUR_RULES,
+            "Harbour Safety Rules: the highest fine they set?",
+            "8 million",
+        ),
+        (
+            "harbour-safety-rules.txt",
+            _HARBOUR_RULES,
+            "Under the Harbour Safety Rules, how large a fine might a firm face at most?",
+            "8 million",
+        ),
+        ("港口安全规则.txt", _HARBOUR_RULES_ZH, "港口安全规则最高罚多少？", "八百万元"),
+        ("港口安全规则.txt", _HARBOUR_RULES_ZH, "违反港口安全规则，公司最多被罚多少钱？", "八百万元"),
+        # a breach named is the one whose fine is asked
+        (
+            "harbour-safety-rules.txt",
+            _HARBOUR_RULES,
+            "Harbour Safety Rules: the highest fine on a pier operator who skips the monthly mooring line inspection?",
+            "50,000",
+        ),
+        ("港口安全规则.txt", _HARBOUR_RULES_ZH, "港口安全规则里，不检查系泊缆绳最多罚多少？", "五万元"),
+    ],
+)
+def test_the_most_a_law_fines_is_its_highest_fine(  # type: ignore[no-untyped-def]
+    assistant_over, tmp_path: Path, name: str, text: str, question: str, quoted: str
+) -> None:
+    (tmp_path / "documents").mkdir()
+    sidecar = {"title": text.split("\n", 1)[0], "type": "regulation"}
+    (tmp_path / "documents" / f"{name}.meta.json").write_text(json.dumps(sidecar, ensure_ascii=False), "utf-8")
+    answer = assistant_over(name, text).ask(question)
+    assert not answer.refused and quoted in answer.citations[0].quote, answer.text
+
+
+def test_every_provision_tying_for_a_laws_highest_fine_is_quoted(assistant_over, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # each breach punished with the highest fine is one answer to what costs the most: one was quoted, as if the
+    # others cost less
+    text = (
+        "码头收费规则\n\n第一条 码头收费应当公开。\n\n第二条 码头不得重复收费。\n\n第三条 码头应当开具票据。\n\n"
+        "第十条 违反本规则第一条规定的，由港务部门处十万元以下罚款。\n\n"
+        "第十一条 违反本规则第二条规定的，由港务部门责令退还，处十万元以下罚款。\n\n"
+        "第十二条 违反本规则第三条规定的，由港务部门处一万元以下罚款。\n"
+    )
+    (tmp_path / "documents").mkdir()
+    sidecar = {"title": "码头收费规则", "type": "regulation"}
+    (tmp_path / "documents" / "码头收费规则.txt.meta.json").write_text(json.dumps(sidecar, ensure_ascii=False), "utf-8")
+    answer = assistant_over("码头收费规则.txt", text).ask("码头收费规则最高罚多少？")
+    quoted = sorted(c.quote[:4] for c in answer.citations)
+    assert quoted == ["第十一条", "第十条 "], answer.text
