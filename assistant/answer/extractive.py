@@ -712,7 +712,8 @@ class ExtractiveGenerator(Generator):
                 own_laws = frozenset(retrieval.named_titles) or frozenset(
                     str(c.metadata.get("title")) for c in chunks[:1]
                 )
-            windows += self._typed_reach(question_frame, retrieval, chunks, windows, unit_tokens, own_laws)
+            acts = _dating_acts(own, dated) if dated else ()
+            windows += self._typed_reach(question_frame, retrieval, chunks, windows, unit_tokens, own_laws, acts)
         if whole and not any(_opens_a_law(w, whole) for w in windows):
             openings = ev.passages(self._openings(whole, question_frame.lang, retrieval), self.lookup)
             unit_tokens.update(_tokens_of_units(openings))
@@ -801,6 +802,19 @@ class ExtractiveGenerator(Generator):
                 float(len(window.units)),
                 min(window.chars, 1000) / 200.0,
             )
+        if dated:
+            # The provision dating a law answers a question on its date wherever it was retrieved, as its law's best
+            # retrieved chunk: reached when nothing retrieved dates the law, it ranks so; retrieved low on its own,
+            # it ranked worse than if it had not been retrieved at all.
+            column = WINDOW_FEATURES.index("rank")
+            law_ranks: dict[str, int] = {}
+            for chunk in retrieval.chunks:
+                if chunk.metadata.get("title") in dated and chunk.rank:
+                    law_ranks.setdefault(chunk.doc_id, chunk.rank)
+            for i, window in enumerate(windows):
+                law_rank = law_ranks.get(window.units[0].chunk.doc_id)
+                if law_rank and _dates(found, i, dated):
+                    found.rows[i, column] = max(found.rows[i, column], 1.0 / math.sqrt(law_rank))
         self._dense(question, retrieval, found, embed_all)
         return found
 
@@ -955,6 +969,7 @@ class ExtractiveGenerator(Generator):
         windows: list[ev.Window],
         unit_tokens: dict[int, set[str]],
         own_laws: frozenset[str],
+        acts: tuple[re.Pattern[str], ...] = (),
     ) -> list[ev.Window]:
         """When no window of the top chunks states what the question asks for (a date, a figure, a body; what a law
         applies to, for a question on whether it covers a case), the windows that do from the next
@@ -962,7 +977,8 @@ class ExtractiveGenerator(Generator):
         as well as the one that gives the date, and "Does the ferry law cover our club's rowing boats?" every duty
         of boat owners about as well as the article saying what the law does not apply to. For a question on the
         date of the ``own_laws`` alone, or on what they do not apply to, only their provisions answer, found anywhere
-        in them. ``unit_tokens`` gains the tokens of the units those chunks add."""
+        in them; for a question on the date of one of their steps (``acts``: taking effect, repeal), only a
+        provision naming that step. ``unit_tokens`` gains the tokens of the units those chunks add."""
         kinds = required_types(frame) - {LIST, DEFINITION}
         # Not an exception: where none is stated, the duty itself, which the evidence holds, answers whether it
         # always holds.
@@ -975,6 +991,7 @@ class ExtractiveGenerator(Generator):
                 bool(not kinds or types_present(frame, window, unit_tokens))
                 and (statement is None or bool(statement.search(window.text)))
                 and (not own_laws or window.passage.chunks[0].metadata.get("title") in own_laws)
+                and all(act.search(window.text) for act in acts)
             )
 
         if any(answers(w) for w in windows):

@@ -2342,3 +2342,31 @@ def test_every_provision_tying_for_a_laws_highest_fine_is_quoted(assistant_over,
     answer = assistant_over("码头收费规则.txt", text).ask("码头收费规则最高罚多少？")
     quoted = sorted(c.quote[:4] for c in answer.citations)
     assert quoted == ["第十一条", "第十条 "], answer.text
+
+
+_PILOTAGE_RULES = (
+    "Harbour Pilotage Rules\n\n(Adopted at the 5th Meeting of the Harbour Board on March 2, 2020)\n\n"
+    "Article 1 These Rules are formulated to make pilotage in the harbour effective and safe.\n\n"
+    "Article 2 Pilots shall take effective measures to keep vessels clear of the piers.\n\n"
+    "Article 3 The harbour office shall take effective measures to guide vessels in fog.\n\n"
+    "Article 4 Pilots shall take effective measures to report hazards to the harbour office.\n\n"
+    "Article 5 Pier operators shall take effective measures to light their berths at night.\n\n"
+    "Article 6 Tug operators shall take effective measures to assist pilots in strong wind.\n\n"
+    "Article 30 These Rules shall come into force as of May 1, 2020.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["When do the Harbour Pilotage Rules take effect?", "Since when have the Harbour Pilotage Rules applied?"],
+)
+def test_a_laws_date_of_taking_effect_is_read_from_its_dating_provision_wherever_it_ranks(  # type: ignore[no-untyped-def]
+    assistant_over, tmp_path: Path, question: str
+) -> None:
+    # "effect" matched every article taking "effective measures": the provision dating the law was retrieved low,
+    # or not at all, and the reach for it stopped at the adoption line, which dates another step: refused.
+    (tmp_path / "documents").mkdir()
+    sidecar = {"title": "Harbour Pilotage Rules", "type": "regulation"}
+    (tmp_path / "documents" / "harbour-pilotage-rules.txt.meta.json").write_text(json.dumps(sidecar), "utf-8")
+    answer = assistant_over("harbour-pilotage-rules.txt", _PILOTAGE_RULES).ask(question)
+    assert not answer.refused and "May 1, 2020" in answer.text, answer.text
