@@ -343,6 +343,8 @@ _ZH_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(
             r"什么是|是指什么|指什么|是什么意思|含义|定义(?!务)|何谓|(?:如何|怎么|怎样)(?:界定|认定)|(?:界定|认定)(?:标准|条件)"
+            # "什么算渡运企业？", "什么样的船才算渡船？" ask what counts as one, as "what counts as" does (not 算力)
+            r"|什么(?:样的[^，,。？?]{0,12})?(?:才)?算(?![力法术数])"
         ),
         DEFINITION,
     ),

@@ -979,7 +979,9 @@ class ExtractiveGenerator(Generator):
         date of the ``own_laws`` alone, or on what they do not apply to, only their provisions answer, found anywhere
         in them; for a question on the date of one of their steps (``acts``: taking effect, repeal), only a
         provision naming that step. ``unit_tokens`` gains the tokens of the units those chunks add."""
-        kinds = required_types(frame) - {LIST, DEFINITION}
+        kinds = required_types(frame) - {LIST}
+        # A window defining another term states "a definition" in part; only the asked term's own answers.
+        full = 1.0 if DEFINITION in kinds else 1e-9
         # Not an exception: where none is stated, the duty itself, which the evidence holds, answers whether it
         # always holds.
         statement = _statement_asked(frame) if frame.scope or frame.supervisor else None
@@ -988,7 +990,7 @@ class ExtractiveGenerator(Generator):
 
         def answers(window: ev.Window) -> bool:
             return (
-                bool(not kinds or types_present(frame, window, unit_tokens))
+                bool(not kinds or types_present(frame, window, unit_tokens) >= full)
                 and (statement is None or bool(statement.search(window.text)))
                 and (not own_laws or window.passage.chunks[0].metadata.get("title") in own_laws)
                 and all(act.search(window.text) for act in acts)

@@ -260,7 +260,8 @@ def type_present(kind: str, text: str, time_kind: str = "") -> bool:
     if kind == PLACE:
         return bool(_PLACE.search(text))
     if kind == DEFINITION:
-        return bool(_DEFINITION.search(text))  # with the defined term in the same unit: see types_present
+        # with the defined term in the same unit: see types_present
+        return bool(_DEFINITION.search(text)) or _by_genus(text) is not None
     if kind == LIST:
         return bool(_ENUMERATION.search(text))
     if kind == LAW:
@@ -607,9 +608,25 @@ def defined_term_tokens(text: str) -> frozenset[str]:
     match = _DEFINES.search(text)
     if match:
         return frozenset(coverage_tokens(text[: match.start()]))
+    if (term := _by_genus(text)) is not None:
+        return frozenset(coverage_tokens(term))
     # "…的船舶属于客运渡船，实行更加严格的检验制度": the class named after the verb, to the end of its clause
     classed = _CLASSIFIES.search(text)
     return frozenset(coverage_tokens(re.split(r"[，,；;。.]", text[classed.end() :])[0])) if classed else frozenset()
+
+
+_ZH_GENUS = re.compile(
+    rf"^(?:第[{_ZH_NUM}\d]+条\s*)?(?:[（(][{_ZH_NUM}\d]+[)）]\s*)?(?P<term>[\u4e00-\u9fff]{{2,20}}?)是(?!指)"
+    r"[^。；;]{2,}?的(?P<genus>(?:(?!的)[\u4e00-\u9fff]){2,10})[，,。；;]"
+)
+"""A Chinese definition by genus: the term, 是, what sets it apart, then the kind of thing it is, which ends the
+term's own name ("客运渡船是载客十二人以上的渡船，…"): no "是指" is written."""
+
+
+def _by_genus(text: str) -> str | None:
+    """The term ``text`` defines by its genus (see _ZH_GENUS), if it does."""
+    genus = _ZH_GENUS.match(text)
+    return genus.group("term") if genus and genus.group("term").endswith(genus.group("genus")) else None
 
 
 _QUOTED_TERM = re.compile(r'^(?:Article \d+\s+)?(?:\(\d+\)\s*)?["“]([^"”]{1,80})["”]\s+(?:is|are)\b')

@@ -2370,3 +2370,19 @@ def test_a_laws_date_of_taking_effect_is_read_from_its_dating_provision_wherever
     (tmp_path / "documents" / "harbour-pilotage-rules.txt.meta.json").write_text(json.dumps(sidecar), "utf-8")
     answer = assistant_over("harbour-pilotage-rules.txt", _PILOTAGE_RULES).ask(question)
     assert not answer.refused and "May 1, 2020" in answer.text, answer.text
+
+
+_PASSENGER_FERRY_RULES = (
+    "渡运管理条例\n\n第一条 为了规范客运渡船管理，制定本条例。\n\n第二条 客运渡船应当配备救生衣。\n\n"
+    "第三条 客运渡船应当每年检验一次。\n\n第四条 客运渡船不得超载。\n\n第五条 客运渡船应当悬挂标志。\n\n"
+    "第六条 客运渡船应当配备持证船员。\n\n"
+    "第二十条 客运渡船是核定载客十二人以上、在两岸之间往返运送旅客的机动或者非机动的渡船。\n"
+)
+
+
+@pytest.mark.parametrize("question", ["什么是客运渡船？", "什么算客运渡船？", "什么样的船才算客运渡船？"])
+def test_a_chinese_definition_by_genus_answers_what_a_term_is(assistant_over, question: str) -> None:  # type: ignore[no-untyped-def]
+    # "客运渡船是…的渡船" defines the term without "是指": read as no definition, and retrieved below the duties that
+    # name the term, it was never reached; "什么算…" was not read as asking for one.
+    answer = assistant_over("渡运管理条例.txt", _PASSENGER_FERRY_RULES).ask(question)
+    assert not answer.refused and "核定载客十二人以上" in answer.text, answer.text
