@@ -255,7 +255,12 @@ class QuestionFrame:
         return bool(self.types & {AMOUNT, NUMBER, PERCENT}) or (self.extreme and not self.types - {LIST})
 
 
-_STRANDED_RECIPIENT = re.compile(r"\b(?:to|with)\s*[?？.]?\s*$", re.I)
+_STRANDED_RECIPIENT = re.compile(
+    r"\b(?:to|with)\s*[?？.]?\s*$"
+    # "Who gets the logbook?", "Which office receives the report?": the one it goes to, named after "to"
+    r"|^\s*(?:and\s+)?(?:who|which\s+[a-z-]+)\s+(?:gets|receives|is\s+sent|are\s+sent)\s+(?:the|that|this|these|those|its|their)\b",
+    re.I,
+)
 _ZH_RECIPIENT_ASKED = re.compile(r"向(?:谁|哪)|(?:给|交|报|告诉|通知|通报)谁")
 _AUXILIARY = r"(?:is|are|was|were|be|been|has|have|had|must|shall|should|can|could|will|would|may|might|do|does|did)"
 _EN_WHO_DID = re.compile(

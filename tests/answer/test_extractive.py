@@ -2386,3 +2386,19 @@ def test_a_chinese_definition_by_genus_answers_what_a_term_is(assistant_over, qu
     # name the term, it was never reached; "什么算…" was not read as asking for one.
     answer = assistant_over("渡运管理条例.txt", _PASSENGER_FERRY_RULES).ask(question)
     assert not answer.refused and "核定载客十二人以上" in answer.text, answer.text
+
+
+_LOGBOOK_RULES = (
+    "Pier Logbook Rules\n\n"
+    "Article 1 These Rules apply to the operators of passenger piers.\n\n"
+    "Article 2 The logbook shall be kept in the logbook format the port authority sets.\n\n"
+    "Article 3 Pier operators shall record every berthing of a vessel, the names of its crew and its cargo in a "
+    "logbook, and shall hand it to the harbour office every quarter.\n"
+)
+
+
+@pytest.mark.parametrize("question", ["Who gets the logbook?", "Which office receives the logbook?"])
+def test_who_gets_a_thing_asks_whom_it_goes_to(assistant_over, question: str) -> None:  # type: ignore[no-untyped-def]
+    # read as asking who acts on the logbook, the body setting its format answered as well as the one receiving it
+    answer = assistant_over("pier-logbook-rules.txt", _LOGBOOK_RULES).ask(question)
+    assert not answer.refused and "harbour office" in answer.citations[0].quote, answer.text
