@@ -2268,6 +2268,14 @@ def test_a_follow_up_naming_only_a_law_asks_of_it_the_question_before(assistant_
     assert not answer.text.startswith("第一条"), answer.text
 
 
+def _titled(tmp_path: Path, name: str, text: str) -> None:
+    """A sidecar naming the document ``name`` (in assistant_over's folder) by its first line: the title a question
+    names the law by."""
+    (tmp_path / "documents").mkdir()
+    sidecar = {"title": text.split("\n", 1)[0], "type": "regulation"}
+    (tmp_path / "documents" / f"{name}.meta.json").write_text(json.dumps(sidecar, ensure_ascii=False), "utf-8")
+
+
 _HARBOUR_RULES = (
     "Harbour Safety Rules\n\n"
     "Article 1 These Rules are formulated to keep harbours and their piers safe.\n\n"
@@ -2320,9 +2328,7 @@ _HARBOUR_RULES_ZH = (
 def test_the_most_a_law_fines_is_its_highest_fine(  # type: ignore[no-untyped-def]
     assistant_over, tmp_path: Path, name: str, text: str, question: str, quoted: str
 ) -> None:
-    (tmp_path / "documents").mkdir()
-    sidecar = {"title": text.split("\n", 1)[0], "type": "regulation"}
-    (tmp_path / "documents" / f"{name}.meta.json").write_text(json.dumps(sidecar, ensure_ascii=False), "utf-8")
+    _titled(tmp_path, name, text)
     answer = assistant_over(name, text).ask(question)
     assert not answer.refused and quoted in answer.citations[0].quote, answer.text
 
@@ -2336,9 +2342,7 @@ def test_every_provision_tying_for_a_laws_highest_fine_is_quoted(assistant_over,
         "第十一条 违反本规则第二条规定的，由港务部门责令退还，处十万元以下罚款。\n\n"
         "第十二条 违反本规则第三条规定的，由港务部门处一万元以下罚款。\n"
     )
-    (tmp_path / "documents").mkdir()
-    sidecar = {"title": "码头收费规则", "type": "regulation"}
-    (tmp_path / "documents" / "码头收费规则.txt.meta.json").write_text(json.dumps(sidecar, ensure_ascii=False), "utf-8")
+    _titled(tmp_path, "码头收费规则.txt", text)
     answer = assistant_over("码头收费规则.txt", text).ask("码头收费规则最高罚多少？")
     quoted = sorted(c.quote[:4] for c in answer.citations)
     assert quoted == ["第十一条", "第十条 "], answer.text
@@ -2365,9 +2369,7 @@ def test_a_laws_date_of_taking_effect_is_read_from_its_dating_provision_wherever
 ) -> None:
     # "effect" matched every article taking "effective measures": the provision dating the law was retrieved low,
     # or not at all, and the reach for it stopped at the adoption line, which dates another step: refused.
-    (tmp_path / "documents").mkdir()
-    sidecar = {"title": "Harbour Pilotage Rules", "type": "regulation"}
-    (tmp_path / "documents" / "harbour-pilotage-rules.txt.meta.json").write_text(json.dumps(sidecar), "utf-8")
+    _titled(tmp_path, "harbour-pilotage-rules.txt", _PILOTAGE_RULES)
     answer = assistant_over("harbour-pilotage-rules.txt", _PILOTAGE_RULES).ask(question)
     assert not answer.refused and "May 1, 2020" in answer.text, answer.text
 
