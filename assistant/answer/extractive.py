@@ -239,7 +239,7 @@ _PENALISED_PARTY = frozenset(
     )
 ) | {"公司", "企业", "单位", "组织", "本身", "自身", "设定", "层面"}
 """Words a question on a law's penalty may hold besides the law, the penalty and its size, naming no breach: who
-is fined, that a fine is imposed or faced ("the worst fine a ferry firm risks"), that the law itself sets it."""
+is fined, that a fine is imposed or faced ("the worst fine a firm could face"), that the law itself sets it."""
 
 
 def _fining_laws(asking: QuestionFrame, own: str, retrieval: Retrieval) -> frozenset[str]:
