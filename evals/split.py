@@ -50,6 +50,7 @@ SETS = {
         "en_laws33.jsonl",
         "en_laws34.jsonl",
         "en_laws35.jsonl",
+        "en_laws36.jsonl",
     ],
     "zh_blind": [
         "zh_a.jsonl",
@@ -87,6 +88,7 @@ SETS = {
         "zh_ag.jsonl",
         "zh_ah.jsonl",
         "zh_ai.jsonl",
+        "zh_aj.jsonl",
     ],
     "dialogues": [
         "dialogues.jsonl",
@@ -125,6 +127,7 @@ SETS = {
         "dialogues34.jsonl",
         "dialogues35.jsonl",
         "dialogues36.jsonl",
+        "dialogues37.jsonl",
     ],
 }
 DEV_BELOW = 154
