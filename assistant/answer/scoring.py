@@ -251,7 +251,8 @@ def type_present(kind: str, text: str, time_kind: str = "") -> bool:
         )
         return bool(_AGE.search(text) or _NUMBER.search(counted))
     if kind == TIME:
-        cleaned = _REFERENCE.sub(" ", text)
+        # an age ("a minor under the age of 14 years") counts years, but is no length of time a thing lasts
+        cleaned = _AGE.sub(" ", _REFERENCE.sub(" ", text))
         if time_kind in _TIME_KINDS:
             return bool(_TIME_KINDS[time_kind].search(cleaned))
         return any(pattern.search(cleaned) for pattern in _TIME_KINDS.values())
