@@ -484,6 +484,10 @@ def _noun_phrase(words: list[str], limit: int) -> list[str]:
     for word in words:
         if _EN_PHRASE_END.match(word) or _WH_WORDS.match(word) or word in _EN_SEMI_MODAL:
             break
+        if phrase and _PLURAL.match(phrase[-1]) and not word.endswith("s") and word != "not":
+            # "how many skippers qualify …": a plural noun modifies no noun after it ("skipper licences"); the word
+            # after it is the verb it is the subject of
+            break
         phrase.append(word)
         if len(phrase) == limit:
             break
@@ -496,6 +500,8 @@ def _noun_phrase(words: list[str], limit: int) -> list[str]:
 
 
 _PAST_TENSE = re.compile(r"^[a-z]{2,}(?<!e)ed$")
+_PLURAL = re.compile(r"^[a-z]{2,}(?<![sui])s$")
+"""A plural noun's ending: not the "-ss", "-us" and "-is" of singulars ("access", "status", "basis")."""
 
 
 _EN_NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][A-Za-z]+(?:[-'’][A-Za-z]+)*\b(?!\.\s*\d)")

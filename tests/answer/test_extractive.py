@@ -794,6 +794,13 @@ def test_a_question_for_a_thing_no_passage_names_is_refused_naming_it(library, q
     assert f"None of them mentions {noun}." in answer.text, answer.text
 
 
+def test_the_verb_after_a_counted_noun_is_no_thing_the_passages_must_name(library) -> None:  # type: ignore[no-untyped-def]
+    # refused: "None of them mentions trigger." The word after "how many users" was read as the noun counted.
+    answer = library.ask("How many registered users trigger the rules for large online platforms?")
+    assert not answer.refused, answer.text
+    assert "50 million or more registered users" in answer.text, answer.text
+
+
 def test_a_noun_phrase_follow_up_naming_a_thing_no_passage_names_is_refused(library) -> None:  # type: ignore[no-untyped-def]
     # asking nothing of its own, the follow-up's thing is its focus: the definition before was quoted for it
     history = ["What makes an online platform large in the network data rules?"]

@@ -299,6 +299,11 @@ def test_a_chinese_name_is_made_of_its_shortest_words() -> None:
         ("What extra obligations does the law impose?", "obligations"),  # the focus stops at "extra"
         ("What is unusual about the institute?", ""),  # a predicate, not a noun
         ("Who enforces the law?", ""),
+        # a plural noun modifies no noun after it: the word after it is its verb
+        ("How many passengers trigger the extra ferry checks?", "passengers"),
+        ("What berth sizes make a pier a deep-water pier?", "sizes"),
+        ("How many passenger seats must a ferry have?", "seats"),
+        ("What are skippers not allowed to do at the pier?", ""),
     ],
 )
 def test_the_noun_asked_for_is_the_head_of_the_phrase_after_the_interrogative(question: str, noun: str) -> None:
