@@ -111,6 +111,9 @@ class Retrieval:
     """The question's embedding, when the dense retriever computed it."""
     missing_law: str = ""
     """A law the question names that no indexed document is, and that the retrieved text does not mention."""
+    cited_laws: tuple[str, ...] = ()
+    """Laws the question names that no indexed document is, but that the retrieved text cites: a passage citing one
+    does not say what it says itself."""
     named_titles: tuple[str, ...] = ()
     """Titles of indexed documents the question names."""
     borrowed: str = ""
@@ -237,6 +240,7 @@ class Retriever:
         ]
         evidence = " ".join(c.text for c in chunks).lower()
         missing_law = next((law for law in unknown_laws if not mentioned(law, evidence)), "")
+        cited_laws = tuple(law for law in unknown_laws if mentioned(law, evidence))
         # Passages of the named law in another language than the question's are no evidence the answer step can
         # read (neither BM25 nor the bundled model matches across languages): boosted in, they came by chance.
         unmatched = (
@@ -255,6 +259,7 @@ class Retriever:
             related=tuple(related),
             related_to=related_to,
             missing_law=missing_law,
+            cited_laws=cited_laws,
             named_titles=named_titles,
             unmatched_titles=named_titles if unmatched else (),
             unmatched_langs=self._languages(named_titles, catalogue, mask) if unmatched else (),

@@ -23,7 +23,7 @@ from ..language import LAW_NAMES, cited_articles, has_cjk, law_key, named_paragr
 from ..lexical import EN_STOP, coverage_tokens, tokenize
 from ..retrieve import Retrieval
 from ..settings import AnswerSettings
-from ..structure import parse_question, without_laws
+from ..structure import mentioned, parse_question, without_laws
 from ..types import Answer, RetrievedChunk
 from . import evidence as ev
 from . import shaping
@@ -508,6 +508,14 @@ class ExtractiveGenerator(Generator):
             probability = max(probability, self._answerable(found, scores, stating))
             best = stating
         judged = Judgement(found=found, scores=scores, best=best, probability=probability)
+        if (cited := retrieval.cited_laws) and not any(
+            mentioned(law, found.windows[best].text.lower()) for law in cited
+        ):
+            # "What fines does the harbour act set?" with the harbour act unindexed: the ferry rules citing it fine
+            # on their own account, not for the act
+            reason = f"{REFUSAL} {_law_label(cited[0])} is not indexed; the passages only cite it."
+            judged.refusal = refusal(question, retrieval, reason, 0.0)
+            return judged
         if found.frame.contents and not STATES_MEMBERSHIP.search(found.windows[best].text):
             # "名单上有哪些渡船？": a provision creating the list matches every word and puts nothing on it
             reason = f"{REFUSAL} The closest passage does not say what is on that list."

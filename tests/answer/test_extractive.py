@@ -2441,3 +2441,29 @@ def test_a_figure_asked_for_is_quoted_from_a_passage_stating_it_that_scores_near
     answer = assistant.ask("How many seats or crew make a large ferry operator publish passenger safety plans?")
     assert ("300 or more seats" in answer.text) is quoted, answer.text
     assert answer.refused is not quoted, answer.text
+
+
+_BERTH_RULES = (
+    "码头泊位规则\n\n第一条 为了规范码头泊位管理，根据《中华人民共和国引航法》，制定本规则。\n\n"
+    "第三条 码头经营者应当公布泊位使用情况。\n\n"
+    "第九条 码头经营者违反本规则第三条规定的，由港务部门责令改正，处一万元以上五万元以下罚款。\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "refused"),
+    [
+        # the rules' own fine was quoted as the act's
+        ("《引航法》对违规者罚多少钱？", True),
+        # what the rules say of the act is in a passage that cites it
+        ("码头泊位规则是根据哪部法律制定的？", False),
+    ],
+)
+def test_a_law_the_passages_only_cite_is_not_answered_for_by_them(  # type: ignore[no-untyped-def]
+    assistant_over, tmp_path: Path, question: str, refused: bool
+) -> None:
+    _titled(tmp_path, "码头泊位规则.txt", _BERTH_RULES)
+    answer = assistant_over("码头泊位规则.txt", _BERTH_RULES).ask(question)
+    assert answer.refused is refused, answer.text
+    if refused:
+        assert "is not indexed" in answer.text, answer.text
