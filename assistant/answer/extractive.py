@@ -69,6 +69,7 @@ from .references import BREACH_OF_A_LAW, CITED_BREACH, GENERAL_BREACH, CrossRefe
 from .scoring import (
     ANSWERABLE_FEATURES,
     MONTHS,
+    STATES_DUTY,
     STATES_EXCEPTION,
     STATES_MEMBERSHIP,
     STATES_SCOPE,
@@ -496,7 +497,7 @@ class ExtractiveGenerator(Generator):
         if not found.windows:
             return Judgement(found=found, refusal=refusal(question, retrieval, self._elsewhere(found), 0.0))
         scores = self.model.window.logit(found.rows)
-        best = self.stating_type(found, scores, self.choose(found, scores))
+        best = self.stating_duty(found, scores, self.stating_type(found, scores, self.choose(found, scores)))
         probability = self._answerable(found, scores, best)
         if _statement_asked(found.frame):
             # The duty or the law the question restates answers it too, where no exception or scope is stated.
@@ -569,6 +570,20 @@ class ExtractiveGenerator(Generator):
             # what a breach costs is a figure, but one a question asking no penalty does not ask for
             and not MEASURED_SANCTION.search(w.text)
         ]
+        return max(stating, key=lambda i: scores[i], default=best)
+
+    def stating_duty(self, found: Candidates, scores: np.ndarray, best: int) -> int:
+        """For a question asking what a party must do ("What duties do pier operators have?", "码头经营者有哪些
+        义务？"), whose chosen window defines a term and states no duty: the best scored window that states one. The
+        definition of the party matches its name best, but says nothing it must do."""
+        # of a follow-up, its own words: "How many users make one large?" after "What must large platforms do?"
+        asked = main_clause(found.frame.text)
+        if not duty_tokens(asked) or DEFINITION in found.frame.types or found.asks_for_article:
+            return best
+        window = found.windows[best]
+        if STATES_DUTY.search(window.text) or not any(defined_term(u.text) for u in window.units):
+            return best
+        stating = [i for i, w in enumerate(found.windows) if STATES_DUTY.search(w.text)]
         return max(stating, key=lambda i: scores[i], default=best)
 
     def stating_sanction(self, found: Candidates, scores: np.ndarray, best: int) -> int:

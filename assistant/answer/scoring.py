@@ -283,6 +283,8 @@ _BOUND = re.compile(
 )
 """How a text states a limit: the phrases of a bound in English ("not more than", "at least", "up to", "or more",
 "within") and in Chinese ("以下", "不超过", "至少", "上限"), or that there is none ("no limit", "不限")."""
+STATES_DUTY = re.compile(r"应当|不得|必须|\b(?:shall|must|(?:is|are) (?:required|obliged) to)\b", re.I)
+"""How a provision states a duty or a prohibition ("应当", "不得", "shall", "must")."""
 STATES_EXCEPTION = re.compile(
     r"\b(?:except|unless|exempt\w*|need not|not (?:be )?(?:required|obliged) to|(?:shall|does|do|will) not apply"
     r"|not applicable|(?:shall )?not be subject to)\b|除外|不适用|可以不|无需|无须|不需要|不必|免予|免于|豁免",

@@ -2467,3 +2467,19 @@ def test_a_law_the_passages_only_cite_is_not_answered_for_by_them(  # type: igno
     assert answer.refused is refused, answer.text
     if refused:
         assert "is not indexed" in answer.text, answer.text
+
+
+_LANDING_RULES = (
+    "渡口管理办法\n\n第一条 为了规范渡口管理，保障渡运安全，制定本办法。\n\n"
+    "第五条 渡口经营者应当每日检查渡船救生设备。\n\n第六条 渡口经营者应当公示渡运时刻和票价。\n\n"
+    "第二十条 本办法下列用语的含义是：\n\n"
+    "（一）渡口，是指供渡船停靠、上下旅客的场所。\n\n（二）渡口经营者，是指经营渡口并提供渡运服务的企业、个人。\n"
+)
+
+
+def test_what_a_party_must_do_is_not_answered_by_its_definition(assistant_over, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # the definition of the operator matched its name best and was quoted: it says what one is, not what it must do
+    _titled(tmp_path, "渡口管理办法.txt", _LANDING_RULES)
+    answer = assistant_over("渡口管理办法.txt", _LANDING_RULES).ask("渡口经营者有哪些义务？")
+    assert not answer.refused and "应当" in answer.citations[0].quote, answer.text
+    assert "是指" not in answer.text, answer.text
