@@ -310,13 +310,22 @@ _ZH_GRADED = re.compile(r"(?<![生节假当今昨明每])([日周月年])([活�
 def grades(text: str) -> set[tuple[str, str]]:
     """The periods ``text`` counts things over and the sizes it classes them by, each with the word after it:
     ("monthly", "activ") of "monthly active users", ("large", "onlin") of "large online platforms", ("月", "活") of
-    "月活跃用户" and "月活", ("大", "型") of "大型网络平台"."""
+    "月活跃用户" and "月活", ("大", "型") of "大型网络平台"; and the years it names from now ("this year", "#year")."""
     found = {
         (_SAME_GRADE.get(grade.lower(), grade.lower()), coverage_tokens(word)[0])
         for grade, word in _EN_GRADED.findall(text)
         if coverage_tokens(word)
     }
+    found |= {(_RELATIVE_YEARS[m.group(0).lower()], "#year") for m in _RELATIVE_YEAR.finditer(text)}
     return found | {(m[1] or m[3], m[2] or m[4]) for m in _ZH_GRADED.finditer(text)}
+
+
+_RELATIVE_YEARS = {
+    **{f"{w} year": f"{w} year" for w in ("this", "last", "next")},
+    **{"今年": "this year", "去年": "last year", "明年": "next year"},
+}
+_RELATIVE_YEAR = re.compile(r"\b(?:this|last|next) year\b|(?<![每前])(?:今年|去年|明年)", re.I)
+"""A year named by its distance from now ("last year", "今年"): a figure for this year is none for the last."""
 
 
 def another_grade(question: str, text: str, evidence: Sequence[str] = ()) -> str:

@@ -195,6 +195,15 @@ def test_a_fee_question_is_answered_by_a_passage_on_what_it_asks_the_fee_for() -
         ("那中型渡口呢？", "大型渡口，是指日均客流一万人次以上的渡口。", "大"),
         ("What counts as a big ferry operator?", "A large ferry operator is one with 20 or more boats.", ""),
         ("What counts as a small ferry operator?", "A large ferry operator is one with 20 or more boats.", "large"),
+        # a year named from now: this year's figure is none for the last
+        (
+            "And how many crossings were there last year?",
+            "The port expects 2 million crossings this year.",
+            "this year",
+        ),
+        ("How many crossings are expected this year?", "The port expects 2 million crossings this year.", ""),
+        ("去年渡运了多少人次？", "今年渡运量预计超过两百万人次。", "this year"),
+        ("每年渡运多少人次？", "今年渡运量预计超过两百万人次。", ""),
     ],
 )
 def test_a_period_or_size_other_than_the_one_asked_is_told(question: str, text: str, other: str) -> None:
