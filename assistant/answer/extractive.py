@@ -512,7 +512,7 @@ class ExtractiveGenerator(Generator):
         if (cited := retrieval.cited_laws) and not any(
             mentioned(law, found.windows[best].text.lower()) for law in cited
         ):
-            # "What fines does the harbour act set?" with the harbour act unindexed: the ferry rules citing it fine
+            # "Which fines does the harbour act set?" with the harbour act unindexed: the ferry rules citing it fine
             # on their own account, not for the act
             reason = f"{REFUSAL} {_law_label(cited[0])} is not indexed; the passages only cite it."
             judged.refusal = refusal(question, retrieval, reason, 0.0)
@@ -576,7 +576,7 @@ class ExtractiveGenerator(Generator):
         """For a question asking what a party must do ("What duties do pier operators have?", "码头经营者有哪些
         义务？"), whose chosen window defines a term and states no duty: the best scored window that states one. The
         definition of the party matches its name best, but says nothing it must do."""
-        # of a follow-up, its own words: "How many users make one large?" after "What must large platforms do?"
+        # of a follow-up, its own words: "How many berths make a pier big?" after "What must big piers do?"
         asked = main_clause(found.frame.text)
         if not duty_tokens(asked) or DEFINITION in found.frame.types or found.asks_for_article:
             return best

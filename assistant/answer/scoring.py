@@ -310,7 +310,8 @@ _ZH_GRADED = re.compile(r"(?<![生节假当今昨明每])([日周月年])([活�
 def grades(text: str) -> set[tuple[str, str]]:
     """The periods ``text`` counts things over and the sizes it classes them by, each with the word after it:
     ("monthly", "activ") of "monthly active users", ("large", "onlin") of "large online platforms", ("月", "活") of
-    "月活跃用户" and "月活", ("大", "型") of "大型网络平台"; and the years it names from now ("this year", "#year")."""
+    "月活跃用户" and "月活", ("大", "型") of "大型网络平台";
+    and the years it names from now ("this year", "#year")."""
     found = {
         (_SAME_GRADE.get(grade.lower(), grade.lower()), coverage_tokens(word)[0])
         for grade, word in _EN_GRADED.findall(text)

@@ -98,7 +98,7 @@ def test_type_detectors() -> None:
     assert not type_present("time", "上一年度营业额百分之五以下", "duration")
     # a duration stated as a bound: "how long" is answered by "the minimum time necessary"
     assert type_present("time", "shall be the minimum time necessary to achieve the purpose", "duration")
-    # an age counts years, but no length of time: "how long is a log kept" is not answered by who may sail alone
+    # an age counts years, but no length of time: how long a log is kept is not answered by who may sail alone
     assert not type_present("time", "the ticket of a passenger under the age of 14 years", "duration")
     assert not type_present("time", "the ticket of a passenger under the age of 14 years")
     assert type_present("time", "a passenger's log shall be kept for 14 years", "duration")

@@ -798,7 +798,7 @@ def test_the_verb_after_a_counted_noun_is_no_thing_the_passages_must_name(librar
     # refused: "None of them mentions trigger." The word after "how many users" was read as the noun counted.
     answer = library.ask("How many registered users trigger the rules for large online platforms?")
     assert not answer.refused, answer.text
-    assert "50 million or more registered users" in answer.text, answer.text
+    assert "50 million or more" in answer.text, answer.text
 
 
 def test_a_noun_phrase_follow_up_naming_a_thing_no_passage_names_is_refused(library) -> None:  # type: ignore[no-untyped-def]
@@ -1227,7 +1227,7 @@ def test_how_many_is_answered_by_a_figure_of_what_is_counted(library) -> None:  
 def test_a_clause_that_guesses_at_the_answer_does_not_make_a_yes_no_question(library) -> None:  # type: ignore[no-untyped-def]
     # Article 46's duties were quoted: "…, is it about users?" read the whole question as yes or no
     answer = library.ask("What counts as a large online platform in the network data regulations, is it about users?")
-    assert "50 million or more registered users" in answer.text, answer.text
+    assert "50 million or more" in answer.text, answer.text
 
 
 def test_a_follow_up_made_of_a_noun_phrase_asks_for_what_its_head_names(assistant_over) -> None:  # type: ignore[no-untyped-def]

@@ -303,7 +303,7 @@ def test_a_chinese_name_is_made_of_its_shortest_words() -> None:
         ("How many passengers trigger the extra ferry checks?", "passengers"),
         ("What berth sizes make a pier a deep-water pier?", "sizes"),
         ("How many passenger seats must a ferry have?", "seats"),
-        ("What are skippers not allowed to do at the pier?", ""),
+        ("What are skippers not permitted to do at the pier?", ""),
     ],
 )
 def test_the_noun_asked_for_is_the_head_of_the_phrase_after_the_interrogative(question: str, noun: str) -> None:
