@@ -253,13 +253,6 @@ class AnswerSettings(_Section):
         description="Most provisions quoted when several of a law's tie for its highest fine, asked for as the law's "
         "highest: each is a breach that costs that much.",
     )
-    typed_margin: float = Field(
-        0.5,
-        ge=0,
-        description="A passage stating the figure, amount, share or time a question asks for is quoted instead of the "
-        "best scored one, which states none, when it scores at most this much (a logit) worse: the one matching the "
-        "question's words best may only restate what it asks about.",
-    )
 
     @field_validator("generator")
     @classmethod

@@ -510,12 +510,6 @@ def asks(clause: str) -> bool:
     return bool((_ZH_INTERROGATIVE if has_cjk(clause) else _EN_INTERROGATIVE).search(clause))
 
 
-def asks_twice(question: str) -> bool:
-    """Whether the clause that asks holds two interrogatives ("Who runs the pier, and how many berths has it?")."""
-    clause = main_clause(question)
-    return len((_ZH_INTERROGATIVE if has_cjk(clause) else _EN_INTERROGATIVE).findall(clause)) > 1
-
-
 def answer_types(question: str) -> frozenset[str]:
     """The types the first clause asks for. A first clause with no interrogative ("第四十六条呢？ …最多罚多少？")
     asks what the rest asks, unless it is a noun phrase whose head names a type ("Filing deadline?", "备案费用？");

@@ -47,7 +47,6 @@ from .answer_types import (
     YESNO,
     answer_words,
     asks,
-    asks_twice,
     main_clause,
     type_names,
 )
@@ -497,7 +496,7 @@ class ExtractiveGenerator(Generator):
         if not found.windows:
             return Judgement(found=found, refusal=refusal(question, retrieval, self._elsewhere(found), 0.0))
         scores = self.model.window.logit(found.rows)
-        best = self.stating_duty(found, scores, self.stating_type(found, scores, self.choose(found, scores)))
+        best = self.stating_duty(found, scores, self.choose(found, scores))
         probability = self._answerable(found, scores, best)
         if _statement_asked(found.frame):
             # The duty or the law the question restates answers it too, where no exception or scope is stated.
@@ -550,27 +549,6 @@ class ExtractiveGenerator(Generator):
     def _answerable(self, found: Candidates, scores: np.ndarray, best: int) -> float:
         """The probability that the documents answer the question, read from window ``best``."""
         return float(self.model.answerable.probability(self.answerable_row(found, best, float(scores[best])))[0])
-
-    def stating_type(self, found: Candidates, scores: np.ndarray, best: int) -> int:
-        """For a question asking a figure, an amount, a share or a time, whose chosen window states none of it: the
-        best scored window that does, when it scores nearly as well. "What passenger numbers make a ferry a large
-        one?" matches the duties of large ferries best, which give no number; the definition gives it."""
-        measured = found.frame.types & {AMOUNT, NUMBER, PERCENT, TIME}
-        if not measured or found.asks_for_article or found.frame.consequence or found.fining_laws:
-            return best
-        if asks_twice(found.frame.text) or all(states(k, found.windows[best].text, found.frame) for k in measured):
-            # "Who runs the pier, and how many berths has it?": the best window may answer the first part
-            return best
-        floor = scores[best] - self.settings.typed_margin
-        stating = [
-            i
-            for i, w in enumerate(found.windows)
-            if scores[i] >= floor
-            and all(states(kind, w.text, found.frame) for kind in measured)
-            # what a breach costs is a figure, but one a question asking no penalty does not ask for
-            and not MEASURED_SANCTION.search(w.text)
-        ]
-        return max(stating, key=lambda i: scores[i], default=best)
 
     def stating_duty(self, found: Candidates, scores: np.ndarray, best: int) -> int:
         """For a question asking what a party must do ("What duties do pier operators have?", "码头经营者有哪些

@@ -2413,36 +2413,6 @@ def test_who_gets_a_thing_asks_whom_it_goes_to(assistant_over, question: str) ->
     assert not answer.refused and "harbour office" in answer.citations[0].quote, answer.text
 
 
-_FLEET_RULES = (
-    "Ferry Fleet Rules\n\n"
-    "Article 1 These Rules are formulated to keep ferry fleets safe.\n\n"
-    "Article 8 Large ferry operators shall publish their passenger safety plans every year, and large ferry "
-    "operators shall make their passenger safety plans known to passengers before boarding.\n\n"
-    "Article 9 Large ferry operators shall set up a passenger safety office, and large ferry operators shall report "
-    "on passenger safety to the harbour office.\n\n"
-    "Article 30 The following terms used in these Rules are defined as follows:\n\n"
-    "(1) “harbour office” refers to the office of the harbour board in charge of piers and berths, their upkeep and "
-    "their lighting;\n\n"
-    "(2) “pier” refers to a structure at which vessels moor to take on or set down passengers or goods;\n\n"
-    "(3) “large ferry” refers to a ferry with 300 or more seats or 40 or more crew members;\n\n"
-    "(4) “crew member” refers to a person working on board, whether employed by the operator or by another.\n"
-)
-
-
-@pytest.mark.parametrize(("margin", "quoted"), [(None, True), (0.0, False)])
-def test_a_figure_asked_for_is_quoted_from_a_passage_stating_it_that_scores_nearly_as_well(  # type: ignore[no-untyped-def]
-    assistant_over, tmp_path: Path, margin: float | None, quoted: bool
-) -> None:
-    # the duties of large ferry operators match the question's words best and give no figure: the question was
-    # refused, though the definition, scoring nearly as well, gives the figure asked
-    _titled(tmp_path, "ferry-fleet-rules.txt", _FLEET_RULES)
-    overrides = {} if margin is None else {"answer": {"typed_margin": margin}}
-    assistant = assistant_over("ferry-fleet-rules.txt", _FLEET_RULES, **overrides)
-    answer = assistant.ask("How many seats or crew make a large ferry operator publish passenger safety plans?")
-    assert ("300 or more seats" in answer.text) is quoted, answer.text
-    assert answer.refused is not quoted, answer.text
-
-
 _BERTH_RULES = (
     "码头泊位规则\n\n第一条 为了规范码头泊位管理，根据《中华人民共和国引航法》，制定本规则。\n\n"
     "第三条 码头经营者应当公布泊位使用情况。\n\n"
