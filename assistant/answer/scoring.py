@@ -325,7 +325,7 @@ _RELATIVE_YEARS = {
     **{f"{w} year": f"{w} year" for w in ("this", "last", "next")},
     **{"今年": "this year", "去年": "last year", "明年": "next year"},
 }
-_RELATIVE_YEAR = re.compile(r"\b(?:this|last|next) year\b|(?<![每前])(?:今年|去年|明年)", re.I)
+_RELATIVE_YEAR = re.compile(r"\b(?:this|last|next) year\b|今年|去年|明年", re.I)
 """A year named by its distance from now ("last year", "今年"): a figure for this year is none for the last."""
 
 
