@@ -51,6 +51,7 @@ SETS = {
         "en_laws34.jsonl",
         "en_laws35.jsonl",
         "en_laws36.jsonl",
+        "en_laws37.jsonl",
     ],
     "zh_blind": [
         "zh_a.jsonl",
@@ -89,6 +90,7 @@ SETS = {
         "zh_ah.jsonl",
         "zh_ai.jsonl",
         "zh_aj.jsonl",
+        "zh_ak.jsonl",
     ],
     "dialogues": [
         "dialogues.jsonl",
@@ -128,6 +130,7 @@ SETS = {
         "dialogues35.jsonl",
         "dialogues36.jsonl",
         "dialogues37.jsonl",
+        "dialogues38.jsonl",
     ],
 }
 DEV_BELOW = 154
