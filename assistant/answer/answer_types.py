@@ -333,7 +333,8 @@ _ZH_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"多少|(?<![第哪])几[个家项名人次倍条岁]|多大|多高"), NUMBER),
     (
         re.compile(
-            r"谁|哪(?:[个些一家]|几个?)?(?:部门|部委|机构|机关|单位|组织|主体|方|级)"
+            # 方 as a party ("哪一方"), not the first character of a word of its own (方面, 方式, 方法, 方案)
+            r"谁|哪(?:[个些一家]|几个?)?(?:部门|部委|机构|机关|单位|组织|主体|方(?![面式法案向针])|级)"
             r"|什么(?:部门|部委|机构|机关|单位|组织|主体)"
         ),
         AGENT,

@@ -117,6 +117,13 @@ def test_a_number_of_something_named_is_no_count() -> None:
     assert NUMBER not in answer_types("What is the registration number of the ferry?")
 
 
+def test_which_aspects_ask_for_no_party() -> None:
+    # 方 is a party on its own ("哪一方"), not as the first character of 方面 or 方式
+    assert AGENT not in answer_types("渡轮公司要从哪几方面完善调度规则？")
+    assert AGENT not in answer_types("码头用哪些方式通知乘客？")
+    assert answer_types("靠泊事故由哪一方负责？") == frozenset({AGENT})
+
+
 def test_which_several_asks_which_ones_not_how_many() -> None:
     # 哪几 asks which ones, as 哪些 does; 几 alone counts
     assert answer_types("码头条例由哪几个部门负责检查？") == frozenset({AGENT})
