@@ -491,6 +491,10 @@ def _noun_phrase(words: list[str], limit: int) -> list[str]:
         phrase.append(word)
         if len(phrase) == limit:
             break
+    if len(phrase) > 1 and len(words) == len(phrase) + 1 and words[-1] in _OBJECT_PRONOUNS:
+        # "how many skippers' licences covers that?": the word before a pronoun ending the question is the verb
+        # taking it as its object
+        phrase = phrase[:-1]
     cut_short = len(phrase) == limit and len(words) > limit
     if phrase and not cut_short and _PAST_TENSE.match(phrase[-1]):
         # "how many skippers enrolled at …": a participle modifies a noun after it ("registered users"); last before a
@@ -499,6 +503,7 @@ def _noun_phrase(words: list[str], limit: int) -> list[str]:
     return phrase
 
 
+_OBJECT_PRONOUNS = frozenset(["it", "them", "that", "this", "these", "those"])
 _PAST_TENSE = re.compile(r"^[a-z]{2,}(?<!e)ed$")
 _PLURAL = re.compile(r"^[a-z]{2,}(?<![sui])s$")
 """A plural noun's ending: not the "-ss", "-us" and "-is" of singulars ("access", "status", "basis")."""

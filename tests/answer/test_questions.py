@@ -304,6 +304,9 @@ def test_a_chinese_name_is_made_of_its_shortest_words() -> None:
         ("What berth sizes make a pier a deep-water pier?", "sizes"),
         ("How many passenger seats must a ferry have?", "seats"),
         ("What are skippers not permitted to do at the pier?", ""),
+        # the word before a pronoun ending the question is the verb taking it as its object
+        ("How many passengers' luggage requires that?", "luggage"),
+        ("How many berths does it need?", "berths"),
     ],
 )
 def test_the_noun_asked_for_is_the_head_of_the_phrase_after_the_interrogative(question: str, noun: str) -> None:
