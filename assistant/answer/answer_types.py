@@ -349,7 +349,7 @@ _ZH_TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         DEFINITION,
     ),
-    (re.compile(r"哪些|包括什么|有什么|几类|几种"), LIST),
+    (re.compile(r"哪些|包括什么|有什么|几类|几种|几档|(?:怎么|如何|怎样)(?:来)?分类(?!分级)"), LIST),
 )
 _EN_NAMED_FREQUENCY = (
     r"\b(?:once|twice|\w+ times) (?:a|per|every) (?:year|month|quarter|week|day)\b"

@@ -225,8 +225,9 @@ avoid", "the aim is", "为了", "以免") and of cause ("because", "由于")."""
 _CITES_LAW = re.compile(
     r"《[^》]{2,40}(?:法|条例|规定|办法|细则)》|\b(?:[A-Z][a-z]+ ){1,6}(?:Law|Regulations|Act|Measures|Provisions)\b"
 )
-_ZH_CLASSES_ASKED = re.compile(r"几([类种])")
-"""A Chinese question for the classes or kinds of something ("分哪几类？", "有几种？"), by its classifier."""
+_ZH_CLASSES_ASKED = re.compile(r"几([类种档])|(?:怎么|如何|怎样)(?:来)?分([类档])(?!分级)")
+"""A Chinese question for the classes or kinds of something ("分哪几类？", "有几种？", "分几档？", "怎么分类？"), by
+its classifier."""
 _ENUMERATION = re.compile(
     # "说明数据来源，审核交易双方的身份，并留存…": a duty's acts, the last joined by "，并"
     r"[^,，、;；.。]+(?:[,，、][^,，、;；.。]+)+(?:[,，]?\s*(?:\band\b|\bor\b|和|及|以及|或者|与)|[,，]\s*并且?)\s*[^,，、;；.。]+"
@@ -570,9 +571,10 @@ def types_present(frame: QuestionFrame, window: Window, unit_tokens: dict[int, s
             if found and not structured and (classes := _ZH_CLASSES_ASKED.search(main_clause(frame.text))):
                 # "分哪几类？": the classes are counted or named with the classifier ("…和非开放三类", "生成合成类、
                 # 个性化推送类"); an enumeration of principles ("需求导向、分级分类、公平公开") names none
-                classifier = classes.group(1)
+                # a tier asked for (档) is as often counted in classes ("三类")
+                classifier = classes.group(1) or classes.group(2)
                 named = rf"{classifier}[、，,和及与][^、，,。；;]{{1,10}}{classifier}"
-                found = bool(re.search(rf"[{_ZH_NUM}\d]\s*{classifier}|{named}", window.text))
+                found = bool(re.search(rf"[{_ZH_NUM}\d]\s*[{classifier}类]|{named}", window.text))
             score = min(score, float(found))
         else:
             counted = _counted_unit(frame) if kind == NUMBER else ""

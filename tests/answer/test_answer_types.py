@@ -124,6 +124,13 @@ def test_which_aspects_ask_for_no_party() -> None:
     assert answer_types("靠泊事故由哪一方负责？") == frozenset({AGENT})
 
 
+def test_how_things_are_classed_asks_for_the_classes() -> None:
+    assert answer_types("渡船是怎么分类的？") == frozenset({LIST})
+    assert answer_types("码头收费分几档？") == frozenset({LIST})
+    # classing and grading together is a system, not a list of classes
+    assert LIST not in answer_types("渡船怎么分类分级？")
+
+
 def test_which_several_asks_which_ones_not_how_many() -> None:
     # 哪几 asks which ones, as 哪些 does; 几 alone counts
     assert answer_types("码头条例由哪几个部门负责检查？") == frozenset({AGENT})
