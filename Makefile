@@ -23,9 +23,9 @@ ZH_FLOORS := --min citation_precision=0.71 --min citation_recall=0.90 --min fact
 EN_BLIND_FLOORS := --min citation_precision=0.70 --min citation_char_precision=0.63 --min citation_recall=0.64 \
 	--min fact_recall=0.68 --min refusal_accuracy=0.83 --max false_refusal_rate=0.12 --min refusal_auc=0.87 \
 	--min counterpart_accuracy=0.95
-ZH_BLIND_FLOORS := --min citation_precision=0.73 --min citation_char_precision=0.61 --min citation_recall=0.75 \
+ZH_BLIND_FLOORS := --min citation_precision=0.72 --min citation_char_precision=0.61 --min citation_recall=0.75 \
 	--min fact_recall=0.78 --min refusal_accuracy=0.90 --max false_refusal_rate=0.04 --min refusal_auc=0.95
-DIALOGUE_FLOORS := --min fact_recall=0.78 --min citation_precision=0.71 --min refusal_auc=0.89
+DIALOGUE_FLOORS := --min fact_recall=0.77 --min citation_precision=0.71 --min refusal_auc=0.89
 EVAL = $(CLI) eval --corpus corpus --index-dir $(REPORTS)/index-corpus
 reports = --json $(REPORTS)/$(1).json --markdown $(REPORTS)/$(1).md --junit $(REPORTS)/$(1).xml
 
