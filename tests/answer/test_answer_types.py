@@ -125,7 +125,7 @@ def test_which_aspects_ask_for_no_party() -> None:
 
 
 def test_how_things_are_classed_asks_for_the_classes() -> None:
-    assert answer_types("渡船是怎么分类的？") == frozenset({LIST})
+    assert answer_types("渡船怎样分类？") == frozenset({LIST})
     assert answer_types("码头收费分几档？") == frozenset({LIST})
     # classing and grading together is a system, not a list of classes
     assert LIST not in answer_types("渡船怎么分类分级？")

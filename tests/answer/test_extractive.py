@@ -1737,7 +1737,7 @@ def test_classes_asked_for_are_those_named_with_the_classifier(assistant_over) -
     answer = ferries.ask("渡船分哪几类？")
     assert not answer.refused and "三类" in answer.text and "便民高效" not in answer.text, answer.text
     # how they are classed, or into how many tiers, asks for the classes too
-    for question in ("本市的渡船是怎么分类的？", "渡船分几档？"):
+    for question in ("本市渡船如何分类？", "渡船分几档？"):
         answer = ferries.ask(question)
         assert not answer.refused and "三类" in answer.text, (question, answer.text)
 
